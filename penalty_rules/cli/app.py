@@ -1,0 +1,20 @@
+"""penalty-rules command line (Typer + Rich)."""
+
+import sys
+
+import typer
+from rich.console import Console
+
+from penalty_rules.cli import lists as lists_cli
+
+app = typer.Typer(help="免罚轻罚清单规则引擎", no_args_is_help=True, add_completion=False)
+app.add_typer(lists_cli.app, name="lists")
+console = Console()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

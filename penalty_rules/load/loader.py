@@ -1,0 +1,157 @@
+"""lists/ → Corpus. Every file is parsed safely and validated; a version with any error is
+left out whole and reported with file:line:column, field path and message."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from penalty_rules.errors import CorpusInvalid, Problem
+from penalty_rules.load.hashing import content_hash
+from penalty_rules.load.yaml_source import Marks, YamlProblem, format_loc, mark_for, read_yaml
+from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.listdoc import ListDocument
+from penalty_rules.model.manifest import Manifest
+from penalty_rules.model.registry import Registry
+
+REGISTRY_FILE = "domains.yaml"
+MANIFEST_DIR = "manifests"
+
+
+@dataclass
+class LoadResult:
+    corpus: Corpus
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _schema_problems(exc: ValidationError, marks: Marks, file: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        line, col = mark_for(marks, loc)
+        code = {"extra_forbidden": "unknown_field", "missing": "missing_field"}.get(
+            err["type"], "schema"
+        )
+        msg = err["msg"]
+        if code == "unknown_field":
+            msg = f"未知字段 {loc[-1]!r}"
+        elif code == "missing_field":
+            msg = f"缺少必填字段 {loc[-1]!r}"
+        elif "未知的条件标签" in msg:
+            code = "unknown_condition"
+        msg = msg.removeprefix("Value error, ")
+        out.append(Problem(code, msg, file, line, col, format_loc(loc)))
+    return out
+
+
+def _parse(path: Path, root: Path, model):
+    """Read one YAML file into `model`; return (obj | None, marks, problems)."""
+    rel = _rel(path, root)
+    try:
+        data, marks = read_yaml(path)
+    except YamlProblem as p:
+        return None, {}, [Problem(p.code, p.message, rel, p.line, p.column, p.path)]
+    if not isinstance(data, dict):
+        return None, marks, [Problem("schema", "文件顶层必须是映射(mapping)", rel, 1, 1)]
+    try:
+        return model.model_validate(data), marks, []
+    except ValidationError as exc:
+        return None, marks, _schema_problems(exc, marks, rel)
+
+
+def document_files(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*.yaml")
+        if p.name != REGISTRY_FILE and MANIFEST_DIR not in p.relative_to(root).parts
+    )
+
+
+def _referential(doc: ListDocument, registry: Registry, marks: Marks, rel: str) -> list[Problem]:
+    problems = []
+    domains = registry.domain_codes()
+    if doc.jurisdiction not in (None, "CN") and registry.jurisdiction(doc.jurisdiction) is None:
+        line, col = mark_for(marks, ("jurisdiction",))
+        problems.append(
+            Problem("unknown_jurisdiction", f"未知的行政区划代码 {doc.jurisdiction}", rel, line, col, "jurisdiction")
+        )
+    seen: dict[str, int] = {}
+    for i, item in enumerate(doc.items):
+        if item.domain not in domains:
+            line, col = mark_for(marks, ("items", i, "domain"))
+            problems.append(
+                Problem("unknown_domain", f"未知的执法领域代码 {item.domain!r}", rel, line, col, f"items[{i}].domain")
+            )
+        if item.id in seen:
+            line, col = mark_for(marks, ("items", i, "id"))
+            problems.append(
+                Problem(
+                    "duplicate_item_id",
+                    f"条目编号 {item.id} 重复(首次见于 items[{seen[item.id]}])",
+                    rel, line, col, f"items[{i}].id",
+                )
+            )
+        seen.setdefault(item.id, i)
+    return problems
+
+
+def load_corpus(root: Path) -> LoadResult:
+    """Load every list version under `root`. Invalid versions are excluded and reported."""
+    root = Path(root)
+    problems: list[Problem] = []
+    registry, _, reg_problems = _parse(root / REGISTRY_FILE, root, Registry)
+    problems += reg_problems
+    if registry is None:
+        raise CorpusInvalid(problems or [Problem("missing_registry", f"缺少 {REGISTRY_FILE}")])
+
+    documents: list[ListDocument] = []
+    hashes: dict[str, str] = {}
+    files: dict[str, str] = {}
+    for path in document_files(root):
+        rel = _rel(path, root)
+        doc, marks, found = _parse(path, root, ListDocument)
+        if doc is not None:
+            found += _referential(doc, registry, marks, rel)
+            if doc.key in files:
+                found.append(
+                    Problem("duplicate_version", f"清单版本 {doc.key} 已在 {files[doc.key]} 中定义", rel, 1, 1)
+                )
+        problems += found
+        if doc is None or any(p.severity == "error" for p in found):
+            continue  # rejected whole
+        documents.append(doc)
+        hashes[doc.key] = content_hash(doc)
+        files[doc.key] = rel
+
+    manifests = []
+    for path in sorted((root / MANIFEST_DIR).glob("*.yaml")):
+        manifest, _, found = _parse(path, root, Manifest)
+        problems += found
+        if manifest is not None:
+            manifests.append(manifest)
+
+    corpus = Corpus(registry=registry, documents=documents, hashes=hashes, manifests=manifests, files=files)
+    return LoadResult(corpus, problems)
+
+
+def load_corpus_strict(root: Path) -> Corpus:
+    """Load and refuse any error (used by the engine and the service at start-up)."""
+    result = load_corpus(root)
+    if result.errors:
+        raise CorpusInvalid(result.problems)
+    return result.corpus

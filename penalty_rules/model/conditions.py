@@ -1,0 +1,114 @@
+"""Item conditions: vocabulary tags, typed thresholds and custom (list-specific) conditions.
+
+An item applies when every condition in `all` holds and, if `any_of` is not empty, at least one
+bundle of `any_of` holds in full.
+"""
+
+import hashlib
+from functools import cached_property
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from penalty_rules.model.vocabulary import VOCABULARY
+
+
+class Threshold(BaseModel):
+    """A numeric bound on a quantity: exactly one of max (≤), lt (<), min (≥), gt (>)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quantity: str
+    max: float | None = Field(default=None, description="不超过(≤), 以下/以内")
+    lt: float | None = Field(default=None, description="不足(<)")
+    min: float | None = Field(default=None, description="不低于(≥)")
+    gt: float | None = Field(default=None, description="超过(>)")
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> "Threshold":
+        bounds = [b for b in ("max", "lt", "min", "gt") if getattr(self, b) is not None]
+        if len(bounds) != 1:
+            raise ValueError("阈值必须且只能给出 max、lt、min、gt 之一")
+        if self.quantity not in VOCABULARY.quantities:
+            raise ValueError(f"未知的数量名称 {self.quantity!r}(见 penalty_rules/data/vocabulary.yaml)")
+        return self
+
+    @property
+    def op(self) -> str:
+        return next(b for b in ("max", "lt", "min", "gt") if getattr(self, b) is not None)
+
+    @property
+    def bound(self) -> float:
+        return getattr(self, self.op)
+
+    @property
+    def key(self) -> str:
+        return f"{self.quantity}_{self.op}_{self.bound:g}"
+
+    def label(self) -> str:
+        q = VOCABULARY.quantities[self.quantity]
+        words = {"max": "不超过", "lt": "不足", "min": "不低于", "gt": "超过"}[self.op]
+        return f"{q.zh}{words}{self.bound:g}{q.unit}"
+
+
+class Custom(BaseModel):
+    """A condition stated by the list in words that no shared tag captures.
+
+    Its fact is supplied by the officer as CaseFacts.custom_conditions[<key>] = true/false.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    custom: str = Field(min_length=2, description="清单原文条件(中文)")
+
+    @cached_property
+    def key(self) -> str:
+        return "custom_" + hashlib.sha1(self.custom.encode("utf-8")).hexdigest()[:10]
+
+    def label(self) -> str:
+        return self.custom
+
+
+Tag = Annotated[str, Field(description="条件标签(见词表)")]
+Condition = Union[Tag, Threshold, Custom]
+
+
+def condition_key(cond: Condition) -> str:
+    """Stable ASCII key of any condition."""
+    return cond if isinstance(cond, str) else cond.key
+
+
+def condition_label(cond: Condition) -> str:
+    if isinstance(cond, str):
+        return VOCABULARY.conditions[cond].zh
+    return cond.label()
+
+
+class Conditions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    all: list[Condition] = Field(default_factory=list, description="全部须满足")
+    any_of: list[list[Condition]] = Field(default_factory=list, description="满足其中一组即可")
+
+    @model_validator(mode="after")
+    def _known_tags(self) -> "Conditions":
+        for cond in self.iter_all():
+            if isinstance(cond, str) and cond not in VOCABULARY.conditions:
+                raise ValueError(
+                    f"未知的条件标签 {cond!r};可用标签: {', '.join(sorted(VOCABULARY.conditions))}"
+                )
+        for bundle in self.any_of:
+            if not bundle:
+                raise ValueError("any_of 中不能有空的条件组")
+        return self
+
+    def iter_all(self):
+        yield from self.all
+        for bundle in self.any_of:
+            yield from bundle
+
+    def keys(self) -> set[str]:
+        return {condition_key(c) for c in self.iter_all()}
+
+
+ConditionKind = Literal["tag", "threshold", "custom"]

@@ -1,0 +1,92 @@
+"""A list document version: one published list (or one version of it) and its items."""
+
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from penalty_rules.model.item import Item
+from penalty_rules.model.outcome import Outcome
+
+
+class Level(str, Enum):
+    national = "national"
+    province = "province"
+    city = "city"
+    county = "county"
+    analogue = "analogue"
+
+
+class Status(str, Enum):
+    draft = "draft"
+    in_force = "in_force"
+    repealed = "repealed"
+
+
+class FirstOffenseDefinition(BaseModel):
+    """How the list defines 首违 (first offence)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window_years: int | None = Field(default=None, description="回溯年限, 如两年内无同类违法")
+    counted_from: date | None = Field(default=None, description="自该日起计算, 如税务清单自2019-01-01")
+    same_kind: bool = Field(default=True, description="只计同类(同一条目)违法")
+    text: str = Field(description="来源原文或转述")
+    source_url: str | None = None
+
+
+class ListDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: str | None = Field(
+        default=None, alias="$schema", exclude=True, description="JSON Schema 路径(供编辑器使用)"
+    )
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$", description="清单文件编号(跨版本不变)")
+    version: str = Field(min_length=1, description="版本标签")
+    title: str
+    issuer: str
+    doc_no: str | None = None
+    jurisdiction: str | None = Field(
+        description="行政区划代码(见 domains.yaml)或 CN;外地类比清单为 null"
+    )
+    locality: str = Field(description="来源所述的适用地域, 如 全国、山东省、湖南省临湘市")
+    level: Level
+    effective_from: date | None = Field(description="生效日期;来源未载明则为 null 并标注")
+    effective_to: date | None = None
+    effective_year: int | None = Field(default=None, description="只知年份时填写")
+    published_on: date | None = Field(default=None, description="发布日期(不等于生效日期)")
+    status: Status
+    url: str | None
+    other_urls: list[str] = Field(default_factory=list)
+    supersedes: str | None = Field(default=None, description="被本版本取代的版本标签")
+    first_offense: FirstOffenseDefinition | None = None
+    precedence: list[Outcome] | None = Field(
+        default=None, description="多个条目同时满足时的优先顺序;默认最从宽者优先"
+    )
+    notes: str | None = None
+    items: list[Item] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> "ListDocument":
+        if self.level is Level.analogue and self.jurisdiction is not None:
+            raise ValueError("外地类比清单(level=analogue)的 jurisdiction 必须为 null")
+        if self.level is not Level.analogue and self.jurisdiction is None:
+            raise ValueError("本地有效清单必须给出 jurisdiction(行政区划代码或 CN)")
+        if self.level is Level.national and self.jurisdiction != "CN":
+            raise ValueError("国家级清单的 jurisdiction 必须为 CN")
+        if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
+            raise ValueError("effective_to 必须晚于 effective_from")
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def binding_level(self) -> bool:
+        return self.level is not Level.analogue and self.status is not Status.draft
+
+    @property
+    def start(self) -> date | None:
+        """The first day in force: the effective date, else (flagged) the publication date."""
+        return self.effective_from or self.published_on

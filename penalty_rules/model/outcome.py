@@ -1,0 +1,40 @@
+"""Outcomes of a decision, ordered from most to least lenient."""
+
+from enum import Enum
+
+
+class Outcome(str, Enum):
+    no_penalty = "no_penalty"
+    discretionary_no_penalty = "discretionary_no_penalty"
+    reduced_penalty = "reduced_penalty"
+    lighter_penalty = "lighter_penalty"
+    normal = "normal"
+
+    @property
+    def leniency(self) -> int:
+        """Higher is more lenient."""
+        return LENIENCY[self]
+
+    @property
+    def zh(self) -> str:
+        return ZH[self]
+
+
+LENIENCY = {
+    Outcome.no_penalty: 4,
+    Outcome.discretionary_no_penalty: 3,
+    Outcome.reduced_penalty: 2,
+    Outcome.lighter_penalty: 1,
+    Outcome.normal: 0,
+}
+
+ZH = {
+    Outcome.no_penalty: "不予处罚",
+    Outcome.discretionary_no_penalty: "可以不予处罚",
+    Outcome.reduced_penalty: "减轻处罚",
+    Outcome.lighter_penalty: "从轻处罚",
+    Outcome.normal: "依法处罚",
+}
+
+UNDETERMINED = "undetermined"
+UNDETERMINED_ZH = "尚不能确定"
