@@ -61,3 +61,13 @@ class StatutesUnavailable(PenaltyRulesError):
     def __init__(self, path: str):
         self.path = path
         super().__init__(f"法规文本目录不存在: {path}")
+
+
+class InvalidFacts(PenaltyRulesError):
+    """Facts that pass the schema but not the corpus (unknown domain, jurisdiction …)."""
+
+    def __init__(self, field: str, code: str, message: str):
+        self.field = field
+        self.code = code
+        self.message = message
+        super().__init__(f"{field}: {message}")

@@ -1,12 +1,26 @@
 """`penalty-rules lists …`: validate, show, coverage, diff, schema, lock."""
 
+import difflib
+import json
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from penalty_rules.config import Settings
+from penalty_rules.errors import Problem
+from penalty_rules.lint.conflicts import check_conflicts
+from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.loader import load_corpus
+from penalty_rules.load.lockfile import LOCK_NAME, check_lock, read_lock, write_lock
+from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.listdoc import Level, ListDocument
+from penalty_rules.model.outcome import Outcome
+from penalty_rules.report.coverage import coverage as coverage_report
+from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report
 
 app = typer.Typer(help="清单: 校验、查看、覆盖率、版本差异、JSON Schema", no_args_is_help=True)
 console = Console()
@@ -23,6 +37,7 @@ def validate(
 ) -> None:
     """校验全部清单: 语法、字段、条件词表、重复编号、版本锁。有错误时退出码为 1。"""
     result = load_corpus(_root(lists_dir))
+    result.problems.extend(corpus_checks(result.corpus, _root(lists_dir)))
     for p in result.problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p}[/{style}]", soft_wrap=True, highlight=False)
@@ -32,5 +47,253 @@ def validate(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; "
         f"错误 {len(result.errors)} 个, 警告 {len(result.warnings)} 个"
     )
+    citation_check(corpus, _root(lists_dir))
     if result.errors or (strict and result.warnings):
         raise typer.Exit(1)
+
+
+def citation_check(corpus: Corpus, root: Path) -> None:
+    """Resolve every citation against the statute texts (when configured) and print the rate.
+    Its warnings are printed, not counted: a miss is often a gap in the reference texts."""
+    from penalty_rules.errors import StatutesUnavailable
+    from penalty_rules.lint.citations import check_citations
+    from penalty_rules.statutes.library import StatuteLibrary
+
+    statutes_dir = Settings.from_env().statutes_dir
+    if statutes_dir is None:
+        console.print("未配置法规文本目录, 跳过引用核对")
+        return
+    try:
+        library = StatuteLibrary(statutes_dir)
+    except StatutesUnavailable as exc:
+        console.print(f"[yellow]{escape(str(exc))}, 跳过引用核对[/yellow]", soft_wrap=True, highlight=False)
+        return
+    problems, report = check_citations(corpus, library, root)
+    for p in problems:
+        console.print(f"[yellow]{escape(str(p))}[/yellow]", soft_wrap=True, highlight=False)
+    console.print(report.summary(), soft_wrap=True, highlight=False)
+
+
+# -- corpus checks, show, coverage, diff, schema, lock ----------------------------------------
+err_console = Console(stderr=True)
+
+KIND_ZH = {"binding": "约束", "analogue": "类比", "draft": "草案"}
+
+
+def corpus_checks(corpus: Corpus, root: Path) -> list[Problem]:
+    """Checks over the loaded corpus: conflicting / shadowed items, then the version lock."""
+    return check_conflicts(corpus, root) + check_lock(read_lock(root), corpus.hashes, corpus.files)
+
+
+def _load(lists_dir: Path | None) -> Corpus:
+    """The corpus for reading commands; rejected versions are left out and said so on stderr."""
+    result = load_corpus(_root(lists_dir))
+    if result.errors:
+        err_console.print(
+            f"[yellow]注意: 清单有 {len(result.errors)} 个错误, 出错的版本未载入"
+            "(运行 penalty-rules lists validate 查看)[/yellow]"
+        )
+    return result.corpus
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[red]{escape(message)}[/red]", soft_wrap=True, highlight=False)
+    return typer.Exit(code)
+
+
+def _parse_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"日期无效 {text!r}, 应为 YYYY-MM-DD") from None
+
+
+def _kind(doc: ListDocument) -> str:
+    if doc.binding_level:
+        return "binding"
+    return "analogue" if doc.level is Level.analogue else "draft"
+
+
+def _print_table(table: Table, width: int) -> None:
+    """Tables keep a readable width when the output is piped (Rich assumes 80 columns there)."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(width=max(console.width, width)).print(table)
+
+
+def _echo_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def show(
+    domain: str = typer.Option(None, "--domain", help="执法领域代码, 如 tax"),
+    jurisdiction: str = typer.Option(None, "--jurisdiction", help="行政区划代码(如 371500)或 CN: 只列在此有约束力的清单"),
+    as_of: str = typer.Option(None, "--as-of", help="日期 YYYY-MM-DD: 只列当日有效的版本"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
+) -> None:
+    """列出清单条目: 编号、领域、处理结果、违法行为、所在清单版本、效力。"""
+    corpus = _load(lists_dir)
+    day = _parse_day(as_of)
+    if domain is not None and corpus.registry.domain(domain) is None:
+        codes = sorted(corpus.registry.domain_codes())
+        close = difflib.get_close_matches(domain, codes, n=5, cutoff=0.4)
+        raise _fail(f"未知的执法领域代码 {domain!r};" + (f"相近的: {'、'.join(close)}" if close else f"可用: {'、'.join(codes)}"))
+    if jurisdiction is not None and jurisdiction != "CN" and corpus.registry.jurisdiction(jurisdiction) is None:
+        known = ["CN"] + [f"{j.code}({j.zh})" for j in corpus.registry.jurisdictions]
+        raise _fail(f"未知的行政区划代码 {jurisdiction!r};可用: {'、'.join(known)}")
+
+    docs = corpus.documents_in_force(day) if day else list(corpus.documents)
+    if jurisdiction is not None:
+        stack = corpus.registry.stack(jurisdiction)
+        docs = [d for d in docs if d.binding_level and d.jurisdiction in stack]
+    docs.sort(key=lambda d: (d.id, d.start or date.min, d.version))
+    rows = [
+        {
+            "id": item.id,
+            "domain": item.domain,
+            "outcome": item.outcome.value,
+            "outcome_zh": item.outcome.zh,
+            "violation": item.violation,
+            "list": doc.key,
+            "kind": _kind(doc),
+            "binding": doc.binding_level,
+        }
+        for doc in docs
+        for item in doc.items
+        if domain is None or item.domain == domain
+    ]
+    if as_json:
+        _echo_json(rows)
+        return
+    table = Table(title="清单条目", show_lines=False)
+    for header in ("编号", "领域", "处理结果"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("违法行为", overflow="fold", min_width=30)
+    table.add_column("清单版本", no_wrap=True)
+    table.add_column("效力", no_wrap=True)
+    for r in rows:
+        table.add_row(r["id"], r["domain"], r["outcome_zh"], escape(r["violation"]), r["list"], KIND_ZH[r["kind"]])
+    _print_table(table, 180)
+    console.print(f"共 {len(rows)} 条, 来自 {len({r['list'] for r in rows})} 个清单版本")
+
+
+@app.command()
+def coverage(
+    as_of: str = typer.Option(None, "--as-of", help="日期 YYYY-MM-DD(默认今天): 各清单按当日有效版本计"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
+) -> None:
+    """41 个执法领域的覆盖情况: 各处理结果条目数、约束性/类比条目数、官方数字。"""
+    report = coverage_report(_load(lists_dir), _parse_day(as_of))
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    table = Table(title=f"执法领域覆盖情况({report.as_of.isoformat()})")
+    table.add_column("代码", no_wrap=True)
+    table.add_column("领域", no_wrap=True)
+    for header in ("条目",) + tuple(o.zh for o in Outcome) + ("约束性", "类比", "官方条目数"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for r in report.rows:
+        table.add_row(
+            r.domain, r.zh, str(r.items), *(str(r.outcomes[o]) for o in Outcome),
+            str(r.binding), str(r.analogue), "—" if r.official_items is None else str(r.official_items),
+        )
+    _print_table(table, 150)
+    console.print(coverage_summary_line(report), soft_wrap=True, highlight=False)
+
+
+def coverage_summary_line(report) -> str:
+    s = report.summary
+    empty = "、".join(s.empty_domains) if s.empty_domains else "无"
+    line = (
+        f"有约束性条目的领域 {s.domains_with_binding}/{s.domains} 个;"
+        f"空白领域 {len(s.empty_domains)} 个: {empty};"
+        f"已编码条目 {s.encoded_items} 条(约束性 {s.binding_items} 条, 类比 {s.analogue_items} 条)"
+    )
+    if s.official is None:
+        return line + ";官方数字: 未载入城市清单 manifest"
+    o = s.official
+    official = "未知" if o.official_items is None else f"{o.official_items} 条"
+    domains = "" if o.official_domains is None else f", {o.official_domains} 个领域"
+    return line + f";{o.title} {o.version}版官方 {official}{domains}"
+
+
+@app.command()
+def diff(
+    a: str = typer.Argument(..., help="旧版本, 形如 <清单编号>@<版本>"),
+    b: str = typer.Argument(..., help="新版本, 形如 <清单编号>@<版本>"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
+) -> None:
+    """两个清单版本的差异: 新增、删除、修改的条目(逐字段)及清单本身字段的变化。"""
+    corpus = _load(lists_dir)
+    try:
+        result = diff_report(corpus, a, b)
+    except UnknownVersionKey as exc:
+        close = f";相近的版本: {'、'.join(exc.close_matches)}" if exc.close_matches else ""
+        raise _fail(f"未找到清单版本 {exc.key}{close}") from None
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+
+    def value(v) -> str:
+        return "—" if v is None else escape(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
+
+    console.print(f"[bold]{escape(result.a)} → {escape(result.b)}[/bold]")
+    if result.document_changes:
+        table = Table(title="清单字段变化")
+        for header in ("字段", "原值", "新值"):
+            table.add_column(header, overflow="fold")
+        for c in result.document_changes:
+            table.add_row(c.path, value(c.old), value(c.new))
+        _print_table(table, 140)
+    for title, items, mark in (("新增条目", result.added, "+"), ("删除条目", result.removed, "-")):
+        if items:
+            console.print(f"[bold]{title}[/bold]")
+            for i in items:
+                console.print(escape(f"  {mark} {i.id} [{i.domain}] {i.outcome.zh}: {i.violation}"), highlight=False, soft_wrap=True)
+    if result.changed:
+        table = Table(title="修改的条目")
+        for header in ("编号", "字段", "原值", "新值"):
+            table.add_column(header, overflow="fold")
+        for change in result.changed:
+            for c in change.changes:
+                table.add_row(change.id, c.path, value(c.old), value(c.new))
+        _print_table(table, 140)
+    s = result.summary
+    console.print(
+        f"新增 {s.added} 条, 删除 {s.removed} 条, 修改 {s.changed} 条, 未变 {s.unchanged} 条; "
+        f"清单字段变化 {s.document_fields_changed} 处"
+    )
+
+
+@app.command()
+def schema(
+    output: Path = typer.Option(None, "--output", "-o", help="写入文件(默认输出到标准输出)"),
+) -> None:
+    """清单文件的 JSON Schema(由 pydantic 模型生成)。"""
+    text = dumps(list_schema())
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, "utf-8")
+    console.print(f"已写入 {output}")
+
+
+@app.command()
+def lock(lists_dir: Path = typer.Option(None, "--lists", help="清单目录")) -> None:
+    """把当前全部清单版本的内容哈希写入 versions.lock。有任何错误时拒绝写入。"""
+    root = _root(lists_dir)
+    result = load_corpus(root)
+    result.problems.extend(corpus_checks(result.corpus, root))
+    if result.errors:
+        for p in result.errors:
+            err_console.print(f"[red]{escape(str(p))}[/red]", soft_wrap=True, highlight=False)
+        raise _fail(f"有 {len(result.errors)} 个错误, 未写入 {LOCK_NAME}", code=1)
+    path = write_lock(root, result.corpus.hashes)
+    console.print(f"已写入 {path}: {len(result.corpus.hashes)} 个清单版本")

@@ -6,7 +6,6 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from penalty_rules.model.item import Item
-from penalty_rules.model.outcome import Outcome
 
 
 class Level(str, Enum):
@@ -60,9 +59,6 @@ class ListDocument(BaseModel):
     other_urls: list[str] = Field(default_factory=list)
     supersedes: str | None = Field(default=None, description="被本版本取代的版本标签")
     first_offense: FirstOffenseDefinition | None = None
-    precedence: list[Outcome] | None = Field(
-        default=None, description="多个条目同时满足时的优先顺序;默认最从宽者优先"
-    )
     notes: str | None = None
     items: list[Item] = Field(default_factory=list)
 

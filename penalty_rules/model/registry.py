@@ -1,6 +1,15 @@
 """Domains (the 41 enforcement domains) and jurisdictions (division codes)."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from penalty_rules.model.outcome import Outcome
+
+DEFAULT_PRECEDENCE = [
+    Outcome.no_penalty,
+    Outcome.discretionary_no_penalty,
+    Outcome.reduced_penalty,
+    Outcome.lighter_penalty,
+]
 
 
 class Domain(BaseModel):
@@ -23,6 +32,23 @@ class Registry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     domains: list[Domain]
     jurisdictions: list[Jurisdiction]
+    precedence: list[Outcome] = Field(
+        default_factory=lambda: list(DEFAULT_PRECEDENCE),
+        description="多个有约束力的规则同时满足时的优先顺序(先者优先); 缺省为最从宽者优先",
+    )
+
+    @field_validator("precedence")
+    @classmethod
+    def _complete(cls, v: list[Outcome]) -> list[Outcome]:
+        if sorted(o.value for o in v) != sorted(o.value for o in DEFAULT_PRECEDENCE):
+            raise ValueError("precedence 须恰好列出四种从宽结果各一次")
+        return v
+
+    def rank(self, outcome: Outcome) -> int:
+        """Higher wins. `normal` ranks lowest."""
+        if outcome is Outcome.normal:
+            return 0
+        return len(self.precedence) - self.precedence.index(outcome)
 
     def domain_codes(self) -> set[str]:
         return {d.code for d in self.domains}

@@ -1,0 +1,110 @@
+"""Three-valued condition evaluation over CaseFacts: met (True), not met (False), unknown (None).
+
+This is the single place that maps facts to condition tags; the durable-rules event and the
+reference evaluator both read it.
+"""
+
+from penalty_rules.model.conditions import Condition, Custom, Threshold
+from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
+from penalty_rules.model.vocabulary import VOCABULARY
+
+Truth = bool | None
+_PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
+
+
+class FactView:
+    """The facts of one case as seen by one list (its first-offence definition applied)."""
+
+    def __init__(self, facts: CaseFacts, first_offense: bool | None):
+        self.facts = facts
+        self.first_offense = first_offense
+
+    def _circumstance(self, c: Circumstance) -> tuple[Truth, dict]:
+        if self.facts.circumstances is None:
+            return None, {"circumstances": None}
+        return c in self.facts.circumstances, {"circumstances": [x.value for x in self.facts.circumstances]}
+
+    def tag(self, tag: str) -> tuple[Truth, dict]:
+        f = self.facts
+        if tag == "first_offense":
+            return self.first_offense, {"first_offense": self.first_offense}
+        if tag in ("corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"):
+            used = {"corrected": f.corrected.value if f.corrected else None}
+            if f.corrected is None:
+                return None, used
+            if tag == "corrected_before_discovery":
+                return f.corrected is Corrected.before_discovery, used
+            return f.corrected in _PROMPT, used
+        if tag in ("no_harm", "minor_harm"):
+            used = {"harm": f.harm.value if f.harm else None}
+            if f.harm is None:
+                return None, used
+            if tag == "no_harm":
+                return f.harm is Harm.none, used
+            return f.harm in (Harm.none, Harm.minor), used
+        if tag == "no_illegal_gains":
+            used = {"illegal_gains_yuan": f.illegal_gains_yuan}
+            return (None if f.illegal_gains_yuan is None else f.illegal_gains_yuan == 0), used
+        if tag == "no_subjective_fault":
+            used = {"subjective_fault": f.subjective_fault}
+            return (None if f.subjective_fault is None else not f.subjective_fault), used
+        if tag == "minor_violation":
+            return f.minor_violation, {"minor_violation": f.minor_violation}
+        if tag in Circumstance.__members__:
+            return self._circumstance(Circumstance(tag))
+        raise KeyError(f"条件标签 {tag} 没有求值规则")
+
+    def quantity(self, name: str) -> float | None:
+        q = VOCABULARY.quantities[name]
+        if q.fact:
+            return getattr(self.facts, q.fact)
+        return (self.facts.quantities or {}).get(name)
+
+    def threshold(self, th: Threshold) -> tuple[Truth, dict]:
+        value = self.quantity(th.quantity)
+        used = {th.quantity: value}
+        if value is None:
+            return None, used
+        op, bound = th.op, th.bound
+        ok = {"max": value <= bound, "lt": value < bound, "min": value >= bound, "gt": value > bound}[op]
+        return ok, used
+
+    def custom(self, c: Custom) -> tuple[Truth, dict]:
+        value = (self.facts.custom_conditions or {}).get(c.key)
+        return value, {f"custom_conditions.{c.key}": value}
+
+    def evaluate(self, cond: Condition) -> tuple[Truth, dict]:
+        if isinstance(cond, str):
+            return self.tag(cond)
+        if isinstance(cond, Threshold):
+            return self.threshold(cond)
+        return self.custom(cond)
+
+
+def missing_fact_names(cond: Condition) -> list[str]:
+    """The CaseFacts fields whose value would decide an unknown condition."""
+    if isinstance(cond, str):
+        facts = VOCABULARY.conditions[cond].facts
+        return [f for f in facts if f != "prior_offenses"]
+    if isinstance(cond, Threshold):
+        q = VOCABULARY.quantities[cond.quantity]
+        return [q.fact or f"quantities.{cond.quantity}"]
+    return [f"custom_conditions.{cond.key}"]
+
+
+def and3(values) -> Truth:
+    values = list(values)
+    if any(v is False for v in values):
+        return False
+    if all(v is True for v in values):
+        return True
+    return None
+
+
+def or3(values) -> Truth:
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    if all(v is False for v in values):
+        return False
+    return None

@@ -1,0 +1,28 @@
+"""The Chinese summary an officer reads."""
+
+from penalty_rules.model.decision import Decision
+from penalty_rules.model.outcome import Outcome
+
+
+def summarize(d: Decision) -> str:
+    lines = [f"处理建议: {d.outcome_zh}"]
+    if d.possible_outcomes:
+        zh = "、".join(Outcome(o).zh for o in d.possible_outcomes)
+        lines.append(f"可能的结果: {zh}")
+    if d.chosen_item:
+        item = next((i for i in d.items if i.id == d.chosen_item and i.binding and i.satisfied), None)
+        if item:
+            lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
+    elif d.chosen_rule:
+        lines.append(f"适用规则: {d.chosen_rule}")
+    if d.basis:
+        lines.append("法律依据: " + "; ".join(dict.fromkeys(b.label for b in d.basis)))
+    if d.measures:
+        lines.append("应采取的措施: " + "、".join(d.measures))
+    if d.missing_facts:
+        lines.append("需要补充的事实:")
+        lines += [f"  - {m.question}" for m in d.missing_facts]
+    if d.warnings:
+        lines.append("提示:")
+        lines += [f"  - {w}" for w in d.warnings]
+    return "\n".join(lines)

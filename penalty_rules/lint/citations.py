@@ -1,0 +1,126 @@
+"""Citation check: does every cited law / article / paragraph / item exist in the version of
+the law in force on the item's effective date?
+
+Each citation in an item's violated, penalty_basis and exemption_basis is resolved against the
+statute library on the item's own effective_from, else its document's start (effective_from,
+else published_on), else against the latest version. A citation without an article is counted
+as "law only" (resolved when the law is found). Every unresolved citation is a warning
+`citation_unresolved`: the statute folder is incomplete, so a miss may be a gap in the reference
+texts rather than an error in the list.
+"""
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from penalty_rules.errors import Problem
+from penalty_rules.load.yaml_source import Marks, YamlProblem, mark_for, read_yaml
+from penalty_rules.model.citation import Citation
+from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.item import Item
+from penalty_rules.model.listdoc import ListDocument
+from penalty_rules.statutes.library import StatuteLibrary
+from penalty_rules.statutes.resolution import Resolution, ResolutionStatus
+
+CITATION_FIELDS = ("violated", "penalty_basis", "exemption_basis")
+
+
+class CitationReport(BaseModel):
+    total: int = 0
+    resolved: int = Field(default=0, description="条文(及款、项)已在当日施行的版本中找到")
+    law_only: int = Field(default=0, description="未指明条文, 法规已找到")
+    unresolved: int = 0
+    unresolved_by_reason: dict[str, int] = Field(default_factory=dict)
+    unresolved_by_law: dict[str, int] = Field(default_factory=dict)
+    undated_versions: int = Field(default=0, description="只能按未注明日期的版本核对的引用")
+    latest_version_used: int = Field(default=0, description="条目与清单均无日期, 按最新版本核对")
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Share of all citations resolved down to the cited article (law-only ones excluded)."""
+        return self.resolved / self.total if self.total else None
+
+    @property
+    def found_rate(self) -> float | None:
+        """Share of citations whose target exists (article-level resolved plus law-only found)."""
+        return (self.resolved + self.law_only) / self.total if self.total else None
+
+    def summary(self) -> str:
+        rate = f"{self.resolution_rate:.1%}" if self.resolution_rate is not None else "无引用"
+        return (
+            f"引用核对: {self.total} 条, 已解析 {self.resolved} 条 ({rate}), "
+            f"仅法名 {self.law_only} 条, 未解析 {self.unresolved} 条"
+        )
+
+
+def effective_date(doc: ListDocument, item: Item) -> date | None:
+    return item.effective_from or doc.start
+
+
+class _Locator:
+    """file:line of a citation, read from the list file when the lists root is known."""
+
+    def __init__(self, corpus: Corpus, root: Path | None):
+        self.corpus, self.root = corpus, root
+        self.marks: dict[str, Marks] = {}
+
+    def locate(self, doc: ListDocument, loc: tuple) -> tuple[str | None, int | None, int | None]:
+        rel = self.corpus.files.get(doc.key)
+        if rel is None or self.root is None:
+            return rel, None, None
+        if rel not in self.marks:
+            try:
+                _, self.marks[rel] = read_yaml(self.root.parent / rel)
+            except (OSError, YamlProblem):
+                self.marks[rel] = {}
+        line, col = mark_for(self.marks[rel], loc)
+        return rel, line, col
+
+
+def check_citations(
+    corpus: Corpus, library: StatuteLibrary, root: Path | None = None
+) -> tuple[list[Problem], CitationReport]:
+    """Resolve every citation of every list version. `root` (the lists folder) adds line numbers."""
+    report = CitationReport()
+    problems: list[Problem] = []
+    reasons: Counter[str] = Counter()
+    laws: Counter[str] = Counter()
+    cache: dict[tuple[Citation, date | None], Resolution] = {}
+    locator = _Locator(corpus, root)
+    for doc in corpus.documents:
+        for i, item in enumerate(doc.items):
+            on = effective_date(doc, item)
+            for field in CITATION_FIELDS:
+                for j, citation in enumerate(getattr(item, field)):
+                    key = (citation, on)
+                    if key not in cache:
+                        cache[key] = library.resolve(citation, on)
+                    res = cache[key]
+                    report.total += 1
+                    if on is None:
+                        report.latest_version_used += 1
+                    if res.law_title and res.version_date is None and res.status is not ResolutionStatus.law_not_found:
+                        report.undated_versions += 1
+                    if res.status is ResolutionStatus.resolved:
+                        report.resolved += 1
+                        continue
+                    if res.status is ResolutionStatus.article_unspecified:
+                        report.law_only += 1
+                        continue
+                    report.unresolved += 1
+                    reasons[res.status.value] += 1
+                    laws[citation.law] += 1
+                    file, line, col = locator.locate(doc, ("items", i, field, j))
+                    when = f"按 {on} 施行的版本" if on else "按最新版本"
+                    problems.append(
+                        Problem(
+                            "citation_unresolved",
+                            f"条目 {item.id} 的引用 {citation.label()} 无法核对({when}): {res.message}",
+                            file, line, col, f"items[{i}].{field}[{j}]", severity="warning",
+                        )
+                    )
+    report.unresolved_by_reason = dict(reasons.most_common())
+    report.unresolved_by_law = dict(laws.most_common())
+    return problems, report

@@ -1,0 +1,107 @@
+"""CaseFacts: what an officer knows about a case. Every fact may be null (= unknown)."""
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MIN_DATE = date(1990, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+
+
+class PartyType(str, Enum):
+    enterprise = "enterprise"
+    individual_business = "individual_business"
+    individual = "individual"
+    other = "other"
+
+
+class Corrected(str, Enum):
+    before_discovery = "before_discovery"
+    within_deadline = "within_deadline"
+    promptly = "promptly"
+    not_corrected = "not_corrected"
+
+
+class Harm(str, Enum):
+    none = "none"
+    minor = "minor"
+    serious = "serious"
+
+
+class MentalCondition(str, Enum):
+    none = "none"
+    cannot_recognize = "cannot_recognize"
+    limited = "limited"
+
+
+class Circumstance(str, Enum):
+    cooperated = "cooperated"
+    eliminated_harm = "eliminated_harm"
+    coerced_or_deceived = "coerced_or_deceived"
+    confessed = "confessed"
+    meritorious = "meritorious"
+
+
+CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+Yuan = Annotated[float, Field(ge=0, le=1e12)]
+
+
+class PriorOffense(BaseModel):
+    """An earlier violation of the same party, for deriving 首违 and escalation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: str | None = Field(default=None, max_length=120)
+    conduct: str | None = Field(default=None, max_length=500)
+    date: CaseDate
+
+    @model_validator(mode="after")
+    def _what(self) -> "PriorOffense":
+        if not self.item_id and not self.conduct:
+            raise ValueError("须给出 item_id 或 conduct 之一")
+        return self
+
+
+class CaseFacts(BaseModel):
+    """The facts contract. Unknown fields are rejected by name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    item_id: str | None = Field(default=None, max_length=120, description="清单条目编号")
+    conduct: str | None = Field(default=None, max_length=2000, description="违法行为描述(无条目编号时用于检索)")
+    domain: str | None = Field(default=None, max_length=40, description="执法领域代码")
+    jurisdiction: str = Field(default="371500", pattern=r"^\d{6}$", description="办案机关所在行政区划代码")
+    act_date: CaseDate | None = Field(default=None, description="违法行为发生(或终了)日期")
+    decision_date: CaseDate | None = Field(default=None, description="作出决定的日期, 缺省为今天")
+    party_type: PartyType | None = None
+    first_offense: bool | None = Field(default=None, description="是否首次违法")
+    prior_offenses: list[PriorOffense] | None = Field(default=None, max_length=500)
+    corrected: Corrected | None = None
+    harm: Harm | None = None
+    minor_violation: bool | None = Field(default=None, description="执法人员认定违法行为轻微")
+    illegal_gains_yuan: Yuan | None = None
+    goods_value_yuan: Yuan | None = None
+    subjective_fault: bool | None = Field(default=None, description="false = 当事人证明没有主观过错")
+    age: int | None = Field(default=None, ge=0, le=150)
+    mental_condition: MentalCondition | None = None
+    discovered_date: CaseDate | None = None
+    circumstances: list[Circumstance] | None = Field(default=None, max_length=10)
+    safety_related: bool | None = Field(
+        default=None, description="是否涉及公民生命健康安全、金融安全且有危害后果(行政处罚法第三十六条)"
+    )
+    quantities: dict[Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=60)], float] | None = Field(
+        default=None, max_length=50, description="清单阈值所需的其他数量, 键见词表 quantities"
+    )
+    custom_conditions: dict[
+        Annotated[str, Field(pattern=r"^custom_[0-9a-f]{10}$")], bool
+    ] | None = Field(default=None, max_length=100, description="条目特有条件的认定结果, 键为条件编号")
+
+    @model_validator(mode="after")
+    def _dates(self) -> "CaseFacts":
+        if self.act_date and self.decision_date and self.decision_date < self.act_date:
+            raise ValueError("decision_date 不能早于 act_date")
+        if self.act_date and self.discovered_date and self.discovered_date < self.act_date:
+            raise ValueError("discovered_date 不能早于 act_date")
+        return self

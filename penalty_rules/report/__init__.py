@@ -1,0 +1,1 @@
+"""Reports over the loaded corpus: domain coverage and version differences."""
