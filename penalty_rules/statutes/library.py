@@ -45,6 +45,11 @@ class LawVersion:
     def label(self) -> str:
         return f"{self.version_date.isoformat()} 版" if self.version_date else "未注明日期的版本"
 
+    @property
+    def parsed(self) -> bool:
+        """Whether the articles have been read (they are read on the first look-up only)."""
+        return self._articles is not None
+
     def articles(self) -> dict[str, Article]:
         if self._articles is None:
             merged: dict[str, Article] = {}

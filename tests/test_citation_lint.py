@@ -1,0 +1,122 @@
+"""The citation check over a tiny corpus written to tmp_path, against the real statute texts."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from penalty_rules.cli.app import app
+from penalty_rules.config import PROJECT_ROOT, Settings
+from penalty_rules.lint.citations import check_citations
+from penalty_rules.load.loader import load_corpus
+from penalty_rules.statutes import StatuteLibrary
+
+LIST = """\
+id: test-citations
+version: "1"
+title: 引用核对测试清单
+issuer: 测试
+jurisdiction: CN
+locality: 全国
+level: national
+effective_from: 2022-01-01
+status: in_force
+url: null
+items:
+- id: test-citations/01
+  domain: tax
+  outcome: no_penalty
+  violation: 引用正确的条目
+  exemption_basis:
+  - law: 中华人民共和国行政处罚法
+    article: 33
+    paragraph: 1
+  violated:
+  - law: 税收征收管理法
+  provenance:
+    source_item_no: 1
+    confidence: low
+- id: test-citations/02
+  domain: tax
+  outcome: no_penalty
+  violation: 引用错误的条目
+  exemption_basis:
+  - law: 行政处罚法
+    article: 999
+  provenance:
+    source_item_no: 2
+    confidence: low
+- id: test-citations/03
+  domain: tax
+  outcome: no_penalty
+  violation: 自有生效日期早于行政处罚法修订的条目
+  effective_from: 2020-06-01
+  exemption_basis:
+  - law: 行政处罚法
+    article: 33
+  penalty_basis:
+  - law: 不存在的管理办法
+  provenance:
+    source_item_no: 3
+    confidence: low
+"""
+
+
+@pytest.fixture(scope="module")
+def statutes() -> Path:
+    path = Settings.from_env().statutes_dir
+    if path is None or not path.is_dir():
+        pytest.skip("法规文本目录不存在(设置 PENALTY_RULES_STATUTES 或提供 ../shared/reference/statutes)")
+    return path
+
+
+@pytest.fixture
+def lists(tmp_path) -> Path:
+    root = tmp_path / "lists"
+    (root / "national").mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "lists" / "domains.yaml", root / "domains.yaml")
+    (root / "national" / "test.yaml").write_text(LIST, encoding="utf-8")
+    return root
+
+
+def test_check_citations(lists, statutes):
+    result = load_corpus(lists)
+    assert not result.errors, result.errors
+    problems, report = check_citations(result.corpus, StatuteLibrary(statutes), lists)
+
+    assert (report.total, report.resolved, report.law_only, report.unresolved) == (5, 1, 1, 3)
+    assert report.unresolved_by_reason == {"article_not_found": 1, "version_not_found": 1, "law_not_found": 1}
+    assert report.resolution_rate == pytest.approx(1 / 5)
+    assert report.found_rate == pytest.approx(2 / 5)
+    assert report.summary() == "引用核对: 5 条, 已解析 1 条 (20.0%), 仅法名 1 条, 未解析 3 条"
+
+    assert {p.code for p in problems} == {"citation_unresolved"}
+    assert {p.severity for p in problems} == {"warning"}
+    by_path = {p.path: p for p in problems}
+    assert set(by_path) == {
+        "items[1].exemption_basis[0]",
+        "items[2].exemption_basis[0]",
+        "items[2].penalty_basis[0]",
+    }
+    bad = by_path["items[1].exemption_basis[0]"]
+    assert bad.file == "lists/national/test.yaml"
+    assert bad.line == LIST.splitlines().index("  - law: 行政处罚法") + 1  # the article-999 citation
+    assert "第九百九十九条" in bad.message and "test-citations/02" in bad.message
+    assert "2022-01-01" in bad.message
+    # the item's own effective date (2020-06-01) comes before the only version (2021-01-22)
+    assert "2020-06-01" in by_path["items[2].exemption_basis[0]"].message
+
+
+def test_validate_prints_the_citation_line(lists, statutes, monkeypatch):
+    monkeypatch.setenv("PENALTY_RULES_STATUTES", str(statutes))
+    out = CliRunner().invoke(app, ["lists", "validate", "--lists", str(lists)]).output
+    assert "引用核对: 5 条, 已解析 1 条 (20.0%), 仅法名 1 条, 未解析 3 条" in out
+    assert "citation_unresolved" in out
+
+
+def test_validate_without_statutes(lists, monkeypatch):
+    monkeypatch.setenv("PENALTY_RULES_STATUTES", "")
+    out = CliRunner().invoke(app, ["lists", "validate", "--lists", str(lists)]).output
+    assert "未配置法规文本目录, 跳过引用核对" in out
+    assert "引用核对:" not in out
