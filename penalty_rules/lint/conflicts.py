@@ -7,9 +7,12 @@ compared) and they name the same conduct: the same violation text once punctuati
 are removed, or a `same_conduct_as` link in either direction.
 
 - Same conditions, different outcomes → error `conflicting_outcomes`: the lists give two answers.
+  Between analogue lists (which never decide a case) the same finding is a warning: it usually
+  mirrors the source (e.g. one conduct on both the 从轻 and the 减轻 list of a county).
 - One item's conditions strictly imply the other's (a strict superset of conditions) and its outcome
-  is the same or less lenient → warning `shadowed_item`: whenever it applies, the other applies
-  too and wins (the most lenient item prevails), so it can never change the answer.
+  ranks the same or lower in the registry's precedence (default: the same or less lenient) →
+  warning `shadowed_item`: whenever it applies, the other applies too and wins, so it can never
+  change the answer.
 
 The comparison of conditions is syntactic: every tag, threshold and custom condition is one atom.
 """
@@ -93,7 +96,7 @@ class _Locator:
 
 
 def check_conflicts(corpus: Corpus, root: Path | None = None) -> list[Problem]:
-    """Problems `conflicting_outcomes` (error) and `shadowed_item` (warning).
+    """Problems `conflicting_outcomes` (error; warning among analogues) and `shadowed_item` (warning).
 
     `root` is the lists folder; with it every problem carries the file:line of the item."""
     locator = _Locator(corpus, root)
@@ -132,19 +135,22 @@ def check_conflicts(corpus: Corpus, root: Path | None = None) -> list[Problem]:
         if canonical(x.conditions) == canonical(y.conditions):
             if x.outcome is not y.outcome:
                 file, line, col = locator.locate(db, j)
+                binding = da.binding_level
                 problems.append(
                     Problem(
                         "conflicting_outcomes",
                         f"条目 {y.id}({db.key})与 {x.id}({da.key})为同一违法行为、适用条件相同,"
-                        f"处理结果却不同({y.outcome.zh} / {x.outcome.zh})",
+                        f"处理结果却不同({y.outcome.zh} / {x.outcome.zh})"
+                        + ("" if binding else ";均为外地类比清单, 不作为处理依据, 仅提示"),
                         file, line, col, f"items[{j}].outcome",
+                        severity="error" if binding else "warning",
                     )
                 )
             continue
         for (dw, w, weak), (ds, s, strong) in (((da, i, x), (db, j, y)), ((db, j, y), (da, i, x))):
             # `strong` needs strictly more than `weak`: shadowed unless it is more lenient
             if implies(strong.conditions, weak.conditions) and not implies(weak.conditions, strong.conditions):
-                if strong.outcome.leniency <= weak.outcome.leniency:
+                if corpus.registry.rank(strong.outcome) <= corpus.registry.rank(weak.outcome):
                     file, line, col = locator.locate(ds, s)
                     problems.append(
                         Problem(

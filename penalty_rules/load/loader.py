@@ -13,6 +13,7 @@ from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import ListDocument
 from penalty_rules.model.manifest import Manifest
 from penalty_rules.model.registry import Registry
+from penalty_rules.model.vocabulary import VOCABULARY
 
 REGISTRY_FILE = "domains.yaml"
 MANIFEST_DIR = "manifests"
@@ -39,10 +40,34 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _schema_problems(exc: ValidationError, marks: Marks, file: str) -> list[Problem]:
+def _unknown_tag_loc(data, loc: tuple) -> tuple:
+    """The location of the first unknown tag inside the Conditions at `loc` (else `loc`)."""
+    node = data
+    try:
+        for part in loc:
+            node = node[part]
+    except (KeyError, IndexError, TypeError):
+        return loc
+    if not isinstance(node, dict):
+        return loc
+    candidates = [("all", i) for i in range(len(node.get("all") or []))]
+    for b, bundle in enumerate(node.get("any_of") or []):
+        candidates += [("any_of", b, i) for i in range(len(bundle or []))]
+    for sub in candidates:
+        value = node
+        for part in sub:
+            value = value[part]
+        if isinstance(value, str) and value not in VOCABULARY.conditions:
+            return loc + sub
+    return loc
+
+
+def _schema_problems(exc: ValidationError, marks: Marks, file: str, data=None) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(err["loc"])
+        if "未知的条件标签" in err["msg"]:
+            loc = _unknown_tag_loc(data, loc)
         line, col = mark_for(marks, loc)
         code = {"extra_forbidden": "unknown_field", "missing": "missing_field"}.get(
             err["type"], "schema"
@@ -71,7 +96,7 @@ def _parse(path: Path, root: Path, model):
     try:
         return model.model_validate(data), marks, []
     except ValidationError as exc:
-        return None, marks, _schema_problems(exc, marks, rel)
+        return None, marks, _schema_problems(exc, marks, rel, data)
 
 
 def document_files(root: Path) -> list[Path]:
