@@ -87,6 +87,7 @@ def test_check_citations(lists, statutes):
 
     assert (report.total, report.resolved, report.law_only, report.unresolved) == (5, 1, 1, 3)
     assert report.unresolved_by_reason == {"article_not_found": 1, "version_not_found": 1, "law_not_found": 1}
+    assert report.recent_versions == 2  # 行政处罚法 dated 2021-01-22, items in force 2022-01-01
     assert report.resolution_rate == pytest.approx(1 / 5)
     assert report.found_rate == pytest.approx(2 / 5)
     assert report.summary() == "引用核对: 5 条, 已解析 1 条 (20.0%), 仅法名 1 条, 未解析 3 条"

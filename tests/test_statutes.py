@@ -177,6 +177,15 @@ def test_version_in_force_for_an_act_in_2022(library):
     assert res.version_date == date(2021, 1, 22)
 
 
+def test_recent_version_is_flagged(library):
+    # dated 2021-01-22 (adoption of the revision); it took effect only on 2021-07-15
+    res = library.resolve(cite(article=33), date(2021, 4, 1))
+    assert res.status is S.resolved and res.version_date == date(2021, 1, 22)
+    assert res.recent_version and "请核对该版本当日是否已经施行" in res.note
+    later = library.resolve(cite(article=33), date(2022, 3, 1))
+    assert not later.recent_version and later.note is None
+
+
 def test_version_before_the_earliest(library):
     res = library.resolve(cite(article=33), date(2020, 12, 31))
     assert res.status is S.version_not_found

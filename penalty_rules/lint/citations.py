@@ -36,6 +36,7 @@ class CitationReport(BaseModel):
     unresolved_by_law: dict[str, int] = Field(default_factory=dict)
     undated_versions: int = Field(default=0, description="只能按未注明日期的版本核对的引用")
     latest_version_used: int = Field(default=0, description="条目与清单均无日期, 按最新版本核对")
+    recent_versions: int = Field(default=0, description="所用版本的通过/修订日期距条目生效不足一年, 须核对施行日期")
 
     @property
     def resolution_rate(self) -> float | None:
@@ -103,6 +104,8 @@ def check_citations(
                         report.latest_version_used += 1
                     if res.law_title and res.version_date is None and res.status is not ResolutionStatus.law_not_found:
                         report.undated_versions += 1
+                    if res.recent_version:
+                        report.recent_versions += 1
                     if res.status is ResolutionStatus.resolved:
                         report.resolved += 1
                         continue

@@ -20,6 +20,10 @@ from penalty_rules.statutes.numbering import article_label, parse_article_key
 from penalty_rules.statutes.resolution import Resolution, ResolutionStatus as S
 
 _NOT_STATUTES = {"_index.md", "README.md"}
+# File names carry the date a version was adopted or amended, not the date it took effect (the
+# 2021 revision of 行政处罚法 is dated 2021-01-22 and took effect 2021-07-15): a version dated
+# less than this many days before the date asked for is used with a note.
+RECENT_VERSION_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,15 @@ class StatuteLibrary:
             if on is None:
                 return law.dated[-1], None
             earlier = [v for v in law.dated if v.version_date and v.version_date <= on]
-            return (earlier[-1], None) if earlier else (None, None)
+            if not earlier:
+                return None, None
+            chosen = earlier[-1]
+            if (on - chosen.version_date).days < RECENT_VERSION_DAYS:
+                return chosen, (
+                    f"所用版本的日期 {chosen.version_date} 是通过或修订日期, 距 {on} 不足一年; "
+                    "请核对该版本当日是否已经施行"
+                )
+            return chosen, None
         if law.undated is not None:
             return law.undated, "法规文本库中该法规只有未注明日期的版本, 无法按日期核对版本"
         return None, None
@@ -221,6 +233,7 @@ class StatuteLibrary:
         found = {
             **base, "law_title": law.title, "version_date": version.version_date,
             "file": version.files[0].rel, "note": note,
+            "recent_version": bool(on and version.version_date and (on - version.version_date).days < RECENT_VERSION_DAYS),
         }
         if citation.article is None:
             return Resolution(

@@ -32,6 +32,7 @@ class Resolution(BaseModel):
     article_text: str | None = None  # the whole cited article, for display
     message: str  # Chinese
     note: str | None = None  # e.g. the version is undated, or the paragraph was inferred
+    recent_version: bool = False  # version dated < 1 year before `on`: it may not yet be in force
 
     @property
     def ok(self) -> bool:
