@@ -5,10 +5,12 @@ import sys
 import typer
 from rich.console import Console
 
+from penalty_rules.cli import check as check_cli
 from penalty_rules.cli import lists as lists_cli
 
 app = typer.Typer(help="免罚轻罚清单规则引擎", no_args_is_help=True, add_completion=False)
 app.add_typer(lists_cli.app, name="lists")
+app.command(name="check")(check_cli.check)
 console = Console()
 
 

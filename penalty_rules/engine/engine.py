@@ -171,8 +171,8 @@ class Engine:
             rr.notes.append(first.explanation)
         if item.escalation:
             self._escalate(rr, first.prior_count)
-        if doc.effective_from is None and doc.published_on is not None:
-            rr.notes.append(f"清单生效日期未载明, 按发布日期 {doc.published_on.isoformat()} 计")
+        if doc.effective_from is None and doc.start is not None:
+            rr.notes.append(f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)")
         return rr
 
     @staticmethod

@@ -13,10 +13,13 @@ from penalty_rules.model.corpus import Corpus, ItemRef
 jieba.setLogLevel(logging.WARNING)
 _PUNCT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'、，。；：！？（）【】《》“”‘’/\\|·—-]+")
 # Words so common in list texts that they carry no signal for finding an item.
-_STOP = {"未", "按", "规定", "的", "或", "和", "及", "与", "对", "在", "等", "有关", "违反", "进行", "其他", "依法"}
+_STOP = {"未", "按", "规定", "的", "或", "和", "及", "与", "对", "在", "等", "有关", "违反", "进行", "其他", "依法", "有"}
+# Generic phrases of penalty texts, removed before tokenising (they would match every item).
+_GENERIC = re.compile(r"当事人|违法行为|违法|行为|单位|个人|情形")
 
 
 def tokenize(text: str) -> list[str]:
+    text = _GENERIC.sub(" ", text)
     tokens = []
     for part in _PUNCT.split(text):
         if not part:

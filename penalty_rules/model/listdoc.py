@@ -84,5 +84,11 @@ class ListDocument(BaseModel):
 
     @property
     def start(self) -> date | None:
-        """The first day in force: the effective date, else (flagged) the publication date."""
-        return self.effective_from or self.published_on
+        """The first day taken as in force: the effective date; else (flagged in the trace) the
+        publication date; else, when only the year is known, the last day of that year (the
+        latest start the sources allow, so leniency is never granted before it is sure)."""
+        if self.effective_from or self.published_on:
+            return self.effective_from or self.published_on
+        if self.effective_year:
+            return date(self.effective_year, 12, 31)
+        return None

@@ -1,0 +1,270 @@
+"""Semantics of the decision engine, on real items of the bundled lists."""
+
+from datetime import date
+
+import pytest
+
+from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.model.facts import CaseFacts
+
+TODAY = date(2026, 11, 27)
+TAX_03 = "cn-tax-2021-6/03"  # 未按规定期限办理纳税申报 (national first-offence list, batch 1)
+TAX_B2 = "cn-tax-2021-33/01"  # batch 2 item, in force from 2022-01-01
+EV = "lc-practice-2022/ev-restricted-zone"
+PARKING = "lc-practice-2022/parking-notified"
+# No leniency beyond the list unless facts say so: rule out art. 32 / 33(1) routes explicitly.
+PLAIN = dict(circumstances=[], minor_violation=False)
+
+
+def run(engine, **facts):
+    return engine.evaluate(CaseFacts(**facts), today=TODAY)
+
+
+def rule(decision, rule_id):
+    return next(r for r in decision.trace.rules if r.rule == rule_id)
+
+
+# ---------------------------------------------------------------- three-valued answers
+def test_list_item_satisfied_gives_its_outcome_with_basis(engine):
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="within_deadline",
+            act_date="2023-05-01")
+    assert d.outcome == "no_penalty"
+    assert d.chosen_item == TAX_03
+    assert any(b.citation.law == "中华人民共和国行政处罚法" and b.citation.article == 33 for b in d.basis)
+    assert "对当事人进行教育" in d.measures
+    assert d.missing_facts == []
+
+
+def test_list_item_not_satisfied_falls_back_to_normal(engine):
+    d = run(engine, item_id=TAX_03, first_offense=False, harm="minor", corrected="within_deadline",
+            act_date="2023-05-01", **PLAIN)
+    assert d.outcome == "normal"
+    assert rule(d, TAX_03).satisfied is False
+    assert d.chosen_item is None
+
+
+def test_unknown_fact_gives_undetermined_with_questions(engine):
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", act_date="2023-05-01")
+    assert d.outcome == "undetermined"
+    assert "no_penalty" in d.possible_outcomes and "normal" in d.possible_outcomes
+    facts = [m.fact for m in d.missing_facts]
+    assert facts[0] == "corrected"
+    assert all("?" in m.question for m in d.missing_facts)
+    assert TAX_03 in d.missing_facts[0].needed_by
+
+
+def test_never_more_lenient_than_known_facts_support(engine):
+    # serious harm: the list item fails whatever the unknown correction is
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="serious", act_date="2023-05-01", **PLAIN)
+    assert rule(d, TAX_03).satisfied is False
+    assert d.outcome == "normal"
+    assert "corrected" not in [m.fact for m in d.missing_facts]
+
+
+def test_only_facts_that_can_change_the_answer_are_asked(engine):
+    # already no_penalty by the list: nothing more lenient exists, so nothing is asked
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="none", corrected="before_discovery",
+            act_date="2023-05-01")
+    assert d.outcome == "no_penalty" and d.missing_facts == []
+
+
+def test_nothing_known_lists_statutory_questions(engine):
+    d = run(engine, domain="tax")
+    assert d.outcome == "undetermined"
+    asked = {m.fact for m in d.missing_facts}
+    assert {"minor_violation", "corrected", "harm", "first_offense"} <= asked
+    assert d.items == []
+
+
+# ---------------------------------------------------------------- jurisdiction stack
+def test_county_case_uses_national_list(engine):
+    d = run(engine, item_id=TAX_03, jurisdiction="371524", first_offense=True, harm="minor",
+            corrected="promptly", act_date="2023-05-01")
+    assert d.outcome == "no_penalty"
+    assert d.trace.jurisdiction_stack == ["371524", "371500", "370000", "CN"]
+
+
+def test_analogue_item_is_never_binding(engine, corpus):
+    analogue = next(
+        r for r in corpus.all_refs() if r.document.level.value == "analogue" and not r.item.escalation
+    )
+    facts = dict(item_id=analogue.item.id, act_date="2023-05-01", **PLAIN)
+    d = run(engine, **facts)
+    cand = [i for i in d.items if i.id == analogue.item.id]
+    assert cand and all(not i.binding and i.role == "similar_elsewhere" for i in cand)
+    assert d.chosen_item is None
+    assert any("外地清单" in w for w in d.warnings)
+
+
+def test_unknown_jurisdiction_and_domain_are_rejected(engine):
+    with pytest.raises(InvalidFacts) as exc:
+        run(engine, item_id=TAX_03, jurisdiction="110000")
+    assert exc.value.field == "jurisdiction"
+    with pytest.raises(InvalidFacts) as exc:
+        run(engine, domain="nonexistent")
+    assert exc.value.field == "domain"
+
+
+def test_unknown_item_gives_close_matches(engine):
+    with pytest.raises(UnknownItem) as exc:
+        run(engine, item_id="cn-tax-2021-6/3")
+    assert TAX_03 in exc.value.close_matches
+
+
+# ---------------------------------------------------------------- precedence
+def test_most_lenient_satisfied_rule_wins_and_disagreement_is_traced(engine):
+    # the list item (no_penalty) and art. 33(1) 2nd sentence (discretionary) both hold
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="promptly",
+            act_date="2023-05-01")
+    assert d.outcome == "no_penalty"
+    assert rule(d, "law-33-1b").satisfied is True
+    assert "law-33-1b" in d.trace.reason
+
+
+# ---------------------------------------------------------------- statutory rules
+@pytest.mark.parametrize(
+    "facts, rule_id, expected",
+    [
+        (dict(minor_violation=True, corrected="promptly", harm="none"), "law-33-1a", "no_penalty"),
+        (dict(first_offense=True, harm="minor", corrected="within_deadline", minor_violation=False),
+         "law-33-1b", "discretionary_no_penalty"),
+        (dict(subjective_fault=False), "law-33-2", "no_penalty"),
+        (dict(party_type="individual", age=13), "law-30-a", "no_penalty"),
+        (dict(party_type="individual", age=16, **PLAIN, first_offense=False), "law-30-b", "lighter_penalty"),
+        (dict(party_type="individual", mental_condition="cannot_recognize"), "law-31-a", "no_penalty"),
+        (dict(party_type="individual", mental_condition="limited", **PLAIN, first_offense=False),
+         "law-31-b", "lighter_penalty"),
+        (dict(circumstances=["eliminated_harm"], minor_violation=False, first_offense=False), "law-32",
+         "lighter_penalty"),
+        (dict(act_date="2020-01-01", discovered_date="2022-06-01", safety_related=False), "law-36",
+         "no_penalty"),
+        (dict(act_date="2017-01-01", discovered_date="2022-06-01", safety_related=True), "law-36",
+         "no_penalty"),
+    ],
+)
+def test_statutory_rule_positive(engine, facts, rule_id, expected):
+    d = run(engine, domain="market", **facts)
+    assert rule(d, rule_id).satisfied is True
+    assert d.outcome == expected
+    assert d.chosen_rule is not None
+
+
+@pytest.mark.parametrize(
+    "facts, rule_id",
+    [
+        (dict(minor_violation=True, corrected="promptly", harm="minor"), "law-33-1a"),
+        (dict(first_offense=True, harm="serious", corrected="promptly"), "law-33-1b"),
+        (dict(subjective_fault=True), "law-33-2"),
+        (dict(party_type="individual", age=14), "law-30-a"),
+        (dict(party_type="enterprise", age=16), "law-30-b"),
+        (dict(party_type="individual", age=18), "law-30-b"),
+        (dict(party_type="individual", mental_condition="none"), "law-31-a"),
+        (dict(circumstances=["cooperated"]), "law-32"),
+        (dict(act_date="2021-01-01", discovered_date="2022-06-01"), "law-36"),
+        (dict(act_date="2018-01-01", discovered_date="2022-06-01", safety_related=True), "law-36"),
+    ],
+)
+def test_statutory_rule_negative(engine, facts, rule_id):
+    d = run(engine, domain="market", **facts)
+    assert rule(d, rule_id).satisfied is False
+
+
+def test_limitation_depends_on_safety_when_between_two_and_five_years(engine):
+    d = run(engine, domain="market", act_date="2018-01-01", discovered_date="2022-06-01", **PLAIN,
+            first_offense=False)
+    assert rule(d, "law-36").satisfied is None
+    assert d.outcome == "undetermined"
+    assert "safety_related" in [m.fact for m in d.missing_facts]
+
+
+def test_party_raised_rules_do_not_block_when_unknown(engine):
+    d = run(engine, domain="market", minor_violation=False, first_offense=False, circumstances=[])
+    for rid in ("law-33-2", "law-30-a", "law-31-a", "law-36"):
+        assert rule(d, rid).satisfied is False
+    assert d.outcome == "normal"
+
+
+# ---------------------------------------------------------------- time (art. 37)
+def test_item_added_later_applies_when_milder_at_decision_time(engine):
+    base = dict(item_id=TAX_B2, first_offense=True, harm="minor", corrected="within_deadline",
+                illegal_gains_yuan=0, **PLAIN)
+    before = run(engine, act_date="2021-06-01", decision_date="2021-09-01", **base)
+    assert rule(before, TAX_B2).satisfied is True  # evaluated, but the item is not in force
+    assert [i.role for i in before.items if i.id == TAX_B2] == ["not_in_force"]
+    assert before.chosen_item is None
+    after = run(engine, act_date="2021-06-01", decision_date="2022-03-01", **base)
+    assert after.chosen_item == TAX_B2 and after.outcome == "no_penalty"
+    assert any("第三十七条" in t for t in after.trace.temporal)
+
+
+def test_version_in_force_on_act_date_is_used(engine):
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="promptly",
+            act_date="2021-05-01", decision_date="2021-06-01")
+    applicable = [i for i in d.items if i.role == "applicable"]
+    assert [i.version for i in applicable] == ["2021-6"]
+
+
+def test_before_any_version_the_item_is_not_in_force(engine):
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="promptly",
+            act_date="2020-05-01", decision_date="2020-06-01", **PLAIN)
+    assert all(i.role == "not_in_force" for i in d.items)
+    assert d.chosen_item is None
+
+
+# ---------------------------------------------------------------- history and escalation
+def test_first_offense_derived_from_prior_offenses(engine):
+    base = dict(item_id=TAX_03, harm="minor", corrected="within_deadline", act_date="2023-05-01", **PLAIN)
+    clean = run(engine, prior_offenses=[{"item_id": "cn-tax-2021-6/01", "date": "2022-01-01"}], **base)
+    assert clean.outcome == "no_penalty"  # a prior of another kind does not count
+    again = run(engine, prior_offenses=[{"item_id": TAX_03, "date": "2022-01-01"}], **base)
+    assert again.outcome == "normal"
+
+
+def test_officer_judgement_not_first_offense_prevails(engine):
+    d = run(engine, item_id=TAX_03, first_offense=False, prior_offenses=[], harm="minor",
+            corrected="within_deadline", act_date="2023-05-01", **PLAIN)
+    assert d.outcome == "normal"
+
+
+@pytest.mark.parametrize(
+    "priors, outcome, measure",
+    [
+        ([], "lighter_penalty", "警告"),
+        ([{"item_id": EV, "date": "2023-01-10"}], "normal", "依法处罚"),
+        ([{"item_id": EV, "date": "2023-01-10"}, {"item_id": EV, "date": "2023-02-10"}], "normal",
+         "暂扣车辆(直至强制报废)"),
+    ],
+)
+def test_escalation_by_prior_count(engine, priors, outcome, measure):
+    d = run(engine, item_id=EV, prior_offenses=priors, act_date="2023-03-01", harm="none",
+            corrected="not_corrected", **PLAIN)
+    assert d.outcome == outcome
+    assert measure in d.measures
+
+
+def test_escalation_unknown_history_is_undetermined(engine):
+    d = run(engine, item_id=EV, act_date="2023-03-01", harm="none", corrected="not_corrected", **PLAIN)
+    assert d.outcome == "undetermined"
+    assert "prior_offenses" in [m.fact for m in d.missing_facts]
+
+
+def test_city_parking_practice(engine):
+    ok = run(engine, item_id=PARKING, corrected="within_deadline", act_date="2023-05-01")
+    assert ok.outcome == "no_penalty"
+    not_moved = run(engine, item_id=PARKING, corrected="not_corrected", act_date="2023-05-01",
+                    harm="none", first_offense=False, **PLAIN)
+    assert not_moved.outcome == "normal"
+    assert "责令当事人改正或者限期改正违法行为" in not_moved.measures
+
+
+# ---------------------------------------------------------------- search path
+def test_conduct_text_finds_the_item(engine):
+    d = run(engine, conduct="纳税人没有按照规定期限办理纳税申报", first_offense=True, harm="minor",
+            corrected="within_deadline", act_date="2023-05-01")
+    assert d.chosen_item == TAX_03, d.trace.selection
+
+
+def test_unclear_conduct_falls_back_to_statutory_rules_and_says_so(engine):
+    d = run(engine, conduct="当事人有违法行为", **PLAIN, first_offense=False)
+    assert d.chosen_item is None
+    assert any("未能明确对应" in w for w in d.warnings)
