@@ -23,7 +23,11 @@ class YamlProblem(Exception):
     path: str | None = None
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about 8× faster), else the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """SafeLoader that refuses duplicate keys and reports bad dates with their position."""
 
     def construct_mapping(self, node, deep=False):

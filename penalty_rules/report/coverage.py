@@ -22,6 +22,7 @@ class CoverageRow(BaseModel):
     zh: str
     items: int
     outcomes: dict[Outcome, int] = Field(description="每种处理结果的条目数")
+    binding_outcomes: dict[Outcome, int] = Field(description="有约束力的条目中每种处理结果的条目数")
     binding: int = Field(description="有约束力的条目(非类比、非草案)")
     analogue: int = Field(description="外地类比清单的条目")
     draft: int = Field(description="草案中的条目")
@@ -96,7 +97,13 @@ def coverage(corpus: Corpus, as_of: date | None = None) -> Coverage:
     on = as_of or date.today()
     docs = current_versions(corpus, on)
     counts: dict[str, dict] = {
-        d.code: {"outcomes": {o: 0 for o in Outcome}, "binding": 0, "analogue": 0, "draft": 0}
+        d.code: {
+            "outcomes": {o: 0 for o in Outcome},
+            "binding_outcomes": {o: 0 for o in Outcome},
+            "binding": 0,
+            "analogue": 0,
+            "draft": 0,
+        }
         for d in corpus.registry.domains
     }
     for doc in docs:
@@ -107,12 +114,15 @@ def coverage(corpus: Corpus, as_of: date | None = None) -> Coverage:
                 continue
             c["outcomes"][item.outcome] += 1
             c[kind] += 1
+            if kind == "binding":
+                c["binding_outcomes"][item.outcome] += 1
     rows = [
         CoverageRow(
             domain=d.code,
             zh=d.zh,
             items=sum(counts[d.code]["outcomes"].values()),
             outcomes=counts[d.code]["outcomes"],
+            binding_outcomes=counts[d.code]["binding_outcomes"],
             binding=counts[d.code]["binding"],
             analogue=counts[d.code]["analogue"],
             draft=counts[d.code]["draft"],

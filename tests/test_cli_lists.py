@@ -1,0 +1,200 @@
+"""`penalty-rules lists …` through the Typer CLI: output and exit codes."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from penalty_rules.cli.app import app
+from penalty_rules.load.json_schema import dumps, list_schema
+from penalty_rules.load.lockfile import LOCK_NAME
+
+BUNDLED = Path(__file__).resolve().parent.parent / "lists"
+TAX = BUNDLED / "national" / "cn-tax-first-offense"
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    monkeypatch.setenv("PENALTY_RULES_STATUTES", "")  # citation check off: not under test here
+    return CliRunner()
+
+
+@pytest.fixture
+def tax_only(tmp_path: Path) -> Path:
+    """domains.yaml, the two tax versions and an analogue fixture (a copy of one tax item)."""
+    root = tmp_path / "lists"
+    root.mkdir()
+    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
+    shutil.copytree(TAX, root / "national" / "cn-tax-first-offense")
+    analogue = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
+    analogue.update(id="test-analogue", version="1", jurisdiction=None, level="analogue",
+                    locality="外地", title="测试类比清单", doc_no=None)
+    analogue["items"] = [dict(analogue["items"][0], id="test-analogue/01", outcome="lighter_penalty")]
+    (root / "analogue.yaml").write_text(yaml.safe_dump(analogue, allow_unicode=True, sort_keys=False), "utf-8")
+    return root
+
+
+def run(runner: CliRunner, *args: str):
+    return runner.invoke(app, ["lists", *args])
+
+
+# -- validate and lock ------------------------------------------------------------------------
+
+def test_validate_bundled_lists(runner):
+    result = run(runner, "validate")
+    assert result.exit_code == 0, result.output
+    assert "错误 0 个" in result.output
+
+
+def test_validate_fails_on_a_seeded_conflict(runner, tax_only: Path):
+    doc = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
+    doc.update(id="test-city", version="1", jurisdiction="CN", title="测试清单")
+    first = doc["items"][0]
+    doc["items"] = [dict(first, id="test-city/01"), dict(first, id="test-city/02", outcome="reduced_penalty")]
+    (tax_only / "city.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run(runner, "validate", "--lists", str(tax_only))
+    assert result.exit_code == 1
+    assert "lists/city.yaml:" in result.output and "conflicting_outcomes" in result.output
+
+
+def test_lock_then_change_a_locked_version(runner, tax_only: Path):
+    unlocked = run(runner, "validate", "--lists", str(tax_only), "--strict")
+    assert unlocked.exit_code == 1 and "unlocked_version" in unlocked.output
+
+    locked = run(runner, "lock", "--lists", str(tax_only))
+    assert locked.exit_code == 0, locked.output
+    lock = yaml.safe_load((tax_only / LOCK_NAME).read_text("utf-8"))
+    assert sorted(lock["versions"]) == [
+        "cn-tax-first-offense@2021-33", "cn-tax-first-offense@2021-6", "test-analogue@1",
+    ]
+    assert all(v.startswith("sha256:") for v in lock["versions"].values())
+    clean = run(runner, "validate", "--lists", str(tax_only), "--strict")
+    assert clean.exit_code == 0, clean.output
+
+    path = tax_only / "national" / "cn-tax-first-offense" / "2021-6.yaml"
+    path.write_text(path.read_text("utf-8").replace("outcome: no_penalty", "outcome: reduced_penalty", 1), "utf-8")
+    changed = run(runner, "validate", "--lists", str(tax_only))
+    assert changed.exit_code == 1
+    assert "locked_version_changed" in changed.output and "cn-tax-first-offense@2021-6" in changed.output
+
+    before = (tax_only / LOCK_NAME).read_text("utf-8")
+    refused = run(runner, "lock", "--lists", str(tax_only))
+    assert refused.exit_code == 1 and "未写入" in refused.stderr
+    assert (tax_only / LOCK_NAME).read_text("utf-8") == before
+
+
+def test_lock_refuses_invalid_lists(runner, tax_only: Path):
+    (tax_only / "broken.yaml").write_text("id: [unclosed\n", "utf-8")
+    result = run(runner, "lock", "--lists", str(tax_only))
+    assert result.exit_code == 1
+    assert "yaml_syntax" in result.stderr
+    assert not (tax_only / LOCK_NAME).exists()
+
+
+# -- show -------------------------------------------------------------------------------------
+
+def show_json(runner, root: Path, *args: str) -> list[dict]:
+    result = run(runner, "show", "--lists", str(root), "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_show_all_versions(runner, tax_only: Path):
+    rows = show_json(runner, tax_only)
+    assert len(rows) == 10 + 12 + 1
+    assert {r["list"] for r in rows} == {
+        "cn-tax-first-offense@2021-6", "cn-tax-first-offense@2021-33", "test-analogue@1",
+    }
+    first = next(r for r in rows if r["id"] == "cn-tax-2021-6/03")
+    assert first["outcome_zh"] == "不予处罚" and first["binding"] is True and first["domain"] == "tax"
+
+
+def test_show_as_of_keeps_versions_in_force(runner, tax_only: Path):
+    rows = show_json(runner, tax_only, "--as-of", "2021-06-01")
+    assert {r["list"] for r in rows} == {"cn-tax-first-offense@2021-6", "test-analogue@1"}
+    rows = show_json(runner, tax_only, "--as-of", "2022-06-01", "--jurisdiction", "371502")
+    assert {r["list"] for r in rows} == {"cn-tax-first-offense@2021-33"}
+    assert len(rows) == 12 and all(r["binding"] for r in rows)
+
+
+def test_show_jurisdiction_excludes_analogues(runner, tax_only: Path):
+    rows = show_json(runner, tax_only, "--jurisdiction", "371500")
+    assert "test-analogue@1" not in {r["list"] for r in rows}
+    assert len(rows) == 22
+
+
+def test_show_domain_filter_and_table(runner, tax_only: Path):
+    assert show_json(runner, tax_only, "--domain", "market") == []
+    table = run(runner, "show", "--lists", str(tax_only), "--domain", "tax", "--as-of", "2022-06-01")
+    assert table.exit_code == 0
+    assert "cn-tax-2021-33/c12" in table.stdout and "类比" in table.stdout and "共 13 条" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--domain", "taxx"], "未知的执法领域代码"),
+        (["--jurisdiction", "999999"], "未知的行政区划代码"),
+        (["--as-of", "2021-02-30"], "日期无效"),
+    ],
+)
+def test_show_rejects_bad_filters(runner, tax_only: Path, args, message):
+    result = run(runner, "show", "--lists", str(tax_only), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+# -- coverage ---------------------------------------------------------------------------------
+
+def test_coverage_json_and_table(runner, tax_only: Path):
+    result = run(runner, "coverage", "--lists", str(tax_only), "--json", "--as-of", "2022-06-01")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["rows"]) == 41
+    tax = next(r for r in data["rows"] if r["domain"] == "tax")
+    assert tax["binding_outcomes"]["no_penalty"] == 12 and tax["analogue"] == 1
+
+    table = run(runner, "coverage", "--lists", str(tax_only), "--as-of", "2022-06-01")
+    assert table.exit_code == 0
+    assert "税务" in table.stdout and "不予处罚" in table.stdout
+    assert "有约束性条目的领域 1/41 个" in table.stdout
+    assert "官方数字: 未载入城市清单 manifest" in table.stdout
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+def test_diff_json(runner):
+    result = run(runner, "diff", "cn-tax-first-offense@2021-6", "cn-tax-first-offense@2021-33", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [i["id"] for i in data["added"]] == ["cn-tax-2021-33/01", "cn-tax-2021-33/c12"]
+    assert data["removed"] == [] and data["summary"]["added"] == 2
+
+
+def test_diff_table(runner):
+    result = run(runner, "diff", "cn-tax-first-offense@2021-6", "cn-tax-first-offense@2021-33")
+    assert result.exit_code == 0
+    assert "+ cn-tax-2021-33/c12 [tax] 不予处罚" in result.stdout
+    assert "新增 2 条, 删除 0 条" in result.stdout
+
+
+def test_diff_unknown_key(runner):
+    result = run(runner, "diff", "cn-tax-first-offense@2021-7", "cn-tax-first-offense@2021-33")
+    assert result.exit_code == 2
+    assert "未找到清单版本 cn-tax-first-offense@2021-7" in result.stderr
+    assert "cn-tax-first-offense@2021-6" in result.stderr
+
+
+# -- schema -----------------------------------------------------------------------------------
+
+def test_schema_stdout_and_file(runner, tmp_path: Path):
+    result = run(runner, "schema")
+    assert result.exit_code == 0
+    assert result.stdout == dumps(list_schema())
+    out = tmp_path / "list.schema.json"
+    result = run(runner, "schema", "--output", str(out))
+    assert result.exit_code == 0
+    assert out.read_text("utf-8") == dumps(list_schema())
