@@ -85,6 +85,11 @@ def test_lock_then_change_a_locked_version(runner, tax_only: Path):
     assert refused.exit_code == 1 and "未写入" in refused.stderr
     assert (tax_only / LOCK_NAME).read_text("utf-8") == before
 
+    accepted = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
+    assert accepted.exit_code == 0, accepted.output
+    assert "已确认" in accepted.stderr and "cn-tax-first-offense@2021-6" in accepted.stderr
+    assert run(runner, "validate", "--lists", str(tax_only), "--strict").exit_code == 0
+
 
 def test_lock_refuses_invalid_lists(runner, tax_only: Path):
     (tax_only / "broken.yaml").write_text("id: [unclosed\n", "utf-8")

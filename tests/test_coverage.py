@@ -64,6 +64,11 @@ def test_bundled_coverage_has_41_rows_and_the_tax_list():
     assert report.summary.empty_domains == [r.domain for r in report.rows if r.items == 0]
     assert report.summary.encoded_items == sum(r.items for r in report.rows)
     assert all(r.official_items is None for r in report.rows)  # per-domain figures unpublished
+    # the bundled city manifest carries the official totals of list 2.0 and 3.0
+    assert [(o.version, o.official_domains, o.official_items) for o in report.official_versions] == [
+        ("2.0", 29, 439),
+        ("3.0", 41, 785),
+    ]
 
 
 def test_counts_follow_the_version_in_force(tax_only: Path):

@@ -286,14 +286,24 @@ def schema(
 
 
 @app.command()
-def lock(lists_dir: Path = typer.Option(None, "--lists", help="清单目录")) -> None:
+def lock(
+    lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
+    accept_changes: bool = typer.Option(
+        False, "--accept-changes", help="确认已锁定版本的修改或删除(逐项列出), 重新记录其哈希"
+    ),
+) -> None:
     """把当前全部清单版本的内容哈希写入 versions.lock。有任何错误时拒绝写入。"""
     root = _root(lists_dir)
     result = load_corpus(root)
     result.problems.extend(corpus_checks(result.corpus, root))
-    if result.errors:
-        for p in result.errors:
+    lock_changes = {"locked_version_changed", "locked_version_missing"}
+    errors = [p for p in result.errors if not (accept_changes and p.code in lock_changes)]
+    if errors:
+        for p in errors:
             err_console.print(f"[red]{escape(str(p))}[/red]", soft_wrap=True, highlight=False)
-        raise _fail(f"有 {len(result.errors)} 个错误, 未写入 {LOCK_NAME}", code=1)
+        hint = ";确认修改已发布版本请加 --accept-changes" if any(p.code in lock_changes for p in errors) else ""
+        raise _fail(f"有 {len(errors)} 个错误, 未写入 {LOCK_NAME}{hint}", code=1)
+    for p in result.errors:  # accepted changes of locked versions, listed for the record
+        err_console.print(f"[yellow]已确认: {escape(str(p))}[/yellow]", soft_wrap=True, highlight=False)
     path = write_lock(root, result.corpus.hashes)
     console.print(f"已写入 {path}: {len(result.corpus.hashes)} 个清单版本")
