@@ -138,3 +138,11 @@ def test_version_with_one_bad_item_is_rejected_whole(lists_dir: Path):
     # neither the bad item nor its good sibling in the same version was loaded
     assert result.corpus.item_ids() == ["other/01"]
     assert result.corpus.item_refs("test/01") == []
+
+
+def test_unknown_tag_inside_any_of_is_located(lists_dir: Path):
+    text = insert_after(GOOD, 19, "    any_of:\n    - - corrected_before_discovery\n    - - corrected_in_time")
+    (lists_dir / "any.yaml").write_text(text, "utf-8")
+    _, problem = only_problem(lists_dir)
+    assert (problem.code, problem.line, problem.column) == ("unknown_condition", 22, 9)
+    assert problem.path == "items[0].conditions.any_of[1][0]"
