@@ -18,8 +18,24 @@ _STOP = {"未", "按", "规定", "的", "或", "和", "及", "与", "对", "在"
 _GENERIC = re.compile(r"当事人|违法行为|违法|行为|单位|个人|情形")
 
 
+# Long and short names of the same thing, normalised to one form in items and queries alike.
+_SYNONYMS = (
+    ("网络预约出租汽车", "网约车"),
+    ("打车平台", "网约车平台"),
+    ("环境影响评价", "环评"),
+    ("未批先建", "环评未报批即开工建设"),
+    ("审批手续", "报批"),
+)
+
+
+def normalize(text: str) -> str:
+    for long, short in _SYNONYMS:
+        text = text.replace(long, short)
+    return text
+
+
 def tokenize(text: str) -> list[str]:
-    text = _GENERIC.sub(" ", text)
+    text = _GENERIC.sub(" ", normalize(text))
     tokens = []
     for part in _PUNCT.split(text):
         if not part:
