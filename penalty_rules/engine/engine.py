@@ -152,6 +152,10 @@ class Engine:
                     refs.append((ref, "applicable"))
                 else:
                     refs.append((ref, "not_in_force"))
+                    if doc.start is None:
+                        warnings.append(
+                            f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
+                        )
         if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
             warnings.append(f"条目 {facts.item_id} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
         if refs and not any(role == "applicable" for _, role in refs):
