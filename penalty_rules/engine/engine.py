@@ -18,7 +18,7 @@ from penalty_rules.engine.search import ItemSearch
 from penalty_rules.engine.statutory import IN_FORCE, STATUTORY_RULES, StatutoryRule
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import CandidateItem, Decision, RuleTrace, Trace
+from penalty_rules.model.decision import CandidateItem, Decision, RuleTrace
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.outcome import Outcome
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from penalty_rules.errors import Problem
-from penalty_rules.load.yaml_source import Marks, YamlProblem, mark_for, read_yaml
+from penalty_rules.load.locator import Locator
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.item import Item
@@ -60,26 +60,6 @@ def effective_date(doc: ListDocument, item: Item) -> date | None:
     return item.effective_from or doc.start
 
 
-class _Locator:
-    """file:line of a citation, read from the list file when the lists root is known."""
-
-    def __init__(self, corpus: Corpus, root: Path | None):
-        self.corpus, self.root = corpus, root
-        self.marks: dict[str, Marks] = {}
-
-    def locate(self, doc: ListDocument, loc: tuple) -> tuple[str | None, int | None, int | None]:
-        rel = self.corpus.files.get(doc.key)
-        if rel is None or self.root is None:
-            return rel, None, None
-        if rel not in self.marks:
-            try:
-                _, self.marks[rel] = read_yaml(self.root.parent / rel)
-            except (OSError, YamlProblem):
-                self.marks[rel] = {}
-        line, col = mark_for(self.marks[rel], loc)
-        return rel, line, col
-
-
 def check_citations(
     corpus: Corpus, library: StatuteLibrary, root: Path | None = None
 ) -> tuple[list[Problem], CitationReport]:
@@ -89,7 +69,7 @@ def check_citations(
     reasons: Counter[str] = Counter()
     laws: Counter[str] = Counter()
     cache: dict[tuple[Citation, date | None], Resolution] = {}
-    locator = _Locator(corpus, root)
+    locator = Locator(corpus, root)
     for doc in corpus.documents:
         for i, item in enumerate(doc.items):
             on = effective_date(doc, item)

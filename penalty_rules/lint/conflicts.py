@@ -24,10 +24,9 @@ from itertools import combinations
 from pathlib import Path
 
 from penalty_rules.errors import Problem
-from penalty_rules.load.yaml_source import Marks, YamlProblem, mark_for, read_yaml
+from penalty_rules.load.locator import Locator
 from penalty_rules.model.conditions import Conditions, condition_key
 from penalty_rules.model.corpus import Corpus
-from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import Level, ListDocument, Status
 
 
@@ -74,32 +73,11 @@ def _overlap(corpus: Corpus, a: ListDocument, b: ListDocument) -> bool:
     return start_a < end_b and start_b < end_a
 
 
-class _Locator:
-    """file:line:column of items, read back from the list files when a root is given."""
-
-    def __init__(self, corpus: Corpus, root: Path | None):
-        self.corpus = corpus
-        self.root = Path(root) if root is not None else None
-        self.marks: dict[str, Marks] = {}
-
-    def locate(self, doc: ListDocument, index: int) -> tuple[str | None, int | None, int | None]:
-        rel = self.corpus.files.get(doc.key)
-        if rel is None or self.root is None:
-            return rel, None, None
-        if rel not in self.marks:
-            try:
-                _, self.marks[rel] = read_yaml(self.root.parent / rel)
-            except (OSError, YamlProblem):
-                self.marks[rel] = {}
-        line, col = mark_for(self.marks[rel], ("items", index, "id"))
-        return rel, line, col
-
-
 def check_conflicts(corpus: Corpus, root: Path | None = None) -> list[Problem]:
     """Problems `conflicting_outcomes` (error; warning among analogues) and `shadowed_item` (warning).
 
     `root` is the lists folder; with it every problem carries the file:line of the item."""
-    locator = _Locator(corpus, root)
+    locator = Locator(corpus, root)
     groups: dict[tuple[str, str], list[ListDocument]] = defaultdict(list)
     for doc in corpus.documents:
         key = _group(doc)
@@ -134,7 +112,7 @@ def check_conflicts(corpus: Corpus, root: Path | None = None) -> list[Problem]:
     for (da, i, x), (db, j, y) in pairs:
         if canonical(x.conditions) == canonical(y.conditions):
             if x.outcome is not y.outcome:
-                file, line, col = locator.locate(db, j)
+                file, line, col = locator.locate(db, ("items", j, "id"))
                 binding = da.binding_level
                 problems.append(
                     Problem(
@@ -151,7 +129,7 @@ def check_conflicts(corpus: Corpus, root: Path | None = None) -> list[Problem]:
             # `strong` needs strictly more than `weak`: shadowed unless it is more lenient
             if implies(strong.conditions, weak.conditions) and not implies(weak.conditions, strong.conditions):
                 if corpus.registry.rank(strong.outcome) <= corpus.registry.rank(weak.outcome):
-                    file, line, col = locator.locate(ds, s)
+                    file, line, col = locator.locate(ds, ("items", s, "id"))
                     problems.append(
                         Problem(
                             "shadowed_item",
