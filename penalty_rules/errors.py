@@ -71,3 +71,14 @@ class InvalidFacts(PenaltyRulesError):
         self.code = code
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class DurableRulesError(PenaltyRulesError):
+    """durable-rules failed (compiling, loading or matching); the reference evaluator still decides."""
+
+    def __init__(self, what: str, detail: str, ruleset: str | None = None):
+        self.what = what
+        self.detail = detail
+        self.ruleset = ruleset
+        where = f"(规则集 {ruleset})" if ruleset else ""
+        super().__init__(f"durable-rules 规则引擎{what}失败{where}: {detail}")

@@ -1,0 +1,316 @@
+"""durable-rules, contained: the only module that imports it.
+
+DurableMatcher compiles each (list version, domain) group of the corpus into one immutable JSON
+ruleset and answers one question: which of these items fire for these facts? Precedence,
+explanations and missing facts stay in Python (reference evaluator); the engine compares both.
+
+Containment (see the design notes on durable-rules):
+- one QuietHost per process (no timer threads) and one module-level lock around every host call,
+  because the C engine crashes when several threads share a host;
+- a ruleset is named "<doc key>#<domain>@<sha256 of its JSON, 12 hex>" and never re-registered
+  (durable-rules cannot delete or replace a ruleset); compiling unchanged content again reuses the
+  loaded ruleset, changed content gets a new name;
+- every evaluation uses a fresh sid and deletes its state in `finally` (1,024 live states at most
+  per ruleset);
+- each ruleset is warmed up when loaded: one fact fires its WARMUP rule and that state is deleted.
+  durable-rules 2.0.28 segfaults when it deletes a state that no rule fired for if the state sits
+  in a pool slot no fired state ever used (probe: no-match + delete_state on a fresh ruleset
+  crashes; after one fired-and-deleted state it does not). Under the lock each ruleset holds at
+  most one live state, which always reuses that warmed slot;
+- facts are asserted with `assert_fact`, not posted as events: an event is consumed by the first
+  rule that matches it, so only one item would fire; a fact lets every matching rule fire;
+- an unknown condition value is left out of the fact, so it never matches (three-valued "unknown"
+  counts as "not fired", like the reference evaluator's satisfied != True).
+
+Items with an `escalation` (outcome by the number of prior offences) are not compiled: the
+reference evaluator alone decides them, and the engine never passes them to the matcher.
+"""
+
+import hashlib
+import json
+import math
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from penalty_rules.engine.conditions import FactView
+from penalty_rules.errors import DurableRulesError
+from penalty_rules.model.conditions import Condition, Custom, Threshold
+from penalty_rules.model.corpus import Corpus, ItemRef
+
+try:
+    from durable import engine as _durable
+except ImportError as exc:  # e.g. Python 3.13: undefined symbol PyEval_CallObject
+    _durable = None
+    _IMPORT_ERROR: Exception | None = exc
+else:
+    _IMPORT_ERROR = None
+
+ALWAYS = "case_event"  # present (True) on every fact: lets an item without conditions fire
+WARMUP = "warmup_probe"  # present only on the warm-up fact; no case fact carries it
+WARMUP_RULE = "__warmup__"
+_RESERVED = {"sid", "id", "$s", ALWAYS, WARMUP}
+_OPS = {"max": "$lte", "lt": "$lt", "min": "$gte", "gt": "$gt"}
+
+_LOCK = threading.Lock()  # every call into the host goes through it
+_HOST = None
+_LOADED: dict[str, dict] = {}  # ruleset name → compiled JSON (without actions), never replaced
+_FIRED: dict[str, list[str]] = {}  # sid → rule names fired during the call that owns the sid
+
+
+if _durable is not None:
+
+    class QuietHost(_durable.Host):
+        """A Host that starts no timer threads (we use no timers and no queued actions)."""
+
+        def _run(self):
+            return None
+
+
+def _host():
+    global _HOST
+    if _durable is None:
+        raise DurableRulesError("加载", f"无法导入 durable-rules: {_IMPORT_ERROR}")
+    if _HOST is None:
+        _HOST = QuietHost()
+    return _HOST
+
+
+def _recorder(rule_name: str):
+    def action(c):  # exactly one parameter: durable-rules treats two as an async action
+        _FIRED.setdefault(c.s.sid, []).append(rule_name)
+
+    return action
+
+
+def _plain(x: float) -> bool:
+    """A number durable-rules' JSON parser reads: it rejects exponent notation (error 204)."""
+    return math.isfinite(x) and "e" not in repr(float(x))
+
+
+# ------------------------------------------------------------------------------ compiling
+def _bound(th: Threshold, ruleset: str) -> float:
+    b = th.bound
+    if not (b == 0 or (1e-3 <= abs(b) < 1e15)):
+        raise DurableRulesError("编译", f"阈值 {th.key} 超出可表示范围(须为 0 或 0.001 ≤ |值| < 1e15)", ruleset)
+    return b
+
+
+def _term(cond: Condition, ruleset: str) -> dict:
+    if isinstance(cond, str):
+        return {cond: True}
+    if isinstance(cond, Threshold):
+        return {_OPS[cond.op]: {cond.quantity: _bound(cond, ruleset)}}
+    if isinstance(cond, Custom):
+        return {cond.key: True}
+    raise DurableRulesError("编译", f"无法编译的条件 {cond!r}", ruleset)
+
+
+def compile_rule(ref: ItemRef, ruleset: str = "") -> dict:
+    """One item → {"all": [{"m": {"$and": [...]}}]}; any_of becomes a nested $or of $and."""
+    conds = ref.item.conditions
+    terms = [_term(c, ruleset) for c in conds.all]
+    if conds.any_of:
+        terms.append({"$or": [{"$and": [_term(c, ruleset) for c in bundle]} for bundle in conds.any_of]})
+    if not terms:
+        terms = [{ALWAYS: True}]
+    return {"all": [{"m": {"$and": terms}}]}
+
+
+@dataclass(eq=False)
+class RulesetGroup:
+    """One (list version, domain) group: its ruleset name and the fact fields its items read."""
+
+    doc_key: str
+    domain: str
+    name: str
+    rules: dict[str, dict]  # item ref key → compiled rule (no action)
+    tags: list[str] = field(default_factory=list)
+    customs: list[str] = field(default_factory=list)
+    quantities: dict[str, tuple[float, ...]] = field(default_factory=dict)  # name → sorted bounds
+
+    def event(self, view: FactView) -> dict:
+        """The fact posted for one case: known values only (unknown = absent = never matches)."""
+        ev: dict = {ALWAYS: True}
+        for tag in self.tags:
+            value = view.tag(tag)[0]
+            if value is True or value is False:
+                ev[tag] = value
+        custom = view.facts.custom_conditions or {}
+        for key in self.customs:
+            value = custom.get(key)
+            if value is True or value is False:
+                ev[key] = value
+        for name, bounds in self.quantities.items():
+            value = view.quantity(name)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue  # NaN compares false with every bound, like an absent field
+            ev[name] = value if _plain(value) else _stand_in(value, bounds)
+        return ev
+
+
+def _stand_in(value: float, bounds: tuple[float, ...]) -> float:
+    """A plain number on the same side of every bound as `value` (tiny, huge or infinite)."""
+    if value > 0 and abs(value) >= 1e15:
+        return max(bounds) + 1
+    if value < 0 and abs(value) >= 1e15:
+        return min(bounds) - 1
+    return math.copysign(0.0005, value)  # |value| < 1e-4; bounds are 0 or ≥ 0.001 in size
+
+
+def compile_groups(corpus: Corpus) -> list[RulesetGroup]:
+    """Every (list version, domain) group of the corpus, compiled and named by content."""
+    buckets: dict[tuple[str, str], list[ItemRef]] = {}
+    for doc in corpus.documents:
+        for item in doc.items:
+            if item.escalation:
+                continue  # decided by the reference evaluator only
+            buckets.setdefault((doc.key, item.domain), []).append(ItemRef(doc, item))
+    groups = []
+    for (doc_key, domain), refs in buckets.items():
+        label = f"{doc_key}#{domain}"
+        rules: dict[str, dict] = {}
+        tags: dict[str, None] = {}
+        customs: dict[str, None] = {}
+        quantities: dict[str, set[float]] = {}
+        for ref in refs:
+            if ref.key in rules:
+                raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
+            rules[ref.key] = compile_rule(ref, label)
+            for cond in ref.item.conditions.iter_all():
+                if isinstance(cond, str):
+                    tags[cond] = None
+                elif isinstance(cond, Threshold):
+                    quantities.setdefault(cond.quantity, set()).add(cond.bound)
+                else:
+                    customs[cond.key] = None
+        fields = set(tags) | set(customs) | set(quantities)
+        if fields & _RESERVED:
+            raise DurableRulesError("编译", f"条件名与保留字段冲突: {sorted(fields & _RESERVED)}", label)
+        if len(fields) + 2 > 255:  # MAX_OBJECT_PROPERTIES (with sid and the constant field)
+            raise DurableRulesError("编译", f"一个规则集用到 {len(fields)} 个事实字段, 超过 253 个", label)
+        rules[WARMUP_RULE] = {"all": [{"m": {"$and": [{WARMUP: True}]}}]}
+        text = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        groups.append(
+            RulesetGroup(
+                doc_key, domain, f"{label}@{digest}", rules, sorted(tags), sorted(customs),
+                {q: tuple(sorted(b)) for q, b in sorted(quantities.items())},
+            )
+        )
+    return groups
+
+
+def _load(group: RulesetGroup) -> None:
+    """Register the group's ruleset unless a ruleset of that name (same content) is loaded."""
+    with _LOCK:
+        if group.name in _LOADED:
+            return
+        definition = {key: dict(json.loads(json.dumps(rule)), run=_recorder(key)) for key, rule in group.rules.items()}
+        host = _host()
+        sid = "warmup-" + uuid.uuid4().hex
+        try:
+            host.set_rulesets({group.name: definition})
+            host.assert_fact(group.name, {"sid": sid, WARMUP: True})
+            host.delete_state(group.name, sid)
+        except Exception as exc:
+            raise DurableRulesError("加载规则集", str(exc), group.name) from exc
+        finally:
+            _FIRED.pop(sid, None)
+        _LOADED[group.name] = group.rules
+
+
+# ------------------------------------------------------------------------------ matching
+def _match(name: str, event: dict) -> list[str]:
+    """Assert one fact under a fresh sid; the rule names that fired. The state is always deleted."""
+    sid = uuid.uuid4().hex
+    fact = dict(event, sid=sid)
+    with _LOCK:
+        host = _host()
+        hits = _FIRED[sid] = []
+        failure: Exception | None = None
+        try:
+            host.assert_fact(name, fact)
+        except _durable.MessageNotHandledException:
+            pass  # nothing fired
+        except Exception as exc:
+            failure = exc
+        try:
+            host.delete_state(name, sid)
+        except Exception as exc:
+            if failure is None:  # a failed assert may leave no state to delete
+                failure = exc
+        finally:
+            _FIRED.pop(sid, None)
+        if failure is not None:
+            raise DurableRulesError("匹配", str(failure), name) from failure
+    return hits
+
+
+class DurableMatcher:
+    """Which items fire, per durable-rules. Build once per corpus; safe to share between threads."""
+
+    def __init__(self, corpus: Corpus, *, memo_size: int = 0):
+        """memo_size > 0 keeps the answers for that many (ruleset name, fact) pairs: the name
+        carries the content hash and the fact is the canonical projection of the case onto the
+        ruleset's fields, so a remembered answer is exactly what durable-rules would say again."""
+        self.memo_size = memo_size
+        self._memo: dict[tuple, tuple[str, ...]] = {}
+        self.memo_hits = 0
+        self.memo_misses = 0
+        self.groups = compile_groups(corpus)
+        self._by_ref: dict[str, RulesetGroup] = {}
+        for group in self.groups:
+            _load(group)
+            for key in group.rules:
+                if key != WARMUP_RULE:
+                    self._by_ref[key] = group
+
+    def ruleset_names(self) -> dict[str, list[str]]:
+        """Document key → names of its loaded rulesets (one per domain), for the audit record."""
+        out: dict[str, list[str]] = {}
+        for group in self.groups:
+            out.setdefault(group.doc_key, []).append(group.name)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+    def ruleset_for(self, ref: ItemRef) -> str:
+        group = self._by_ref.get(ref.key)
+        if group is None:
+            raise DurableRulesError("匹配", f"条目 {ref.key} 未编译(带分档处理的条目只由参考求值器判断)")
+        return group.name
+
+    def fired(self, facts, refs, first_offense_fn) -> set[str]:
+        """The ItemRef keys among `refs` whose conditions all hold (unknown never fires).
+
+        One fact per ruleset; refs of one ruleset whose 首违 value differs (prior offences of
+        linked items) get one fact per distinct value.
+        """
+        wanted: dict[tuple[str, object], tuple[RulesetGroup, set[str]]] = {}
+        for ref in refs:
+            group = self._by_ref.get(ref.key)
+            if group is None:
+                self.ruleset_for(ref)  # raises the clear error
+            first = first_offense_fn(facts, ref)
+            wanted.setdefault((group.name, first), (group, set()))[1].add(ref.key)
+        out: set[str] = set()
+        for (_, first), (group, keys) in wanted.items():
+            out.update(keys.intersection(self._hits(group.name, group.event(FactView(facts, first)))))
+        return out
+
+    def _hits(self, name: str, event: dict) -> tuple[str, ...]:
+        if not self.memo_size:
+            return tuple(_match(name, event))
+        key = (name, tuple(sorted(event.items())))
+        hits = self._memo.get(key)
+        if hits is not None:
+            self.memo_hits += 1
+            return hits
+        self.memo_misses += 1
+        hits = tuple(_match(name, event))
+        if len(self._memo) >= self.memo_size:
+            try:
+                self._memo.pop(next(iter(self._memo)), None)  # oldest first
+            except (RuntimeError, StopIteration):  # another thread changed the memo meanwhile
+                pass
+        self._memo[key] = hits
+        return hits
