@@ -1,0 +1,40 @@
+"""`penalty-rules serve`: run the HTTP service with uvicorn.
+
+On a fresh machine it creates var/, migrates the audit database, generates the dev keys
+(var/dev-keys.json, 0600) and prints where they are and the /docs URL.
+"""
+
+import sys
+
+import typer
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址"),
+    port: int = typer.Option(8000, min=0, max=65535, help="监听端口"),
+    reload: str = typer.Option("no", help="代码变动时自动重载(yes/no, 仅开发时用)"),
+    workers: int = typer.Option(1, min=1, max=16, help="工作进程数"),
+    log_level: str = typer.Option("info", help="uvicorn 日志级别"),
+) -> None:
+    """启动 HTTP 服务(FastAPI + uvicorn)。"""
+    import uvicorn
+
+    from service.app import StartupRefused, prepare
+    from service.config import ServiceSettings
+
+    if reload not in ("yes", "no"):
+        raise typer.BadParameter("--reload 须为 yes 或 no")
+    ss = ServiceSettings.from_env()
+    try:
+        prepare(ss)  # var/, migrations, keys: fail here with a clear message, before uvicorn starts
+    except StartupRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"接口文档: http://{shown}:{port}/docs", err=True)
+    typer.echo(f"审计数据库: {ss.database_url.split('@')[-1] if not ss.sqlite else ss.database_url}", err=True)
+    sys.stderr.flush()
+    uvicorn.run(
+        "service.app:app_factory", factory=True, host=host, port=port, reload=reload == "yes",
+        workers=None if reload == "yes" else workers, log_level=log_level, access_log=False,
+    )

@@ -1,0 +1,294 @@
+"""create_app(settings): the FastAPI application. The lifespan builds the Engine, the audit
+database (migrated to head) and the key store once; endpoints are thin wrappers over
+service.handlers. A decision is sent only after its audit record has been committed."""
+
+import asyncio
+import logging
+import sys
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import Body, Depends, FastAPI, Path, Query, Request, Response, Security
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import APIKeyHeader
+
+from penalty_rules import ENGINE_VERSION
+from penalty_rules.config import Settings
+from penalty_rules.errors import CorpusInvalid
+from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
+from service import handlers, schemas as s
+from service.audit import AuditRepository, AuditWriter, DecisionQuery, make_engine, migrate, utc_iso
+from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, ensure_dev_keys, load_keys_file
+from service.config import MAX_BATCH, MAX_BODY_BYTES, ServiceSettings
+from service.errors import ApiError, BoundaryMiddleware, install
+
+log = logging.getLogger("penalty_rules.service")
+
+DESCRIPTION = """免罚轻罚清单规则引擎 HTTP 接口(聊城市)。
+
+* 认证: 请求头 `X-API-Key`; 角色 officer(执法人员) < reviewer(法制审核) < admin。
+* 每个响应带 `X-Ruleset-Version`(清单集合哈希)和 `X-Engine-Version`。
+* 错误: `{"error": {"code", "message_zh", "details": [{"field", "code", "message_zh"}]}}`。
+* 每次评估写入只增不改的审计记录, 记录提交后才返回结果。
+"""
+
+
+class StartupRefused(SystemExit):
+    """A configuration problem that stops the service before it serves anything."""
+
+
+def prepare(ss: ServiceSettings, *, announce: bool = True):
+    """Create var/, migrate the audit database, load or generate keys. Idempotent.
+    Returns (sqlalchemy engine, key entries)."""
+    if ss.production and ss.keys_file is None:
+        raise StartupRefused(
+            "生产环境(PENALTY_RULES_ENV=production)须配置 API 密钥: 设置 PENALTY_RULES_KEYS_FILE 指向密钥文件"
+            ' {"keys": [{"name": ..., "role": "officer|reviewer|admin", "sha256": ...}]}; 服务未启动'
+        )
+    ss.var_dir.mkdir(parents=True, exist_ok=True)
+    db = make_engine(ss.database_url)
+    migrate(db)
+    try:
+        if ss.keys_file is not None:
+            entries, source = load_keys_file(ss.keys_file), "file"
+        else:
+            (entries, created), source = ensure_dev_keys(ss.dev_keys_file), "dev"
+            if announce:
+                what = "已生成本地开发密钥" if created else "本地开发密钥"
+                print(f"{what}: {ss.dev_keys_file} (权限 0600; 请求头 X-API-Key)", file=sys.stderr, flush=True)
+    except KeysError as exc:
+        raise StartupRefused(f"{exc}; 服务未启动") from None
+    return db, entries, source
+
+
+def _refuse(message: str):
+    print(message, file=sys.stderr, flush=True)
+    raise StartupRefused(message)
+
+
+def create_app(settings: Settings | None = None, service_settings: ServiceSettings | None = None) -> FastAPI:
+    ss = service_settings or ServiceSettings.from_env(settings)
+    version_headers: list[tuple[bytes, bytes]] = [(b"x-engine-version", ENGINE_VERSION.encode())]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from penalty_rules.engine.engine import Engine
+
+        try:
+            db, entries, source = prepare(ss)
+        except StartupRefused as exc:
+            _refuse(str(exc))
+        try:
+            try:
+                engine = Engine.from_settings(ss.engine, use_durable=ss.use_durable)
+                matcher = "durable-rules" if ss.use_durable else "reference"
+            except ImportError as exc:  # the durable-rules adapter is not installed in this tree yet
+                log.warning("durable-rules 适配器不可用(%s), 仅用参考求值器", exc)
+                engine, matcher = Engine.from_settings(ss.engine, use_durable=False), "reference"
+        except CorpusInvalid as exc:
+            _refuse(f"清单无效, 服务拒绝启动(请先修正清单, 可运行 penalty-rules lists validate):\n{exc}")
+        writer = AuditWriter(db, ss.audit_mode)
+        repo = AuditRepository(db, writer)
+        repo.sync_keys(entries, source)
+        ruleset = engine.corpus.ruleset_version()
+        version_headers.append((b"x-ruleset-version", ruleset.encode()))
+        app.state.ctx = handlers.Context(
+            engine=engine, repo=repo, ruleset_version=ruleset, audit_backend=db.dialect.name,
+            audit_mode=ss.audit_mode, matcher=matcher,
+        )
+        app.state.keys = KeyStore(entries)
+        app.state.settings = ss
+        log.info("规则集 %s, %d 个清单版本, 审计库 %s", ruleset, len(engine.corpus.documents), db.dialect.name)
+        try:
+            yield
+        finally:
+            writer.close()
+            db.dispose()
+
+    app = FastAPI(
+        title="penalty-rules 免罚轻罚清单规则引擎", version=ENGINE_VERSION, description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={
+            401: {"model": s.ErrorResponse, "description": "缺少或无效的 API 密钥"},
+            403: {"model": s.ErrorResponse, "description": "角色权限不足"},
+            422: {"model": s.ErrorResponse, "description": "请求数据不符合要求"},
+        },
+    )
+    install(app)
+    app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES)
+    _routes(app)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory service.app:app_factory`."""
+    return create_app()
+
+
+# ----------------------------------------------------------------------------------- auth
+_api_key = APIKeyHeader(name=HEADER, auto_error=False, description="API 密钥")
+
+
+def require(role: str):
+    async def dependency(request: Request, key: Annotated[str | None, Security(_api_key)] = None):
+        if not key:
+            raise ApiError(401, "missing_api_key", f"缺少 API 密钥(请求头 {HEADER})", field=HEADER,
+                           headers={"WWW-Authenticate": "ApiKey"})
+        principal = request.app.state.keys.lookup(key)
+        if principal is None:
+            raise ApiError(401, "invalid_api_key", "API 密钥无效", field=HEADER, headers={"WWW-Authenticate": "ApiKey"})
+        if not principal.allows(role):
+            raise ApiError(403, "forbidden", f"需要{ROLES_ZH[role]}及以上权限, 当前密钥的角色为{ROLES_ZH[principal.role]}")
+        return principal
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+Officer = Annotated[object, Depends(require("officer"))]
+Reviewer = Annotated[object, Depends(require("reviewer"))]
+
+
+def _json(model, exclude=None, status: int = 200) -> Response:
+    return Response(model.model_dump_json(exclude=exclude), status_code=status, media_type="application/json")
+
+
+def _ctx(request: Request) -> handlers.Context:
+    return request.app.state.ctx
+
+
+AsOf = Annotated[date | None, Query(ge=MIN_DATE, le=MAX_DATE, description="参照日期 YYYY-MM-DD, 缺省今天")]
+ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
+Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
+DecisionId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                                 description="决定编号(uuid4)")]
+
+
+def _routes(app: FastAPI) -> None:
+    ok = {"model": s.EvaluateResponse, "description": "评估结果(审计记录已提交)"}
+    err404 = {"model": s.ErrorResponse, "description": "未找到"}
+
+    @app.post("/v1/evaluate", tags=["evaluate"], response_model=None,
+              responses={200: ok, 404: {"model": s.ErrorResponse, "description": "未知条目(附相近条目)"},
+                         400: {"model": s.ErrorResponse}, 413: {"model": s.ErrorResponse}})
+    async def evaluate(
+        request: Request, principal: Officer,
+        facts: Annotated[CaseFacts, Body(openapi_examples=s.EVALUATE_EXAMPLES)],
+        detail: Detail = "compact",
+    ) -> Response:
+        """评估一个案件: 是否属于不予处罚、可以不予处罚、减轻处罚、从轻处罚, 或尚不能确定(附需补问的事实)。"""
+        ctx = _ctx(request)
+        full = detail == "full"
+        resp, row = handlers.evaluate(ctx, facts, principal, full)
+        await asyncio.wrap_future(ctx.repo.record([row]))
+        return _json(resp, None if full else {"trace", "items"})
+
+    @app.post("/v1/evaluate/batch", tags=["evaluate"], response_model=None,
+              responses={200: {"model": s.BatchResponse}, 413: {"model": s.ErrorResponse,
+                                                                 "description": "超过 1000 个案件或 1 MiB"}})
+    async def evaluate_batch(request: Request, principal: Officer, body: s.BatchRequest,
+                             detail: Detail = "compact") -> Response:
+        """批量评估(至多 1000 个案件); 每个案件单独报错, 不影响其他案件; 每个成功的案件各有一条审计记录。"""
+        ctx = _ctx(request)
+        if len(body.cases) > MAX_BATCH:
+            raise handlers.batch_limit_error(len(body.cases), MAX_BATCH)
+        full = detail == "full"
+        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, body, principal, full, MAX_BATCH)
+        if rows:
+            await asyncio.wrap_future(ctx.repo.record(rows))
+        exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
+        return _json(resp, exclude)
+
+    @app.get("/v1/items/search", tags=["items"], response_model=s.SearchResponse)
+    def search_items(
+        request: Request, principal: Officer,
+        q: Annotated[str, Query(min_length=1, max_length=500, description="违法行为描述")],
+        domain: Annotated[str | None, Query(max_length=40)] = None,
+        jurisdiction: Annotated[str | None, Query(pattern=r"^(\d{6}|CN)$")] = None,
+        as_of: AsOf = None,
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    ):
+        """按违法行为描述检索清单条目(jieba 分词 + BM25)。"""
+        return handlers.search(_ctx(request), q, domain, jurisdiction, as_of, limit)
+
+    @app.get("/v1/items/{item_id:path}/questions", tags=["items"], response_model=s.QuestionsResponse,
+             responses={404: err404})
+    def item_questions(request: Request, principal: Officer, item_id: ItemId, as_of: AsOf = None):
+        """该条目需要的事实, 按询问顺序: 先 all 条件, 再 any_of 各组, 最后首违(违法记录)。"""
+        return handlers.questions(_ctx(request), item_id, as_of)
+
+    @app.get("/v1/items/{item_id:path}", tags=["items"], response_model=s.ItemResponse, responses={404: err404})
+    def get_item(request: Request, principal: Officer, item_id: ItemId, as_of: AsOf = None):
+        """条目详情: 来源、清单版本、是否有约束力、所引条文原文(配置了法规文本时)。"""
+        return handlers.get_item(_ctx(request), item_id, as_of)
+
+    @app.get("/v1/domains", tags=["lists"], response_model=s.DomainsResponse)
+    def get_domains(request: Request, principal: Officer):
+        """41 个执法领域和行政区划。"""
+        return handlers.domains(_ctx(request))
+
+    @app.get("/v1/lists", tags=["lists"], response_model=s.ListsResponse)
+    def get_lists(request: Request, principal: Officer):
+        """全部清单及其版本。"""
+        return handlers.lists(_ctx(request))
+
+    @app.get("/v1/lists/diff", tags=["lists"], responses={404: err404})
+    def diff_lists(
+        request: Request, principal: Reviewer,
+        from_: Annotated[str, Query(alias="from", min_length=3, max_length=200, description="清单版本键 <id>@<version>")],
+        to: Annotated[str, Query(min_length=3, max_length=200, description="清单版本键 <id>@<version>")],
+    ) -> dict:
+        """两个清单版本之间的差异(新增、删除、修改的条目及字段)。"""
+        return handlers.list_diff(_ctx(request), from_, to)
+
+    @app.get("/v1/lists/{list_id}/versions/{version}", tags=["lists"], response_model=s.ListVersionResponse,
+             responses={404: err404})
+    def get_list_version(request: Request, principal: Officer,
+                         list_id: Annotated[str, Path(max_length=120)], version: Annotated[str, Path(max_length=120)]):
+        """一个清单版本的全文(全部条目)。"""
+        return handlers.list_version(_ctx(request), list_id, version)
+
+    @app.get("/v1/decisions/{decision_id}", tags=["decisions"], response_model=s.DecisionRecordOut,
+             responses={404: err404})
+    def get_decision(request: Request, principal: Reviewer, decision_id: DecisionId):
+        """一条审计记录。"""
+        return handlers.get_decision(_ctx(request), decision_id)
+
+    @app.get("/v1/decisions", tags=["decisions"], response_model=s.DecisionsPage)
+    def list_decisions(
+        request: Request, principal: Reviewer,
+        item: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9./-]{0,119}$", description="条目编号")] = None,
+        ruleset: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,64}$", description="X-Ruleset-Version")] = None,
+        from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC")] = None,
+        to: Annotated[datetime | None, Query(description="截止时间(不含), UTC")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ):
+        """按条目、规则集版本和时间查询审计记录(新记录在前)。"""
+        for name, value in (("from", from_), ("to", to)):
+            if value is not None and not (1990 <= value.year <= 2100):
+                raise ApiError(422, "date_out_of_range", f"{name} 须在 1990 年至 2100 年之间", field=name)
+        q = DecisionQuery(item=item, ruleset=ruleset, from_=utc_iso(from_) if from_ else None,
+                          to=utc_iso(to) if to else None, limit=limit, offset=offset)
+        return handlers.list_decisions(_ctx(request), q)
+
+    @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,
+              responses={404: err404})
+    def replay(request: Request, principal: Reviewer, decision_id: DecisionId, as_of: AsOf = None):
+        """按 as_of 作为决定日期重新评估记录中的事实, 显示结果、适用条目和依据的变化(不写审计记录)。"""
+        return handlers.replay(_ctx(request), decision_id, as_of)
+
+    @app.get("/healthz", tags=["ops"], response_model=s.Health)
+    def healthz():
+        return s.Health(status="ok")
+
+    @app.get("/readyz", tags=["ops"], response_model=s.Ready, responses={503: {"model": s.ErrorResponse}})
+    def readyz(request: Request):
+        ctx = getattr(request.app.state, "ctx", None)
+        if ctx is None:
+            raise ApiError(503, "not_ready", "服务尚未就绪")
+        try:
+            return handlers.ready(ctx)
+        except Exception:
+            raise ApiError(503, "audit_unavailable", "审计数据库不可用") from None

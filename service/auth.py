@@ -1,0 +1,100 @@
+"""API keys: sent in the X-API-Key header, stored only as sha256, roles officer < reviewer < admin.
+
+Dev mode: on first start a local key set (one key per role) is generated into var/dev-keys.json
+(mode 0600) and its path printed. Production (PENALTY_RULES_ENV=production) refuses to start
+unless PENALTY_RULES_KEYS_FILE names a keys file:
+    {"keys": [{"name": "officer-1", "role": "officer", "sha256": "<hex sha256 of the key>"}]}
+"""
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLES = {"officer": 1, "reviewer": 2, "admin": 3}
+ROLES_ZH = {"officer": "执法人员", "reviewer": "法制审核人员", "admin": "管理员"}
+HEADER = "X-API-Key"
+
+
+class KeysError(Exception):
+    """The key configuration is unusable; the service does not start."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: str
+
+    def allows(self, role: str) -> bool:
+        return ROLES[self.role] >= ROLES[role]
+
+
+def sha256_hex(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _check_entries(entries: list, where: str) -> list[dict]:
+    out = []
+    if not isinstance(entries, list) or not entries:
+        raise KeysError(f"密钥文件 {where} 中没有密钥(须为 {{\"keys\": [...]}})")
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise KeysError(f"密钥文件 {where}: keys[{i}] 须为对象")
+        role = e.get("role")
+        if role not in ROLES:
+            raise KeysError(f"密钥文件 {where}: keys[{i}].role 须为 officer、reviewer 或 admin 之一")
+        digest = e.get("sha256") or (sha256_hex(e["key"]) if isinstance(e.get("key"), str) else None)
+        if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise KeysError(f"密钥文件 {where}: keys[{i}] 须给出 64 位小写十六进制的 sha256")
+        out.append({"name": str(e.get("name") or f"{role}-{i}"), "role": role, "key_sha256": digest})
+    return out
+
+
+def load_keys_file(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KeysError(f"密钥文件不存在: {path}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise KeysError(f"密钥文件 {path} 不是有效的 JSON: {exc}") from None
+    return _check_entries(data.get("keys") if isinstance(data, dict) else None, str(path))
+
+
+def ensure_dev_keys(path: Path) -> tuple[list[dict], bool]:
+    """Read the local dev key set, generating it on first start. Returns (entries, created)."""
+    created = False
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = [
+            {"name": f"dev-{role}", "role": role, "key": "pr_" + role[:3] + "_" + secrets.token_urlsafe(24)}
+            for role in ROLES
+        ]
+        for k in keys:
+            k["sha256"] = sha256_hex(k["key"])
+        body = {
+            "note": "本地开发用 API 密钥(仅供本机开发), 请求头 X-API-Key: <key>. 生产环境请配置 PENALTY_RULES_KEYS_FILE.",
+            "keys": keys,
+        }
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(body, f, ensure_ascii=False, indent=2)
+        created = True
+    os.chmod(path, 0o600)
+    return load_keys_file(path), created
+
+
+class KeyStore:
+    """The active keys (hash → principal), built once at start-up."""
+
+    def __init__(self, entries: list[dict]):
+        self._by_hash = {e["key_sha256"]: Principal(e["name"], e["role"]) for e in entries}
+
+    def lookup(self, key: str | None) -> Principal | None:
+        if not key:
+            return None
+        return self._by_hash.get(sha256_hex(key))
+
+    def __len__(self) -> int:
+        return len(self._by_hash)

@@ -1,0 +1,373 @@
+"""Pure handler functions: inputs and a Context in, response models (and audit rows) out.
+
+No FastAPI here; the web layer (service.app) only parses, authorises, submits audit rows and
+waits for their commit before it answers.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import ValidationError
+
+from penalty_rules import ENGINE_VERSION
+from penalty_rules.errors import InvalidFacts, UnknownItem, UnknownListVersion
+from penalty_rules.explain.questions import question_for
+from penalty_rules.model.decision import Decision
+from penalty_rules.model.facts import CaseFacts
+from penalty_rules.model.outcome import Outcome
+from service import schemas as s
+from service.audit import AuditRepository, DecisionQuery, dumps, utc_now
+from service.errors import ApiError, validation_details
+
+
+@dataclass
+class Context:
+    engine: object  # penalty_rules.engine.engine.Engine
+    repo: AuditRepository
+    ruleset_version: str
+    engine_version: str = ENGINE_VERSION
+    audit_backend: str = "sqlite"
+    audit_mode: str = "group"
+    matcher: str = "reference"
+
+    @property
+    def corpus(self):
+        return self.engine.corpus
+
+
+# ------------------------------------------------------------------------------- evaluate
+def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full: bool) -> s.EvaluateResponse:
+    return s.EvaluateResponse(
+        decision_id=decision_id,
+        recorded_at=at,
+        outcome=decision.outcome,
+        outcome_zh=decision.outcome_zh,
+        possible_outcomes=decision.possible_outcomes,
+        chosen_item=decision.chosen_item,
+        basis=decision.basis,
+        measures=decision.measures,
+        missing_facts=decision.missing_facts,
+        warnings=decision.warnings,
+        summary=decision.summary,
+        ruleset_version=ctx.ruleset_version,
+        trace=decision.trace if full else None,
+        items=decision.items if full else None,
+    )
+
+
+def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, principal, kind="evaluate",
+         batch_id=None, batch_index=None) -> dict:
+    stored = facts.model_dump(mode="json", exclude_none=True)
+    decision_date = decision.trace.decision_date if decision.trace else (facts.decision_date or date.today()).isoformat()
+    stored.setdefault("decision_date", decision_date)  # replay needs the date actually used
+    return {
+        "id": decision_id,
+        "created_at": at,
+        "kind": kind,
+        "batch_id": batch_id,
+        "batch_index": batch_index,
+        "requested_item": facts.item_id,
+        "chosen_item": decision.chosen_item,
+        "outcome": decision.outcome,
+        "items": dumps(list(dict.fromkeys(i.id for i in decision.items))),
+        "basis": dumps([b.label for b in decision.basis]),
+        "facts": dumps(stored),
+        "rulesets": dumps(decision.rulesets),
+        "ruleset_version": ctx.ruleset_version,
+        "engine_version": decision.engine_version or ctx.engine_version,
+        "trace_version": decision.trace_version,
+        "decision_date": decision_date,
+        "api_key": principal.name if principal else None,
+    }
+
+
+def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False) -> tuple[s.EvaluateResponse, dict]:
+    """One case → (response, audit row). Raises InvalidFacts / UnknownItem."""
+    decision = ctx.engine.evaluate(facts)
+    decision_id, at = str(uuid.uuid4()), utc_now()
+    return _response(ctx, decision, decision_id, at, full), _row(ctx, facts, decision, decision_id, at, principal)
+
+
+def batch_limit_error(count: int, limit: int) -> ApiError:
+    return ApiError(
+        413, "batch_too_large", f"批量评估每次至多 {limit} 个案件, 本次提交了 {count} 个", limit=limit
+    )
+
+
+def evaluate_batch(ctx: Context, request: s.BatchRequest, principal=None, full: bool = False, limit: int = 1000
+                   ) -> tuple[s.BatchResponse, list[dict]]:
+    if len(request.cases) > limit:
+        raise batch_limit_error(len(request.cases), limit)
+    batch_id = str(uuid.uuid4())
+    results, rows = [], []
+    for i, case in enumerate(request.cases):
+        try:
+            facts = case if isinstance(case, CaseFacts) else CaseFacts.model_validate(case)
+            decision = ctx.engine.evaluate(facts)
+        except ValidationError as exc:
+            details = validation_details(exc.errors(), prefix=f"cases[{i}]")
+            results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
+                code="validation_error", message_zh=f"第 {i} 个案件的事实不符合要求", details=details)))
+            continue
+        except InvalidFacts as exc:
+            results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
+                code=exc.code, message_zh=exc.message,
+                details=[s.ErrorDetail(field=f"cases[{i}].{exc.field}", code=exc.code, message_zh=exc.message)])))
+            continue
+        except UnknownItem as exc:
+            results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
+                code="unknown_item", message_zh=str(exc), close_matches=exc.close_matches,
+                details=[s.ErrorDetail(field=f"cases[{i}].item_id", code="unknown_item", message_zh=str(exc))])))
+            continue
+        decision_id, at = str(uuid.uuid4()), utc_now()
+        results.append(s.BatchResult(index=i, ok=True, decision=_response(ctx, decision, decision_id, at, full)))
+        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i))
+    ok = sum(1 for r in results if r.ok)
+    resp = s.BatchResponse(batch_id=batch_id, count=len(results), ok_count=ok, error_count=len(results) - ok,
+                           results=results)
+    return resp, rows
+
+
+# ------------------------------------------------------------------------------- items
+def _check_domain(ctx: Context, domain: str | None, field: str = "domain") -> None:
+    if domain is not None and ctx.corpus.registry.domain(domain) is None:
+        raise ApiError(422, "unknown_domain", f"未知的执法领域代码 {domain!r}", field=field)
+
+
+def search(ctx: Context, q: str, domain: str | None, jurisdiction: str | None, as_of: date | None,
+           limit: int = 10) -> s.SearchResponse:
+    _check_domain(ctx, domain)
+    stack = None
+    if jurisdiction is not None:
+        if ctx.corpus.registry.jurisdiction(jurisdiction) is None and jurisdiction != "CN":
+            raise ApiError(422, "unknown_jurisdiction", f"不支持的行政区划代码 {jurisdiction}", field="jurisdiction")
+        stack = ctx.corpus.registry.stack(jurisdiction) if jurisdiction != "CN" else ["CN"]
+    hits = ctx.engine.search.search(q, domain=domain, jurisdictions=stack, as_of=as_of, limit=limit)
+    out = [
+        s.SearchHit(
+            id=h.ref.item.id, list=h.ref.document.id, version=h.ref.document.version,
+            jurisdiction=h.ref.document.jurisdiction, binding=h.ref.document.binding_level,
+            domain=h.ref.item.domain, outcome=h.ref.item.outcome.value, violation=h.ref.item.violation,
+            score=round(h.score, 4),
+        )
+        for h in hits
+    ]
+    return s.SearchResponse(query=q, count=len(out), hits=out)
+
+
+def _refs_or_404(ctx: Context, item_id: str):
+    refs = ctx.corpus.item_refs(item_id)
+    if not refs:
+        import difflib
+
+        raise UnknownItem(item_id, difflib.get_close_matches(item_id, ctx.corpus.item_ids(), n=5, cutoff=0.6))
+    return refs
+
+
+def get_item(ctx: Context, item_id: str, as_of: date | None = None) -> s.ItemResponse:
+    refs = _refs_or_404(ctx, item_id)
+    corpus, on = ctx.corpus, as_of or date.today()
+    latest = corpus.latest(item_id)
+    versions = []
+    for ref in sorted(refs, key=lambda r: (r.document.id, r.document.start or date.min, r.document.version)):
+        doc = ref.document
+        versions.append(s.ItemVersion(
+            list=doc.id, version=doc.version, key=doc.key, status=doc.status.value, level=doc.level.value,
+            jurisdiction=doc.jurisdiction, locality=doc.locality, binding=doc.binding_level,
+            in_force=corpus.in_force(doc.id, on) is doc, effective_from=doc.effective_from,
+            effective_to=doc.effective_to, hash=corpus.hashes.get(doc.key, ""),
+        ))
+    item, doc = latest.item, latest.document
+    statutes = ctx.engine.statutes
+    citations = []
+    for role, cits in (("violated", item.violated), ("penalty", item.penalty_basis), ("exemption", item.exemption_basis)):
+        for c in cits:
+            text = None
+            if statutes is not None and c.article is not None:
+                try:
+                    text = statutes.article_text(c, on)
+                except Exception:  # a statute look-up never breaks the item view
+                    text = None
+            citations.append(s.CitedArticle(role=role, citation=c, label=c.label(), text=text))
+    domain = corpus.registry.domain(item.domain)
+    return s.ItemResponse(
+        id=item.id, list=doc.key, list_version=doc.version, binding=doc.binding_level,
+        in_force=corpus.in_force(doc.id, on) is doc, domain_zh=domain.zh if domain else None,
+        outcome_zh=item.outcome.zh, item=item, versions=versions, citations=citations,
+        statutes_configured=statutes is not None,
+    )
+
+
+_HISTORY_FACTS = {"first_offense", "prior_offenses"}
+
+
+def questions(ctx: Context, item_id: str, as_of: date | None = None) -> s.QuestionsResponse:
+    """The item's facts as questions, in asking order: `all` conditions, any_of bundles, then 首违
+    history. Derived from the engine: evaluate the item with empty facts, read missing_facts (and
+    the item's trace for the condition groups)."""
+    _refs_or_404(ctx, item_id)
+    corpus = ctx.corpus
+    latest = corpus.latest(item_id)
+    on = as_of or date.today()
+    doc = latest.document
+    if corpus.in_force(doc.id, on) is not doc and doc.start is not None and doc.binding_level:
+        on = max(doc.start, date(1990, 1, 1))  # ask about the version the officer would apply
+    decision = ctx.engine.evaluate(CaseFacts(item_id=item_id, decision_date=on))
+    rule = next((r for r in decision.trace.rules if r.kind == "item" and r.rule == item_id), None)
+    # where each fact sits in the item's conditions: (group rank, bundle, position)
+    place: dict[str, tuple[int, int | None, int]] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    for pos, cond in enumerate(rule.conditions if rule else []):
+        for fact in cond.facts_used or {cond.key: None}:
+            group = 2 if fact in _HISTORY_FACTS else (0 if cond.bundle is None else 1)
+            place.setdefault(fact, (group, cond.bundle, pos))
+            labels.setdefault(fact, (cond.key, cond.label))
+    asked: list[tuple[str, str]] = [(m.fact, m.question) for m in decision.missing_facts if item_id in m.needed_by]
+    if not asked and rule is not None:  # a non-binding (analogue) item: the engine does not ask for it
+        for cond in rule.conditions:
+            if cond.status != "unknown":
+                continue
+            for fact in cond.facts_used or {cond.key: None}:
+                if fact not in [f for f, _ in asked]:
+                    asked.append((fact, question_for(fact, cond.key, cond.label)))
+    def order(entry):
+        fact = entry[0]
+        group, bundle, pos = place.get(fact, (2 if fact in _HISTORY_FACTS else 3, None, 10_000))
+        return (group, pos)
+    out = []
+    for n, (fact, question) in enumerate(sorted(asked, key=order), start=1):
+        group, bundle, _ = place.get(fact, (2 if fact in _HISTORY_FACTS else 3, None, 0))
+        out.append(s.Question(order=n, fact=fact, question=question,
+                              group=("all", "any_of", "history", "other")[group], bundle=bundle))
+    return s.QuestionsResponse(item_id=item_id, list=doc.key, as_of=on, questions=out)
+
+
+def domains(ctx: Context) -> s.DomainsResponse:
+    reg = ctx.corpus.registry
+    return s.DomainsResponse(domains=reg.domains, jurisdictions=reg.jurisdictions)
+
+
+def lists(ctx: Context) -> s.ListsResponse:
+    corpus, today = ctx.corpus, date.today()
+    out = []
+    for doc_id in corpus.document_ids():
+        versions = corpus.versions(doc_id)
+        head = versions[-1]
+        out.append(s.ListSummary(
+            id=doc_id, title=head.title, issuer=head.issuer, level=head.level.value,
+            jurisdiction=head.jurisdiction, locality=head.locality,
+            versions=[s.ListVersionSummary(
+                key=d.key, version=d.version, status=d.status.value, effective_from=d.effective_from,
+                effective_to=d.effective_to, published_on=d.published_on,
+                in_force_today=corpus.in_force(doc_id, today) is d, items=len(d.items),
+                hash=corpus.hashes.get(d.key, ""),
+            ) for d in versions],
+        ))
+    return s.ListsResponse(count=len(out), lists=out)
+
+
+def list_version(ctx: Context, doc_id: str, version: str) -> s.ListVersionResponse:
+    corpus = ctx.corpus
+    key = f"{doc_id}@{version}"
+    doc = corpus.document(key)
+    if doc is None:
+        import difflib
+
+        keys = sorted(d.key for d in corpus.documents)
+        close = difflib.get_close_matches(key, keys, n=5, cutoff=0.5) or [d.key for d in corpus.versions(doc_id)]
+        raise ApiError(404, "unknown_list_version", f"未找到清单版本 {key}", close_matches=close)
+    return s.ListVersionResponse(
+        key=key, hash=corpus.hashes.get(key, ""), binding=doc.binding_level,
+        in_force_today=corpus.in_force(doc_id, date.today()) is doc, ends=corpus.end_of(doc), document=doc,
+    )
+
+
+def list_diff(ctx: Context, a: str, b: str):
+    try:
+        from penalty_rules.report import diff as diff_mod  # written by another helper; imported lazily
+    except ImportError:
+        raise ApiError(503, "diff_unavailable", "版本比较模块尚不可用") from None
+    try:
+        result = diff_mod.diff(ctx.corpus, a, b)
+    except UnknownListVersion as exc:
+        close = getattr(exc, "close_matches", None)
+        field = "from" if exc.key == a else "to"
+        raise ApiError(404, "unknown_list_version", f"未找到清单版本 {exc.key}", field=field,
+                       close_matches=close) from None
+    return result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+
+
+# ------------------------------------------------------------------------------- decisions
+def _record_out(row: dict) -> s.DecisionRecordOut:
+    return s.DecisionRecordOut(**{
+        **row,
+        "items": json.loads(row["items"]),
+        "basis": json.loads(row["basis"]),
+        "facts": json.loads(row["facts"]),
+        "rulesets": json.loads(row["rulesets"]),
+    })
+
+
+def get_decision(ctx: Context, decision_id: str) -> s.DecisionRecordOut:
+    row = ctx.repo.get(decision_id)
+    if row is None:
+        raise ApiError(404, "unknown_decision", f"未找到决定记录 {decision_id}", field="decision_id")
+    return _record_out(row)
+
+
+def list_decisions(ctx: Context, q: DecisionQuery) -> s.DecisionsPage:
+    total, rows = ctx.repo.query(q)
+    return s.DecisionsPage(total=total, limit=q.limit, offset=q.offset, decisions=[_record_out(r) for r in rows])
+
+
+def replay(ctx: Context, decision_id: str, as_of: date | None) -> s.ReplayResponse:
+    record = get_decision(ctx, decision_id)
+    as_of = as_of or date.today()
+    facts_json = dict(record.facts)
+    facts_json["decision_date"] = as_of.isoformat()
+    try:
+        facts = CaseFacts.model_validate(facts_json)
+    except ValidationError as exc:
+        msg = "按该日期重放时事实不成立(如决定日早于违法行为日)"
+        details = [{"field": "as_of", "code": "replay_invalid", "message_zh": msg}]
+        raise ApiError(422, "replay_invalid", msg, details=details + validation_details(exc.errors(), prefix="facts")
+                       ) from None
+    try:
+        decision = ctx.engine.evaluate(facts)
+    except InvalidFacts as exc:
+        raise ApiError(422, exc.code, exc.message, field="as_of" if exc.field == "act_date" else exc.field) from None
+    except UnknownItem as exc:  # the item has left the lists since
+        raise ApiError(409, "item_gone", f"记录中的条目 {exc.item_id} 已不在当前清单中", close_matches=exc.close_matches)
+    before = s.ReplaySide(outcome=record.outcome, chosen_item=record.chosen_item, basis=record.basis,
+                          ruleset_version=record.ruleset_version, decision_date=record.decision_date)
+    after = s.ReplaySide(outcome=decision.outcome, chosen_item=decision.chosen_item,
+                         basis=[b.label for b in decision.basis], ruleset_version=ctx.ruleset_version,
+                         decision_date=as_of.isoformat())
+    old_sets, new_sets = record.rulesets, decision.rulesets
+    ruleset_changes = sorted(k for k in set(old_sets) | set(new_sets) if old_sets.get(k) != new_sets.get(k))
+    changed = s.ReplayChanges(
+        any=False, outcome=before.outcome != after.outcome, chosen_item=before.chosen_item != after.chosen_item,
+        basis_added=[b for b in after.basis if b not in before.basis],
+        basis_removed=[b for b in before.basis if b not in after.basis], rulesets_changed=ruleset_changes,
+    )
+    changed.any = changed.outcome or changed.chosen_item or bool(changed.basis_added or changed.basis_removed)
+    if changed.any:
+        zh = lambda o: Outcome(o).zh if o != "undetermined" else "尚不能确定"  # noqa: E731
+        text = f"按 {as_of.isoformat()} 重放: 结果 {zh(before.outcome)} → {zh(after.outcome)}"
+        if changed.chosen_item:
+            text += f"; 适用条目 {before.chosen_item or '无'} → {after.chosen_item or '无'}"
+    else:
+        text = f"按 {as_of.isoformat()} 重放: 结果、适用条目和依据均未变化"
+    return s.ReplayResponse(decision_id=decision_id, as_of=as_of, original=before, replayed=after, changed=changed,
+                            summary=text, warnings=decision.warnings)
+
+
+def ready(ctx: Context) -> s.Ready:
+    ctx.repo.ping()
+    return s.Ready(
+        status="ready", ruleset_version=ctx.ruleset_version, engine_version=ctx.engine_version,
+        documents=len(ctx.corpus.documents), items=len(ctx.corpus.item_ids()), audit=ctx.audit_backend,
+        audit_mode=ctx.audit_mode, matcher=ctx.matcher, statutes=ctx.engine.statutes is not None,
+    )

@@ -1,0 +1,289 @@
+"""Request and response models of the HTTP API (pydantic at every boundary)."""
+
+import builtins
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from penalty_rules.model.citation import Citation
+from penalty_rules.model.decision import BasisEntry, CandidateItem, MissingFact, Trace
+from penalty_rules.model.facts import CaseFacts
+from penalty_rules.model.item import Item
+from penalty_rules.model.listdoc import ListDocument
+from penalty_rules.model.registry import Domain, Jurisdiction
+
+# Request examples, taken from real list items (national tax first-offence list, 2021).
+EVALUATE_EXAMPLES = {
+    "tax_first_offense": {
+        "summary": "税务首违不罚: 未按期申报(cn-tax-2021-6/03), 事实齐全",
+        "value": {
+            "item_id": "cn-tax-2021-6/03",
+            "act_date": "2023-03-20",
+            "decision_date": "2023-04-10",
+            "first_offense": True,
+            "harm": "minor",
+            "corrected": "within_deadline",
+        },
+    },
+    "tax_incomplete": {
+        "summary": "现场只知道条目编号: 返回需要补问的事实",
+        "value": {"item_id": "cn-tax-2021-6/03"},
+    },
+    "conduct_search": {
+        "summary": "只有违法行为描述: 检索条目",
+        "value": {"conduct": "未按照规定期限办理纳税申报", "domain": "tax", "harm": "none"},
+    },
+}
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="出错字段的路径, 如 age 或 cases[3].act_date")
+    code: str = Field(description="英文错误代码")
+    message_zh: str = Field(description="中文说明")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message_zh: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+    close_matches: list[str] | None = None
+    limit: int | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+# ------------------------------------------------------------------------------- evaluate
+class EvaluateResponse(BaseModel):
+    """The compact decision; `?detail=full` adds `trace` and `items`."""
+
+    decision_id: str = Field(description="审计记录编号(uuid4)")
+    recorded_at: str = Field(description="记录时间(UTC, ISO 8601)")
+    outcome: Literal[
+        "no_penalty", "discretionary_no_penalty", "reduced_penalty", "lighter_penalty", "normal", "undetermined"
+    ]
+    outcome_zh: str
+    possible_outcomes: list[str]
+    chosen_item: str | None
+    basis: list[BasisEntry]
+    measures: list[str]
+    missing_facts: list[MissingFact]
+    warnings: list[str]
+    summary: str
+    ruleset_version: str
+    trace: Trace | None = None
+    items: list[CandidateItem] | None = None
+
+
+BatchCase = Annotated[CaseFacts | dict[str, Any], Field(union_mode="left_to_right")]
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"cases": [EVALUATE_EXAMPLES["tax_first_offense"]["value"], EVALUATE_EXAMPLES["tax_incomplete"]["value"]]}
+            ]
+        },
+    )
+    cases: list[BatchCase] = Field(description="至多 1000 个案件事实(CaseFacts); 每个案件单独校验, 单独报错")
+
+
+class BatchResult(BaseModel):
+    index: int
+    ok: bool
+    decision: EvaluateResponse | None = None
+    error: ErrorBody | None = None
+
+
+class BatchResponse(BaseModel):
+    batch_id: str
+    count: int
+    ok_count: int
+    error_count: int
+    results: list[BatchResult]
+
+
+# ------------------------------------------------------------------------------- items
+class SearchHit(BaseModel):
+    id: str
+    list: str
+    version: str
+    jurisdiction: str | None
+    binding: bool
+    domain: str
+    outcome: str
+    violation: str
+    score: float
+
+
+class SearchResponse(BaseModel):
+    query: str
+    count: int
+    hits: list[SearchHit]
+
+
+class ItemVersion(BaseModel):
+    list: str
+    version: str
+    key: str
+    status: str
+    level: str
+    jurisdiction: str | None
+    locality: str
+    binding: bool = Field(description="该清单版本对聊城案件是否有约束力(本地层级且非草案)")
+    in_force: bool = Field(description="在 as_of(缺省今天)是否施行")
+    effective_from: date | None
+    effective_to: date | None
+    hash: str
+
+
+class CitedArticle(BaseModel):
+    role: Literal["violated", "penalty", "exemption"]
+    citation: Citation
+    label: str
+    text: str | None = Field(default=None, description="条文原文(配置了法规文本时)")
+
+
+class ItemResponse(BaseModel):
+    id: str
+    list: str = Field(description="最新版本所在的清单版本键")
+    list_version: str
+    binding: bool
+    in_force: bool
+    domain_zh: str | None
+    outcome_zh: str
+    item: Item
+    versions: builtins.list[ItemVersion]
+    citations: builtins.list[CitedArticle]
+    statutes_configured: bool
+
+
+class Question(BaseModel):
+    order: int
+    fact: str
+    question: str
+    group: Literal["all", "any_of", "history", "other"]
+    bundle: int | None = None
+
+
+class QuestionsResponse(BaseModel):
+    item_id: str
+    list: str
+    as_of: date
+    questions: builtins.list[Question]
+
+
+class DomainsResponse(BaseModel):
+    domains: list[Domain]
+    jurisdictions: list[Jurisdiction]
+
+
+class ListVersionSummary(BaseModel):
+    key: str
+    version: str
+    status: str
+    effective_from: date | None
+    effective_to: date | None
+    published_on: date | None
+    in_force_today: bool
+    items: int
+    hash: str
+
+
+class ListSummary(BaseModel):
+    id: str
+    title: str
+    issuer: str
+    level: str
+    jurisdiction: str | None
+    locality: str
+    versions: list[ListVersionSummary]
+
+
+class ListsResponse(BaseModel):
+    count: int
+    lists: list[ListSummary]
+
+
+class ListVersionResponse(BaseModel):
+    key: str
+    hash: str
+    binding: bool
+    in_force_today: bool
+    ends: date | None = Field(description="施行截止(不含), 自身截止日或下一版本生效日")
+    document: ListDocument
+
+
+# ------------------------------------------------------------------------------- decisions
+class DecisionRecordOut(BaseModel):
+    id: str
+    created_at: str
+    kind: str
+    batch_id: str | None
+    batch_index: int | None
+    requested_item: str | None
+    chosen_item: str | None
+    outcome: str
+    items: list[str]
+    basis: list[str]
+    facts: dict[str, Any]
+    rulesets: dict[str, str]
+    ruleset_version: str
+    engine_version: str
+    trace_version: str
+    decision_date: str
+    api_key: str | None
+
+
+class DecisionsPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    decisions: list[DecisionRecordOut]
+
+
+class ReplaySide(BaseModel):
+    outcome: str
+    chosen_item: str | None
+    basis: list[str]
+    ruleset_version: str
+    decision_date: str
+
+
+class ReplayChanges(BaseModel):
+    any: bool
+    outcome: bool
+    chosen_item: bool
+    basis_added: list[str]
+    basis_removed: list[str]
+    rulesets_changed: list[str] = Field(description="内容哈希不同或新增/不再使用的清单版本")
+
+
+class ReplayResponse(BaseModel):
+    decision_id: str
+    as_of: date
+    original: ReplaySide
+    replayed: ReplaySide
+    changed: ReplayChanges
+    summary: str
+    warnings: list[str]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    status: str
+    ruleset_version: str
+    engine_version: str
+    documents: int
+    items: int
+    audit: str
+    audit_mode: str
+    matcher: str
+    statutes: bool
