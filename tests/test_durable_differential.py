@@ -34,7 +34,13 @@ from penalty_rules.errors import DurableRulesError
 from penalty_rules.load.loader import load_corpus_strict
 from penalty_rules.model.conditions import Conditions, Custom, Threshold
 from penalty_rules.model.corpus import Corpus
-from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm, PriorOffense
+from penalty_rules.model.facts import (
+    CaseFacts,
+    Circumstance,
+    Corrected,
+    Harm,
+    PriorOffense,
+)
 from penalty_rules.model.item import Escalation
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -232,7 +238,7 @@ def test_threads_share_the_matcher_without_crash_and_agree_with_serial():
     def work(n):
         try:
             results[n] = [matcher.fired(f, refs, _first) for f in cases]
-        except Exception as exc:  # collected, reported below
+        except Exception as exc:  # noqa: BLE001 - collected, reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

@@ -233,11 +233,11 @@ def _match(name: str, event: dict) -> list[str]:
             host.assert_fact(name, fact)
         except _durable.MessageNotHandledException:
             pass  # nothing fired
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
             failure = exc
         try:
             host.delete_state(name, sid)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
             if failure is None:  # a failed assert may leave no state to delete
                 failure = exc
         finally:
