@@ -110,7 +110,10 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         title="penalty-rules 免罚轻罚清单规则引擎", version=ENGINE_VERSION, description=DESCRIPTION,
         lifespan=lifespan,
         responses={
+            400: {"model": s.ErrorResponse, "description": "JSON 格式错误或非 UTF-8 编码"},
             401: {"model": s.ErrorResponse, "description": "缺少或无效的 API 密钥"},
+            413: {"model": s.ErrorResponse, "description": "请求体超过 1 MiB(或批量超过 1000 个案件)"},
+            503: {"model": s.ErrorResponse, "description": "审计记录未能保存或服务未就绪"},
             403: {"model": s.ErrorResponse, "description": "角色权限不足"},
             422: {"model": s.ErrorResponse, "description": "请求数据不符合要求"},
         },
