@@ -370,4 +370,5 @@ def ready(ctx: Context) -> s.Ready:
         status="ready", ruleset_version=ctx.ruleset_version, engine_version=ctx.engine_version,
         documents=len(ctx.corpus.documents), items=len(ctx.corpus.item_ids()), audit=ctx.audit_backend,
         audit_mode=ctx.audit_mode, matcher=ctx.matcher, statutes=ctx.engine.statutes is not None,
+        audit_commits=ctx.repo.writer.commits, audit_rows=ctx.repo.writer.rows,
     )

@@ -287,3 +287,5 @@ class Ready(BaseModel):
     audit_mode: str
     matcher: str
     statutes: bool
+    audit_commits: int = Field(description="审计写入线程已提交的事务数")
+    audit_rows: int = Field(description="已提交的审计记录数(本进程)")
