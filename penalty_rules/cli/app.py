@@ -10,6 +10,7 @@ from penalty_rules.cli import lists as lists_cli
 
 app = typer.Typer(help="免罚轻罚清单规则引擎", no_args_is_help=True, add_completion=False)
 app.add_typer(lists_cli.app, name="lists")
+app.add_typer(__import__("penalty_rules.cli.scenarios", fromlist=["app"]).app, name="scenarios")
 app.command("serve")(__import__("penalty_rules.cli.serve", fromlist=["serve"]).serve)
 app.command(name="check")(check_cli.check)
 console = Console()

@@ -1,0 +1,86 @@
+"""`penalty-rules scenarios run` on a small subset: summary, cucumber JSON and the HTML report."""
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.text.append(data.strip())
+
+
+def test_run_writes_reports(tmp_path):
+    reports = tmp_path / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "penalty_rules.cli.app", "scenarios", "run", str(ROOT / "features" / "market"),
+         "--tag", "hc-010", "--reports", str(reports)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "共 2 个场景: 通过 2, 失败 0" in proc.stdout
+    cucumber = json.loads(next(reports.glob("*.json")).read_text(encoding="utf-8"))
+    assert [len(f["elements"]) for f in cucumber] == [2]
+
+    page = Collect()
+    page.feed(next(reports.glob("*.html")).read_text(encoding="utf-8"))
+    text = "\n".join(page.text)
+    assert "hc-010 便利店销售过期小零食, 首次违法、及时改正、货值不足500元" in text
+    assert "hc-010 变体: 违法行为发生在全国清单施行之前(从旧兼从轻)" in text
+    assert "期望与实际" in text and "不予处罚(no_penalty)" in text
+    assert "《中华人民共和国行政处罚法》第三十三条第三款" in text  # legal basis
+    assert "原决定(案例出处)" in text and "可以不予处罚" in text
+    # self-contained: inline CSS only, no scripts, no external links or images
+    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe")]
+    assert ("style", {}) in page.tags
+
+
+def test_failed_expectation_shows_in_report(tmp_path):
+    feature = tmp_path / "f" / "wrong.feature"
+    feature.parent.mkdir()
+    feature.write_text(
+        "# language: zh-CN\n功能: 错误的期望\n\n  @t\n  场景: 期望写错\n"
+        '    假如适用条目 "cn-tax-2021-6/03"\n    而且当事人首次违法\n    而且在责令期限内改正\n'
+        "    而且危害后果轻微\n    当执法人员提交案情\n    那么处理建议为 \"依法处罚\"\n",
+        encoding="utf-8",
+    )
+    reports = tmp_path / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "penalty_rules.cli.app", "scenarios", "run", str(feature.parent), "--reports", str(reports)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 1
+    assert "失败 1" in proc.stdout
+    page = Collect()
+    page.feed(next(reports.glob("*.html")).read_text(encoding="utf-8"))
+    text = "\n".join(page.text)
+    assert "依法处罚" in text and "不予处罚 (no_penalty)" in text and "✘" in text
+
+
+def test_scaffold_new_item(tmp_path):
+    out = tmp_path / "x10.feature"
+    proc = subprocess.run(
+        [sys.executable, "-m", "penalty_rules.cli.app", "scenarios", "new", "--item", "cn-samr-2025-1/x10",
+         "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    from penalty_rules.scenarios.lint import lint_paths
+
+    text = out.read_text(encoding="utf-8")
+    assert lint_paths(out) == []
+    assert '假如适用条目 "cn-samr-2025-1/x10"' in text
+    assert "| 全部条件满足 |" in text and text.count("| 不满足:") == 5
+    assert '不符合清单条件 "能如实说明进货来源"' in text

@@ -1,0 +1,135 @@
+"""The shared step library, tested the way pytest-bdd tests itself: a small feature and the
+conftest are written into pytester, pytest runs them, and the outcome counts are asserted."""
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CONFTEST = "from penalty_rules.scenarios.steps import *  # noqa: F401,F403\n"
+TEST_MODULE = 'from pytest_bdd import scenarios\n\nscenarios("library.feature")\n'
+INI = "[pytest]\ndisable_test_id_escaping_and_forfeit_all_rights_to_community_support = true\nmarkers =\n    t\n    engine_bug\n"
+
+FEATURE = """# language: zh-CN
+功能: 步骤库自测
+
+  背景:
+    假如办案机关为聊城市
+    而且决定日期为 2025-12-31
+
+  @t
+  场景: 首违不罚正例
+    假如适用条目 "cn-tax-2021-6/03"
+    而且违法行为发生于 2024-03-01
+    而且当事人首次违法
+    而且在责令期限内改正
+    而且危害后果轻微
+    当执法人员提交案情
+    那么处理建议为 "不予处罚"
+    而且处理建议为 "no_penalty"
+    而且适用条目为 "cn-tax-2021-6/03"
+    而且应采取措施包含 "教育"
+    而且法律依据包含 "第三十三条第三款"
+    而且不需要补充事实
+
+  @t
+  场景: 改正不明时尚不能确定并询问
+    假如适用条目 "cn-tax-2021-6/03"
+    而且当事人首次违法
+    而且危害后果轻微
+    当执法人员提交案情
+    那么处理建议为 "尚不能确定"
+    而且需要补充的事实包含 "corrected"
+    而且应询问 "当事人是否已改正违法行为"
+    而且可能的处理结果包含 "不予处罚"
+
+  @t
+  场景大纲: 法定规则
+    假如违法所得 <所得> 元
+    而且当事人首次违法
+    而且及时改正
+    而且危害后果轻微
+    而且违法行为不属轻微
+    而且当事人没有从轻减轻情节
+    当执法人员提交案情
+    那么处理建议为 "<结果>"
+    而且适用规则为 "law-33-1b"
+
+    例子:
+      | 所得 | 结果 |
+      | 0 | 可以不予处罚 |
+      | 25.76 | discretionary_no_penalty |
+
+  @t
+  场景: 错误的期望必须失败
+    假如适用条目 "cn-tax-2021-6/03"
+    而且当事人首次违法
+    而且在责令期限内改正
+    而且危害后果轻微
+    当执法人员提交案情
+    那么处理建议为 "依法处罚"
+
+  @t
+  场景: 错误的依据必须失败
+    假如适用条目 "cn-tax-2021-6/03"
+    而且当事人首次违法
+    而且在责令期限内改正
+    而且危害后果轻微
+    当执法人员提交案情
+    那么法律依据包含 "第九十九条"
+
+  @t
+  场景: 不合法的区划被拒绝
+    假如办案机关所在行政区划为 "410522"
+    当执法人员提交案情
+    那么系统拒绝受理并提示 "不支持的行政区划代码"
+
+  @t @engine_bug
+  场景: engine_bug 标签为严格的预期失败
+    假如适用条目 "cn-tax-2021-6/03"
+    而且当事人首次违法
+    而且在责令期限内改正
+    而且危害后果轻微
+    当执法人员提交案情
+    那么处理建议为 "减轻处罚"
+"""
+
+
+@pytest.fixture
+def run_feature(pytester):
+    def run(feature: str, *args):
+        pytester.makefile(".feature", library=feature)
+        pytester.makeconftest(CONFTEST)
+        pytester.makepyfile(test_library=TEST_MODULE)
+        pytester.makefile(".ini", pytest=INI)
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+
+    return run
+
+
+def test_step_library_counts(run_feature):
+    result = run_feature(FEATURE)
+    result.assert_outcomes(passed=5, failed=2, xfailed=1)
+    out = result.stdout.str()
+    assert "处理建议: 期望 依法处罚, 实际 不予处罚(no_penalty)" in out
+    assert "法律依据: 期望 包含 第九十九条" in out
+
+
+def test_unknown_outcome_label_fails(run_feature):
+    feature = FEATURE.split("  @t\n  场景: 改正不明")[0].replace('那么处理建议为 "不予处罚"', '那么处理建议为 "免罚"')
+    result = run_feature(feature)
+    result.assert_outcomes(failed=1)
+    assert "无法识别的处理结果" in result.stdout.str()
+
+
+def test_engine_bug_that_passes_fails_strictly(run_feature):
+    feature = FEATURE.split("  @t\n  场景: 改正不明")[0].replace("  @t\n  场景: 首违", "  @t @engine_bug\n  场景: 首违")
+    result = run_feature(feature)
+    result.assert_outcomes(failed=1)
+    assert "XPASS(strict)" in result.stdout.str()
+
+
+def test_missing_submit_step_fails(run_feature):
+    feature = FEATURE.split("  @t\n  场景: 改正不明")[0].replace("    当执法人员提交案情\n", "")
+    result = run_feature(feature)
+    result.assert_outcomes(failed=1)
+    assert "尚未提交案情" in result.stdout.str()
