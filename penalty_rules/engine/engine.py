@@ -7,6 +7,7 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 """
 
 import difflib
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,6 +37,7 @@ class RuleResult:
     role: str = "applicable"
     notes: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+    _trace: RuleTrace | None = None
 
     @property
     def satisfied(self):
@@ -46,6 +48,13 @@ class RuleResult:
         return "statutory" if self.statutory else "item"
 
     def to_trace(self) -> RuleTrace:
+        if self.statutory is not None:  # shared between cases: built once
+            if self._trace is None:
+                self._trace = self._build_trace()
+            return self._trace
+        return self._build_trace()
+
+    def _build_trace(self) -> RuleTrace:
         return RuleTrace(
             rule=self.rule_id,
             kind=self.kind,
@@ -67,12 +76,29 @@ class Selection:
 
 
 class Engine:
-    def __init__(self, corpus: Corpus, *, statutes=None, matcher=None, search: ItemSearch | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        statutes=None,
+        matcher=None,
+        search: ItemSearch | None = None,
+        memo_size: int = 0,
+    ):
+        """memo_size > 0 keeps that many decisions keyed by the canonical facts and the decision
+        date: a decision is a pure function of (facts, rule versions), and the corpus of an
+        Engine never changes. Memoised decisions are shared: treat them as read-only."""
         self.corpus = corpus
         self.statutes = statutes
         self.matcher = matcher
         self.search = search or ItemSearch(corpus)
         self._links = self._build_links()
+        self.memo_size = memo_size
+        self._memo: dict[tuple[str, date], Decision] = {}
+        self._memo_lock = threading.Lock()
+        self.memo_hits = 0
+        self._statutory_cache: dict[tuple, tuple[RuleResult, ...]] = {}
+        self._stacks: dict[str, list[str]] = {}
 
     @classmethod
     def from_settings(cls, settings=None, *, use_durable: bool = True) -> "Engine":
@@ -193,8 +219,25 @@ class Engine:
         rr.notes.append(f"此前同项违法 {prior_count} 次, 适用第 {step.prior_count + 1} 档: {step.outcome.zh}")
 
     def _evaluate_statutory(self, facts: CaseFacts, dec: date) -> list[RuleResult]:
+        """The statutory rules read a handful of facts only: their (immutable) results are
+        shared between cases with the same such facts."""
         first = derive_first_offense(facts, {facts.item_id} if facts.item_id else set(), None)
-        view = FactView(facts, first.value)
+        f = facts
+        key = (
+            first.value, f.minor_violation, f.corrected, f.harm, f.subjective_fault, f.party_type, f.age,
+            f.mental_condition, f.act_date, f.discovered_date, f.safety_related,
+            None if f.circumstances is None else tuple(sorted(f.circumstances)),
+        )
+        cached = self._statutory_cache.get(key)
+        if cached is None:
+            cached = self._statutory(facts, first.value)
+            if len(self._statutory_cache) >= 4096:
+                self._statutory_cache.clear()
+            self._statutory_cache[key] = cached
+        return list(cached)
+
+    def _statutory(self, facts: CaseFacts, first_offense) -> tuple[RuleResult, ...]:
+        view = FactView(facts, first_offense)
         out = []
         for rule in STATUTORY_RULES:
             rr = RuleResult(rule.id, rule.outcome, rule.evaluate(facts, view), binding=True, statutory=rule)
@@ -202,7 +245,7 @@ class Engine:
             if rule.note:
                 rr.notes.append(rule.note)
             out.append(rr)
-        return out
+        return tuple(out)
 
     def _check_durable(self, results: list[RuleResult], facts: CaseFacts, warnings: list[str]) -> None:
         if self.matcher is None:
@@ -221,6 +264,22 @@ class Engine:
         return derive_first_offense(facts, self._group(ref.item.id), ref.document.first_offense).value
 
     def evaluate(self, facts: CaseFacts, *, today: date | None = None) -> Decision:
+        dec = facts.decision_date or today or date.today()
+        if not self.memo_size:
+            return self._evaluate(facts, dec)
+        key = (facts.model_dump_json(), dec)
+        hit = self._memo.get(key)
+        if hit is not None:
+            self.memo_hits += 1
+            return hit
+        decision = self._evaluate(facts, dec)
+        with self._memo_lock:
+            if len(self._memo) >= self.memo_size:
+                self._memo.pop(next(iter(self._memo)))  # oldest first
+            self._memo[key] = decision
+        return decision
+
+    def _evaluate(self, facts: CaseFacts, dec: date) -> Decision:
         from penalty_rules.explain.decide import build_decision
 
         registry = self.corpus.registry
@@ -228,11 +287,12 @@ class Engine:
             raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {facts.domain!r}")
         if registry.jurisdiction(facts.jurisdiction) is None:
             raise InvalidFacts("jurisdiction", "unknown_jurisdiction", f"不支持的行政区划代码 {facts.jurisdiction}")
-        dec = facts.decision_date or today or date.today()
         act = facts.act_date
         if act is not None and act > dec:
             raise InvalidFacts("act_date", "act_after_decision", "违法行为日期晚于决定日期")
-        stack = registry.stack(facts.jurisdiction)
+        stack = self._stacks.get(facts.jurisdiction)
+        if stack is None:
+            stack = self._stacks[facts.jurisdiction] = registry.stack(facts.jurisdiction)
         selection = self._select(facts, stack, act, dec)
         warnings = list(selection.warnings)
         if act is None and selection.refs:

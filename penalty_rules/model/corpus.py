@@ -43,6 +43,7 @@ class Corpus:
             for item in doc.items:
                 items[item.id].append(ItemRef(doc, item))
         self._items = dict(items)
+        self._ends = {d.key: self._compute_end(d) for d in self.documents}
 
     # -- documents -------------------------------------------------------------------------
     def document(self, key: str) -> ListDocument | None:
@@ -56,6 +57,9 @@ class Corpus:
 
     def end_of(self, doc: ListDocument) -> date | None:
         """Last day (exclusive) a version is in force: its own end or the next version's start."""
+        return self._ends[doc.key]
+
+    def _compute_end(self, doc: ListDocument) -> date | None:
         if doc.effective_to:
             return doc.effective_to
         later = [
