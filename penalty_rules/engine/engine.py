@@ -8,7 +8,7 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 
 import difflib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from penalty_rules import ENGINE_VERSION
@@ -151,7 +151,11 @@ class Engine:
         elif facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, limit=5)
             binding_hits = [h for h in hits if h.ref.document.binding_level and h.ref.document.jurisdiction in stack]
-            if binding_hits and ItemSearch.is_clear(binding_hits):
+            # clear = the best binding hit beats every hit of other conduct, analogues included
+            # (an analogue far ahead means the conduct is on no binding list)
+            group = self._group(binding_hits[0].ref.item.id) if binding_hits else set()
+            rivals = [h for h in hits if h.ref.item.id not in group]
+            if binding_hits and ItemSearch.is_clear([binding_hits[0], *rivals]):
                 top = binding_hits[0].ref.item.id
                 ids, how = self._group(top), f"按违法行为描述检索, 最佳匹配 {top}(得分 {binding_hits[0].score:.1f})"
             else:
@@ -234,7 +238,14 @@ class Engine:
             if len(self._statutory_cache) >= 4096:
                 self._statutory_cache.clear()
             self._statutory_cache[key] = cached
-        return list(cached)
+        if dec >= IN_FORCE:
+            return list(cached)
+        # decided before the 2021 revision was in force: its new leniency rules do not apply
+        return [
+            replace(r, role="not_in_force", notes=r.notes + ["决定时行政处罚法(2021年修订)尚未施行, 该规定为修订新增, 不适用"])
+            if r.statutory.new_in_2021 else r
+            for r in cached
+        ]
 
     def _statutory(self, facts: CaseFacts, first_offense) -> tuple[RuleResult, ...]:
         view = FactView(facts, first_offense)
@@ -301,7 +312,10 @@ class Engine:
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
         self._check_durable(results, facts, warnings)
         if dec < IN_FORCE:
-            warnings.append("决定日早于2021年7月15日, 行政处罚法(2021年修订)的规则按从旧兼从轻原则参考适用")
+            warnings.append(
+                "决定日早于2021年7月15日: 行政处罚法2021年修订新增的规则(第三十三条第一款后段、第二款, "
+                "第三十一条后段)不适用; 其余法定规则对应修订前第二十五条至第二十七条、第二十九条, 以2021年文本显示"
+            )
         results += self._evaluate_statutory(facts, dec)
 
         decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)

@@ -47,6 +47,7 @@ class StatutoryRule:
     extras: tuple[Extra, ...] = ()
     note: str | None = None
     measures: tuple[str, ...] = ()
+    new_in_2021: bool = False  # no counterpart in the law before the 2021 revision
 
     def evaluate(self, facts: CaseFacts, view: FactView) -> ConditionsResult:
         result = evaluate_conditions(self.conditions, view)
@@ -151,6 +152,7 @@ STATUTORY_RULES: tuple[StatutoryRule, ...] = (
         citation=_cite(33, 1),
         outcome=Outcome.discretionary_no_penalty,
         conditions=Conditions(all=["first_offense", "minor_harm", "corrected_promptly"]),
+        new_in_2021=True,
     ),
     StatutoryRule(
         id="law-33-2",
@@ -167,6 +169,7 @@ STATUTORY_RULES: tuple[StatutoryRule, ...] = (
             ),
         ),
         note="法律、行政法规另有规定的, 从其规定(请核对所适用的单行法)",
+        new_in_2021=True,
     ),
     StatutoryRule(
         id="law-30-a",
@@ -205,6 +208,7 @@ STATUTORY_RULES: tuple[StatutoryRule, ...] = (
                       "当事人是否为尚未完全丧失辨认或控制能力的精神病人、智力残疾人?",
                       ("mental_condition",), _mental(MentalCondition.limited), raised_by_party=True),),
         note="法定后果为“可以”从轻或者减轻",
+        new_in_2021=True,
     ),
     StatutoryRule(
         id="law-32",

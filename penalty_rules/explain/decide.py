@@ -3,7 +3,7 @@ questions, legal basis, measures, the trace and the Chinese summary."""
 
 from datetime import date
 
-from penalty_rules.engine.statutory import EDUCATION, ORDER_CORRECTION
+from penalty_rules.engine.statutory import EDUCATION, IN_FORCE, ORDER_CORRECTION
 from penalty_rules.explain.questions import question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
@@ -110,6 +110,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{best.rule_id} 取自决定时施行的 {doc.key}; 违法行为发生时该版本尚未施行, "
                 "因其对当事人较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
+    if best is not None and best.statutory is not None and best.statutory.new_in_2021 and act is not None \
+            and act < IN_FORCE and not open_rules:
+        temporal.append(
+            f"违法行为发生于行政处罚法2021年修订施行(2021-07-15)前; {best.rule_id} 为修订新增的较轻规定, "
+            "依第三十七条(从旧兼从轻)适用"
+        )
     for rr in live:
         if rr.ref is not None:
             doc = rr.ref.document

@@ -268,3 +268,23 @@ def test_unclear_conduct_falls_back_to_statutory_rules_and_says_so(engine):
     d = run(engine, conduct="当事人有违法行为", **PLAIN, first_offense=False)
     assert d.chosen_item is None
     assert any("未能明确对应" in w for w in d.warnings)
+
+
+def test_decision_before_2021_revision_does_not_apply_its_new_rules(engine):
+    facts = dict(domain="market", first_offense=True, harm="minor", corrected="promptly", **PLAIN)
+    before = run(engine, act_date="2021-03-01", decision_date="2021-05-01", **facts)
+    assert rule(before, "law-33-1b").satisfied is True
+    assert "law-33-1b" not in [r.rule for r in before.trace.rules if r.satisfied and r.rule == before.chosen_rule]
+    assert before.outcome == "normal"
+    after = run(engine, act_date="2021-03-01", decision_date="2021-09-01", **facts)
+    assert after.outcome == "discretionary_no_penalty"
+    assert any("第三十七条" in t for t in after.trace.temporal)
+
+
+def test_analogue_far_ahead_means_no_clear_binding_match(engine):
+    # the only close item is an analogue (shanxi-eco/x02); a weaker binding hit must not be chosen
+    d = run(engine, conduct="持证排污单位未按规定公开自行监测方案、监测数据等污染物排放信息", domain="ecology",
+            first_offense=True, harm="minor", corrected="within_deadline", **PLAIN)
+    assert d.chosen_item is None
+    assert d.outcome == "discretionary_no_penalty"
+    assert any("未能明确对应" in w for w in d.warnings)
