@@ -11,7 +11,11 @@ from typing import Annotated, Literal
 
 from fastapi import Body, Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     app = FastAPI(
         title="penalty-rules 免罚轻罚清单规则引擎", version=ENGINE_VERSION, description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
         responses={
             400: {"model": s.ErrorResponse, "description": "JSON 格式错误或非 UTF-8 编码"},
             401: {"model": s.ErrorResponse, "description": "缺少或无效的 API 密钥"},
@@ -121,7 +126,24 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     install(app)
     app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES)
     _routes(app)
+    _offline_docs(app)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI served from the swagger-ui-bundle package: it renders on a machine
+    without internet access (FastAPI's default loads the scripts from a CDN)."""
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} - API 文档",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
 
 def app_factory() -> FastAPI:

@@ -163,4 +163,8 @@ def test_health_ready_openapi_docs(server):
     assert any(e["value"].get("item_id") == TAX for e in examples.values())
     docs = httpx.get(server.url + "/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    # rendered offline: no CDN, the scripts come from this server
+    assert "cdn." not in docs.text and "/static/swagger/swagger-ui-bundle.js" in docs.text
+    js = httpx.get(server.url + "/static/swagger/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
     assert ready.headers["x-ruleset-version"] == ready.json()["ruleset_version"]
