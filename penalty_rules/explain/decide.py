@@ -26,10 +26,10 @@ def _basis(engine, citations: list[Citation], role: str, on: date) -> list[Basis
     for c in citations:
         text = None
         lib = engine.statutes
-        if lib is not None and c.article is not None and hasattr(lib, "article_text"):
+        if lib is not None and c.article is not None:
             try:
-                text = lib.article_text(c, on)
-            except Exception:  # a statute lookup must never break a decision
+                text = lib.resolve(c, on).text  # the cited paragraph or item, else the article
+            except Exception:  # noqa: BLE001 - a statute lookup must never break a decision
                 text = None
         out.append(BasisEntry(role=role, citation=c, label=c.label(), text=text))
     return out
@@ -101,6 +101,10 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             measures.append(EDUCATION[0])
             basis += _basis(engine, [EDUCATION[1]], "measure", on)
     measures = list(dict.fromkeys(measures))
+    unique: dict = {}
+    for entry in basis:  # each citation once, in first-seen order (its first role kept)
+        unique.setdefault(entry.citation, entry)
+    basis = list(unique.values())
 
     temporal = []
     if best is not None and best.ref is not None and act is not None:

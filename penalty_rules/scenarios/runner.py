@@ -8,6 +8,7 @@ any folder of features can be run, not only features/.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -165,9 +166,32 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
+@functools.cache
+def _custom_labels() -> dict[str, str]:
+    """custom_xxx key → the list's own wording, so trainers read the condition, not its hash."""
+    from penalty_rules.config import Settings
+    from penalty_rules.load.loader import load_corpus
+    from penalty_rules.model.conditions import Custom
+
+    corpus = load_corpus(Settings.from_env().lists_dir).corpus
+    return {
+        c.key: c.custom
+        for ref in corpus.all_refs()
+        for c in ref.item.conditions.iter_all()
+        if isinstance(c, Custom)
+    }
+
+
+def _fact_value(key: str, value) -> str:
+    if key == "custom_conditions" and isinstance(value, dict):
+        labels = _custom_labels()
+        return "; ".join(f"{labels.get(k, k)}: {'是' if v else '否'}" for k, v in value.items())
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+
+
 def _facts_table(facts: dict) -> str:
     rows = "".join(
-        f"<tr><th>{_e(FACT_LABELS.get(k, k))}</th><td>{_e(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)}</td></tr>"
+        f"<tr><th>{_e(FACT_LABELS.get(k, k))}</th><td>{_e(_fact_value(k, v))}</td></tr>"
         for k, v in facts.items()
     )
     return f"<table class='facts'><caption>案情</caption>{rows}</table>"

@@ -288,3 +288,16 @@ def test_analogue_far_ahead_means_no_clear_binding_match(engine):
     assert d.chosen_item is None
     assert d.outcome == "discretionary_no_penalty"
     assert any("未能明确对应" in w for w in d.warnings)
+
+
+def test_basis_carries_the_cited_paragraph_text_when_statutes_are_configured(corpus, settings):
+    if settings.statutes_dir is None:
+        pytest.skip("未配置法规文本目录(PENALTY_RULES_STATUTES), 跳过条文原文测试")
+    from penalty_rules.engine.engine import Engine
+    from penalty_rules.statutes.library import StatuteLibrary
+
+    engine = Engine(corpus, statutes=StatuteLibrary(settings.statutes_dir))
+    d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="promptly", act_date="2023-05-01")
+    education = next(b for b in d.basis if b.citation.article == 33 and b.citation.paragraph == 3)
+    assert education.text.startswith("对当事人的违法行为依法不予行政处罚的")
+    assert len({b.citation for b in d.basis}) == len(d.basis)  # each citation once
