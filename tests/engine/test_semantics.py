@@ -301,3 +301,16 @@ def test_basis_carries_the_cited_paragraph_text_when_statutes_are_configured(cor
     education = next(b for b in d.basis if b.citation.article == 33 and b.citation.paragraph == 3)
     assert education.text.startswith("对当事人的违法行为依法不予行政处罚的")
     assert len({b.citation for b in d.basis}) == len(d.basis)  # each citation once
+
+
+@pytest.mark.parametrize(
+    "prior_date, expected",
+    [("2022-06-01", "no_penalty"), ("2024-06-01", "normal")],  # 3 years before vs 1 year before
+)
+def test_first_offense_window_of_the_list(engine, prior_date, expected):
+    # 市场监管总局首违不罚清单: 首违 = 两年内无同类违法记录 (first_offense.window_years: 2)
+    item = "cn-samr-2025-1/x06"
+    d = run(engine, item_id=item, prior_offenses=[{"item_id": item, "date": prior_date}], harm="minor",
+            corrected="promptly", act_date="2025-06-01", decision_date="2025-07-01", **PLAIN)
+    assert d.outcome == expected
+    assert any("2年内同类违法" in (r.note or "") for r in d.trace.rules if r.rule == item)
