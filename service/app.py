@@ -84,12 +84,8 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         except StartupRefused as exc:
             _refuse(str(exc))
         try:
-            try:
-                engine = Engine.from_settings(ss.engine, use_durable=ss.use_durable)
-                matcher = "durable-rules" if ss.use_durable else "reference"
-            except ImportError as exc:  # the durable-rules adapter is not installed in this tree yet
-                log.warning("durable-rules 适配器不可用(%s), 仅用参考求值器", exc)
-                engine, matcher = Engine.from_settings(ss.engine, use_durable=False), "reference"
+            engine = Engine.from_settings(ss.engine, use_durable=ss.use_durable, memo_size=ss.decision_memo)
+            matcher = "durable-rules" if ss.use_durable else "reference"
         except CorpusInvalid as exc:
             _refuse(f"清单无效, 服务拒绝启动(请先修正清单, 可运行 penalty-rules lists validate):\n{exc}")
         writer = AuditWriter(db, ss.audit_mode)

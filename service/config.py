@@ -20,6 +20,7 @@ class ServiceSettings:
     audit_mode: str  # "group": a writer thread commits batches; "direct": one commit per request
     audit_salt: str
     use_durable: bool = True
+    decision_memo: int = 10_000  # decisions kept for repeated identical facts (0 = off)
 
     @property
     def production(self) -> bool:
@@ -52,4 +53,5 @@ class ServiceSettings:
             audit_mode=mode,
             audit_salt=os.environ.get("PENALTY_RULES_AUDIT_SALT", ""),
             use_durable=os.environ.get("PENALTY_RULES_DURABLE", "1") != "0",
+            decision_memo=int(os.environ.get("PENALTY_RULES_DECISION_MEMO", "10000")),
         )

@@ -101,7 +101,7 @@ class Engine:
         self._stacks: dict[str, list[str]] = {}
 
     @classmethod
-    def from_settings(cls, settings=None, *, use_durable: bool = True) -> "Engine":
+    def from_settings(cls, settings=None, *, use_durable: bool = True, memo_size: int = 0) -> "Engine":
         from penalty_rules.config import Settings
         from penalty_rules.load.loader import load_corpus_strict
 
@@ -109,18 +109,15 @@ class Engine:
         corpus = load_corpus_strict(settings.lists_dir)
         statutes = None
         if settings.statutes_dir is not None:
-            try:
-                from penalty_rules.statutes.library import StatuteLibrary
+            from penalty_rules.statutes.library import StatuteLibrary
 
-                statutes = StatuteLibrary(settings.statutes_dir)
-            except ImportError:  # pragma: no cover - library module not present
-                statutes = None
+            statutes = StatuteLibrary(settings.statutes_dir)
         matcher = None
         if use_durable:
             from penalty_rules.engine.durable_adapter import DurableMatcher
 
             matcher = DurableMatcher(corpus)
-        return cls(corpus, statutes=statutes, matcher=matcher)
+        return cls(corpus, statutes=statutes, matcher=matcher, memo_size=memo_size)
 
     # ---------------------------------------------------------------- candidates
     def _build_links(self) -> dict[str, set[str]]:
