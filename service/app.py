@@ -4,6 +4,7 @@ service.handlers. A decision is sent only after its audit record has been commit
 
 import asyncio
 import logging
+import pathlib
 import sys
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
+import fastapi_offline
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
@@ -127,9 +128,11 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """/docs with Swagger UI served from the swagger-ui-bundle package: it renders on a machine
-    without internet access (FastAPI's default loads the scripts from a CDN)."""
-    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    """/docs with Swagger UI (5.x, reads OpenAPI 3.1) served from the fastapi-offline package's
+    static files: it renders on a machine without internet access (FastAPI's default loads the
+    scripts from a CDN)."""
+    static = pathlib.Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/static/swagger", StaticFiles(directory=str(static)), name="swagger")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -138,7 +141,7 @@ def _offline_docs(app: FastAPI) -> None:
             title=f"{app.title} - API 文档",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            swagger_favicon_url="/static/swagger/favicon.png",
         )
 
 
