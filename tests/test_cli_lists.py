@@ -1,7 +1,6 @@
 """`penalty-rules lists …` through the Typer CLI: output and exit codes."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ from typer.testing import CliRunner
 from penalty_rules.cli.app import app
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.lockfile import LOCK_NAME
+from lists_fixtures import TAX, tax_lists
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lists"
-TAX = BUNDLED / "national" / "cn-tax-first-offense"
 
 
 @pytest.fixture
@@ -24,17 +22,7 @@ def runner(monkeypatch) -> CliRunner:
 
 @pytest.fixture
 def tax_only(tmp_path: Path) -> Path:
-    """domains.yaml, the two tax versions and an analogue fixture (a copy of one tax item)."""
-    root = tmp_path / "lists"
-    root.mkdir()
-    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
-    shutil.copytree(TAX, root / "national" / "cn-tax-first-offense")
-    analogue = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
-    analogue.update(id="test-analogue", version="1", jurisdiction=None, level="analogue",
-                    locality="外地", title="测试类比清单", doc_no=None)
-    analogue["items"] = [dict(analogue["items"][0], id="test-analogue/01", outcome="lighter_penalty")]
-    (root / "analogue.yaml").write_text(yaml.safe_dump(analogue, allow_unicode=True, sort_keys=False), "utf-8")
-    return root
+    return tax_lists(tmp_path)
 
 
 def run(runner: CliRunner, *args: str):

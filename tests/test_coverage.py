@@ -1,6 +1,5 @@
 """Coverage of the 41 domains and the city's official figures."""
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +9,8 @@ import yaml
 from penalty_rules.load.loader import load_corpus
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.report.coverage import coverage
+from lists_fixtures import BUNDLED, tax_lists
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lists"
-TAX = BUNDLED / "national" / "cn-tax-first-offense"
 
 # The city's official figures (2022 rule-of-law white paper, see the project's reference facts).
 CITY_MANIFEST = {
@@ -33,17 +31,10 @@ CITY_MANIFEST = {
 @pytest.fixture
 def tax_only(tmp_path: Path) -> Path:
     """domains.yaml, the two tax versions, the city manifest and one analogue fixture."""
-    root = tmp_path / "lists"
-    (root / "manifests").mkdir(parents=True)
-    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
-    shutil.copytree(TAX, root / "national" / "cn-tax-first-offense")
+    root = tax_lists(tmp_path)
+    (root / "manifests").mkdir()
     (root / "manifests" / "liaocheng-city.yaml").write_text(
         yaml.safe_dump(CITY_MANIFEST, allow_unicode=True, sort_keys=False), "utf-8")
-    analogue = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
-    analogue.update(id="test-analogue", version="1", jurisdiction=None, level="analogue",
-                    locality="外地", title="测试类比清单", doc_no=None)
-    analogue["items"] = [dict(analogue["items"][0], id="test-analogue/01", outcome="lighter_penalty")]
-    (root / "analogue.yaml").write_text(yaml.safe_dump(analogue, allow_unicode=True, sort_keys=False), "utf-8")
     return root
 
 

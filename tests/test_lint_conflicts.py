@@ -1,6 +1,5 @@
 """Conflicting outcomes and shadowed items among lists binding the same place on the same day."""
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +8,9 @@ import yaml
 
 from penalty_rules.lint.conflicts import check_conflicts, implies, normalise_conduct
 from penalty_rules.load.loader import load_corpus
+from lists_fixtures import BUNDLED, empty_lists
 from penalty_rules.model.conditions import Conditions
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lists"
 
 # Conduct text of the national tax list (cn-tax-2021-6/03); the documents below are test fixtures.
 CONDUCT = "纳税人未按规定期限办理纳税申报和报送纳税资料"
@@ -50,10 +49,7 @@ def document(doc_id: str, items: list[dict], *, version: str = "v1", level: str 
 
 @pytest.fixture
 def lists_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "lists"
-    root.mkdir()
-    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
-    return root
+    return empty_lists(tmp_path)
 
 
 def write(root: Path, name: str, doc: dict) -> Path:

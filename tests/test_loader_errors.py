@@ -1,13 +1,12 @@
 """Every loader error names its file and the exact line (and column) it comes from."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from penalty_rules.load.loader import load_corpus
+from lists_fixtures import empty_lists
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lists"
 
 # A valid city-level list version used as a test fixture; the item text is that of the national
 # tax list (cn-tax-2021-6/03). Line numbers below refer to this text.
@@ -70,10 +69,7 @@ def insert_after(text: str, number: int, new: str) -> str:
 
 @pytest.fixture
 def lists_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "lists"
-    root.mkdir()
-    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
-    return root
+    return empty_lists(tmp_path)
 
 
 def only_problem(root: Path):

@@ -1,0 +1,29 @@
+"""Small list folders built in tmp_path from the bundled files, shared by the corpus tests."""
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+BUNDLED = Path(__file__).resolve().parent.parent / "lists"
+TAX = BUNDLED / "national" / "cn-tax-first-offense"
+
+
+def empty_lists(tmp_path: Path) -> Path:
+    """A lists folder holding only domains.yaml."""
+    root = tmp_path / "lists"
+    root.mkdir()
+    shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
+    return root
+
+
+def tax_lists(tmp_path: Path) -> Path:
+    """domains.yaml, the two tax versions and an analogue list (a copy of one tax item)."""
+    root = empty_lists(tmp_path)
+    shutil.copytree(TAX, root / "national" / "cn-tax-first-offense")
+    analogue = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
+    analogue.update(id="test-analogue", version="1", jurisdiction=None, level="analogue",
+                    locality="外地", title="测试类比清单", doc_no=None)
+    analogue["items"] = [dict(analogue["items"][0], id="test-analogue/01", outcome="lighter_penalty")]
+    (root / "analogue.yaml").write_text(yaml.safe_dump(analogue, allow_unicode=True, sort_keys=False), "utf-8")
+    return root
