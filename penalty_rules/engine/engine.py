@@ -37,6 +37,7 @@ class RuleResult:
     role: str = "applicable"
     notes: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+    derived: dict[str, object] = field(default_factory=dict)  # facts the engine derived for this rule
     _trace: RuleTrace | None = None
 
     @property
@@ -200,6 +201,10 @@ class Engine:
         rr.measures = list(item.measures)
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
+        if facts.prior_offenses is not None:
+            rr.derived[f"first_offense@{doc.key}"] = {
+                "value": first.value, "prior_count": first.prior_count, "how": first.explanation,
+            }
         if item.escalation:
             self._escalate(rr, first.prior_count)
         if doc.effective_from is None and doc.start is not None:

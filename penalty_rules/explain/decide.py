@@ -137,7 +137,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         winner=best.rule_id if best and not open_rules else None,
         reason=reason,
         temporal=temporal,
-        derived_facts={},
+        derived_facts={k: v for r in results for k, v in r.derived.items()},
     )
     decision = Decision(
         outcome=outcome_name,

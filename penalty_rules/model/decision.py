@@ -73,7 +73,9 @@ class Trace(BaseModel):
     winner: str | None
     reason: str
     temporal: list[str] = Field(default_factory=list, description="从旧兼从轻的判断")
-    derived_facts: dict[str, object] = Field(default_factory=dict)
+    derived_facts: dict[str, object] = Field(
+        default_factory=dict, description="引擎推定的事实(如按各清单首违定义由违法记录推定的首违), 与执法人员提供的事实分开"
+    )
 
 
 class Decision(BaseModel):

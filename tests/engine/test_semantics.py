@@ -218,6 +218,8 @@ def test_first_offense_derived_from_prior_offenses(engine):
     assert clean.outcome == "no_penalty"  # a prior of another kind does not count
     again = run(engine, prior_offenses=[{"item_id": TAX_03, "date": "2022-01-01"}], **base)
     assert again.outcome == "normal"
+    derived = again.trace.derived_facts  # kept apart from the facts the officer gave
+    assert any(k.startswith("first_offense@cn-tax-first-offense") and v["value"] is False for k, v in derived.items())
 
 
 def test_officer_judgement_not_first_offense_prevails(engine):
