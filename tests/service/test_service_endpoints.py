@@ -1,7 +1,5 @@
 """Every endpoint of the live server, through HTTP."""
 
-import pytest
-
 TAX = "cn-tax-2021-6/03"
 FULL_FACTS = {"item_id": TAX, "act_date": "2023-03-20", "decision_date": "2023-04-10", "first_offense": True,
               "harm": "minor", "corrected": "within_deadline"}
