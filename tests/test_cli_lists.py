@@ -8,6 +8,8 @@ import yaml
 from typer.testing import CliRunner
 
 from penalty_rules.cli.app import app
+from penalty_rules.errors import CorpusInvalid
+from penalty_rules.load.loader import load_corpus_strict
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.lockfile import LOCK_NAME
 from lists_fixtures import TAX, tax_lists
@@ -67,6 +69,8 @@ def test_lock_then_change_a_locked_version(runner, tax_only: Path):
     changed = run(runner, "validate", "--lists", str(tax_only))
     assert changed.exit_code == 1
     assert "locked_version_changed" in changed.output and "cn-tax-first-offense@2021-6" in changed.output
+    with pytest.raises(CorpusInvalid, match="locked_version_changed"):  # the engine and service refuse it too
+        load_corpus_strict(tax_only)
 
     before = (tax_only / LOCK_NAME).read_text("utf-8")
     refused = run(runner, "lock", "--lists", str(tax_only))

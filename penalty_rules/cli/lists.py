@@ -11,11 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from penalty_rules.config import Settings
-from penalty_rules.errors import Problem
-from penalty_rules.lint.conflicts import check_conflicts
+from penalty_rules.lint.corpus import corpus_checks
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.loader import load_corpus
-from penalty_rules.load.lockfile import LOCK_NAME, check_lock, read_lock, write_lock
+from penalty_rules.load.lockfile import LOCK_NAME, write_lock
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
@@ -36,8 +35,9 @@ def validate(
     strict: bool = typer.Option(False, help="警告也视为失败"),
 ) -> None:
     """校验全部清单: 语法、字段、条件词表、重复编号、版本锁。有错误时退出码为 1。"""
-    result = load_corpus(_root(lists_dir))
-    result.problems.extend(corpus_checks(result.corpus, _root(lists_dir)))
+    root = _root(lists_dir)
+    result = load_corpus(root)
+    result.problems.extend(corpus_checks(result.corpus, root))
     for p in result.problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p}[/{style}]", soft_wrap=True, highlight=False)
@@ -47,7 +47,7 @@ def validate(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; "
         f"错误 {len(result.errors)} 个, 警告 {len(result.warnings)} 个"
     )
-    citation_check(corpus, _root(lists_dir))
+    citation_check(corpus, root)
     if result.errors or (strict and result.warnings):
         raise typer.Exit(1)
 
@@ -78,11 +78,6 @@ def citation_check(corpus: Corpus, root: Path) -> None:
 err_console = Console(stderr=True)
 
 KIND_ZH = {"binding": "约束", "analogue": "类比", "draft": "草案"}
-
-
-def corpus_checks(corpus: Corpus, root: Path) -> list[Problem]:
-    """Checks over the loaded corpus: conflicting / shadowed items, then the version lock."""
-    return check_conflicts(corpus, root) + check_lock(read_lock(root), corpus.hashes, corpus.files)
 
 
 def _load(lists_dir: Path | None) -> Corpus:

@@ -19,7 +19,7 @@ from penalty_rules.engine.search import ItemSearch
 from penalty_rules.engine.statutory import IN_FORCE, STATUTORY_RULES, StatutoryRule
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import CandidateItem, Decision, RuleTrace
+from penalty_rules.model.decision import Decision, RuleTrace
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.outcome import Outcome
 
@@ -323,6 +323,3 @@ class Engine:
         decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)
         decision.engine_version = ENGINE_VERSION
         return decision
-
-    def candidate_items(self, decision: Decision) -> list[CandidateItem]:
-        return decision.items

@@ -175,8 +175,12 @@ def load_corpus(root: Path) -> LoadResult:
 
 
 def load_corpus_strict(root: Path) -> Corpus:
-    """Load and refuse any error (used by the engine and the service at start-up)."""
+    """Load, run the corpus checks (conflicts, version lock) and refuse any error (used by the
+    engine and the service at start-up)."""
+    from penalty_rules.lint.corpus import corpus_checks  # lint builds on load
+
     result = load_corpus(root)
+    result.problems.extend(corpus_checks(result.corpus, Path(root)))
     if result.errors:
         raise CorpusInvalid(result.problems)
     return result.corpus

@@ -6,7 +6,7 @@ bundle of `any_of` holds in full.
 
 import hashlib
 from functools import cached_property
-from typing import Annotated, Literal, Union
+from typing import Annotated, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -109,6 +109,3 @@ class Conditions(BaseModel):
 
     def keys(self) -> set[str]:
         return {condition_key(c) for c in self.iter_all()}
-
-
-ConditionKind = Literal["tag", "threshold", "custom"]

@@ -87,10 +87,7 @@ def scenario_engine():
     """One engine per process (the lists are loaded once)."""
     from penalty_rules.engine.engine import Engine
 
-    try:
-        return Engine.from_settings()
-    except ImportError:  # durable-rules adapter not available: the reference evaluator decides
-        return Engine.from_settings(use_durable=False)
+    return Engine.from_settings()
 
 
 @dataclass
