@@ -7,7 +7,9 @@ from penalty_rules.model.listdoc import ListDocument
 
 
 def canonical_json(doc: ListDocument) -> str:
-    data = doc.model_dump(mode="json", exclude_none=False)
+    """Fields left at their default are omitted: adding an optional field to the model does not
+    change the hash of published versions that do not use it."""
+    data = doc.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 

@@ -64,7 +64,8 @@ class Item(BaseModel):
     escalation: list[Escalation] = Field(default_factory=list)
     same_conduct_as: list[str] = Field(default_factory=list, description="其他清单中同一违法行为的条目")
     keywords: list[str] = Field(default_factory=list, description="检索用关键词")
-    effective_from: date | None = Field(default=None, description="条目自有的生效日期(不同于清单时)")
+    effective_from: date | None = Field(default=None, description="条目自有的生效日期(不同于清单时, 优先于清单的日期)")
+    effective_to: date | None = Field(default=None, description="条目自有的失效日期(当日起不再适用; 优先于清单的日期)")
     provenance: Provenance
     examples: list[Example] = Field(default_factory=list)
 
