@@ -9,12 +9,17 @@ BUNDLED = Path(__file__).resolve().parent.parent / "lists"
 TAX = BUNDLED / "national" / "cn-tax-first-offense"
 
 
-def empty_lists(tmp_path: Path) -> Path:
-    """A lists folder holding only domains.yaml."""
-    root = tmp_path / "lists"
-    root.mkdir()
+def base_files(root: Path) -> Path:
+    """What every lists folder needs: domains.yaml and the statutory rules (lists/statutory)."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(BUNDLED / "domains.yaml", root / "domains.yaml")
+    shutil.copytree(BUNDLED / "statutory", root / "statutory")
     return root
+
+
+def empty_lists(tmp_path: Path) -> Path:
+    """A lists folder holding only domains.yaml and the statutory rules."""
+    return base_files(tmp_path / "lists")
 
 
 def tax_lists(tmp_path: Path) -> Path:

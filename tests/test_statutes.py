@@ -188,9 +188,17 @@ def test_recent_version_is_flagged(library):
 
 
 def test_version_before_the_earliest(library):
-    res = library.resolve(cite(article=33), date(2020, 12, 31))
+    res = library.resolve(cite(article=33), date(2017, 1, 1))
     assert res.status is S.version_not_found
-    assert "2021-01-22" in res.message
+    assert "2017-09-01" in res.message and "2021-01-22" in res.message
+
+
+def test_article_new_in_2021_is_not_in_the_earlier_text(library):
+    # art. 33 exists only since the 2021 revision; on 2020-12-31 the 2017 text is the version
+    res = library.resolve(cite(article=33), date(2020, 12, 31))
+    assert res.status is S.article_not_found and res.version_date == date(2017, 9, 1)
+    old = library.resolve(cite(article=27, paragraph=2), date(2020, 12, 31))
+    assert old.ok and old.text.startswith("违法行为轻微并及时纠正")
 
 
 def test_version_choice_among_several(library):

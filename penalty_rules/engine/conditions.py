@@ -9,6 +9,7 @@ from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
 from penalty_rules.model.vocabulary import VOCABULARY
 
 Truth = bool | None
+_COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, Circumstance.deceived}
 _PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
 
 
@@ -20,9 +21,15 @@ class FactView:
         self.first_offense = first_offense
 
     def _circumstance(self, c: Circumstance) -> tuple[Truth, dict]:
-        if self.facts.circumstances is None:
+        given = self.facts.circumstances
+        if given is None:
             return None, {"circumstances": None}
-        return c in self.facts.circumstances, {"circumstances": [x.value for x in self.facts.circumstances]}
+        used = {"circumstances": [x.value for x in given]}
+        if c is Circumstance.coerced_or_deceived:  # either ground, named or not
+            return bool(set(given) & _COERCED_OR_DECEIVED), used
+        if c is Circumstance.coerced and c not in given and Circumstance.coerced_or_deceived in given:
+            return None, used  # 胁迫或者诱骗, not said which: the old text names only 胁迫
+        return c in given, used
 
     def tag(self, tag: str) -> tuple[Truth, dict]:
         f = self.facts

@@ -16,7 +16,7 @@ from penalty_rules.engine.conditions import FactView
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import ItemSearch
-from penalty_rules.engine.statutory import IN_FORCE, STATUTORY_RULES, StatutoryRule
+from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import Decision, RuleTrace
@@ -33,11 +33,15 @@ class RuleResult:
     result: ConditionsResult
     binding: bool
     ref: ItemRef | None = None
-    statutory: StatutoryRule | None = None
+    statutory: StatutoryRef | None = None
     role: str = "applicable"
     notes: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
     derived: dict[str, object] = field(default_factory=dict)  # facts the engine derived for this rule
+    questions: dict[str, str] = field(default_factory=dict)  # fact → a question specific to this case
+    overrides: list[str] = field(default_factory=list)  # special-law rows applied (另有规定)
+    law_role: str | None = None  # statutory: 违法行为时 / 作出决定时施行的版本
+    version_only: bool = False  # statutory: met if its law version applies (which is unknown)
     _trace: RuleTrace | None = None
 
     @property
@@ -56,15 +60,20 @@ class RuleResult:
         return self._build_trace()
 
     def _build_trace(self) -> RuleTrace:
+        st = self.statutory
         return RuleTrace(
             rule=self.rule_id,
             kind=self.kind,
-            list=self.ref.document.key if self.ref else None,
+            list=self.ref.document.key if self.ref else st.law.key if st else None,
             binding=self.binding,
             outcome=self.outcome.value,
             satisfied=self.satisfied,
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
+            title=st.title if st else None,
+            citation=st.citation.label() if st else None,
+            law_version=f"{st.law.key}({self.law_role})" if st else None,
+            overrides=list(self.overrides),
         )
 
 
@@ -100,6 +109,13 @@ class Engine:
         self.memo_hits = 0
         self._statutory_cache: dict[tuple, tuple[RuleResult, ...]] = {}
         self._stacks: dict[str, list[str]] = {}
+        self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
+        if corpus.statutory is None:
+            from penalty_rules.load.statutory import bundled_statutory
+
+            self.statutory = StatutoryRules(bundled_statutory())
+        else:
+            self.statutory = StatutoryRules(corpus.statutory)
 
     @classmethod
     def from_settings(cls, settings=None, *, use_durable: bool = True, memo_size: int = 0) -> "Engine":
@@ -174,13 +190,13 @@ class Engine:
                     if item_id == facts.item_id or not any(r is ref for r, _ in refs):
                         refs.append((ref, "similar_elsewhere"))
                     continue
-                in_act = act is not None and self.corpus.in_force(doc.id, act) is doc
-                in_dec = self.corpus.in_force(doc.id, dec) is doc
+                in_act = act is not None and self.item_in_force(ref, act)
+                in_dec = self.item_in_force(ref, dec)
                 if in_act or in_dec:
                     refs.append((ref, "applicable"))
                 else:
                     refs.append((ref, "not_in_force"))
-                    if doc.start is None:
+                    if doc.start is None and ref.item.effective_from is None:
                         warnings.append(
                             f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
                         )
@@ -191,10 +207,43 @@ class Engine:
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain)
 
+    def item_in_force(self, ref: ItemRef, on: date) -> bool:
+        """The list version is the one in force on `on`, and the item's own dates (which override
+        the list's) include `on`."""
+        item, doc = ref.item, ref.document
+        current = self.corpus.in_force(doc.id, on)
+        if item.effective_from is None and item.effective_to is None:
+            return current is doc
+        if not item.in_force(on):
+            return False
+        if current is doc:
+            return True
+        # before the list's own (unknown or later) start, the item's date decides for its version
+        end = self.corpus.end_of(doc)
+        return (
+            current is None and item.effective_from is not None and doc.status.value != "draft"
+            and (end is None or on < end)
+        )
+
+    def _prior_matcher(self, conduct: str, group: set[str]):
+        """A prior's conduct text: the same conduct as the item group when the search clearly
+        finds an item of the group, other conduct when it clearly finds another item, else unknown."""
+        key = (conduct, frozenset(group))
+        if key in self._prior_cache:
+            return self._prior_cache[key]
+        hits = self.search.search(conduct, limit=5)
+        value = None
+        if hits and ItemSearch.is_clear(hits):
+            top = hits[0].ref.item.id
+            in_group = top in group or bool(self._group(top) & group)
+            value = True if in_group else (False if not any(h.ref.item.id in group for h in hits) else None)
+        self._prior_cache[key] = value
+        return value
+
     # ---------------------------------------------------------------- evaluation
     def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
         item, doc = ref.item, ref.document
-        first = derive_first_offense(facts, self._group(item.id), doc.first_offense)
+        first = derive_first_offense(facts, self._group(item.id), doc.first_offense, self._prior_matcher)
         view = FactView(facts, first.value)
         result = evaluate_conditions(item.conditions, view)
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role)
@@ -205,60 +254,97 @@ class Engine:
             rr.derived[f"first_offense@{doc.key}"] = {
                 "value": first.value, "prior_count": first.prior_count, "how": first.explanation,
             }
+        self._ask_priors(rr, first)
         if item.escalation:
-            self._escalate(rr, first.prior_count)
-        if doc.effective_from is None and doc.start is not None:
+            self._escalate(rr, first)
+        if doc.effective_from is None and doc.start is not None and item.effective_from is None:
             rr.notes.append(f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)")
         return rr
 
     @staticmethod
-    def _escalate(rr: RuleResult, prior_count: int | None) -> None:
+    def _ask_priors(rr: RuleResult, first) -> None:
+        """首违 unknown because priors cannot be matched: ask about those priors by name."""
+        if first.value is None and first.questions and "first_offense" in rr.result.missing:
+            del rr.result.missing["first_offense"]
+            for fact in first.questions:
+                rr.result.missing.setdefault(fact, "first_offense")
+        rr.questions.update(first.questions)
+
+    @staticmethod
+    def _escalate(rr: RuleResult, first) -> None:
         steps = sorted(rr.ref.item.escalation, key=lambda e: e.prior_count)
-        if prior_count is None:
+        low, high = first.at_least, first.at_most
+        if first.value is True:
+            low = high = 0
+        elif first.value is None and not first.questions:
+            low, high = 0, None  # nothing known about the history
+        reachable = [
+            e for i, e in enumerate(steps)
+            if (high is None or e.prior_count <= high)
+            and (i + 1 == len(steps) or steps[i + 1].prior_count > low)
+        ]
+        outcomes = {e.outcome for e in reachable}
+        if len(outcomes) != 1:
             rr.result.satisfied = rr.result.satisfied if rr.result.satisfied is False else None
-            rr.result.missing.setdefault("prior_offenses", "escalation")
+            if first.questions:
+                for fact in first.questions:
+                    rr.result.missing.setdefault(fact, "escalation")
+            else:
+                rr.result.missing.setdefault("prior_offenses", "escalation")
             rr.notes.append("按同项违法次数分档处理, 需要当事人此前同项违法次数")
             return
-        step = [e for e in steps if e.prior_count <= prior_count][-1]
+        step = reachable[0]
         rr.outcome = step.outcome
         rr.measures = list(step.measures) or rr.measures
-        rr.notes.append(f"此前同项违法 {prior_count} 次, 适用第 {step.prior_count + 1} 档: {step.outcome.zh}")
+        if low == high:
+            rr.notes.append(f"此前同项违法 {low} 次, 适用第 {step.prior_count + 1} 档: {step.outcome.zh}")
+        else:
+            upper = "" if high is None else f"至 {high} "
+            later = [e for e in reachable if e is not step]
+            rr.notes.append(
+                f"此前同项违法 {low} {upper}次(非首次), 各可能档次结果同为 {step.outcome.zh}; 按第 {step.prior_count + 1} 档的措施"
+                + (f", 次数更多时另有措施: " + "; ".join("、".join(e.measures) for e in later) if later else "")
+            )
 
-    def _evaluate_statutory(self, facts: CaseFacts, dec: date) -> list[RuleResult]:
+    def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection") -> list[RuleResult]:
         """The statutory rules read a handful of facts only: their (immutable) results are
         shared between cases with the same such facts."""
-        first = derive_first_offense(facts, {facts.item_id} if facts.item_id else set(), None)
+        group = self._group(facts.item_id) if facts.item_id else set()
+        first = derive_first_offense(facts, group, None, self._prior_matcher)
+        laws = [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
         f = facts
         key = (
-            first.value, f.minor_violation, f.corrected, f.harm, f.subjective_fault, f.party_type, f.age,
-            f.mental_condition, f.act_date, f.discovered_date, f.safety_related,
+            first.value, tuple(first.questions), f.minor_violation, f.corrected, f.harm, f.subjective_fault,
+            f.party_type, f.age, f.birth_date, f.mental_condition, f.mental_condition_cause, f.act_date,
+            f.act_end_date, f.continuing, f.discovered_date, f.safety_related,
             None if f.circumstances is None else tuple(sorted(f.circumstances)),
+            None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())),
+            dec, selection.domain, None if laws is None else tuple(laws),
         )
         cached = self._statutory_cache.get(key)
         if cached is None:
-            cached = self._statutory(facts, first.value)
+            view = FactView(facts, first.value)
+            cached = []
+            for so in self.statutory.evaluate(facts, dec, view, selection.domain, laws):
+                rr = RuleResult(so.rule_id, so.outcome, so.result, binding=True, statutory=so.ref,
+                                role="applicable" if so.applicable is not False else "not_in_force",
+                                notes=so.notes, measures=so.ref.measures, questions=so.questions,
+                                overrides=so.overrides, law_role=so.role, version_only=so.version_only)
+                if so.ref.spec.conditions.keys() & {"first_offense"}:
+                    self._ask_priors(rr, first)
+                cached.append(rr)
+            cached = tuple(cached)
             if len(self._statutory_cache) >= 4096:
                 self._statutory_cache.clear()
             self._statutory_cache[key] = cached
-        if dec >= IN_FORCE:
-            return list(cached)
-        # decided before the 2021 revision was in force: its new leniency rules do not apply
-        return [
-            replace(r, role="not_in_force", notes=r.notes + ["决定时行政处罚法(2021年修订)尚未施行, 该规定为修订新增, 不适用"])
-            if r.statutory.new_in_2021 else r
-            for r in cached
-        ]
+        return list(cached)
 
-    def _statutory(self, facts: CaseFacts, first_offense) -> tuple[RuleResult, ...]:
-        view = FactView(facts, first_offense)
-        out = []
-        for rule in STATUTORY_RULES:
-            rr = RuleResult(rule.id, rule.outcome, rule.evaluate(facts, view), binding=True, statutory=rule)
-            rr.measures = list(rule.measures)
-            if rule.note:
-                rr.notes.append(rule.note)
-            out.append(rr)
-        return tuple(out)
+    def _violated_laws(self, selection: "Selection") -> list[str] | None:
+        """The laws the selected binding items say are violated (None when no item says)."""
+        laws = [
+            c.law for ref, role in selection.refs if role == "applicable" for c in ref.item.violated
+        ]
+        return list(dict.fromkeys(laws)) or None
 
     def _check_durable(self, results: list[RuleResult], facts: CaseFacts, warnings: list[str]) -> None:
         if self.matcher is None:
@@ -313,12 +399,7 @@ class Engine:
 
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
         self._check_durable(results, facts, warnings)
-        if dec < IN_FORCE:
-            warnings.append(
-                "决定日早于2021年7月15日: 行政处罚法2021年修订新增的规则(第三十三条第一款后段、第二款, "
-                "第三十一条后段)不适用; 其余法定规则对应修订前第二十五条至第二十七条、第二十九条, 以2021年文本显示"
-            )
-        results += self._evaluate_statutory(facts, dec)
+        results += self._evaluate_statutory(facts, dec, selection)
 
         decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)
         decision.engine_version = ENGINE_VERSION

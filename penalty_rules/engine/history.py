@@ -1,25 +1,56 @@
-"""Deriving 首违 (first offence) and the count of prior same-item offences from the history."""
+"""Deriving 首违 (first offence) and the count of prior same-conduct offences from the history.
 
-from dataclasses import dataclass
+A prior is never silently dropped: it counts when it is the same conduct (same item or item of
+the same-conduct group, the officer's `same_conduct`, or a clear search match of its text), does
+not count when it is clearly other conduct, and otherwise leaves the answer unknown with a
+question naming that prior.
+"""
+
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from penalty_rules.model.facts import CaseFacts, PriorOffense
 from penalty_rules.model.listdoc import FirstOffenseDefinition
+
+Truth = bool | None
+# The conduct text of a prior → same conduct as the current item group? (None: cannot tell)
+ConductMatcher = Callable[[str, set[str]], Truth]
 
 
 @dataclass(frozen=True)
 class FirstOffense:
     value: bool | None
-    prior_count: int | None  # same-kind priors that count under the definition
+    prior_count: int | None  # same-kind priors that count under the definition (None: unknown)
     explanation: str
+    undecided: tuple[int, ...] = ()  # indexes of priors whose sameness is unknown
+    at_least: int = 0  # priors known to count
+    at_most: int | None = 0  # priors that may count (None: no upper bound known)
+    questions: dict[str, str] = field(default_factory=dict)  # fact → question (per undecided prior)
 
 
-def _same_kind(prior: PriorOffense, item_ids: set[str], conduct: str | None) -> bool:
+def same_conduct_question(index: int, prior: PriorOffense) -> str:
+    what = prior.conduct or prior.item_id or "(未写明行为)"
+    return f"此前违法记录第{index + 1}条「{what}」({prior.date.isoformat()})是否与本案属同一违法行为?"
+
+
+def _same_kind(
+    prior: PriorOffense, item_ids: set[str], conduct: str | None, matcher: ConductMatcher | None
+) -> Truth:
+    if prior.same_conduct is not None:
+        return prior.same_conduct
     if not item_ids and not conduct:
-        return True  # nothing to compare with: every prior counts (never assume leniency)
-    if prior.item_id and prior.item_id in item_ids:
+        return None  # the case names no conduct: whether the prior is the same must be asked
+    if item_ids:
+        if prior.item_id:
+            return prior.item_id in item_ids
+        if prior.conduct and matcher is not None:
+            return matcher(prior.conduct, item_ids)
+        return None
+    # no item, only the case's conduct text
+    if prior.conduct and prior.conduct.strip() == conduct.strip():
         return True
-    return bool(conduct and prior.conduct and prior.conduct.strip() == conduct.strip())
+    return None
 
 
 def _shift_years(d: date, years: int) -> date:
@@ -33,6 +64,7 @@ def derive_first_offense(
     facts: CaseFacts,
     item_ids: set[str],
     definition: FirstOffenseDefinition | None,
+    matcher: ConductMatcher | None = None,
 ) -> FirstOffense:
     """首违 under a list's definition. The officer's explicit `first_offense=false` always holds;
     a history (prior_offenses, even empty) is counted with the definition's window."""
@@ -40,12 +72,16 @@ def derive_first_offense(
     if facts.prior_offenses is None:
         if explicit is None:
             return FirstOffense(None, None, "未提供首违情况或违法记录")
-        return FirstOffense(explicit, 0 if explicit else None, "执法人员认定")
+        if explicit:
+            return FirstOffense(True, 0, "执法人员认定")
+        return FirstOffense(False, None, "执法人员认定非首违(此前至少一次)", at_least=1, at_most=None)
     reference = facts.act_date
-    counted = []
-    for prior in facts.prior_offenses:
-        if not _same_kind(prior, item_ids, facts.conduct if not item_ids else None):
-            continue
+    if definition and definition.window_years and reference is None and facts.prior_offenses:
+        return FirstOffense(None, None, "有违法记录但违法日期未知, 无法按清单期限计算首违",
+                            questions={"act_date": "违法行为是哪一天发生的?(按清单期限计算首违需要)"})
+    counted: list[int] = []
+    undecided: list[int] = []
+    for i, prior in enumerate(facts.prior_offenses):
         if reference and prior.date >= reference:
             continue  # only earlier violations count
         if definition and definition.counted_from and prior.date < definition.counted_from:
@@ -53,16 +89,32 @@ def derive_first_offense(
         if definition and definition.window_years and reference:
             if prior.date < _shift_years(reference, definition.window_years):
                 continue
-        counted.append(prior)
-    if definition and definition.window_years and reference is None and facts.prior_offenses:
-        return FirstOffense(None, None, "有违法记录但违法日期未知, 无法按清单期限计算首违")
-    derived = not counted
+        same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher)
+        if same is True:
+            counted.append(i)
+        elif same is None:
+            undecided.append(i)
     window = ""
     if definition and definition.window_years:
         window = f"{definition.window_years}年内"
     if definition and definition.counted_from:
         window += f"自{definition.counted_from.isoformat()}起"
     text = f"按违法记录推定: {window}同类违法 {len(counted)} 次"
-    if explicit is False and derived:
-        return FirstOffense(False, None, text + "; 执法人员认定非首违, 以执法人员认定为准")
-    return FirstOffense(derived, len(counted), text)
+    questions = {
+        f"prior_offenses[{i}].same_conduct": same_conduct_question(i, facts.prior_offenses[i]) for i in undecided
+    }
+    if undecided:
+        text += f", 另有 {len(undecided)} 条记录无法判断是否属同一违法行为"
+    at_least = max(len(counted), 1 if explicit is False else 0)
+    at_most: int | None = max(at_least, len(counted) + len(undecided))
+    if explicit is False and not counted and not undecided:
+        at_most = None  # the officer knows of a prior the history does not show
+    count = at_least if at_least == at_most else None
+    if explicit is False and not counted:
+        text += "; 执法人员认定非首违, 以执法人员认定为准"
+        return FirstOffense(False, count, text, tuple(undecided), at_least, at_most, questions)
+    if counted:
+        return FirstOffense(False, count, text, tuple(undecided), at_least, at_most, questions)
+    if undecided:
+        return FirstOffense(None, None, text, tuple(undecided), at_least, at_most, questions)
+    return FirstOffense(True, 0, text)

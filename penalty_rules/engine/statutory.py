@@ -1,236 +1,428 @@
-"""Statutory rules of 行政处罚法 (2021 revision, in force 2021-07-15) that apply to every case,
-whether or not the conduct is on a list. Each rule carries its citation and shows in the trace
-like a list item.
+"""The statutory rules of 行政处罚法, evaluated from the versioned data in lists/statutory/.
 
-Facts that only the party can raise (age, mental condition, proof of no fault, the limitation
-period) are "not raised" while unknown: the rule then does not apply and the trace says so. The
-core rules (art. 33(1), art. 32) are strictly three-valued.
+For each case the engine takes the law version in force when the act was committed (for a
+continuing act, when it ended) and the version in force on the decision date. Art. 37 (从旧兼从轻)
+applies the earlier version unless the later one is milder: every rule of both versions is
+evaluated on its own terms, and precedence takes the most lenient satisfied rule, the act-date
+version first among equals. A version whose applicability depends on an unknown fact (the act
+date, whether the act is continuing, its end) makes its rules unknown, so the answer stays
+undetermined only where that version would be milder.
+
+Facts the agency must establish (party type, a natural person's age, the act and discovery
+dates, a continuing act) are three-valued: unknown and deciding → undetermined with a question.
+Facts only the party raises (proof of no fault, a mental condition) count as not raised while
+unknown.
+
+Special laws (另有规定, lists/statutory/special-laws.yaml) replace the limitation period (art. 36,
+old art. 29 “法律另有规定的除外”) or the no-fault rule (art. 33(2) “从其规定”) for the laws and
+domains they govern. Where the governing law is unknown and the answer depends on it, the engine
+asks for it.
 """
 
+import calendar
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Callable
+from datetime import date, timedelta
 
-from penalty_rules.engine.conditions import FactView, Truth
+from penalty_rules.engine.conditions import FactView, Truth, and3, or3
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
+from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.conditions import Conditions
 from penalty_rules.model.decision import ConditionTrace
-from penalty_rules.model.facts import CaseFacts, MentalCondition, PartyType
+from penalty_rules.model.facts import CaseFacts, PartyType
 from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.statutory import (
+    LawVersion, LimitationTest, Override, Period, Scope, SpecialFact, StatutoryCorpus, StatutoryRuleSpec,
+)
+from penalty_rules.statutes.names import normalise_law_name
 
-LAW = "中华人民共和国行政处罚法"
-IN_FORCE = date(2021, 7, 15)
-
-Predicate = Callable[[CaseFacts], tuple[Truth, dict]]
-
+NATURAL = {PartyType.individual, PartyType.individual_business}
+ACT_ROLE = "违法行为时施行"
+DECISION_ROLE = "作出决定时施行"
 
 @dataclass(frozen=True)
-class Extra:
-    """A statutory-only condition (not in the list vocabulary)."""
+class StatutoryRef:
+    """What a statutory rule result stands on: the rule, its law version, and the special-law
+    row that replaced it (if any)."""
 
+    spec: StatutoryRuleSpec
+    law: LawVersion
+    override: Override | None = None
+
+    @property
+    def citation(self) -> Citation:
+        return self.override.citation if self.override else self.law.citation(self.spec.citation)
+
+    @property
+    def general_citation(self) -> Citation:
+        return self.law.citation(self.spec.citation)
+
+    @property
+    def text_on(self) -> date:
+        """The date to read the cited text at: the version applied, never a later one."""
+        return self.override.text_version if self.override else self.law.text_version
+
+    @property
+    def title(self) -> str:
+        if self.override:
+            return f"{self.override.citation.label()}: {self.override.says}"
+        return self.spec.title
+
+    @property
+    def says(self) -> str:
+        if self.override and self.override.consequence:
+            return self.override.consequence
+        return self.spec.says
+
+    @property
+    def range(self) -> list[Outcome]:
+        if self.override and self.override.outcome is not None:
+            return list(self.override.range)
+        return list(self.spec.range)
+
+    @property
+    def mandatory(self) -> bool:
+        if self.override and self.override.mandatory is not None:
+            return self.override.mandatory
+        return self.spec.mandatory
+
+    @property
+    def measures(self) -> list[str]:
+        return list(self.spec.measures) + (list(self.override.measures) if self.override else [])
+
+
+@dataclass
+class StatutoryOutcome:
+    """One statutory rule evaluated for one case."""
+
+    rule_id: str
+    outcome: Outcome
+    result: ConditionsResult
+    ref: StatutoryRef
+    applicable: Truth  # the version applies to this case (act date or, if milder, decision date)
+    role: str  # ACT_ROLE / DECISION_ROLE / both
+    notes: list[str] = field(default_factory=list)
+    questions: dict[str, str] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)
+    version_only: bool = False  # every condition met; only whether this version applies is unknown
+
+
+# ------------------------------------------------------------------------------- periods
+def add_period(start: date, period: Period) -> date:
+    """The last day of a period counted from `start` (the day itself not counted): the same
+    calendar day `years` or `months` later, or the month's last day when that day does not exist."""
+    months = (period.years or 0) * 12 + (period.months or 0)
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+# ------------------------------------------------------------------------------- scope
+def _law_matches(scope: Scope, laws: list[str]) -> bool:
+    names = {normalise_law_name(n) for n in scope.laws}
+    for law in laws:
+        key = normalise_law_name(law)
+        if key in names or any(word in key for word in scope.law_keywords):
+            return True
+    return False
+
+
+def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[str] | None) -> tuple[Truth, list[str]]:
+    """Does a special law govern this case? (value, facts that would decide it)."""
+    if laws:
+        value: Truth = _law_matches(scope, laws)
+        missing = []
+    elif domain is not None:
+        if domain in scope.domains:
+            value, missing = True, []
+        elif domain in scope.possible_domains:
+            value, missing = None, ["violated_law"]
+        else:
+            value, missing = False, []
+    else:
+        value, missing = None, ["violated_law"]
+    if scope.fact is not None and value is not False:
+        answer = (facts.special_law_facts or {}).get(scope.fact.key)
+        value = and3([value, answer])
+        if answer is None and value is None:
+            missing.append(f"special_law_facts.{scope.fact.key}")
+        elif value is False:
+            missing = []
+    return value, (missing if value is None else [])
+
+
+def _special(facts: CaseFacts, f: SpecialFact) -> Truth:
+    return (facts.special_law_facts or {}).get(f.key)
+
+
+# ------------------------------------------------------------------------------- tests
+@dataclass
+class Test:
     key: str
     label: str
-    question: str
-    facts: tuple[str, ...]
-    test: Predicate
-    raised_by_party: bool = False  # unknown → not met ("未主张")
+    value: Truth
+    used: dict
+    missing: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class StatutoryRule:
-    id: str
-    title: str
-    citation: Citation
-    outcome: Outcome
-    conditions: Conditions = field(default_factory=Conditions)
-    extras: tuple[Extra, ...] = ()
-    note: str | None = None
-    measures: tuple[str, ...] = ()
-    new_in_2021: bool = False  # no counterpart in the law before the 2021 revision
-
-    def evaluate(self, facts: CaseFacts, view: FactView) -> ConditionsResult:
-        result = evaluate_conditions(self.conditions, view)
-        values = [result.satisfied]
-        for extra in self.extras:
-            value, used = extra.test(facts)
-            status = "met" if value is True else "not_met" if value is False else "unknown"
-            label = extra.label
-            if value is None and extra.raised_by_party:
-                value, status, label = False, "not_met", extra.label + "(未主张/未提供, 视为不适用)"
-            result.traces.append(ConditionTrace(key=extra.key, label=label, status=status, facts_used=used))
-            if value is None:
-                for name in extra.facts:
-                    result.missing.setdefault(name, extra.key)
-            values.append(value)
-        if any(v is False for v in values):
-            result.satisfied, result.missing = False, {}
-        elif all(v is True for v in values):
-            result.satisfied = True
-        else:
-            result.satisfied = None
-        return result
-
-
-def _is_natural_person(f: CaseFacts) -> Truth:
+def _age_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
+    a = spec.age
+    bounds = ("已满" + str(a.min) + "周岁" if a.min is not None else "") + (f"不满{a.below}周岁" if a.below else "")
+    used = {"party_type": f.party_type.value if f.party_type else None, "age": f.age,
+            "birth_date": f.birth_date.isoformat() if f.birth_date else None}
+    label = f"当事人(自然人或个体工商户经营者)违法行为时{bounds}"
+    if f.party_type is not None and f.party_type not in NATURAL:
+        return Test("age", label, False, used)
+    age = f.age
+    if f.birth_date is not None:
+        if f.act_date is None:
+            return Test("age", label, None, used, ["act_date"] + (["party_type"] if f.party_type is None else []))
+        age = full_years(f.birth_date, f.act_date)
+        used["age_on_act_date"] = age
+    in_range = None if age is None else (a.min is None or age >= a.min) and (a.below is None or age < a.below)
+    if in_range is False:
+        return Test("age", label, False, used)  # whatever the party type
     if f.party_type is None:
-        return None
-    return f.party_type is PartyType.individual
+        return Test("age", label, None, used, ["party_type"] + (["age"] if age is None else []))
+    if age is None:
+        return Test("age", label, None, used, ["age"])
+    return Test("age", label, True, used)
 
 
-def _age_under(limit: int, low: int = 0) -> Predicate:
-    def test(f: CaseFacts) -> tuple[Truth, dict]:
-        used = {"party_type": f.party_type.value if f.party_type else None, "age": f.age}
-        person = _is_natural_person(f)
-        if person is False:
-            return False, used
-        if f.age is None:
-            return None, used
-        return low <= f.age < limit, used
-
-    return test
-
-
-def _mental(condition: MentalCondition) -> Predicate:
-    def test(f: CaseFacts) -> tuple[Truth, dict]:
-        used = {"mental_condition": f.mental_condition.value if f.mental_condition else None}
-        if f.party_type is not None and f.party_type is not PartyType.individual:
-            return False, used
-        if f.mental_condition is None:
-            return None, used
-        return f.mental_condition is condition, used
-
-    return test
+def _mental_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
+    m = spec.mental
+    who = "精神病人、智力残疾人" if len(m.causes) == 2 else "精神病人"
+    label = {"cannot_recognize": f"{who}在不能辨认或者不能控制自己行为时有违法行为",
+             "limited": f"{who}尚未完全丧失辨认或者控制自己行为能力"}[m.condition]
+    used = {"mental_condition": f.mental_condition.value if f.mental_condition else None,
+            "mental_condition_cause": f.mental_condition_cause.value if f.mental_condition_cause else None}
+    if f.mental_condition is None:
+        return Test("mental", label + "(未主张, 视为不适用)", False, used)
+    if f.party_type is not None and f.party_type not in NATURAL:
+        return Test("mental", label, False, used)
+    if f.mental_condition.value != m.condition:
+        return Test("mental", label, False, used)
+    if f.party_type is None:
+        return Test("mental", label, None, used, ["party_type"])
+    if len(m.causes) == 2:
+        return Test("mental", label, True, used)
+    if f.mental_condition_cause is None:
+        return Test("mental", label, None, used, ["mental_condition_cause"])
+    return Test("mental", label, f.mental_condition_cause.value in m.causes, used)
 
 
-def _years_between(start: date, end: date) -> float:
-    return (end - start).days / 365.2425
+def _no_fault_test(f: CaseFacts) -> Test:
+    label = "当事人有证据足以证明没有主观过错"
+    used = {"subjective_fault": f.subjective_fault}
+    if f.subjective_fault is None:
+        return Test("no_subjective_fault", label + "(未主张/未提供, 视为不适用)", False, used)
+    return Test("no_subjective_fault", label, not f.subjective_fault, used)
 
 
-def _limitation(f: CaseFacts) -> tuple[Truth, dict]:
-    used = {
-        "act_date": f.act_date.isoformat() if f.act_date else None,
-        "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
-        "safety_related": f.safety_related,
-    }
-    if f.act_date is None or f.discovered_date is None:
-        return False, used  # not raised: the party has not shown when the act was discovered
-
-    def beyond(years: int) -> bool:
-        try:
-            limit = f.act_date.replace(year=f.act_date.year + years)
-        except ValueError:
-            limit = f.act_date.replace(year=f.act_date.year + years, day=28)
-        return f.discovered_date > limit
-
-    if not beyond(2):
-        return False, used
-    if beyond(5):
-        return True, used
-    if f.safety_related is None:
-        return None, used
-    return not f.safety_related, used
+def _expired_from(start: date, period: Period, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
+    deadline = add_period(start, period)
+    if f.discovered_date is not None:
+        return f.discovered_date > deadline, []
+    if dec <= deadline:
+        return False, []  # discovered on or before the decision: within the period whatever the day
+    return None, ["discovered_date"]
 
 
-def _cite(article: int, paragraph: int | None = None) -> Citation:
-    return Citation(law=LAW, article=article, paragraph=paragraph)
+def _expired(period: Period, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
+    if f.act_date is None:
+        return None, ["act_date"]
+    from_act, missing = _expired_from(f.act_date, period, f, dec)
+    if from_act is False or f.continuing is False:
+        return from_act, missing  # a later end of the act could only make the period later
+    if f.continuing is None:
+        return None, missing + ["continuing"]
+    if f.act_end_date is None:
+        return None, missing + ["act_end_date"]
+    return _expired_from(f.act_end_date, period, f, dec)
 
 
-PARTY_TYPE_Q = "当事人是自然人、个体工商户、企业还是其他组织?"
+def _periods(lim: LimitationTest, f: CaseFacts) -> list[tuple[Period, str]]:
+    if lim.extended is None or f.safety_related is False:
+        return [(lim.period, "")]
+    if f.safety_related:
+        return [(lim.extended, "涉及公民生命健康安全、金融安全且有危害后果")]
+    return [(lim.period, ""), (lim.extended, "涉及公民生命健康安全、金融安全且有危害后果")]
 
-STATUTORY_RULES: tuple[StatutoryRule, ...] = (
-    StatutoryRule(
-        id="law-33-1a",
-        title="违法行为轻微并及时改正, 没有造成危害后果的, 不予行政处罚",
-        citation=_cite(33, 1),
-        outcome=Outcome.no_penalty,
-        conditions=Conditions(all=["minor_violation", "corrected_promptly", "no_harm"]),
-    ),
-    StatutoryRule(
-        id="law-33-1b",
-        title="初次违法且危害后果轻微并及时改正的, 可以不予行政处罚",
-        citation=_cite(33, 1),
-        outcome=Outcome.discretionary_no_penalty,
-        conditions=Conditions(all=["first_offense", "minor_harm", "corrected_promptly"]),
-        new_in_2021=True,
-    ),
-    StatutoryRule(
-        id="law-33-2",
-        title="当事人有证据足以证明没有主观过错的, 不予行政处罚(法律、行政法规另有规定的除外)",
-        citation=_cite(33, 2),
-        outcome=Outcome.no_penalty,
-        extras=(
-            Extra(
-                "no_subjective_fault", "当事人有证据足以证明没有主观过错",
-                "当事人是否提供了足以证明其没有主观过错的证据?", ("subjective_fault",),
-                lambda f: (None if f.subjective_fault is None else not f.subjective_fault,
-                           {"subjective_fault": f.subjective_fault}),
-                raised_by_party=True,
-            ),
-        ),
-        note="法律、行政法规另有规定的, 从其规定(请核对所适用的单行法)",
-        new_in_2021=True,
-    ),
-    StatutoryRule(
-        id="law-30-a",
-        title="不满十四周岁的未成年人有违法行为的, 不予行政处罚, 责令监护人加以管教",
-        citation=_cite(30),
-        outcome=Outcome.no_penalty,
-        extras=(Extra("age_under_14", "当事人为不满十四周岁的未成年人", "当事人(自然人)的年龄是多少?",
-                      ("age",), _age_under(14), raised_by_party=True),),
-        measures=("责令监护人加以管教",),
-    ),
-    StatutoryRule(
-        id="law-30-b",
-        title="已满十四周岁不满十八周岁的未成年人有违法行为的, 应当从轻或者减轻行政处罚",
-        citation=_cite(30),
-        outcome=Outcome.lighter_penalty,
-        extras=(Extra("age_14_to_17", "当事人为已满十四周岁不满十八周岁的未成年人", "当事人(自然人)的年龄是多少?",
-                      ("age",), _age_under(18, 14), raised_by_party=True),),
-        note="法定后果为从轻或者减轻; 引擎给出的最低从宽程度为从轻",
-    ),
-    StatutoryRule(
-        id="law-31-a",
-        title="精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的, 不予行政处罚",
-        citation=_cite(31),
-        outcome=Outcome.no_penalty,
-        extras=(Extra("mental_cannot_recognize", "实施违法行为时不能辨认或者不能控制自己的行为",
-                      "当事人实施违法行为时是否因精神疾病或智力残疾不能辨认或控制自己的行为?",
-                      ("mental_condition",), _mental(MentalCondition.cannot_recognize), raised_by_party=True),),
-        measures=("责令其监护人严加看管和治疗",),
-    ),
-    StatutoryRule(
-        id="law-31-b",
-        title="尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的, 可以从轻或者减轻行政处罚",
-        citation=_cite(31),
-        outcome=Outcome.lighter_penalty,
-        extras=(Extra("mental_limited", "尚未完全丧失辨认或者控制自己行为能力",
-                      "当事人是否为尚未完全丧失辨认或控制能力的精神病人、智力残疾人?",
-                      ("mental_condition",), _mental(MentalCondition.limited), raised_by_party=True),),
-        note="法定后果为“可以”从轻或者减轻",
-        new_in_2021=True,
-    ),
-    StatutoryRule(
-        id="law-32",
-        title="主动消除或者减轻危害后果、受胁迫或者诱骗、主动供述、有立功表现等, 应当从轻或者减轻行政处罚",
-        citation=_cite(32),
-        outcome=Outcome.lighter_penalty,
-        conditions=Conditions(
-            any_of=[["eliminated_harm"], ["coerced_or_deceived"], ["confessed"], ["meritorious"]]
-        ),
-        note="法定后果为从轻或者减轻; 引擎给出的最低从宽程度为从轻",
-    ),
-    StatutoryRule(
-        id="law-36",
-        title="违法行为在二年内未被发现的(涉及公民生命健康安全、金融安全且有危害后果的为五年), 不再给予行政处罚",
-        citation=_cite(36, 1),
-        outcome=Outcome.no_penalty,
-        extras=(Extra("limitation_expired", "违法行为超过追责期限未被发现",
-                      "违法行为是何时发生(或终了)、何时被发现的?是否涉及生命健康安全或金融安全且有危害后果?",
-                      ("safety_related",), _limitation),),
-        note="期限从违法行为发生之日起计算; 有连续或者继续状态的, 从行为终了之日起计算(第三十六条第二款)",
-    ),
-)
 
-EDUCATION = ("对当事人进行教育", _cite(33, 3))
-ORDER_CORRECTION = ("责令当事人改正或者限期改正违法行为", _cite(28, 1))
+def _limitation_test(
+    spec: StatutoryRuleSpec, f: CaseFacts, dec: date, special: list[Override], domain, laws,
+) -> tuple[Test, list[str], dict[str, str]]:
+    """(test, overrides applied, questions)."""
+    lim = spec.limitation
+    used = {"act_date": f.act_date.isoformat() if f.act_date else None,
+            "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
+            "continuing": f.continuing,
+            "act_end_date": f.act_end_date.isoformat() if f.act_end_date else None,
+            "safety_related": f.safety_related}
+
+    def general() -> tuple[Truth, list[str], str]:
+        results = []
+        for period, why in _periods(lim, f):
+            value, missing = _expired(period, f, dec)
+            results.append((value, missing, period.label + (f"({why})" if why else "")))
+        values = {v for v, _, _ in results}
+        if len(values) == 1:
+            value, missing, label = results[0]
+            return value, missing, label
+        missing = [m for _, ms, _ in results for m in ms] + ["safety_related"]
+        return None, list(dict.fromkeys(missing)), "/".join(lbl for *_, lbl in results)
+
+    applied: list[str] = []
+    value, missing, period_label = general()
+    if lim.overridable:
+        candidates = [o for o in special if o.replaces == "limitation" and (f.act_date is None or o.in_force(f.act_date))]
+        scoped = [(o, *scope_value(o.scope, f, domain, laws)) for o in candidates]
+        governing = next((o for o, v, _ in scoped if v is True), None)
+        if governing is not None:
+            value, missing = _expired(governing.period, f, dec)
+            period_label = governing.period.label
+            applied.append(governing.id)
+            used["special_law"] = governing.citation.label()
+        else:
+            open_ = [(o, m) for o, v, m in scoped if v is None]
+            alternatives = {value} | {_expired(o.period, f, dec)[0] for o, _ in open_}
+            if len(alternatives) > 1:
+                value = None
+                missing = list(dict.fromkeys(missing + [m for _, ms in open_ for m in ms]))
+    label = f"违法行为在{period_label}内未被发现(期限届满后才发现)"
+    return Test("limitation_expired", label, value, used, missing if value is None else []), applied, {}
+
+
+# ------------------------------------------------------------------------------- versions
+def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
+    """Was `law` in force when the act was committed (a continuing act: when it ended, no later
+    than the decision)? Unknown only when the possible end dates fall on both sides of a boundary."""
+    if f.act_date is None:
+        return None, ["act_date"]
+    if f.continuing is False:
+        return law.in_force(f.act_date), []
+    if f.continuing and f.act_end_date is not None:
+        return law.in_force(f.act_end_date), []
+    # the end is unknown: the act date itself (if not continuing) or any later day up to the decision
+    possible = {law.in_force(f.act_date)}
+    if dec > f.act_date:
+        first = f.act_date + timedelta(days=1)
+        lo = max(first, law.in_force_from) if law.in_force_from else first
+        hi = min(dec, law.in_force_to - timedelta(days=1)) if law.in_force_to else dec
+        if lo <= hi:
+            possible.add(True)
+        if (law.in_force_from and first < law.in_force_from) or (law.in_force_to and dec >= law.in_force_to):
+            possible.add(False)
+    if len(possible) == 1:
+        return possible.pop(), []
+    return None, ["continuing" if f.continuing is None else "act_end_date"]
+
+
+class StatutoryRules:
+    """The statutory rule corpus, ready to evaluate cases."""
+
+    def __init__(self, corpus: StatutoryCorpus):
+        self.corpus = corpus
+        self.special = list(corpus.special.overrides) if corpus.special else []
+
+    def versions_for(self, f: CaseFacts, dec: date) -> list[tuple[LawVersion, Truth, bool, list[str]]]:
+        """(version, in force at the act, in force at the decision, facts that decide the first),
+        act-date versions first."""
+        out = []
+        for law in self.corpus.versions:
+            at_act, missing = version_at_act(law, f, dec)
+            at_dec = law.in_force(dec)
+            if at_act is False and not at_dec:
+                continue
+            out.append((law, at_act, at_dec, missing))
+        out.sort(key=lambda v: 0 if v[1] is True else 1 if v[1] is None else 2)
+        return out
+
+    def decision_version(self, dec: date) -> LawVersion | None:
+        return self.version_on(dec)
+
+    def version_on(self, on: date) -> LawVersion | None:
+        return next((v for v in self.corpus.versions if v.in_force(on)), None)
+
+    def override(self, override_id: str) -> Override | None:
+        return next((o for o in self.special if o.id == override_id), None)
+
+    def evaluate(
+        self, f: CaseFacts, dec: date, view: FactView, domain: str | None, laws: list[str] | None,
+    ) -> list[StatutoryOutcome]:
+        out = []
+        for law, at_act, at_dec, act_missing in self.versions_for(f, dec):
+            applicable = or3([at_act, at_dec])
+            if at_act:
+                role = f"{ACT_ROLE}, 亦为{DECISION_ROLE}" if at_dec else ACT_ROLE
+            elif at_act is None:
+                role = f"{DECISION_ROLE}(违法行为时是否施行待定)" if at_dec else f"{ACT_ROLE}(待定)"
+            else:
+                role = DECISION_ROLE
+            for spec in law.rules:
+                out.append(self._rule(spec, law, f, dec, view, domain, laws, applicable, role, act_missing))
+        return out
+
+    def _rule(self, spec, law, f, dec, view, domain, laws, applicable, role, act_missing) -> StatutoryOutcome:
+        result = evaluate_conditions(spec.conditions, view)
+        tests: list[Test] = []
+        overrides: list[str] = []
+        ref = StatutoryRef(spec, law)
+        outcome = spec.outcome
+        questions: dict[str, str] = {}
+        if spec.age:
+            tests.append(_age_test(spec, f))
+        if spec.mental:
+            tests.append(_mental_test(spec, f))
+        if spec.no_fault_proven:
+            test = _no_fault_test(f)
+            tests.append(test)
+            if test.value and spec.overridable == "no_fault":
+                ref, outcome, extra, overrides = self._no_fault_override(ref, f, dec, domain, laws, questions)
+                tests += extra
+        if spec.limitation:
+            test, overrides, _ = _limitation_test(spec, f, dec, self.special, domain, laws)
+            tests.append(test)
+        values = [result.satisfied]
+        for t in tests:
+            status = "met" if t.value is True else "not_met" if t.value is False else "unknown"
+            result.traces.append(ConditionTrace(key=t.key, label=t.label, status=status, facts_used=t.used))
+            values.append(t.value)
+            if t.value is None:
+                for name in t.missing:
+                    result.missing.setdefault(name, t.key)
+        satisfied = and3(values)
+        notes = [spec.note] if spec.note else []
+        version_only = applicable is None and satisfied is True  # met if this version applies
+        if applicable is None and satisfied is not False:
+            satisfied = None
+            for name in act_missing:
+                result.missing.setdefault(name, "law_version")
+            notes.append(f"{law.law}({law.version}年文本)是否适用取决于违法行为(终了)日期")
+        if satisfied is not None:
+            result.missing = {}
+        result.satisfied = satisfied
+        rule_id = ref.override.id if ref.override else spec.id
+        return StatutoryOutcome(rule_id, outcome, result, ref, applicable, role, notes, questions, overrides,
+                                version_only)
+
+    def _no_fault_override(self, ref, f, dec, domain, laws, questions):
+        """Art. 33(2) 后段: a special law's own no-fault rule governs the cases it covers."""
+        rows = [o for o in self.special if o.replaces == "no_fault" and o.in_force(dec)]
+        extra: list[Test] = []
+        for row in rows:
+            value, missing = scope_value(row.scope, f, domain, laws)
+            if row.scope.fact:
+                questions[f"special_law_facts.{row.scope.fact.key}"] = row.scope.fact.question
+            if value is True:
+                for req in row.requires:
+                    questions[f"special_law_facts.{req.key}"] = req.question
+                    answer = _special(f, req)
+                    extra.append(Test(req.key, req.label, answer, {f"special_law_facts.{req.key}": answer},
+                                      [f"special_law_facts.{req.key}"]))
+                return StatutoryRef(ref.spec, ref.law, row), row.outcome, extra, [row.id]
+            if value is None:
+                extra.append(Test(
+                    f"not_{row.id}", f"本案不属于{row.citation.label()}另有规定的情形", None,
+                    {"violated_law": f.violated_law, "domain": domain}, missing,
+                ))
+        return ref, ref.spec.outcome, extra, []

@@ -1,20 +1,23 @@
-"""The Chinese summary an officer reads."""
+"""The Chinese summary an officer reads: the answer in the law's words."""
 
 from penalty_rules.model.decision import Decision
 from penalty_rules.model.outcome import Outcome
 
 
-def summarize(d: Decision) -> str:
+def summarize(d: Decision, rule_title: str | None = None) -> str:
     lines = [f"处理建议: {d.outcome_zh}"]
+    if d.leniency is not None:
+        kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
+        lines.append(f"法律规定: {d.leniency.wording}({kind})")
     if d.possible_outcomes:
         zh = "、".join(Outcome(o).zh for o in d.possible_outcomes)
-        lines.append(f"可能的结果: {zh}")
+        lines.append(("可能的结果: " if d.outcome == "undetermined" else "法定幅度: ") + zh)
     if d.chosen_item:
         item = next((i for i in d.items if i.id == d.chosen_item and i.binding and i.satisfied), None)
         if item:
             lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
     elif d.chosen_rule:
-        lines.append(f"适用规则: {d.chosen_rule}")
+        lines.append(f"适用规则: {rule_title or d.chosen_rule}")
     if d.basis:
         lines.append("法律依据: " + "; ".join(dict.fromkeys(b.label for b in d.basis)))
     if d.measures:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.load.hashing import content_hash
+from penalty_rules.load.statutory import STATUTORY_DIR, load_statutory
 from penalty_rules.load.yaml_source import Marks, YamlProblem, format_loc, mark_for, read_yaml
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import ListDocument
@@ -100,10 +101,11 @@ def _parse(path: Path, root: Path, model):
 
 
 def document_files(root: Path) -> list[Path]:
+    skip = {MANIFEST_DIR, STATUTORY_DIR}
     return sorted(
         p
         for p in root.rglob("*.yaml")
-        if p.name != REGISTRY_FILE and MANIFEST_DIR not in p.relative_to(root).parts
+        if p.name != REGISTRY_FILE and not skip & set(p.relative_to(root).parts)
     )
 
 
@@ -170,7 +172,18 @@ def load_corpus(root: Path) -> LoadResult:
         if manifest is not None:
             manifests.append(manifest)
 
-    corpus = Corpus(registry=registry, documents=documents, hashes=hashes, manifests=manifests, files=files)
+    statutory, law_hashes, law_files, found = load_statutory(root, _parse, _rel)
+    problems += found
+    for key, digest in law_hashes.items():
+        if key in hashes:
+            problems.append(Problem("duplicate_version", f"法定规则版本 {key} 与清单版本同名", law_files[key], 1, 1))
+    hashes.update(law_hashes)
+    files.update(law_files)
+
+    corpus = Corpus(
+        registry=registry, documents=documents, hashes=hashes, manifests=manifests, files=files,
+        statutory=statutory,
+    )
     return LoadResult(corpus, problems)
 
 

@@ -8,7 +8,7 @@ import hashlib
 from functools import cached_property
 from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from penalty_rules.model.vocabulary import VOCABULARY
 
@@ -54,19 +54,33 @@ class Threshold(BaseModel):
 class Custom(BaseModel):
     """A condition stated by the list in words that no shared tag captures.
 
-    Its fact is supplied by the officer as CaseFacts.custom_conditions[<key>] = true/false.
+    Its fact is supplied by the officer as CaseFacts.custom_conditions[<key>] = true/false. The key
+    is unique per item and wording (the item sets its id as the scope when it is validated): one
+    answer never decides every item that shares a wording, such as the flagged placeholder.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     custom: str = Field(min_length=2, description="清单原文条件(中文)")
+    _scope: str = PrivateAttr(default="")
+
+    def scoped(self, scope: str) -> "Custom":
+        self._scope = scope
+        self.__dict__.pop("key", None)
+        return self
 
     @cached_property
     def key(self) -> str:
-        return "custom_" + hashlib.sha1(self.custom.encode("utf-8")).hexdigest()[:10]
+        return custom_key(self._scope, self.custom)
 
     def label(self) -> str:
         return self.custom
+
+
+def custom_key(scope: str, wording: str) -> str:
+    """custom_<10 hex>: of the item id and the wording (of the wording alone without a scope)."""
+    text = f"{scope}\n{wording}" if scope else wording
+    return "custom_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
 Tag = Annotated[str, Field(description="条件标签(见词表)")]

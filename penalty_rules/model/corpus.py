@@ -8,6 +8,7 @@ from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument, Status
 from penalty_rules.model.manifest import Manifest
 from penalty_rules.model.registry import Registry
+from penalty_rules.model.statutory import StatutoryCorpus
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Corpus:
     hashes: dict[str, str]  # document key (id@version) → content hash
     manifests: list[Manifest] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # document key → file path
+    statutory: StatutoryCorpus | None = None  # 行政处罚法 versions and special laws (lists/statutory)
 
     def __post_init__(self) -> None:
         self._by_key = {d.key: d for d in self.documents}

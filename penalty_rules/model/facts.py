@@ -36,10 +36,17 @@ class MentalCondition(str, Enum):
     limited = "limited"
 
 
+class MentalConditionCause(str, Enum):
+    mental_illness = "mental_illness"
+    intellectual_disability = "intellectual_disability"
+
+
 class Circumstance(str, Enum):
     cooperated = "cooperated"
     eliminated_harm = "eliminated_harm"
-    coerced_or_deceived = "coerced_or_deceived"
+    coerced_or_deceived = "coerced_or_deceived"  # 受胁迫或者诱骗, without saying which
+    coerced = "coerced"  # 受他人胁迫
+    deceived = "deceived"  # 受他人诱骗
     confessed = "confessed"
     meritorious = "meritorious"
 
@@ -56,6 +63,9 @@ class PriorOffense(BaseModel):
     item_id: str | None = Field(default=None, max_length=120)
     conduct: str | None = Field(default=None, max_length=500)
     date: CaseDate
+    same_conduct: bool | None = Field(
+        default=None, description="执法人员认定该记录与本案是否属同一违法行为(无法由条目编号或描述判断时须回答)"
+    )
 
     @model_validator(mode="after")
     def _what(self) -> "PriorOffense":
@@ -84,9 +94,23 @@ class CaseFacts(BaseModel):
     illegal_gains_yuan: Yuan | None = None
     goods_value_yuan: Yuan | None = None
     subjective_fault: bool | None = Field(default=None, description="false = 当事人证明没有主观过错")
-    age: int | None = Field(default=None, ge=0, le=150)
+    age: int | None = Field(default=None, ge=0, le=150, description="违法行为时的周岁年龄(只知年龄时填写)")
+    birth_date: CaseDate | None = Field(
+        default=None, description="自然人(或个体工商户经营者)的出生日期; 周岁按违法行为日计算, 生日的第二天起为已满"
+    )
     mental_condition: MentalCondition | None = None
-    discovered_date: CaseDate | None = None
+    mental_condition_cause: MentalConditionCause | None = Field(
+        default=None, description="不能辨认或控制行为的原因: 精神病或智力残疾(2021年修订前的法律只规定精神病人)"
+    )
+    discovered_date: CaseDate | None = Field(default=None, description="违法行为被行政机关发现的日期")
+    continuing: bool | None = Field(default=None, description="违法行为是否有连续或者继续状态")
+    act_end_date: CaseDate | None = Field(default=None, description="连续或者继续状态的违法行为终了的日期")
+    violated_law: str | None = Field(
+        default=None, max_length=100, description="本案违反的法律、法规名称(决定适用哪部单行法的另有规定)"
+    )
+    special_law_facts: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")], bool
+    ] | None = Field(default=None, max_length=50, description="单行法另有规定所需的事实, 键见 lists/statutory/special-laws")
     circumstances: list[Circumstance] | None = Field(default=None, max_length=10)
     safety_related: bool | None = Field(
         default=None, description="是否涉及公民生命健康安全、金融安全且有危害后果(行政处罚法第三十六条)"
@@ -104,4 +128,17 @@ class CaseFacts(BaseModel):
             raise ValueError("decision_date 不能早于 act_date")
         if self.act_date and self.discovered_date and self.discovered_date < self.act_date:
             raise ValueError("discovered_date 不能早于 act_date")
+        if self.decision_date and self.discovered_date and self.discovered_date > self.decision_date:
+            raise ValueError("discovered_date 不能晚于 decision_date")
+        if self.act_date and self.act_end_date and self.act_end_date < self.act_date:
+            raise ValueError("act_end_date 不能早于 act_date")
+        if self.act_end_date and self.continuing is False:
+            raise ValueError("continuing 为 false 时不应给出 act_end_date")
+        if self.birth_date and self.act_date and self.birth_date > self.act_date:
+            raise ValueError("birth_date 不能晚于 act_date")
+        if self.birth_date and self.age is not None and self.act_date:
+            from penalty_rules.model.age import full_years
+
+            if full_years(self.birth_date, self.act_date) != self.age:
+                raise ValueError("age 与按 birth_date 在 act_date 计算的周岁不一致")
         return self

@@ -4,10 +4,10 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.conditions import Conditions
+from penalty_rules.model.conditions import Conditions, Custom
 from penalty_rules.model.outcome import Outcome
 
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9.-]*$")
@@ -75,3 +75,18 @@ class Item(BaseModel):
         if not ITEM_ID.match(v):
             raise ValueError("条目编号须为小写 ASCII, 形如 <来源>/<序号>, 例如 cn-tax-2021-6/03")
         return v
+
+    @model_validator(mode="after")
+    def _scope_custom_conditions(self) -> "Item":
+        for cond in self.conditions.iter_all():
+            if isinstance(cond, Custom):
+                cond.scoped(self.id)
+        if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
+            raise ValueError("条目的 effective_to 必须晚于 effective_from")
+        return self
+
+    def in_force(self, on) -> bool:
+        """The item's own dates (None: the list's dates decide)."""
+        if self.effective_from and on < self.effective_from:
+            return False
+        return not (self.effective_to and on >= self.effective_to)

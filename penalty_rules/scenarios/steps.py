@@ -104,6 +104,7 @@ class Case:
 
     facts: dict[str, Any] = field(default_factory=lambda: {"jurisdiction": "371500"})
     prior_count: int | None = None
+    custom: dict[str, bool] = field(default_factory=dict)  # list condition wording → answer
     decision: Any = None
     error: PenaltyRulesError | None = None
     checks: list[Check] = field(default_factory=list)
@@ -380,12 +381,12 @@ def _circumstances_unknown(case):
 
 @given(parsers.parse('符合清单条件 "{text}"'))
 def _custom_true(case, text):
-    case.facts.setdefault("custom_conditions", {})[Custom(custom=text).key] = True
+    case.custom[text] = True
 
 
 @given(parsers.parse('不符合清单条件 "{text}"'))
 def _custom_false(case, text):
-    case.facts.setdefault("custom_conditions", {})[Custom(custom=text).key] = False
+    case.custom[text] = False
 
 
 @given(parsers.parse("违法行为发生于 {day}"))
@@ -426,9 +427,22 @@ def _expand_priors(case: Case) -> None:
     ]
 
 
+def _expand_custom(case: Case) -> None:
+    """List conditions are keyed per item: the key needs the item the scenario names."""
+    if not case.custom:
+        return
+    item = case.facts.get("item_id")
+    if not item:
+        raise AssertionError("'符合清单条件 ...' 需要先给出适用条目")
+    answers = case.facts.setdefault("custom_conditions", {})
+    for text, value in case.custom.items():
+        answers[Custom(custom=text).scoped(item).key] = value
+
+
 @when("执法人员提交案情")
 def _submit(case):
     _expand_priors(case)
+    _expand_custom(case)
     try:
         facts = CaseFacts.model_validate(case.facts)
         case.decision = scenario_engine().evaluate(facts, today=DEFAULT_TODAY)
