@@ -16,7 +16,20 @@ PARKING = "lc-practice-2022/parking-notified"
 PLAIN = dict(circumstances=[], minor_violation=False)
 
 
+# Facts the agency establishes (party type, discovery date, a continuing act) are asked when
+# unknown; tests about something else state them: an enterprise, an act that is not continuing,
+# discovered on the day it was committed.
+SETTLED = dict(party_type="enterprise", continuing=False)
+
+
 def run(engine, **facts):
+    full = {**SETTLED, **facts}
+    if "act_date" in full and "discovered_date" not in full:
+        full["discovered_date"] = full["act_date"]
+    return engine.evaluate(CaseFacts(**full), today=TODAY)
+
+
+def run_raw(engine, **facts):
     return engine.evaluate(CaseFacts(**facts), today=TODAY)
 
 
@@ -30,7 +43,7 @@ def test_list_item_satisfied_gives_its_outcome_with_basis(engine):
             act_date="2023-05-01")
     assert d.outcome == "no_penalty"
     assert d.chosen_item == TAX_03
-    assert any(b.citation.law == "中华人民共和国行政处罚法" and b.citation.article == 33 for b in d.basis)
+    assert any(b.citation and b.citation.law == "中华人民共和国行政处罚法" and b.citation.article == 33 for b in d.basis)
     assert "对当事人进行教育" in d.measures
     assert d.missing_facts == []
 
@@ -69,10 +82,10 @@ def test_only_facts_that_can_change_the_answer_are_asked(engine):
 
 
 def test_nothing_known_lists_statutory_questions(engine):
-    d = run(engine, domain="tax")
+    d = run_raw(engine, domain="tax")
     assert d.outcome == "undetermined"
     asked = {m.fact for m in d.missing_facts}
-    assert {"minor_violation", "corrected", "harm", "first_offense"} <= asked
+    assert {"minor_violation", "corrected", "harm", "first_offense", "party_type", "act_date"} <= asked
     assert d.items == []
 
 
@@ -128,11 +141,11 @@ def test_most_lenient_satisfied_rule_wins_and_disagreement_is_traced(engine):
         (dict(minor_violation=True, corrected="promptly", harm="none"), "law-33-1a", "no_penalty"),
         (dict(first_offense=True, harm="minor", corrected="within_deadline", minor_violation=False),
          "law-33-1b", "discretionary_no_penalty"),
-        (dict(subjective_fault=False), "law-33-2", "no_penalty"),
+        (dict(subjective_fault=False, violated_law="中华人民共和国广告法"), "law-33-2", "no_penalty"),
         (dict(party_type="individual", age=13), "law-30-a", "no_penalty"),
         (dict(party_type="individual", age=16, **PLAIN, first_offense=False), "law-30-b", "lighter_penalty"),
         (dict(party_type="individual", mental_condition="cannot_recognize"), "law-31-a", "no_penalty"),
-        (dict(party_type="individual", mental_condition="limited", **PLAIN, first_offense=False),
+        (dict(party_type="individual", age=30, mental_condition="limited", **PLAIN, first_offense=False),
          "law-31-b", "lighter_penalty"),
         (dict(circumstances=["eliminated_harm"], minor_violation=False, first_offense=False), "law-32",
          "lighter_penalty"),
@@ -143,7 +156,7 @@ def test_most_lenient_satisfied_rule_wins_and_disagreement_is_traced(engine):
     ],
 )
 def test_statutory_rule_positive(engine, facts, rule_id, expected):
-    d = run(engine, domain="market", **facts)
+    d = run(engine, domain="market", **{"act_date": "2023-05-01", **facts})
     assert rule(d, rule_id).satisfied is True
     assert d.outcome == expected
     assert d.chosen_rule is not None
@@ -165,23 +178,43 @@ def test_statutory_rule_positive(engine, facts, rule_id, expected):
     ],
 )
 def test_statutory_rule_negative(engine, facts, rule_id):
-    d = run(engine, domain="market", **facts)
+    d = run(engine, domain="market", **{"act_date": "2023-05-01", **facts})
     assert rule(d, rule_id).satisfied is False
 
 
 def test_limitation_depends_on_safety_when_between_two_and_five_years(engine):
-    d = run(engine, domain="market", act_date="2018-01-01", discovered_date="2022-06-01", **PLAIN,
+    d = run(engine, domain="market", act_date="2021-08-01", discovered_date="2024-06-01", **PLAIN,
             first_offense=False)
     assert rule(d, "law-36").satisfied is None
     assert d.outcome == "undetermined"
     assert "safety_related" in [m.fact for m in d.missing_facts]
+    # an act before 2021-07-15: the old text's flat two years applies (art. 37), safety or not
+    old = run(engine, domain="market", act_date="2018-01-01", discovered_date="2022-06-01", **PLAIN,
+              first_offense=False)
+    assert old.outcome == "no_penalty" and old.chosen_rule == "law2017-29"
 
 
 def test_party_raised_rules_do_not_block_when_unknown(engine):
-    d = run(engine, domain="market", minor_violation=False, first_offense=False, circumstances=[])
+    # proof of no fault and a mental condition are raised by the party: unknown = not raised
+    d = run(engine, domain="market", minor_violation=False, first_offense=False, circumstances=[],
+            act_date="2023-05-01")
     for rid in ("law-33-2", "law-30-a", "law-31-a", "law-36"):
         assert rule(d, rid).satisfied is False
     assert d.outcome == "normal"
+
+
+def test_agency_facts_block_when_unknown(engine):
+    # the party type, a natural person's age and the discovery date are the agency's to establish
+    facts = dict(domain="market", minor_violation=False, first_offense=False, circumstances=[])
+    no_party = run_raw(engine, act_date="2025-05-01", decision_date="2025-06-01", **facts)
+    assert no_party.outcome == "undetermined" and "party_type" in [m.fact for m in no_party.missing_facts]
+    no_age = run_raw(engine, party_type="individual_business", act_date="2025-05-01", decision_date="2025-06-01",
+                     **facts)
+    assert no_age.outcome == "undetermined" and "age" in [m.fact for m in no_age.missing_facts]
+    undiscovered = run_raw(engine, party_type="enterprise", act_date="2022-05-01", decision_date="2025-06-01",
+                           continuing=False, **facts)
+    assert undiscovered.outcome == "undetermined"
+    assert "discovered_date" in [m.fact for m in undiscovered.missing_facts]
 
 
 # ---------------------------------------------------------------- time (art. 37)
@@ -239,15 +272,38 @@ def test_officer_judgement_not_first_offense_prevails(engine):
 )
 def test_escalation_by_prior_count(engine, priors, outcome, measure):
     d = run(engine, item_id=EV, prior_offenses=priors, act_date="2023-03-01", harm="none",
-            corrected="not_corrected", **PLAIN)
+            corrected="not_corrected", party_type="individual", age=45, **PLAIN)
     assert d.outcome == outcome
     assert measure in d.measures
 
 
 def test_escalation_unknown_history_is_undetermined(engine):
-    d = run(engine, item_id=EV, act_date="2023-03-01", harm="none", corrected="not_corrected", **PLAIN)
+    d = run(engine, item_id=EV, act_date="2023-03-01", harm="none", corrected="not_corrected",
+            party_type="individual", age=45, **PLAIN)
     assert d.outcome == "undetermined"
     assert "prior_offenses" in [m.fact for m in d.missing_facts]
+
+
+def test_not_first_settles_escalation_without_a_history(engine):
+    # a second or later entry is never the first-entry warning: every later step is 依法处罚
+    d = run(engine, item_id=EV, act_date="2023-03-01", harm="none", corrected="not_corrected",
+            party_type="individual", age=45, first_offense=False, **PLAIN)
+    assert d.outcome == "normal"
+    assert "依法处罚" in d.measures
+
+
+def test_prior_given_by_conduct_text_is_matched_or_asked(engine):
+    base = dict(item_id=TAX_03, harm="minor", corrected="within_deadline", act_date="2023-05-01", **PLAIN)
+    same = run(engine, prior_offenses=[{"conduct": "未按照规定期限办理纳税申报和报送纳税资料", "date": "2022-01-01"}],
+               **base)
+    assert same.outcome == "normal"  # the search finds this very item: not a first offence
+    vague = run(engine, prior_offenses=[{"conduct": "其他问题", "date": "2022-01-01"}], **base)
+    assert vague.outcome == "undetermined"
+    asked = [m for m in vague.missing_facts if m.fact == "prior_offenses[0].same_conduct"]
+    assert asked and "其他问题" in asked[0].question
+    answered = run(engine, prior_offenses=[{"conduct": "其他问题", "date": "2022-01-01", "same_conduct": False}],
+                   **base)
+    assert answered.outcome == "no_penalty"
 
 
 def test_city_parking_practice(engine):
@@ -275,8 +331,8 @@ def test_unclear_conduct_falls_back_to_statutory_rules_and_says_so(engine):
 def test_decision_before_2021_revision_does_not_apply_its_new_rules(engine):
     facts = dict(domain="market", first_offense=True, harm="minor", corrected="promptly", **PLAIN)
     before = run(engine, act_date="2021-03-01", decision_date="2021-05-01", **facts)
-    assert rule(before, "law-33-1b").satisfied is True
-    assert "law-33-1b" not in [r.rule for r in before.trace.rules if r.satisfied and r.rule == before.chosen_rule]
+    assert "law-33-1b" not in [r.rule for r in before.trace.rules]  # the 2021 text is not in force
+    assert [v.split("(")[0] for v in before.trace.law_versions] == ["xzcf@2017"]
     assert before.outcome == "normal"
     after = run(engine, act_date="2021-03-01", decision_date="2021-09-01", **facts)
     assert after.outcome == "discretionary_no_penalty"
@@ -286,7 +342,7 @@ def test_decision_before_2021_revision_does_not_apply_its_new_rules(engine):
 def test_analogue_far_ahead_means_no_clear_binding_match(engine):
     # the only close item is an analogue (shanxi-eco/x02); a weaker binding hit must not be chosen
     d = run(engine, conduct="持证排污单位未按规定公开自行监测方案、监测数据等污染物排放信息", domain="ecology",
-            first_offense=True, harm="minor", corrected="within_deadline", **PLAIN)
+            first_offense=True, harm="minor", corrected="within_deadline", act_date="2023-05-01", **PLAIN)
     assert d.chosen_item is None
     assert d.outcome == "discretionary_no_penalty"
     assert any("未能明确对应" in w for w in d.warnings)
@@ -300,19 +356,27 @@ def test_basis_carries_the_cited_paragraph_text_when_statutes_are_configured(cor
 
     engine = Engine(corpus, statutes=StatuteLibrary(settings.statutes_dir))
     d = run(engine, item_id=TAX_03, first_offense=True, harm="minor", corrected="promptly", act_date="2023-05-01")
-    education = next(b for b in d.basis if b.citation.article == 33 and b.citation.paragraph == 3)
+    education = next(b for b in d.basis if b.citation and b.citation.article == 33 and b.citation.paragraph == 3)
     assert education.text.startswith("对当事人的违法行为依法不予行政处罚的")
-    assert len({b.citation for b in d.basis}) == len(d.basis)  # each citation once
+    assert len({b.citation or b.label for b in d.basis}) == len(d.basis)  # each citation once
+    listed = next(b for b in d.basis if b.role == "list")  # the list document and item number
+    assert listed.document.doc_no and listed.document.item_no == 3 and "第3项" in listed.label
+    ground = next(b for b in d.basis if b.role == "leniency_ground")  # the paragraph the list rests on
+    assert (ground.citation.article, ground.citation.paragraph) == (33, 1) and ground.text.startswith("违法行为轻微")
 
 
 @pytest.mark.parametrize(
     "prior_date, expected",
     [("2022-06-01", "no_penalty"), ("2024-06-01", "normal")],  # 3 years before vs 1 year before
 )
-def test_first_offense_window_of_the_list(engine, prior_date, expected):
+def test_first_offense_window_of_the_list(engine, corpus, prior_date, expected):
     # 市场监管总局首违不罚清单: 首违 = 两年内无同类违法记录 (first_offense.window_years: 2)
     item = "cn-samr-2025-1/x06"
+    premises = {  # the item's own conditions (e.g. 不影响食品安全且不会对消费者造成误导) hold
+        c.key: True for ref in corpus.item_refs(item) for c in ref.item.conditions.iter_all() if hasattr(c, "custom")
+    }
     d = run(engine, item_id=item, prior_offenses=[{"item_id": item, "date": prior_date}], harm="minor",
-            corrected="promptly", act_date="2025-06-01", decision_date="2025-07-01", **PLAIN)
+            corrected="promptly", act_date="2025-06-01", decision_date="2025-07-01", custom_conditions=premises,
+            **PLAIN)
     assert d.outcome == expected
     assert any("2年内同类违法" in (r.note or "") for r in d.trace.rules if r.rule == item)
