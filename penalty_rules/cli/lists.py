@@ -47,31 +47,41 @@ def validate(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; "
         f"错误 {len(result.errors)} 个, 警告 {len(result.warnings)} 个"
     )
-    citation_check(corpus, root)
-    if result.errors or (strict and result.warnings):
+    statutory_errors = citation_check(corpus, root)
+    if result.errors or statutory_errors or (strict and result.warnings):
         raise typer.Exit(1)
 
 
-def citation_check(corpus: Corpus, root: Path) -> None:
+def citation_check(corpus: Corpus, root: Path) -> int:
     """Resolve every citation against the statute texts (when configured) and print the rate.
-    Its warnings are printed, not counted: a miss is often a gap in the reference texts."""
+    List citations give warnings, not counted: a miss is often a gap in the reference texts. The
+    statutory rules' citations must resolve in the version they name: their misses are errors
+    (returned as a count)."""
     from penalty_rules.errors import StatutesUnavailable
-    from penalty_rules.lint.citations import check_citations
+    from penalty_rules.lint.citations import check_citations, check_statutory_citations
     from penalty_rules.statutes.library import StatuteLibrary
 
     statutes_dir = Settings.from_env().statutes_dir
     if statutes_dir is None:
         console.print("未配置法规文本目录, 跳过引用核对")
-        return
+        return 0
     try:
         library = StatuteLibrary(statutes_dir)
     except StatutesUnavailable as exc:
         console.print(f"[yellow]{escape(str(exc))}, 跳过引用核对[/yellow]", soft_wrap=True, highlight=False)
-        return
+        return 0
     problems, report = check_citations(corpus, library, root)
     for p in problems:
         console.print(f"[yellow]{escape(str(p))}[/yellow]", soft_wrap=True, highlight=False)
     console.print(report.summary(), soft_wrap=True, highlight=False)
+    statutory = check_statutory_citations(corpus, library)
+    for p in statutory:
+        console.print(f"[red]{escape(str(p))}[/red]", soft_wrap=True, highlight=False)
+    rows = sum(len(v.rules) + len(v.measures) + len(v.grounds) for v in corpus.statutory.versions) \
+        if corpus.statutory else 0
+    rows += len(corpus.statutory.special.overrides) if corpus.statutory and corpus.statutory.special else 0
+    console.print(f"法定规则引用核对: {rows} 条, 未解析 {len(statutory)} 条", soft_wrap=True, highlight=False)
+    return len(statutory)
 
 
 # -- corpus checks, show, coverage, diff, schema, lock ----------------------------------------

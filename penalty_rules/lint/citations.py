@@ -107,3 +107,37 @@ def check_citations(
     report.unresolved_by_reason = dict(reasons.most_common())
     report.unresolved_by_law = dict(laws.most_common())
     return problems, report
+
+
+def check_statutory_citations(corpus: Corpus, library: StatuteLibrary) -> list[Problem]:
+    """Every article the statutory rules cite (rules, measures, grounds of each law version, and
+    every special-law row) must exist, to the paragraph, in the statute text of the version the
+    data names (`text_version`): an error, since the engine quotes that text to officers."""
+    statutory = corpus.statutory
+    if statutory is None:
+        return []
+    problems: list[Problem] = []
+
+    def need(citation: Citation, on: date, key: str, where: str) -> None:
+        res = library.resolve(citation, on)
+        if res.status is not ResolutionStatus.resolved:
+            problems.append(Problem("statutory_citation_unresolved", f"{where}: {res.message}",
+                                    corpus.files.get(key), path=where))
+        elif res.version_date != on:
+            problems.append(Problem(
+                "statutory_citation_version",
+                f"{where}: 法规文本库中没有 {on} 版本的《{res.law_title}》(解析到 {res.version_date})",
+                corpus.files.get(key), path=where,
+            ))
+
+    for law in statutory.versions:
+        for rule in law.rules:
+            need(law.citation(rule.citation), law.text_version, law.key, f"rules[{rule.id}]")
+        for name, m in law.measures.items():
+            need(law.citation(m.citation), law.text_version, law.key, f"measures.{name}")
+        for name, ref in law.grounds.items():
+            need(law.citation(ref), law.text_version, law.key, f"grounds.{name}")
+    if statutory.special is not None:
+        for row in statutory.special.overrides:
+            need(row.citation, row.text_version, statutory.special.key, f"overrides[{row.id}]")
+    return problems
