@@ -84,21 +84,27 @@ def generated_corpus(registry, n_domains=41, n_items=785, seed=7) -> Corpus:
 def cases_for(corpus: Corpus, n: int, seed=11) -> list[CaseFacts]:
     rnd = random.Random(seed)
     ids = sorted({r.item.id for r in corpus.all_refs() if r.document.binding_level and not r.item.escalation})
-    customs = sorted({c.key for r in corpus.all_refs() for c in r.item.conditions.iter_all() if isinstance(c, Custom)})
+    customs: dict[str, list[str]] = {}  # custom conditions are keyed per item
+    for r in corpus.all_refs():
+        keys = customs.setdefault(r.item.id, [])
+        keys += [c.key for c in r.item.conditions.iter_all() if isinstance(c, Custom) and c.key not in keys]
     quantities = sorted({c.quantity for r in corpus.all_refs() for c in r.item.conditions.iter_all()
                          if isinstance(c, Threshold) and not VOCABULARY.quantities[c.quantity].fact})
     out = []
     for _ in range(n):
         pick = rnd.choice
+        item = pick(ids)
         out.append(CaseFacts(
-            item_id=pick(ids), act_date=ACT, decision_date=DECISION,
+            item_id=item, act_date=ACT, decision_date=DECISION,
+            party_type=pick(["enterprise", "enterprise", "individual_business", None]), age=pick([None, 40]),
+            continuing=pick([False, None]),
             first_offense=pick([True, True, False, None]), corrected=pick([*Corrected, None]),
             harm=pick([*Harm, None]), minor_violation=pick([True, False, None]),
             illegal_gains_yuan=pick([None, 0, 50.0]), goods_value_yuan=pick([None, 0, 500.0, 5000.0]),
             subjective_fault=pick([True, False, None]),
             circumstances=[c for c in Circumstance if rnd.random() < 0.3],
             quantities={q: pick([0, 1, 3, 5, 10, 30, 100, 1000, 2000]) for q in quantities if rnd.random() < 0.5},
-            custom_conditions={k: rnd.random() < 0.5 for k in customs if rnd.random() < 0.5},
+            custom_conditions={k: rnd.random() < 0.5 for k in customs[item] if rnd.random() < 0.5},
         ))
     return out
 

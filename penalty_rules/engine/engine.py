@@ -61,7 +61,7 @@ class RuleResult:
 
     def _build_trace(self) -> RuleTrace:
         st = self.statutory
-        return RuleTrace(
+        return RuleTrace.model_construct(  # engine-built values: no validation on the hot path
             rule=self.rule_id,
             kind=self.kind,
             list=self.ref.document.key if self.ref else st.law.key if st else None,
@@ -116,6 +116,9 @@ class Engine:
             self.statutory = StatutoryRules(bundled_statutory())
         else:
             self.statutory = StatutoryRules(corpus.statutory)
+        self._first_offense_rules = {
+            r.id for v in self.statutory.corpus.versions for r in v.rules if "first_offense" in r.conditions.keys()
+        }
 
     @classmethod
     def from_settings(cls, settings=None, *, use_durable: bool = True, memo_size: int = 0) -> "Engine":
@@ -330,7 +333,7 @@ class Engine:
                                 role="applicable" if so.applicable is not False else "not_in_force",
                                 notes=so.notes, measures=so.ref.measures, questions=so.questions,
                                 overrides=so.overrides, law_role=so.role, version_only=so.version_only)
-                if so.ref.spec.conditions.keys() & {"first_offense"}:
+                if so.ref.spec.id in self._first_offense_rules:
                     self._ask_priors(rr, first)
                 cached.append(rr)
             cached = tuple(cached)

@@ -30,7 +30,7 @@ def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsRes
     def one(cond, bundle):
         value, used = view.evaluate(cond)
         traces.append(
-            ConditionTrace(
+            ConditionTrace.model_construct(  # engine-built values: no validation on the hot path
                 key=condition_key(cond), label=condition_label(cond), status=_status(value),
                 facts_used=used, bundle=bundle,
             )

@@ -385,7 +385,7 @@ class StatutoryRules:
         values = [result.satisfied]
         for t in tests:
             status = "met" if t.value is True else "not_met" if t.value is False else "unknown"
-            result.traces.append(ConditionTrace(key=t.key, label=t.label, status=status, facts_used=t.used))
+            result.traces.append(ConditionTrace.model_construct(bundle=None, key=t.key, label=t.label, status=status, facts_used=t.used))
             values.append(t.value)
             if t.value is None:
                 for name in t.missing:

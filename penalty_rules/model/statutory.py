@@ -13,6 +13,7 @@ whose logic lives in penalty_rules/engine/statutory.py (age, capacity, no fault,
 """
 
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -20,6 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.conditions import Conditions
 from penalty_rules.model.outcome import Outcome
+
+
+@lru_cache(maxsize=512)
+def _citation(law: str, article: int, paragraph: int | None, item: int | None) -> Citation:
+    return Citation(law=law, article=article, paragraph=paragraph, item=item)  # frozen: safe to share
 
 
 class Ref(BaseModel):
@@ -127,7 +133,7 @@ class LawVersion(BaseModel):
         return f"{self.id}@{self.version}"
 
     def citation(self, ref: Ref) -> Citation:
-        return Citation(law=self.law, article=ref.article, paragraph=ref.paragraph, item=ref.item)
+        return _citation(self.law, ref.article, ref.paragraph, ref.item)
 
     def in_force(self, on: date) -> bool:
         if self.in_force_from and on < self.in_force_from:

@@ -62,6 +62,8 @@ CIRCUMSTANCE_LABELS = {
     "主动消除或者减轻危害后果": Circumstance.eliminated_harm,
     "主动消除危害后果": Circumstance.eliminated_harm,
     "受他人胁迫或者诱骗": Circumstance.coerced_or_deceived,
+    "受他人胁迫": Circumstance.coerced,
+    "受他人诱骗": Circumstance.deceived,
     "主动供述行政机关尚未掌握的违法行为": Circumstance.confessed,
     "主动供述": Circumstance.confessed,
     "有立功表现": Circumstance.meritorious,
@@ -339,6 +341,11 @@ def _age(case, age):
     case.set("age", age)
 
 
+@given(parsers.parse("当事人出生于 {day}"))
+def _birth_date(case, day):
+    case.set("birth_date", _date(day).isoformat())
+
+
 @given("当事人实施违法行为时不能辨认或者不能控制自己的行为")
 def _cannot_recognize(case):
     case.set("mental_condition", MentalCondition.cannot_recognize.value)
@@ -404,6 +411,28 @@ def _decision_date(case, day):
     case.set("decision_date", _date(day).isoformat())
 
 
+@given("违法行为没有连续或者继续状态")
+def _not_continuing(case):
+    case.set("continuing", False)
+    case.facts.pop("act_end_date", None)
+
+
+@given("违法行为有连续或者继续状态")
+def _continuing(case):
+    case.set("continuing", True)
+
+
+@given(parsers.parse("违法行为有连续或者继续状态, 于 {day} 终了"))
+def _continuing_until(case, day):
+    case.set("continuing", True)
+    case.set("act_end_date", _date(day).isoformat())
+
+
+@given(parsers.parse('本案违反的法律为 "{law}"'))
+def _violated_law(case, law):
+    case.set("violated_law", law.strip())
+
+
 @given("涉及公民生命健康安全且有危害后果")
 def _safety(case):
     case.set("safety_related", True)
@@ -458,6 +487,13 @@ def _outcome(case, label):
     expected = outcome_code(label)
     d = case.require()
     case.check("处理建议", ZH_OF[expected], f"{d.outcome_zh}({d.outcome})", d.outcome == expected)
+
+
+@then(parsers.parse('处理建议的表述为 "{text}"'))
+def _outcome_text(case, text):
+    """The wording of the answer (outcome_zh), e.g. 从轻或者减轻处罚 for a rule whose range is both."""
+    d = case.require()
+    case.check("处理建议的表述", text, d.outcome_zh, d.outcome_zh == text.strip())
 
 
 @then(parsers.parse('可能的处理结果包含 "{label}"'))
