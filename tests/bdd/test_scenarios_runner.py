@@ -31,9 +31,10 @@ def test_run_writes_reports(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "共 2 个场景: 通过 2, 失败 0" in proc.stdout
+    # hc-010: the case as published (尚不能确定), the same case with the missing facts supplied, the variant
+    assert "共 3 个场景: 通过 3, 失败 0" in proc.stdout
     cucumber = json.loads(next(reports.glob("*.json")).read_text(encoding="utf-8"))
-    assert [len(f["elements"]) for f in cucumber] == [2]
+    assert [len(f["elements"]) for f in cucumber] == [3]
 
     page = Collect()
     page.feed(next(reports.glob("*.html")).read_text(encoding="utf-8"))
@@ -79,8 +80,15 @@ def test_scaffold_new_item(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     from penalty_rules.scenarios.lint import lint_paths
 
+    from penalty_rules.config import Settings
+    from penalty_rules.load.loader import load_corpus_strict
+
+    item = load_corpus_strict(Settings.from_env().lists_dir).latest("cn-samr-2025-1/x10").item
+    conditions = len(item.conditions.all) + (len(item.conditions.any_of[0]) if item.conditions.any_of else 0)
+
     text = out.read_text(encoding="utf-8")
     assert lint_paths(out) == []
     assert '假如适用条目 "cn-samr-2025-1/x10"' in text
-    assert "| 全部条件满足 |" in text and text.count("| 不满足:") == 5
+    assert conditions >= 5
+    assert "| 全部条件满足 |" in text and text.count("| 不满足:") == conditions  # one failing row per condition
     assert '不符合清单条件 "能如实说明进货来源"' in text
