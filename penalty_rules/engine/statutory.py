@@ -282,6 +282,10 @@ def _limitation_test(
             period_label = governing.period.label
             applied.append(governing.id)
             used["special_law"] = governing.citation.label()
+            if value and governing.revised_on and f.act_date and f.act_date >= governing.revised_on:
+                # an act under a revised text the collection lacks: its period cannot be confirmed
+                value, missing = None, []
+                period_label += f"(该法修订文本自{governing.revised_on.isoformat()}起施行, 期限待核对)"
         else:
             open_ = [(o, m) for o, v, m in scoped if v is None]
             alternatives = {value} | {_expired(o.period, f, dec)[0] for o, _ in open_}

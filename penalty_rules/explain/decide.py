@@ -240,6 +240,13 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     # every special law that governed this case, whether it gave leniency or withheld it
     overrides = [o for r in live if r.statutory is not None for o in r.overrides]
     overrides += [r.statutory.override.id for r in live if r.statutory is not None and r.statutory.override]
+    for oid in dict.fromkeys(overrides):
+        row = engine.statutory.override(oid)
+        if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
+            warnings.append(
+                f"{row.citation.label()}所在的法律已修订, 修订文本自 {row.revised_on.isoformat()} 起施行, 但不在法规文本库中: "
+                "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
+            )
     items = [_candidate(r) for r in results if r.ref is not None]
     trace = Trace(
         act_date=act.isoformat() if act else None,

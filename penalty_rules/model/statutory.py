@@ -188,6 +188,10 @@ class Override(BaseModel):
     requires: list[SpecialFact] = Field(default_factory=list, description="后果所需的其他事实")
     measures: list[str] = Field(default_factory=list)
     note: str | None = None
+    revised_on: date | None = Field(
+        default=None, description="该单行法的修订文本自此日施行, 但不在法规文本库中: 适用时提示核对"
+    )
+    revised_sources: list[str] = Field(default_factory=list, description="载明修订及施行日期的页面")
 
     @model_validator(mode="after")
     def _shape(self) -> "Override":
