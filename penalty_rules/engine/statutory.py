@@ -47,10 +47,16 @@ class StatutoryRef:
     spec: StatutoryRuleSpec
     law: LawVersion
     override: Override | None = None
+    item: int | None = None  # the item (项) of the article that the case met
 
     @property
     def citation(self) -> Citation:
-        return self.override.citation if self.override else self.law.citation(self.spec.citation)
+        if self.override:
+            return self.override.citation
+        ref = self.spec.citation
+        if self.item is not None:
+            ref = ref.model_copy(update={"item": self.item})
+        return self.law.citation(ref)
 
     @property
     def general_citation(self) -> Citation:
@@ -395,6 +401,12 @@ class StatutoryRules:
                 for name in t.missing:
                     result.missing.setdefault(name, t.key)
         satisfied = and3(values)
+        if satisfied and spec.bundle_items and ref.override is None:
+            met = next((b for b in range(len(spec.bundle_items))
+                        if all(t.status == "met" for t in result.traces if t.bundle == b)
+                        and any(t.bundle == b for t in result.traces)), None)
+            if met is not None:
+                ref = StatutoryRef(spec, law, None, spec.bundle_items[met])
         notes = [spec.note] if spec.note else []
         version_only = applicable is None and satisfied is True  # met if this version applies
         if applicable is None and satisfied is not False:

@@ -1,6 +1,7 @@
 """From evaluated rules to a Decision: precedence, undetermined answers, missing facts and their
 questions, legal basis, measures, the trace and the Chinese summary."""
 
+import re
 from datetime import date
 
 from penalty_rules.explain.questions import question_for
@@ -14,6 +15,7 @@ from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.statutory import LawVersion
 
 NO_PENALTY = (Outcome.no_penalty, Outcome.discretionary_no_penalty)
+_ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?[\u3000 ]*")
 
 
 def _candidate(rr) -> CandidateItem:
@@ -37,6 +39,11 @@ def _basis(engine, citations: list[Citation], role: str, on: date, exact: bool =
                 found = lib.resolve(c, on)
                 text = found.text  # the cited paragraph or item, else the article
                 version = found.version_date.isoformat() if found.version_date else None
+                if c.item is not None and text:  # an item reads with its paragraph's lead (the consequence)
+                    lead = lib.resolve(c.model_copy(update={"item": None}), on).text
+                    lead = _ARTICLE_LABEL.sub("", lead.split("\n")[0]) if lead else ""
+                    if lead and lead != text:
+                        text = f"{lead}……{text}"
             except Exception:  # noqa: BLE001 - a statute lookup must never break a decision
                 text = None
         if exact and version is None:

@@ -96,6 +96,9 @@ class StatutoryRuleSpec(BaseModel):
     mental: MentalTest | None = None
     no_fault_proven: bool = False
     limitation: LimitationTest | None = None
+    bundle_items: list[int] = Field(
+        default_factory=list, description="any_of 各组对应的项号(引用到项): 第 i 组满足时引用第 bundle_items[i] 项"
+    )
     overridable: Literal["no_fault"] | None = Field(
         default=None, description="法律、行政法规另有规定的, 从其规定"
     )

@@ -380,3 +380,29 @@ def test_first_offense_window_of_the_list(engine, corpus, prior_date, expected):
             **PLAIN)
     assert d.outcome == expected
     assert any("2年内同类违法" in (r.note or "") for r in d.trace.rules if r.rule == item)
+
+
+@pytest.mark.parametrize(
+    "act, circumstance, article, item, words",
+    [
+        ("2023-05-01", "confessed", 32, 3, "主动供述行政机关尚未掌握的违法行为"),  # 2021 text, art. 32(三)
+        ("2020-05-01", "coerced", 27, 2, "受他人胁迫有违法行为"),  # 2017 text, art. 27(1)(二)
+    ],
+)
+def test_leniency_cites_the_item_with_its_paragraphs_consequence(corpus, settings, act, circumstance, article,
+                                                                 item, words):
+    if settings.statutes_dir is None:
+        pytest.skip("未配置法规文本目录(PENALTY_RULES_STATUTES), 跳过条文原文测试")
+    from datetime import date as _date
+
+    from penalty_rules.engine.engine import Engine
+    from penalty_rules.statutes.library import StatuteLibrary
+
+    engine = Engine(corpus, statutes=StatuteLibrary(settings.statutes_dir))
+    when = _date.fromisoformat(act)
+    d = run(engine, domain="market", act_date=act, decision_date=when.replace(month=9).isoformat(),
+            circumstances=[circumstance], minor_violation=False, first_offense=False, harm="serious",
+            corrected="not_corrected")
+    ground = d.basis[0]
+    assert (ground.citation.article, ground.citation.item) == (article, item)
+    assert words in ground.text and "从轻或者减轻行政处罚" in ground.text
