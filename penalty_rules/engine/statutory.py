@@ -256,8 +256,8 @@ def _periods(lim: LimitationTest, f: CaseFacts) -> list[tuple[Period, str]]:
 
 def _limitation_test(
     spec: StatutoryRuleSpec, f: CaseFacts, dec: date, special: list[Override], domain, laws,
-) -> tuple[Test, list[str], dict[str, str]]:
-    """(test, overrides applied, questions)."""
+) -> tuple[Test, list[str]]:
+    """(test, special-law rows that governed)."""
     lim = spec.limitation
     used = {"act_date": f.act_date.isoformat() if f.act_date else None,
             "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
@@ -299,7 +299,7 @@ def _limitation_test(
                 value = None
                 missing = list(dict.fromkeys(missing + [m for _, ms in open_ for m in ms]))
     label = f"违法行为在{period_label}内未被发现(期限届满后才发现)"
-    return Test("limitation_expired", label, value, used, missing if value is None else []), applied, {}
+    return Test("limitation_expired", label, value, used, missing if value is None else []), applied
 
 
 # ------------------------------------------------------------------------------- versions
@@ -390,7 +390,7 @@ class StatutoryRules:
                 ref, outcome, extra, overrides = self._no_fault_override(ref, f, dec, domain, laws, questions)
                 tests += extra
         if spec.limitation:
-            test, overrides, _ = _limitation_test(spec, f, dec, self.special, domain, laws)
+            test, overrides = _limitation_test(spec, f, dec, self.special, domain, laws)
             tests.append(test)
         values = [result.satisfied]
         for t in tests:
