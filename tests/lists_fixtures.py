@@ -32,3 +32,12 @@ def tax_lists(tmp_path: Path) -> Path:
     analogue["items"] = [dict(analogue["items"][0], id="test-analogue/01", outcome="lighter_penalty")]
     (root / "analogue.yaml").write_text(yaml.safe_dump(analogue, allow_unicode=True, sort_keys=False), "utf-8")
     return root
+
+
+def lock_lists(root: Path) -> Path:
+    """Record every version of `root` in its versions.lock (as `penalty-rules lists lock` does), so
+    a strict load accepts the folder's published versions."""
+    from penalty_rules.load.loader import load_corpus
+    from penalty_rules.load.lockfile import write_lock
+
+    return write_lock(root, load_corpus(root).corpus.hashes)

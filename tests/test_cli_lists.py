@@ -1,5 +1,6 @@
 """`penalty-rules lists …` through the Typer CLI: output and exit codes."""
 
+import copy
 import json
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def test_validate_fails_on_a_seeded_conflict(runner, tax_only: Path):
     doc = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
     doc.update(id="test-city", version="1", jurisdiction="CN", title="测试清单")
     first = doc["items"][0]
-    doc["items"] = [dict(first, id="test-city/01"), dict(first, id="test-city/02", outcome="reduced_penalty")]
+    doc["items"] = [dict(first, id="test-city/01"),  # a deep copy: PyYAML would dump shared values as aliases
+                    dict(copy.deepcopy(first), id="test-city/02", outcome="reduced_penalty")]
     (tax_only / "city.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     result = run(runner, "validate", "--lists", str(tax_only))
     assert result.exit_code == 1

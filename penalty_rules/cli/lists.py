@@ -1,4 +1,8 @@
-"""`penalty-rules lists …`: validate, show, coverage, diff, schema, lock."""
+"""`penalty-rules lists …`: validate, show, coverage, diff, schema, lock.
+
+Everything that comes from the lists (titles, violations, version labels, problem messages) is
+printed without Rich markup (markup=False or Text cells): `[/red]` in a list is text.
+"""
 
 import difflib
 import json
@@ -7,14 +11,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from penalty_rules.config import Settings
+from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.lint.corpus import corpus_checks
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.loader import load_corpus
-from penalty_rules.load.lockfile import LOCK_NAME, write_lock
+from penalty_rules.load.lockfile import LOCK_NAME, load_lock, write_lock
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
@@ -29,6 +34,20 @@ def _root(lists_dir: Path | None) -> Path:
     return lists_dir or Settings.from_env().lists_dir
 
 
+def _print_problem(p: Problem, out: Console | None = None, prefix: str = "", style: str | None = None) -> None:
+    style = style or ("red" if p.severity == "error" else "yellow")
+    (out or console).print(prefix + str(p), style=style, markup=False, soft_wrap=True, highlight=False)
+
+
+def _refused(exc: CorpusInvalid, out: Console | None = None) -> typer.Exit:
+    """The lists could not be loaded at all (registry, size, …): the problems, then exit 1."""
+    for p in exc.problems:
+        _print_problem(p, out)
+    errors = sum(p.severity == "error" for p in exc.problems)
+    (out or console).print(f"清单无法载入: 错误 {errors} 个", style="red", markup=False, highlight=False)
+    return typer.Exit(1)
+
+
 @app.command()
 def validate(
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
@@ -36,52 +55,61 @@ def validate(
 ) -> None:
     """校验全部清单: 语法、字段、条件词表、重复编号、版本锁。有错误时退出码为 1。"""
     root = _root(lists_dir)
-    result = load_corpus(root)
+    try:
+        result = load_corpus(root)
+    except CorpusInvalid as exc:
+        raise _refused(exc) from None
     result.problems.extend(corpus_checks(result.corpus, root))
     for p in result.problems:
-        style = "red" if p.severity == "error" else "yellow"
-        console.print(f"[{style}]{p}[/{style}]", soft_wrap=True, highlight=False)
+        _print_problem(p)
     corpus = result.corpus
     items = sum(len(d.items) for d in corpus.documents)
     console.print(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; "
         f"错误 {len(result.errors)} 个, 警告 {len(result.warnings)} 个"
     )
-    statutory_errors = citation_check(corpus, root)
-    if result.errors or statutory_errors or (strict and result.warnings):
+    citation_errors = citation_check(corpus, root)
+    if result.errors or citation_errors or (strict and result.warnings):
         raise typer.Exit(1)
 
 
-def citation_check(corpus: Corpus, root: Path) -> int:
+def citation_check(corpus: Corpus, root: Path, quiet: bool = False) -> int:
     """Resolve every citation against the statute texts (when configured) and print the rate.
-    List citations give warnings, not counted: a miss is often a gap in the reference texts. The
-    statutory rules' citations must resolve in the version they name: their misses are errors
-    (returned as a count)."""
+    List citations give warnings, not counted: a miss is often a gap in the reference texts;
+    but an article missing from the law's text in a new version (not in versions.lock with its
+    content) is an error. The statutory rules' citations must resolve in the version they name:
+    their misses are errors. Returns the number of errors; `quiet` prints only the errors."""
     from penalty_rules.errors import StatutesUnavailable
     from penalty_rules.lint.citations import check_citations, check_statutory_citations
     from penalty_rules.statutes.library import StatuteLibrary
 
+    out = err_console if quiet else console
     statutes_dir = Settings.from_env().statutes_dir
     if statutes_dir is None:
-        console.print("未配置法规文本目录, 跳过引用核对")
+        if not quiet:
+            console.print("未配置法规文本目录, 跳过引用核对", markup=False)
         return 0
     try:
         library = StatuteLibrary(statutes_dir)
     except StatutesUnavailable as exc:
-        console.print(f"[yellow]{escape(str(exc))}, 跳过引用核对[/yellow]", soft_wrap=True, highlight=False)
+        out.print(f"{exc}, 跳过引用核对", style="yellow", markup=False, soft_wrap=True, highlight=False)
         return 0
     problems, report = check_citations(corpus, library, root)
     for p in problems:
-        console.print(f"[yellow]{escape(str(p))}[/yellow]", soft_wrap=True, highlight=False)
-    console.print(report.summary(), soft_wrap=True, highlight=False)
+        if not quiet or p.severity == "error":
+            _print_problem(p, out)
+    if not quiet:
+        console.print(report.summary(), markup=False, soft_wrap=True, highlight=False)
     statutory = check_statutory_citations(corpus, library)
     for p in statutory:
-        console.print(f"[red]{escape(str(p))}[/red]", soft_wrap=True, highlight=False)
+        _print_problem(p, out, style="red")
     rows = sum(len(v.rules) + len(v.measures) + len(v.grounds) for v in corpus.statutory.versions) \
         if corpus.statutory else 0
     rows += len(corpus.statutory.special.overrides) if corpus.statutory and corpus.statutory.special else 0
-    console.print(f"法定规则引用核对: {rows} 条, 未解析 {len(statutory)} 条", soft_wrap=True, highlight=False)
-    return len(statutory)
+    if not quiet:
+        console.print(f"法定规则引用核对: {rows} 条, 未解析 {len(statutory)} 条", markup=False, soft_wrap=True,
+                      highlight=False)
+    return len(statutory) + sum(p.severity == "error" for p in problems)
 
 
 # -- corpus checks, show, coverage, diff, schema, lock ----------------------------------------
@@ -92,7 +120,10 @@ KIND_ZH = {"binding": "约束", "analogue": "类比", "draft": "草案"}
 
 def _load(lists_dir: Path | None) -> Corpus:
     """The corpus for reading commands; rejected versions are left out and said so on stderr."""
-    result = load_corpus(_root(lists_dir))
+    try:
+        result = load_corpus(_root(lists_dir))
+    except CorpusInvalid as exc:
+        raise _refused(exc, err_console) from None
     if result.errors:
         err_console.print(
             f"[yellow]注意: 清单有 {len(result.errors)} 个错误, 出错的版本未载入"
@@ -102,7 +133,7 @@ def _load(lists_dir: Path | None) -> Corpus:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[red]{escape(message)}[/red]", soft_wrap=True, highlight=False)
+    err_console.print(message, style="red", markup=False, soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -182,9 +213,10 @@ def show(
     table.add_column("清单版本", no_wrap=True)
     table.add_column("效力", no_wrap=True)
     for r in rows:
-        table.add_row(r["id"], r["domain"], r["outcome_zh"], escape(r["violation"]), r["list"], KIND_ZH[r["kind"]])
+        table.add_row(*(Text(v) for v in (r["id"], r["domain"], r["outcome_zh"], r["violation"], r["list"],
+                                          KIND_ZH[r["kind"]])))
     _print_table(table, 180)
-    console.print(f"共 {len(rows)} 条, 来自 {len({r['list'] for r in rows})} 个清单版本")
+    console.print(f"共 {len(rows)} 条, 来自 {len({r['list'] for r in rows})} 个清单版本", markup=False)
 
 
 @app.command()
@@ -205,11 +237,11 @@ def coverage(
         table.add_column(header, justify="right", no_wrap=True)
     for r in report.rows:
         table.add_row(
-            r.domain, r.zh, str(r.items), *(str(r.outcomes[o]) for o in Outcome),
+            Text(r.domain), Text(r.zh), str(r.items), *(str(r.outcomes[o]) for o in Outcome),
             str(r.binding), str(r.analogue), "—" if r.official_items is None else str(r.official_items),
         )
     _print_table(table, 150)
-    console.print(coverage_summary_line(report), soft_wrap=True, highlight=False)
+    console.print(coverage_summary_line(report), markup=False, soft_wrap=True, highlight=False)
 
 
 def coverage_summary_line(report) -> str:
@@ -246,29 +278,30 @@ def diff(
         typer.echo(result.model_dump_json(indent=2))
         return
 
-    def value(v) -> str:
-        return "—" if v is None else escape(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
+    def value(v) -> Text:
+        return Text("—" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
 
-    console.print(f"[bold]{escape(result.a)} → {escape(result.b)}[/bold]")
+    console.print(f"{result.a} → {result.b}", style="bold", markup=False, highlight=False)
     if result.document_changes:
         table = Table(title="清单字段变化")
         for header in ("字段", "原值", "新值"):
             table.add_column(header, overflow="fold")
         for c in result.document_changes:
-            table.add_row(c.path, value(c.old), value(c.new))
+            table.add_row(Text(c.path), value(c.old), value(c.new))
         _print_table(table, 140)
     for title, items, mark in (("新增条目", result.added, "+"), ("删除条目", result.removed, "-")):
         if items:
-            console.print(f"[bold]{title}[/bold]")
+            console.print(title, style="bold", markup=False)
             for i in items:
-                console.print(escape(f"  {mark} {i.id} [{i.domain}] {i.outcome.zh}: {i.violation}"), highlight=False, soft_wrap=True)
+                console.print(f"  {mark} {i.id} [{i.domain}] {i.outcome.zh}: {i.violation}", markup=False,
+                              highlight=False, soft_wrap=True)
     if result.changed:
         table = Table(title="修改的条目")
         for header in ("编号", "字段", "原值", "新值"):
             table.add_column(header, overflow="fold")
         for change in result.changed:
             for c in change.changes:
-                table.add_row(change.id, c.path, value(c.old), value(c.new))
+                table.add_row(Text(change.id), Text(c.path), value(c.old), value(c.new))
         _print_table(table, 140)
     s = result.summary
     console.print(
@@ -287,7 +320,7 @@ def schema(
         typer.echo(text, nl=False)
         return
     output.write_text(text, "utf-8")
-    console.print(f"已写入 {output}")
+    console.print(f"已写入 {output}", markup=False, highlight=False)
 
 
 @app.command()
@@ -297,18 +330,33 @@ def lock(
         False, "--accept-changes", help="确认已锁定版本的修改或删除(逐项列出), 重新记录其哈希"
     ),
 ) -> None:
-    """把当前全部清单版本的内容哈希写入 versions.lock。有任何错误时拒绝写入。"""
+    """把当前全部清单版本的内容哈希写入 versions.lock。有任何错误时拒绝写入。
+
+    尚未锁定的版本(unlocked_version)正是本命令要记录的, 逐项列出; 配置了法规文本目录时,
+    新版本引用法规文本中不存在的条文也拒绝写入。"""
     root = _root(lists_dir)
-    result = load_corpus(root)
+    try:
+        result = load_corpus(root)
+    except CorpusInvalid as exc:
+        raise _refused(exc, err_console) from None
     result.problems.extend(corpus_checks(result.corpus, root))
     lock_changes = {"locked_version_changed", "locked_version_missing"}
-    errors = [p for p in result.errors if not (accept_changes and p.code in lock_changes)]
+    errors = [p for p in result.errors
+              if p.code != "unlocked_version" and not (accept_changes and p.code in lock_changes)]
     if errors:
         for p in errors:
-            err_console.print(f"[red]{escape(str(p))}[/red]", soft_wrap=True, highlight=False)
+            _print_problem(p, err_console)
         hint = ";确认修改已发布版本请加 --accept-changes" if any(p.code in lock_changes for p in errors) else ""
         raise _fail(f"有 {len(errors)} 个错误, 未写入 {LOCK_NAME}{hint}", code=1)
+    citation_errors = citation_check(result.corpus, root, quiet=True)
+    if citation_errors:
+        raise _fail(f"有 {citation_errors} 个引用错误, 未写入 {LOCK_NAME}", code=1)
     for p in result.errors:  # accepted changes of locked versions, listed for the record
-        err_console.print(f"[yellow]已确认: {escape(str(p))}[/yellow]", soft_wrap=True, highlight=False)
+        if p.code != "unlocked_version":
+            _print_problem(p, err_console, prefix="已确认: ", style="yellow")
+    before = load_lock(root)[0]
+    for key in sorted(set(result.corpus.hashes) - set(before)):
+        err_console.print(f"新记录: {key} ({result.corpus.files.get(key)})", markup=False, soft_wrap=True,
+                          highlight=False)
     path = write_lock(root, result.corpus.hashes)
-    console.print(f"已写入 {path}: {len(result.corpus.hashes)} 个清单版本")
+    console.print(f"已写入 {path}: {len(result.corpus.hashes)} 个清单版本", markup=False, highlight=False)

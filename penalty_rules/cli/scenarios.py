@@ -25,7 +25,8 @@ def run(
         console.print(f"[red]找不到 {escape(str(path))}[/red]")
         raise typer.Exit(2)
     total = count_scenarios(path)
-    with Progress(TextColumn("[bold]运行场景"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
+    with Progress(TextColumn("[bold]运行场景"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[last]}", markup=False),  # scenario names are text, not markup
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task("run", total=total or None, last="")
 
@@ -55,10 +56,15 @@ def new(
 ) -> None:
     """按条目的适用条件生成 feature: 一行全部满足, 每个条件各一行不满足; 供培训人员修改。"""
     from penalty_rules.config import Settings
+    from penalty_rules.errors import CorpusInvalid
     from penalty_rules.load.loader import load_corpus_strict
     from penalty_rules.scenarios.scaffold import scaffold_feature
 
-    corpus = load_corpus_strict(Settings.from_env().lists_dir)
+    try:
+        corpus = load_corpus_strict(Settings.from_env().lists_dir)
+    except CorpusInvalid as exc:
+        console.print(str(exc), style="red", markup=False, soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
     ref = corpus.latest(item)
     if ref is None:
         console.print(f"[red]未知条目 {escape(item)}[/red]")

@@ -4,9 +4,15 @@ the law in force on the item's effective date?
 Each citation in an item's violated, penalty_basis and exemption_basis is resolved against the
 statute library on the item's own effective_from, else its document's start (effective_from,
 else published_on), else against the latest version. A citation without an article is counted
-as "law only" (resolved when the law is found). Every unresolved citation is a warning
+as "law only" (resolved when the law is found). An unresolved citation is a warning
 `citation_unresolved`: the statute folder is incomplete, so a miss may be a gap in the reference
 texts rather than an error in the list.
+
+Except in a new version: when the law's text is found, in a dated version organised by article,
+and the cited article (paragraph, item) is not in it, the citation is an error
+`citation_not_in_text` for a version that is new, i.e. not recorded in versions.lock with its
+current content (unpublished, a draft, or changed since it was locked). Versions locked before
+this check keep the warning, so the published corpus's known gaps do not block.
 """
 
 from collections import Counter
@@ -17,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from penalty_rules.errors import Problem
 from penalty_rules.load.locator import Locator
+from penalty_rules.load.lockfile import load_lock
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.item import Item
@@ -25,6 +32,8 @@ from penalty_rules.statutes.library import StatuteLibrary
 from penalty_rules.statutes.resolution import Resolution, ResolutionStatus
 
 CITATION_FIELDS = ("violated", "penalty_basis", "exemption_basis")
+NOT_IN_TEXT = (ResolutionStatus.article_not_found, ResolutionStatus.paragraph_not_found,
+               ResolutionStatus.item_not_found)
 
 
 class CitationReport(BaseModel):
@@ -60,10 +69,28 @@ def effective_date(doc: ListDocument, item: Item) -> date | None:
     return item.effective_from or doc.start
 
 
+def new_versions(corpus: Corpus, lock: dict[str, str]) -> set[str]:
+    """Versions not recorded in the lock with their current content hash."""
+    return {key for key, digest in corpus.hashes.items() if lock.get(key) != digest}
+
+
+def _missing_from_text(library: StatuteLibrary, citation: Citation, res: Resolution, on: date | None) -> bool:
+    """The law's dated text, organised by article, lacks the cited article / paragraph / item."""
+    if res.status not in NOT_IN_TEXT or res.version_date is None:
+        return False
+    version = library.version_on(citation.law, on)
+    return bool(version is not None and version.articles())
+
+
 def check_citations(
-    corpus: Corpus, library: StatuteLibrary, root: Path | None = None
+    corpus: Corpus, library: StatuteLibrary, root: Path | None = None, lock: dict[str, str] | None = None
 ) -> tuple[list[Problem], CitationReport]:
-    """Resolve every citation of every list version. `root` (the lists folder) adds line numbers."""
+    """Resolve every citation of every list version. `root` (the lists folder) adds line numbers
+    and, unless `lock` is given, supplies versions.lock (a broken or missing lock: every version
+    is new)."""
+    if lock is None:
+        lock = load_lock(root)[0] if root is not None else {}
+    fresh = new_versions(corpus, lock)
     report = CitationReport()
     problems: list[Problem] = []
     reasons: Counter[str] = Counter()
@@ -97,6 +124,16 @@ def check_citations(
                     laws[citation.law] += 1
                     file, line, col = locator.locate(doc, ("items", i, field, j))
                     when = f"按 {on} 施行的版本" if on else "按最新版本"
+                    if doc.key in fresh and _missing_from_text(library, citation, res, on):
+                        problems.append(
+                            Problem(
+                                "citation_not_in_text",
+                                f"条目 {item.id} 引用的 {citation.label()} 在法规文本中不存在({when}): {res.message};"
+                                f"新版本 {doc.key}(未记入 versions.lock)不得引用不存在的条文",
+                                file, line, col, f"items[{i}].{field}[{j}]", severity="error",
+                            )
+                        )
+                        continue
                     problems.append(
                         Problem(
                             "citation_unresolved",

@@ -7,9 +7,18 @@ from pathlib import Path
 
 from penalty_rules.errors import Problem
 from penalty_rules.lint.conflicts import check_conflicts
-from penalty_rules.load.lockfile import check_lock, read_lock
+from penalty_rules.load.lockfile import check_lock, load_lock
 from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.listdoc import Status
+
+
+def draft_keys(corpus: Corpus) -> set[str]:
+    """Versions that may stay unlocked: list versions with status draft (never statutory files)."""
+    return {d.key for d in corpus.documents if d.status is Status.draft}
 
 
 def corpus_checks(corpus: Corpus, root: Path) -> list[Problem]:
-    return check_conflicts(corpus, root) + check_lock(read_lock(root), corpus.hashes, corpus.files)
+    lock, problems = load_lock(root)
+    if problems:  # a broken lock cannot be compared with: its own error refuses the corpus
+        return check_conflicts(corpus, root) + problems
+    return check_conflicts(corpus, root) + check_lock(lock, corpus.hashes, corpus.files, draft_keys(corpus))

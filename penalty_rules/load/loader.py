@@ -1,5 +1,9 @@
 """lists/ → Corpus. Every file is parsed safely and validated; a version with any error is
-left out whole and reported with file:line:column, field path and message."""
+left out whole and reported with file:line:column, field path and message.
+
+List files end in .yaml or .yml (both are loaded). Limits: a file over MAX_FILE_BYTES (1 MiB) is
+refused unread; a folder whose YAML files total more than MAX_TOTAL_BYTES (64 MiB) is refused
+whole; a file (or folder) that resolves outside the lists folder is refused."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +13,9 @@ from pydantic import ValidationError
 from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.load.hashing import content_hash
 from penalty_rules.load.statutory import STATUTORY_DIR, load_statutory
-from penalty_rules.load.yaml_source import Marks, YamlProblem, format_loc, mark_for, read_yaml
+from penalty_rules.load.yaml_source import (  # MAX_FILE_BYTES: re-exported next to MAX_TOTAL_BYTES
+    MAX_FILE_BYTES, Marks, YamlProblem, format_loc, mark_for, read_yaml, size_label,  # noqa: F401
+)
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import ListDocument
 from penalty_rules.model.manifest import Manifest
@@ -18,6 +24,8 @@ from penalty_rules.model.vocabulary import VOCABULARY
 
 REGISTRY_FILE = "domains.yaml"
 MANIFEST_DIR = "manifests"
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all YAML files of a lists folder together (bundled: ~0.7 MB)
 
 
 @dataclass
@@ -63,9 +71,56 @@ def _unknown_tag_loc(data, loc: tuple) -> tuple:
     return loc
 
 
+def _branch(segment) -> str | None:
+    """The member of the condition union (str | Threshold | Custom) a pydantic loc segment names."""
+    if not isinstance(segment, str):
+        return None
+    if segment == "str":
+        return "str"
+    if segment == "Custom":
+        return "Custom"
+    if "Threshold" in segment and (segment == "Threshold" or segment.startswith("function-")):
+        return "Threshold"
+    return None
+
+
+def _at(data, loc: tuple):
+    node = data
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _union_errors(errors: list[dict], data) -> list[dict]:
+    """Keep only the errors of the union member a condition was written as (a string is a tag, a
+    mapping with `custom` a Custom, any other mapping a Threshold) and drop the member name from
+    the location: one error per mistake, at the condition's position."""
+    out = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        k = next((i for i, part in enumerate(loc) if _branch(part)), None)
+        if k is None:
+            out.append(err)
+            continue
+        try:
+            value = _at(data, loc[:k])
+        except (KeyError, IndexError, TypeError):
+            value = None
+        if isinstance(value, str):
+            wanted = "str"
+        elif isinstance(value, dict):
+            wanted = "Custom" if "custom" in value else "Threshold"
+        else:
+            wanted = None
+        if wanted is not None and _branch(loc[k]) != wanted:
+            continue
+        out.append(dict(err, loc=loc[:k] + loc[k + 1:]))
+    return out
+
+
 def _schema_problems(exc: ValidationError, marks: Marks, file: str, data=None) -> list[Problem]:
     out = []
-    for err in exc.errors():
+    for err in _union_errors(exc.errors(), data):
         loc = tuple(err["loc"])
         if "未知的条件标签" in err["msg"]:
             loc = _unknown_tag_loc(data, loc)
@@ -89,7 +144,7 @@ def _parse(path: Path, root: Path, model):
     """Read one YAML file into `model`; return (obj | None, marks, problems)."""
     rel = _rel(path, root)
     try:
-        data, marks = read_yaml(path)
+        data, marks = read_yaml(path, root)
     except YamlProblem as p:
         return None, {}, [Problem(p.code, p.message, rel, p.line, p.column, p.path)]
     if not isinstance(data, dict):
@@ -100,13 +155,46 @@ def _parse(path: Path, root: Path, model):
         return None, marks, _schema_problems(exc, marks, rel, data)
 
 
+def _yaml_files(folder: Path, recursive: bool = False) -> list[Path]:
+    """.yaml and .yml files (symlinks included: the reader refuses those leading outside)."""
+    found = folder.rglob("*") if recursive else folder.glob("*")
+    return sorted(p for p in found if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir()))
+
+
 def document_files(root: Path) -> list[Path]:
     skip = {MANIFEST_DIR, STATUTORY_DIR}
-    return sorted(
+    return [
         p
-        for p in root.rglob("*.yaml")
+        for p in _yaml_files(Path(root), recursive=True)
         if p.name != REGISTRY_FILE and not skip & set(p.relative_to(root).parts)
-    )
+    ]
+
+
+def manifest_files(root: Path) -> list[Path]:
+    return _yaml_files(Path(root) / MANIFEST_DIR)
+
+
+def _check_total_size(root: Path) -> None:
+    """Refuse the whole folder when its YAML files (and the lock) add up to more than
+    MAX_TOTAL_BYTES, before reading any of them."""
+    from penalty_rules.load.lockfile import LOCK_NAME
+    from penalty_rules.load.statutory import statutory_files
+
+    paths = [root / REGISTRY_FILE, root / LOCK_NAME, *document_files(root), *manifest_files(root),
+             *statutory_files(root)]
+    total = 0
+    for p in paths:
+        try:
+            total += p.stat().st_size
+        except OSError:
+            continue
+    if total > MAX_TOTAL_BYTES:
+        raise CorpusInvalid([Problem(
+            "lists_too_large",
+            f"清单目录 {root.name} 中的文件共 {total} 字节, 超过上限 {size_label(MAX_TOTAL_BYTES)}, 未读取"
+            "(见 README 清单一节)",
+            _rel(root, root),
+        )])
 
 
 def _referential(doc: ListDocument, registry: Registry, marks: Marks, rel: str) -> list[Problem]:
@@ -140,8 +228,14 @@ def _referential(doc: ListDocument, registry: Registry, marks: Marks, rel: str) 
 def load_corpus(root: Path) -> LoadResult:
     """Load every list version under `root`. Invalid versions are excluded and reported."""
     root = Path(root)
+    registry_path = root / REGISTRY_FILE
+    if not registry_path.exists() and not registry_path.is_symlink():
+        raise CorpusInvalid([Problem(
+            "missing_registry", f"缺少 {REGISTRY_FILE}(清单目录 {root} 不存在或不完整)", _rel(registry_path, root),
+        )])
+    _check_total_size(root)
     problems: list[Problem] = []
-    registry, _, reg_problems = _parse(root / REGISTRY_FILE, root, Registry)
+    registry, _, reg_problems = _parse(registry_path, root, Registry)
     problems += reg_problems
     if registry is None:
         raise CorpusInvalid(problems or [Problem("missing_registry", f"缺少 {REGISTRY_FILE}")])
@@ -166,7 +260,7 @@ def load_corpus(root: Path) -> LoadResult:
         files[doc.key] = rel
 
     manifests = []
-    for path in sorted((root / MANIFEST_DIR).glob("*.yaml")):
+    for path in manifest_files(root):
         manifest, _, found = _parse(path, root, Manifest)
         problems += found
         if manifest is not None:

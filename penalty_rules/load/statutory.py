@@ -33,6 +33,11 @@ class _Either:
         return model.model_validate(data)
 
 
+def statutory_files(root: Path) -> list[Path]:
+    folder = Path(root) / STATUTORY_DIR
+    return sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+
+
 def load_statutory(root: Path, parse, rel) -> tuple[StatutoryCorpus | None, dict[str, str], dict[str, str], list[Problem]]:
     """(corpus, hashes, files, problems); `parse` and `rel` are the list loader's helpers."""
     folder = Path(root) / STATUTORY_DIR
@@ -43,7 +48,7 @@ def load_statutory(root: Path, parse, rel) -> tuple[StatutoryCorpus | None, dict
     files: dict[str, str] = {}
     if not folder.is_dir():
         return None, hashes, files, [Problem("missing_statutory", f"缺少法定规则目录 {folder}")]
-    for path in sorted(folder.glob("*.y*ml")):
+    for path in statutory_files(root):
         doc, _marks, found = parse(path, root, _Either)
         problems += found
         if doc is None:

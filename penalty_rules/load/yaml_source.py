@@ -1,8 +1,13 @@
 """Safe YAML reading with positions: every value keeps the line and column it came from.
 
-Duplicate keys and malformed dates are errors with a position, not silent overwrites.
+Duplicate keys and malformed dates are errors with a position, not silent overwrites. Aliases
+(`*name`, also under merge keys `<<`) are refused before anything is constructed: list files are
+plain trees, and an alias can expand exponentially ("billion laughs") or refer to itself. A file
+is read only if it is a regular file of at most MAX_FILE_BYTES inside the lists folder.
 """
 
+import os
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +17,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Marks = dict[tuple, tuple[int, int]]  # field path → (line, column), both 1-based
+
+MAX_FILE_BYTES = 1024 * 1024  # one YAML file of the lists folder (the largest bundled is ~12 KB)
+
+
+def size_label(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n} 字节"
 
 
 @dataclass
@@ -78,9 +89,30 @@ def _collect_marks(node: Node, path: tuple, marks: Marks) -> None:
             _collect_marks(child, path + (i,), marks)
 
 
+def _refuse_aliases(text: str) -> None:
+    """Raise at the first alias event (the parser's events, before any node is composed)."""
+    if "*" not in text:  # every alias starts with '*'
+        return
+    parser = _SafeLoader(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlProblem(
+                    "yaml_alias",
+                    f"不允许使用 YAML 别名 *{event.anchor}(清单文件中不得使用锚点 & 与别名 *, 包括合并键 <<: *…;"
+                    "请把内容直接写出)",
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
+                )
+    finally:
+        parser.dispose()
+
+
 def read_yaml_text(text: str) -> tuple[Any, Marks]:
     """Parse YAML text; return (data, marks). Raises YamlProblem with a position."""
     try:
+        _refuse_aliases(text)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -106,8 +138,35 @@ def read_yaml_text(text: str) -> tuple[Any, Marks]:
     return data, marks
 
 
-def read_yaml(path: Path) -> tuple[Any, Marks]:
-    raw = path.read_bytes()
+def read_bytes_bounded(path: Path, root: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of `path`, refused (YamlProblem) if it resolves outside `root`, is not a regular
+    file (a FIFO or a device would block or never end) or holds more than `limit` bytes."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    path = Path(path)
+    if root is not None:
+        real, top = path.resolve(), Path(root).resolve()
+        if not real.is_relative_to(top):
+            raise YamlProblem("symlink_outside", f"{path.name} 指向清单目录之外({real}), 拒绝读取", None, None)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise YamlProblem("unreadable", f"无法读取文件: {exc.strerror or exc}", None, None) from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise YamlProblem("not_a_file", f"{path.name} 不是普通文件, 拒绝读取", None, None)
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise YamlProblem(
+            "file_too_large",
+            f"文件超过单个清单文件的大小上限 {size_label(limit)}, 未读取(见 README 清单一节)",
+            None, None,
+        )
+    return raw
+
+
+def read_yaml(path: Path, root: Path | None = None) -> tuple[Any, Marks]:
+    """Read and parse one YAML file (see read_bytes_bounded for what is refused)."""
+    raw = read_bytes_bounded(path, root)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

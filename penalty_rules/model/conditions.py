@@ -5,16 +5,38 @@ bundle of `any_of` holds in full.
 """
 
 import hashlib
+import math
 from functools import cached_property
 from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from penalty_rules.model.vocabulary import VOCABULARY
+
+# Bounds a threshold may use: every quantity of the vocabulary is an amount, a count, a duration,
+# a ratio or a pH value (non-negative), and durable-rules represents 0 or 0.001 ≤ |v| < 1e15
+# (penalty_rules.engine.durable_adapter._bound). A bound that validates always compiles.
+BOUND_MIN = 1e-3
+BOUND_MAX = 1e15  # exclusive
+
+
+def check_bound(value: float, name: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"阈值 {name} 须为有限数, 现为 {value!r}")
+    if value < 0:
+        raise ValueError(f"阈值 {name} 不能为负数(数量均为金额、人数、时长、比例等), 现为 {value!r}")
+    if value != 0 and not (BOUND_MIN <= value < BOUND_MAX):
+        raise ValueError(
+            f"阈值 {name} 须为 0 或在 {BOUND_MIN:g} 与 1e15(不含)之间(规则引擎可表示的范围), 现为 {value!r}"
+        )
+    return value
 
 
 class Threshold(BaseModel):
     """A numeric bound on a quantity: exactly one of max (≤), lt (<), min (≥), gt (>)."""
+
+    # (The docstring is the JSON Schema's description.) The bound is checked by check_bound:
+    # finite, non-negative, 0 or within [0.001, 1e15).
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -23,6 +45,11 @@ class Threshold(BaseModel):
     lt: float | None = Field(default=None, description="不足(<)")
     min: float | None = Field(default=None, description="不低于(≥)")
     gt: float | None = Field(default=None, description="超过(>)")
+
+    @field_validator("max", "lt", "min", "gt")
+    @classmethod
+    def _representable(cls, v: float | None, info) -> float | None:
+        return v if v is None else check_bound(v, info.field_name)
 
     @model_validator(mode="after")
     def _one_bound(self) -> "Threshold":

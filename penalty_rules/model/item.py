@@ -10,6 +10,7 @@ from penalty_rules.model.citation import Citation
 from penalty_rules.model.conditions import Conditions, Custom
 from penalty_rules.model.outcome import Outcome
 
+MAX_PRIOR_COUNT = 100  # escalation steps count prior offences: 0, 1, 2 … (bundled: at most 2)
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9.-]*$")
 
 
@@ -47,6 +48,13 @@ class Escalation(BaseModel):
     outcome: Outcome
     measures: list[str] = Field(default_factory=list)
     note: str | None = None
+
+    @field_validator("prior_count")
+    @classmethod
+    def _sensible_count(cls, v: int) -> int:  # a validator, not le=: the JSON Schema stays as generated
+        if v > MAX_PRIOR_COUNT:
+            raise ValueError(f"prior_count 须在 0 到 {MAX_PRIOR_COUNT} 之间(此前同项违法次数), 现为 {v}")
+        return v
 
 
 class Item(BaseModel):
