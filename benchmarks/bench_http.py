@@ -146,9 +146,10 @@ def load(port: int, key: str, clients: int, seconds: float, repeat: bool = False
             "mean_ms": 1000 * statistics.fmean(lat) if n else float("nan"), "wall": wall}
 
 
-def ready(port: int) -> dict:
+def ready(port: int, admin_key: str | None = None) -> dict:
+    """/readyz; the audit counts (audit_commits, audit_rows) are shown to an admin key only."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    c.request("GET", "/readyz")
+    c.request("GET", "/readyz", headers={"X-API-Key": admin_key} if admin_key else {})
     return json.loads(c.getresponse().read())
 
 
@@ -199,12 +200,14 @@ def main() -> None:
                 env["DATABASE_URL"] = f"{PG}?options=-csearch_path%3D{schema}"
             with tempfile.TemporaryDirectory() as tmp:
                 proc, port, key = start_server(Path(tmp), env)
+                admin = next(k["key"] for k in json.loads((Path(tmp) / "dev-keys.json").read_text())["keys"]
+                             if k["role"] == "admin")
                 try:
                     load(port, key, 10, 1.0)  # warm-up
                     for n in clients:
-                        before_cpu, before = cpu_seconds(proc.pid), ready(port)
+                        before_cpu, before = cpu_seconds(proc.pid), ready(port, admin)
                         r = load(port, key, n, args.seconds, args.repeat)
-                        after_cpu, after = cpu_seconds(proc.pid), ready(port)
+                        after_cpu, after = cpu_seconds(proc.pid), ready(port, admin)
                         commits = after["audit_commits"] - before["audit_commits"]
                         rows_ = after["audit_rows"] - before["audit_rows"]
                         r.update(backend=backend, mode=mode, server_cpu=(after_cpu - before_cpu) / r["wall"],

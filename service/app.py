@@ -2,7 +2,6 @@
 database (migrated to head) and the key store once; endpoints are thin wrappers over
 service.handlers. A decision is sent only after its audit record has been committed."""
 
-import asyncio
 import logging
 import pathlib
 import sys
@@ -10,23 +9,27 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import Body, Depends, FastAPI, Path, Query, Request, Response, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
 import fastapi_offline
+from pydantic import ValidationError
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
+from penalty_rules.model.facts_json import JsonInputError, load_json_strict
 from service import handlers, schemas as s
-from service.audit import AuditRepository, AuditWriter, DecisionQuery, make_engine, migrate, utc_iso
-from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, ensure_dev_keys, load_keys_file
-from service.config import MAX_BATCH, MAX_BODY_BYTES, ServiceSettings
-from service.errors import ApiError, BoundaryMiddleware, install
+from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
+                           service_role_problems, setup_service_role, utc_iso)
+from service.privacy import SaltMissing, resolve_salt
+from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
+from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
+from service.errors import ApiError, BoundaryMiddleware, install, validation_details
 
 log = logging.getLogger("penalty_rules.service")
 
@@ -52,8 +55,35 @@ def prepare(ss: ServiceSettings, *, announce: bool = True):
             ' {"keys": [{"name": ..., "role": "officer|reviewer|admin", "sha256": ...}]}; 服务未启动'
         )
     ss.var_dir.mkdir(parents=True, exist_ok=True)
-    db = make_engine(ss.database_url)
-    migrate(db)
+    try:
+        resolve_salt(ss.audit_salt, ss.var_dir, ss.production)
+    except SaltMissing as exc:
+        raise StartupRefused(f"{exc}; 服务未启动") from None
+    if ss.migrate_url:  # PostgreSQL: migrate as the tables' owner, grant the service's role INSERT and SELECT
+        owner = make_engine(ss.migrate_url, ss.audit_timeout)
+        try:
+            migrate(owner)
+            if ss.service_role and owner.dialect.name == "postgresql":
+                setup_service_role(owner, ss.service_role)
+        except ValueError as exc:
+            raise StartupRefused(f"{exc}; 服务未启动") from None
+        finally:
+            owner.dispose()
+    db = make_engine(ss.database_url, ss.audit_timeout)
+    try:
+        migrate(db)  # a no-op when the schema is current (the service's role may only read alembic_version)
+    except Exception as exc:
+        if db.dialect.name != "postgresql" or "permission denied" not in str(getattr(exc, "orig", exc)):
+            raise
+        raise StartupRefused("审计库需要迁移, 而服务的数据库角色无权修改表结构: 设置 PENALTY_RULES_MIGRATE_URL"
+                             "(表所有者的连接)后重新启动; 服务未启动") from None
+    problems = service_role_problems(db)
+    if problems and ss.production:
+        raise StartupRefused("生产环境的审计库须以只有 INSERT 和 SELECT 权限的角色连接(见 README 审计日志一节): "
+                             + "; ".join(problems) + "; 服务未启动")
+    if problems and announce:
+        print("注意: 审计库" + "; ".join(problems) + ", 审计记录可被截断或改写(开发环境允许; 见 README)",
+              file=sys.stderr, flush=True)
     try:
         if ss.keys_file is not None:
             entries, source = load_keys_file(ss.keys_file), "file"
@@ -89,8 +119,8 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
             matcher = "durable-rules" if ss.use_durable else "reference"
         except CorpusInvalid as exc:
             _refuse(f"清单无效, 服务拒绝启动(请先修正清单, 可运行 penalty-rules lists validate):\n{exc}")
-        writer = AuditWriter(db, ss.audit_mode)
-        repo = AuditRepository(db, writer)
+        writer = AuditWriter(db, ss.audit_mode, timeout=ss.audit_timeout)
+        repo = AuditRepository(db, writer, salt=resolve_salt(ss.audit_salt, ss.var_dir, ss.production))
         repo.sync_keys(entries, source)
         ruleset = engine.corpus.ruleset_version()
         version_headers.append((b"x-ruleset-version", ruleset.encode()))
@@ -121,8 +151,11 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         },
     )
     install(app)
-    app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES)
+    app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES,
+                       body_timeout=ss.body_timeout)
+    app.state.batch_limiter = RateLimiter(ss.batch_rate, ss.batch_burst)
     _routes(app)
+    _strict_body_schemas(app)
     _offline_docs(app)
     return app
 
@@ -182,6 +215,59 @@ def _ctx(request: Request) -> handlers.Context:
     return request.app.state.ctx
 
 
+# ----------------------------------------------------------------------- strict JSON bodies
+# Request bodies are read here, not by FastAPI (which would coerce "15" to 15 and keep the last of
+# duplicate keys): Content-Type must be JSON (415), the text is read by load_json_strict (400 for
+# malformed JSON, duplicate keys, nesting, huge integers) and facts are validated in pydantic's
+# strict JSON mode (422 naming the field). The OpenAPI document still describes the bodies.
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+async def _json_body(request: Request):
+    ctype = request.headers.get("content-type")
+    if not _is_json(ctype):
+        got = f"收到 {ctype}" if ctype else "缺少 Content-Type"
+        raise ApiError(415, "unsupported_media_type", f"请求体须为 JSON, 请求头 Content-Type 须为 application/json({got})",
+                       field="Content-Type")
+    raw = await request.body()
+    try:
+        return raw, load_json_strict(raw)
+    except JsonInputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
+
+
+def _invalid(errors, prefix: str | None = None) -> ApiError:
+    return ApiError(422, "validation_error", "请求数据不符合要求", details=validation_details(errors, prefix))
+
+
+def _body_doc(model: type, examples: dict | None = None) -> dict:
+    content: dict = {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+    if examples:
+        content["examples"] = examples
+    return {"requestBody": {"required": True, "content": {"application/json": content}}}
+
+
+def _strict_body_schemas(app: FastAPI) -> None:
+    """Add the schemas of the strictly read bodies (not FastAPI parameters) to the OpenAPI components."""
+    base = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = base()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for model in (CaseFacts, s.BatchRequest):
+            js = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, sub in js.pop("$defs", {}).items():
+                schemas.setdefault(name, sub)
+            schemas[model.__name__] = js
+        return spec
+
+    app.openapi = openapi
+
+
 AsOf = Annotated[date | None, Query(ge=MIN_DATE, le=MAX_DATE, description="参照日期 YYYY-MM-DD, 缺省今天")]
 ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
 Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
@@ -193,34 +279,62 @@ def _routes(app: FastAPI) -> None:
     ok = {"model": s.EvaluateResponse, "description": "评估结果(审计记录已提交)"}
     err404 = {"model": s.ErrorResponse, "description": "未找到"}
 
+    err415 = {"model": s.ErrorResponse, "description": "Content-Type 不是 application/json"}
+
     @app.post("/v1/evaluate", tags=["evaluate"], response_model=None,
+              openapi_extra=_body_doc(CaseFacts, s.EVALUATE_EXAMPLES),
               responses={200: ok, 404: {"model": s.ErrorResponse, "description": "未知条目(附相近条目)"},
-                         400: {"model": s.ErrorResponse}, 413: {"model": s.ErrorResponse}})
-    async def evaluate(
-        request: Request, principal: Officer,
-        facts: Annotated[CaseFacts, Body(openapi_examples=s.EVALUATE_EXAMPLES)],
-        detail: Detail = "compact",
-    ) -> Response:
-        """评估一个案件: 是否属于不予处罚、可以不予处罚、减轻处罚、从轻处罚, 或尚不能确定(附需补问的事实)。"""
+                         400: {"model": s.ErrorResponse, "description": "JSON 格式错误、键重复、嵌套过深或整数过大"},
+                         413: {"model": s.ErrorResponse}, 415: err415})
+    async def evaluate(request: Request, principal: Officer, detail: Detail = "compact") -> Response:
+        """评估一个案件: 是否属于不予处罚、可以不予处罚、减轻处罚、从轻处罚, 或尚不能确定(附需补问的事实)。
+
+        事实按严格 JSON 读取: 不做类型转换("15" 不是整数, 1 不是布尔值), 数额和数量须为有限的非负数。"""
+        raw, _ = await _json_body(request)
+        try:
+            facts = CaseFacts.model_validate_json(raw, strict=True)
+        except ValidationError as exc:
+            raise _invalid(exc.errors()) from None
         ctx = _ctx(request)
         full = detail == "full"
         resp, row = handlers.evaluate(ctx, facts, principal, full)
-        await asyncio.wrap_future(ctx.repo.record([row]))
+        await ctx.repo.commit([row])  # 503 audit_timeout / audit_unavailable: the decision is not released
         return _json(resp, None if full else {"trace", "items"})
 
     @app.post("/v1/evaluate/batch", tags=["evaluate"], response_model=None,
-              responses={200: {"model": s.BatchResponse}, 413: {"model": s.ErrorResponse,
-                                                                 "description": "超过 1000 个案件或 1 MiB"}})
-    async def evaluate_batch(request: Request, principal: Officer, body: s.BatchRequest,
-                             detail: Detail = "compact") -> Response:
-        """批量评估(至多 1000 个案件); 每个案件单独报错, 不影响其他案件; 每个成功的案件各有一条审计记录。"""
-        ctx = _ctx(request)
-        if len(body.cases) > MAX_BATCH:
-            raise handlers.batch_limit_error(len(body.cases), MAX_BATCH)
+              openapi_extra=_body_doc(s.BatchRequest),
+              responses={200: {"model": s.BatchResponse},
+                         400: {"model": s.ErrorResponse, "description": "JSON 格式错误、键重复、嵌套过深或整数过大"},
+                         413: {"model": s.ErrorResponse,
+                               "description": "超过 1000 个案件(detail=full 时 200 个)或 1 MiB"},
+                         415: err415,
+                         429: {"model": s.ErrorResponse, "description": "该密钥的批量评估超过限速(见 Retry-After)"}})
+    async def evaluate_batch(request: Request, principal: Officer, detail: Detail = "compact") -> Response:
+        """批量评估(至多 1000 个案件, detail=full 时至多 200 个); 每个案件单独严格校验、单独报错, 不影响其他案件;
+        每个成功的案件各有一条审计记录。每个密钥的批量案件数限速(默认每分钟 30000 个, full 每个案件计 5 个)。"""
+        _, body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise _invalid([{"type": "model_type", "loc": ()}])
+        errors = [{"type": "extra_forbidden", "loc": (k,)} for k in body if k != "cases"]
+        cases = body.get("cases")
+        if "cases" not in body:
+            errors.append({"type": "missing", "loc": ("cases",)})
+        elif not isinstance(cases, list):
+            errors.append({"type": "list_type", "loc": ("cases",)})
+        if errors:
+            raise _invalid(errors)
         full = detail == "full"
-        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, body, principal, full, MAX_BATCH)
+        limit = MAX_BATCH_FULL if full else MAX_BATCH
+        if len(cases) > limit:
+            raise handlers.batch_limit_error(len(cases), limit, full)
+        wait = request.app.state.batch_limiter.take(principal.name, len(cases) * (FULL_WEIGHT if full else 1))
+        if wait:
+            raise ApiError(429, "rate_limited", f"该密钥的批量评估超过限速, 请 {wait} 秒后重试",
+                           headers={"Retry-After": str(wait)})
+        ctx = _ctx(request)
+        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, cases, principal, full, limit)
         if rows:
-            await asyncio.wrap_future(ctx.repo.record(rows))
+            await ctx.repo.commit(rows)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
         return _json(resp, exclude)
 
@@ -299,20 +413,37 @@ def _routes(app: FastAPI) -> None:
 
     @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,
               responses={404: err404})
-    def replay(request: Request, principal: Reviewer, decision_id: DecisionId, as_of: AsOf = None):
-        """按 as_of 作为决定日期重新评估记录中的事实, 显示结果、适用条目和依据的变化(不写审计记录)。"""
-        return handlers.replay(_ctx(request), decision_id, as_of)
+    def replay(
+        request: Request, principal: Reviewer, decision_id: DecisionId, as_of: AsOf = None,
+        list_version: Annotated[str | None, Query(
+            min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$",
+            description="按指定清单版本 <id>@<version> 重放: 决定日期取该版本施行期内的日期"
+                        "(原决定日期移入施行期; 同时给出 as_of 时须在施行期内)")] = None,
+    ):
+        """按 as_of(或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
+        可能结果、适用条目、待补事实和依据的变化(不写审计记录)。只接受 as_of 和 list_version 两个参数。"""
+        for name in request.query_params:
+            if name not in handlers.REPLAY_PARAMS:
+                raise ApiError(422, "unknown_parameter", f"未知的参数 {name}(只接受 as_of 和 list_version)", field=name)
+            if len(request.query_params.getlist(name)) > 1:
+                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        return handlers.replay(_ctx(request), decision_id, as_of, list_version)
 
     @app.get("/healthz", tags=["ops"], response_model=s.Health)
     def healthz():
         return s.Health(status="ok")
 
-    @app.get("/readyz", tags=["ops"], response_model=s.Ready, responses={503: {"model": s.ErrorResponse}})
-    def readyz(request: Request):
+    @app.get("/readyz", tags=["ops"], response_model=s.Ready, response_model_exclude_none=True,
+             responses={503: {"model": s.ErrorResponse}})
+    async def readyz(request: Request, key: Annotated[str | None, Security(_api_key)] = None):
+        """就绪: 审计写入线程在运行, 且审计数据库能在超时内接受写入(插入后回滚)。审计计数只对 admin 密钥显示。"""
         ctx = getattr(request.app.state, "ctx", None)
         if ctx is None:
-            raise ApiError(503, "not_ready", "服务尚未就绪")
+            raise ApiError(503, "not_ready", "服务尚未就绪", headers={"Retry-After": "1"})
         try:
-            return handlers.ready(ctx)
-        except Exception:
-            raise ApiError(503, "audit_unavailable", "审计数据库不可用") from None
+            await ctx.repo.writable(min(ctx.repo.timeout, 2.0))
+        except AuditUnavailable as exc:
+            raise ApiError(503, "audit_unavailable", "审计数据库暂不能写入或审计写入线程已停止",
+                           headers={"Retry-After": str(exc.retry_after)}) from None
+        principal = request.app.state.keys.lookup(key) if key else None
+        return handlers.ready(ctx, counts=principal is not None and principal.allows("admin"))

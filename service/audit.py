@@ -4,15 +4,31 @@ Writes go through one dedicated writer thread (SQLite allows one writer; Postgre
 same way, so both behave alike). In "group" mode the writer drains every record waiting in its
 queue and commits them in one transaction (group commit); each caller's future completes only
 after the transaction holding its record has committed, and the HTTP response is sent only then.
-In "direct" mode each submission is its own transaction. There is no update or delete path here,
-and the migration adds triggers that refuse UPDATE and DELETE on the decisions table.
+In "direct" mode each submission is its own transaction. There is no update or delete path here.
+
+Append-only in the database itself (migrations 0001 and 0002):
+* SQLite: triggers refuse UPDATE, DELETE, and any INSERT that would replace a stored row (REPLACE
+  INTO, INSERT OR REPLACE, upsert, by id or by rowid). Whoever can write the file can still drop the
+  triggers (SQLite has no privileges): the file's permissions are the boundary; it is created 0600.
+* PostgreSQL: the tables belong to the migration role; the service connects as a role with INSERT
+  and SELECT only (setup_service_role), so it cannot UPDATE, DELETE, TRUNCATE, disable triggers or
+  set session_replication_role; triggers also refuse UPDATE, DELETE and TRUNCATE to the owner.
+
+Writes are bounded in time: the database waits at most `timeout` seconds for a lock (SQLite busy
+timeout; PostgreSQL lock_timeout and statement_timeout), and a request waits at most a little more
+than that for its commit, then answers 503 (AuditTimeout). Free text in the stored facts is masked
+(service.privacy) before it is written and again when it is read. Errors are logged with the
+decision ids and the error, never with facts (the engine hides SQL parameters).
 """
 
+import asyncio
 import hashlib
 import json
 import logging
+import os
 import queue
 import threading
+import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,10 +37,15 @@ from typing import Any
 
 from sqlalchemy import Integer, String, Text, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from service import privacy
 
 log = logging.getLogger("penalty_rules.service.audit")
 ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
+DEFAULT_TIMEOUT = 5.0  # seconds: PENALTY_RULES_AUDIT_TIMEOUT
+GRACE = 0.5  # a request waits timeout + GRACE for its commit (the database gives up first)
 
 
 class Base(DeclarativeBase):
@@ -82,25 +103,45 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def make_engine(url: str) -> SAEngine:
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file readable and writable by its owner only (0600) before SQLite does:
+    SQLite cannot refuse DROP TRIGGER to whoever can write the file, so its permissions are the
+    boundary of the append-only log. The -wal and -shm files take the database file's mode."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> SAEngine:
+    """hide_parameters: an error message never carries the row's values (facts) into a log."""
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": timeout},
             pool_size=8,
             max_overflow=8,
+            pool_timeout=max(timeout, 1.0),
+            hide_parameters=True,
         )
+        busy_ms = int(timeout * 1000)
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # every connection: WAL, fsync on commit
+        def _pragmas(dbapi_conn, _record):  # every connection: WAL, fsync on commit, bounded lock wait
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, pool_recycle=1800)
+    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, pool_recycle=1800,
+                         pool_timeout=max(timeout, 1.0), hide_parameters=True,
+                         connect_args={"connect_timeout": max(1, round(timeout))})
 
 
 def migrate(engine: SAEngine) -> None:
@@ -116,39 +157,88 @@ def migrate(engine: SAEngine) -> None:
 
 
 class AuditUnavailable(Exception):
-    """The audit record could not be committed; the decision is not released."""
+    """The audit record could not be committed; the decision is not released (503)."""
+
+    code = "audit_unavailable"
+    message_zh = "审计记录未能保存, 决定未发出, 请稍后重试"
+    retry_after = 1
+
+
+class AuditTimeout(AuditUnavailable):
+    """The audit record was not committed within the timeout (a locked table, a blocked writer)."""
+
+    code = "audit_timeout"
+    message_zh = "审计记录写入超时(审计数据库繁忙或被锁定), 决定未发出, 请稍后重试"
+    retry_after = 5
+
+
+def describe_error(exc: BaseException) -> str:
+    """The error for a log line: its class, SQLSTATE and the first line of the database's message,
+    masked, at most 200 characters. Never the statement's parameters (the engine hides them anyway)
+    nor a DETAIL line (PostgreSQL's "Failing row contains (...)" would carry the facts)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    first = (str(orig).strip().splitlines() or [""])[0][:200]
+    first = privacy.redact(first)
+    return f"{type(orig).__name__}{f' [{state}]' if state else ''}: {first}"
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None)
+    return state in ("55P03", "57014") or "database is locked" in str(orig) or "database table is locked" in str(orig)
+
+
+def _ids(rows) -> str:
+    ids = [r.get("id", "?") for r in rows if isinstance(r, dict)]
+    return ", ".join(ids[:10]) + (f" 等 {len(ids)} 条" if len(ids) > 10 else "")
 
 
 _STOP = object()
 
 
 class AuditWriter:
-    """The single writer. submit(rows) → Future that completes when the rows are committed."""
+    """The single writer. submit(rows) → Future that completes when the rows are committed;
+    probe() → Future that completes when the database has taken a write (readiness)."""
 
-    def __init__(self, engine: SAEngine, mode: str = "group", max_rows: int = 2000):
+    def __init__(self, engine: SAEngine, mode: str = "group", max_rows: int = 2000,
+                 timeout: float = DEFAULT_TIMEOUT):
         self.engine = engine
         self.mode = mode
         self.max_rows = max_rows
+        self.timeout = timeout
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self.commits = 0
         self.rows = 0
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, rows: list[dict]) -> Future:
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _put(self, rows: list[dict] | None) -> Future:
         fut: Future = Future()
+        if not self._thread.is_alive():
+            fut.set_exception(AuditUnavailable("audit writer thread is not running"))
+            return fut
         self._queue.put((rows, fut))
         return fut
+
+    def submit(self, rows: list[dict]) -> Future:
+        return self._put(rows)
+
+    def probe(self) -> Future:
+        return self._put(None)
 
     def close(self, timeout: float = 30) -> None:
         self._queue.put(_STOP)
         self._thread.join(timeout)
 
-    def _take(self) -> tuple[list[tuple[list[dict], Future]], bool]:
+    def _take(self) -> tuple[list[tuple[list[dict] | None, Future]], bool]:
         first = self._queue.get()
         if first is _STOP:
             return [], True
-        taken, count, stop = [first], len(first[0]), False
+        taken, count, stop = [first], len(first[0] or ()), False
         if self.mode == "group":
             while count < self.max_rows:
                 try:
@@ -159,27 +249,61 @@ class AuditWriter:
                     stop = True
                     break
                 taken.append(nxt)
-                count += len(nxt[0])
+                count += len(nxt[0] or ())
         return taken, stop
 
-    def _run(self) -> None:
+    def _limits(self, conn) -> None:
+        """PostgreSQL: this transaction waits at most `timeout` for a lock or a statement (SQLite:
+        the connection's busy timeout does the same)."""
+        if self.engine.dialect.name == "postgresql":
+            ms = int(self.timeout * 1000)
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
+
+    def _probe_row(self) -> dict:
+        return {"id": "readyz-" + uuid.uuid4().hex[:29], "created_at": utc_now(), "kind": "probe", "outcome": "-",
+                "items": "[]", "basis": "[]", "facts": "{}", "rulesets": "{}", "ruleset_version": "-",
+                "engine_version": "-", "trace_version": "-", "decision_date": "-"}
+
+    def _write(self, rows: list[dict]) -> None:
+        """Commit rows; with no rows, insert a probe row and roll it back (can the database take a write?)."""
         table = DecisionRecord.__table__
+        with self.engine.connect() as conn:
+            tx = conn.begin()
+            try:
+                self._limits(conn)
+                conn.execute(table.insert(), rows or [self._probe_row()])
+            except BaseException:
+                tx.rollback()
+                raise
+            if rows:
+                tx.commit()
+            else:
+                tx.rollback()
+
+    def _run(self) -> None:
         while True:
             taken, stop = self._take()
-            if taken:
-                rows = [r for rs, _ in taken for r in rs]
+            # a request that gave up (timeout) before its rows were taken is not written
+            jobs = [(rows, fut) for rows, fut in taken if fut.set_running_or_notify_cancel()]
+            if jobs:
+                rows = [r for rs, _ in jobs if rs for r in rs]
                 try:
-                    with self.engine.begin() as conn:
-                        if rows:
-                            conn.execute(table.insert(), rows)
+                    self._write(rows)
                 except Exception as exc:  # reported to every waiting request as 503
-                    log.exception("审计记录写入失败")
-                    for _, fut in taken:
-                        fut.set_exception(AuditUnavailable(str(exc)))
+                    what = describe_error(exc)
+                    timed_out = is_lock_timeout(exc)
+                    if rows:
+                        log.error("审计记录写入失败%s: 决定 %s: %s", "(超时)" if timed_out else "", _ids(rows), what)
+                    else:
+                        log.warning("审计数据库写入探测失败: %s", what)
+                    error = (AuditTimeout if timed_out else AuditUnavailable)(what)
+                    for _, fut in jobs:
+                        fut.set_exception(error)
                 else:
-                    self.commits += 1
-                    self.rows += len(rows)
-                    for _, fut in taken:
+                    if rows:
+                        self.commits += 1
+                        self.rows += len(rows)
+                    for _, fut in jobs:
                         fut.set_result(None)
             if stop:
                 return
@@ -196,19 +320,52 @@ class DecisionQuery:
 
 
 class AuditRepository:
-    """Reads of the audit log and the key table; writes only through the AuditWriter."""
+    """Reads of the audit log and the key table; writes only through the AuditWriter. Free text in
+    the facts is masked (service.privacy, with the salt) on the way in and on the way out."""
 
-    def __init__(self, engine: SAEngine, writer: AuditWriter):
+    def __init__(self, engine: SAEngine, writer: AuditWriter, salt: str = "", timeout: float | None = None):
         self.engine = engine
         self.writer = writer
+        self.salt = salt
+        self.timeout = writer.timeout if timeout is None else timeout
+
+    def _mask(self, facts_json: str) -> str:
+        return dumps(privacy.mask_facts(json.loads(facts_json), self.salt))
+
+    def _out(self, row) -> dict:
+        out = dict(row)
+        out["facts"] = self._mask(out["facts"])  # records written before masking existed, too
+        return out
 
     def record(self, rows: list[dict]) -> Future:
-        return self.writer.submit(rows)
+        return self.writer.submit([{**r, "facts": self._mask(r["facts"])} for r in rows])
+
+    async def commit(self, rows: list[dict]) -> None:
+        """Submit rows and wait for their commit, at most timeout + GRACE seconds: then AuditTimeout
+        (rows not yet taken by the writer are withdrawn; rows it is writing may still commit)."""
+        fut = self.record(rows)
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout + GRACE)
+        except asyncio.TimeoutError:
+            fut.cancel()
+            log.error("审计记录写入超时(%.1f 秒): 决定 %s", self.timeout + GRACE, _ids(rows))
+            raise AuditTimeout("timeout") from None
+
+    async def writable(self, timeout: float | None = None) -> None:
+        """Readiness: the writer thread runs and the database takes a write within the timeout."""
+        if not self.writer.alive():
+            raise AuditUnavailable("audit writer thread is not running")
+        fut = self.writer.probe()
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(fut), (self.timeout if timeout is None else timeout) + GRACE)
+        except asyncio.TimeoutError:
+            fut.cancel()
+            raise AuditTimeout("probe timeout") from None
 
     def get(self, decision_id: str) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(DecisionRecord.__table__).where(DecisionRecord.id == decision_id)).mappings().first()
-        return dict(row) if row else None
+        return self._out(row) if row else None
 
     def query(self, q: DecisionQuery) -> tuple[int, list[dict]]:
         t = DecisionRecord.__table__
@@ -226,7 +383,7 @@ class AuditRepository:
             rows = conn.execute(
                 select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.id).limit(q.limit).offset(q.offset)
             ).mappings().all()
-        return total, [dict(r) for r in rows]
+        return total, [self._out(r) for r in rows]
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -260,3 +417,73 @@ class AuditRepository:
                         name=name, role=e["role"], key_sha256=e["key_sha256"], source=source, created_at=utc_now()
                     )
                 )
+
+
+# ------------------------------------------------------------------------------ PostgreSQL roles
+def service_role_of(database_url: str, migrate_url: str | None) -> str | None:
+    """The role the service connects as, when migrations use another one (PostgreSQL only)."""
+    if not migrate_url or database_url.startswith("sqlite"):
+        return None
+    user, owner = make_url(database_url).username, make_url(migrate_url).username
+    return user if user and user != owner else None
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def setup_service_role(owner: SAEngine, role: str, password: str | None = None) -> None:
+    """PostgreSQL, run as the tables' owner after migrating (idempotent): create the login role the
+    service connects as if it does not exist (needs CREATEROLE), and grant it exactly INSERT and
+    SELECT on the audit tables (and SELECT on alembic_version, to see that the schema is current).
+    It gets no UPDATE, DELETE, TRUNCATE or TRIGGER privilege and does not own the tables, so it can
+    neither change rows nor disable triggers; it is not a superuser, so it cannot set
+    session_replication_role. Refuses a role that owns the tables or is a superuser."""
+    q = owner.dialect.identifier_preparer.quote
+    with owner.begin() as conn:
+        found = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        if found is None:
+            conn.exec_driver_sql(
+                f"CREATE ROLE {q(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+                + (f" PASSWORD {_literal(password)}" if password else "")
+            )
+        elif found.rolsuper:
+            raise ValueError(f"审计服务角色 {role} 是超级用户, 不能作为只增只读角色")
+        schema, table_owner = conn.execute(text(
+            "SELECT current_schema(), (SELECT tableowner FROM pg_tables WHERE tablename = 'decisions' "
+            "AND schemaname = current_schema())")).one()
+        if table_owner == role:
+            raise ValueError(f"审计服务角色 {role} 是 decisions 表的所有者; 服务须以另一角色连接")
+        seq = conn.execute(text("SELECT pg_get_serial_sequence('api_keys', 'id')")).scalar()
+        r = q(role)
+        for stmt in (
+            f"GRANT USAGE ON SCHEMA {q(schema)} TO {r}",
+            f"REVOKE ALL ON decisions, api_keys, alembic_version FROM {r}",
+            f"GRANT SELECT, INSERT ON decisions TO {r}",
+            f"GRANT SELECT, INSERT ON api_keys TO {r}",  # keys are only ever added
+            f"GRANT SELECT ON alembic_version TO {r}",
+            *([f"GRANT USAGE ON SEQUENCE {seq} TO {r}"] if seq else []),
+        ):
+            conn.exec_driver_sql(stmt)
+
+
+def service_role_problems(engine: SAEngine) -> list[str]:
+    """PostgreSQL: why the role this engine connects as is not an insert-and-select-only role
+    (empty list: it is). SQLite: always empty (no roles; the file's permissions are the boundary)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su, "
+            "(SELECT tableowner FROM pg_tables WHERE tablename = 'decisions' AND schemaname = current_schema()) AS owner, "
+            "has_table_privilege('decisions', 'UPDATE') AS upd, has_table_privilege('decisions', 'DELETE') AS dele, "
+            "has_table_privilege('decisions', 'TRUNCATE') AS trunc")).one()
+    problems = []
+    if row.su:
+        problems.append(f"以超级用户 {row.who} 连接")
+    if row.owner == row.who:
+        problems.append(f"以 decisions 表的所有者 {row.who} 连接")
+    for flag, name in ((row.upd, "UPDATE"), (row.dele, "DELETE"), (row.trunc, "TRUNCATE")):
+        if flag and not row.su and row.owner != row.who:
+            problems.append(f"角色 {row.who} 有 {name} 权限")
+    return problems

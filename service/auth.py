@@ -4,18 +4,27 @@ Dev mode: on first start a local key set (one key per role) is generated into va
 (mode 0600) and its path printed. Production (PENALTY_RULES_ENV=production) refuses to start
 unless PENALTY_RULES_KEYS_FILE names a keys file:
     {"keys": [{"name": "officer-1", "role": "officer", "sha256": "<hex sha256 of the key>"}]}
+Names are unique, 1 to 64 characters (the audit columns api_keys.name and decisions.api_key are
+VARCHAR(64)), without control characters; each sha256 appears once.
+
+Batch work is rate-limited per key name (RateLimiter, a token bucket): PENALTY_RULES_BATCH_RATE
+units per minute, PENALTY_RULES_BATCH_BURST at once.
 """
 
 import hashlib
 import json
 import os
+import math
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROLES = {"officer": 1, "reviewer": 2, "admin": 3}
 ROLES_ZH = {"officer": "执法人员", "reviewer": "法制审核人员", "admin": "管理员"}
 HEADER = "X-API-Key"
+KEY_NAME_MAX = 64  # VARCHAR(64) in service/alembic/versions/0001_*.py
 
 
 class KeysError(Exception):
@@ -48,7 +57,21 @@ def _check_entries(entries: list, where: str) -> list[dict]:
         digest = e.get("sha256") or (sha256_hex(e["key"]) if isinstance(e.get("key"), str) else None)
         if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise KeysError(f"密钥文件 {where}: keys[{i}] 须给出 64 位小写十六进制的 sha256")
-        out.append({"name": str(e.get("name") or f"{role}-{i}"), "role": role, "key_sha256": digest})
+        name = e.get("name")
+        if name is None:
+            name = f"{role}-{i}"
+        if not isinstance(name, str) or not name.strip():
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name 须为非空字符串")
+        if len(name) > KEY_NAME_MAX:
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name 过长({len(name)} 个字符, 至多 {KEY_NAME_MAX} 个,"
+                            f" 审计库的密钥名称列为 VARCHAR({KEY_NAME_MAX}))")
+        if any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name 不得含控制字符")
+        if any(o["name"] == name for o in out):
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 重复(名称须唯一)")
+        if any(o["key_sha256"] == digest for o in out):
+            raise KeysError(f"密钥文件 {where}: keys[{i}] 的 sha256 与前面的密钥相同(每个密钥只能出现一次)")
+        out.append({"name": name, "role": role, "key_sha256": digest})
     return out
 
 
@@ -98,3 +121,34 @@ class KeyStore:
 
     def __len__(self) -> int:
         return len(self._by_hash)
+
+
+class RateLimiter:
+    """A token bucket per key name: `per_minute` units refill continuously up to `burst`.
+    per_minute == 0 disables the limit. Thread-safe."""
+
+    def __init__(self, per_minute: float, burst: float, clock=time.monotonic):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # name -> (tokens, at)
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+    def take(self, name: str, cost: float) -> int:
+        """Spend `cost` units of `name`'s budget: 0 when allowed, else the whole seconds to wait
+        (for Retry-After) before the same request would be allowed; nothing is spent then."""
+        if not self.enabled or cost <= 0:
+            return 0
+        with self._lock:
+            now = self.clock()
+            tokens, at = self._buckets.get(name, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - at) * self.rate)
+            if tokens >= cost:
+                self._buckets[name] = (tokens - cost, now)
+                return 0
+            self._buckets[name] = (tokens, now)
+            return max(1, math.ceil((min(cost, self.burst) - tokens) / self.rate))

@@ -8,6 +8,24 @@ from penalty_rules.config import PROJECT_ROOT, Settings
 
 MAX_BODY_BYTES = 1024 * 1024  # 1 MiB
 MAX_BATCH = 1000
+# Work of a batch request: one unit per case, FULL_WEIGHT units per case with ?detail=full (trace and
+# items make a response several times larger). A request carries at most MAX_BATCH units.
+FULL_WEIGHT = 5
+MAX_BATCH_FULL = MAX_BATCH // FULL_WEIGHT
+ENVS = ("dev", "production")
+KEY_NAME_MAX = 64  # api_keys.name and decisions.api_key are VARCHAR(64) (alembic 0001)
+
+
+def _env_number(name: str, default: str, kind=float, minimum: float = 0, what: str = "") -> float:
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value != value or value in (float("inf"), float("-inf")) or value < minimum:
+        kind_zh = "整数" if kind is int else "数字"
+        raise SystemExit(f"{name} 须为不小于 {minimum:g} 的{kind_zh}{what}, 而不是 {raw!r}; 服务未启动")
+    return value
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,20 @@ class ServiceSettings:
     audit_salt: str
     use_durable: bool = True
     decision_memo: int = 10_000  # decisions kept for repeated identical facts (0 = off)
+    body_timeout: float = 15.0  # seconds to receive a whole request body (408 and close after)
+    batch_rate: float = 30_000  # batch work units per minute per API key (0 = no limit)
+    batch_burst: int = 5_000  # units a key may use at once (>= MAX_BATCH)
+    max_connections: int = 1000  # uvicorn limit_concurrency: beyond it new requests get 503
+    audit_timeout: float = 5.0  # seconds a write may wait for the audit database (lock) before 503
+    migrate_url: str | None = None  # PostgreSQL: the tables' owner, for migrations; the service uses database_url
+
+    @property
+    def service_role(self) -> str | None:
+        """PostgreSQL: the role the service connects as when migrations use another one (granted
+        INSERT and SELECT only at startup, see service.audit.setup_service_role)."""
+        from service.audit import service_role_of
+
+        return service_role_of(self.database_url, self.migrate_url)
 
     @property
     def production(self) -> bool:
@@ -40,18 +72,31 @@ class ServiceSettings:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{var / 'audit.db'}"
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        migrate_url = os.environ.get("PENALTY_RULES_MIGRATE_URL") or None
+        if migrate_url and (migrate_url.startswith("postgresql://") or migrate_url.startswith("postgres://")):
+            migrate_url = "postgresql+psycopg://" + migrate_url.split("://", 1)[1]
         keys = os.environ.get("PENALTY_RULES_KEYS_FILE")
         mode = os.environ.get("PENALTY_RULES_AUDIT_MODE", "group")
         if mode not in ("group", "direct"):
             raise SystemExit(f"PENALTY_RULES_AUDIT_MODE 须为 group 或 direct, 而不是 {mode!r}")
+        env = os.environ.get("PENALTY_RULES_ENV", "dev")
+        if env not in ENVS:
+            raise SystemExit(f"PENALTY_RULES_ENV 须为 dev 或 production(区分大小写), 而不是 {env!r}; 服务未启动")
         return cls(
             engine=engine or Settings.from_env(),
             var_dir=var,
             database_url=url,
-            env=os.environ.get("PENALTY_RULES_ENV", "dev"),
+            env=env,
             keys_file=Path(keys) if keys else None,
             audit_mode=mode,
             audit_salt=os.environ.get("PENALTY_RULES_AUDIT_SALT", ""),
             use_durable=os.environ.get("PENALTY_RULES_DURABLE", "1") != "0",
-            decision_memo=int(os.environ.get("PENALTY_RULES_DECISION_MEMO", "10000")),
+            decision_memo=int(_env_number("PENALTY_RULES_DECISION_MEMO", "10000", int)),
+            body_timeout=_env_number("PENALTY_RULES_BODY_TIMEOUT", "15", minimum=0.1, what="(秒)"),
+            batch_rate=_env_number("PENALTY_RULES_BATCH_RATE", "30000", what="(每分钟每个密钥的批量案件数, 0 为不限)"),
+            batch_burst=int(_env_number("PENALTY_RULES_BATCH_BURST", "5000", int, minimum=MAX_BATCH,
+                                        what="(一次可用的批量额度, 不小于单次批量上限)")),
+            max_connections=int(_env_number("PENALTY_RULES_MAX_CONNECTIONS", "1000", int, minimum=10)),
+            audit_timeout=min(_env_number("PENALTY_RULES_AUDIT_TIMEOUT", "5", minimum=0.1, what="(秒)"), 300.0),
+            migrate_url=migrate_url,
         )

@@ -2,9 +2,12 @@
 {"error": {"code": <English>, "message_zh": <Chinese>, "details": [{field, code, message_zh}], ...}}.
 
 The BoundaryMiddleware (pure ASGI) adds the version headers to every response and, before the app
-sees a body, refuses bodies over 1 MiB (413) and bodies that are not UTF-8 (400).
+sees a body, refuses bodies over 1 MiB (413), bodies that are not UTF-8 (400) and bodies not
+received in full within the body timeout (408, connection closed: a stalled upload holds nothing
+longer than that).
 """
 
+import asyncio
 import logging
 from typing import Any
 
@@ -14,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.model.facts_json import validation_message_zh
 
 log = logging.getLogger("penalty_rules.service")
 
@@ -41,61 +45,8 @@ class ApiError(Exception):
         return {"error": err}
 
 
-_MESSAGES = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段(未知字段, 请检查拼写)",
-    "string_type": "须为字符串",
-    "int_type": "须为整数",
-    "int_parsing": "须为整数",
-    "int_from_float": "须为整数",
-    "float_type": "须为数字",
-    "float_parsing": "须为数字",
-    "finite_number": "须为有限的数字",
-    "bool_type": "须为 true 或 false",
-    "bool_parsing": "须为 true 或 false",
-    "date_type": "须为 YYYY-MM-DD 格式的日期",
-    "date_parsing": "须为 YYYY-MM-DD 格式的日期",
-    "date_from_datetime_parsing": "须为 YYYY-MM-DD 格式的日期",
-    "date_from_datetime_inexact": "须为日期, 不能带时间",
-    "datetime_type": "须为 ISO 8601 格式的时间",
-    "datetime_parsing": "须为 ISO 8601 格式的时间",
-    "datetime_from_date_parsing": "须为 ISO 8601 格式的日期或时间",
-    "list_type": "须为数组",
-    "dict_type": "须为对象",
-    "model_type": "须为对象",
-    "model_attributes_type": "须为 JSON 对象",
-    "json_invalid": "JSON 格式错误",
-    "json_type": "须为 JSON",
-    "uuid_parsing": "须为 UUID",
-    "uuid_type": "须为 UUID",
-}
-
-
-def _message(err: dict) -> str:
-    t, ctx = err.get("type", ""), err.get("ctx") or {}
-    if t in _MESSAGES:
-        return _MESSAGES[t]
-    if t == "enum" or t == "literal_error":
-        return f"取值须为以下之一: {ctx.get('expected', '')}"
-    if t in ("greater_than_equal", "greater_than"):
-        bound = ctx.get("ge", ctx.get("gt"))
-        return f"不得小于{'' if t == 'greater_than_equal' else '等于'} {bound}"
-    if t in ("less_than_equal", "less_than"):
-        bound = ctx.get("le", ctx.get("lt"))
-        return f"不得大于{'' if t == 'less_than_equal' else '等于'} {bound}"
-    if t == "string_too_long":
-        return f"长度不得超过 {ctx.get('max_length')} 个字符"
-    if t == "string_too_short":
-        return f"长度不得少于 {ctx.get('min_length')} 个字符"
-    if t == "too_long":
-        return f"至多 {ctx.get('max_length')} 项"
-    if t == "too_short":
-        return f"至少 {ctx.get('min_length')} 项"
-    if t == "string_pattern_mismatch":
-        return f"格式不符(须匹配 {ctx.get('pattern')})"
-    if t == "value_error":
-        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
-    return f"取值无效 ({err.get('msg', t)})"
+# Chinese messages of pydantic errors live with the facts contract (the CLI prints the same ones).
+_message = validation_message_zh
 
 
 def field_path(loc, prefix: str | None = None) -> str:
@@ -129,8 +80,10 @@ _HTTP_CODES = {
     404: ("not_found", "未找到该路径"),
     405: ("method_not_allowed", "不支持该请求方法"),
     406: ("not_acceptable", "不支持所请求的响应格式"),
+    408: ("body_timeout", "请求未在时限内传完"),
     413: ("payload_too_large", "请求体超过 1 MiB"),
     415: ("unsupported_media_type", "不支持的内容类型"),
+    429: ("rate_limited", "请求过于频繁"),
 }
 
 
@@ -173,13 +126,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AuditUnavailable)
     async def _audit(request: Request, exc: AuditUnavailable):
-        return _json(503, {"error": {"code": "audit_unavailable",
-                                     "message_zh": "审计记录未能保存, 决定未发出, 请稍后重试", "details": []}},
-                     {"Retry-After": "1"})
+        return _json(503, {"error": {"code": exc.code, "message_zh": exc.message_zh, "details": []}},
+                     {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception):  # must never be hit in tests
-        log.exception("未处理的错误: %s %s", request.method, request.url.path)
+        # the class and where it arose, not the message: an exception's text may carry facts
+        import traceback
+
+        where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+        log.error("未处理的错误: %s %s: %s\n%s", request.method, request.url.path, type(exc).__name__, where)
         return _json(500, {"error": {"code": "internal_error", "message_zh": "服务器内部错误", "details": []}})
 
 
@@ -193,16 +149,20 @@ def _error_bytes(code: str, message: str) -> bytes:
 class BoundaryMiddleware:
     """Version headers on every response; body size and encoding checks before the app runs."""
 
-    def __init__(self, app, headers: list[tuple[bytes, bytes]], max_body: int, discard_limit: int = 64 << 20):
+    def __init__(self, app, headers: list[tuple[bytes, bytes]], max_body: int, discard_limit: int = 64 << 20,
+                 body_timeout: float = 15.0):
         self.app = app
         self.headers = headers
         self.max_body = max_body
         self.discard_limit = discard_limit
+        self.body_timeout = body_timeout
 
-    async def _reply(self, send, status: int, code: str, message: str) -> None:
+    async def _reply(self, send, status: int, code: str, message: str, close: bool = False) -> None:
         body = _error_bytes(code, message)
+        extra = [(b"connection", b"close")] if close else []
         await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *self.headers]})
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra,
+            *self.headers]})
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope, receive, send):
@@ -226,8 +186,14 @@ class BoundaryMiddleware:
                 except ValueError:
                     return await self._reply(send, 400, "bad_content_length", "Content-Length 无效")
         chunks, size, too_big = [], 0, declared is not None and declared > self.max_body
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                return await self._reply(send, 408, "body_timeout",
+                                         f"请求体未在 {self.body_timeout:g} 秒内传完, 连接已关闭", close=True)
             if message["type"] == "http.disconnect":
                 return
             part = message.get("body", b"")
@@ -256,3 +222,60 @@ class BoundaryMiddleware:
             return await receive()
 
         return await self.app(scope, replay, send_with_headers)
+
+
+def _header_timeout() -> float:
+    import os
+
+    try:
+        value = float(os.environ.get("PENALTY_RULES_BODY_TIMEOUT", "15"))
+    except ValueError:
+        value = 15.0
+    return value if value > 0 else 15.0
+
+
+def http_protocol():
+    """uvicorn's httptools protocol with a request-header timeout: a connection that has not sent
+    complete request headers within PENALTY_RULES_BODY_TIMEOUT seconds (from connecting, or from
+    the first byte of a later request on a kept-alive connection) is closed. uvicorn has no such
+    timeout of its own; the body is bounded by BoundaryMiddleware. Returns "auto" without httptools."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # pragma: no cover - httptools is a dependency
+        return "auto"
+
+    class HeaderTimeoutProtocol(HttpToolsProtocol):
+        timeout = _header_timeout()
+        _header_timer = None
+
+        def _arm(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(self.timeout, self._expire)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _expire(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderTimeoutProtocol

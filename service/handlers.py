@@ -7,7 +7,7 @@ waits for their commit before it answers.
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import ValidationError
 
@@ -16,6 +16,7 @@ from penalty_rules.errors import InvalidFacts, UnknownItem, UnknownListVersion
 from penalty_rules.explain.questions import question_for
 from penalty_rules.model.decision import Decision
 from penalty_rules.model.facts import CaseFacts
+from penalty_rules.model.facts_json import validate_facts_value
 from penalty_rules.model.outcome import Outcome
 from service import schemas as s
 from service.audit import AuditRepository, DecisionQuery, dumps, utc_now
@@ -92,21 +93,23 @@ def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False)
     return _response(ctx, decision, decision_id, at, full), _row(ctx, facts, decision, decision_id, at, principal)
 
 
-def batch_limit_error(count: int, limit: int) -> ApiError:
-    return ApiError(
-        413, "batch_too_large", f"批量评估每次至多 {limit} 个案件, 本次提交了 {count} 个", limit=limit
-    )
+def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
+    what = f"detail=full 时批量评估每次至多 {limit} 个案件" if full else f"批量评估每次至多 {limit} 个案件"
+    return ApiError(413, "batch_too_large", f"{what}, 本次提交了 {count} 个", limit=limit)
 
 
-def evaluate_batch(ctx: Context, request: s.BatchRequest, principal=None, full: bool = False, limit: int = 1000
+def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000
                    ) -> tuple[s.BatchResponse, list[dict]]:
-    if len(request.cases) > limit:
-        raise batch_limit_error(len(request.cases), limit)
+    """`request`: a BatchRequest or the list of cases as read by load_json_strict; each case is
+    validated strictly on its own (validate_facts_value)."""
+    cases = request.cases if isinstance(request, s.BatchRequest) else list(request)
+    if len(cases) > limit:
+        raise batch_limit_error(len(cases), limit, full)
     batch_id = str(uuid.uuid4())
     results, rows = [], []
-    for i, case in enumerate(request.cases):
+    for i, case in enumerate(cases):
         try:
-            facts = case if isinstance(case, CaseFacts) else CaseFacts.model_validate(case)
+            facts = validate_facts_value(case)
             decision = ctx.engine.evaluate(facts)
         except ValidationError as exc:
             details = validation_details(exc.errors(), prefix=f"cases[{i}]")
@@ -324,53 +327,135 @@ def list_decisions(ctx: Context, q: DecisionQuery) -> s.DecisionsPage:
     return s.DecisionsPage(total=total, limit=q.limit, offset=q.offset, decisions=[_record_out(r) for r in rows])
 
 
-def replay(ctx: Context, decision_id: str, as_of: date | None) -> s.ReplayResponse:
+REPLAY_PARAMS = ("as_of", "list_version")
+
+
+def _zh(outcome: str) -> str:
+    return Outcome(outcome).zh if outcome != "undetermined" else "尚不能确定"
+
+
+def _replay_date(ctx: Context, record: s.DecisionRecordOut, as_of: date | None, list_version: str) -> date:
+    """The decision date under which `list_version` is the version in force: as_of (which must lie
+    in the version's period), else the original decision date moved into that period."""
+    corpus = ctx.corpus
+    doc = corpus.document(list_version)
+    if doc is None:
+        import difflib
+
+        keys = sorted(d.key for d in corpus.documents)
+        raise ApiError(404, "unknown_list_version", f"未找到清单版本 {list_version}", field="list_version",
+                       close_matches=difflib.get_close_matches(list_version, keys, n=5, cutoff=0.5))
+    start, end = doc.start, corpus.end_of(doc)
+    if doc.status.value == "draft" or start is None:
+        raise ApiError(422, "list_version_not_in_force",
+                       f"清单版本 {list_version} 为草案或施行日期未载明, 不能按其重放", field="list_version")
+    last = end - timedelta(days=1) if end is not None else None
+    period = f"{start.isoformat()} 至 {last.isoformat() if last else '今'}"
+    if as_of is not None:
+        if as_of < start or (end is not None and as_of >= end):
+            raise ApiError(422, "as_of_outside_list_version",
+                           f"as_of {as_of.isoformat()} 不在清单版本 {list_version} 的施行期({period})内", field="as_of")
+        return as_of
+    original = date.fromisoformat(record.decision_date)
+    if original < start:
+        return start
+    if last is not None and original > last:
+        return last
+    return original
+
+
+def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str | None = None) -> s.ReplayResponse:
+    """Re-evaluate a recorded decision's facts with `as_of` as the decision date, or under a named
+    list version (`list_version` = <id>@<version>: the decision date is moved into the period in
+    which that version is in force). Reports every difference that matters: outcome, possible
+    outcomes, chosen item, missing facts, basis, and the list versions used."""
     record = get_decision(ctx, decision_id)
+    warnings: list[str] = []
+    if list_version is not None:
+        as_of = _replay_date(ctx, record, as_of, list_version)
     as_of = as_of or date.today()
-    facts_json = dict(record.facts)
-    facts_json["decision_date"] = as_of.isoformat()
-    try:
-        facts = CaseFacts.model_validate(facts_json)
-    except ValidationError as exc:
-        msg = "按该日期重放时事实不成立(如决定日早于违法行为日)"
-        details = [{"field": "as_of", "code": "replay_invalid", "message_zh": msg}]
-        raise ApiError(422, "replay_invalid", msg, details=details + validation_details(exc.errors(), prefix="facts")
-                       ) from None
+
+    def facts_on(day: str, field: str) -> CaseFacts:
+        facts_json = {**record.facts, "decision_date": day}
+        try:
+            return validate_facts_value(facts_json)
+        except ValidationError as exc:
+            msg = "按该日期重放时事实不成立(如决定日早于违法行为日)"
+            details = [{"field": field, "code": "replay_invalid", "message_zh": msg}]
+            raise ApiError(422, "replay_invalid", msg, details=details + validation_details(exc.errors(), prefix="facts")
+                           ) from None
+
+    facts = facts_on(as_of.isoformat(), "as_of")
     try:
         decision = ctx.engine.evaluate(facts)
     except InvalidFacts as exc:
         raise ApiError(422, exc.code, exc.message, field="as_of" if exc.field == "act_date" else exc.field) from None
     except UnknownItem as exc:  # the item has left the lists since
         raise ApiError(409, "item_gone", f"记录中的条目 {exc.item_id} 已不在当前清单中", close_matches=exc.close_matches)
-    before = s.ReplaySide(outcome=record.outcome, chosen_item=record.chosen_item, basis=record.basis,
+    if list_version is not None and list_version not in decision.rulesets:
+        used = "、".join(sorted(decision.rulesets)) or "无"
+        warnings.append(f"按 {as_of.isoformat()} 重放时未适用清单版本 {list_version}(适用的是: {used});"
+                        " 违法行为日施行的版本可能依从旧兼从轻原则优先")
+
+    # The record keeps outcome, chosen item and basis; possible outcomes and missing facts are
+    # recomputed from the recorded facts on the recorded decision date.
+    original_possible, original_missing = [], []
+    try:
+        original = ctx.engine.evaluate(facts_on(record.decision_date, "as_of"))
+        original_possible = list(original.possible_outcomes)
+        original_missing = [m.fact for m in original.missing_facts]
+        if record.ruleset_version != ctx.ruleset_version:
+            warnings.append(f"原决定的可能结果和待补事实按当前规则集({ctx.ruleset_version})重算,"
+                            f" 原规则集为 {record.ruleset_version}")
+    except (ApiError, InvalidFacts, UnknownItem):
+        warnings.append("原决定的可能结果和待补事实无法按当前规则集重算")
+    before = s.ReplaySide(outcome=record.outcome, possible_outcomes=original_possible, chosen_item=record.chosen_item,
+                          missing_facts=original_missing, basis=record.basis, rulesets=record.rulesets,
                           ruleset_version=record.ruleset_version, decision_date=record.decision_date)
-    after = s.ReplaySide(outcome=decision.outcome, chosen_item=decision.chosen_item,
-                         basis=[b.label for b in decision.basis], ruleset_version=ctx.ruleset_version,
-                         decision_date=as_of.isoformat())
+    after = s.ReplaySide(outcome=decision.outcome, possible_outcomes=list(decision.possible_outcomes),
+                         chosen_item=decision.chosen_item, missing_facts=[m.fact for m in decision.missing_facts],
+                         basis=[b.label for b in decision.basis], rulesets=dict(decision.rulesets),
+                         ruleset_version=ctx.ruleset_version, decision_date=as_of.isoformat())
     old_sets, new_sets = record.rulesets, decision.rulesets
     ruleset_changes = sorted(k for k in set(old_sets) | set(new_sets) if old_sets.get(k) != new_sets.get(k))
     changed = s.ReplayChanges(
-        any=False, outcome=before.outcome != after.outcome, chosen_item=before.chosen_item != after.chosen_item,
+        any=False, outcome=before.outcome != after.outcome,
+        possible_outcomes=sorted(before.possible_outcomes) != sorted(after.possible_outcomes),
+        chosen_item=before.chosen_item != after.chosen_item,
+        missing_facts_added=[f for f in after.missing_facts if f not in before.missing_facts],
+        missing_facts_removed=[f for f in before.missing_facts if f not in after.missing_facts],
         basis_added=[b for b in after.basis if b not in before.basis],
         basis_removed=[b for b in before.basis if b not in after.basis], rulesets_changed=ruleset_changes,
     )
-    changed.any = changed.outcome or changed.chosen_item or bool(changed.basis_added or changed.basis_removed)
+    changed.any = (changed.outcome or changed.possible_outcomes or changed.chosen_item
+                   or bool(changed.missing_facts_added or changed.missing_facts_removed)
+                   or bool(changed.basis_added or changed.basis_removed))
+    how = f"按 {as_of.isoformat()}" + (f"(清单版本 {list_version})" if list_version else "") + " 重放"
     if changed.any:
-        zh = lambda o: Outcome(o).zh if o != "undetermined" else "尚不能确定"  # noqa: E731
-        text = f"按 {as_of.isoformat()} 重放: 结果 {zh(before.outcome)} → {zh(after.outcome)}"
+        parts = [f"结果 {_zh(before.outcome)} → {_zh(after.outcome)}"]
+        if changed.possible_outcomes:
+            fmt = lambda xs: "、".join(_zh(o) for o in xs) or "无"  # noqa: E731
+            parts.append(f"可能结果 {fmt(before.possible_outcomes)} → {fmt(after.possible_outcomes)}")
         if changed.chosen_item:
-            text += f"; 适用条目 {before.chosen_item or '无'} → {after.chosen_item or '无'}"
+            parts.append(f"适用条目 {before.chosen_item or '无'} → {after.chosen_item or '无'}")
+        if changed.missing_facts_added or changed.missing_facts_removed:
+            parts.append("待补事实" + "".join(f" +{f}" for f in changed.missing_facts_added)
+                         + "".join(f" -{f}" for f in changed.missing_facts_removed))
+        if changed.basis_added or changed.basis_removed:
+            parts.append(f"依据新增 {len(changed.basis_added)} 项、不再适用 {len(changed.basis_removed)} 项")
+        text = f"{how}: " + "; ".join(parts)
     else:
-        text = f"按 {as_of.isoformat()} 重放: 结果、适用条目和依据均未变化"
-    return s.ReplayResponse(decision_id=decision_id, as_of=as_of, original=before, replayed=after, changed=changed,
-                            summary=text, warnings=decision.warnings)
+        text = f"{how}: 结果、可能结果、适用条目、待补事实和依据均未变化"
+    return s.ReplayResponse(decision_id=decision_id, as_of=as_of, list_version=list_version, original=before,
+                            replayed=after, changed=changed, summary=text, warnings=warnings + list(decision.warnings))
 
 
-def ready(ctx: Context) -> s.Ready:
-    ctx.repo.ping()
+def ready(ctx: Context, counts: bool = False) -> s.Ready:
+    """The audit counts (commits, rows) only when counts (an admin key): they reveal activity."""
     return s.Ready(
         status="ready", ruleset_version=ctx.ruleset_version, engine_version=ctx.engine_version,
         documents=len(ctx.corpus.documents), items=len(ctx.corpus.item_ids()), audit=ctx.audit_backend,
         audit_mode=ctx.audit_mode, matcher=ctx.matcher, statutes=ctx.engine.statutes is not None,
-        audit_commits=ctx.repo.writer.commits, audit_rows=ctx.repo.writer.rows,
+        audit_commits=ctx.repo.writer.commits if counts else None,
+        audit_rows=ctx.repo.writer.rows if counts else None,
     )

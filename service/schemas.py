@@ -2,7 +2,7 @@
 
 import builtins
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,10 +79,10 @@ class EvaluateResponse(BaseModel):
     items: list[CandidateItem] | None = None
 
 
-BatchCase = Annotated[CaseFacts | dict[str, Any], Field(union_mode="left_to_right")]
-
-
 class BatchRequest(BaseModel):
+    """Documents the batch body; the service reads it strictly (service.app) and validates each case
+    on its own, so one bad case is reported at its index without failing the others."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -91,7 +91,9 @@ class BatchRequest(BaseModel):
             ]
         },
     )
-    cases: list[BatchCase] = Field(description="至多 1000 个案件事实(CaseFacts); 每个案件单独校验, 单独报错")
+    cases: list[CaseFacts] = Field(
+        max_length=1000,
+        description="至多 1000 个案件事实(CaseFacts; detail=full 时至多 200 个); 每个案件单独校验, 单独报错")
 
 
 class BatchResult(BaseModel):
@@ -250,16 +252,22 @@ class DecisionsPage(BaseModel):
 
 class ReplaySide(BaseModel):
     outcome: str
+    possible_outcomes: list[str] = Field(description="尚不能确定时可能的结果")
     chosen_item: str | None
+    missing_facts: list[str] = Field(description="需要补问的事实")
     basis: list[str]
+    rulesets: dict[str, str] = Field(description="所用清单版本 → 内容哈希")
     ruleset_version: str
     decision_date: str
 
 
 class ReplayChanges(BaseModel):
-    any: bool
+    any: bool = Field(description="结果、可能结果、适用条目、待补事实或依据有任一变化")
     outcome: bool
+    possible_outcomes: bool
     chosen_item: bool
+    missing_facts_added: list[str]
+    missing_facts_removed: list[str]
     basis_added: list[str]
     basis_removed: list[str]
     rulesets_changed: list[str] = Field(description="内容哈希不同或新增/不再使用的清单版本")
@@ -267,7 +275,8 @@ class ReplayChanges(BaseModel):
 
 class ReplayResponse(BaseModel):
     decision_id: str
-    as_of: date
+    as_of: date = Field(description="重放所用的决定日期")
+    list_version: str | None = Field(default=None, description="指定的清单版本 <id>@<version>(若有)")
     original: ReplaySide
     replayed: ReplaySide
     changed: ReplayChanges
@@ -289,5 +298,5 @@ class Ready(BaseModel):
     audit_mode: str
     matcher: str
     statutes: bool
-    audit_commits: int = Field(description="审计写入线程已提交的事务数")
-    audit_rows: int = Field(description="已提交的审计记录数(本进程)")
+    audit_commits: int | None = Field(default=None, description="审计写入线程已提交的事务数(仅 admin 密钥可见)")
+    audit_rows: int | None = Field(default=None, description="已提交的审计记录数(本进程; 仅 admin 密钥可见)")

@@ -1,7 +1,6 @@
 """lists/statutory: the statutory rules as versioned, hashed, checked legal data."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

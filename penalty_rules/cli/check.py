@@ -1,22 +1,27 @@
-"""`penalty-rules check FILE|-`: evaluate one case from a facts JSON object."""
+"""`penalty-rules check FILE|-`: evaluate one case from a facts JSON object.
 
-import json
+The file is read as the HTTP service reads a body (penalty_rules.model.facts_json.parse_facts_json):
+strict JSON types, no duplicate keys, bounded nesting and integer size, finite non-negative
+amounts. Every message is printed with Rich markup escaped (input text is never markup)."""
+
 import sys
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.facts import CaseFacts
+from penalty_rules.model.facts_json import JsonInputError, load_json_strict, validation_message_zh
 
 console = Console()
 err = Console(stderr=True)
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]输入无效: {message}[/red]", soft_wrap=True, highlight=False)
+    err.print(f"[red]输入无效: {escape(message)}[/red]", soft_wrap=True, highlight=False)
     raise typer.Exit(2)
 
 
@@ -31,21 +36,18 @@ def check(
     except OSError as exc:
         _fail(f"无法读取 {source}: {exc.strerror}")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        _fail("输入不是 UTF-8 编码")
-    except json.JSONDecodeError as exc:
-        _fail(f"JSON 格式错误(第 {exc.lineno} 行第 {exc.colno} 列): {exc.msg}")
+        data = load_json_strict(raw)
+    except JsonInputError as exc:
+        _fail(f"{exc.field}: {exc.message} [{exc.code}]" if exc.field else f"{exc.message} [{exc.code}]")
     if not isinstance(data, dict):
         _fail("顶层必须是 JSON 对象")
     try:
-        facts = CaseFacts.model_validate(data)
+        facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         lines = []
         for e in exc.errors():
-            path = ".".join(str(p) for p in e["loc"]) or "(顶层)"
-            msg = "不允许的字段" if e["type"] == "extra_forbidden" else e["msg"]
-            lines.append(f"{path}: {msg} [{e['type']}]")
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".") or "(顶层)"
+            lines.append(f"{path}: {validation_message_zh(e)} [{e['type']}]")
         _fail("; ".join(lines))
 
     from penalty_rules.engine.engine import Engine
@@ -61,4 +63,4 @@ def check(
     if as_json:
         sys.stdout.write(decision.model_dump_json(indent=2) + "\n")
     else:
-        console.print(decision.summary, highlight=False, soft_wrap=True)
+        console.print(escape(decision.summary), highlight=False, soft_wrap=True)

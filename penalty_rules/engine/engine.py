@@ -8,7 +8,7 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 
 import difflib
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from penalty_rules import ENGINE_VERSION
@@ -306,7 +306,7 @@ class Engine:
             later = [e for e in reachable if e is not step]
             rr.notes.append(
                 f"此前同项违法 {low} {upper}次(非首次), 各可能档次结果同为 {step.outcome.zh}; 按第 {step.prior_count + 1} 档的措施"
-                + (f", 次数更多时另有措施: " + "; ".join("、".join(e.measures) for e in later) if later else "")
+                + (", 次数更多时另有措施: " + "; ".join("、".join(e.measures) for e in later) if later else "")
             )
 
     def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection") -> list[RuleResult]:

@@ -1,4 +1,9 @@
-"""CaseFacts: what an officer knows about a case. Every fact may be null (= unknown)."""
+"""CaseFacts: what an officer knows about a case. Every fact may be null (= unknown).
+
+Inside Python, CaseFacts validates as pydantic does (CaseFacts(act_date="2023-05-01") works). At the
+boundaries (HTTP body, `penalty-rules check`) facts arrive as JSON and are read strictly by
+penalty_rules.model.facts_json. Amounts and quantities are finite and non-negative.
+"""
 
 from datetime import date
 from enum import Enum
@@ -52,13 +57,14 @@ class Circumstance(str, Enum):
 
 
 CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
-Yuan = Annotated[float, Field(ge=0, le=1e12)]
+Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 
 class PriorOffense(BaseModel):
     """An earlier violation of the same party, for deriving 首违 and escalation."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     item_id: str | None = Field(default=None, max_length=120)
     conduct: str | None = Field(default=None, max_length=500)
@@ -77,7 +83,7 @@ class PriorOffense(BaseModel):
 class CaseFacts(BaseModel):
     """The facts contract. Unknown fields are rejected by name."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     item_id: str | None = Field(default=None, max_length=120, description="清单条目编号")
     conduct: str | None = Field(default=None, max_length=2000, description="违法行为描述(无条目编号时用于检索)")
@@ -115,8 +121,8 @@ class CaseFacts(BaseModel):
     safety_related: bool | None = Field(
         default=None, description="是否涉及公民生命健康安全、金融安全且有危害后果(行政处罚法第三十六条)"
     )
-    quantities: dict[Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=60)], float] | None = Field(
-        default=None, max_length=50, description="清单阈值所需的其他数量, 键见词表 quantities"
+    quantities: dict[Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=60)], Quantity] | None = Field(
+        default=None, max_length=50, description="清单阈值所需的其他数量(有限、非负), 键见词表 quantities"
     )
     custom_conditions: dict[
         Annotated[str, Field(pattern=r"^custom_[0-9a-f]{10}$")], bool

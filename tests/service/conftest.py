@@ -1,5 +1,6 @@
 """Real servers for the service tests: `penalty-rules serve` in a subprocess on 127.0.0.1 and a
-free port, with its own var/ directory; PostgreSQL in a fresh schema per run (dropped after)."""
+free port, with its own var/ directory; PostgreSQL in a fresh schema per run (dropped after), the
+service connecting as an INSERT-and-SELECT-only role (PgSchema)."""
 
 import json
 import os
@@ -119,18 +120,41 @@ def _pg_reachable() -> str | None:
 
 
 class PgSchema:
-    """A fresh schema; the URL sets search_path to it, so every table (and alembic_version) lands there."""
+    """A fresh schema; the URLs set search_path to it, so every table (and alembic_version) lands there.
+
+    As in production, two roles: the owner (PG_BASE's user) migrates, and the service connects as
+    its own login role `<schema>_svc` with INSERT and SELECT only (created and granted by
+    service.audit.setup_service_role). `url` is the service's URL; `owner_url` the migrations'."""
 
     def __init__(self):
         import psycopg
+        from sqlalchemy.engine import make_url
+
+        from service.audit import make_engine, migrate, setup_service_role
 
         self.name = "pr_test_" + uuid.uuid4().hex[:10]
+        self.role = self.name + "_svc"
         self._dsn = PG_BASE.replace("postgresql+psycopg", "postgresql")
         with psycopg.connect(self._dsn, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{self.name}"')
-        self.url = f"{PG_BASE}?options=-csearch_path%3D{self.name}"
+        options = f"options=-csearch_path%3D{self.name}"
+        self.owner_url = f"{PG_BASE}?{options}"
+        password = uuid.uuid4().hex
+        service = make_url(PG_BASE).set(username=self.role, password=password)
+        self.url = f"{service.render_as_string(hide_password=False)}?{options}"
+        owner = make_engine(self.owner_url)
+        try:
+            migrate(owner)
+            setup_service_role(owner, self.role, password=password)
+        finally:
+            owner.dispose()
+
+    def server_env(self) -> dict:
+        """What a server needs: the service's URL, and the owner's for migrations at startup."""
+        return {"DATABASE_URL": self.url, "PENALTY_RULES_MIGRATE_URL": self.owner_url}
 
     def connect(self):
+        """A connection as the owner (migrations)."""
         import psycopg
 
         return psycopg.connect(self._dsn, options=f"-csearch_path={self.name}", autocommit=True)
@@ -140,6 +164,11 @@ class PgSchema:
 
         with psycopg.connect(self._dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+            try:
+                conn.execute(f'DROP OWNED BY "{self.role}"')
+                conn.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+            except psycopg.Error:  # still connected somewhere: a leftover login role without objects
+                pass
 
 
 def pg_schema_or_skip() -> PgSchema:
@@ -161,7 +190,7 @@ def pg_schema():
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory, pg_schema):
     var = tmp_path_factory.mktemp("var-pg")
-    srv = Server(var, server_env(var, DATABASE_URL=pg_schema.url)).start()
+    srv = Server(var, server_env(var, **pg_schema.server_env())).start()
     yield srv
     srv.stop()
 

@@ -1,0 +1,166 @@
+"""The strict JSON boundary of the facts contract (HTTP bodies, `penalty-rules check` files).
+
+`parse_facts_json` first refuses duplicate keys, nesting deeper than MAX_JSON_DEPTH and integers of
+more than MAX_INT_DIGITS digits (JsonInputError), then validates in pydantic's strict JSON mode: no
+coercion ("15" is not an int, 1 is not a bool, 15.0 is not an age), ISO date strings and enum values
+as JSON strings. NaN / Infinity are refused by CaseFacts (allow_inf_nan=False), naming the field.
+"""
+
+import json
+from typing import Any
+
+from penalty_rules.model.facts import CaseFacts
+
+MAX_JSON_DEPTH = 16  # a batch of facts with priors is 5 levels deep
+MAX_INT_DIGITS = 20  # larger than any 64-bit integer; every bounded field is far below
+
+
+class JsonInputError(ValueError):
+    """The text is not acceptable JSON: malformed, duplicate key, too deep, integer too large.
+    `field` is the path of the offending value (e.g. prior_offenses[0].date) when known."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+class _DupDict(dict):
+    """An object in which a key occurred twice (json.loads keeps the last one)."""
+
+    duplicate: str = ""
+
+
+class _BigInt(str):
+    """An integer literal with too many digits, kept as its text."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out and not isinstance(out, _DupDict):
+            out = _DupDict(out)
+            out.duplicate = k
+        out[k] = v
+    return out
+
+
+def _parse_int(text: str):
+    return _BigInt(text) if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+
+
+def _join(path: str, part) -> str:
+    return f"{path}[{part}]" if isinstance(part, int) else (f"{path}.{part}" if path else str(part))
+
+
+def _check_tree(value: Any, path: str = "", depth: int = 0) -> None:
+    if isinstance(value, (dict, list)):
+        depth += 1
+        if depth > MAX_JSON_DEPTH:
+            raise JsonInputError("too_deep", f"JSON 嵌套过深(至多 {MAX_JSON_DEPTH} 层), 位置 {path or '顶层'}",
+                                 path or None)
+        if isinstance(value, _DupDict):
+            where = _join(path, value.duplicate)
+            raise JsonInputError("duplicate_key", f"JSON 对象中的键 {value.duplicate!r} 重复出现(位置 {where})", where)
+        for k, v in value.items() if isinstance(value, dict) else enumerate(value):
+            _check_tree(v, _join(path, k), depth)
+    elif isinstance(value, _BigInt):
+        raise JsonInputError("number_too_large",
+                             f"数字位数过多(整数至多 {MAX_INT_DIGITS} 位, 此处 {len(value.lstrip('-'))} 位), 位置 {path or '顶层'}",
+                             path or None)
+
+
+def load_json_strict(raw: bytes | str) -> Any:
+    """json.loads that refuses what the facts contract never needs: duplicate keys, nesting deeper
+    than MAX_JSON_DEPTH, integers with more than MAX_INT_DIGITS digits. NaN / Infinity literals are
+    read as floats and refused by validation (allow_inf_nan=False), naming the field.
+    Raises JsonInputError (codes malformed_json, invalid_encoding, duplicate_key, too_deep, number_too_large)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonInputError("invalid_encoding", f"输入须为 UTF-8 编码(第 {exc.start} 字节无效)") from None
+    try:
+        data = json.loads(raw, object_pairs_hook=_pairs, parse_int=_parse_int)
+    except RecursionError:
+        raise JsonInputError("too_deep", f"JSON 嵌套过深(至多 {MAX_JSON_DEPTH} 层)") from None
+    except json.JSONDecodeError as exc:
+        raise JsonInputError("malformed_json", f"JSON 格式错误(第 {exc.lineno} 行第 {exc.colno} 列): {exc.msg}") from None
+    except ValueError as exc:  # e.g. a float literal Python cannot read
+        raise JsonInputError("malformed_json", f"JSON 格式错误: {exc}") from None
+    _check_tree(data)
+    return data
+
+
+def parse_facts_json(raw: bytes | str) -> CaseFacts:
+    """The boundary reading of one facts object: load_json_strict, then strict JSON-mode validation.
+    Raises JsonInputError or pydantic.ValidationError."""
+    load_json_strict(raw)
+    return CaseFacts.model_validate_json(raw, strict=True)
+
+
+def validate_facts_value(value: Any) -> CaseFacts:
+    """Strict validation of a facts object already read by load_json_strict (a batch case):
+    re-serialised and validated in strict JSON mode, so it is judged exactly as a body would be.
+    Raises pydantic.ValidationError."""
+    if isinstance(value, CaseFacts):
+        return value
+    return CaseFacts.model_validate_json(json.dumps(value, ensure_ascii=False), strict=True)
+
+
+_MESSAGES_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段(未知字段, 请检查拼写)",
+    "string_type": "须为字符串",
+    "int_type": "须为整数(不接受字符串、小数或 true/false)",
+    "int_parsing": "须为整数",
+    "int_from_float": "须为整数",
+    "float_type": "须为数字(不接受字符串)",
+    "float_parsing": "须为数字",
+    "finite_number": "须为有限的数字(不接受 NaN 或 Infinity)",
+    "bool_type": "须为 true 或 false(不接受字符串或数字)",
+    "bool_parsing": "须为 true 或 false",
+    "date_type": "须为 YYYY-MM-DD 格式的日期",
+    "date_parsing": "须为 YYYY-MM-DD 格式的日期",
+    "date_from_datetime_parsing": "须为 YYYY-MM-DD 格式的日期",
+    "date_from_datetime_inexact": "须为日期, 不能带时间",
+    "datetime_type": "须为 ISO 8601 格式的时间",
+    "datetime_parsing": "须为 ISO 8601 格式的时间",
+    "datetime_from_date_parsing": "须为 ISO 8601 格式的日期或时间",
+    "list_type": "须为数组",
+    "dict_type": "须为对象",
+    "model_type": "须为 JSON 对象",
+    "model_attributes_type": "须为 JSON 对象",
+    "json_invalid": "JSON 格式错误",
+    "json_type": "须为 JSON",
+    "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID",
+}
+
+
+def validation_message_zh(err: dict) -> str:
+    """The Chinese message of one pydantic error (naming the reason; the caller names the field)."""
+    t, ctx = err.get("type", ""), err.get("ctx") or {}
+    if t in _MESSAGES_ZH:
+        return _MESSAGES_ZH[t]
+    if t == "enum" or t == "literal_error":
+        return f"取值须为以下之一: {ctx.get('expected', '')}"
+    if t in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"不得小于{'' if t == 'greater_than_equal' else '等于'} {bound}"
+    if t in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"不得大于{'' if t == 'less_than_equal' else '等于'} {bound}"
+    if t == "string_too_long":
+        return f"长度不得超过 {ctx.get('max_length')} 个字符"
+    if t == "string_too_short":
+        return f"长度不得少于 {ctx.get('min_length')} 个字符"
+    if t == "too_long":
+        return f"至多 {ctx.get('max_length')} 项"
+    if t == "too_short":
+        return f"至少 {ctx.get('min_length')} 项"
+    if t == "string_pattern_mismatch":
+        return f"格式不符(须匹配 {ctx.get('pattern')})"
+    if t == "value_error":
+        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
+    return f"取值无效 ({err.get('msg', t)})"
+
