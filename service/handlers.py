@@ -52,6 +52,7 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
         basis=decision.basis,
         measures=decision.measures,
         missing_facts=decision.missing_facts,
+        next_question=decision.next_question,
         warnings=decision.warnings,
         summary=decision.summary,
         ruleset_version=ctx.ruleset_version,
@@ -160,6 +161,28 @@ def search(ctx: Context, q: str, domain: str | None, jurisdiction: str | None, a
         for h in hits
     ]
     return s.SearchResponse(query=q, count=len(out), hits=out)
+
+
+SEARCH_PARAMS = ("q", "jurisdiction", "domain", "limit")
+
+
+def ranked_search(ctx: Context, q: str, jurisdiction: str, domain: str | None, limit: int) -> s.RankedSearchResponse:
+    """Items for a conduct text, the binding items of the jurisdiction's stack first."""
+    _check_domain(ctx, domain)
+    if ctx.corpus.registry.jurisdiction(jurisdiction) is None:
+        raise ApiError(422, "unknown_jurisdiction", f"不支持的行政区划代码 {jurisdiction}", field="jurisdiction")
+    stack = ctx.corpus.registry.stack(jurisdiction)
+    hits = ctx.engine.search.search(q, domain=domain, prefer=stack, limit=limit)
+    out = [
+        s.RankedItem(
+            id=h.ref.item.id, violation=h.ref.item.violation, list=h.ref.document.id,
+            list_title=h.ref.document.title, version=h.ref.document.version,
+            jurisdiction=h.ref.document.jurisdiction, binding=h.binding_in(stack), domain=h.ref.item.domain,
+            outcome=h.ref.item.outcome.value, score=round(h.score, 4),
+        )
+        for h in hits
+    ]
+    return s.RankedSearchResponse(query=q, jurisdiction=jurisdiction, count=len(out), hits=out)
 
 
 def _refs_or_404(ctx: Context, item_id: str):

@@ -71,7 +71,9 @@ class EvaluateResponse(BaseModel):
     chosen_rule: str | None = Field(default=None, description="决定结果的条目或法定规则编号")
     basis: list[BasisEntry]
     measures: list[str]
-    missing_facts: list[MissingFact]
+    missing_facts: list[MissingFact] = Field(description="需要补问的事实, 按提问顺序(见 next_question)")
+    next_question: MissingFact | None = Field(
+        default=None, description="下一个应问的问题(= missing_facts[0], 其答案能排除最多的可能结果); 结果已确定时为 null")
     warnings: list[str]
     summary: str
     ruleset_version: str
@@ -128,6 +130,28 @@ class SearchResponse(BaseModel):
     query: str
     count: int
     hits: list[SearchHit]
+
+
+class RankedItem(BaseModel):
+    id: str
+    violation: str = Field(description="违法行为(条目原文)")
+    list: str = Field(description="清单编号")
+    list_title: str
+    version: str
+    jurisdiction: str | None = Field(description="清单的行政区划; 外地清单(类比参考)为 null")
+    binding: bool = Field(description="对本案辖区有约束力(true); 外地清单类比参考为 false")
+    domain: str
+    outcome: str
+    score: float = Field(description="BM25 得分")
+
+
+class RankedSearchResponse(BaseModel):
+    """GET /v1/search: 本案辖区有约束力的条目在前, 外地类比参考在后, 各按得分排序。"""
+
+    query: str
+    jurisdiction: str
+    count: int
+    hits: list[RankedItem]
 
 
 class ItemVersion(BaseModel):

@@ -15,11 +15,11 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import FactView
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
-from penalty_rules.engine.search import ItemSearch
+from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import Decision, RuleTrace
+from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.outcome import Outcome
 
@@ -83,6 +83,13 @@ class Selection:
     how: str
     warnings: list[str]
     domain: str | None
+    candidates: list[ItemRef] = field(default_factory=list)  # binding items the conduct may be (unclear search)
+    hits: list[Hit] = field(default_factory=list)  # the search hits offered as answers (unclear search)
+
+
+# Unclear conduct search: binding hits scoring at least this share of the best hit are candidates.
+CANDIDATE_SHARE = 0.5
+MAX_CANDIDATES = 5
 
 
 class Engine:
@@ -166,20 +173,21 @@ class Engine:
                 raise UnknownItem(facts.item_id, close)
             ids, how = self._group(facts.item_id), f"按条目编号 {facts.item_id}"
         elif facts.conduct:
-            hits = self.search.search(facts.conduct, domain=facts.domain, limit=5)
-            binding_hits = [h for h in hits if h.ref.document.binding_level and h.ref.document.jurisdiction in stack]
-            # clear = the best binding hit beats every hit of other conduct, analogues included
-            # (an analogue far ahead means the conduct is on no binding list)
-            group = self._group(binding_hits[0].ref.item.id) if binding_hits else set()
-            rivals = [h for h in hits if h.ref.item.id not in group]
-            if binding_hits and ItemSearch.is_clear([binding_hits[0], *rivals]):
-                top = binding_hits[0].ref.item.id
-                ids, how = self._group(top), f"按违法行为描述检索, 最佳匹配 {top}(得分 {binding_hits[0].score:.1f})"
+            hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
+            binding_hits = [h for h in hits if h.binding_in(stack)]
+            analogues = [h for h in hits if not h.binding_in(stack)]
+            top = binding_hits[0] if binding_hits else None
+            group = self._group(top.ref.item.id) if top else set()
+            # clear = the best binding hit beats every binding hit of other conduct by the ratio and
+            # no analogue of other places scores higher (an analogue ahead: the conduct may be on no
+            # binding list here)
+            rivals = [h for h in binding_hits if h.ref.item.id not in group]
+            best_analogue = max((h.score for h in analogues if h.ref.item.id not in group), default=0.0)
+            if top and ItemSearch.is_clear([top, *rivals]) and top.score >= best_analogue:
+                ids = self._group(top.ref.item.id)
+                how = f"按违法行为描述检索, 最佳匹配 {top.ref.item.id} {top.ref.item.violation}(得分 {top.score:.1f})"
             else:
-                names = "、".join(h.ref.item.id for h in hits[:3]) or "无"
-                warnings.append(f"违法行为描述未能明确对应本地有效清单条目(相近条目: {names}), 仅按行政处罚法判断; 请确认条目编号")
-                refs = [(h.ref, "similar_elsewhere") for h in hits[:3]]
-                return Selection(refs, "按违法行为描述检索, 无明确匹配", warnings, facts.domain)
+                return self._unclear(facts, hits, stack, act, dec)
         else:
             return Selection([], "未提供条目编号或违法行为描述, 仅适用行政处罚法的法定规则", warnings, facts.domain)
 
@@ -204,11 +212,70 @@ class Engine:
                             f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
                         )
         if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
-            warnings.append(f"条目 {facts.item_id} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
+            violation = refs[0][0].item.violation
+            warnings.append(f"条目 {facts.item_id} {violation} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
         if refs and not any(role == "applicable" for _, role in refs):
             if any(role == "not_in_force" for _, role in refs):
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain)
+
+    def _unclear(self, facts: CaseFacts, hits: list[Hit], stack: list[str], act: date | None, dec: date) -> Selection:
+        """The conduct text matches no binding item clearly. The statutory rules apply in any case;
+        what is unknown is which list item (if any) the conduct is: the binding items in force that
+        it may be become candidates (asked as `item_id` when one could be more lenient, see
+        _open_candidates), analogues of other places are shown as similar elsewhere. An analogue
+        clearly ahead of every binding hit means the conduct is on no binding list here."""
+        top = max((h.score for h in hits), default=0.0)
+        binding = [h for h in hits if h.binding_in(stack) and h.score >= CANDIDATE_SHARE * top]
+        analogues = [h for h in hits if not h.binding_in(stack)]
+        if binding and analogues and ItemSearch.is_clear([max(analogues, key=lambda h: h.score), binding[0]]) \
+                and analogues[0].score > binding[0].score:
+            binding = []
+        binding = binding[:MAX_CANDIDATES]
+        candidates = [
+            ref for h in binding for ref in self.corpus.item_refs(h.ref.item.id)
+            if (act is not None and self.item_in_force(ref, act)) or self.item_in_force(ref, dec)
+        ]
+        shown = [*binding, *analogues[:3]]
+        names = "、".join(f"{h.ref.item.id} {h.ref.item.violation}" for h in shown[:3]) or "无"
+        warnings = [
+            f"违法行为描述未能明确对应本地有效清单条目(相近条目: {names}); 行政处罚法的法定规则照常适用"
+            + ("; 请确认是哪一条目(item_id)" if candidates else ", 本地清单未见相近条目")
+        ]
+        refs = [(h.ref, "similar_elsewhere") for h in analogues[:3]]
+        return Selection(refs, "按违法行为描述检索, 无明确匹配", warnings, facts.domain,
+                         candidates=candidates, hits=shown)
+
+    def _open_candidates(self, selection: "Selection", facts: CaseFacts, results: list[RuleResult]) -> list[RuleResult]:
+        """Candidate items that could give more leniency than the rules already satisfied: open,
+        with `item_id` (which item the conduct is) as their first missing fact. A candidate the
+        known facts exclude, or one no more lenient, changes nothing and is left out."""
+        rank = self.corpus.registry.rank
+        best = max((rank(r.outcome) for r in results if r.binding and r.role == "applicable" and r.satisfied is True),
+                   default=0)
+        question = "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 按行政处罚法判断)"
+        out = []
+        for ref in selection.candidates:
+            rr = self._evaluate_item(ref, "applicable", facts)
+            if rr.satisfied is False or rank(rr.outcome) <= best:
+                continue
+            rr.result.satisfied = None
+            rr.result.missing = {"item_id": "candidate", **rr.result.missing}
+            rr.questions["item_id"] = question
+            rr.notes.append("检索候选条目: 尚未确认本案是否属于该条目")
+            out.append(rr)
+        return out
+
+    def _search_candidates(self, hits: list[Hit], stack: list[str]) -> list[SearchCandidate]:
+        return [
+            SearchCandidate(
+                value=h.ref.item.id, label=f"{h.ref.item.violation}({h.ref.document.title})",
+                violation=h.ref.item.violation, list=h.ref.document.id, list_title=h.ref.document.title,
+                version=h.ref.document.version, jurisdiction=h.ref.document.jurisdiction,
+                binding=h.binding_in(stack), score=round(h.score, 4),
+            )
+            for h in hits
+        ]
 
     def item_in_force(self, ref: ItemRef, on: date) -> bool:
         """The list version is the one in force on `on`, and the item's own dates (which override
@@ -403,7 +470,15 @@ class Engine:
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
         self._check_durable(results, facts, warnings)
         results += self._evaluate_statutory(facts, dec, selection)
+        results += self._open_candidates(selection, facts, results)
 
         decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)
+        if selection.hits:
+            decision.candidates = self._search_candidates(selection.hits, stack)
+            asked = {r.ref.item.id for r in results if r.ref is not None and "item_id" in r.result.missing}
+            options = [AnswerOption(value=c.value, label=c.label) for c in decision.candidates if c.value in asked]
+            for mf in [*decision.missing_facts, decision.next_question]:
+                if mf is not None and mf.fact == "item_id":
+                    mf.answer_type, mf.options = "enum", options
         decision.engine_version = ENGINE_VERSION
         return decision

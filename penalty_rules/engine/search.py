@@ -27,10 +27,35 @@ _SYNONYMS = (
     ("审批手续", "报批"),
 )
 
+# Field wording of officers → the lists' vocabulary (applied to queries and items alike, after
+# _SYNONYMS). General colloquialisms of enforcement work, not the words of any one item.
+_COLLOQUIAL = (
+    # negation and timing: 没(有)… = 未…; 按时/按期 = 按规定期限
+    (re.compile(r"没有|没(?!收)"), "未"),
+    (re.compile(r"不按时|未按时|未按期|逾期"), "未按规定期限"),
+    (re.compile(r"(?<!税)报税"), "纳税申报"),
+    (re.compile(r"完税凭证|完税证明|扣税凭证"), "税收票证"),
+    (re.compile(r"假材料|虚假材料|材料造假|假资料"), "不真实材料"),
+    (re.compile(r"无证(?![明据件书])|未办证|未领证"), "未取得许可"),
+    (re.compile(r"黑车|滴滴|顺风车拉客|私家车拉客|拉私活"), "网约车"),
+    (re.compile(r"老年代步车|老头乐|代步车"), "低速电动车"),
+    (re.compile(r"禁行"), "限行"),
+    (re.compile(r"撒落|洒落|撒土|洒土|撒漏|洒漏|漏撒"), "遗洒"),
+    (re.compile(r"排口"), "排放口"),
+    (re.compile(r"农药残留超标|兽药残留超标|农残超标|瘦肉精"), "不符合食品安全标准"),
+    (re.compile(r"蔬菜|水果|鲜肉|猪肉|禽蛋|水产品"), "食用农产品"),
+    (re.compile(r"过期"), "超过保质期"),
+    (re.compile(r"健康证(?!明)"), "健康证明"),
+    (re.compile(r"保健品"), "保健食品"),
+    (re.compile(r"乱停|违停"), "违法停放"),
+)
+
 
 def normalize(text: str) -> str:
     for long, short in _SYNONYMS:
         text = text.replace(long, short)
+    for pattern, canonical in _COLLOQUIAL:
+        text = pattern.sub(canonical, text)
     return text
 
 
@@ -50,10 +75,23 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# With a jurisdiction stack to prefer: binding hits scoring at least this share of the best hit
+# rank above analogues.
+PREFER_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Hit:
     ref: ItemRef
     score: float
+
+    @property
+    def binding(self) -> bool:
+        return bool(self.ref.document.binding_level)
+
+    def binding_in(self, stack: list[str]) -> bool:
+        """Binding in a case of that jurisdiction stack (else an analogue there)."""
+        return self.binding and self.ref.document.jurisdiction in stack
 
 
 class ItemSearch:
@@ -73,8 +111,12 @@ class ItemSearch:
         jurisdictions: list[str] | None = None,
         as_of: date | None = None,
         binding_only: bool = False,
+        prefer: list[str] | None = None,
         limit: int = 10,
     ) -> list[Hit]:
+        """Items by BM25 score. `prefer` (a jurisdiction stack) ranks the binding items of that
+        stack that score at least PREFER_SHARE of the best hit above every other item (analogues
+        of other places), each group by score."""
         if not self.bm25 or not text.strip():
             return []
         scores = self.bm25.get_scores(tokenize(text))
@@ -92,7 +134,13 @@ class ItemSearch:
             if as_of is not None and self.corpus.in_force(doc.id, as_of) is None:
                 continue
             hits.append(Hit(ref, float(score)))
-        hits.sort(key=lambda h: (-h.score, h.ref.item.id))
+        if prefer is not None:
+            # binding items of the stack first, but only those near the best score: a weak binding
+            # hit (other conduct) must not push a strong analogue down the list
+            floor = PREFER_SHARE * max((h.score for h in hits), default=0.0)
+            hits.sort(key=lambda h: (not (h.binding_in(prefer) and h.score >= floor), -h.score, h.ref.item.id))
+        else:
+            hits.sort(key=lambda h: (-h.score, h.ref.item.id))
         return hits[:limit]
 
     @staticmethod

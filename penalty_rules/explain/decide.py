@@ -4,7 +4,7 @@ questions, legal basis, measures, the trace and the Chinese summary."""
 import re
 from datetime import date
 
-from penalty_rules.explain.questions import question_for
+from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
@@ -89,20 +89,34 @@ def _act_version_alternative(best, live, rank):
     )
 
 
-def _missing(open_rules, rank) -> list[MissingFact]:
+def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
+    """The questions, in asking order (Decision.next_question): first the facts that could remove
+    the most lenient possible outcome (`top_outcome`), then those that settle more open rules
+    (`settles` = Σ over the open rules needing the fact of 1 / the facts that rule still misses),
+    then the fixed fact order (questions.FACT_ORDER). With neither item nor conduct, what the conduct
+    is comes first (it selects the list items)."""
     missing: dict[str, MissingFact] = {}
+    top: dict[str, object] = {}
     for rr in sorted(open_rules, key=lambda r: rank(r.outcome), reverse=True):
         labels = {t.key: t.label for t in rr.result.traces}
+        share = 1 / len(rr.result.missing) if rr.result.missing else 0.0
         for fact, cond_key in rr.result.missing.items():
             entry = missing.get(fact)
             if entry is None:
                 entry = MissingFact(
-                    fact=fact, question=question_for(fact, cond_key, labels.get(cond_key), rr.questions)
+                    fact=fact, question=question_for(fact, cond_key, labels.get(cond_key), rr.questions),
+                    **answer_spec(fact),
                 )
                 missing[fact] = entry
+                top[fact] = rr.outcome  # rules come most lenient first
+                entry.top_outcome = rr.outcome.value
             if rr.rule_id not in entry.needed_by:
                 entry.needed_by.append(rr.rule_id)
-    return list(missing.values())
+                entry.settles = round(entry.settles + share, 4)
+    ordered = sorted(missing.values(), key=lambda m: (-rank(top[m.fact]), -m.settles, fact_rank(m.fact)))
+    if open_rules and facts is not None and not facts.item_id and not facts.conduct:
+        ordered.insert(0, MissingFact(fact="conduct", question=CONDUCT_QUESTION, **answer_spec("conduct")))
+    return ordered
 
 
 def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> tuple[list[str], list[BasisEntry]]:
@@ -184,7 +198,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if len(st.range) > 1:
                 possible_outcomes = [o.value for o in sorted(st.range, key=rank, reverse=True)]
 
-    missing = _missing(open_rules, rank)
+    missing = _missing(open_rules, rank, facts)
 
     # basis: the list document and item, the legal ground of the leniency (of the version
     # applied, with the cited paragraph's text), the violated and penalty provisions, measures
@@ -283,6 +297,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         basis=basis,
         measures=measures,
         missing_facts=missing,
+        next_question=missing[0] if missing else None,
         warnings=warnings,
         trace=trace,
         rulesets={

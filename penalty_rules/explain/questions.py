@@ -1,9 +1,19 @@
-"""Chinese questions for missing facts."""
+"""Chinese questions for missing facts, with the answer type and options a field app renders."""
 
+import re
+
+from penalty_rules.model.decision import AnswerOption
+from penalty_rules.model.facts import (
+    BOOLEAN_LABELS, ENUM_LABELS, Circumstance, Corrected, Harm, MentalCondition, MentalConditionCause, PartyType,
+)
 from penalty_rules.model.vocabulary import VOCABULARY
 
 ESCALATION_QUESTION = "当事人此前因同一违法行为被处理过几次?(请提供违法记录及日期)"
-FIRST_OFFENSE_QUESTION = VOCABULARY.conditions["first_offense"].question
+# Asked the positive way: 是 → first_offense=true.
+FIRST_OFFENSE_QUESTION = (
+    "当事人是否为初次违法(首次违反)?即当事人此前是否有同类违法记录: 没有答“是”, 有答“否”。(清单对“首违”的期限另有规定的, 按清单)"
+)
+CONDUCT_QUESTION = "当事人实施了什么违法行为?(请描述违法行为, 或给出清单条目编号)"
 
 
 # One question per fact where several conditions read the same fact.
@@ -22,7 +32,70 @@ FACT_QUESTIONS = {
     "safety_related": "违法行为是否涉及公民生命健康安全、金融安全且有危害后果?",
     "violated_law": "本案违反的是哪一部法律、法规?(单行法对追责期限、无过错等可能另有规定)",
     "mental_condition_cause": "当事人不能辨认或者不能控制自己的行为, 是因为精神病还是智力残疾?",
+    "conduct": CONDUCT_QUESTION,
+    "prior_offenses": ESCALATION_QUESTION,
 }
+
+# The fixed order that breaks ties between equally weighted questions (Decision.next_question):
+# what the case is, then the facts every rule reads, then the agency's facts, then the rest.
+FACT_ORDER = [
+    "conduct", "item_id", "first_offense", "prior_offenses", "corrected", "harm", "minor_violation", "illegal_gains_yuan",
+    "goods_value_yuan", "circumstances", "party_type", "age", "act_date", "continuing", "act_end_date",
+    "discovered_date", "safety_related", "violated_law", "subjective_fault", "mental_condition_cause",
+]
+_PREFIX_ORDER = ["prior_offenses[", "quantities.", "custom_conditions.", "special_law_facts."]
+
+_ENUM_FACTS = {
+    "party_type": PartyType, "corrected": Corrected, "harm": Harm, "mental_condition": MentalCondition,
+    "mental_condition_cause": MentalConditionCause,
+}
+_BOOLEAN_FACTS = {"first_offense", "minor_violation", "subjective_fault", "continuing", "safety_related"}
+_DATE_FACTS = {"act_date", "discovered_date", "act_end_date", "birth_date", "decision_date"}
+_NUMBER_FACTS = {"illegal_gains_yuan", "goods_value_yuan"}
+_PRIOR_SAME = re.compile(r"^prior_offenses\[\d+\]\.same_conduct$")
+
+
+def fact_rank(fact: str) -> tuple[int, str]:
+    """Position of a fact in the fixed tie-break order."""
+    if fact in FACT_ORDER:
+        return FACT_ORDER.index(fact), fact
+    for i, prefix in enumerate(_PREFIX_ORDER):
+        if fact.startswith(prefix):
+            return len(FACT_ORDER) + i, fact
+    return len(FACT_ORDER) + len(_PREFIX_ORDER), fact
+
+
+def _enum_options(enum) -> list[AnswerOption]:
+    labels = ENUM_LABELS[enum]
+    return [AnswerOption(value=m.value, label=labels[m.value]) for m in enum]
+
+
+def _boolean_options() -> list[AnswerOption]:
+    return [AnswerOption(value=True, label=BOOLEAN_LABELS[True]), AnswerOption(value=False, label=BOOLEAN_LABELS[False])]
+
+
+def answer_spec(fact: str) -> dict:
+    """answer_type, options, answer_fact and unit of the question that decides `fact`."""
+    if fact in _ENUM_FACTS:
+        return {"answer_type": "enum", "options": _enum_options(_ENUM_FACTS[fact])}
+    if fact == "circumstances":  # 胁迫 and 诱骗 offered apart: the 2017 text names only 胁迫, so the
+        # undivided coerced_or_deceived (accepted as input) would only lead to asking again
+        options = [o for o in _enum_options(Circumstance) if o.value != Circumstance.coerced_or_deceived.value]
+        return {"answer_type": "list_enum", "options": options}
+    if (fact in _BOOLEAN_FACTS or _PRIOR_SAME.match(fact) or fact.startswith("custom_conditions.")
+            or fact.startswith("special_law_facts.")):
+        return {"answer_type": "boolean", "options": _boolean_options()}
+    if fact == "age":  # asked as the birth date; the age in 周岁 may be given instead
+        return {"answer_type": "date", "answer_fact": "birth_date"}
+    if fact in _DATE_FACTS:
+        return {"answer_type": "date"}
+    if fact == "prior_offenses":  # how many earlier same-conduct offences (each recorded with its date)
+        return {"answer_type": "integer", "answer_fact": "prior_offenses", "unit": "次"}
+    if fact in _NUMBER_FACTS or fact.startswith("quantities."):
+        name = fact.removeprefix("quantities.")
+        q = VOCABULARY.quantities.get(name)
+        return {"answer_type": "number", "unit": q.unit if q and q.unit else None}
+    return {"answer_type": "text"}  # conduct, violated_law, anything else
 
 
 def question_for(fact: str, condition_key: str, label: str | None = None, specific: dict | None = None) -> str:

@@ -27,6 +27,21 @@ class CandidateItem(BaseModel):
     role: Literal["applicable", "similar_elsewhere", "not_in_force", "superseded_by_milder_law"] = "applicable"
 
 
+class SearchCandidate(BaseModel):
+    """A list item the conduct text may describe (conduct search without a clear match)."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: str = Field(description="条目编号(作为 item_id 回答)")
+    label: str = Field(description="违法行为 + 清单名称")
+    violation: str
+    list: str = Field(description="清单编号")
+    list_title: str
+    version: str
+    jurisdiction: str | None
+    binding: bool = Field(description="本案辖区有约束力(true) / 外地清单类比参考(false)")
+    score: float
+
+
 class ListCitation(BaseModel):
     """A list document and the item in it, as an officer cites it in a decision letter."""
 
@@ -58,11 +73,48 @@ class Leniency(BaseModel):
     wording: str = Field(description="法律原文措辞, 如 应当从轻或者减轻行政处罚")
 
 
-class MissingFact(BaseModel):
+AnswerType = Literal["boolean", "enum", "list_enum", "date", "integer", "number", "text"]
+
+
+class AnswerOption(BaseModel):
+    """One answer a field app offers: the value written into the facts and its Chinese label."""
+
     model_config = ConfigDict(extra="forbid")
-    fact: str = Field(description="CaseFacts 字段名(或 quantities.<名>/custom_conditions.<编号>)")
+    value: bool | str = Field(description="写入案件事实的值(布尔题为 true/false, 枚举题为枚举值)")
+    label: str = Field(description="中文选项, 如 是/否、企业")
+
+
+class MissingFact(BaseModel):
+    """A fact that would decide an open rule, as a question a field app can render and answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    fact: str = Field(
+        description="CaseFacts 字段名(或 quantities.<名>、custom_conditions.<编号>、special_law_facts.<键>、"
+                    "prior_offenses[i].same_conduct、conduct)"
+    )
     question: str
     needed_by: list[str] = Field(default_factory=list, description="需要此事实的条目或法定规则")
+    answer_type: AnswerType = Field(
+        default="text",
+        description="答案类型: boolean(是/否)、enum(单选)、list_enum(多选, 可不选)、date(YYYY-MM-DD)、"
+                    "integer、number(有限、非负)、text",
+    )
+    options: list[AnswerOption] = Field(
+        default_factory=list, description="boolean、enum、list_enum 的可选答案(值与中文标签); 其他类型为空"
+    )
+    answer_fact: str | None = Field(
+        default=None,
+        description="答案写入的事实字段, 与 fact 不同时给出: age → birth_date(出生日期; 只知周岁的可改填 age); "
+                    "prior_offenses → 同一违法行为的此前记录条数(按条数填写 prior_offenses 记录, 含日期)",
+    )
+    unit: str | None = Field(default=None, description="number/integer 的单位(如 元、日)")
+    top_outcome: str | None = Field(
+        default=None, description="需要此事实的未决规则中最从宽的可能结果(答案可能排除的最从宽结果); 排序第一依据"
+    )
+    settles: float = Field(
+        default=0.0,
+        description="对未决规则的决定程度: Σ 1/该规则仍缺的事实数(仅缺此事实的规则计 1); 排序第二依据",
+    )
 
 
 class ConditionTrace(BaseModel):
@@ -120,7 +172,21 @@ class Decision(BaseModel):
     items: list[CandidateItem] = Field(default_factory=list)
     basis: list[BasisEntry] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
-    missing_facts: list[MissingFact] = Field(default_factory=list)
+    missing_facts: list[MissingFact] = Field(
+        default_factory=list,
+        description="尚不能确定时需要补问的事实, 按提问顺序排列(见 next_question); 未提供条目编号和违法行为描述时, "
+                    "第一问为违法行为是什么(fact=conduct)",
+    )
+    next_question: MissingFact | None = Field(
+        default=None,
+        description="下一个应问的问题(= missing_facts[0], 同一对象)。提问顺序: 未提供条目编号和违法行为描述时先问 conduct; "
+                    "其余事实按 top_outcome 从宽到严(先问能排除最从宽可能结果的事实), 再按 settles 从大到小(先问能使更多"
+                    "未决规则确定的事实), 再按固定的事实顺序。结果已确定时为 null",
+    )
+    candidates: list[SearchCandidate] = Field(
+        default_factory=list,
+        description="违法行为描述未能明确对应条目时的检索候选(按得分; 本地有约束力的在前), 回答 missing_facts 中的 item_id",
+    )
     warnings: list[str] = Field(default_factory=list)
     summary: str = ""
     trace: Trace | None = None

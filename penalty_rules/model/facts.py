@@ -56,6 +56,35 @@ class Circumstance(str, Enum):
     meritorious = "meritorious"
 
 
+# Chinese labels of every enum value: shown to officers as answer options (penalty_rules.explain.
+# questions) and published in the JSON / OpenAPI schema as `x-enum-labels` on the fields below.
+ENUM_LABELS: dict[type[Enum], dict[str, str]] = {
+    PartyType: {
+        "enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织",
+    },
+    Corrected: {
+        "before_discovery": "在行政机关发现前主动改正", "within_deadline": "在责令改正的期限内改正",
+        "promptly": "及时改正", "not_corrected": "未改正",
+    },
+    Harm: {"none": "没有造成危害后果", "minor": "危害后果轻微", "serious": "危害后果较重(不属轻微)"},
+    MentalCondition: {
+        "none": "无", "cannot_recognize": "不能辨认或者不能控制自己的行为",
+        "limited": "尚未完全丧失辨认或者控制自己行为的能力",
+    },
+    MentalConditionCause: {"mental_illness": "精神病", "intellectual_disability": "智力残疾"},
+    Circumstance: {
+        "cooperated": "积极配合调查", "eliminated_harm": "主动消除或者减轻违法行为危害后果",
+        "coerced_or_deceived": "受他人胁迫或者诱骗(未区分)", "coerced": "受他人胁迫", "deceived": "受他人诱骗",
+        "confessed": "主动供述行政机关尚未掌握的违法行为", "meritorious": "配合行政机关查处违法行为有立功表现",
+    },
+}
+BOOLEAN_LABELS = {True: "是", False: "否"}
+
+
+def _labels(enum: type[Enum]) -> dict:
+    return {"x-enum-labels": dict(ENUM_LABELS[enum])}
+
+
 CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
 Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
@@ -91,11 +120,11 @@ class CaseFacts(BaseModel):
     jurisdiction: str = Field(default="371500", pattern=r"^\d{6}$", description="办案机关所在行政区划代码")
     act_date: CaseDate | None = Field(default=None, description="违法行为发生(或终了)日期")
     decision_date: CaseDate | None = Field(default=None, description="作出决定的日期, 缺省为今天")
-    party_type: PartyType | None = None
+    party_type: PartyType | None = Field(default=None, description="当事人类型", json_schema_extra=_labels(PartyType))
     first_offense: bool | None = Field(default=None, description="是否首次违法")
     prior_offenses: list[PriorOffense] | None = Field(default=None, max_length=500)
-    corrected: Corrected | None = None
-    harm: Harm | None = None
+    corrected: Corrected | None = Field(default=None, description="改正情况", json_schema_extra=_labels(Corrected))
+    harm: Harm | None = Field(default=None, description="危害后果", json_schema_extra=_labels(Harm))
     minor_violation: bool | None = Field(default=None, description="执法人员认定违法行为轻微")
     illegal_gains_yuan: Yuan | None = None
     goods_value_yuan: Yuan | None = None
@@ -104,9 +133,12 @@ class CaseFacts(BaseModel):
     birth_date: CaseDate | None = Field(
         default=None, description="自然人(或个体工商户经营者)的出生日期; 周岁按违法行为日计算, 生日的第二天起为已满"
     )
-    mental_condition: MentalCondition | None = None
+    mental_condition: MentalCondition | None = Field(
+        default=None, description="精神或智力状况(当事人主张时填写)", json_schema_extra=_labels(MentalCondition)
+    )
     mental_condition_cause: MentalConditionCause | None = Field(
-        default=None, description="不能辨认或控制行为的原因: 精神病或智力残疾(2021年修订前的法律只规定精神病人)"
+        default=None, description="不能辨认或控制行为的原因: 精神病或智力残疾(2021年修订前的法律只规定精神病人)",
+        json_schema_extra=_labels(MentalConditionCause),
     )
     discovered_date: CaseDate | None = Field(default=None, description="违法行为被行政机关发现的日期")
     continuing: bool | None = Field(default=None, description="违法行为是否有连续或者继续状态")
@@ -117,7 +149,9 @@ class CaseFacts(BaseModel):
     special_law_facts: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")], bool
     ] | None = Field(default=None, max_length=50, description="单行法另有规定所需的事实, 键见 lists/statutory/special-laws")
-    circumstances: list[Circumstance] | None = Field(default=None, max_length=10)
+    circumstances: list[Circumstance] | None = Field(
+        default=None, max_length=10, description="从轻、减轻情节(可多选; [] 为均无)", json_schema_extra=_labels(Circumstance)
+    )
     safety_related: bool | None = Field(
         default=None, description="是否涉及公民生命健康安全、金融安全且有危害后果(行政处罚法第三十六条)"
     )
