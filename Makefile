@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench bench-http lint clean
+.PHONY: setup run test bench bench-http lint clean shell
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,6 +17,11 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/penalty-rules serve
+
+# A shell with the venv activated: `penalty-rules …` on the PATH (exit to leave).
+shell: $(STAMP)
+	@echo "venv $(abspath $(VENV)) 已激活: penalty-rules 可直接使用; exit 退出"
+	@VIRTUAL_ENV=$(abspath $(VENV)) PATH="$(abspath $(BIN)):$$PATH" $${SHELL:-/bin/sh} -i
 
 test: $(STAMP)
 	$(BIN)/penalty-rules lists validate

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.concurrency import run_in_threadpool
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         title="penalty-rules 免罚轻罚清单规则引擎", version=ENGINE_VERSION, description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,
+        redoc_url=None,  # served offline by _offline_docs
         responses={
             400: {"model": s.ErrorResponse, "description": "JSON 格式错误或非 UTF-8 编码"},
             401: {"model": s.ErrorResponse, "description": "缺少或无效的 API 密钥"},
@@ -161,7 +162,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """/docs with Swagger UI (5.x, reads OpenAPI 3.1) served from the fastapi-offline package's
+    """/docs with Swagger UI (5.x, reads OpenAPI 3.1) and /redoc served from the fastapi-offline package's
     static files: it renders on a machine without internet access (FastAPI's default loads the
     scripts from a CDN)."""
     static = pathlib.Path(fastapi_offline.__file__).parent / "static"
@@ -175,6 +176,16 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:  # ReDoc from the same package, no Google Fonts: no external asset
+        return get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url="/static/swagger/redoc.standalone.js",
+            redoc_favicon_url="/static/swagger/favicon.png",
+            with_google_fonts=False,
         )
 
 
@@ -349,6 +360,24 @@ def _routes(app: FastAPI) -> None:
     ):
         """按违法行为描述检索清单条目(jieba 分词 + BM25)。"""
         return handlers.search(_ctx(request), q, domain, jurisdiction, as_of, limit)
+
+    @app.get("/v1/search", tags=["items"], response_model=s.RankedSearchResponse)
+    def search_ranked(
+        request: Request, principal: Officer,
+        q: Annotated[str, Query(min_length=1, max_length=500, description="违法行为描述(执法人员的说法即可)")],
+        jurisdiction: Annotated[str, Query(pattern=r"^\d{6}$", description="办案机关行政区划代码")] = "371500",
+        domain: Annotated[str | None, Query(max_length=40, description="执法领域代码")] = None,
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    ):
+        """按违法行为描述检索条目: 本案辖区清单体系中有约束力的条目在前, 外地清单(类比参考)在后, 各按得分排序;
+        每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit。"""
+        for name in request.query_params:
+            if name not in handlers.SEARCH_PARAMS:
+                raise ApiError(422, "unknown_parameter", f"未知的参数 {name}(只接受 q、jurisdiction、domain、limit)",
+                               field=name)
+            if len(request.query_params.getlist(name)) > 1:
+                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        return handlers.ranked_search(_ctx(request), q, jurisdiction, domain, limit)
 
     @app.get("/v1/items/{item_id:path}/questions", tags=["items"], response_model=s.QuestionsResponse,
              responses={404: err404})

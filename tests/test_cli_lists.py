@@ -198,3 +198,56 @@ def test_schema_stdout_and_file(runner, tmp_path: Path):
     result = run(runner, "schema", "--output", str(out))
     assert result.exit_code == 0
     assert out.read_text("utf-8") == dumps(list_schema())
+
+
+def test_validate_counts_every_printed_warning_and_strict_fails(monkeypatch):
+    """The summary counts the citation warnings it printed (it said 警告 0 个 after 66 of them);
+    --strict fails on any warning, citation warnings included."""
+    from penalty_rules.config import Settings
+
+    monkeypatch.delenv("PENALTY_RULES_STATUTES", raising=False)
+    if Settings.from_env().statutes_dir is None:
+        pytest.skip("no statute texts: no citation check")
+    result = CliRunner().invoke(app, ["lists", "validate"])
+    assert result.exit_code == 0, result.output
+    printed = result.output.count(": warning:")
+    assert printed > 0
+    summary = [line for line in result.output.splitlines() if line.startswith("清单版本")]
+    assert summary and f"警告 {printed} 个" in summary[-1], summary
+    strict = CliRunner().invoke(app, ["lists", "validate", "--strict"])
+    assert strict.exit_code == 1
+    assert "--strict: 警告视为失败" in strict.output
+
+
+def test_validate_strict_passes_without_warnings(runner):
+    result = run(runner, "validate", "--strict")
+    assert "警告 0 个" in result.output
+    assert result.exit_code == 0, result.output
+
+
+# -- usage errors in Chinese (every command, through the installed entry point) ---------------------
+@pytest.mark.parametrize("args, message", [
+    (["scenarios", "new"], "缺少选项 --item"),
+    (["check"], "缺少参数 source"),
+    (["lists", "show", "--as-of"], "选项 --as-of 需要一个值"),
+    (["lists", "coverage", "--format", "x"], "没有选项 --format"),
+    (["check", "case.json", "--jsn"], "没有选项 --jsn; 是否要用 --json?"),
+    (["no-such-command"], "没有命令 no-such-command"),
+])
+def test_usage_errors_are_chinese(args, message):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "penalty_rules.cli.app", *args], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2
+    assert f"错误: {message}" in proc.stderr, proc.stderr
+    assert "Usage" not in proc.stderr and "Error" not in proc.stderr
+
+
+def test_usage_message_translation():
+    from penalty_rules.cli.usage_zh import message_zh
+
+    assert message_zh("Invalid value for '--limit': 'x' is not a valid integer.") == "--limit 的取值无效: 'x' 不是有效的整数"
+    assert message_zh("Got unexpected extra argument (b)") == "多余的参数: b"
+    assert message_zh("something new") == "something new"

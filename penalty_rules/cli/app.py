@@ -13,11 +13,14 @@ app.add_typer(lists_cli.app, name="lists")
 app.add_typer(__import__("penalty_rules.cli.scenarios", fromlist=["app"]).app, name="scenarios")
 app.command("serve")(__import__("penalty_rules.cli.serve", fromlist=["serve"]).serve)
 app.command(name="check")(check_cli.check)
+app.command(name="search")(__import__("penalty_rules.cli.search", fromlist=["search"]).search)
 console = Console()
 
 
-def main() -> None:
-    app()
+def main() -> int:
+    from penalty_rules.cli.usage_zh import run  # usage errors (missing/unknown option …) in Chinese
+
+    return run(app)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ def check(
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
-        _fail(f"无法读取 {source}: {exc.strerror}")
+        why = {FileNotFoundError: "文件不存在", IsADirectoryError: "这是目录, 不是文件",
+               PermissionError: "没有读取权限"}.get(type(exc), exc.strerror)
+        _fail(f"无法读取 {source}: {why}")
     try:
         data = load_json_strict(raw)
     except JsonInputError as exc:

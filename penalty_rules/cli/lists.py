@@ -64,21 +64,27 @@ def validate(
         _print_problem(p)
     corpus = result.corpus
     items = sum(len(d.items) for d in corpus.documents)
+    counts: dict[str, int] = {}
+    citation_errors = citation_check(corpus, root, counts=counts)
+    errors = len(result.errors) + citation_errors
+    warnings = len(result.warnings) + counts.get("warnings", 0)  # every warning printed above
     console.print(
-        f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; "
-        f"错误 {len(result.errors)} 个, 警告 {len(result.warnings)} 个"
+        f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; 错误 {errors} 个, 警告 {warnings} 个"
+        f"(含引用核对的错误 {citation_errors} 个、警告 {counts.get('warnings', 0)} 个)"
+        + ("; --strict: 警告视为失败" if strict and warnings else ""),
+        markup=False, soft_wrap=True, highlight=False,
     )
-    citation_errors = citation_check(corpus, root)
-    if result.errors or citation_errors or (strict and result.warnings):
+    if errors or (strict and warnings):
         raise typer.Exit(1)
 
 
-def citation_check(corpus: Corpus, root: Path, quiet: bool = False) -> int:
+def citation_check(corpus: Corpus, root: Path, quiet: bool = False, counts: dict | None = None) -> int:
     """Resolve every citation against the statute texts (when configured) and print the rate.
     List citations give warnings, not counted: a miss is often a gap in the reference texts;
     but an article missing from the law's text in a new version (not in versions.lock with its
     content) is an error. The statutory rules' citations must resolve in the version they name:
-    their misses are errors. Returns the number of errors; `quiet` prints only the errors."""
+    their misses are errors. Returns the number of errors; `quiet` prints only the errors; `counts`
+    receives the number of warnings printed (`counts["warnings"]`)."""
     from penalty_rules.errors import StatutesUnavailable
     from penalty_rules.lint.citations import check_citations, check_statutory_citations
     from penalty_rules.statutes.library import StatuteLibrary
@@ -93,8 +99,12 @@ def citation_check(corpus: Corpus, root: Path, quiet: bool = False) -> int:
         library = StatuteLibrary(statutes_dir)
     except StatutesUnavailable as exc:
         out.print(f"{exc}, 跳过引用核对", style="yellow", markup=False, soft_wrap=True, highlight=False)
+        if counts is not None:
+            counts["warnings"] = counts.get("warnings", 0) + 1
         return 0
     problems, report = check_citations(corpus, library, root)
+    if counts is not None and not quiet:
+        counts["warnings"] = counts.get("warnings", 0) + sum(p.severity != "error" for p in problems)
     for p in problems:
         if not quiet or p.severity == "error":
             _print_problem(p, out)

@@ -19,11 +19,17 @@ def run(
     reports: Path = typer.Option(Path("reports"), "--reports", help="报告目录"),
 ) -> None:
     """运行场景(pytest-bdd), 输出中文汇总、cucumber JSON 和 HTML 报告。有失败时退出码为 1。"""
-    from penalty_rules.scenarios.runner import count_scenarios, run as run_features, summary_zh
+    from penalty_rules.scenarios.runner import count_scenarios, failure_reasons_zh, run as run_features, summary_zh
 
     if not path.exists():
         console.print(f"[red]找不到 {escape(str(path))}[/red]")
         raise typer.Exit(2)
+    if tag:
+        from penalty_rules.scenarios.lint import collect_tags
+
+        if tag.lstrip("@") not in collect_tags(path):
+            console.print(f"[yellow]警告: 没有场景带标签 {escape(tag)}, 未运行任何场景[/yellow]")
+            raise typer.Exit(1)
     total = count_scenarios(path)
     with Progress(TextColumn("[bold]运行场景"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[last]}", markup=False),  # scenario names are text, not markup
@@ -38,14 +44,16 @@ def run(
         progress.update(task, total=sum(result.counts.values()))
     colour = "green" if result.ok else "red"
     console.print(f"[{colour}]{escape(summary_zh(result))}[/{colour}]")
-    for line in result.output.splitlines():
-        if " FAILED" in line or line.startswith(("FAILED", "ERROR")):
-            console.print(f"[red]{escape(line.strip())}[/red]")
+    for line in failure_reasons_zh(result):
+        console.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
     console.print(f"cucumber JSON: {escape(str(result.cucumber_json))}")
     console.print(f"HTML 报告: {escape(str(result.html_report))}")
     if not result.counts and result.returncode not in (0, 5):
         console.print(escape(result.output[-3000:]))
-    raise typer.Exit(0 if result.ok or result.returncode == 5 and tag else 1)
+    if tag and not result.counts:
+        console.print(f"[yellow]警告: 没有场景带标签 {escape(tag)}, 未运行任何场景[/yellow]")
+        raise typer.Exit(1)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command()
@@ -58,7 +66,7 @@ def new(
     from penalty_rules.config import Settings
     from penalty_rules.errors import CorpusInvalid
     from penalty_rules.load.loader import load_corpus_strict
-    from penalty_rules.scenarios.scaffold import scaffold_feature
+    from penalty_rules.scenarios.scaffold import context_for, scaffold_feature
 
     try:
         corpus = load_corpus_strict(Settings.from_env().lists_dir)
@@ -69,7 +77,7 @@ def new(
     if ref is None:
         console.print(f"[red]未知条目 {escape(item)}[/red]")
         raise typer.Exit(2)
-    text = scaffold_feature(ref.item, outcome_zh=ref.item.outcome.zh)
+    text = scaffold_feature(ref.item, context=context_for(corpus, ref))
     target = out or DEFAULT_FEATURES / ref.item.domain / (item.replace("/", "-") + ".feature")
     if target.exists() and not force:
         console.print(f"[red]{escape(str(target))} 已存在; 用 --force 覆盖[/red]")

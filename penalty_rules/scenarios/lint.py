@@ -24,6 +24,12 @@ HEADERS = ("场景大纲", "剧本大纲", "场景", "剧本", "背景", "例子
 SCENARIO_HEADERS = ("场景大纲", "剧本大纲", "场景", "剧本")
 STEP_KEYWORDS = ("假如", "假设", "假定", "当", "那么", "而且", "并且", "同时", "但是", "* ")
 BAD_QUOTES = "“”「」‘’『』"
+_ASCII_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _unquoted(line: str) -> str:
+    """The line without its "…" parts: full-width quotes inside a quoted list wording are its text."""
+    return _ASCII_QUOTED.sub('""', line)
 HEADER_RE = re.compile(r"^(" + "|".join(HEADERS) + r")\s*([:：])")
 
 
@@ -97,7 +103,7 @@ def lint_text(text: str, filename: str = "<feature>") -> list[LintError]:
             continue
         pending_tags = False
         if line.startswith("|"):
-            if any(q in line for q in BAD_QUOTES):
+            if any(q in _unquoted(line) for q in BAD_QUOTES):
                 err(no, "quotes", "表格中使用了全角引号; 统一使用半角双引号 \"")
             continue
         if section == "steps":
@@ -107,7 +113,7 @@ def lint_text(text: str, filename: str = "<feature>") -> list[LintError]:
             if first_step and line.startswith(("而且", "并且", "同时", "但是")):
                 err(no, "first_step", "背景或场景的第一步不能以“而且/并且/同时/但是”开头, 请用“假如”")
             first_step = False
-            if any(q in line for q in BAD_QUOTES):
+            if any(q in _unquoted(line) for q in BAD_QUOTES):
                 err(no, "quotes", "步骤中使用了全角引号; 统一使用半角双引号 \"")
             if line.count('"') % 2:
                 err(no, "quotes", "步骤中的半角双引号未成对")

@@ -134,6 +134,50 @@ def summary_zh(result: RunResult) -> str:
     return f"共 {sum(c.values())} 个场景: " + ", ".join(parts)
 
 
+def failure_reasons_zh(result: RunResult) -> list[str]:
+    """The terminal lines for each failed scenario: where it is, expected vs actual, the deciding rule
+    (the same content as the HTML report, so a trainer need not open it)."""
+    failed = []
+    for line in result.output.splitlines():
+        m = RESULT_LINE.match(line.strip())
+        if m and m.group("status") in ("FAILED", "ERROR") and "::" in m.group("nodeid"):
+            failed.append(m.group("nodeid"))
+    by_node = {}
+    for rec in result.records:
+        by_node[rec.get("nodeid", "").split("::", 1)[-1]] = rec
+    out = []
+    for nodeid in failed:
+        test = nodeid.split("::", 1)[-1]
+        rec = by_node.get(test, {})
+        where = f"{rec['feature_file']}:{rec['line']}" if rec.get("feature_file") else ""
+        out.append(f"✘ 失败: {rec.get('scenario') or test}" + (f" ({where})" if where else ""))
+        if "[" in test:  # a row of an outline's examples
+            out.append(f"    例子: {test.split('[', 1)[1].rstrip(']')}")
+        bad = [c for c in rec.get("checks", []) if not c.get("ok")]
+        for c in bad:
+            out.append(f"    {c['what']}: 期望 {c['expected']}, 实际 {c['actual']}")
+        if rec.get("error"):
+            out.append(f"    案情未被受理: {rec['error']}")
+        if "outcome" in rec:
+            rule = rec.get("chosen_rule") or "-"
+            item = rec.get("chosen_item") or "-"
+            out.append(f"    决定规则: {rule}; 适用条目: {item}")
+            if rec.get("missing"):
+                out.append("    需要补充的事实: " + " / ".join(f"{m['fact']}: {m['question']}" for m in rec["missing"]))
+            if rec.get("basis"):
+                out.append("    法律依据: " + "; ".join(rec["basis"]))
+        if not bad and not rec.get("error"):
+            out.append(f"    {_step_error(result.output, test)}")
+    return out
+
+
+def _step_error(output: str, test: str) -> str:
+    """The last error line pytest printed for a test (a step not found, a parse error ...)."""
+    block = output.split(test)[-1] if test in output else output
+    lines = [x.strip() for x in block.splitlines() if x.strip().startswith("E ")]
+    return lines[0][1:].strip() if lines else "步骤出错, 见 HTML 报告"
+
+
 # --------------------------------------------------------------------------------------- HTML
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222;background:#fafafa}
@@ -230,43 +274,129 @@ def _decision_block(rec: dict) -> str:
     return f"<table class='decision'><caption>引擎答案(实际)</caption>{rows}</table>"
 
 
+STATUS_ZH = {"passed": "通过", "failed": "失败", "skipped": "跳过"}
+EXTRA_GROUPS = {"statutory": "行政处罚法法定规则", "service": "HTTP 服务", "": "其他"}
+FILTER_CSS = """
+.filters{margin:12px 0}.filters label{margin-right:14px;cursor:pointer}
+nav.toc{background:#fff;border:1px solid #ddd;padding:8px 16px;font-size:13px}
+nav.toc li{margin:2px 0}.count{color:#777}
+.badge{font-size:11px;padding:1px 6px;border-radius:3px;color:#fff;background:#6a1b9a;margin-left:6px}
+#show-passed:checked~main .scenario:not(.passed){display:none}
+#show-failed:checked~main .scenario:not(.failed){display:none}
+#show-disagreement:checked~main .scenario:not(.disagreement){display:none}
+"""
+
+
+@functools.cache
+def _domain_names() -> dict[str, str]:
+    """Domain code → Chinese name (lists/domains.yaml)."""
+    import yaml
+
+    from penalty_rules.config import Settings
+
+    try:
+        data = yaml.safe_load((Settings.from_env().lists_dir / "domains.yaml").read_text(encoding="utf-8"))
+        return {d["code"]: d["zh"] for d in data.get("domains", [])}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _tag_names(tags) -> list[str]:
+    return [t["name"].lstrip("@") for t in tags or []]
+
+
+def _domain_of(feature: dict) -> str:
+    """The feature's domain: a domain tag of the feature, else its folder's name."""
+    names = _domain_names()
+    for tag in _tag_names(feature.get("tags")):
+        if tag in names:
+            return tag
+    parent = Path(str(feature.get("uri") or "")).parent.name
+    return parent if parent in names or parent in EXTRA_GROUPS else ""
+
+
+def _domain_zh(code: str) -> str:
+    return _domain_names().get(code) or EXTRA_GROUPS.get(code) or code
+
+
 def render_html(cucumber: list[dict], records: list[dict], *, title: str = "场景运行报告") -> str:
-    """One self-contained page (inline CSS, no scripts, no external assets)."""
+    """One self-contained page (inline CSS, no scripts, no external assets): a table of contents by
+    domain and feature, filters (all / passed / failed / disagreement, CSS only), every scenario with
+    its facts, the engine's answer and expected vs actual."""
     by_key = {(r.get("feature_file"), r.get("name")): r for r in records}
     by_name = {r.get("name"): r for r in records}
     total = {"passed": 0, "failed": 0, "skipped": 0}
+    disagreements = 0
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    for n, feature in enumerate(cucumber):
+        groups.setdefault(_domain_of(feature), []).append((n, feature))
+    toc = []
     body = []
-    for feature in cucumber:
-        body.append(f"<section class='feature'><h2>{_e(feature.get('name'))}</h2>")
-        body.append(f"<div class='desc'>{_e(feature.get('description') or '')}</div>")
-        body.append(f"<div class='desc'>文件: {_e(feature.get('uri'))}</div>")
-        for el in feature.get("elements", []):
-            statuses = [s["result"]["status"] for s in el.get("steps", [])]
-            status = "failed" if "failed" in statuses else "skipped" if "skipped" in statuses else "passed"
-            total[status] = total.get(status, 0) + 1
-            rec = by_key.get((feature.get("uri"), el.get("id"))) or by_name.get(el.get("id")) or {}
-            tags = " ".join(t["name"] if t["name"].startswith("@") else "@" + t["name"] for t in el.get("tags", []))
-            steps = "".join(
-                f"<li class='{s['result']['status']}'>{_e(s['keyword'])}{_e(s['name'])}</li>" for s in el.get("steps", [])
-            )
-            errors = "".join(
-                f"<div class='err'>{_e(s['result'].get('error_message', '')[-1500:])}</div>"
-                for s in el.get("steps", []) if s["result"]["status"] == "failed" and s["result"].get("error_message")
-            )
-            body.append(
-                f"<div class='scenario {status}'><span class='status {status}'>{_e(status)}</span>"
-                f"<div class='name'>{_e(el.get('name'))}</div><div class='tags'>{_e(tags)}</div>"
-                f"<div class='testid'>{_e(el.get('id'))}</div>"
-                f"<ol class='steps'>{steps}</ol>{_facts_table(rec.get('facts', {}))}"
-                f"{_decision_block(rec)}{_checks_table(rec)}{errors}</div>"
+    for domain in sorted(groups, key=lambda d: (d == "", d)):
+        dom_id = f"domain-{domain or 'other'}"
+        body.append(f"<section class='domain' id='{_e(dom_id)}'><h2>{_e(_domain_zh(domain))}"
+                    f" <span class='count'>{_e(domain)}</span></h2>")
+        toc_features = []
+        for n, feature in groups[domain]:
+            fid = f"feature-{n}"
+            counts = {"passed": 0, "failed": 0, "skipped": 0}
+            parts = []
+            for el in feature.get("elements", []):
+                statuses = [s["result"]["status"] for s in el.get("steps", [])]
+                status = "failed" if "failed" in statuses else "skipped" if "skipped" in statuses else "passed"
+                total[status] = total.get(status, 0) + 1
+                counts[status] = counts.get(status, 0) + 1
+                rec = by_key.get((feature.get("uri"), el.get("id"))) or by_name.get(el.get("id")) or {}
+                tag_list = _tag_names(el.get("tags")) + _tag_names(feature.get("tags"))
+                disagreement = "disagreement" in tag_list
+                disagreements += disagreement
+                tags = " ".join("@" + t for t in _tag_names(el.get("tags")))
+                steps = "".join(
+                    f"<li class='{s['result']['status']}'>{_e(s['keyword'])}{_e(s['name'])}</li>"
+                    for s in el.get("steps", [])
+                )
+                errors = "".join(
+                    f"<div class='err'>{_e(s['result'].get('error_message', '')[-1500:])}</div>"
+                    for s in el.get("steps", []) if s["result"]["status"] == "failed" and s["result"].get("error_message")
+                )
+                badge = "<span class='badge'>与原决定不同</span>" if disagreement else ""
+                cls = f"scenario {status}" + (" disagreement" if disagreement else "")
+                parts.append(
+                    f"<div class='{cls}'><span class='status {status}'>{_e(STATUS_ZH.get(status, status))}</span>"
+                    f"<div class='name'>{_e(el.get('name'))}{badge}</div><div class='tags'>{_e(tags)}</div>"
+                    f"<div class='testid'>{_e(el.get('id'))}</div>"
+                    f"<ol class='steps'>{steps}</ol>{_facts_table(rec.get('facts', {}))}"
+                    f"{_decision_block(rec)}{_checks_table(rec)}{errors}</div>"
+                )
+            body.append(f"<section class='feature' id='{fid}'><h3>{_e(feature.get('name'))}</h3>")
+            body.append(f"<div class='desc'>{_e(feature.get('description') or '')}</div>")
+            body.append(f"<div class='desc'>文件: {_e(feature.get('uri'))}</div>")
+            body.extend(parts)
+            body.append("</section>")
+            mark = f", 失败 {counts['failed']}" if counts["failed"] else ""
+            toc_features.append(
+                f"<li><a href='#{fid}'>{_e(feature.get('name'))}</a> "
+                f"<span class='count'>(场景 {sum(counts.values())}, 通过 {counts['passed']}{_e(mark)})</span></li>"
             )
         body.append("</section>")
-    summary = f"场景 {sum(total.values())} 个: 通过 {total['passed']}, 失败 {total['failed']}, 跳过 {total['skipped']}"
+        toc.append(f"<li><a href='#{_e(dom_id)}'>{_e(_domain_zh(domain))}</a><ul>{''.join(toc_features)}</ul></li>")
+    summary = (
+        f"场景 {sum(total.values())} 个: 通过 {total['passed']}, 失败 {total['failed']}, 跳过 {total['skipped']}"
+        f"; 与原决定不同(disagreement) {disagreements}"
+    )
+    filters = (
+        "<input type='radio' name='filter' id='show-all' checked><label for='show-all'>全部</label>"
+        "<input type='radio' name='filter' id='show-passed'><label for='show-passed'>通过</label>"
+        "<input type='radio' name='filter' id='show-failed'><label for='show-failed'>失败</label>"
+        "<input type='radio' name='filter' id='show-disagreement'>"
+        "<label for='show-disagreement'>与原决定不同</label>"
+    )
     return (
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{_e(title)}</title><style>{CSS}{FILTER_CSS}</style></head><body>"
         f"<h1>{_e(title)}</h1><p class='summary'>{_e(summary)}</p>"
         f"<p class='desc'>生成时间 {datetime.now().isoformat(timespec='seconds')}; 每个场景按聊城市案件评价。</p>"
-        + "".join(body)
-        + "</body></html>"
+        f"<nav class='toc'><h2>目录(按执法领域与功能)</h2><ul>{''.join(toc)}</ul></nav>"
+        f"<div class='filters'>筛选: </div>{filters}"
+        "<main>" + "".join(body) + "</main></body></html>"
     )

@@ -65,6 +65,10 @@ def test_failed_expectation_shows_in_report(tmp_path):
     )
     assert proc.returncode == 1
     assert "失败 1" in proc.stdout
+    # the reason is in the terminal too: expected vs actual, the deciding rule, the basis
+    assert "✘ 失败: 期望写错" in proc.stdout and "wrong.feature:5" in proc.stdout
+    assert "处理建议: 期望 依法处罚, 实际 不予处罚(no_penalty)" in proc.stdout
+    assert "决定规则: cn-tax-2021-6/03" in proc.stdout and "法律依据:" in proc.stdout
     page = Collect()
     page.feed(next(reports.glob("*.html")).read_text(encoding="utf-8"))
     text = "\n".join(page.text)
@@ -92,3 +96,54 @@ def test_scaffold_new_item(tmp_path):
     assert conditions >= 5
     assert "| 全部条件满足 |" in text and text.count("| 不满足:") == conditions  # one failing row per condition
     assert '不符合清单条件 "能如实说明进货来源"' in text
+
+
+def test_tag_matching_nothing_warns_and_fails(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "penalty_rules.cli.app", "scenarios", "run", str(ROOT / "features" / "market"),
+         "--tag", "no-such-tag", "--reports", str(tmp_path / "reports")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "没有场景带标签 no-such-tag" in proc.stdout
+
+
+def _element(name, status, tags=()):
+    return {
+        "id": f"test_{name}", "name": name, "tags": [{"name": t} for t in tags],
+        "steps": [{"keyword": "那么", "name": '处理建议为 "不予处罚"', "result": {"status": status}}],
+    }
+
+
+def test_html_report_toc_filters_and_chinese_labels():
+    from penalty_rules.scenarios.runner import render_html
+
+    cucumber = [
+        {"name": "过期食品", "uri": "market/a.feature", "tags": [{"name": "market"}],
+         "elements": [_element("甲", "passed"), _element("乙", "failed", ["disagreement"])]},
+        {"name": "纳税申报", "uri": "tax/b.feature", "tags": [],
+         "elements": [_element("丙", "passed")]},
+        {"name": "法定规则", "uri": "statutory/c.feature", "tags": [], "elements": [_element("丁", "skipped")]},
+    ]
+    page = Collect()
+    raw = render_html(cucumber, [])
+    page.feed(raw)
+    text = "\n".join(page.text)
+    # table of contents by domain (Chinese names from lists/domains.yaml) and feature, links resolve
+    links = [a["href"][1:] for t, a in page.tags if t == "a" and a.get("href", "").startswith("#")]
+    ids = {a["id"] for t, a in page.tags if a.get("id")}
+    assert {"domain-market", "domain-tax", "domain-statutory", "feature-0", "feature-1", "feature-2"} <= set(links)
+    assert set(links) <= ids
+    assert "目录(按执法领域与功能)" in text and "市场监管" in text and "税务" in text and "行政处罚法法定规则" in text
+    # filters: passed / failed / disagreement, CSS only
+    radios = {a["id"] for t, a in page.tags if t == "input" and a.get("type") == "radio"}
+    assert {"show-all", "show-passed", "show-failed", "show-disagreement"} <= radios
+    assert "#show-failed:checked~main .scenario:not(.failed){display:none}" in raw
+    classes = [a.get("class", "") for t, a in page.tags if t == "div"]
+    assert "scenario failed disagreement" in classes and "scenario passed" in classes
+    # outcomes in Chinese
+    assert {"通过", "失败", "跳过", "与原决定不同"} <= set(page.text)
+    assert "场景 4 个: 通过 2, 失败 1, 跳过 1; 与原决定不同(disagreement) 1" in text
+    # one self-contained file
+    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe")]
+    assert "http://" not in raw and "https://" not in raw
