@@ -211,3 +211,29 @@ def officer(server):
 def reviewer(server):
     with server.client("reviewer") as c:
         yield c
+
+
+@pytest.fixture
+def inprocess_app(tmp_path, monkeypatch):
+    """The app in process (TestClient) on a fresh SQLite audit log under tmp_path, reference
+    evaluator only; `inprocess_app(**env)` sets more PENALTY_RULES_* settings first."""
+    from contextlib import ExitStack
+
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    stack = ExitStack()
+
+    def start(**env) -> TestClient:
+        for k in ("DATABASE_URL", "PENALTY_RULES_ENV", "PENALTY_RULES_KEYS_FILE", "PENALTY_RULES_AUDIT_SALT",
+                  "PENALTY_RULES_MIGRATE_URL"):
+            monkeypatch.delenv(k, raising=False)
+        monkeypatch.setenv("PENALTY_RULES_VAR", str(tmp_path))
+        monkeypatch.setenv("PENALTY_RULES_DURABLE", "0")
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        return stack.enter_context(TestClient(create_app()))
+
+    with stack:
+        yield start

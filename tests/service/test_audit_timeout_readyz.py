@@ -118,19 +118,8 @@ def test_readyz_shows_no_counts_without_a_key(timed_server):
 
 # ------------------------------------------------------------------------------ in-process
 @pytest.fixture
-def app_client(tmp_path, monkeypatch):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-
-    for k in ("DATABASE_URL", "PENALTY_RULES_ENV", "PENALTY_RULES_KEYS_FILE", "PENALTY_RULES_AUDIT_SALT",
-              "PENALTY_RULES_MIGRATE_URL"):
-        monkeypatch.delenv(k, raising=False)
-    monkeypatch.setenv("PENALTY_RULES_VAR", str(tmp_path))
-    monkeypatch.setenv("PENALTY_RULES_DURABLE", "0")
-    monkeypatch.setenv("PENALTY_RULES_AUDIT_TIMEOUT", str(TIMEOUT))
-    with TestClient(create_app()) as client:
-        yield client
+def app_client(inprocess_app):
+    return inprocess_app(PENALTY_RULES_AUDIT_TIMEOUT=str(TIMEOUT))
 
 
 def test_readyz_not_ready_when_the_writer_thread_is_dead(app_client):

@@ -35,18 +35,8 @@ class Assets(HTMLParser):
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-
-    for k in ("DATABASE_URL", "PENALTY_RULES_ENV", "PENALTY_RULES_KEYS_FILE", "PENALTY_RULES_AUDIT_SALT",
-              "PENALTY_RULES_MIGRATE_URL"):
-        monkeypatch.delenv(k, raising=False)
-    monkeypatch.setenv("PENALTY_RULES_VAR", str(tmp_path))
-    monkeypatch.setenv("PENALTY_RULES_DURABLE", "0")
-    with TestClient(create_app()) as c:
-        yield c
+def client(inprocess_app):
+    return inprocess_app()
 
 
 def test_no_served_page_references_external_assets(client):
