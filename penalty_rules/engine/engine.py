@@ -307,6 +307,8 @@ class Engine:
             top = hits[0].ref.item.id
             in_group = top in group or bool(self._group(top) & group)
             value = True if in_group else (False if not any(h.ref.item.id in group for h in hits) else None)
+        if len(self._prior_cache) >= 4096:  # conduct texts come from requests: keep the cache bounded
+            self._prior_cache.clear()
         self._prior_cache[key] = value
         return value
 

@@ -1,9 +1,8 @@
-"""Age in 周岁 (full years), as Chinese law counts it.
+"""Age in 周岁 (full years), counted as the legal review (issue 8) requires.
 
-A person 已满 N 周岁 from the day after the N-th birthday (最高人民法院《关于审理未成年人刑事案件
-具体应用法律若干问题的解释》第二条 counts 周岁 this way; administrative practice follows it): an act on the
-14th birthday is still an act of a person 不满十四周岁. Someone born on 29 February has the
-birthday on 28 February in common years, so is 已满 from 1 March.
+A person 已满 N 周岁 from the day after the N-th birthday: an act on the 14th birthday is still an
+act of a person 不满十四周岁. Someone born on 29 February has the birthday on 28 February in common
+years, so is 已满 from 1 March.
 """
 
 from datetime import date

@@ -137,6 +137,16 @@ _MESSAGES_ZH = {
 }
 
 
+# error type → (message with the context value, context key)
+_CTX_MESSAGES_ZH = {
+    "string_too_long": ("长度不得超过 {} 个字符", "max_length"),
+    "string_too_short": ("长度不得少于 {} 个字符", "min_length"),
+    "too_long": ("至多 {} 项", "max_length"),
+    "too_short": ("至少 {} 项", "min_length"),
+    "string_pattern_mismatch": ("格式不符(须匹配 {})", "pattern"),
+}
+
+
 def validation_message_zh(err: dict) -> str:
     """The Chinese message of one pydantic error (naming the reason; the caller names the field)."""
     t, ctx = err.get("type", ""), err.get("ctx") or {}
@@ -150,16 +160,9 @@ def validation_message_zh(err: dict) -> str:
     if t in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
         return f"不得大于{'' if t == 'less_than_equal' else '等于'} {bound}"
-    if t == "string_too_long":
-        return f"长度不得超过 {ctx.get('max_length')} 个字符"
-    if t == "string_too_short":
-        return f"长度不得少于 {ctx.get('min_length')} 个字符"
-    if t == "too_long":
-        return f"至多 {ctx.get('max_length')} 项"
-    if t == "too_short":
-        return f"至少 {ctx.get('min_length')} 项"
-    if t == "string_pattern_mismatch":
-        return f"格式不符(须匹配 {ctx.get('pattern')})"
+    if t in _CTX_MESSAGES_ZH:
+        template, key = _CTX_MESSAGES_ZH[t]
+        return template.format(ctx.get(key))
     if t == "value_error":
         return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
     return f"取值无效 ({err.get('msg', t)})"

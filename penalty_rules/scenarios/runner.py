@@ -211,14 +211,25 @@ def _e(value) -> str:
 
 
 @functools.cache
+def _corpus():
+    """The lists the report labels come from, loaded once (None when they do not load)."""
+    from penalty_rules.config import Settings
+    from penalty_rules.errors import CorpusInvalid
+    from penalty_rules.load.loader import load_corpus
+
+    try:
+        return load_corpus(Settings.from_env().lists_dir).corpus
+    except CorpusInvalid:
+        return None
+
+
+@functools.cache
 def _custom_labels() -> dict[str, str]:
     """custom_xxx key → the list's own wording, so trainers read the condition, not its hash."""
-    from penalty_rules.config import Settings
-    from penalty_rules.load.loader import load_corpus
     from penalty_rules.model.conditions import Custom
 
-    corpus = load_corpus(Settings.from_env().lists_dir).corpus
-    return {
+    corpus = _corpus()
+    return {} if corpus is None else {
         c.key: c.custom
         for ref in corpus.all_refs()
         for c in ref.item.conditions.iter_all()
@@ -289,16 +300,9 @@ nav.toc li{margin:2px 0}.count{color:#777}
 
 @functools.cache
 def _domain_names() -> dict[str, str]:
-    """Domain code → Chinese name (lists/domains.yaml)."""
-    import yaml
-
-    from penalty_rules.config import Settings
-
-    try:
-        data = yaml.safe_load((Settings.from_env().lists_dir / "domains.yaml").read_text(encoding="utf-8"))
-        return {d["code"]: d["zh"] for d in data.get("domains", [])}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
-        return {}
+    """Domain code → Chinese name (lists/domains.yaml, read by the list loader)."""
+    corpus = _corpus()
+    return {} if corpus is None else {d.code: d.zh for d in corpus.registry.domains}
 
 
 def _tag_names(tags) -> list[str]:
