@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench bench-http lint clean shell
+.PHONY: setup system run test bench bench-http lint clean shell
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,9 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: system $(STAMP)
 
-run: $(STAMP)
+# Debian packages for PDF documents and browser tests (chromium, chromium-driver, poppler-utils,
+# fonts-noto-cjk), installed only when missing; without root it warns and goes on.
+system:
+	@sh tools/setup_system.sh
+
+run: system $(STAMP)
 	$(BIN)/penalty-rules serve
 
 # A shell with the venv activated: `penalty-rules …` on the PATH (exit to leave).
@@ -23,7 +28,7 @@ shell: $(STAMP)
 	@echo "venv $(abspath $(VENV)) 已激活: penalty-rules 可直接使用; exit 退出"
 	@VIRTUAL_ENV=$(abspath $(VENV)) PATH="$(abspath $(BIN)):$$PATH" $${SHELL:-/bin/sh} -i
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(BIN)/penalty-rules lists validate
 	$(BIN)/python -m pytest
 

@@ -282,6 +282,7 @@ def _strict_body_schemas(app: FastAPI) -> None:
 AsOf = Annotated[date | None, Query(ge=MIN_DATE, le=MAX_DATE, description="参照日期 YYYY-MM-DD, 缺省今天")]
 ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
 Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
+CaseRef = Annotated[str | None, Query(description="可选: 办案编号(1–64 个字符, 不含个人信息), 随审计记录保存")]
 DecisionId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
                                  description="决定编号(uuid4)")]
 
@@ -297,10 +298,13 @@ def _routes(app: FastAPI) -> None:
               responses={200: ok, 404: {"model": s.ErrorResponse, "description": "未知条目(附相近条目)"},
                          400: {"model": s.ErrorResponse, "description": "JSON 格式错误、键重复、嵌套过深或整数过大"},
                          413: {"model": s.ErrorResponse}, 415: err415})
-    async def evaluate(request: Request, principal: Officer, detail: Detail = "compact") -> Response:
+    async def evaluate(request: Request, principal: Officer, detail: Detail = "compact",
+                       case_ref: CaseRef = None) -> Response:
         """评估一个案件: 是否属于不予处罚、可以不予处罚、减轻处罚、从轻处罚, 或尚不能确定(附需补问的事实)。
 
-        事实按严格 JSON 读取: 不做类型转换("15" 不是整数, 1 不是布尔值), 数额和数量须为有限的非负数。"""
+        事实按严格 JSON 读取: 不做类型转换("15" 不是整数, 1 不是布尔值), 数额和数量须为有限的非负数。
+        可选的 case_ref(办案编号)随审计记录保存, 审核人员可按它检索(GET /v1/decisions?case_ref=)。"""
+        case_ref = handlers.check_case_ref(case_ref)
         raw, _ = await _json_body(request)
         try:
             facts = CaseFacts.model_validate_json(raw, strict=True)
@@ -308,7 +312,7 @@ def _routes(app: FastAPI) -> None:
             raise _invalid(exc.errors()) from None
         ctx = _ctx(request)
         full = detail == "full"
-        resp, row = handlers.evaluate(ctx, facts, principal, full)
+        resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
         await ctx.repo.commit([row])  # 503 audit_timeout / audit_unavailable: the decision is not released
         return _json(resp, None if full else {"trace", "items"})
 
@@ -326,7 +330,7 @@ def _routes(app: FastAPI) -> None:
         _, body = await _json_body(request)
         if not isinstance(body, dict):
             raise _invalid([{"type": "model_type", "loc": ()}])
-        errors = [{"type": "extra_forbidden", "loc": (k,)} for k in body if k != "cases"]
+        errors = [{"type": "extra_forbidden", "loc": (k,)} for k in body if k not in ("cases", "case_refs")]
         cases = body.get("cases")
         if "cases" not in body:
             errors.append({"type": "missing", "loc": ("cases",)})
@@ -338,12 +342,13 @@ def _routes(app: FastAPI) -> None:
         limit = MAX_BATCH_FULL if full else MAX_BATCH
         if len(cases) > limit:
             raise handlers.batch_limit_error(len(cases), limit, full)
+        case_refs = handlers.check_case_refs(body.get("case_refs"), len(cases))
         wait = request.app.state.batch_limiter.take(principal.name, len(cases) * (FULL_WEIGHT if full else 1))
         if wait:
             raise ApiError(429, "rate_limited", f"该密钥的批量评估超过限速, 请 {wait} 秒后重试",
                            headers={"Retry-After": str(wait)})
         ctx = _ctx(request)
-        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, cases, principal, full, limit)
+        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, cases, principal, full, limit, case_refs)
         if rows:
             await ctx.repo.commit(rows)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
@@ -429,15 +434,19 @@ def _routes(app: FastAPI) -> None:
         ruleset: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,64}$", description="X-Ruleset-Version")] = None,
         from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC")] = None,
         to: Annotated[datetime | None, Query(description="截止时间(不含), UTC")] = None,
+        case_ref: Annotated[str | None, Query(min_length=1, max_length=64, description="办案编号(完全相同)")] = None,
+        case_ref_contains: Annotated[str | None, Query(min_length=1, max_length=64,
+                                                       description="办案编号包含的文字")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ):
-        """按条目、规则集版本和时间查询审计记录(新记录在前)。"""
+        """按条目、规则集版本、时间和办案编号查询审计记录(新记录在前)。"""
         for name, value in (("from", from_), ("to", to)):
             if value is not None and not (1990 <= value.year <= 2100):
                 raise ApiError(422, "date_out_of_range", f"{name} 须在 1990 年至 2100 年之间", field=name)
         q = DecisionQuery(item=item, ruleset=ruleset, from_=utc_iso(from_) if from_ else None,
-                          to=utc_iso(to) if to else None, limit=limit, offset=offset)
+                          to=utc_iso(to) if to else None, case_ref=case_ref, case_ref_contains=case_ref_contains,
+                          limit=limit, offset=offset)
         return handlers.list_decisions(_ctx(request), q)
 
     @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,

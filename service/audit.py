@@ -72,6 +72,7 @@ class DecisionRecord(Base):
     trace_version: Mapped[str] = mapped_column(String(16))
     decision_date: Mapped[str] = mapped_column(String(10))
     api_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # key name, not the key
+    case_ref: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # 办案编号 (0003)
 
 
 class ApiKey(Base):
@@ -315,6 +316,8 @@ class DecisionQuery:
     ruleset: str | None = None
     from_: str | None = None
     to: str | None = None
+    case_ref: str | None = None  # exact
+    case_ref_contains: str | None = None  # substring (LIKE wildcards escaped)
     limit: int = 100
     offset: int = 0
 
@@ -378,6 +381,10 @@ class AuditRepository:
             cond.append(t.c.created_at >= q.from_)
         if q.to:
             cond.append(t.c.created_at < q.to)
+        if q.case_ref:
+            cond.append(t.c.case_ref == q.case_ref)
+        if q.case_ref_contains:
+            cond.append(t.c.case_ref.contains(q.case_ref_contains, autoescape=True))
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t).where(*cond)).scalar_one()
             rows = conn.execute(

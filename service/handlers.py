@@ -39,10 +39,12 @@ class Context:
 
 
 # ------------------------------------------------------------------------------- evaluate
-def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full: bool) -> s.EvaluateResponse:
+def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full: bool,
+              case_ref: str | None = None) -> s.EvaluateResponse:
     return s.EvaluateResponse(
         decision_id=decision_id,
         recorded_at=at,
+        case_ref=case_ref,
         outcome=decision.outcome,
         outcome_zh=decision.outcome_zh,
         possible_outcomes=decision.possible_outcomes,
@@ -62,7 +64,7 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
 
 
 def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, principal, kind="evaluate",
-         batch_id=None, batch_index=None) -> dict:
+         batch_id=None, batch_index=None, case_ref: str | None = None) -> dict:
     stored = facts.model_dump(mode="json", exclude_none=True)
     decision_date = decision.trace.decision_date if decision.trace else (facts.decision_date or date.today()).isoformat()
     stored.setdefault("decision_date", decision_date)  # replay needs the date actually used
@@ -84,14 +86,42 @@ def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, p
         "trace_version": decision.trace_version,
         "decision_date": decision_date,
         "api_key": principal.name if principal else None,
+        "case_ref": case_ref,
     }
 
 
-def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False) -> tuple[s.EvaluateResponse, dict]:
+CASE_REF_MAX = 64
+_CASE_REF_BAD = set(chr(c) for c in range(32)) | {"\x7f", "\u2028", "\u2029"}
+
+
+def check_case_ref(value, field: str = "case_ref", salt: str = "") -> str | None:
+    """The officer's case reference (办案编号): optional text of 1–64 characters without control
+    characters or surrounding blanks, and without personal data (an ID card or phone number, a
+    name after 姓名:): it is stored unmasked so that reviewers can search it, so such text is
+    refused rather than stored."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiError(422, "case_ref_type", "办案编号须为字符串", field=field)
+    if not value or len(value) > CASE_REF_MAX:
+        raise ApiError(422, "case_ref_length", f"办案编号须为 1 至 {CASE_REF_MAX} 个字符", field=field)
+    if value != value.strip() or any(c in _CASE_REF_BAD for c in value):
+        raise ApiError(422, "case_ref_characters", "办案编号不得含控制字符、换行或首尾空白", field=field)
+    from service import privacy
+
+    if privacy.mask_text(value, salt) != value:
+        raise ApiError(422, "case_ref_personal_data",
+                       "办案编号中含有疑似个人信息(身份证号、手机号、姓名等), 请只填写办案编号", field=field)
+    return value
+
+
+def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False,
+             case_ref: str | None = None) -> tuple[s.EvaluateResponse, dict]:
     """One case → (response, audit row). Raises InvalidFacts / UnknownItem."""
     decision = ctx.engine.evaluate(facts)
     decision_id, at = str(uuid.uuid4()), utc_now()
-    return _response(ctx, decision, decision_id, at, full), _row(ctx, facts, decision, decision_id, at, principal)
+    return (_response(ctx, decision, decision_id, at, full, case_ref),
+            _row(ctx, facts, decision, decision_id, at, principal, case_ref=case_ref))
 
 
 def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
@@ -99,11 +129,16 @@ def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
     return ApiError(413, "batch_too_large", f"{what}, 本次提交了 {count} 个", limit=limit)
 
 
-def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000
-                   ) -> tuple[s.BatchResponse, list[dict]]:
+def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000,
+                   case_refs: list | None = None) -> tuple[s.BatchResponse, list[dict]]:
     """`request`: a BatchRequest or the list of cases as read by load_json_strict; each case is
-    validated strictly on its own (validate_facts_value)."""
-    cases = request.cases if isinstance(request, s.BatchRequest) else list(request)
+    validated strictly on its own (validate_facts_value). `case_refs`, when given, are checked by
+    the caller (check_case_refs) and aligned with the cases."""
+    if isinstance(request, s.BatchRequest):
+        cases, case_refs = request.cases, request.case_refs
+    else:
+        cases = list(request)
+    refs = case_refs if case_refs is not None else [None] * len(cases)
     if len(cases) > limit:
         raise batch_limit_error(len(cases), limit, full)
     batch_id = str(uuid.uuid4())
@@ -128,12 +163,26 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
                 details=[s.ErrorDetail(field=f"cases[{i}].item_id", code="unknown_item", message_zh=str(exc))])))
             continue
         decision_id, at = str(uuid.uuid4()), utc_now()
-        results.append(s.BatchResult(index=i, ok=True, decision=_response(ctx, decision, decision_id, at, full)))
-        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i))
+        results.append(s.BatchResult(index=i, ok=True,
+                                     decision=_response(ctx, decision, decision_id, at, full, refs[i])))
+        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i, refs[i]))
     ok = sum(1 for r in results if r.ok)
     resp = s.BatchResponse(batch_id=batch_id, count=len(results), ok_count=ok, error_count=len(results) - ok,
                            results=results)
     return resp, rows
+
+
+def check_case_refs(value, count: int, salt: str = "") -> list | None:
+    """The batch's optional `case_refs`: a list as long as `cases`, each a case reference or null."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ApiError(422, "case_refs_type", "case_refs 须为与 cases 等长的数组(元素为办案编号或 null)",
+                       field="case_refs")
+    if len(value) != count:
+        raise ApiError(422, "case_refs_length",
+                       f"case_refs 须与 cases 等长: cases 有 {count} 个, case_refs 有 {len(value)} 个", field="case_refs")
+    return [check_case_ref(v, f"case_refs[{i}]", salt) for i, v in enumerate(value)]
 
 
 # ------------------------------------------------------------------------------- items

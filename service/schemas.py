@@ -61,6 +61,7 @@ class EvaluateResponse(BaseModel):
 
     decision_id: str = Field(description="审计记录编号(uuid4)")
     recorded_at: str = Field(description="记录时间(UTC, ISO 8601)")
+    case_ref: str | None = Field(default=None, description="办案编号(评估时给出的 case_ref, 随审计记录保存)")
     outcome: Literal[
         "no_penalty", "discretionary_no_penalty", "reduced_penalty", "lighter_penalty", "normal", "undetermined"
     ]
@@ -96,6 +97,8 @@ class BatchRequest(BaseModel):
     cases: list[CaseFacts] = Field(
         max_length=1000,
         description="至多 1000 个案件事实(CaseFacts; detail=full 时至多 200 个); 每个案件单独校验, 单独报错")
+    case_refs: list[str | None] | None = Field(
+        default=None, description="可选: 与 cases 等长的办案编号数组(元素可为 null), 随各案件的审计记录保存")
 
 
 class BatchResult(BaseModel):
@@ -265,6 +268,7 @@ class DecisionRecordOut(BaseModel):
     trace_version: str
     decision_date: str
     api_key: str | None
+    case_ref: str | None = Field(default=None, description="办案编号(评估时给出时)")
 
 
 class DecisionsPage(BaseModel):
