@@ -26,6 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # A native DROP COLUMN (SQLite >= 3.35, PostgreSQL): Alembic's batch mode would rebuild the
+    # SQLite table and silently drop the append-only triggers of 0001 and 0002 with it.
     op.drop_index("ix_decisions_case_ref", table_name="decisions")
-    with op.batch_alter_table("decisions") as batch:
-        batch.drop_column("case_ref")
+    op.execute("ALTER TABLE decisions DROP COLUMN case_ref")
