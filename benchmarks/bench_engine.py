@@ -38,8 +38,9 @@ from penalty_rules.model.vocabulary import VOCABULARY
 
 DECISION = date(2025, 6, 1)
 ACT = date(2025, 1, 1)
-TARGET_US = 60.0
-TARGET_RATIO = 3.0
+# issue 12, on the 785-item corpus, ratios to ZEN measured in the same run
+TARGET_PRODUCTION_X = 2.0  # production path (durable-rules deciding which items fire) ≥ 2× faster than ZEN
+TARGET_REFERENCE_X = 5.0  # reference / compiled path ≥ 5× faster than ZEN
 
 
 def rss_mib() -> float:
@@ -309,11 +310,13 @@ def main(argv=None) -> int:
     small = bench("bundled lists", bundled, args.cases)
     big = bench("generated 41 domains / 785 items", generated_corpus(bundled.registry), args.cases)
     profile(big["production"], big["cases"][:1000])
-    print("\n=== target (785-item scale): production ≤ 60 µs median and ≥ 3× faster than ZEN ===")
-    for name, key in (("production", "prod"), ("production warm cache", "cached"), ("durable matcher alone", "match")):
+    print(f"\n=== target (785-item scale, same process): production ≥ {TARGET_PRODUCTION_X:g}× faster than ZEN, "
+          f"reference ≥ {TARGET_REFERENCE_X:g}× faster than ZEN ===")
+    for name, key, target in (("production", "prod", TARGET_PRODUCTION_X), ("reference", "ref", TARGET_REFERENCE_X),
+                              ("production warm cache", "cached", None), ("durable matcher alone", "match", None)):
         us, speed = big[key], big["zen"] / big[key]
-        print(f"{name:24s} {us:8.1f} µs  {speed:5.2f}× vs ZEN  "
-              f"{'MET' if us <= TARGET_US and speed >= TARGET_RATIO else 'NOT MET'}")
+        verdict = "" if target is None else ("MET" if speed >= target else "NOT MET")
+        print(f"{name:24s} {us:8.1f} µs  {speed:5.2f}× vs ZEN ({big['zen']:.1f} µs)  {verdict}")
     print(f"(bundled: production {small['prod']:.1f} µs, reference {small['ref']:.1f} µs, ZEN {small['zen']:.1f} µs)")
     return 0
 

@@ -115,3 +115,103 @@ def or3(values) -> Truth:
     if all(v is False for v in values):
         return False
     return None
+
+
+# ------------------------------------------------------------------------------ compiled values
+# The same values as FactView.tag / quantity, without the `facts_used` dictionaries: built once per
+# tag or quantity and called on the hot path (the durable-rules fact, the compiled evaluator).
+# tests/engine/test_compiled_conditions.py checks them against FactView on generated facts.
+def _circumstance_value(c: Circumstance):
+    def value(f: CaseFacts, first) -> Truth:
+        given = f.circumstances
+        if given is None:
+            return None
+        if c is Circumstance.coerced_or_deceived:
+            return bool(set(given) & _COERCED_OR_DECEIVED)
+        if c is Circumstance.coerced and c not in given and Circumstance.coerced_or_deceived in given:
+            return None
+        return c in given
+
+    return value
+
+
+def _tag_value(tag: str):
+    if tag == "first_offense":
+        return lambda f, first: first
+    if tag == "corrected_before_discovery":
+        return lambda f, first: None if f.corrected is None else f.corrected is Corrected.before_discovery
+    if tag in ("corrected_within_deadline", "corrected_promptly"):
+        return lambda f, first: None if f.corrected is None else f.corrected in _PROMPT
+    if tag == "no_harm":
+        return lambda f, first: None if f.harm is None else f.harm is Harm.none
+    if tag == "minor_harm":
+        return lambda f, first: None if f.harm is None else f.harm in (Harm.none, Harm.minor)
+    if tag == "no_illegal_gains":
+        return lambda f, first: None if f.illegal_gains_yuan is None else f.illegal_gains_yuan == 0
+    if tag == "no_subjective_fault":
+        return lambda f, first: None if f.subjective_fault is None else not f.subjective_fault
+    if tag == "minor_violation":
+        return lambda f, first: f.minor_violation
+    if tag in Circumstance.__members__:
+        return _circumstance_value(Circumstance(tag))
+    raise KeyError(f"条件标签 {tag} 没有求值规则")
+
+
+_TAG_VALUES: dict = {}
+
+
+def tag_value(tag: str):
+    """fn(facts, first_offense) → the tag's three-valued value (as FactView.tag, without `used`)."""
+    fn = _TAG_VALUES.get(tag)
+    if fn is None:
+        fn = _TAG_VALUES[tag] = _tag_value(tag)
+    return fn
+
+
+def quantity_value(name: str):
+    """fn(facts) → the quantity's value (as FactView.quantity)."""
+    q = VOCABULARY.quantities[name]
+    if q.fact:
+        attr = q.fact
+        return lambda f: getattr(f, attr)
+    return lambda f: (f.quantities or {}).get(name)
+
+
+_TAG_FIELDS = {
+    "corrected_before_discovery": "corrected", "corrected_within_deadline": "corrected",
+    "corrected_promptly": "corrected",
+    "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
+    "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
+    **{c.value: "circumstances" for c in Circumstance},
+}
+
+
+def _num(v):
+    """A number as a cache key: 0.0 and -0.0 are equal but print differently in a trace."""
+    return (v, str(v)) if v == 0 else v
+
+
+def raw_reader(cond: Condition):
+    """fn(facts, first_offense) → the raw fact value a condition reads, as its trace's facts_used
+    shows it (hashable). Equal raw values give equal condition results and traces."""
+    if isinstance(cond, Threshold):
+        get = quantity_value(cond.quantity)
+
+        def threshold(f, first):
+            v = get(f)
+            return None if v is None else _num(v)
+
+        return threshold
+    if isinstance(cond, Custom):
+        key = cond.key
+        return lambda f, first: (f.custom_conditions or {}).get(key)
+    if cond == "first_offense":
+        return lambda f, first: first
+    field_ = _TAG_FIELDS.get(cond)
+    if field_ == "circumstances":
+        return lambda f, first: None if f.circumstances is None else tuple(f.circumstances)
+    if field_ == "illegal_gains_yuan":
+        return lambda f, first: None if f.illegal_gains_yuan is None else _num(f.illegal_gains_yuan)
+    if field_ is None:
+        raise KeyError(f"条件标签 {cond} 没有求值规则")
+    return lambda f, first: getattr(f, field_)

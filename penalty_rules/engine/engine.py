@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from penalty_rules import ENGINE_VERSION
-from penalty_rules.engine.conditions import FactView
+from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
@@ -43,6 +43,14 @@ class RuleResult:
     law_role: str | None = None  # statutory: 违法行为时 / 作出决定时施行的版本
     version_only: bool = False  # statutory: met if its law version applies (which is unknown)
     _trace: RuleTrace | None = None
+    _law_keys: tuple[str, str] | None = None
+
+    def law_keys(self) -> tuple[str, str]:
+        """Statutory: (law version key, "key(role)" as trace.law_versions shows it), built once."""
+        if self._law_keys is None:
+            key = self.statutory.law.key
+            self._law_keys = (key, f"{key}({self.law_role})")
+        return self._law_keys
 
     @property
     def satisfied(self):
@@ -114,7 +122,8 @@ class Engine:
         self._memo: dict[tuple[str, date], Decision] = {}
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
-        self._statutory_cache: dict[tuple, tuple[RuleResult, ...]] = {}
+        self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
+        self._rule_inputs: dict[int, object] = {}
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         if corpus.statutory is None:
@@ -379,37 +388,44 @@ class Engine:
             )
 
     def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection") -> list[RuleResult]:
-        """The statutory rules read a handful of facts only: their (immutable) results are
-        shared between cases with the same such facts."""
+        """The statutory rules read a handful of facts each: a rule's (immutable, shared) result is
+        cached per rule by exactly the inputs it reads (StatutoryRules.rule_inputs) and its law
+        version's applicability, so a case reuses every rule whose inputs an earlier case had."""
         group = self._group(facts.item_id) if facts.item_id else set()
         first = derive_first_offense(facts, group, None, self._prior_matcher)
         laws = [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
-        f = facts
-        key = (
-            first.value, tuple(first.questions), f.minor_violation, f.corrected, f.harm, f.subjective_fault,
-            f.party_type, f.age, f.birth_date, f.mental_condition, f.mental_condition_cause, f.act_date,
-            f.act_end_date, f.continuing, f.discovered_date, f.safety_related,
-            None if f.circumstances is None else tuple(sorted(f.circumstances)),
-            None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())),
-            dec, selection.domain, None if laws is None else tuple(laws),
-        )
-        cached = self._statutory_cache.get(key)
-        if cached is None:
-            view = FactView(facts, first.value)
-            cached = []
-            for so in self.statutory.evaluate(facts, dec, view, selection.domain, laws):
-                rr = RuleResult(so.rule_id, so.outcome, so.result, binding=True, statutory=so.ref,
-                                role="applicable" if so.applicable is not False else "not_in_force",
-                                notes=so.notes, measures=so.ref.measures, questions=so.questions,
-                                overrides=so.overrides, law_role=so.role, version_only=so.version_only)
-                if so.ref.spec.id in self._first_offense_rules:
-                    self._ask_priors(rr, first)
-                cached.append(rr)
-            cached = tuple(cached)
-            if len(self._statutory_cache) >= 4096:
-                self._statutory_cache.clear()
-            self._statutory_cache[key] = cached
-        return list(cached)
+        laws_key = None if laws is None else tuple(laws)
+        questions = tuple(first.questions.items())
+        domain = selection.domain
+        statutory = self.statutory
+        cache = self._statutory_cache
+        view = None
+        out: list[RuleResult] = []
+        for law, at_act, at_dec, act_missing in statutory.versions_for(facts, dec):
+            applicable = or3([at_act, at_dec])
+            role = statutory.role(at_act, at_dec)
+            version_key = (law.key, applicable, role, tuple(act_missing))
+            for spec in law.rules:
+                inputs = self._rule_inputs.get(id(spec))
+                if inputs is None:
+                    inputs = self._rule_inputs[id(spec)] = statutory.rule_inputs(spec)
+                key = (spec.id, version_key, inputs(facts, first.value, questions, dec, domain, laws_key))
+                rr = cache.get(key)
+                if rr is None:
+                    if view is None:
+                        view = FactView(facts, first.value)
+                    so = statutory._rule(spec, law, facts, dec, view, domain, laws, applicable, role, act_missing)
+                    rr = RuleResult(so.rule_id, so.outcome, so.result, binding=True, statutory=so.ref,
+                                    role="applicable" if so.applicable is not False else "not_in_force",
+                                    notes=so.notes, measures=so.ref.measures, questions=so.questions,
+                                    overrides=so.overrides, law_role=so.role, version_only=so.version_only)
+                    if spec.id in self._first_offense_rules:
+                        self._ask_priors(rr, first)
+                    if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
+                        cache.clear()
+                    cache[key] = rr
+                out.append(rr)
+        return out
 
     def _violated_laws(self, selection: "Selection") -> list[str] | None:
         """The laws the selected binding items say are violated (None when no item says)."""

@@ -7,8 +7,8 @@ against in the differential tests.
 
 from dataclasses import dataclass, field
 
-from penalty_rules.engine.conditions import FactView, Truth, and3, missing_fact_names, or3
-from penalty_rules.model.conditions import Conditions, condition_key, condition_label
+from penalty_rules.engine.conditions import FactView, Truth, and3, missing_fact_names, or3, raw_reader
+from penalty_rules.model.conditions import Conditions, Threshold, condition_key, condition_label
 from penalty_rules.model.decision import ConditionTrace
 
 
@@ -23,25 +23,68 @@ def _status(v: Truth) -> str:
     return "met" if v is True else "not_met" if v is False else "unknown"
 
 
+# Compiled conditions: per Conditions object, each condition with its raw-value reader
+# (conditions.raw_reader) and keys, built once; per (condition, bundle, raw value), its value and
+# ConditionTrace, built once and shared between cases (read-only). The result of each condition is
+# exactly what FactView.evaluate gives for those raw values (tests/engine/test_fast_paths.py).
+_PLANS: dict[int, tuple] = {}
+_TRACES: dict[tuple, tuple[Truth, ConditionTrace]] = {}
+_MAX_TRACES = 50_000  # raw values come from requests (quantities, custom answers): bounded
+
+
+def _identity(cond) -> object:
+    """What makes two conditions evaluate and print alike (Threshold.key rounds its bound)."""
+    if isinstance(cond, str):
+        return cond
+    if isinstance(cond, Threshold):
+        return ("threshold", cond.quantity, cond.op, cond.bound)
+    return ("custom", cond.key, cond.custom)
+
+
+def _plan(conditions: Conditions):
+    entry = _PLANS.get(id(conditions))
+    if entry is not None and entry[0] is conditions:  # the object is kept: its id is not reused
+        return entry[1]
+
+    def compiled(cond, bundle):
+        return cond, bundle, raw_reader(cond), _identity(cond)
+
+    plan = ([compiled(c, None) for c in conditions.all],
+            [[compiled(c, i) for c in b] for i, b in enumerate(conditions.any_of)])
+    if len(_PLANS) >= 100_000:
+        _PLANS.clear()
+    _PLANS[id(conditions)] = (conditions, plan)
+    return plan
+
+
 def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsResult:
+    all_plan, bundle_plans = _plan(conditions)
+    facts, first = view.facts, view.first_offense
     traces: list[ConditionTrace] = []
     unknown_conds = []
 
-    def one(cond, bundle):
-        value, used = view.evaluate(cond)
-        traces.append(
-            ConditionTrace.model_construct(  # engine-built values: no validation on the hot path
+    def one(entry):
+        cond, bundle, read, ident = entry
+        key = (ident, bundle, read(facts, first))
+        hit = _TRACES.get(key)
+        if hit is None:
+            value, used = view.evaluate(cond)
+            trace = ConditionTrace.model_construct(  # engine-built values: no validation on the hot path
                 key=condition_key(cond), label=condition_label(cond), status=_status(value),
                 facts_used=used, bundle=bundle,
             )
-        )
-        if value is None:
-            unknown_conds.append((cond, bundle))
-        return value
+            hit = (value, trace)
+            if len(_TRACES) >= _MAX_TRACES:
+                _TRACES.clear()
+            _TRACES[key] = hit
+        traces.append(hit[1])
+        if hit[0] is None:
+            unknown_conds.append((entry[0], bundle))
+        return hit[0]
 
-    all_value = and3([one(c, None) for c in conditions.all])
-    bundle_values = [and3([one(c, i) for c in b]) for i, b in enumerate(conditions.any_of)]
-    any_value = or3(bundle_values) if conditions.any_of else True
+    all_value = and3([one(e) for e in all_plan])
+    bundle_values = [and3([one(e) for e in b]) for b in bundle_plans]
+    any_value = or3(bundle_values) if bundle_plans else True
     satisfied = and3([all_value, any_value])
 
     missing: dict[str, str] = {}

@@ -23,7 +23,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from penalty_rules.engine.conditions import FactView, Truth, and3, or3
+from penalty_rules.engine.conditions import FactView, Truth, and3, or3, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -302,6 +302,12 @@ def _limitation_test(
     return Test("limitation_expired", label, value, used, missing if value is None else []), applied
 
 
+def _condition_reader(cond):
+    """fn(facts, first, …) → the raw fact value a condition reads (what its trace's facts_used shows)."""
+    read = raw_reader(cond)
+    return lambda f, first, *_: read(f, first)
+
+
 # ------------------------------------------------------------------------------- versions
 def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
     """Was `law` in force when the act was committed (a continuing act: when it ended, no later
@@ -356,21 +362,55 @@ class StatutoryRules:
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
 
+    @staticmethod
+    def role(at_act: Truth, at_dec: bool) -> str:
+        """Why a law version applies: in force at the act, at the decision, or both (or unknown)."""
+        if at_act:
+            return f"{ACT_ROLE}, 亦为{DECISION_ROLE}" if at_dec else ACT_ROLE
+        if at_act is None:
+            return f"{DECISION_ROLE}(违法行为时是否施行待定)" if at_dec else f"{ACT_ROLE}(待定)"
+        return DECISION_ROLE
+
     def evaluate(
         self, f: CaseFacts, dec: date, view: FactView, domain: str | None, laws: list[str] | None,
     ) -> list[StatutoryOutcome]:
         out = []
         for law, at_act, at_dec, act_missing in self.versions_for(f, dec):
             applicable = or3([at_act, at_dec])
-            if at_act:
-                role = f"{ACT_ROLE}, 亦为{DECISION_ROLE}" if at_dec else ACT_ROLE
-            elif at_act is None:
-                role = f"{DECISION_ROLE}(违法行为时是否施行待定)" if at_dec else f"{ACT_ROLE}(待定)"
-            else:
-                role = DECISION_ROLE
+            role = self.role(at_act, at_dec)
             for spec in law.rules:
                 out.append(self._rule(spec, law, f, dec, view, domain, laws, applicable, role, act_missing))
         return out
+
+    def rule_inputs(self, spec: StatutoryRuleSpec):
+        """fn(facts, first, questions, dec, domain, laws) → every input `_rule` reads for `spec`
+        besides its law version's applicability: the raw fact values of its conditions (as their
+        traces show them) and of its tests. Two cases with equal inputs get equal results, so a
+        rule's result can be shared between them (Engine caches per rule by these inputs)."""
+        readers = []
+        for cond in spec.conditions.iter_all():
+            readers.append(_condition_reader(cond))
+        if spec.age:
+            readers.append(lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None))
+        if spec.mental:
+            readers.append(lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type))
+        if spec.no_fault_proven:
+            readers.append(lambda f, *_: f.subjective_fault)
+            if spec.overridable == "no_fault":
+                readers.append(lambda f, first, q, dec, domain, laws: (
+                    dec, domain, laws, f.violated_law,
+                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))))
+        if spec.limitation:
+            readers.append(lambda f, first, q, dec, domain, laws: (
+                f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
+                None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))))
+        if "first_offense" in spec.conditions.keys():
+            readers.append(lambda f, first, q, *_: q)  # the questions naming undecided priors
+
+        def inputs(f, first, questions, dec, domain, laws):
+            return tuple(r(f, first, questions, dec, domain, laws) for r in readers)
+
+        return inputs
 
     def _rule(self, spec, law, f, dec, view, domain, laws, applicable, role, act_missing) -> StatutoryOutcome:
         result = evaluate_conditions(spec.conditions, view)

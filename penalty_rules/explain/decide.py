@@ -255,9 +255,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if act is not None and not engine.item_in_force(rr.ref, act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
-    law_versions = list(dict.fromkeys(
-        f"{r.statutory.law.key}({r.law_role})" for r in results if r.statutory is not None and r.role == "applicable"
-    ))
+    # statutory results are shared between cases: their law key and label are computed once (law_keys)
+    applied_laws = [r.law_keys() for r in results if r.statutory is not None and r.role == "applicable"]
+    law_versions = list(dict.fromkeys(label for _, label in applied_laws))
     # every special law that governed this case, whether it gave leniency or withheld it
     overrides = [o for r in live if r.statutory is not None for o in r.overrides]
     overrides += [r.statutory.override.id for r in live if r.statutory is not None and r.statutory.override]
@@ -302,8 +302,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         trace=trace,
         rulesets={
             **{r.ref.document.key: engine.corpus.hashes[r.ref.document.key] for r in results if r.ref is not None},
-            **{r.statutory.law.key: engine.corpus.hashes.get(r.statutory.law.key, "") for r in results
-               if r.statutory is not None and r.role == "applicable"},
+            **{key: engine.corpus.hashes.get(key, "") for key, _ in applied_laws},
         },
     )
     decision.summary = summarize(decision, title(best) if best is not None and not open_rules else None)

@@ -74,8 +74,21 @@ def _boolean_options() -> list[AnswerOption]:
     return [AnswerOption(value=True, label=BOOLEAN_LABELS[True]), AnswerOption(value=False, label=BOOLEAN_LABELS[False])]
 
 
+_ANSWER_SPECS: dict[str, dict] = {}
+
+
 def answer_spec(fact: str) -> dict:
-    """answer_type, options, answer_fact and unit of the question that decides `fact`."""
+    """answer_type, options, answer_fact and unit of the question that decides `fact` (built once
+    per fact: a fresh dict and options list each call, the options themselves shared)."""
+    spec = _ANSWER_SPECS.get(fact)
+    if spec is None:
+        spec = _answer_spec(fact)
+        if len(_ANSWER_SPECS) < 4096:  # fact names come from requests (custom_conditions.…): bounded
+            _ANSWER_SPECS[fact] = spec
+    return {k: list(v) if k == "options" else v for k, v in spec.items()}
+
+
+def _answer_spec(fact: str) -> dict:
     if fact in _ENUM_FACTS:
         return {"answer_type": "enum", "options": _enum_options(_ENUM_FACTS[fact])}
     if fact == "circumstances":  # 胁迫 and 诱骗 offered apart: the 2017 text names only 胁迫, so the
