@@ -29,6 +29,7 @@ from penalty_rules.engine.durable_adapter import (
     compile_rule,
 )
 from penalty_rules.engine.engine import Engine
+from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.engine.reference import evaluate_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.load.loader import load_corpus_strict
@@ -158,7 +159,7 @@ class Oracle:
         out = set()
         for ref in refs:
             view = FactView(facts, self.first_offense_fn(facts, ref))
-            conds = ref.item.conditions
+            conds = effective_conditions(ref.item)  # what both evaluators decide on (engine.premises)
             key = (ref.key, tuple(view.evaluate(c)[0] for c in conds.iter_all()))
             satisfied = self.cache.get(key, "unset")
             if satisfied == "unset":

@@ -47,6 +47,7 @@
     而且适用条目 "lc-practice-2022/parking-notified"
     而且违法行为发生于 2023-05-01
     而且在责令期限内改正
+    而且没有造成危害后果
     当执法人员提交案情
     那么处理建议为 "不予处罚"
     而且适用条目为 "lc-practice-2022/parking-notified"

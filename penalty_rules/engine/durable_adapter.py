@@ -35,6 +35,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from penalty_rules.engine.conditions import FactView, quantity_value, tag_value
+from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.model.conditions import Condition, Custom, Threshold
 from penalty_rules.model.corpus import Corpus, ItemRef
@@ -115,7 +116,7 @@ def _term(cond: Condition, ruleset: str) -> dict:
 
 def compile_rule(ref: ItemRef, ruleset: str = "") -> dict:
     """One item → {"all": [{"m": {"$and": [...]}}]}; any_of becomes a nested $or of $and."""
-    conds = ref.item.conditions
+    conds = effective_conditions(ref.item)  # with the statutory premise (engine.premises)
     terms = [_term(c, ruleset) for c in conds.all]
     if conds.any_of:
         terms.append({"$or": [{"$and": [_term(c, ruleset) for c in bundle]} for bundle in conds.any_of]})
@@ -193,7 +194,7 @@ def compile_groups(corpus: Corpus) -> list[RulesetGroup]:
             if ref.key in rules:
                 raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
             rules[ref.key] = compile_rule(ref, label)
-            for cond in ref.item.conditions.iter_all():
+            for cond in effective_conditions(ref.item).iter_all():
                 if isinstance(cond, str):
                     tags[cond] = None
                 elif isinstance(cond, Threshold):

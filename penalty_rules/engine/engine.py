@@ -14,6 +14,7 @@ from datetime import date
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
+from penalty_rules.engine.premises import PREMISE_NOTE, effective_conditions, premise_of
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
@@ -326,9 +327,12 @@ class Engine:
         item, doc = ref.item, ref.document
         first = derive_first_offense(facts, self._group(item.id), doc.first_offense, self._prior_matcher)
         view = FactView(facts, first.value)
-        result = evaluate_conditions(item.conditions, view)
+        result = evaluate_conditions(effective_conditions(item), view)
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role)
         rr.measures = list(item.measures)
+        premise = premise_of(item)
+        if premise is not None:
+            rr.notes.append(PREMISE_NOTE[premise])
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:

@@ -4,6 +4,7 @@ questions, legal basis, measures, the trace and the Chinese summary."""
 import re
 from datetime import date
 
+from penalty_rules.engine.premises import ground_kind
 from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
@@ -14,7 +15,6 @@ from penalty_rules.model.facts import CaseFacts, Corrected
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.statutory import LawVersion
 
-NO_PENALTY = (Outcome.no_penalty, Outcome.discretionary_no_penalty)
 _ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?[\u3000 ]*")
 
 
@@ -68,10 +68,9 @@ def _list_entry(ref) -> BasisEntry:
 
 def _ground(item, version: LawVersion | None) -> Citation | None:
     """The article of 行政处罚法 (of the version applied) that a no-penalty list item rests on."""
-    if version is None or item.outcome not in NO_PENALTY:
+    kind = ground_kind(item)
+    if version is None or kind is None:
         return None
-    keys = item.conditions.keys()
-    kind = "no_fault" if "no_subjective_fault" in keys else "first_offense" if "first_offense" in keys else "minor"
     ref = version.grounds.get(kind)
     return version.citation(ref) if ref else None
 

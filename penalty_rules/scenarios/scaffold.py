@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.model.conditions import Custom, Threshold
 from penalty_rules.model.item import Item
 
@@ -160,9 +161,10 @@ def _any(values) -> bool | None:
 
 
 def _item_holds(item: Item, state: dict) -> bool | None:
-    parts = [_holds(c, state) for c in item.conditions.all]
-    if item.conditions.any_of:
-        parts.append(_any(_all(_holds(c, state) for c in bundle) for bundle in item.conditions.any_of))
+    conds = effective_conditions(item)  # with the statutory premise the engine adds (engine.premises)
+    parts = [_holds(c, state) for c in conds.all]
+    if conds.any_of:
+        parts.append(_any(_all(_holds(c, state) for c in bundle) for bundle in conds.any_of))
     return _all(parts)
 
 
@@ -237,8 +239,9 @@ def _keys(step: str) -> set[str]:
 
 
 def _rows(item: Item, ctx: ScaffoldContext):
-    conditions = list(item.conditions.all)
-    bundles = list(item.conditions.any_of)
+    conds = effective_conditions(item)
+    conditions = list(conds.all)
+    bundles = list(conds.any_of)
     for bundle in bundles[:1]:  # the first alternative stands for the any_of group
         conditions += list(bundle)
     triples = [condition_steps(c) for c in conditions]

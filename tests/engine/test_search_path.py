@@ -59,7 +59,8 @@ def test_everyday_wording_decides_like_the_item_id(engine, item_id):
 
 
 def test_unclear_conduct_asks_which_item_with_the_candidates_as_options(engine):
-    d = run(engine, conduct="食品标签有小毛病不影响吃的安全")
+    # harm none: with harm minor, sd-2021/x02 (a 33(1) first-sentence item: 没有造成危害后果) could not apply
+    d = run(engine, conduct="食品标签有小毛病不影响吃的安全", harm="none")
     assert d.outcome == "undetermined" and d.chosen_item is None
     ids = {"sd-2021/x02", "cn-samr-2025-1/x06"}
     assert ids <= {c.value for c in d.candidates}
@@ -71,7 +72,7 @@ def test_unclear_conduct_asks_which_item_with_the_candidates_as_options(engine):
     assert all("标签" in o.label for o in asked.options)
     assert any("未能明确对应" in w and "标签或说明书有瑕疵" in w for w in d.warnings)  # text, not bare ids
     # answering the question: the item's own questions remain (its custom conditions), not item_id
-    answered = run(engine, item_id="sd-2021/x02")
+    answered = run(engine, item_id="sd-2021/x02", harm="none")
     assert "sd-2021/x02" in answered.trace.selection and not answered.candidates
     assert "item_id" not in [m.fact for m in answered.missing_facts]
 

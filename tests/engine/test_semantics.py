@@ -307,8 +307,11 @@ def test_prior_given_by_conduct_text_is_matched_or_asked(engine):
 
 
 def test_city_parking_practice(engine):
-    ok = run(engine, item_id=PARKING, corrected="within_deadline", act_date="2023-05-01")
+    ok = run(engine, item_id=PARKING, corrected="within_deadline", act_date="2023-05-01", harm="none")
     assert ok.outcome == "no_penalty"
+    # 不予处罚 rests on 行政处罚法 33(1), whose premise 没有造成危害后果 the agency must establish
+    unknown = run(engine, item_id=PARKING, corrected="within_deadline", act_date="2023-05-01")
+    assert unknown.outcome == "undetermined" and "harm" in [m.fact for m in unknown.missing_facts]
     not_moved = run(engine, item_id=PARKING, corrected="not_corrected", act_date="2023-05-01",
                     harm="none", first_offense=False, **PLAIN)
     assert not_moved.outcome == "normal"

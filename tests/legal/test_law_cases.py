@@ -43,7 +43,7 @@ TODAY = date(2026, 11, 27)
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 FILES = (
     "versions", "special_law", "agency_facts", "priors", "modality",
-    "measures", "ages_capacity", "art32_33", "limitation",
+    "measures", "ages_capacity", "art32_33", "limitation", "list_premises",
 )
 MIN_PER_FILE = 10
 MIN_TOTAL = 170

@@ -63,7 +63,8 @@ def test_unknown_repeated_and_missing_parameters_are_422(officer):
 def test_unclear_conduct_decision_lists_candidates_and_asks_item_id(officer):
     r = officer.post("/v1/evaluate", json={
         "conduct": "食品标签有小毛病不影响吃的安全", "act_date": "2023-05-01", "decision_date": "2026-11-27",
-        "party_type": "enterprise", "first_offense": True, "harm": "minor", "corrected": "within_deadline"})
+        "party_type": "enterprise", "first_offense": True, "harm": "none", "corrected": "within_deadline"})
+    # harm none: with harm minor sd-2021/x02 (a 33(1) first-sentence item: 没有造成危害后果) could not apply
     assert r.status_code == 200, r.text
     d = r.json()
     assert d["outcome"] == "undetermined"
