@@ -1,0 +1,468 @@
+"""Rows of a published table → a draft list version (status: draft) and the import report data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from penalty_rules.importer.citations import parse_citations
+from penalty_rules.importer.errors import TableImportError
+from penalty_rules.importer.grammar import parse_conditions, to_conditions
+from penalty_rules.importer.header import ColumnMap, detect_header, load_column_map, normalise
+from penalty_rules.importer.tables import RawRow, read_table
+from penalty_rules.model.citation import Citation
+from penalty_rules.model.listdoc import ListDocument
+from penalty_rules.model.outcome import Outcome
+
+CITATION_FIELDS = {"violated": "violated", "penalty_basis": "penalty_basis", "basis": "violated",
+                   "exemption_basis": "exemption_basis"}
+OUTCOME_PREFIX = {Outcome.no_penalty: "np", Outcome.discretionary_no_penalty: "dnp",
+                  Outcome.reduced_penalty: "rd", Outcome.lighter_penalty: "lt", Outcome.normal: "n"}
+# An item without any condition would apply unconditionally: the same placeholder judgement as
+# tools/import_reference.py (UNSEEN_ALL), flagged for review.
+NO_CONDITIONS = {"custom": "符合清单所列适用条件(导入的表格未列条件, 须核对原文)"}
+
+
+def read_outcome(text: str) -> Outcome | None:
+    """The outcome a section title or an outcome cell names (None: cannot be read)."""
+    t = normalise(text)
+    if not t:
+        return None
+    if re.search(r"可以?不予|可以?免予|可以?免于|可不罚|可以不罚", t):
+        return Outcome.discretionary_no_penalty
+    if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|首违|轻微违法行为不", t):
+        return Outcome.no_penalty
+    if "减轻" in t and "从轻" not in t:
+        return Outcome.reduced_penalty
+    if "从轻" in t and "减轻" not in t:
+        return Outcome.lighter_penalty
+    if re.fullmatch(r"(?:依法处罚|一般处罚|正常处罚)", t):
+        return Outcome.normal
+    return None
+
+
+@dataclass
+class Rejected:
+    row: int
+    column: str | None
+    code: str
+    message: str
+
+
+@dataclass
+class CitationRecord:
+    row: int
+    item_id: str
+    field: str
+    text: str
+    label: str
+    status: str  # resolved | law_only | unresolved | not_checked
+    message: str = ""
+
+
+@dataclass
+class PhraseRecord:
+    row: int
+    item_id: str
+    text: str
+    parsed: bool
+    condition: str  # the tag / threshold label, or 'custom'
+
+
+@dataclass
+class Conflict:
+    row: int
+    item_id: str
+    existing: str  # item id @ list version
+    reason: str
+    same_outcome: bool
+
+
+@dataclass
+class ImportResult:
+    source: str
+    document: dict
+    header_row: int
+    columns: dict[str, str]  # field → header text
+    rows_read: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    phrases: list[PhraseRecord] = field(default_factory=list)
+    remarks: list[tuple[int, str]] = field(default_factory=list)
+    editorial: list[tuple[int, str]] = field(default_factory=list)  # remarks about the source, not the case
+    citations: list[CitationRecord] = field(default_factory=list)
+    citation_unread: list[tuple[int, str]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    written: Path | None = None
+    statutes_checked: bool = False
+
+    @property
+    def items(self) -> list[dict]:
+        return self.document.get("items", [])
+
+    @property
+    def phrases_parsed(self) -> int:
+        return sum(p.parsed for p in self.phrases)
+
+    @property
+    def parse_rate(self) -> float:
+        return self.phrases_parsed / len(self.phrases) if self.phrases else 1.0
+
+    def citation_counts(self) -> dict[str, int]:
+        out = {"parsed": len(self.citations), "unread": len(self.citation_unread)}
+        for c in self.citations:
+            out[c.status] = out.get(c.status, 0) + 1
+        return out
+
+
+def _level(jurisdiction: str, registry) -> tuple[str, str, str]:
+    """(level, folder, locality) of a jurisdiction code."""
+    if jurisdiction == "CN":
+        return "national", "national", "全国"
+    j = registry.jurisdiction(jurisdiction) if registry else None
+    if j is None:
+        raise TableImportError("unknown_jurisdiction", f"未知的行政区划代码 {jurisdiction!r}(见 lists/domains.yaml)")
+    if j.parent is None:
+        return "province", "shandong" if jurisdiction == "370000" else "province", j.zh
+    parent = registry.jurisdiction(j.parent)
+    if parent is not None and parent.parent is None:
+        return "city", "liaocheng" if jurisdiction == "371500" else "city", j.zh
+    return "county", "liaocheng" if j.parent == "371500" else "county", j.zh
+
+
+def _domain_code(text: str, registry) -> str | None:
+    t = normalise(text)
+    if not t or registry is None:
+        return None
+    for d in registry.domains:
+        if t in (d.code, normalise(d.zh)):
+            return d.code
+    for d in registry.domains:  # 市场监管领域 / 市场监督管理 …
+        zh = normalise(d.zh)
+        if t.startswith(zh) or t.rstrip("领域") == zh:
+            return d.code
+    return None
+
+
+def _cell(row: RawRow, cmap: ColumnMap, name: str) -> str:
+    i = cmap.columns.get(name)
+    return row.cells[i].strip() if i is not None and i < len(row.cells) else ""
+
+
+def _is_header_repeat(row: RawRow, cmap: ColumnMap) -> bool:
+    return [normalise(c) for c in row.cells[: len(cmap.headers)]] == [normalise(h) for h in cmap.headers]
+
+
+def _section_text(row: RawRow, cmap: ColumnMap) -> str | None:
+    """A title row: one text across the row (merged) or a single filled cell with no violation."""
+    filled = [c for c in row.cells if c]
+    if not filled:
+        return None
+    if len(set(filled)) == 1 and (len(filled) > 1 or not _cell(row, cmap, "violation")):
+        return filled[0]
+    return None
+
+
+def _measures(text: str) -> list[str]:
+    return [m.strip(" 。") for m in re.split(r"[；;\n]", text) if m.strip(" 。")]
+
+
+def _source_no(text: str) -> int | str | None:
+    t = text.strip().rstrip("、.．")
+    if not t:
+        return None
+    return int(t) if t.isdigit() else t
+
+
+def _ascii_no(no) -> str:
+    if isinstance(no, int):
+        return f"{no:02d}"
+    digits = re.sub(r"[^0-9a-z.-]+", "-", str(no).lower()).strip("-.")
+    return digits or None
+
+
+def _resolve(citation: Citation, library) -> tuple[Citation, str, str]:
+    """(citation to write, status, message). A citation whose article/paragraph/item is missing
+    from the statute text is written only as far as it resolves (the original wording stays in
+    the provenance note and the report): a draft must load and validate, and nothing unverified
+    is presented as checked."""
+    if library is None:
+        return citation, "not_checked", "未配置法规文本目录"
+    from penalty_rules.statutes.resolution import ResolutionStatus as S
+
+    res = library.resolve(citation, None)
+    if res.status is S.resolved:
+        return citation, "resolved", res.message
+    if res.status is S.article_unspecified:
+        return citation, "law_only", res.message
+    if res.status in (S.law_not_found, S.version_not_found):
+        return citation, "unresolved", res.message
+    cut = {S.article_not_found: {"article": None, "paragraph": None, "item": None},
+           S.paragraph_not_found: {"paragraph": None, "item": None},
+           S.item_not_found: {"item": None}}[res.status]
+    return citation.model_copy(update=cut), "unresolved", res.message
+
+
+def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
+    from penalty_rules.statutes.names import normalise_law_name
+
+    def keys(cs):
+        return {(normalise_law_name(c.law), c.article, c.paragraph, c.item) for c in cs if c.article}
+
+    ka, kb = keys(a), keys(b)
+    return bool(ka and kb and ka & kb)
+
+
+def build_draft(
+    path: Path | str,
+    *,
+    list_id: str,
+    version: str,
+    jurisdiction: str,
+    domain: str | None = None,
+    column_map: Path | str | None = None,
+    title: str | None = None,
+    issuer: str | None = None,
+    corpus=None,
+    library=None,
+) -> ImportResult:
+    path = Path(path)
+    registry = corpus.registry if corpus is not None else None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", list_id):
+        raise TableImportError("bad_list_id", f"清单编号 {list_id!r} 须为小写 ASCII(字母、数字、点、连字符)")
+    if domain is not None and registry is not None and registry.domain(domain) is None:
+        raise TableImportError("unknown_domain", f"未知的执法领域代码 {domain!r}")
+    level, _, locality = _level(jurisdiction, registry) if registry else ("city", "", jurisdiction)
+
+    rows = read_table(path)
+    cmap = detect_header(rows, load_column_map(column_map))
+    if domain is None and "domain" not in cmap.columns:
+        raise TableImportError("no_domain", "表格没有“执法领域”列, 请用 --domain 指定领域代码", cmap.header_row)
+    result = ImportResult(str(path.name), {}, cmap.header_row,
+                          {f: cmap.headers[i] for f, i in cmap.columns.items()})
+    items: list[dict] = []
+    section: str | None = None
+    section_outcome: Outcome | None = None
+    seen_numbers: dict[tuple[str | None, str], int] = {}
+    used_ids: set[str] = set()
+    windows: set[int] = set()
+    x = 0
+    binding = []
+    if corpus is not None:
+        stack = set(corpus.registry.stack(jurisdiction)) if jurisdiction != "CN" else {"CN"}
+        binding = [(d, it) for d in corpus.documents if d.binding_level and d.jurisdiction in stack for it in d.items]
+
+    for row in rows:
+        if row.number <= cmap.header_row or _is_header_repeat(row, cmap):
+            continue
+        title_text = _section_text(row, cmap)
+        if title_text is not None:
+            section, section_outcome = title_text, read_outcome(title_text)
+            continue
+        result.rows_read += 1
+        violation = _cell(row, cmap, "violation")
+        if not violation:
+            result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation", "违法行为为空"))
+            continue
+        if len(violation) < 2:
+            result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation",
+                                            f"违法行为“{violation}”过短"))
+            continue
+        outcome = section_outcome
+        if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
+            outcome = read_outcome(_cell(row, cmap, "outcome"))
+            if outcome is None:
+                result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "unreadable_outcome",
+                                                f"无法识别处理结果“{_cell(row, cmap, 'outcome')}”"
+                                                "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)"))
+                continue
+        if outcome is None:
+            where = f"所在分节“{section}”" if section else "表格没有分节标题, 也没有处理结果列"
+            result.rejected.append(Rejected(row.number, section and "分节标题" or None, "unreadable_outcome",
+                                            f"无法确定处理结果: {where}"))
+            continue
+        number_text = _cell(row, cmap, "number")
+        no = _source_no(number_text)
+        if no is not None:
+            key = (section, str(no))
+            if key in seen_numbers:
+                result.rejected.append(Rejected(row.number, cmap.header_of("number"), "duplicate_number",
+                                                f"序号 {no} 重复(第{seen_numbers[key]}行已用)"))
+                continue
+            seen_numbers[key] = row.number
+        dom = domain
+        if dom is None:
+            dom = _domain_code(_cell(row, cmap, "domain"), registry)
+            if dom is None:
+                result.rejected.append(Rejected(row.number, cmap.header_of("domain"), "unknown_domain",
+                                                f"无法识别执法领域“{_cell(row, cmap, 'domain')}”; 可用 --domain 指定"))
+                continue
+
+        local = _ascii_no(no) if no is not None else None
+        if local is None:
+            x += 1
+            local = f"x{x:02d}"
+        item_id = f"{list_id}/{OUTCOME_PREFIX[outcome]}-{local}"
+        while item_id in used_ids:
+            item_id += "-b"
+        used_ids.add(item_id)
+        flags: list[str] = []
+        notes: list[str] = []
+        if no is None:
+            flags.append("source_item_no")
+
+        # conditions
+        cond_text = _cell(row, cmap, "conditions")
+        parse = parse_conditions(cond_text)
+        for leaf in parse.leaves:
+            label = "custom"
+            if leaf.parsed:
+                label = leaf.condition if isinstance(leaf.condition, str) else \
+                    ",".join(f"{k}={v}" for k, v in leaf.condition.items())
+                if leaf.keep_words:
+                    label += "+custom(原文保留)"
+            result.phrases.append(PhraseRecord(row.number, item_id, leaf.text, leaf.parsed, label))
+            if leaf.note and (w := re.match(r"首违期限: (\d+)年内", leaf.note)):
+                windows.add(int(w.group(1)))
+        for r in parse.remarks:
+            result.remarks.append((row.number, r))
+        for r in parse.editorial:
+            result.editorial.append((row.number, r))
+        conditions = to_conditions(parse) if parse.leaves else {"all": [NO_CONDITIONS]}
+        if not parse.leaves:
+            flags.append("conditions")
+        if parse.custom or any(leaf.keep_words for leaf in parse.leaves):
+            flags.append("conditions.custom")
+        notes += [n for n in parse.notes if n]
+        if parse.remarks:
+            notes.append("适用条件中的说明文字(未作为条件): " + ";".join(parse.remarks))
+
+        # citations
+        cited: dict[str, list[dict]] = {"violated": [], "penalty_basis": [], "exemption_basis": []}
+        for col, target in CITATION_FIELDS.items():
+            text = _cell(row, cmap, col)
+            if not text:
+                continue
+            cp = parse_citations(text)
+            for chunk in cp.unread:
+                result.citation_unread.append((row.number, chunk))
+                notes.append(f"{cmap.header_of(col)}中未能识别的文字: {chunk}")
+                flags.append(f"{target}.unread")
+            for pc in cp.citations:
+                written, status, message = _resolve(pc.citation, library)
+                result.citations.append(CitationRecord(row.number, item_id, target, pc.text,
+                                                       pc.citation.label(), status, message))
+                if pc.note:
+                    notes.append(pc.note)
+                    flags.append(f"{target}.article")
+                if written != pc.citation:
+                    notes.append(f"引用 {pc.citation.label()} 在法规文本中未找到({message}), 仅记录到可核对的部分")
+                    flags.append(f"{target}.unresolved")
+                entry = {k: v for k, v in written.model_dump().items() if v is not None}
+                if entry not in cited[target]:
+                    cited[target].append(entry)
+            if col == "basis":
+                flags.append("basis_combined")
+                notes.append("表格的“法律依据”一栏未区分违法依据与处罚依据, 全部记在 violated, 须人工区分")
+        for target in ("violated", "penalty_basis"):
+            if not cited[target] and "basis" not in cmap.columns:
+                flags.append(target)
+        remarks = _cell(row, cmap, "remarks")
+        if remarks:
+            notes.insert(0, f"备注: {remarks}")
+        agency = _cell(row, cmap, "agency")
+        if agency:
+            notes.insert(0, f"实施主体: {agency}")
+
+        item = {
+            "id": item_id,
+            "domain": dom,
+            "outcome": outcome.value,
+            "violation": violation.replace("\n", ""),
+            "violated": cited["violated"],
+            "penalty_basis": cited["penalty_basis"],
+            "exemption_basis": cited["exemption_basis"],
+            "conditions": conditions,
+            "measures": _measures(_cell(row, cmap, "measures")),
+            "provenance": {
+                "source_item_no": no,
+                "sub_list": section,
+                "url": None,
+                "confidence": "medium",  # review status comes from the review records, not this file
+                "conditions_text": cond_text or None,
+                "note": "\n".join(dict.fromkeys(notes)) or None,
+                "flags": list(dict.fromkeys(flags)),
+            },
+        }
+        items.append(item)
+
+        # conflicts with binding items of the jurisdiction's stack
+        new_cits = [Citation(**c) for c in cited["violated"] + cited["penalty_basis"]]
+        for doc, existing in binding:
+            reason = None
+            if normalise(existing.violation) == normalise(item["violation"]):
+                reason = "违法行为相同"
+            elif _same_citations(new_cits, list(existing.violated) + list(existing.penalty_basis)):
+                reason = "引用的违法/处罚条文相同"
+            if reason:
+                result.conflicts.append(Conflict(row.number, item_id, f"{existing.id} @ {doc.key}", reason,
+                                                 existing.outcome is outcome))
+
+    doc = {
+        "id": list_id,
+        "version": version,
+        "title": title or f"{list_id} 导入草案({path.name})",
+        "issuer": issuer or "待填写(由表格导入, 发文机关未知)",
+        "doc_no": None,
+        "jurisdiction": jurisdiction,
+        "locality": locality,
+        "level": level,
+        "effective_from": None,
+        "effective_to": None,
+        "status": "draft",
+        "url": None,
+        "notes": (f"由 penalty-rules lists import 自 {path.name} 导入的草案(表头在第{cmap.header_row}行)。"
+                  "未经审核, 不具约束力; 每个条目的 provenance.flags 列出须核对的字段。"),
+        "items": items,
+    }
+    if len(windows) == 1:
+        years = windows.pop()
+        doc["first_offense"] = {"window_years": years, "same_kind": True,
+                                "text": f"表格适用条件中所载: {years}年内(导入时读取, 须核对)"}
+    try:
+        ListDocument.model_validate(doc)  # a draft that does not validate is a bug of the importer
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise TableImportError("invalid_draft", f"生成的草案未通过校验({where}: {first['msg']}), 请报告此问题") from None
+    result.document = doc
+    return result
+
+
+# -- writing -------------------------------------------------------------------------------------
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+def _str(dumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_document(doc: dict) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_draft(result: ImportResult, out_dir: Path, schema_header: str | None = None) -> Path:
+    target = Path(out_dir) / result.document["id"] / f"{result.document['version']}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = (schema_header or "") + dump_document(result.document)
+    target.write_text(text, "utf-8")
+    result.written = target
+    return target

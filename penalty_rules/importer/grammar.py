@@ -1,0 +1,861 @@
+"""Condition phrases of a published list (适用条件 column) → the project's condition vocabulary.
+
+A small grammar, not one regular expression per phrase:
+
+1. The lexer (`tokenize`) reads the text left to right. At each position it tries the token table:
+   punctuation, markers of alternatives (满足其一, 有下列情形之一, (1) …), remarks in brackets,
+   outcome clauses (……的, 不予处罚), conjunctions (且 / 并 / 或者 …) and the LEXICON of condition
+   words (首次违法, 危害后果轻微, 及时改正, 违法所得不超过 N 元 …). Anything else collects into a TEXT
+   token. Conjunctions between two TEXT tokens are glued back (`主动停止建设或恢复原状` stays one
+   phrase of the list's own wording: its structure is not guessed).
+2. The recursive-descent parser (`Parser`) reads
+
+       text        := alternatives
+       alternatives:= bundle ( ALT bundle )*            ALT = [;,] 或 | (n) | 其n | ";" after 之一
+       bundle      := clause ( (AND | ; | , | 、) clause )*
+       clause      := atom ( OR atom )*                 OR without punctuation binds tightest
+       atom        := PHRASE | THRESHOLD | TEXT
+
+   and gives an expression tree, turned into disjunctive normal form (bundles of leaves) for the
+   item's `all` / `any_of`.
+3. A leaf the lexicon knows becomes a tag or a typed threshold of penalty_rules/data/vocabulary.yaml;
+   any other leaf becomes a custom condition with its original wording (flagged for review).
+   Remarks in brackets and outcome clauses are kept as remarks, never as conditions.
+
+   A 之一 marker in mid-text splits the text first (`_split_at_any`): `X且Y，并满足其一：A；B` is X, Y
+   and one of A, B; `A，或B，或C（三者之一），D` is one of A, B, C, and D.
+4. Rules that read a phrase with its context (each tested on the list's own wording in
+   tests/importer/test_grammar.py):
+   - time windows: `N年内无同类违法(记录)` / `二年内未就该事项被查处` → first_offense, window noted
+     (one window in years for the whole table → the draft's `first_offense.window_years`);
+     `本次违法前6个月内 / 半年内 (车辆和驾驶人) 无违法记录` → first_offense AND the wording kept as a
+     custom condition (`keep_words`): the window is in months and the record is any violation, which
+     `first_offense.window_years` cannot say (the bundled traffic lists do the same). `N年内未被发现`
+     is the limitation period, not a first offence: not read.
+   - deadlines: `(经责令改正 / 收到…通知书后)在规定/责令…期限内 完成/补办/补报/拆除/停止 X` and
+     `(责令限期改正后,)按期改正/完成 X` → corrected_within_deadline, the act noted; the act goes on over
+     、/并 only into more of the same act (报备, 恢复原状, 验收 …).
+   - a shared verb: `主动或限期内改正` → 主动改正 or 限期内改正.
+   - a second amount of the same thing with its noun left out, after a threshold (`…10%以下且在5000万元
+     以下`, `卷烟…不超过3条(600支)、金额不超过3000元`): quantity from FAMILY by the unit; a bare 金额 with
+     no threshold before it is not read. `…3个月内属轻微违法` after a threshold: a classification (remark).
+   - `N小时内报告` → report_hours; `锅炉总容量上限N吨/小时`; `pH值在N至M之间` → two bounds.
+   Wordings narrower than a tag stay custom: 未造成交通事故或交通拥堵 / 未造成环境污染 are not no_harm;
+   以往违法均已处理, 罚款已缴纳, 经责令改正后 (no deadline said) are not tags.
+
+Nothing is guessed: no threshold or quantity that the vocabulary does not have is created, and a
+phrase the lexicon does not know as a whole stays in words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import product
+
+from penalty_rules.model.numerals import parse_zh_number
+from penalty_rules.model.vocabulary import VOCABULARY
+
+MAX_BUNDLES = 8  # a DNF larger than this is kept as the list's wording (custom), not expanded
+
+# -- numbers --------------------------------------------------------------------------------------
+ZH_NUM = "零〇一二两三四五六七八九十百千"
+NUM = rf"(?:\d+(?:\.\d+)?|[{ZH_NUM}]+)"
+
+
+def number(text: str) -> float:
+    """'5' → 5, '0.1' → 0.1, '两' → 2, '五十' → 50; '5000万' is handled by the unit (万)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    return float(parse_zh_number(text))
+
+
+# -- lexicon: condition words (the grammar's terminals) ---------------------------------------------
+# Each entry: (regex, tag). The regexes are whole-phrase alternatives of one condition; they are
+# tried longest first at each position. Taken over from tools/import_reference.py (OTHER_TO_TAG) where
+# that converter had already judged a wording, and from the vocabulary's own Chinese labels.
+_AGENCY = r"(?:税务机关|行政机关|执法机关|执法部门|监管部门)?"
+_FIRST = r"(?:首次|初次|首违|第一次)"
+LEXICON: list[tuple[str, str]] = [
+    # first offence (window words before it are read by WINDOW below)
+    (rf"(?:属|系|为|是)?{_FIRST}(?:违法|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|违规|被查处)(?:的)?"
+     r"|(?:属于?)?首违|此前(?:无|没有|未有)(?:同类|涉烟|相关|其他)?(?:违法|违规)(?:记录|行为)?", "first_offense"),
+    # harm
+    (r"(?:违法行为的?|违法|水土流失)?(?:危害后果|危害结果|危害|后果)(?:轻微|较轻|较小)", "minor_harm"),
+    (r"(?:尚|均|也|并)?(?:没有|未|无|不)(?:造成|产生|发生)?(?:其他)?(?:任何)?(?:危害后果|危害结果|社会危害后果|危害|不良后果)"
+     r"|(?:对[^，,；;。、]{1,20})?(?:未|没有)造成(?:危害后果|危害结果)(?:或损失)?", "no_harm"),
+    # correction
+    (rf"{_AGENCY}发现(?:违法行为)?(?:之)?前(?:已)?主动(?:改正|纠正|整改)|主动改正|主动纠正", "corrected_before_discovery"),
+    (rf"(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?改正|责令(?:限期)?整改|责令|规定|限定|要求|整改|限期)?(?:的)?(?:期限|时限|期间|限期)(?:内|之内)"
+     r"(?:已|及时)?(?:予以)?(?:改正|纠正|整改|完成整改|整改完毕|改正完毕)"
+     r"|(?:在|于)?限期(?:内|之内)(?:改正|纠正|整改|完成整改)|按期(?:改正|整改|完成整改)"
+     r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
+     r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令(?:限期)?(?:改正|整改)?(?:后|以后|已)(?:立即|及时)?(?:改正|纠正|整改)",
+     "corrected_within_deadline"),
+    (r"(?:及时|立即|主动|自行|自觉|当场|立即自行|及时自行)(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)"
+     r"(?:的)?|(?:及时|立即)(?:自行)?(?:改正|纠正)", "corrected_promptly"),
+    # gains
+    (r"(?:没有|无|未(?:获得|产生|取得)?|不存在)(?:违法所得)", "no_illegal_gains"),
+    # fault
+    (r"(?:当事人)?(?:有证据足以|能够?|可以)?(?:提供证据)?证明(?:其|自己)?(?:没有|无|不存在)(?:主观)?过错"
+     r"|(?:当事人)?(?:有证据足以|能够?|可以)?证明(?:其|自己)?(?:对)?[^，,；;。、()（）且并和或]{1,12}?(?:没有|无|不存在)主观过错"
+     r"|主观(?:上)?(?:无|没有)过错|无主观过错|没有主观过错", "no_subjective_fault"),
+    # minor violation (OTHER_TO_TAG of tools/import_reference.py; 显著轻微 noted there too)
+    (r"(?:违法行为|违法情节|违法|情节|违规行为)(?:显著)?轻微|轻微违法(?:行为)?|轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
+    (r"违法行为及(?:其)?危害后果(?:均)?轻微", "minor_violation+minor_harm"),
+    # art. 32 grounds
+    (r"积极配合(?:行政机关调查|执法检查|检查调查|检查、调查|调查|检查)?(?:的)?", "cooperated"),
+    (r"主动(?:消除|减轻)(?:或者?|、)?(?:减轻|消除)?(?:违法行为)?(?:的)?危害后果", "eliminated_harm"),
+    (r"受(?:他人)?胁迫(?:或者?|、)诱骗(?:实施违法行为)?", "coerced_or_deceived"),
+    (r"受(?:他人)?胁迫(?:实施违法行为)?", "coerced"),
+    (r"主动供述(?:行政机关)?(?:尚未掌握的)?(?:违法行为)?", "confessed"),
+    (r"(?:配合(?:行政机关)?查处(?:违法行为)?)?有立功表现", "meritorious"),
+]
+
+# Quantities (vocabulary names) by the words a list uses for them; units convert to the quantity's.
+QUANTITY_WORDS: list[tuple[str, str]] = [
+    (r"违法所得(?:金额|数额)?", "illegal_gains"),
+    (r"(?:涉案)?货值(?:金额)?", "goods_value_yuan"),
+    (r"(?:应处|拟处|依法应处)?罚款(?:额|数额|金额)?", "fine_amount_yuan"),
+    (r"违法数额|涉案金额", "illegal_amount_yuan"),
+    (r"涉及(?:劳动者|职工|员工)(?:人数)?", "affected_workers"),
+    (r"收取物品(?:涉及)?(?:劳动者)?", "workers_items_taken"),
+    (r"人均收取(?:金额)?|向每名劳动者收取(?:金额)?", "amount_per_worker_yuan"),
+    (r"违法数额占应报数(?:额)?(?:的)?(?:比例)?", "illegal_amount_ratio_pct"),
+    (r"卷烟(?:、)?(?:雪茄烟?)?|雪茄烟?", "cigarettes_cartons"),
+    (r"烟叶(?:、)?烟丝(?:、)?(?:复烤烟叶)?", "leaf_or_cut_tobacco_kg"),
+    (r"涉及(?:人员|人数)|涉及(?=\d)", "affected_persons"),
+    (r"逾期(?:时间)?", "overdue"),
+    (r"(?:违法行为)?(?:持续|存续)(?:时间)?|违规存续(?:时间)?", "violation_duration_months"),
+    (r"超载|超过核定载质量", "overload_pct"),
+    (r"超速|超过规定时速", "overspeed_pct"),
+    (r"超标倍数", "exceedance_multiple"),
+    (r"噪声超标", "noise_exceedance_db"),
+    (r"(?:年产生或贮存)?危险废物(?:量)?", "hazardous_waste_t_per_year"),
+    (r"收购烟叶", "tobacco_leaf_kg"),
+    (r"锅炉(?:总)?容量", "boiler_capacity_t_per_h"),
+]
+UNIT = r"(?:吨/小时|万元|千元|元|名|人|个工作日|工作日|个月|月|日|天|小时|吨|公斤|千克|%|倍|分贝|条|支)"
+CMP_PRE = r"(?:不超过|未超过|不高于|不多于|不足|未满|不满|低于|少于|小于|上限(?:为)?|在)"
+CMP_POST = r"(?:以下|以内|及以下|之内|内)"
+_PRE_OP = {"不足": "lt", "未满": "lt", "不满": "lt", "低于": "lt", "少于": "lt", "小于": "lt"}
+
+# Deadlines to correct: 责令改正后5个工作日内完成备案 / 自现场检查之日起3个月内完成验收 / 7日内自行纠正.
+DEADLINE = re.compile(
+    rf"(?:自|在|于)?(?P<start>责令改正|责令整改|责令限期改正|现场检查|检查|被发现|发现)?(?:之日)?(?:后|起)?"
+    rf"(?P<n>{NUM})(?P<unit>个工作日|工作日|日|天|个月)(?:内|之内)"
+    r"(?P<act>(?:及时)?(?:自行)?(?:按要求)?(?:改正|纠正|整改|完成整改|完成(?:备案|验收|审批|补办)[^，,；;。、()（）“”]{0,12}))"
+)
+# 24小时内报告: time taken to report (vocabulary quantity report_hours).
+REPORT = re.compile(rf"(?P<n>{NUM})小时(?:内|之内|以内)报告")
+DEADLINE_QUANTITY = {"个工作日": "correction_workdays", "工作日": "correction_workdays", "日": "correction_days",
+                     "天": "correction_days", "个月": "correction_months"}
+
+# 两年内 / 一年内 / 二年内 before a first-offence word, or 两年内无同类违法(记录) / 未被查处 / 无同类违法.
+# (N年内未被发现 is the limitation period of 行政处罚法第三十六条, not a first offence: not read here.)
+WINDOW = re.compile(
+    rf"(?:本次违法)?前?(?P<n>{NUM})年(?:内|以内|之内)(?P<tail>(?:未|没有|无)(?:就该事项|因同类违法行为|因)?(?:同类|相同|同一)?"
+    r"(?:违法(?:行为)?|违规)?(?:记录|被查处|查处|被处罚|受到?(?:过)?(?:行政)?处罚)(?:记录)?(?:的)?"
+    r"|(?:未|没有|无)(?:同类|相同|同一)(?:违法(?:行为)?|违规(?:行为)?)(?:的)?)?"
+)
+# 本次违法前6个月内 / 半年内 (车辆和驾驶人) 无违法记录 (traffic lists): first_offense, but the window is in
+# months (first_offense.window_years cannot say it) and the record is any violation, not only the same
+# kind: the tag is written AND the wording is kept as a custom condition (as the bundled traffic lists do).
+MONTH_WINDOW = re.compile(
+    rf"(?:本次违法)?前?(?P<w>{NUM}个月|半年)(?:内|以内|之内)(?P<who>车辆和驾驶人|驾驶人和车辆|车辆|驾驶人)?"
+    r"(?:无|没有|未有)(?P<kind>同类)?(?:交通)?(?:违法(?:行为)?记录|违法行为)"
+)
+
+CONJ_AND = r"并且|而且|并|且|同时|以及|及(?!时)|和"
+CONJ_OR = r"或者|或是|或"
+# Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
+ANY_MARK = re.compile(
+    r"[（(](?:满足|符合|具备)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
+    r"|(?:并|且)?(?:满足|符合|具备|具有|有)(?:下列|以下)?(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
+)
+ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
+# Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
+OUTCOME = re.compile(
+    r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:可以|可|应当|均|即可|一律)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
+    r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
+)
+HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
+# The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
+LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?:清单|事项|情形|类)?[:：,，]?|(?:不予处罚|免予处罚|免罚|从轻处罚|减轻处罚)情形[:：]?"
+                   r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
+# "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
+EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
+# A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
+# condition. Kept as a remark (listed in the report and the item's note), never as a condition.
+EDITORIAL = re.compile(
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|新闻|报道|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+)
+# 在规定期限内完成清理 / 在责令改正期限内按要求完成自主验收并报备 / 期限内拆除违法建筑物 /
+# 经责令改正在限定期限内完成检测 / 收到责令限期办理通知书后在规定时限内完成整改: corrected within the
+# deadline, the act named (kept in the item's note). The act is one corrective verb (ACT_VERB) and its
+# object; it goes on over 、/并 only into more of the same act (ACT_MORE), never into another condition.
+_ORDERED = r"(?:经责令(?:限期)?(?:改正|整改)(?:后)?|(?:单位)?收到《?责令[^，,；;。《》]{0,12}通知书》?后)"
+ACT_VERB = r"(?:完成|补办|补报|补正|拆除|停止)"
+_ACT_OBJ = r"[^;；。,，、()（）“”并且]"
+DEADLINE_ACT = re.compile(
+    rf"{_ORDERED}?(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?(?:改正|整改|补办{_ACT_OBJ}{{1,8}}?)|规定|限定|要求)?(?:的)?"
+    rf"(?:期限|时限|限期)(?:内|之内)(?:按要求)?(?:已|及时)?(?P<act>{ACT_VERB}{_ACT_OBJ}{{0,14}})"
+)
+ACT_MORE = re.compile(rf"(?:并|、)(?:报备|备案|恢复原状|验收|审批|登记|构筑物|公开{_ACT_OBJ}{{0,8}}|完成{_ACT_OBJ}{{0,8}})")
+# (责令限期改正后,) 能按期改正违法建设部分 / 责令改正后按期完成验收: corrected by the deadline set
+# (按期完成 / 补办 only after the order: alone, 按期 may mean "as usual", not the deadline to correct).
+BY_DUE = re.compile(
+    rf"责令(?:限期)?(?:改正|整改)后[，,]?(?:能够?)?按期(?P<act>(?:改正|整改|完成|补办){_ACT_OBJ}{{0,14}})"
+    rf"|(?:能够?)?按期(?P<act2>(?:改正|整改){_ACT_OBJ}{{0,14}})"
+)
+# A second amount of the same thing, its noun left out (卷烟不超过3条(600支)、金额不超过3000元 /
+# 违法数额占应报数10%以下且在5000万元以下): the quantity follows from the one before and the unit.
+FAMILY = {
+    "illegal_amount_ratio_pct": {"元": ("illegal_amount_yuan", None)},
+    "cigarettes_cartons": {"元": ("cigarettes_value_yuan", None), "支": ("cigarettes_sticks", None)},
+    "tobacco_leaf_kg": {"元": ("illegal_amount_yuan", "金额指收购烟叶的金额(涉案金额)")},
+}
+ELLIPTIC = re.compile(
+    rf"(?:金额|数额)?(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})(?P<post>{CMP_POST})?"
+)
+ELLIPTIC_BRACKET = re.compile(rf"[（(](?P<n>{NUM})(?P<unit>支|元|万元)[）)]")
+# 违规存续3个月内属轻微违法: right after a threshold, the list says what the threshold is (the minor
+# case); a classification, not one more condition (kept as a remark).
+CLASSIFY = re.compile(r"(?:即)?(?:属于?|为|系)轻微违法(?:行为)?")
+# pH值在5至10之间: one phrase, two bounds.
+RANGE = re.compile(rf"pH值?(?:在|为)?(?P<a>{NUM})(?:至|到|~|～|-|－)(?P<b>{NUM})(?:之间)?")
+REMARK = re.compile(r"[（(][^（）()]*[）)]|“[^”]*”")
+AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
+FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "并已", "等", "的情形", "情形", "以上", "属于",
+           "查实为", "查实", "经查实", "经核实", "经查证", "本次", "其", "则", "能够", "能", "后", "须", "可", "当事人"}
+
+
+# -- tokens -----------------------------------------------------------------------------------------
+@dataclass
+class Token:
+    kind: str  # PHRASE THRESH TEXT AND OR SEP SEMI ALT ANY ENUM REMARK OUTCOME HEADING ALLMARK
+    text: str
+    value: object = None  # the condition (tag, threshold dict or list of them) of PHRASE / THRESH tokens
+    note: str | None = None
+    keep_words: bool = False  # the tag does not say all of it: the wording is kept as a custom condition too
+
+
+def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
+    """A typed threshold, or None where the vocabulary has no quantity of that kind/unit."""
+    if quantity_key == "illegal_gains":
+        quantity = "illegal_gains_yuan"
+    elif quantity_key == "overdue":
+        quantity = {"个月": "overdue_months", "月": "overdue_months", "日": "overdue_days", "天": "overdue_days"}.get(unit)
+    else:
+        quantity = quantity_key
+    if quantity is None or quantity not in VOCABULARY.quantities:
+        return None
+    want = VOCABULARY.quantities[quantity].unit
+    if unit in ("万元", "千元"):
+        n, unit = n * (10000 if unit == "万元" else 1000), "元"
+    unit = {"名": "人", "天": "日", "月": "个月", "工作日": "个工作日", "千克": "公斤"}.get(unit, unit)
+    if unit != want:
+        return None
+    return {"quantity": quantity, op: int(n) if float(n).is_integer() else n}
+
+
+_QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
+THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})(?P<post>{CMP_POST})?")
+
+
+def _match_threshold(text: str, pos: int) -> tuple[int, Token] | None:
+    m = THRESH_PRE.match(text, pos)
+    if not m or not (m.group("cmp") or m.group("post")):
+        return None
+    cmp = m.group("cmp")
+    if cmp == "在" and not m.group("post"):
+        return None
+    q = next(QUANTITY_WORDS[int(k[1:])][1] for k, v in m.groupdict().items() if k.startswith("q") and v)
+    op = _PRE_OP.get(cmp or "", "max")
+    try:
+        n = number(m.group("n"))
+    except ValueError:
+        return None
+    value = _threshold(q, m.group("unit"), n, op)
+    if value is None:
+        return None
+    return m.end(), Token("THRESH", m.group(0), value)
+
+
+def _match_deadline(text: str, pos: int) -> tuple[int, Token] | None:
+    m = DEADLINE.match(text, pos)
+    if not m:
+        return None
+    try:
+        n = number(m.group("n"))
+    except ValueError:
+        return None
+    value = _threshold(DEADLINE_QUANTITY[m.group("unit")], m.group("unit"), n, "max")
+    if value is None:
+        return None
+    notes = []
+    if m.group("start") in ("现场检查", "检查", "被发现", "发现"):
+        notes.append(f"期限自{m.group('start')}之日起计算")
+    end = _act_end(text, m.end())
+    act = m.group("act") + text[m.end():end]
+    if "完成" in act and act != "完成整改":
+        notes.append(f"期限内改正的内容: {act}")
+    return end, Token("THRESH", text[pos:end], value, "; ".join(notes) or None)
+
+
+def _act_end(text: str, end: int) -> int:
+    while (more := ACT_MORE.match(text, end)) and more.end() > end:
+        end = more.end()
+    return end
+
+
+_PLAIN_ACTS = {"完成整改", "整改", "改正", "完成", "整改完毕", "改正完毕"}
+
+
+def _act_token(text: str, pos: int, m: re.Match) -> tuple[int, Token]:
+    end = _act_end(text, m.end())
+    act = _act_of(m) + text[m.end():end]
+    note = None if act in _PLAIN_ACTS else f"期限内改正的内容: {act}"
+    return end, Token("PHRASE", text[pos:end], "corrected_within_deadline", note)
+
+
+def _match_deadline_act(text: str, pos: int) -> tuple[int, Token] | None:
+    m = DEADLINE_ACT.match(text, pos) or BY_DUE.match(text, pos)
+    if not m:
+        return None
+    return _act_token(text, pos, m)
+
+
+def _act_of(m: re.Match) -> str:
+    return m.groupdict().get("act") or m.groupdict().get("act2") or ""
+
+
+def _match_report(text: str, pos: int) -> tuple[int, Token] | None:
+    m = REPORT.match(text, pos)
+    if not m:
+        return None
+    value = _threshold("report_hours", "小时", number(m.group("n")), "max")
+    return (m.end(), Token("THRESH", m.group(0), value)) if value else None
+
+
+def _match_range(text: str, pos: int) -> tuple[int, Token] | None:
+    m = RANGE.match(text, pos)
+    if not m:
+        return None
+    a, b = number(m.group("a")), number(m.group("b"))
+    if not a < b:
+        return None
+    lo, hi = (int(x) if float(x).is_integer() else x for x in (a, b))
+    return m.end(), Token("THRESH", m.group(0), [{"quantity": "ph", "min": lo}, {"quantity": "ph", "max": hi}])
+
+
+def _match_month_window(text: str, pos: int) -> tuple[int, Token] | None:
+    m = MONTH_WINDOW.match(text, pos)
+    if not m:
+        return None
+    scope = (f"记录范围: {m.group('who')}; " if m.group("who") else "") + ("" if m.group("kind") else "原文未限同类; ")
+    note = (f"首违期限: {m.group('w')}内(以月计, 清单的 first_offense.window_years 不能表示; {scope}"
+            "原文另作自定义条件保留)")
+    return m.end(), Token("PHRASE", m.group(0), "first_offense", note, keep_words=True)
+
+
+_FAMILY_MEMBERS = {q for fam in FAMILY.values() for q, _ in fam.values()}
+
+
+def _previous_threshold(tokens: list[Token]) -> Token | None:
+    """The threshold this one may continue: the last one before it (over 、/且 and over thresholds
+    that were themselves read as its continuation)."""
+    for tok in reversed(tokens):
+        if tok.kind in ("SEP", "AND"):
+            continue
+        if tok.kind == "THRESH" and isinstance(tok.value, dict) and tok.value["quantity"] in FAMILY:
+            return tok
+        if tok.kind == "THRESH" and isinstance(tok.value, dict) and tok.value["quantity"] in _FAMILY_MEMBERS:
+            continue
+        return None
+    return None
+
+
+def _match_elliptic(text: str, pos: int, tokens: list[Token]) -> tuple[int, Token] | None:
+    """金额不超过3000元 / 且在5000万元以下 / (600支) right after a threshold of the same thing."""
+    prev = _previous_threshold(tokens)
+    if prev is None or prev.value["quantity"] not in FAMILY:
+        return None
+    bracket = bool(tokens) and tokens[-1] is prev
+    m = (ELLIPTIC_BRACKET.match(text, pos) if bracket else None) or ELLIPTIC.match(text, pos)
+    if not m:
+        return None
+    if m.re is ELLIPTIC:
+        if not (m.group("cmp") or m.group("post")) or (m.group("cmp") == "在" and not m.group("post")):
+            return None
+        op = _PRE_OP.get(m.group("cmp") or "", "max")
+    else:
+        op = next(k for k in ("max", "lt", "min", "gt") if k in prev.value)
+    unit = m.group("unit")
+    target = FAMILY[prev.value["quantity"]].get("元" if unit in ("元", "万元", "千元") else unit)
+    if target is None:
+        return None
+    try:
+        value = _threshold(target[0], unit, number(m.group("n")), op)
+    except ValueError:
+        return None
+    if value is None:
+        return None
+    note = "; ".join(x for x in (f"“{m.group(0)}”按上一数量({prev.text})理解", target[1]) if x)
+    return m.end(), Token("THRESH", m.group(0), value, note)
+
+
+_LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
+
+
+def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
+    best = None
+    for rx, tag in _LEXICON:
+        m = rx.match(text, pos)
+        if m and m.end() > pos and (best is None or m.end() > best[0]):
+            best = (m.end(), Token("PHRASE", m.group(0), tag))
+    return best
+
+
+def _match_window(text: str, pos: int) -> tuple[int, Token] | None:
+    m = WINDOW.match(text, pos)
+    if not m:
+        return None
+    try:
+        years = int(number(m.group("n")))
+    except ValueError:
+        return None
+    after = _match_phrase(text, m.end())
+    if after and after[1].value == "first_offense":  # 两年内首次违法
+        return after[0], Token("PHRASE", text[pos:after[0]], "first_offense", f"首违期限: {years}年内")
+    if m.group("tail"):  # 两年内无同类违法记录 / 二年内未就该事项被查处 / 两年内无同类违法
+        return m.end(), Token("PHRASE", m.group(0), "first_offense", f"首违期限: {years}年内")
+    return None
+
+
+_SIMPLE = [
+    ("SEMI", re.compile(r"[;；]|。(?!$)")),
+    ("SEP", re.compile(r"[，,、]")),
+    ("END", re.compile(r"。|\s+|…+|\.{3,}")),
+    ("ALLMARK", AND_MARK),
+    ("LABEL", LABEL),
+    ("ANY", ANY_MARK),
+    ("ENUM", ENUM),
+    ("OR", re.compile(CONJ_OR)),
+]
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    buf: list[str] = []
+    pos = 0
+
+    def flush():
+        if buf:
+            tokens.append(Token("TEXT", "".join(buf)))
+            buf.clear()
+
+    while pos < len(text):
+        hit: tuple[int, Token] | None = None
+        if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
+            m = ENUM.match(text, pos)
+            x = EXCLUSION.match(text, pos)
+            if m:
+                hit = (m.end(), Token("ENUM", m.group(0)))
+            elif x:
+                hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
+            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos:
+                hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
+            else:
+                m = LABEL.match(text, pos)
+                if m:
+                    hit = (m.end(), Token("LABEL", m.group(0)))
+            m = None if hit else HEADING.match(text, pos)
+            if m:
+                inner = tokenize(m.group("h"))  # a heading names no condition (else: 首次发生的: …)
+                if not any(t.kind in ("PHRASE", "THRESH") for t in inner) and not ANY_MARK.match(text, pos):
+                    hit = (m.end(), Token("HEADING", m.group(0)))
+        if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
+            hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
+        if not hit and not buf:
+            hit = _match_elliptic(text, pos, tokens)
+        for matcher in (() if hit else (_match_month_window, _match_window, _match_deadline, _match_deadline_act,
+                                        _match_report, _match_range, _match_threshold)):
+            hit = matcher(text, pos)
+            if hit:
+                break
+        if not hit:
+            phrase = _match_phrase(text, pos)
+            if phrase and phrase[1].value == "first_offense":  # 首次 … 两年内: window after the word
+                w = WINDOW.match(text, phrase[0])
+                if w and w.group("tail"):
+                    phrase = None
+            m = OUTCOME.match(text, pos)
+            if m and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,") and \
+                    not buf:
+                hit = (m.end(), Token("OUTCOME", m.group(0)))
+            elif m and buf and (text[pos] in "的，,可应" ) and m.end() > pos + 1:
+                hit = (m.end(), Token("OUTCOME", m.group(0)))
+            elif phrase:
+                hit = phrase
+        if not hit:
+            for kind, rx in _SIMPLE:
+                m = rx.match(text, pos)
+                if m and m.end() > pos:
+                    hit = (m.end(), Token(kind, m.group(0)))
+                    break
+        if not hit:
+            m = REMARK.match(text, pos)
+            if m:
+                hit = (m.end(), Token("REMARK", m.group(0)))
+        if not hit:
+            m = re.compile(CONJ_AND).match(text, pos)
+            if m:
+                hit = (m.end(), Token("AND", m.group(0)))
+        if hit:
+            flush()
+            if hit[1].kind != "END":
+                tokens.append(hit[1])
+            pos = hit[0]
+        else:
+            buf.append(text[pos])
+            pos += 1
+    flush()
+    return _glue(tokens)
+
+
+ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
+CORRECTION_TAGS = {"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"}
+
+
+def _ellipsis(tokens: list[Token]) -> list[Token]:
+    """主动或限期内改正: an adverb, 或, then a correction phrase: the verb (改正 …) is shared, so the
+    adverb is read with it (主动改正) if the lexicon knows that whole phrase; else left as it is."""
+    out = list(tokens)
+    for i in range(len(out) - 2):
+        a, conj, b = out[i], out[i + 1], out[i + 2]
+        if (a.kind == "TEXT" and a.text in ELLIPSIS_ADVERBS and conj.kind == "OR" and b.kind == "PHRASE"
+                and b.value in CORRECTION_TAGS and b.text[-2:] in ("改正", "纠正", "整改")):
+            full = a.text + b.text[-2:]
+            m = _match_phrase(full, 0)
+            if m and m[0] == len(full):
+                out[i] = Token("PHRASE", a.text, m[1].value, f"“{a.text}”与“{b.text}”共用动词: {full}")
+    return out
+
+
+def _glue(tokens: list[Token]) -> list[Token]:
+    """TEXT (AND|OR) TEXT without punctuation → one TEXT (the list's wording is not split on a
+    guess); a filler word alone (属, 的 …) is dropped; TEXT ending in 的 loses the 的."""
+    out: list[Token] = []
+    for tok in _ellipsis(tokens):
+        if tok.kind == "LABEL" and out and out[-1].kind == "TEXT" and (not tok.text.endswith(("，", ",")))\
+                and (len(out) == 1 or out[-2].kind in ("SEMI", "ENUM", "REMARK", "HEADING")):
+            # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading)
+            tok = Token("HEADING", out.pop().text + tok.text)
+        if tok.kind == "TEXT" and tok.text.strip() in FILLERS:
+            continue
+        if (tok.kind == "TEXT" and len(out) >= 2 and out[-1].kind in ("AND", "OR") and out[-2].kind == "TEXT"):
+            conj = out.pop()
+            prev = out.pop()
+            tok = Token("TEXT", prev.text + conj.text + tok.text)
+        elif tok.kind == "TEXT" and out and out[-1].kind == "TEXT":
+            tok = Token("TEXT", out.pop().text + tok.text)
+        out.append(tok)
+    return out
+
+
+# -- parse tree -------------------------------------------------------------------------------------
+@dataclass
+class Leaf:
+    text: str
+    condition: object | None  # tag (str) or threshold (dict); None: custom (the list's wording)
+    note: str | None = None
+    keep_words: bool = False  # the tag is written and the wording kept as a custom condition beside it
+
+    @property
+    def parsed(self) -> bool:
+        return self.condition is not None
+
+
+@dataclass
+class Node:
+    op: str  # "and" | "or"
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    text: str
+    bundles: list[list[Leaf]]  # DNF: the item applies when every leaf of one bundle holds
+    leaves: list[Leaf]  # every phrase, in order (parsed and custom)
+    remarks: list[str]  # bracketed remarks, headings and outcome clauses (not conditions)
+    notes: list[str]
+    editorial: list[str] = field(default_factory=list)  # remarks about the source (页面截断, 新闻转述 …)
+
+    @property
+    def parsed(self) -> list[Leaf]:
+        return [leaf for leaf in self.leaves if leaf.parsed]
+
+    @property
+    def custom(self) -> list[Leaf]:
+        return [leaf for leaf in self.leaves if not leaf.parsed]
+
+
+class Parser:
+    """Recursive descent over the token list (see the module docstring for the grammar)."""
+
+    def __init__(self, tokens: list[Token]):
+        self.remarks: list[str] = []
+        self.editorial: list[str] = []  # remarks about the source (页面截断 …), a subset of remarks
+        self.notes: list[str] = []
+        self.alternatives_announced = False
+        cleaned = []
+        for tok in tokens:
+            if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
+                self.remarks.append(tok.text)
+                if tok.note and tok.note.startswith("编者说明"):
+                    self.editorial.append(tok.text)
+                if tok.kind == "HEADING" and ANY_MARK.search(tok.text):
+                    self.alternatives_announced = True
+                continue
+            if tok.kind == "ANY":
+                self.alternatives_announced = True
+                self.remarks.append(tok.text)
+                continue
+            cleaned.append(tok)
+        self.tokens = cleaned
+        self.i = 0
+        self.leaves: list[Leaf] = []
+
+    def peek(self, k: int = 0) -> Token | None:
+        j = self.i + k
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def take(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def at_alt(self) -> bool:
+        """A top-level alternative starts here: (n) / 其n / ;或 / a ; after 满足其一."""
+        tok, nxt = self.peek(), self.peek(1)
+        if tok is None:
+            return False
+        if tok.kind == "ENUM":
+            return True
+        if tok.kind == "SEMI" and nxt is not None and nxt.kind in ("OR", "ENUM"):
+            return True
+        return tok.kind == "SEMI" and self.alternatives_announced
+
+    def skip_alt(self) -> None:
+        while self.peek() and self.peek().kind in ("SEMI", "SEP", "OR", "ENUM", "AND"):
+            self.take()
+
+    def alternatives(self) -> Node:
+        """alternatives := group ( ALT group )*"""
+        node = Node("or")
+        self.skip_alt()
+        while self.peek() is not None:
+            before = self.i
+            group = self.group()
+            if group.children:
+                node.children.append(group)
+            if self.at_alt():
+                self.skip_alt()
+            elif self.peek() is not None and self.i == before:
+                self.take()  # a stray token (never a phrase: phrases are always read by atom)
+        return node
+
+    def group(self) -> Node:
+        """group := segment ( ; segment )*   (all of them)"""
+        node = Node("and")
+        while self.peek() is not None:
+            seg = self.segment()
+            if seg.children:
+                node.children.append(seg)
+            if self.peek() is not None and self.peek().kind == "SEMI" and not self.at_alt():
+                self.take()
+                continue
+            break
+        return node
+
+    def segment(self) -> Node:
+        """segment := bundle ( ,或 bundle )*   (one of them)"""
+        node = Node("or")
+        while self.peek() is not None:
+            b = self.bundle()
+            if b.children:
+                node.children.append(b)
+            tok, nxt = self.peek(), self.peek(1)
+            if tok is not None and tok.kind == "SEP" and nxt is not None and nxt.kind == "OR":
+                self.take()
+                self.take()
+                continue
+            break
+        return node
+
+    def bundle(self) -> Node:
+        """bundle := clause ( (且|并|，|、) clause )*   (all of them)"""
+        node = Node("and")
+        while self.peek() is not None:
+            clause = self.clause()
+            if clause is not None:
+                node.children.append(clause)
+            tok, nxt = self.peek(), self.peek(1)
+            if tok is None:
+                break
+            if tok.kind == "AND":
+                self.take()
+                continue
+            if tok.kind == "SEP" and not (nxt is not None and nxt.kind == "OR"):
+                self.take()
+                continue
+            if tok.kind == "OR" and clause is None:
+                self.take()
+                continue
+            if tok.kind in ("PHRASE", "THRESH", "TEXT"):  # adjacent phrases: both hold
+                continue
+            break
+        return node
+
+    def clause(self):
+        first = self.atom()
+        if first is None:
+            return None
+        alts = [first]
+        while self.peek() and self.peek().kind == "OR":
+            nxt = self.peek(1)
+            if nxt is None or nxt.kind not in ("PHRASE", "THRESH", "TEXT"):
+                break
+            self.take()
+            alts.append(self.atom())
+        if len(alts) == 1:
+            return alts[0]
+        if all(isinstance(a, Leaf) for a in alts) and {a.condition for a in alts} == {"no_harm", "minor_harm"}:
+            # 没有造成危害后果或者危害后果轻微: no harm counts as minor harm (vocabulary: minor_harm)
+            return Leaf("或".join(a.text for a in alts), "minor_harm")
+        return Node("or", alts)
+
+    def atom(self):
+        tok = self.peek()
+        if tok is None or tok.kind not in ("PHRASE", "THRESH", "TEXT"):
+            return None
+        self.take()
+        if tok.kind == "TEXT":
+            wording = tok.text.strip(" ：:，,、；;。").rstrip("的")
+            if not wording:  # punctuation only (a colon after a remark): structure, not a phrase
+                return None
+            leaf = Leaf(wording, None)
+        elif isinstance(tok.value, str) and "+" in tok.value:  # one phrase, two conditions
+            parts = [Leaf(tok.text, tag, tok.note) for tag in tok.value.split("+")]
+            self.leaves.extend(parts)
+            return Node("and", parts)
+        elif isinstance(tok.value, list):  # one phrase, two bounds (pH值在5至10之间): one phrase
+            parts = [Leaf(tok.text, v, tok.note) for v in tok.value]
+            self.leaves.append(parts[0])
+            return Node("and", parts)
+        else:
+            leaf = Leaf(tok.text, tok.value, tok.note, tok.keep_words)
+        self.leaves.append(leaf)
+        return leaf
+
+
+def _dnf(node) -> list[list[Leaf]]:
+    if isinstance(node, Leaf):
+        return [[node]]
+    parts = [_dnf(c) for c in node.children]
+    if node.op == "or":
+        return [b for p in parts for b in p]
+    out: list[list[Leaf]] = [[]]
+    for p in parts:
+        out = [a + b for a, b in product(out, p)]
+        if len(out) > MAX_BUNDLES * 4:
+            break
+    return out
+
+
+def parse_conditions(text: str | None) -> ParseResult:
+    text = (text or "").strip()
+    if not text:
+        return ParseResult(text, [], [], [], [])
+    text = text.replace("\r", "").replace("\n", "；")
+    tokens = tokenize(text)
+    parts = _split_at_any(tokens)
+    parsers = [Parser(part) for part in parts]
+    trees = [p.alternatives() for p in parsers]
+    tree = trees[0] if len(trees) == 1 else Node("and", trees)
+    bundles = [b for b in _dnf(tree) if b]
+    leaves = [leaf for p in parsers for leaf in p.leaves]
+    remarks = [r for p in parsers for r in p.remarks]
+    editorial = [r for p in parsers for r in p.editorial]
+    notes = [leaf.note for leaf in leaves if leaf.note]
+    if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
+        leaf = Leaf(text, None)
+        return ParseResult(text, [[leaf]], [leaf], remarks, ["条件组合过多, 整段按原文保留"], editorial)
+    return ParseResult(text, bundles, leaves, remarks, notes, editorial)
+
+
+_CONDITION_KINDS = ("PHRASE", "THRESH", "TEXT")
+
+
+def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
+    """Conditions common to all alternatives around a 之一 marker in mid-text:
+    `X且Y, 并满足其一: A; B; C` → X, Y hold and one of A, B, C (the marker opens the alternatives);
+    `A, 或B, 或C (三者之一), D` → one of A, B, C, and D (a bracketed marker closes them).
+    Without conditions on both sides, the text is one part (parsed as before)."""
+    for i, tok in enumerate(tokens):
+        if tok.kind != "ANY":
+            continue
+        before, after = tokens[:i], tokens[i + 1:]
+        if not any(t.kind in _CONDITION_KINDS for t in before) or not any(t.kind in _CONDITION_KINDS for t in after):
+            return [tokens]
+        if tok.text.startswith(("(", "（")):  # closes: the alternatives are before it (,或)
+            return [before + [Token("REMARK", tok.text)], after]
+        return [before, [tok] + after]
+    return [tokens]
+
+
+# -- to the project's Conditions ---------------------------------------------------------------------
+def condition_value(leaf: Leaf):
+    if leaf.condition is None:
+        wording = leaf.text if len(leaf.text) >= 2 else f"{leaf.text}(原文)"
+        return {"custom": wording}
+    return leaf.condition
+
+
+def _key(value) -> str:
+    return repr(sorted(value.items())) if isinstance(value, dict) else value
+
+
+def to_conditions(result: ParseResult) -> dict:
+    """{all: [...], any_of: [[...], ...]}: conditions common to every bundle go to `all`."""
+    bundles = []
+    for b in result.bundles:
+        seen, values = set(), []
+        for leaf in b:
+            for v in [condition_value(leaf)] + ([{"custom": leaf.text}] if leaf.keep_words else []):
+                if _key(v) not in seen:
+                    seen.add(_key(v))
+                    values.append(v)
+        bundles.append(values)
+    if not bundles:
+        return {"all": []}
+    if len(bundles) == 1:
+        return {"all": bundles[0]}
+    common_keys = set.intersection(*({_key(v) for v in b} for b in bundles))
+    all_ = [v for v in bundles[0] if _key(v) in common_keys]
+    rest = [[v for v in b if _key(v) not in common_keys] for b in bundles]
+    if any(not r for r in rest):  # one alternative is only the common part: the rest adds nothing
+        return {"all": all_}
+    unique, seen = [], set()
+    for r in rest:
+        k = tuple(_key(v) for v in r)
+        if k not in seen:
+            seen.add(k)
+            unique.append(r)
+    out = {"all": all_}
+    if len(unique) == 1:
+        out["all"] = all_ + unique[0]
+    else:
+        out["any_of"] = unique
+    return out

@@ -1,0 +1,203 @@
+"""The condition grammar: vocabulary tags, thresholds, conjunctions; custom wording kept."""
+
+from penalty_rules.importer.grammar import ENUM, parse_conditions, to_conditions
+
+
+def conds(text):
+    return to_conditions(parse_conditions(text))
+
+
+def test_art33_wordings():
+    assert conds("初次违法、危害后果轻微并及时改正") == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert conds("违法行为轻微并及时纠正，没有造成危害后果") == {
+        "all": ["minor_violation", "corrected_promptly", "no_harm"]}
+    assert conds("当事人有证据足以证明没有主观过错") == {"all": ["no_subjective_fault"]}
+    assert conds("情节轻微；在责令改正期限内改正") == {"all": ["minor_violation", "corrected_within_deadline"]}
+    assert conds("税务机关发现前主动改正") == {"all": ["corrected_before_discovery"]}
+
+
+def test_first_offense_window():
+    r = parse_conditions("两年内首次违法且危害后果轻微")
+    assert to_conditions(r) == {"all": ["first_offense", "minor_harm"]}
+    assert "首违期限: 2年内" in r.notes
+    r = parse_conditions("一年内无同类违法记录，及时改正")
+    assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly"]}
+    assert "首违期限: 1年内" in r.notes
+
+
+def test_thresholds_units_and_numerals():
+    assert conds("违法所得不超过五百元") == {"all": [{"quantity": "illegal_gains_yuan", "max": 500}]}
+    assert conds("货值金额不足1万元") == {"all": [{"quantity": "goods_value_yuan", "lt": 10000}]}
+    assert conds("罚款额不足5万元且积极配合调查") == {
+        "all": [{"quantity": "fine_amount_yuan", "lt": 50000}, "cooperated"]}
+    assert conds("违法所得2000元以下") == {"all": [{"quantity": "illegal_gains_yuan", "max": 2000}]}
+    assert conds("违法所得不超过人民币5千元") == {"all": [{"quantity": "illegal_gains_yuan", "max": 5000}]}
+    assert conds("违法所得在一千元以下，尚未造成危害后果") == {
+        "all": [{"quantity": "illegal_gains_yuan", "max": 1000}, "no_harm"]}
+
+
+def test_or_and_alternatives():
+    assert conds("首次发生且危害后果轻微；发现前主动改正或责令限期内改正") == {
+        "all": ["first_offense", "minor_harm"],
+        "any_of": [["corrected_before_discovery"], ["corrected_within_deadline"]],
+    }
+    assert conds("违法行为轻微并及时改正，没有造成危害后果；或者初次违法且危害后果轻微并及时改正") == {
+        "all": ["corrected_promptly"],
+        "any_of": [["minor_violation", "no_harm"], ["first_offense", "minor_harm"]],
+    }
+    assert conds("有下列情形之一：主动消除或者减轻违法行为危害后果；受他人胁迫；配合查处有立功表现") == {
+        "all": [], "any_of": [["eliminated_harm"], ["coerced"], ["meritorious"]]}
+
+
+def test_unknown_wording_is_kept_not_guessed():
+    r = parse_conditions("首次违法；能如实说明进货来源；未发生食品安全事故")
+    c = to_conditions(r)
+    assert c["all"][0] == "first_offense"
+    assert {"custom": "能如实说明进货来源"} in c["all"] and {"custom": "未发生食品安全事故"} in c["all"]
+    assert [leaf.text for leaf in r.custom] == ["能如实说明进货来源", "未发生食品安全事故"]
+    # an unknown OR is not split on a guess: one phrase in the list's words
+    r = parse_conditions("企业主动停止建设或恢复原状")
+    assert [leaf.text for leaf in r.leaves] == ["企业主动停止建设或恢复原状"] and not r.parsed
+
+
+def test_remarks_are_not_conditions():
+    r = parse_conditions("初次违法且危害后果轻微并及时改正的，可以不予处罚（新闻转述）")
+    assert to_conditions(r) == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert any("可以不予处罚" in x for x in r.remarks) and "（新闻转述）" in r.remarks
+
+
+def test_no_phrase_lost():
+    text = "首次被发现且情节轻微;自行纠正或限期内改正;无危害后果;其后条件及依据页面截断"
+    r = parse_conditions(text)
+    for leaf in r.leaves:
+        assert leaf.text in text
+    # a remark about the source is not a condition: kept as a remark (the item's note), not dropped
+    assert to_conditions(r) == {"all": ["first_offense", "minor_violation", "no_harm"],
+                                "any_of": [["corrected_promptly"], ["corrected_within_deadline"]]}
+    assert r.editorial == ["其后条件及依据页面截断"] and "其后条件及依据页面截断" in r.remarks
+    assert residue(text, r) == ""
+
+
+STRUCTURE = set(" \n\t,，、;；。:：.…()（）且并或者及和同时的属系为已均经即等能够后须可当事人情形以上其则查实")
+
+
+def residue(text, result):
+    """What of the text is neither a phrase nor a remark (structure words and punctuation aside)."""
+    rest = text.replace("\n", "；")
+    for piece in sorted([leaf.text for leaf in result.leaves] + list(result.remarks), key=len, reverse=True):
+        rest = rest.replace(piece, "", 1)
+    rest = ENUM.sub("", rest)  # (1) / 其一: enumeration marks are structure
+    return "".join(ch for ch in rest if ch not in STRUCTURE)
+
+
+# -- rules added in the second grammar round (wording from the development tables) ------------------
+TRAFFIC_A = "未造成交通事故或交通拥堵,且本次违法前半年内车辆和驾驶人无违法记录、以往违法均已处理的,可以只给予警告,不罚款、不记分。"
+TRAFFIC_B = "以往违法均已处理、罚款已缴纳、车辆状态正常,本次违法前6个月内无违法记录,且未造成事故或拥堵的,以警告代替罚款记分(记0分、罚0元)。"
+
+
+def test_month_window_is_first_offense_with_the_wording_kept():
+    r = parse_conditions(TRAFFIC_A)
+    assert to_conditions(r) == {"all": [
+        {"custom": "未造成交通事故或交通拥堵"}, "first_offense",
+        {"custom": "本次违法前半年内车辆和驾驶人无违法记录"}, {"custom": "以往违法均已处理"}]}
+    window = next(leaf for leaf in r.leaves if leaf.condition == "first_offense")
+    assert window.keep_words and window.note.startswith("首违期限: 半年内") and "车辆和驾驶人" in window.note
+    r = parse_conditions(TRAFFIC_B)
+    c = to_conditions(r)["all"]
+    assert "first_offense" in c and {"custom": "本次违法前6个月内无违法记录"} in c
+    # narrower than the vocabulary's words: stay in the list's words (never no_harm)
+    for words in ("以往违法均已处理", "罚款已缴纳", "车辆状态正常", "未造成事故或拥堵"):
+        assert {"custom": words} in c
+    assert "no_harm" not in c and any("首违期限: 6个月内" in n for n in r.notes)
+
+
+def test_year_window_forms_and_the_limitation_period():
+    r = parse_conditions("两年内无同类违法，及时改正")
+    assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly"]} and "首违期限: 2年内" in r.notes
+    # 两年内未被发现 is the limitation period (行政处罚法第三十六条), not a first offence
+    r = parse_conditions("行政处罚法第33条各情形,或两年内未被发现")
+    assert "first_offense" not in str(to_conditions(r)) and "两年内未被发现" in [leaf.text for leaf in r.custom]
+
+
+def test_shared_verb_after_or():
+    r = parse_conditions("无危害后果、主动或限期内改正")
+    assert to_conditions(r) == {"all": ["no_harm"],
+                                "any_of": [["corrected_before_discovery"], ["corrected_within_deadline"]]}
+    assert not r.custom
+
+
+def test_deadline_acts():
+    assert conds("在责令整改期限内补报备并提供真实信息") == {
+        "all": ["corrected_within_deadline", {"custom": "提供真实信息"}]}
+    assert conds("危害后果轻微,并同时具备:期限内拆除违法建筑物、构筑物并恢复原状;属首次违法;承诺不再违法。") == {
+        "all": ["minor_harm", "corrected_within_deadline", "first_offense", {"custom": "承诺不再违法"}]}
+    r = parse_conditions("初次违反,在规定期限内停止违法行为并采取补救措施消除负面影响。")
+    assert to_conditions(r) == {"all": ["first_offense", "corrected_within_deadline",
+                                        {"custom": "采取补救措施消除负面影响"}]}
+    assert "期限内改正的内容: 停止违法行为" in r.notes
+    assert conds("本年度未检测,经责令改正在限定期限内完成检测且卫生质量符合标准,主动消除或减轻危害后果的,从轻处罚。") == {
+        "all": [{"custom": "本年度未检测"}, "corrected_within_deadline", {"custom": "卫生质量符合标准"}, "eliminated_harm"]}
+    assert conds("或单位收到责令限期办理通知书后在规定时限内完成整改") == {"all": ["corrected_within_deadline"]}
+    assert conds("在责令限期补办审批手续期限内补办完成。") == {"all": ["corrected_within_deadline"]}
+    r = parse_conditions("检查之日起3个月内完成审批、验收并公开报告。")
+    assert to_conditions(r) == {"all": [{"quantity": "correction_months", "max": 3}]} and not r.custom
+    assert r.notes == ["期限自检查之日起计算; 期限内改正的内容: 完成审批、验收并公开报告"]
+
+
+def test_by_the_deadline():
+    assert conds("责令限期改正后,能按期改正违法建设部分。") == {"all": ["corrected_within_deadline"]}
+    assert conds("已处验收阶段,责令改正后按期完成验收") == {
+        "all": [{"custom": "已处验收阶段"}, "corrected_within_deadline"]}
+    assert conds("已设原始记录和台账但不合规;认真整改并在规定期限内完成") == {
+        "all": [{"custom": "已设原始记录和台账但不合规"}, "corrected_within_deadline"]}
+
+
+def test_elliptic_second_amounts():
+    r = parse_conditions("违法数额占应报数10%以下且在5000万元以下,并满足其一:轻微及时改正无危害;初次违法危害轻微及时改正;能证明无主观过错")
+    assert to_conditions(r) == {
+        "all": [{"quantity": "illegal_amount_ratio_pct", "max": 10}, {"quantity": "illegal_amount_yuan", "max": 50000000}],
+        "any_of": [["minor_violation", "corrected_promptly", "no_harm"], ["first_offense", "minor_harm", "corrected_promptly"],
+                   ["no_subjective_fault"]]}
+    c = conds("初次违法;卷烟雪茄不超过3条(600支)、金额不超过3000元且未同时寄其他烟草制品,或烟叶烟丝复烤烟叶不超过12.5公斤")
+    assert c["any_of"][0] == [{"quantity": "cigarettes_cartons", "max": 3}, {"quantity": "cigarettes_sticks", "max": 600},
+                              {"quantity": "cigarettes_value_yuan", "max": 3000}, {"custom": "未同时寄其他烟草制品"}]
+    r = parse_conditions("此前无涉烟违法;收购烟叶不超过30公斤且金额不超过1000元;在责令限期内改正(三项同时满足)")
+    assert {"quantity": "illegal_amount_yuan", "max": 1000} in to_conditions(r)["all"]
+    assert any("涉案金额" in n for n in r.notes)
+    # no amount before: a bare 金额 is not read
+    assert not parse_conditions("金额不超过3000元").parsed
+
+
+def test_fault_report_boiler_ph_and_classification():
+    assert conds("其二:能证明未及时办理无主观过错且已补登") == {"all": ["no_subjective_fault", {"custom": "已补登"}]}
+    assert conds("24小时内报告并采取停产措施") == {
+        "all": [{"quantity": "report_hours", "max": 24}, {"custom": "采取停产措施"}]}
+    assert conds("锅炉总容量上限10吨/小时") == {"all": [{"quantity": "boiler_capacity_t_per_h", "max": 10}]}
+    assert conds("超标倍数0.1倍以内,或pH值在5至10之间,或噪声超标1分贝以内(三者之一),次日完成整改并达标排放。") == {
+        "all": [{"custom": "次日完成整改并达标排放"}],
+        "any_of": [[{"quantity": "exceedance_multiple", "max": 0.1}], [{"quantity": "ph", "min": 5}, {"quantity": "ph", "max": 10}],
+                   [{"quantity": "noise_exceedance_db", "max": 1}]]}
+    r = parse_conditions("违规存续3个月内属轻微违法;在《责令限期整改通知书》规定时限内完成整改的,可不予处罚")
+    assert to_conditions(r) == {"all": [{"quantity": "violation_duration_months", "max": 3}, "corrected_within_deadline"]}
+    assert "属轻微违法" in r.remarks
+
+
+def test_headings_before_labels():
+    r = parse_conditions("基准的通用不予处罚情形(满足其一):违法行为轻微并主动改正且没有造成危害后果;或单位收到责令限期办理通知书后在规定时限内完成整改。")
+    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", "corrected_before_discovery", "no_harm"],
+                                                      ["corrected_within_deadline"]]}
+    assert "基准的通用不予处罚情形" in r.remarks and not r.custom
+    r = parse_conditions("现场检查后立即停止建设或恢复原状;总条件为轻微、及时改正、无危害后果。")
+    assert "总条件为" in r.remarks and [leaf.text for leaf in r.custom] == ["现场检查后立即停止建设或恢复原状"]
+
+
+def test_elliptic_order_is_not_a_vocabulary_tag():
+    # 经责令改正后 does not say "within the deadline": kept in words
+    r = parse_conditions("经责令改正后可以从轻处罚")
+    assert to_conditions(r) == {"all": [{"custom": "经责令改正后"}]}
+
+
+def test_by_the_deadline_needs_the_order_for_other_acts():
+    # 按期完成 alone may mean "as usual": not read as correction within the deadline
+    assert not parse_conditions("按期完成年度报告公示").parsed
+    assert conds("能证明其已改正且无主观过错") == {"all": [{"custom": "能证明其已改正"}, "no_subjective_fault"]}
