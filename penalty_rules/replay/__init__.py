@@ -1,0 +1,1 @@
+"""Caseload replay under two list snapshots (see README: Caseload replay)."""
