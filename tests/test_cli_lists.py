@@ -18,8 +18,12 @@ from lists_fixtures import TAX, tax_lists
 
 
 @pytest.fixture
-def runner(monkeypatch) -> CliRunner:
+def runner(monkeypatch, tmp_path) -> CliRunner:
     monkeypatch.setenv("PENALTY_RULES_STATUTES", "")  # citation check off: not under test here
+    # no audit database (a developer's var/audit.db would make lock/validate check the records:
+    # tests/service/test_review_publish.py and test_review_security.py test that)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PENALTY_RULES_VAR", str(tmp_path / "var"))
     return CliRunner()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from penalty_rules.errors import Problem
 from penalty_rules.lint.conflicts import check_conflicts
-from penalty_rules.load.lockfile import check_lock, load_lock
+from penalty_rules.load.lockfile import check_lock, load_lock_full
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Status
 
@@ -18,7 +18,8 @@ def draft_keys(corpus: Corpus) -> set[str]:
 
 
 def corpus_checks(corpus: Corpus, root: Path) -> list[Problem]:
-    lock, problems = load_lock(root)
+    lock, published, problems = load_lock_full(root)
     if problems:  # a broken lock cannot be compared with: its own error refuses the corpus
         return check_conflicts(corpus, root) + problems
-    return check_conflicts(corpus, root) + check_lock(lock, corpus.hashes, corpus.files, draft_keys(corpus))
+    return check_conflicts(corpus, root) + check_lock(lock, corpus.hashes, corpus.files, draft_keys(corpus),
+                                                      published)

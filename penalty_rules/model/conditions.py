@@ -57,7 +57,8 @@ class Threshold(BaseModel):
         if len(bounds) != 1:
             raise ValueError("阈值必须且只能给出 max、lt、min、gt 之一")
         if self.quantity not in VOCABULARY.quantities:
-            raise ValueError(f"未知的数量名称 {self.quantity!r}(见 penalty_rules/data/vocabulary.yaml)")
+            raise ValueError(f"未知的数量名称 {self.quantity!r}{_close(self.quantity, VOCABULARY.quantities)}"
+                             "(见 penalty_rules/data/vocabulary.yaml)")
         return self
 
     @property
@@ -119,6 +120,14 @@ def condition_key(cond: Condition) -> str:
     return cond if isinstance(cond, str) else cond.key
 
 
+def _close(name: str, defs: dict) -> str:
+    """';相近的: tag(中文名)' for the closest known names (lint messages name tags with their labels)."""
+    import difflib
+
+    found = difflib.get_close_matches(name, list(defs), n=3, cutoff=0.6)
+    return (";相近的: " + "、".join(f"{t}({defs[t].zh})" for t in found)) if found else ""
+
+
 def condition_label(cond: Condition) -> str:
     if isinstance(cond, str):
         return VOCABULARY.conditions[cond].zh
@@ -136,7 +145,8 @@ class Conditions(BaseModel):
         for cond in self.iter_all():
             if isinstance(cond, str) and cond not in VOCABULARY.conditions:
                 raise ValueError(
-                    f"未知的条件标签 {cond!r};可用标签: {', '.join(sorted(VOCABULARY.conditions))}"
+                    f"未知的条件标签 {cond!r}{_close(cond, VOCABULARY.conditions)};可用标签: "
+                    + "、".join(f"{t}({VOCABULARY.conditions[t].zh})" for t in sorted(VOCABULARY.conditions))
                 )
         for bundle in self.any_of:
             if not bundle:

@@ -23,7 +23,8 @@ class Provenance(BaseModel):
     sub_list: str | None = Field(default=None, description="来源文件中的分清单")
     url: str | None = Field(default=None, description="核对过的页面地址;null 表示沿用清单文件的 url")
     confidence: Literal["high", "medium", "low"]
-    reviewed: bool = Field(default=False, description="法制审核人员是否已逐字核对")
+    reviewed: bool = Field(default=False, description="已不再使用, 载入时不读: 审核状态由审计库中的审核记录推出"
+                           "(penalty-rules lists reviews、GET /v1/reviews); 保留只为旧文件仍能载入")
     conditions_text: str | None = Field(default=None, description="来源中适用条件的原文或转述")
     note: str | None = None
     flags: list[str] = Field(default_factory=list, description="待核实的字段, 如 penalty_basis")

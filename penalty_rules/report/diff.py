@@ -43,6 +43,8 @@ class ItemChange(BaseModel):
 
     id: str
     changes: list[FieldChange]
+    fields: list[str] = Field(default_factory=list, description="改动的条目字段(顶层), 如 outcome、conditions")
+    domain: str | None = Field(default=None, description="新版本中条目的执法领域")
 
 
 class DiffCounts(BaseModel):
@@ -55,6 +57,41 @@ class DiffCounts(BaseModel):
     document_fields_changed: int
 
 
+class DomainDiff(BaseModel):
+    """One enforcement domain: item counts in both versions and what changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    domain: str
+    zh: str | None = None
+    items_a: int
+    items_b: int
+    added: int
+    removed: int
+    changed: int
+    fields: dict[str, int] = Field(default_factory=dict, description="改动的字段 → 条目数")
+
+
+class Figures(BaseModel):
+    """The figures in the form the city uses: +381 / −35, domains 29 → 41."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items_a: int
+    items_b: int
+    added: int
+    removed: int
+    changed: int
+    domains_a: int
+    domains_b: int
+    text_zh: str
+
+
+def figures_text(f: dict) -> str:
+    return (f"条目 +{f['added']} / −{f['removed']}(修改 {f['changed']} 条), 条目数 {f['items_a']} → {f['items_b']},"
+            f" 领域 {f['domains_a']} → {f['domains_b']}")
+
+
 class VersionDiff(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -65,6 +102,8 @@ class VersionDiff(BaseModel):
     removed: list[ItemSummary]
     changed: list[ItemChange]
     summary: DiffCounts
+    by_domain: list[DomainDiff] = Field(default_factory=list, description="按执法领域的新增、删除、修改")
+    figures: Figures | None = None
 
 
 def close_keys(corpus: Corpus, key: str, n: int = 5) -> list[str]:
@@ -115,7 +154,26 @@ def _summary(item: Item) -> ItemSummary:
     return ItemSummary(id=item.id, domain=item.domain, outcome=item.outcome, violation=item.violation)
 
 
-def diff_documents(a: ListDocument, b: ListDocument) -> VersionDiff:
+def _by_domain(a: ListDocument, b: ListDocument, added, removed, changed, registry=None) -> list[DomainDiff]:
+    codes = sorted({i.domain for i in a.items} | {i.domain for i in b.items})
+    out = []
+    for code in codes:
+        fields: dict[str, int] = {}
+        for c in changed:
+            if c.domain == code:
+                for name in c.fields:
+                    fields[name] = fields.get(name, 0) + 1
+        dom = registry.domain(code) if registry is not None else None
+        out.append(DomainDiff(
+            domain=code, zh=getattr(dom, "zh", None),
+            items_a=sum(i.domain == code for i in a.items), items_b=sum(i.domain == code for i in b.items),
+            added=sum(i.domain == code for i in added), removed=sum(i.domain == code for i in removed),
+            changed=sum(c.domain == code for c in changed), fields=fields,
+        ))
+    return out
+
+
+def diff_documents(a: ListDocument, b: ListDocument, registry=None) -> VersionDiff:
     doc_a = {k: v for k, v in _dump(a).items() if k != "items"}
     doc_b = {k: v for k, v in _dump(b).items() if k != "items"}
     items_a = {i.id: i for i in a.items}
@@ -130,10 +188,14 @@ def diff_documents(a: ListDocument, b: ListDocument) -> VersionDiff:
             continue
         changes = field_changes(_dump(item), _dump(other))
         if changes:
-            changed.append(ItemChange(id=item.id, changes=changes))
+            top = list(dict.fromkeys(c.path.split(".", 1)[0].split("[", 1)[0] for c in changes))
+            changed.append(ItemChange(id=item.id, changes=changes, fields=top, domain=other.domain))
         else:
             unchanged += 1
     document_changes = field_changes(doc_a, doc_b)
+    nums = {"items_a": len(a.items), "items_b": len(b.items), "added": len(added), "removed": len(removed),
+            "changed": len(changed), "domains_a": len({i.domain for i in a.items}),
+            "domains_b": len({i.domain for i in b.items})}
     return VersionDiff(
         a=a.key,
         b=b.key,
@@ -148,9 +210,11 @@ def diff_documents(a: ListDocument, b: ListDocument) -> VersionDiff:
             unchanged=unchanged,
             document_fields_changed=len(document_changes),
         ),
+        by_domain=_by_domain(a, b, added, removed, changed, registry),
+        figures=Figures(**nums, text_zh=figures_text(nums)),
     )
 
 
 def diff(corpus: Corpus, a: str, b: str) -> VersionDiff:
     """Differences from version key `a` to version key `b` (`<doc-id>@<version>`)."""
-    return diff_documents(resolve(corpus, a), resolve(corpus, b))
+    return diff_documents(resolve(corpus, a), resolve(corpus, b), corpus.registry)

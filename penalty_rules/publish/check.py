@@ -1,0 +1,129 @@
+"""Cross-check of the publication records (audit database, table `publications`) against the lists
+as loaded: every version approved for publication (an `approve` row) must still be there, in force
+(not a draft) and have exactly the content hash that was published and locked. This catches what
+the lists folder alone cannot: a published file set back to `status: draft` whose lock entry was
+deleted loads as a mere draft (a warning) without it.
+
+Used at service start-up (service.app.create_app refuses to start), by `penalty-rules lists
+validate` (with an audit database) and by `penalty-rules lists lock` (refuses to write).
+"""
+
+from pathlib import Path
+
+from penalty_rules.errors import Problem
+from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED_FROZEN
+from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.listdoc import Status
+
+
+def _who(row: dict) -> str:
+    return f"发布记录 {row.get('id')}: {str(row.get('created_at') or '')[:19]} 由 {row.get('actor')} 批准"
+
+
+def check_publications(corpus: Corpus, records: list[dict], lock: dict[str, str] | None = None,
+                       lists_root: Path | None = None) -> list[Problem]:
+    """`records`: rows of `publications` (any actions; only `approve` rows count). `lock`: the
+    lock's recorded hashes, also checked (the entry must be there with the published hash); None
+    skips that (lists lock, which is about to rewrite the lock). Errors, one per difference."""
+    lock_file = str(Path(lists_root.name) / LOCK_NAME) if lists_root is not None else LOCK_NAME
+    seen: set[tuple[str, str | None]] = set()
+    problems: list[Problem] = []
+    rows = sorted((r for r in records if r.get("action") == "approve"),
+                  key=lambda r: (str(r.get("created_at") or ""), str(r.get("id") or "")))
+    for row in rows:
+        key, expected = row["list_key"], row.get("published_hash")
+        if (key, expected) in seen:
+            continue
+        seen.add((key, expected))
+        who = _who(row)
+        file = corpus.files.get(key)
+        if key not in corpus.hashes:
+            problems.append(Problem(
+                "published_version_missing",
+                f"清单版本 {key} 已经审核发布({who}), 但清单中没有它(文件被删除、改名或有错误未载入);" + PUBLISHED_FROZEN,
+                file, path="list"))
+            continue
+        doc = corpus.document(key)
+        if doc is not None and doc.status is Status.draft:
+            problems.append(Problem(
+                "published_version_reverted",
+                f"已发布版本 {key} 的状态被改回草案(status: draft; {who}, 自 {row.get('effective_from')} 起施行);"
+                + PUBLISHED_FROZEN,
+                file, path="status"))
+        actual = corpus.hashes[key]
+        if expected is not None and actual != expected:
+            problems.append(Problem(
+                "published_version_changed",
+                f"已发布版本 {key} 的内容与发布时不同(发布时内容哈希 {expected[:19]}…, 现为 {actual[:19]}…; {who});"
+                + PUBLISHED_FROZEN,
+                file, path="content_hash"))
+        if lock is not None and expected is not None:
+            recorded = lock.get(key)
+            if recorded is None:
+                problems.append(Problem(
+                    "published_version_unlocked",
+                    f"已发布版本 {key} 在 {LOCK_NAME} 中的记录被删除({who});" + PUBLISHED_FROZEN,
+                    lock_file, path=f"versions.{key}"))
+            elif recorded != expected:
+                problems.append(Problem(
+                    "published_version_lock_changed",
+                    f"已发布版本 {key} 在 {LOCK_NAME} 中记录的哈希 {recorded[:19]}… 与发布时的 {expected[:19]}… 不同"
+                    f"({who});" + PUBLISHED_FROZEN,
+                    lock_file, path=f"versions.{key}"))
+    return problems
+
+
+def published_keys(records: list[dict]) -> dict[str, str]:
+    """version → published hash of the `approve` rows (the latest per version)."""
+    out: dict[str, str] = {}
+    for r in sorted((r for r in records if r.get("action") == "approve" and r.get("published_hash")),
+                    key=lambda r: (str(r.get("created_at") or ""), str(r.get("id") or ""))):
+        out[r["list_key"]] = r["published_hash"]
+    return out
+
+
+UNREVIEWED_HINT = ("非草案版本只能经逐条审核和四眼批准发布: 把它改回 status: draft, 逐条审核后用 penalty-rules lists "
+                   "publish 申请并由另一位审核人员批准")
+
+
+def check_unreviewed(corpus: Corpus, records: list[dict], baseline: set[str]) -> list[Problem]:
+    """Four eyes from the filesystem: every list version that is not a draft must have an `approve`
+    row in the audit database, unless it is in the lock's baseline (locked before the workflow).
+    A version in force by an edit of its file and `lists lock` alone is refused here."""
+    approved = {r["list_key"] for r in records if r.get("action") == "approve"}
+    problems = []
+    for doc in sorted(corpus.documents, key=lambda d: d.key):
+        if doc.status is Status.draft or doc.key in baseline or doc.key in approved:
+            continue
+        problems.append(Problem(
+            "unreviewed_version",
+            f"清单版本 {doc.key} 的状态为 {doc.status.value}, 但审计库中没有它的批准发布记录(四眼原则), 它也不在 "
+            f"{LOCK_NAME} 的 baseline(审核流程之前已锁定的版本)中; " + UNREVIEWED_HINT,
+            corpus.files.get(doc.key), path="status"))
+    return problems
+
+
+def check_published_marks(published: dict[str, str], records: list[dict],
+                          lists_root: Path | None = None) -> list[Problem]:
+    """Every entry of the lock's `published` section must match an `approve` row (same version,
+    same published hash): a mark written by hand (or in another database's folder) is an error."""
+    lock_file = str(Path(lists_root.name) / LOCK_NAME) if lists_root is not None else LOCK_NAME
+    approved = {(r["list_key"], r.get("published_hash")) for r in records if r.get("action") == "approve"}
+    return [
+        Problem("published_without_record",
+                f"{LOCK_NAME} 的 published 一节记有经审核发布的版本 {key}(哈希 {digest[:19]}…), 但审计库中没有"
+                "与之相符的批准发布记录; published 一节只能由 penalty-rules lists publish 写入: "
+                "核对审计库是否正确, 或删去这一记录后按审核流程发布", lock_file, path=f"published.{key}")
+        for key, digest in sorted(published.items()) if (key, digest) not in approved
+    ]
+
+
+def check_all(corpus: Corpus, records: list[dict], lock, lists_root: Path | None = None,
+              check_lock: bool = True) -> list[Problem]:
+    """Every check of the records against the lists: publications (check_publications), the lock's
+    published marks, and non-draft versions without approval outside the baseline. `lock`: a
+    penalty_rules.load.lockfile.LockSections."""
+    problems = check_publications(corpus, records, lock.versions if check_lock else None, lists_root)
+    problems += check_published_marks(lock.published, records, lists_root)
+    problems += check_unreviewed(corpus, records, lock.baseline)
+    return problems
