@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_replay.py
 
 bench-http: $(STAMP)
 	$(BIN)/python benchmarks/bench_http.py

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
-from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
@@ -23,13 +22,15 @@ from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict
-from service import handlers, schemas as s
+from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
                            service_role_problems, setup_service_role, utc_iso)
 from service.privacy import SaltMissing, resolve_salt
 from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
 from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
 from service.errors import ApiError, BoundaryMiddleware, install, validation_details
+from service.documents import add_document_routes
+from service.pool import EvalPool
 
 log = logging.getLogger("penalty_rules.service")
 
@@ -58,6 +59,12 @@ def prepare(ss: ServiceSettings, *, announce: bool = True):
     try:
         resolve_salt(ss.audit_salt, ss.var_dir, ss.production)
     except SaltMissing as exc:
+        raise StartupRefused(f"{exc}; 服务未启动") from None
+    from service.web.session import WebSecretError, resolve_web_secret
+
+    try:  # the workbench's session secret: PENALTY_RULES_WEB_SECRET or var/web-secret (generated once, 0600)
+        resolve_web_secret(ss.web_secret, ss.var_dir, ss.production, announce=announce)
+    except WebSecretError as exc:
         raise StartupRefused(f"{exc}; 服务未启动") from None
     if ss.migrate_url:  # PostgreSQL: migrate as the tables' owner, grant the service's role INSERT and SELECT
         owner = make_engine(ss.migrate_url, ss.audit_timeout)
@@ -97,6 +104,25 @@ def prepare(ss: ServiceSettings, *, announce: bool = True):
     return db, entries, source
 
 
+def preflight(ss: ServiceSettings) -> None:
+    """Before uvicorn starts (penalty-rules serve): the lists load strictly and every published
+    version matches its publication record, else StartupRefused (a message, not a traceback)."""
+    from penalty_rules.load.loader import load_corpus_strict
+    from service.reviews import startup_refusal
+
+    try:
+        corpus = load_corpus_strict(ss.engine.lists_dir)
+    except CorpusInvalid as exc:
+        raise StartupRefused(f"清单无效, 服务拒绝启动(请先修正清单, 可运行 penalty-rules lists validate):\n{exc}") from None
+    db = make_engine(ss.database_url, ss.audit_timeout)
+    try:
+        refusal = startup_refusal(db, corpus, ss.engine.lists_dir)
+    finally:
+        db.dispose()
+    if refusal:
+        raise StartupRefused(refusal)
+
+
 def _refuse(message: str):
     print(message, file=sys.stderr, flush=True)
     raise StartupRefused(message)
@@ -119,6 +145,12 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
             matcher = "durable-rules" if ss.use_durable else "reference"
         except CorpusInvalid as exc:
             _refuse(f"清单无效, 服务拒绝启动(请先修正清单, 可运行 penalty-rules lists validate):\n{exc}")
+        from service.reviews import startup_refusal  # published versions vs. the publications table
+
+        refusal = startup_refusal(db, engine.corpus, ss.engine.lists_dir)
+        if refusal:
+            db.dispose()
+            _refuse(refusal)
         writer = AuditWriter(db, ss.audit_mode, timeout=ss.audit_timeout)
         repo = AuditRepository(db, writer, salt=resolve_salt(ss.audit_salt, ss.var_dir, ss.production))
         repo.sync_keys(entries, source)
@@ -130,10 +162,14 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         )
         app.state.keys = KeyStore(entries)
         app.state.settings = ss
+        app.state.pool = EvalPool(ss.eval_threads, ss.eval_queue)
         log.info("规则集 %s, %d 个清单版本, 审计库 %s", ruleset, len(engine.corpus.documents), db.dialect.name)
         try:
             yield
         finally:
+            app.state.pool.close()
+            if getattr(app.state, "impact", None) is not None:  # service.review_routes.ImpactRunner
+                app.state.impact.close()
             writer.close()
             db.dispose()
 
@@ -156,8 +192,10 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
                        body_timeout=ss.body_timeout)
     app.state.batch_limiter = RateLimiter(ss.batch_rate, ss.batch_burst)
     _routes(app)
+    add_document_routes(app, Officer, _json_body)
     _strict_body_schemas(app)
     _offline_docs(app)
+    web.install(app)  # the web workbench under /web (service/web)
     return app
 
 
@@ -224,6 +262,16 @@ def _json(model, exclude=None, status: int = 200) -> Response:
 
 def _ctx(request: Request) -> handlers.Context:
     return request.app.state.ctx
+
+
+def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
+    """One /v1/evaluate in the pool: strict validation, evaluation, the response body and the audit row."""
+    try:
+        facts = CaseFacts.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        raise _invalid(exc.errors()) from None
+    resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
+    return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), ctx.repo.masked([row])[0]
 
 
 # ----------------------------------------------------------------------- strict JSON bodies
@@ -306,15 +354,14 @@ def _routes(app: FastAPI) -> None:
         可选的 case_ref(办案编号)随审计记录保存, 审核人员可按它检索(GET /v1/decisions?case_ref=)。"""
         case_ref = handlers.check_case_ref(case_ref)
         raw, _ = await _json_body(request)
-        try:
-            facts = CaseFacts.model_validate_json(raw, strict=True)
-        except ValidationError as exc:
-            raise _invalid(exc.errors()) from None
         ctx = _ctx(request)
         full = detail == "full"
-        resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
-        await ctx.repo.commit([row])  # 503 audit_timeout / audit_unavailable: the decision is not released
-        return _json(resp, None if full else {"trace", "items"})
+        # validation, evaluation and the response body are CPU work: off the event loop, in a bounded
+        # pool (503 overloaded + Retry-After when full), so /healthz and other requests stay fast
+        body, row = await request.app.state.pool.run(_evaluate_job, ctx, raw, principal, full, case_ref)
+        # 503 audit_timeout / audit_unavailable: the decision is not released
+        await ctx.repo.commit([row], masked=True)
+        return Response(body, media_type="application/json")
 
     @app.post("/v1/evaluate/batch", tags=["evaluate"], response_model=None,
               openapi_extra=_body_doc(s.BatchRequest),
@@ -348,7 +395,8 @@ def _routes(app: FastAPI) -> None:
             raise ApiError(429, "rate_limited", f"该密钥的批量评估超过限速, 请 {wait} 秒后重试",
                            headers={"Retry-After": str(wait)})
         ctx = _ctx(request)
-        resp, rows = await run_in_threadpool(handlers.evaluate_batch, ctx, cases, principal, full, limit, case_refs)
+        resp, rows = await request.app.state.pool.run(handlers.evaluate_batch, ctx, cases, principal, full, limit,
+                                                       case_refs)
         if rows:
             await ctx.repo.commit(rows)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
@@ -406,13 +454,23 @@ def _routes(app: FastAPI) -> None:
         return handlers.lists(_ctx(request))
 
     @app.get("/v1/lists/diff", tags=["lists"], responses={404: err404})
-    def diff_lists(
+    async def diff_lists(
         request: Request, principal: Reviewer,
         from_: Annotated[str, Query(alias="from", min_length=3, max_length=200, description="清单版本键 <id>@<version>")],
         to: Annotated[str, Query(min_length=3, max_length=200, description="清单版本键 <id>@<version>")],
+        impact: Annotated[bool, Query(description="另重放审计库中的决定: 按 to 代替 from 有多少件结果不同")] = False,
+        limit: Annotated[int, Query(ge=1, le=10_000, description="impact: 至多重放的决定数(最新的)")] = 10000,
     ) -> dict:
-        """两个清单版本之间的差异(新增、删除、修改的条目及字段)。"""
-        return handlers.list_diff(_ctx(request), from_, to)
+        """两个清单版本之间的差异(新增、删除、修改的条目及字段, 按执法领域的数字); impact=true 另给出
+        审计库中过去的决定按新版本重放后结果不同的件数(service.review_routes)。"""
+        from fastapi.concurrency import run_in_threadpool
+
+        out = await run_in_threadpool(handlers.list_diff, _ctx(request), from_, to)
+        if impact:
+            from service.review_routes import impact_async
+
+            out["impact"] = await impact_async(request, from_, to, limit)  # own bounded pool, single flight, cache
+        return out
 
     @app.get("/v1/lists/{list_id}/versions/{version}", tags=["lists"], response_model=s.ListVersionResponse,
              responses={404: err404})
@@ -467,8 +525,10 @@ def _routes(app: FastAPI) -> None:
                 raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
         return handlers.replay(_ctx(request), decision_id, as_of, list_version)
 
+    __import__("service.review_routes", fromlist=["add_routes"]).add_routes(app)  # /v1/reviews, publish
+
     @app.get("/healthz", tags=["ops"], response_model=s.Health)
-    def healthz():
+    async def healthz():  # on the event loop: answers while evaluations wait in the pool
         return s.Health(status="ok")
 
     @app.get("/readyz", tags=["ops"], response_model=s.Ready, response_model_exclude_none=True,

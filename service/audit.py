@@ -28,6 +28,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -340,13 +341,19 @@ class AuditRepository:
         out["facts"] = self._mask(out["facts"])  # records written before masking existed, too
         return out
 
-    def record(self, rows: list[dict]) -> Future:
-        return self.writer.submit([{**r, "facts": self._mask(r["facts"])} for r in rows])
+    def masked(self, rows: list[dict]) -> list[dict]:
+        """The rows as stored: free text in the facts masked (CPU work: callers may do it off the
+        event loop and pass masked=True to commit)."""
+        return [{**r, "facts": self._mask(r["facts"])} for r in rows]
 
-    async def commit(self, rows: list[dict]) -> None:
+    def record(self, rows: list[dict], masked: bool = False) -> Future:
+        return self.writer.submit(rows if masked else self.masked(rows))
+
+    async def commit(self, rows: list[dict], masked: bool = False) -> None:
         """Submit rows and wait for their commit, at most timeout + GRACE seconds: then AuditTimeout
-        (rows not yet taken by the writer are withdrawn; rows it is writing may still commit)."""
-        fut = self.record(rows)
+        (rows not yet taken by the writer are withdrawn; rows it is writing may still commit).
+        masked=True: the rows come from masked() already."""
+        fut = self.record(rows, masked)
         try:
             await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout + GRACE)
         except asyncio.TimeoutError:
@@ -407,7 +414,20 @@ class AuditRepository:
             return [dict(r) for r in conn.execute(select(ApiKey.__table__)).mappings().all()]
 
     def sync_keys(self, entries: list[dict], source: str) -> None:
-        """Insert keys (name, role, key_sha256) not yet stored; keys are only ever added."""
+        """Insert keys (name, role, key_sha256) not yet stored; keys are only ever added. With several
+        worker processes (`serve --workers N`) each starts at once: a key another worker inserted
+        meanwhile (unique violation, or a stale SQLite snapshot) is read again and skipped."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        for attempt in range(5):
+            try:
+                return self._sync_keys(entries, source)
+            except (IntegrityError, OperationalError):
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _sync_keys(self, entries: list[dict], source: str) -> None:
         t = ApiKey.__table__
         with self.engine.begin() as conn:
             have = {r.key_sha256 for r in conn.execute(select(t.c.key_sha256))}
@@ -465,9 +485,10 @@ def setup_service_role(owner: SAEngine, role: str, password: str | None = None) 
         r = q(role)
         for stmt in (
             f"GRANT USAGE ON SCHEMA {q(schema)} TO {r}",
-            f"REVOKE ALL ON decisions, api_keys, alembic_version FROM {r}",
+            f"REVOKE ALL ON decisions, api_keys, reviews, publications, alembic_version FROM {r}",
             f"GRANT SELECT, INSERT ON decisions TO {r}",
             f"GRANT SELECT, INSERT ON api_keys TO {r}",  # keys are only ever added
+            f"GRANT SELECT, INSERT ON reviews, publications TO {r}",  # review records (0004), append-only
             f"GRANT SELECT ON alembic_version TO {r}",
             *([f"GRANT USAGE ON SEQUENCE {seq} TO {r}"] if seq else []),
         ):

@@ -119,6 +119,14 @@ class KeyStore:
             return None
         return self._by_hash.get(sha256_hex(key))
 
+    def lookup_sha256(self, digest: str | None) -> Principal | None:
+        """The principal of a key given by its sha256."""
+        return self._by_hash.get(digest) if digest else None
+
+    def digests(self) -> list[str]:
+        """The sha256 of every active key (web sessions name a key by an HMAC of it, service.web.session)."""
+        return list(self._by_hash)
+
     def __len__(self) -> int:
         return len(self._by_hash)
 

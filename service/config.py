@@ -1,7 +1,7 @@
 """Service settings from the environment (the engine's own settings come from penalty_rules.config)."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from penalty_rules.config import PROJECT_ROOT, Settings
@@ -13,6 +13,7 @@ MAX_BATCH = 1000
 FULL_WEIGHT = 5
 MAX_BATCH_FULL = MAX_BATCH // FULL_WEIGHT
 ENVS = ("dev", "production")
+WEB_SECURE_MODES = ("auto", "always", "never")  # PENALTY_RULES_WEB_SECURE_COOKIE
 KEY_NAME_MAX = 64  # api_keys.name and decisions.api_key are VARCHAR(64) (alembic 0001)
 
 
@@ -45,6 +46,10 @@ class ServiceSettings:
     max_connections: int = 1000  # uvicorn limit_concurrency: beyond it new requests get 503
     audit_timeout: float = 5.0  # seconds a write may wait for the audit database (lock) before 503
     migrate_url: str | None = None  # PostgreSQL: the tables' owner, for migrations; the service uses database_url
+    eval_threads: int = 1  # threads per process that run evaluations off the event loop (service.pool)
+    eval_queue: int = 64  # evaluations admitted per process at once (running + waiting); beyond: 503 + Retry-After
+    web_secret: str = field(default="", repr=False)  # PENALTY_RULES_WEB_SECRET; empty: var/web-secret
+    web_secure_cookie: str = "auto"  # the workbench cookies' Secure flag: auto (https requests) | always | never
 
     @property
     def service_role(self) -> str | None:
@@ -82,6 +87,9 @@ class ServiceSettings:
         env = os.environ.get("PENALTY_RULES_ENV", "dev")
         if env not in ENVS:
             raise SystemExit(f"PENALTY_RULES_ENV 须为 dev 或 production(区分大小写), 而不是 {env!r}; 服务未启动")
+        secure = os.environ.get("PENALTY_RULES_WEB_SECURE_COOKIE") or ("always" if env == "production" else "auto")
+        if secure not in WEB_SECURE_MODES:
+            raise SystemExit(f"PENALTY_RULES_WEB_SECURE_COOKIE 须为 auto、always 或 never, 而不是 {secure!r}; 服务未启动")
         return cls(
             engine=engine or Settings.from_env(),
             var_dir=var,
@@ -99,4 +107,8 @@ class ServiceSettings:
             max_connections=int(_env_number("PENALTY_RULES_MAX_CONNECTIONS", "1000", int, minimum=10)),
             audit_timeout=min(_env_number("PENALTY_RULES_AUDIT_TIMEOUT", "5", minimum=0.1, what="(秒)"), 300.0),
             migrate_url=migrate_url,
+            eval_threads=int(_env_number("PENALTY_RULES_EVAL_THREADS", "1", int, minimum=1)),
+            eval_queue=int(_env_number("PENALTY_RULES_EVAL_QUEUE", "64", int, minimum=1)),
+            web_secret=os.environ.get("PENALTY_RULES_WEB_SECRET", ""),
+            web_secure_cookie=secure,
         )

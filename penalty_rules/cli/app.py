@@ -14,6 +14,8 @@ app.add_typer(__import__("penalty_rules.cli.scenarios", fromlist=["app"]).app, n
 app.command("serve")(__import__("penalty_rules.cli.serve", fromlist=["serve"]).serve)
 app.command(name="check")(check_cli.check)
 app.command(name="search")(__import__("penalty_rules.cli.search", fromlist=["search"]).search)
+app.command(name="document")(__import__("penalty_rules.cli.document", fromlist=["document"]).document)
+__import__("penalty_rules.cli.replay", fromlist=["register"]).register(app)  # replay, caseload
 console = Console()
 
 

@@ -19,7 +19,7 @@ from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.lint.corpus import corpus_checks
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.loader import load_corpus
-from penalty_rules.load.lockfile import LOCK_NAME, load_lock, write_lock
+from penalty_rules.load.lockfile import LOCK_NAME, load_lock, load_lock_full, write_lock
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
@@ -52,8 +52,12 @@ def _refused(exc: CorpusInvalid, out: Console | None = None) -> typer.Exit:
 def validate(
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     strict: bool = typer.Option(False, help="警告也视为失败"),
+    db: str = typer.Option(None, "--db", help="审计库地址, 核对经审核发布的版本(默认 DATABASE_URL 或存在时的 var/audit.db)"),
 ) -> None:
-    """校验全部清单: 语法、字段、条件词表、重复编号、版本锁。有错误时退出码为 1。"""
+    """校验全部清单: 语法、字段、条件词表、重复编号、版本锁; 有审计库时核对发布记录(已发布版本未被改回草案、
+    内容和锁定记录与发布时相同)。有错误时退出码为 1。"""
+    from penalty_rules.cli import review as review_cli
+
     root = _root(lists_dir)
     try:
         result = load_corpus(root)
@@ -66,11 +70,18 @@ def validate(
     items = sum(len(d.items) for d in corpus.documents)
     counts: dict[str, int] = {}
     citation_errors = citation_check(corpus, root, counts=counts)
-    errors = len(result.errors) + citation_errors
-    warnings = len(result.warnings) + counts.get("warnings", 0)  # every warning printed above
+    published, _, note, level = review_cli.publication_check(corpus, root, db)
+    for p in published or []:
+        _print_problem(p)
+    console.print(note, style={"error": "red", "warning": "yellow"}.get(level), markup=False, soft_wrap=True,
+                  highlight=False)
+    publication_errors = len(published or []) + (level == "error")
+    errors = len(result.errors) + citation_errors + publication_errors
+    warnings = len(result.warnings) + counts.get("warnings", 0) + (level == "warning")  # every warning printed above
     console.print(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; 错误 {errors} 个, 警告 {warnings} 个"
-        f"(含引用核对的错误 {citation_errors} 个、警告 {counts.get('warnings', 0)} 个)"
+        f"(含引用核对的错误 {citation_errors} 个、警告 {counts.get('warnings', 0)} 个"
+        + (f", 发布记录核对的错误 {publication_errors} 个" if publication_errors else "") + ")"
         + ("; --strict: 警告视为失败" if strict and warnings else ""),
         markup=False, soft_wrap=True, highlight=False,
     )
@@ -276,16 +287,26 @@ def diff(
     b: str = typer.Argument(..., help="新版本, 形如 <清单编号>@<版本>"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
+    impact: bool = typer.Option(False, "--impact", help="重放审计库中的决定: 按新版本代替旧版本有多少件结果不同"),
+    db: str = typer.Option(None, "--db", help="--impact 所用的审计库地址(默认 DATABASE_URL 或 var/audit.db)"),
+    limit: int = typer.Option(10000, "--limit", min=1, max=1_000_000, help="--impact 至多重放的决定数(最新的)"),
 ) -> None:
-    """两个清单版本的差异: 新增、删除、修改的条目(逐字段)及清单本身字段的变化。"""
+    """两个清单版本的差异: 新增、删除、修改的条目(逐字段)、按执法领域的数字及清单本身字段的变化;
+    --impact 另给出审计库中过去的决定按新版本重放后结果不同的件数。"""
+    from penalty_rules.cli import review as review_cli
+
     corpus = _load(lists_dir)
     try:
         result = diff_report(corpus, a, b)
     except UnknownVersionKey as exc:
         close = f";相近的版本: {'、'.join(exc.close_matches)}" if exc.close_matches else ""
         raise _fail(f"未找到清单版本 {exc.key}{close}") from None
+    effect = review_cli.impact_for(corpus, a, b, db, limit) if impact else None
     if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+        if effect is None:
+            typer.echo(result.model_dump_json(indent=2))
+        else:
+            _echo_json({**result.model_dump(mode="json"), "impact": effect.model_dump(mode="json")})
         return
 
     def value(v) -> Text:
@@ -318,6 +339,9 @@ def diff(
         f"新增 {s.added} 条, 删除 {s.removed} 条, 修改 {s.changed} 条, 未变 {s.unchanged} 条; "
         f"清单字段变化 {s.document_fields_changed} 处"
     )
+    review_cli.print_domains(result)
+    if effect is not None:
+        review_cli.print_impact(effect)
 
 
 @app.command()
@@ -337,19 +361,60 @@ def schema(
 def lock(
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     accept_changes: bool = typer.Option(
-        False, "--accept-changes", help="确认已锁定版本的修改或删除(逐项列出), 重新记录其哈希"
+        False, "--accept-changes",
+        help="确认已锁定版本的修改或删除(逐项列出), 重新记录其哈希; 经审核发布的版本除外(拒绝)"
     ),
+    db: str = typer.Option(None, "--db", help="审计库地址, 核对经审核发布的版本(默认 DATABASE_URL 或存在时的 var/audit.db)"),
 ) -> None:
     """把当前全部清单版本的内容哈希写入 versions.lock。有任何错误时拒绝写入。
 
     尚未锁定的版本(unlocked_version)正是本命令要记录的, 逐项列出; 配置了法规文本目录时,
-    新版本引用法规文本中不存在的条文也拒绝写入。"""
+    新版本引用法规文本中不存在的条文也拒绝写入。经审核发布的版本(versions.lock 的 published 一节,
+    或审计库中的发布记录)与发布时不同的, 即使加 --accept-changes 也拒绝写入: 修改须新建版本并审核发布。
+    非草案版本须有四眼批准的发布记录, 或在 versions.lock 的 baseline(审核流程之前已锁定的版本)中:
+    有审计库时, 否则拒绝写入(unreviewed_version); baseline 只会缩小, 不会扩大。"""
+    from penalty_rules.cli import review as review_cli
+
     root = _root(lists_dir)
+    lock_text = _lock_text(root)  # written only if unchanged meanwhile (under the publish lock, below)
     try:
         result = load_corpus(root)
     except CorpusInvalid as exc:
         raise _refused(exc, err_console) from None
     result.problems.extend(corpus_checks(result.corpus, root))
+    from penalty_rules.load.lockfile import load_lock_sections
+
+    sections = load_lock_sections(root)
+    marked = dict(sections.published)
+    refusals = [
+        Problem("published_version_changed",
+                f"经审核发布的版本 {key} "
+                + (f"的内容与发布时锁定的不同(锁定 {digest[:19]}…, 现为 {result.corpus.hashes[key][:19]}…)"
+                   if key in result.corpus.hashes else "的文件不见了(或有错误未载入)")
+                + f", 不能重新锁定({LOCK_NAME} published 一节)",
+                result.corpus.files.get(key), path=f"versions.{key}")
+        for key, digest in sorted(marked.items()) if result.corpus.hashes.get(key) != digest
+    ]
+    published, approvals, note, level = review_cli.publication_check(result.corpus, root, db, check_lock=False)
+    refusals += published or []
+    if level != "checked":
+        err_console.print(note, style="red" if level == "error" else "yellow", markup=False, soft_wrap=True,
+                          highlight=False)
+        from penalty_rules.publish.check import check_unreviewed
+
+        for p in check_unreviewed(result.corpus, [], sections.baseline):  # not checked: said, not refused
+            err_console.print(f"未能核对(无审计库): {p.message}", style="yellow", markup=False, soft_wrap=True,
+                              highlight=False)
+    if level == "error":
+        raise _fail(f"未写入 {LOCK_NAME}", code=1)
+    if refusals:
+        for p in refusals:
+            _print_problem(p, err_console)
+        if any(p.code == "unreviewed_version" for p in refusals):
+            raise _fail(f"有未经审核发布(四眼批准)的非草案版本, 未写入 {LOCK_NAME}: 新版本以草案(status: draft)逐条审核,"
+                        " 用 penalty-rules lists publish 申请并由另一位审核人员批准发布", code=1)
+        raise _fail(f"已发布版本不能修改, 也不能重新锁定(--accept-changes 也不行), 未写入 {LOCK_NAME}: 恢复发布时的内容;"
+                    "要修改, 以新的版本号建立草案(status: draft), 审核后用 penalty-rules lists publish 发布", code=1)
     lock_changes = {"locked_version_changed", "locked_version_missing"}
     errors = [p for p in result.errors
               if p.code != "unlocked_version" and not (accept_changes and p.code in lock_changes)]
@@ -368,5 +433,28 @@ def lock(
     for key in sorted(set(result.corpus.hashes) - set(before)):
         err_console.print(f"新记录: {key} ({result.corpus.files.get(key)})", markup=False, soft_wrap=True,
                           highlight=False)
-    path = write_lock(root, result.corpus.hashes)
+    marked.update({k: h for k, h in approvals.items() if result.corpus.hashes.get(k) == h})  # on record in the DB
+    from penalty_rules.publish.files import PublishError, publish_lock
+
+    try:
+        with publish_lock(root):  # not while a publication rewrites the folder (other processes included)
+            if _lock_text(root) != lock_text:
+                raise _fail(f"{LOCK_NAME} 在本命令运行期间被改写(可能有发布正在进行), 未写入; 请重新运行", code=1)
+            # the baseline (versions locked before the review workflow) is kept, never extended
+            path = write_lock(root, result.corpus.hashes, marked, baseline=sections.baseline)
+    except PublishError as exc:
+        raise _fail(f"{exc.code}: {exc.message}; 未写入 {LOCK_NAME}", code=1) from None
     console.print(f"已写入 {path}: {len(result.corpus.hashes)} 个清单版本", markup=False, highlight=False)
+
+
+def _lock_text(root: Path) -> bytes | None:
+    try:
+        return (root / LOCK_NAME).read_bytes()
+    except OSError:
+        return None
+
+
+from penalty_rules.cli import review as _review  # noqa: E402,F401  (lists review | reviews | publish)
+from penalty_rules.cli.importer import import_command as _import_command  # noqa: E402
+
+app.command("import")(_import_command)  # lists import FILE.xlsx|.docx|.csv → draft version

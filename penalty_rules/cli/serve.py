@@ -13,13 +13,13 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, min=0, max=65535, help="监听端口"),
     reload: str = typer.Option("no", help="代码变动时自动重载(yes/no, 仅开发时用)"),
-    workers: int = typer.Option(1, min=1, max=16, help="工作进程数"),
+    workers: int = typer.Option(1, min=1, max=16, help="工作进程数(每个进程各自加载一次引擎; 审计库每个进程一个写线程)"),
     log_level: str = typer.Option("info", help="uvicorn 日志级别"),
 ) -> None:
     """启动 HTTP 服务(FastAPI + uvicorn)。"""
     import uvicorn
 
-    from service.app import StartupRefused, prepare
+    from service.app import StartupRefused, preflight, prepare
     from service.errors import http_protocol
     from service.config import ServiceSettings
 
@@ -28,6 +28,7 @@ def serve(
     ss = ServiceSettings.from_env()
     try:
         prepare(ss)  # var/, migrations, keys: fail here with a clear message, before uvicorn starts
+        preflight(ss)  # the lists and the publication records (checked again by each worker at start-up)
     except StartupRefused as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

@@ -40,14 +40,14 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60, port: int | None = None) -> "Server":
+    def start(self, timeout: float = 60, port: int | None = None, workers: int = 1) -> "Server":
         self.port = port or free_port()
         self.log = self.var / f"server-{self.port}-{int(time.time() * 1000)}.log"
         self.var.mkdir(parents=True, exist_ok=True)
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "penalty_rules.cli.app", "serve", "--port", str(self.port),
-                 "--log-level", "warning"],
+                 "--log-level", "warning", *(["--workers", str(workers)] if workers > 1 else [])],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
