@@ -243,7 +243,8 @@ def _rule_name(message: str, names) -> str:
     when that gives one of the ruleset's rule names, else (a name with escapes) by decoding it."""
     end = message.find('":', 2)
     rule = message[2:end]
-    if end > 2 and message.startswith('{"') and rule in names:
+    # a prefix without a backslash holds no escaped quote: it is the whole name exactly
+    if end > 2 and message.startswith('{"') and "\\" not in rule and rule in names:
         return rule
     return next(iter(_loads(message)))
 
@@ -266,6 +267,7 @@ def _match(name: str, event: dict) -> list[str]:
             handle = _handles[name] = _host().get_ruleset(name)._handle
         hits: list[str] = []
         failure: Exception | None = None
+        state = None
         try:
             result = _C.assert_fact(handle, text)
             if result[0] == 0:
@@ -278,14 +280,21 @@ def _match(name: str, event: dict) -> list[str]:
                     message = _C.complete_and_start_action(handle, state)
             elif result[0] == 2:
                 failure = DurableRulesError("匹配", "同一事实已断言过", name)
-            # result[0] == 1: no rule matched (MessageNotHandled); 3: nothing to do
+            # result[0] == 1: no rule matched (MessageNotHandled); 3 (event deferred; the library returns
+            # state 0 and collects nothing): not reachable under the lock with a fresh sid
         except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
             failure = exc
-        try:
-            _C.delete_state(handle, sid)
-        except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
-            if failure is None:  # a failed assert may leave no state to delete
-                failure = exc
+            if state is not None:
+                try:
+                    _C.abandon_action(handle, state)  # as the library does when an action fails midway
+                except Exception:  # noqa: BLE001 - no action started, or it already ended
+                    pass
+        finally:
+            try:
+                _C.delete_state(handle, sid)  # always, even on BaseException
+            except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
+                if failure is None:  # a failed assert may leave no state to delete
+                    failure = exc
         if failure is not None:
             raise DurableRulesError("匹配", str(failure), name) from failure
     return hits

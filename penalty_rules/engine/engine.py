@@ -452,7 +452,10 @@ class Engine:
             )
 
     def _first_offense_for(self, facts: CaseFacts, ref: ItemRef):
-        return derive_first_offense(facts, self._group(ref.item.id), ref.document.first_offense).value
+        # with the prior-conduct matcher, as _evaluate_item: otherwise a prior given by conduct text is
+        # undecided here but decided there, and the decision carried a false mismatch warning
+        return derive_first_offense(facts, self._group(ref.item.id), ref.document.first_offense,
+                                    self._prior_matcher).value
 
     def evaluate(self, facts: CaseFacts, *, today: date | None = None) -> Decision:
         dec = facts.decision_date or today or date.today()
