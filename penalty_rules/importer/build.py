@@ -27,11 +27,26 @@ OUTCOME_PREFIX = {Outcome.no_penalty: "np", Outcome.discretionary_no_penalty: "d
 NO_CONDITIONS = {"custom": "符合清单所列适用条件(导入的表格未列条件, 须核对原文)"}
 
 
+def outcome_problem(text: str) -> str | None:
+    """Why an outcome text cannot be read as one outcome (None: no objection)."""
+    t = normalise(text)
+    if re.search(r"不罚款|免予罚款|免于罚款|不予罚款", t):
+        return ("“不罚款”不等于不予处罚(警告也是行政处罚, 行政处罚法第九条), 须人工确定处理结果")
+    kinds = [k for k, rx in (("从轻", r"从轻"), ("减轻", r"减轻"),
+                             ("不予处罚", r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|不予(?!罚款)"))
+             if re.search(rx, t)]
+    if len(kinds) > 1:
+        return f"处理结果同时含{'、'.join(kinds)}, 无法确定为单一结果, 须人工拆分或确定"
+    return None
+
+
 def read_outcome(text: str) -> Outcome | None:
     """The outcome a section title or an outcome cell names (None: cannot be read)."""
     t = normalise(text)
-    if not t:
+    if not t or outcome_problem(t):
         return None
+    if re.search(r"首违从轻|首违减轻", t):
+        return Outcome.lighter_penalty if "从轻" in t else Outcome.reduced_penalty
     if re.search(r"可以?不予|可以?免予|可以?免于|可不罚|可以不罚", t):
         return Outcome.discretionary_no_penalty
     if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|首违|轻微违法行为不", t):
@@ -93,6 +108,7 @@ class ImportResult:
     phrases: list[PhraseRecord] = field(default_factory=list)
     remarks: list[tuple[int, str]] = field(default_factory=list)
     editorial: list[tuple[int, str]] = field(default_factory=list)  # remarks about the source, not the case
+    moved: list[tuple[int, str]] = field(default_factory=list)  # text that may be a condition, moved to the note
     citations: list[CitationRecord] = field(default_factory=list)
     citation_unread: list[tuple[int, str]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -110,6 +126,12 @@ class ImportResult:
     @property
     def parse_rate(self) -> float:
         return self.phrases_parsed / len(self.phrases) if self.phrases else 1.0
+
+    @property
+    def parse_rate_with_moved(self) -> float:
+        """Parsed phrases over phrases plus the text moved to the note (counted as not parsed)."""
+        n = len(self.phrases) + len(self.moved)
+        return self.phrases_parsed / n if n else 1.0
 
     def citation_counts(self) -> dict[str, int]:
         out = {"parsed": len(self.citations), "unread": len(self.citation_unread)}
@@ -248,7 +270,7 @@ def build_draft(
     section_outcome: Outcome | None = None
     seen_numbers: dict[tuple[str | None, str], int] = {}
     used_ids: set[str] = set()
-    windows: set[int] = set()
+    item_windows: list[tuple[dict, object, set]] = []  # (item, parse, windows it states) of items with 首违
     x = 0
     binding = []
     if corpus is not None:
@@ -275,12 +297,16 @@ def build_draft(
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
             outcome = read_outcome(_cell(row, cmap, "outcome"))
             if outcome is None:
+                why = outcome_problem(_cell(row, cmap, "outcome"))
                 result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "unreadable_outcome",
                                                 f"无法识别处理结果“{_cell(row, cmap, 'outcome')}”"
-                                                "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)"))
+                                                + (f": {why}" if why else
+                                                   "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)")))
                 continue
         if outcome is None:
             where = f"所在分节“{section}”" if section else "表格没有分节标题, 也没有处理结果列"
+            if section and (why := outcome_problem(section)):
+                where += f"({why})"
             result.rejected.append(Rejected(row.number, section and "分节标题" or None, "unreadable_outcome",
                                             f"无法确定处理结果: {where}"))
             continue
@@ -325,17 +351,18 @@ def build_draft(
                 if leaf.keep_words:
                     label += "+custom(原文保留)"
             result.phrases.append(PhraseRecord(row.number, item_id, leaf.text, leaf.parsed, label))
-            if leaf.note and (w := re.match(r"首违期限: (\d+)年内", leaf.note)):
-                windows.add(int(w.group(1)))
         for r in parse.remarks:
             result.remarks.append((row.number, r))
         for r in parse.editorial:
             result.editorial.append((row.number, r))
+        for r in parse.moved:
+            result.moved.append((row.number, r))
         conditions = to_conditions(parse) if parse.leaves else {"all": [NO_CONDITIONS]}
         if not parse.leaves:
             flags.append("conditions")
         if parse.custom or any(leaf.keep_words for leaf in parse.leaves):
             flags.append("conditions.custom")
+        flags += parse.flags
         notes += [n for n in parse.notes if n]
         if parse.remarks:
             notes.append("适用条件中的说明文字(未作为条件): " + ";".join(parse.remarks))
@@ -398,6 +425,10 @@ def build_draft(
             },
         }
         items.append(item)
+        if any(leaf.condition == "first_offense" for leaf in parse.leaves):
+            stated = {(leaf.note.split("(")[0], leaf.keep_words) for leaf in parse.leaves
+                      if leaf.condition == "first_offense" and leaf.note and leaf.note.startswith("首违期限")}
+            item_windows.append((item, parse, stated))
 
         # conflicts with binding items of the jurisdiction's stack
         new_cits = [Citation(**c) for c in cited["violated"] + cited["penalty_basis"]]
@@ -428,10 +459,37 @@ def build_draft(
                   "未经审核, 不具约束力; 每个条目的 provenance.flags 列出须核对的字段。"),
         "items": items,
     }
-    if len(windows) == 1:
-        years = windows.pop()
-        doc["first_offense"] = {"window_years": years, "same_kind": True,
-                                "text": f"表格适用条件中所载: {years}年内(导入时读取, 须核对)"}
+    # A window (两年内无同类违法) goes to the list's first-offence definition only when every item with
+    # 首违 states the same window of the same kind; otherwise each item that states one keeps its words
+    # (custom) beside the tag, flagged — one row's window is never applied to the whole list.
+    stated_all = [w for _, _, w in item_windows]
+    uniform = bool(stated_all) and all(w == stated_all[0] and len(w) == 1 for w in stated_all)
+    if uniform:
+        (note, kept), = stated_all[0]
+        m = re.fullmatch(r"首违期限: (\d+)年内", note)
+        if m and not kept:
+            years = int(m.group(1))
+            doc["first_offense"] = {"window_years": years, "same_kind": True,
+                                    "text": f"表格适用条件中所载: 每个首违条目均为{years}年内同类违法(导入时读取, 须核对)"}
+            for item, _, _ in item_windows:
+                item["provenance"]["flags"].append("first_offense.window")
+            uniform = True
+        else:
+            uniform = False
+    if not uniform:
+        for item, parse, stated in item_windows:
+            if not stated:
+                continue
+            for leaf in parse.leaves:
+                if leaf.condition == "first_offense" and leaf.note and leaf.note.startswith("首违期限") \
+                        and not leaf.keep_words:
+                    leaf.keep_words = True
+                    for rec in result.phrases:
+                        if rec.item_id == item["id"] and rec.text == leaf.text and rec.condition == "first_offense":
+                            rec.condition += "+custom(原文保留)"
+            item["conditions"] = to_conditions(parse)
+            item["provenance"]["flags"] = list(dict.fromkeys(
+                item["provenance"]["flags"] + ["first_offense.window", "conditions.custom"]))
     try:
         ListDocument.model_validate(doc)  # a draft that does not validate is a bug of the importer
     except ValidationError as exc:

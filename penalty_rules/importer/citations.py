@@ -31,6 +31,9 @@ TOKEN = re.compile(
 )
 
 
+CITING_WORDS = ("依据", "根据", "依照", "按照", "参照", "违反")
+
+
 def _num(text: str) -> int:
     return int(text) if text.isdigit() else parse_zh_number(text)
 
@@ -60,6 +63,7 @@ def parse_citations(text: str | None) -> CitationParse:
         return result
     law: str | None = None
     art: int | None = None
+    suffixed = False  # the last article was 第N条之M: its 款/项 belong to it (law-only, in its note)
     pending: dict | None = None  # the citation being built (law, article, paragraph, item)
     pos = 0
 
@@ -78,30 +82,38 @@ def parse_citations(text: str | None) -> CitationParse:
             nxt = TOKEN.search(text, pos + 1)
             end = nxt.start() if nxt else len(text)
             chunk = text[pos:end].strip()
-            if chunk and chunk not in ("等", "的规定", "规定", "相关规定", "的有关规定"):
+            if chunk and chunk not in ("等", "的规定", "规定", "相关规定", "的有关规定") + CITING_WORDS:
                 result.unread.append(chunk)
             pos = end
             continue
         if m.group("law") or m.group("bare"):
             close()
             raw_law = m.group("law") or m.group("bare")
-            law = raw_law[1:-1] if raw_law.startswith("《") else raw_law
+            law = raw_law[1:-1] if raw_law.startswith("《") else re.sub(rf"^(?:{'|'.join(CITING_WORDS)})", "", raw_law)
             art = None
+            suffixed = False
             pending = {"law": law, "_text": m.group(0)}
         elif m.group("art"):
             if law is None:
                 result.unread.append(m.group(0))
             else:
-                if pending is not None and pending.get("article") is None and "paragraph" not in pending:
+                if pending is not None and pending.get("article") is None and "paragraph" not in pending \
+                        and "_note" not in pending:  # the law named just before: this article continues it
                     pending.pop("_text")
                     pending = None
                 else:
                     close()
                 art = _num(m.group("an"))
                 pending = {"law": law, "article": art, "_text": f"《{law}》{m.group(0)}"}
-                if m.group("suf"):
+                suffixed = bool(m.group("suf"))
+                if suffixed:
                     pending.pop("article")
+                    art = None
                     pending["_note"] = f"{m.group(0)}(条之N 无法记为整数条号, 按仅法名记录, 须人工核对)"
+        elif (m.group("para") or m.group("item")) and suffixed and pending is not None and "_note" in pending:
+            # 第三十三条之一第一款: the 款/项 of the 之N article, kept with it in the note (never on art. 33)
+            pending["_text"] += m.group(0)
+            pending["_note"] = pending["_note"].replace("(条之N", f"{m.group(0)}(条之N", 1)
         elif m.group("para"):
             if law is None or art is None:
                 result.unread.append(m.group(0))

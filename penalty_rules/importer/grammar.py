@@ -27,7 +27,9 @@ A small grammar, not one regular expression per phrase:
 4. Rules that read a phrase with its context (each tested on the list's own wording in
    tests/importer/test_grammar.py):
    - time windows: `N年内无同类违法(记录)` / `二年内未就该事项被查处` → first_offense, window noted
-     (one window in years for the whole table → the draft's `first_offense.window_years`);
+     (the draft's `first_offense.window_years` only when every 首违 item of the table states the same
+     same-kind window — build.py; else the item keeps the wording); `两年内无违法记录` / `一年内未受过
+     行政处罚` / `此前无涉烟违法` (any violation, not the same kind) → first_offense AND the wording kept;
      `本次违法前6个月内 / 半年内 (车辆和驾驶人) 无违法记录` → first_offense AND the wording kept as a
      custom condition (`keep_words`): the window is in months and the record is any violation, which
      `first_offense.window_years` cannot say (the bundled traffic lists do the same). `N年内未被发现`
@@ -35,13 +37,29 @@ A small grammar, not one regular expression per phrase:
    - deadlines: `(经责令改正 / 收到…通知书后)在规定/责令…期限内 完成/补办/补报/拆除/停止 X` and
      `(责令限期改正后,)按期改正/完成 X` → corrected_within_deadline, the act noted; the act goes on over
      、/并 only into more of the same act (报备, 恢复原状, 验收 …).
-   - a shared verb: `主动或限期内改正` → 主动改正 or 限期内改正.
+   - a shared verb: `主动或限期内改正`: 主动改正 is no tag (not necessarily before discovery), so the
+     phrase stays in words; `立即或限期内改正` → 立即改正 or 限期内改正.
+   - corrections: only 及时改正 is corrected_promptly alone; 立即 / 当场 / 自行 改正 → the tag and the
+     wording kept; 发现前主动改正 → corrected_before_discovery; 经责令改正(后)已/及时改正 (no deadline
+     said) is not corrected_within_deadline.
    - a second amount of the same thing with its noun left out, after a threshold (`…10%以下且在5000万元
      以下`, `卷烟…不超过3条(600支)、金额不超过3000元`): quantity from FAMILY by the unit; a bare 金额 with
      no threshold before it is not read. `…3个月内属轻微违法` after a threshold: a classification (remark).
    - `N小时内报告` → report_hours; `锅炉总容量上限N吨/小时`; `pH值在N至M之间` → two bounds.
    Wordings narrower than a tag stay custom: 未造成交通事故或交通拥堵 / 未造成环境污染 are not no_harm;
    以往违法均已处理, 罚款已缴纳, 经责令改正后 (no deadline said) are not tags.
+
+5. `_guard` (after the lexer) undoes readings that would make an item more lenient, keeping the
+   words (custom) and a review flag in `ParseResult.flags`: a negation before a tag word (非 / 不 / 未 /
+   没有 / 无法 / 不能 / 不属于 …) or 的除外 after it (`conditions.negation`); words qualifying a tag word
+   (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
+   or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
+   (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
+   (`conditions.structure_unclear`). Numbered conditions (1)(2) are alternatives only under a 之一 /
+   其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
+   marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
+   labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款 …) go to the note (`ParseResult.moved`, counted
+   as not parsed), flagged `conditions.moved_to_note`.
 
 Nothing is guessed: no threshold or quantity that the vocabulary does not have is created, and a
 phrase the lexicon does not know as a whole stays in words.
@@ -51,6 +69,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import product
 
 from penalty_rules.model.numerals import parse_zh_number
@@ -60,11 +79,12 @@ MAX_BUNDLES = 8  # a DNF larger than this is kept as the list's wording (custom)
 
 # -- numbers --------------------------------------------------------------------------------------
 ZH_NUM = "零〇一二两三四五六七八九十百千"
-NUM = rf"(?:\d+(?:\.\d+)?|[{ZH_NUM}]+)"
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{ZH_NUM}]+)"
 
 
 def number(text: str) -> float:
     """'5' → 5, '0.1' → 0.1, '两' → 2, '五十' → 50; '5000万' is handled by the unit (万)."""
+    text = text.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text) else text
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     return float(parse_zh_number(text))
@@ -79,21 +99,25 @@ _FIRST = r"(?:首次|初次|首违|第一次)"
 LEXICON: list[tuple[str, str]] = [
     # first offence (window words before it are read by WINDOW below)
     (rf"(?:属|系|为|是)?{_FIRST}(?:违法|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|违规|被查处)(?:的)?"
-     r"|(?:属于?)?首违|此前(?:无|没有|未有)(?:同类|涉烟|相关|其他)?(?:违法|违规)(?:记录|行为)?", "first_offense"),
+     r"|(?:属于?)?首违|此前(?:无|没有|未有)同类(?:违法|违规)(?:记录|行为)?", "first_offense"),
     # harm
-    (r"(?:违法行为的?|违法|水土流失)?(?:危害后果|危害结果|危害|后果)(?:轻微|较轻|较小)", "minor_harm"),
-    (r"(?:尚|均|也|并)?(?:没有|未|无|不)(?:造成|产生|发生)?(?:其他)?(?:任何)?(?:危害后果|危害结果|社会危害后果|危害|不良后果)"
-     r"|(?:对[^，,；;。、]{1,20})?(?:未|没有)造成(?:危害后果|危害结果)(?:或损失)?", "no_harm"),
+    # 此前无涉烟违法 (no window, any kind named): first_offense with the wording kept (KEEP_WORDS)
+    (r"此前(?:无|没有|未有)(?:涉烟|相关|其他)?(?:违法|违规)(?:记录|行为)?", "first_offense"),
+    (r"(?:违法行为的?|违法)?(?:危害后果|危害结果|危害|后果)(?:轻微|较轻|较小)", "minor_harm"),
+    (r"(?:尚|均|也|并)?(?:没有|未|无|不)(?:造成|产生|发生)?(?:其他)?(?:任何)?(?:危害后果|危害结果|社会危害后果|不良后果)"
+     r"|(?:没有|未|无)(?:造成|产生|发生)?(?:其他)?(?:任何)?危害(?!公共|国家|社会|他人|人体|健康|安全)", "no_harm"),
     # correction
-    (rf"{_AGENCY}发现(?:违法行为)?(?:之)?前(?:已)?主动(?:改正|纠正|整改)|主动改正|主动纠正", "corrected_before_discovery"),
+    (rf"{_AGENCY}发现(?:违法行为)?(?:之)?前(?:已)?主动(?:改正|纠正|整改)", "corrected_before_discovery"),
     (rf"(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?改正|责令(?:限期)?整改|责令|规定|限定|要求|整改|限期)?(?:的)?(?:期限|时限|期间|限期)(?:内|之内)"
      r"(?:已|及时)?(?:予以)?(?:改正|纠正|整改|完成整改|整改完毕|改正完毕)"
      r"|(?:在|于)?限期(?:内|之内)(?:改正|纠正|整改|完成整改)|按期(?:改正|整改|完成整改)"
      r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
-     r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令(?:限期)?(?:改正|整改)?(?:后|以后|已)(?:立即|及时)?(?:改正|纠正|整改)",
+     r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令限期(?:改正|整改)(?:后|以后)(?:在期限内|按期)(?:改正|纠正|整改)",
      "corrected_within_deadline"),
-    (r"(?:及时|立即|主动|自行|自觉|当场|立即自行|及时自行)(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)"
-     r"(?:的)?|(?:及时|立即)(?:自行)?(?:改正|纠正)", "corrected_promptly"),
+    (r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?", "corrected_promptly"),
+    # 立即 / 当场 / 自行 改正: narrower or other than 及时 — the tag is written and the wording kept (PROMPT_WORDS)
+    (r"(?:立即|自行|自觉|当场|立即自行|及时自行)(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?",
+     "corrected_promptly"),
     # gains
     (r"(?:没有|无|未(?:获得|产生|取得)?|不存在)(?:违法所得)", "no_illegal_gains"),
     # fault
@@ -101,10 +125,12 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?:当事人)?(?:有证据足以|能够?|可以)?证明(?:其|自己)?(?:对)?[^，,；;。、()（）且并和或]{1,12}?(?:没有|无|不存在)主观过错"
      r"|主观(?:上)?(?:无|没有)过错|无主观过错|没有主观过错", "no_subjective_fault"),
     # minor violation (OTHER_TO_TAG of tools/import_reference.py; 显著轻微 noted there too)
-    (r"(?:违法行为|违法情节|违法|情节|违规行为)(?:显著)?轻微|轻微违法(?:行为)?|轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
+    (r"(?:违法行为|违法情节|违法|情节|违规行为)轻微(?!违法)|轻微违法(?:行为)?"
+     # a bare 轻微 only as a clause of its own (总条件为轻微、及时改正…), never qualifying words before it
+     r"|(?<![^，,、；;：:。为或])轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
     (r"违法行为及(?:其)?危害后果(?:均)?轻微", "minor_violation+minor_harm"),
     # art. 32 grounds
-    (r"积极配合(?:行政机关调查|执法检查|检查调查|检查、调查|调查|检查)?(?:的)?", "cooperated"),
+    (r"积极配合(?:行政机关|执法机关|执法部门)?(?:调查|检查调查|检查、调查)(?:的)?", "cooperated"),
     (r"主动(?:消除|减轻)(?:或者?|、)?(?:减轻|消除)?(?:违法行为)?(?:的)?危害后果", "eliminated_harm"),
     (r"受(?:他人)?胁迫(?:或者?|、)诱骗(?:实施违法行为)?", "coerced_or_deceived"),
     (r"受(?:他人)?胁迫(?:实施违法行为)?", "coerced"),
@@ -126,7 +152,7 @@ QUANTITY_WORDS: list[tuple[str, str]] = [
     (r"烟叶(?:、)?烟丝(?:、)?(?:复烤烟叶)?", "leaf_or_cut_tobacco_kg"),
     (r"涉及(?:人员|人数)|涉及(?=\d)", "affected_persons"),
     (r"逾期(?:时间)?", "overdue"),
-    (r"(?:违法行为)?(?:持续|存续)(?:时间)?|违规存续(?:时间)?", "violation_duration_months"),
+    (r"(?:违法行为|违法)?(?:持续|存续)(?:时间)?|违规存续(?:时间)?", "violation_duration_months"),
     (r"超载|超过核定载质量", "overload_pct"),
     (r"超速|超过规定时速", "overspeed_pct"),
     (r"超标倍数", "exceedance_multiple"),
@@ -171,7 +197,7 @@ CONJ_OR = r"或者|或是|或"
 # Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
 ANY_MARK = re.compile(
     r"[（(](?:满足|符合|具备)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
-    r"|(?:并|且)?(?:满足|符合|具备|具有|有)(?:下列|以下)?(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
+    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
 )
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
@@ -188,7 +214,15 @@ EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
-    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|新闻|报道|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+)
+# Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
+# 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
+MEASURE = re.compile(
+    r"[^;；。,，()（）“”]*(?:代替(?:行政)?处罚|选择性适用|必须适用|(?:未|逾期未|拒不)(?:整改|改正)(?:的)?[，,]?处[^;；。]*?罚款"
+    r"|预警提示|行政指导|双随机|清单类型|免罚类型|类型为|征求意见稿|免除其他处罚|没收[^;；。,，]*)"
+    r"[^;；。,，()（）“”]*(?=$|[;；。,，])"
+    r"|(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?=$|[;；。,，])"
 )
 # 在规定期限内完成清理 / 在责令改正期限内按要求完成自主验收并报备 / 期限内拆除违法建筑物 /
 # 经责令改正在限定期限内完成检测 / 收到责令限期办理通知书后在规定时限内完成整改: corrected within the
@@ -226,7 +260,7 @@ CLASSIFY = re.compile(r"(?:即)?(?:属于?|为|系)轻微违法(?:行为)?")
 RANGE = re.compile(rf"pH值?(?:在|为)?(?P<a>{NUM})(?:至|到|~|～|-|－)(?P<b>{NUM})(?:之间)?")
 REMARK = re.compile(r"[（(][^（）()]*[）)]|“[^”]*”")
 AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
-FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "并已", "等", "的情形", "情形", "以上", "属于",
+FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "并已", "等", "的情形", "情形", "属于",
            "查实为", "查实", "经查实", "经核实", "经查证", "本次", "其", "则", "能够", "能", "后", "须", "可", "当事人"}
 
 
@@ -251,8 +285,8 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
     if quantity is None or quantity not in VOCABULARY.quantities:
         return None
     want = VOCABULARY.quantities[quantity].unit
-    if unit in ("万元", "千元"):
-        n, unit = n * (10000 if unit == "万元" else 1000), "元"
+    if unit in ("万元", "千元"):  # decimal arithmetic: 0.07万元 is 700 元 exactly
+        n, unit = float(Decimal(str(n)) * (10000 if unit == "万元" else 1000)), "元"
     unit = {"名": "人", "天": "日", "月": "个月", "工作日": "个工作日", "千克": "公斤"}.get(unit, unit)
     if unit != want:
         return None
@@ -408,12 +442,21 @@ def _match_elliptic(text: str, pos: int, tokens: list[Token]) -> tuple[int, Toke
 _LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
 
 
+# A tag whose wording says more than the tag (立即/当场/自行 改正 is not just 及时改正; 此前无涉烟违法
+# counts any earlier violation of the kind named, with no window): the tag is written AND the wording
+# kept as a custom condition beside it (keep_words), flagged.
+KEEP_WORDS = re.compile(r"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)")
+
+
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
     best = None
     for rx, tag in _LEXICON:
         m = rx.match(text, pos)
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
+    if best and isinstance(best[1].value, str) and KEEP_WORDS.match(best[1].text):
+        best[1].keep_words = True
+        best[1].note = f"“{best[1].text}”比条件标签 {best[1].value} 的含义窄或不同: 原文另作自定义条件保留"
     return best
 
 
@@ -429,7 +472,12 @@ def _match_window(text: str, pos: int) -> tuple[int, Token] | None:
     if after and after[1].value == "first_offense":  # 两年内首次违法
         return after[0], Token("PHRASE", text[pos:after[0]], "first_offense", f"首违期限: {years}年内")
     if m.group("tail"):  # 两年内无同类违法记录 / 二年内未就该事项被查处 / 两年内无同类违法
-        return m.end(), Token("PHRASE", m.group(0), "first_offense", f"首违期限: {years}年内")
+        if re.search(r"同类|相同|同一|该事项", m.group("tail")):
+            return m.end(), Token("PHRASE", m.group(0), "first_offense", f"首违期限: {years}年内")
+        # 两年内无违法记录 / 一年内未受过行政处罚: any violation or penalty, not only the same kind —
+        # the tag is written and the wording kept (as for the month windows)
+        return m.end(), Token("PHRASE", m.group(0), "first_offense",
+                              f"首违期限: {years}年内(原文未限同类; 原文另作自定义条件保留)", keep_words=True)
     return None
 
 
@@ -464,6 +512,8 @@ def tokenize(text: str) -> list[Token]:
                 hit = (m.end(), Token("ENUM", m.group(0)))
             elif x:
                 hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
+            elif (e := MEASURE.match(text, pos)) and e.end() > pos:
+                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
             elif (e := EDITORIAL.match(text, pos)) and e.end() > pos:
                 hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
             else:
@@ -533,13 +583,19 @@ def _ellipsis(tokens: list[Token]) -> list[Token]:
     adverb is read with it (主动改正) if the lexicon knows that whole phrase; else left as it is."""
     out = list(tokens)
     for i in range(len(out) - 2):
+        if i + 2 >= len(out):
+            break
         a, conj, b = out[i], out[i + 1], out[i + 2]
         if (a.kind == "TEXT" and a.text in ELLIPSIS_ADVERBS and conj.kind == "OR" and b.kind == "PHRASE"
                 and b.value in CORRECTION_TAGS and b.text[-2:] in ("改正", "纠正", "整改")):
             full = a.text + b.text[-2:]
             m = _match_phrase(full, 0)
             if m and m[0] == len(full):
-                out[i] = Token("PHRASE", a.text, m[1].value, f"“{a.text}”与“{b.text}”共用动词: {full}")
+                out[i] = Token("PHRASE", a.text, m[1].value, f"“{a.text}”与“{b.text}”共用动词: {full}",
+                               m[1].keep_words)
+            else:  # 主动或限期内改正: 主动改正 is no tag — the list's words as one phrase (custom)
+                out[i:i + 3] = [Token("TEXT", a.text + conj.text + b.text,
+                                      note=f"“{a.text}”与“{b.text}”共用动词: {full} 不是条件标签, 按原文保留")]
     return out
 
 
@@ -554,7 +610,8 @@ def _glue(tokens: list[Token]) -> list[Token]:
             tok = Token("HEADING", out.pop().text + tok.text)
         if tok.kind == "TEXT" and tok.text.strip() in FILLERS:
             continue
-        if (tok.kind == "TEXT" and len(out) >= 2 and out[-1].kind in ("AND", "OR") and out[-2].kind == "TEXT"):
+        if (tok.kind == "TEXT" and len(out) >= 2 and out[-2].kind == "TEXT"
+                and (out[-1].kind in ("AND", "OR") or (out[-1].kind == "SEP" and out[-1].text == "、"))):
             conj = out.pop()
             prev = out.pop()
             tok = Token("TEXT", prev.text + conj.text + tok.text)
@@ -591,6 +648,8 @@ class ParseResult:
     remarks: list[str]  # bracketed remarks, headings and outcome clauses (not conditions)
     notes: list[str]
     editorial: list[str] = field(default_factory=list)  # remarks about the source (页面截断, 新闻转述 …)
+    flags: list[str] = field(default_factory=list)  # review flags (conditions.structure_unclear …)
+    moved: list[str] = field(default_factory=list)  # text that may be a condition, moved to the note
 
     @property
     def parsed(self) -> list[Leaf]:
@@ -604,15 +663,22 @@ class ParseResult:
 class Parser:
     """Recursive descent over the token list (see the module docstring for the grammar)."""
 
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], enum_alternatives: bool = True):
+        self.enum_alternatives = enum_alternatives  # (1)/(2) … are alternatives only under a 之一 marker
+        self.moved: list[str] = []  # remarks that may hold a condition (not outcome clauses / markers)
         self.remarks: list[str] = []
         self.editorial: list[str] = []  # remarks about the source (页面截断 …), a subset of remarks
         self.notes: list[str] = []
         self.alternatives_announced = False
         cleaned = []
         for tok in tokens:
+            if tok.kind == "ENUM" and not enum_alternatives:
+                continue  # numbered conditions that all hold: the numbers are structure
             if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
                 self.remarks.append(tok.text)
+                if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
+                        (tok.kind == "HEADING" and not STRUCTURE_WORDS.search(tok.text)):
+                    self.moved.append(tok.text)  # may hold a condition: counted as not parsed
                 if tok.note and tok.note.startswith("编者说明"):
                     self.editorial.append(tok.text)
                 if tok.kind == "HEADING" and ANY_MARK.search(tok.text):
@@ -778,21 +844,184 @@ def parse_conditions(text: str | None) -> ParseResult:
     text = (text or "").strip()
     if not text:
         return ParseResult(text, [], [], [], [])
+    raw = text
     text = text.replace("\r", "").replace("\n", "；")
-    tokens = tokenize(text)
+    flags: list[str] = []
+    tokens = _guard(tokenize(text), flags)
+    if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
+        flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
+    enums = [t for t in tokens if t.kind == "ENUM"]
+    enum_alternatives = True
+    if len(enums) >= 2:
+        first = tokens.index(enums[0])
+        lead = "".join(t.text for t in tokens[:first])
+        any_marked = any(t.kind == "ANY" for t in tokens) or bool(re.search(r"之一|其一|任一|任意一", lead))
+        all_marked = any(t.kind == "ALLMARK" for t in tokens) or bool(
+            re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
+                t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))))
+        if not any_marked and all_marked:
+            enum_alternatives = False  # 同时符合下列条件：（一）…（二）…: all of them
+        elif not any_marked:  # (1)…(2)… with no word saying all or one of them: not guessed
+            leaf = Leaf(raw, None)
+            return ParseResult(text, [[leaf]], [leaf], [], ["编号条件之间是“且”还是“或”未说明, 整段按原文保留"],
+                               flags=["conditions.structure_unclear"])
     parts = _split_at_any(tokens)
-    parsers = [Parser(part) for part in parts]
+    parsers = [Parser(part, enum_alternatives) for part in parts]
     trees = [p.alternatives() for p in parsers]
     tree = trees[0] if len(trees) == 1 else Node("and", trees)
     bundles = [b for b in _dnf(tree) if b]
     leaves = [leaf for p in parsers for leaf in p.leaves]
     remarks = [r for p in parsers for r in p.remarks]
     editorial = [r for p in parsers for r in p.editorial]
+    moved = [r for p in parsers for r in p.moved]
     notes = [leaf.note for leaf in leaves if leaf.note]
+    if any(re.search(r"之一|其一|任一|同时|下列条件|以下条件", r) for r in remarks):
+        flags.append("conditions.marker")  # the structure word went to the note: check the reading
+    if moved:
+        flags.append("conditions.moved_to_note")
+    if any(leaf.keep_words for leaf in leaves):
+        flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
-        leaf = Leaf(text, None)
-        return ParseResult(text, [[leaf]], [leaf], remarks, ["条件组合过多, 整段按原文保留"], editorial)
-    return ParseResult(text, bundles, leaves, remarks, notes, editorial)
+        leaf = Leaf(raw, None)
+        return ParseResult(text, [[leaf]], [leaf], remarks, ["条件组合过多, 整段按原文保留"], editorial,
+                           list(dict.fromkeys(flags + ["conditions.structure_unclear"])), moved)
+    return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+
+
+# Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
+STRUCTURE_WORDS = re.compile(r"之一|其一|任一|同时|下列|以下")
+MARKER_REMARK = re.compile(r"[（(][^（）()]{0,8}(?:同时满足|同时具备|之一|其一|任一)(?:即可)?[）)]")
+NEGATION = re.compile(r"(?:非|不|未|没有|无法|不能|不属于|不是|并非|不得|无)$")
+NEG_START = re.compile(r"^(?:不存在|未|无|没有|不|非)")
+EXCEPT_END = re.compile(r"(?:除外|以外)(?:的)?$")
+_COND = ("PHRASE", "THRESH", "TEXT")
+INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
+
+
+def _tag_words(text: str) -> bool:
+    """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
+    if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
+        return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
+    if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
+        return True
+    return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
+
+
+def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """Readings that would make an item more lenient are undone, the words kept (custom) and flagged:
+    a negation or 除外 around a tag word, words qualifying a tag word (社会影响轻微), a 、 list under a
+    shared 不存在 / 未 or ending in 除外, a bracket naming a condition, and 且 … 或 without punctuation."""
+    out: list[Token] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        # a bracket after a threshold: 不含 N → exclusive, 含 N → inclusive
+        if tok.kind == "REMARK" and prev is not None and prev.kind == "THRESH" and isinstance(prev.value, dict) \
+                and (m := INCLUSIVE.fullmatch(tok.text)):
+            v = dict(prev.value)
+            op = next(k for k in ("max", "lt", "min", "gt") if k in v)
+            bound = v.pop(op)
+            same = m.group("n") is None
+            if m.group("n"):
+                same = _threshold(v["quantity"] if v["quantity"] != "illegal_gains_yuan" else "illegal_gains",
+                                  m.group("unit") or "元", number(m.group("n")), op) == prev.value
+            if same:
+                exclusive = m.group("neg") in ("不含", "不包括")
+                new_op = {"max": "lt", "lt": "lt", "min": "gt", "gt": "gt"}[op] if exclusive else \
+                    {"max": "max", "lt": "max", "min": "min", "gt": "min"}[op]
+                v[new_op] = bound
+                out[-1] = Token("THRESH", prev.text + tok.text, v, prev.note)
+                continue
+            out[-1] = Token("TEXT", prev.text + tok.text)
+            flags.append("conditions.bracket")
+            continue
+        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
+            # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
+            # condition in the list's words, beside the others, flagged
+            out.append(Token("SEP", ""))
+            out.append(Token("TEXT", tok.text[1:-1], note="括号中的条件, 按原文保留"))
+            flags.append("conditions.bracket")
+            continue
+        out.append(tok)
+    tokens, out = out, []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
+        if tok.kind in ("PHRASE", "THRESH") and prev is not None and prev.kind == "TEXT" \
+                and prev.text.strip(" ：:，,、；;。") not in FILLERS | {""} and prev.note is None:
+            neg = bool(NEGATION.search(prev.text))
+            out[-1] = Token("TEXT", prev.text + tok.text)
+            flags.append("conditions.negation" if neg else "conditions.fragment")
+            continue
+        # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
+        if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") \
+                and tok.text.strip(" ：:，,、；;。") not in FILLERS | {""} and tok.note is None:
+            neg = bool(EXCEPT_END.search(tok.text)) or tok.text.startswith(("的除外", "除外"))
+            out[-1] = Token("TEXT", prev.text + tok.text)
+            flags.append("conditions.negation" if neg else "conditions.fragment")
+            continue
+        if tok.kind == "TEXT" and prev is not None and prev.kind == "TEXT" and prev.note is None:
+            out[-1] = Token("TEXT", prev.text + tok.text)
+            continue
+        # 未造成危害后果或损失: a negation over 或 (neither): one phrase in the list's words
+        if tok.kind in _COND and len(out) >= 2 and prev.kind in ("OR", "AND") and out[-2].kind in _COND and (
+                (tok.kind == "TEXT" and out[-2].kind == "TEXT" and tok.note is None and out[-2].note is None)
+                or (prev.kind == "OR" and (tok.kind == "TEXT" or out[-2].kind == "TEXT")
+                    and re.search(r"不|未|没有|无", out[-2].text))):
+            conj = out.pop()
+            first = out.pop()
+            out.append(Token("TEXT", first.text + conj.text + tok.text))
+            if first.kind != "TEXT" or tok.kind != "TEXT":
+                flags.append("conditions.negation")
+            continue
+        out.append(tok)
+    # a 、 list under a shared negation or ending in 除外 / 以外: one phrase, unless every part is a tag
+    tokens, out = out, []
+    i = 0
+    while i < len(tokens):
+        j = i
+        if tokens[i].kind in _COND:
+            while j + 2 < len(tokens) and tokens[j + 1].kind == "SEP" and tokens[j + 1].text == "、" \
+                    and tokens[j + 2].kind in _COND:
+                j += 2
+        run = tokens[i:j + 1]
+        shared = run[0].kind == "TEXT" and NEG_START.search(run[0].text) or (
+            # 未造成危害后果、交通事故: the 未造成 of the tag word reaches a bare noun after it
+            run[0].kind == "PHRASE" and NEG_START.search(run[0].text) and any(
+                t.kind == "TEXT" and not re.search(r"未|无|不|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", t.text)
+                for t in run[1:]))
+        if j > i and any(t.kind == "TEXT" for t in run) and (shared or EXCEPT_END.search(run[-1].text.rstrip("的"))):
+            out.append(Token("TEXT", "".join(t.text for t in run)))
+            flags.append("conditions.exclusion")
+        else:
+            out.extend(run)
+        i = j + 1
+    for tok in out:
+        if tok.kind == "TEXT" and (EXCEPT_END.search(tok.text.rstrip("的")) or NEG_START.search(tok.text)) \
+                and "conditions.exclusion" not in flags and EXCEPT_END.search(tok.text.rstrip("的")):
+            flags.append("conditions.exclusion")
+    # 且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed
+    tokens, out = out, []
+    seg: list[Token] = []
+
+    def close_seg():
+        while seg and seg[0].kind in ("AND", "OR"):  # ；或者 … / ，且 …: the conjunction joins to what is before
+            out.append(seg.pop(0))
+        kinds = {t.kind for t in seg}
+        if {"AND", "OR"} <= kinds and sum(t.kind in ("PHRASE", "THRESH") for t in seg) >= 2:
+            out.append(Token("TEXT", "".join(t.text for t in seg), note="且/或的结合方式不明, 按原文保留"))
+            flags.append("conditions.structure_unclear")
+        else:
+            out.extend(seg)
+        seg.clear()
+
+    for tok in tokens:
+        if tok.kind in _COND + ("AND", "OR"):
+            seg.append(tok)
+        else:
+            close_seg()
+            out.append(tok)
+    close_seg()
+    return out
 
 
 _CONDITION_KINDS = ("PHRASE", "THRESH", "TEXT")
@@ -807,11 +1036,29 @@ def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
         if tok.kind != "ANY":
             continue
         before, after = tokens[:i], tokens[i + 1:]
-        if not any(t.kind in _CONDITION_KINDS for t in before) or not any(t.kind in _CONDITION_KINDS for t in after):
-            return [tokens]
-        if tok.text.startswith(("(", "（")):  # closes: the alternatives are before it (,或)
+        if tok.text.startswith(("(", "（")) and any(t.kind in _CONDITION_KINDS for t in before):
+            # closes: the alternatives are before it (A，或B，或C（三者之一），D)
+            if not any(t.kind in _CONDITION_KINDS for t in after):
+                return [tokens]
             return [before + [Token("REMARK", tok.text)], after]
-        return [before, [tok] + after]
+        # opens: the alternatives run until 。 or a 且 / 并 after punctuation (…；(2)B。且C): what follows
+        # applies to every alternative
+        tail: list[Token] = []
+        for j, t in enumerate(after):
+            nxt = after[j + 1] if j + 1 < len(after) else None
+            closes = (t.kind == "SEMI" and t.text == "。" and not (nxt is not None and nxt.kind == "ENUM")) or \
+                (t.kind == "AND" and j > 0 and after[j - 1].kind in ("SEMI", "SEP"))
+            if closes and any(x.kind in _CONDITION_KINDS for x in after[j:]):
+                after, tail = after[:j], after[j:]
+                break
+        parts = [before] if any(t.kind in _CONDITION_KINDS for t in before) else []
+        if not parts:
+            parts = [before + [tok] + after]
+        else:
+            parts.append([tok] + after)
+        if tail:
+            parts.append(tail)
+        return parts
     return [tokens]
 
 

@@ -92,6 +92,33 @@ def field_of(header: str, extra: dict[str, str]) -> str | None:
     return _LOOKUP.get(key)
 
 
+def _two_row_header(rows: list[RawRow], top: RawRow, dup: list[str], extra: dict[str, str]) -> ColumnMap | None:
+    """The row under a header with a merged cell: where it names the columns under the merged cell
+    with distinct known fields, the header is the two rows together (the lower row's names win)."""
+    after = [r for r in rows if r.number > top.number]
+    if not after:
+        return None
+    low = after[0]
+    spans = [i for i, c in enumerate(top.cells) if c and field_of(c, extra) in dup]
+    below = [field_of(low.cells[i], extra) if i < len(low.cells) else None for i in spans]
+    if None in below or len(set(below)) != len(below):
+        return None
+    columns: dict[str, int] = {}
+    headers = []
+    for i, cell in enumerate(top.cells):
+        sub = low.cells[i] if i < len(low.cells) else ""
+        f = field_of(sub, extra) if sub else None
+        name = sub if f else cell
+        f = f or field_of(cell, extra)
+        headers.append(name)
+        if f and f != "ignore" and f not in columns:
+            columns[f] = i
+    if "basis" in columns and ("violated" in columns or "penalty_basis" in columns) and \
+            columns["basis"] in spans:
+        del columns["basis"]
+    return ColumnMap(low.number, columns, headers)
+
+
 def detect_header(rows: list[RawRow], extra: dict[str, str] | None = None, scan: int = 10) -> ColumnMap:
     """The first row (of the first `scan`) where a violation column and at least two other known
     columns are found."""
@@ -117,13 +144,22 @@ def detect_header(rows: list[RawRow], extra: dict[str, str] | None = None, scan:
             dup = [f for f in found if sum(1 for c in row.cells if c and field_of(c, extra) == f) > 1
                    and f != "ignore"]
             if dup:
-                # a merged header cell repeats its text: keep the first column only when the texts repeat
                 texts = {f: {c for c in row.cells if c and field_of(c, extra) == f} for f in dup}
                 real = [f for f in dup if len(texts[f]) > 1]
                 if real:
                     raise TableImportError(
                         "duplicate_columns", f"表头中有两列都是“{SYNONYMS.get(real[0], [real[0]])[0]}”", row.number,
                     )
+                # a merged header cell over two columns (法律依据 over 违法依据 | 处罚依据): the second header
+                # row names them; no column is dropped
+                two = _two_row_header(rows, row, dup, extra)
+                if two is not None:
+                    return two
+                cols = "、".join(f"第{i + 1}列" for i, c in enumerate(row.cells) if c and field_of(c, extra) in dup)
+                raise TableImportError(
+                    "merged_header",
+                    f"表头“{row.cells[found[dup[0]]]}”跨{cols}(合并单元格), 下一行没有区分这些列的表头; "
+                    "请用 --column-map 或拆分表头指定各列字段", row.number, row.cells[found[dup[0]]])
             return ColumnMap(row.number, {f: i for f, i in found.items() if f != "ignore"}, list(row.cells))
     first = rows[0]
     raise TableImportError(

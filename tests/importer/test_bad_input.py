@@ -67,3 +67,75 @@ def test_unsupported_and_missing(tmp_path):
     with pytest.raises(TableImportError) as exc:
         build_draft(tmp_path / "none.csv", list_id="x", version="1", jurisdiction="371500")
     assert exc.value.code == "not_found"
+
+
+HEAD = "序号,违法行为,违法依据,处罚依据,适用条件,处理结果\n"
+LAW = "《中华人民共和国税收征收管理法》第二十五条第一款,《中华人民共和国税收征收管理法》第六十二条"
+
+
+@pytest.mark.parametrize("outcome,why", [("依法从轻、减轻或者不予处罚", "单一结果"), ("不罚款", "警告也是行政处罚")])
+def test_outcomes_that_are_not_one_outcome_are_rejected(tmp_path, outcome, why):
+    path = tmp_path / "t.csv"
+    path.write_text(HEAD + f"1,未按规定办理纳税申报,{LAW},初次违法,{outcome}\n", "utf-8")
+    result = build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    [r] = result.rejected
+    assert r.code == "unreadable_outcome" and r.column == "处理结果" and why in r.message and not result.items
+
+
+def test_first_offence_lighter_is_lighter(tmp_path):
+    from penalty_rules.importer.build import read_outcome
+    from penalty_rules.model.outcome import Outcome
+    assert read_outcome("首违从轻") is Outcome.lighter_penalty
+    assert read_outcome("不罚款") is None and read_outcome("依法从轻、减轻或者不予处罚") is None
+
+
+def test_merged_header_cell_over_two_columns(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("序号,违法行为,法律依据,法律依据,适用条件,处理结果\n" + HEAD +
+                    f"1,未按规定办理纳税申报,{LAW},初次违法且危害后果轻微,不予处罚\n", "utf-8")
+    result = build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    item = result.items[0]
+    assert item["violated"] == [{"law": "中华人民共和国税收征收管理法", "article": 25, "paragraph": 1}]
+    assert item["penalty_basis"] == [{"law": "中华人民共和国税收征收管理法", "article": 62}]
+    # without a second header row naming the columns: a clear error, no column dropped silently
+    path.write_text("序号,违法行为,法律依据,法律依据,适用条件,处理结果\n"
+                    f"1,未按规定办理纳税申报,{LAW},初次违法且危害后果轻微,不予处罚\n", "utf-8")
+    with pytest.raises(TableImportError) as exc:
+        build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    assert exc.value.code == "merged_header" and "法律依据" in exc.value.message and "第3列" in exc.value.message
+
+
+def test_one_rows_window_is_not_applied_list_wide(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text(HEAD + f"1,未按规定办理纳税申报,{LAW},两年内无违法记录且危害后果轻微,不予处罚\n"
+                    f"2,未按规定设置账簿,{LAW},初次违法且危害后果轻微并及时改正,不予处罚\n"
+                    f"3,未按规定保管凭证,{LAW},两年内无同类违法记录，及时改正,不予处罚\n", "utf-8")
+    result = build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    assert "first_offense" not in result.document
+    one, two, three = result.items
+    assert one["conditions"]["all"] == ["first_offense", {"custom": "两年内无违法记录"}, "minor_harm"]
+    assert two["conditions"]["all"] == ["first_offense", "minor_harm", "corrected_promptly"]
+    assert three["conditions"]["all"] == ["first_offense", {"custom": "两年内无同类违法记录"}, "corrected_promptly"]
+    assert "first_offense.window" in one["provenance"]["flags"] and "first_offense.window" in three["provenance"]["flags"]
+    assert "first_offense.window" not in two["provenance"]["flags"]
+    # every 首违 item states the same same-kind window: the list's definition, flagged
+    path.write_text(HEAD + f"1,未按规定办理纳税申报,{LAW},两年内无同类违法记录，及时改正,不予处罚\n"
+                    f"2,未按规定设置账簿,{LAW},两年内首次违法且危害后果轻微,不予处罚\n", "utf-8")
+    result = build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    assert result.document["first_offense"]["window_years"] == 2
+    assert result.items[0]["conditions"]["all"] == ["first_offense", "corrected_promptly"]
+    assert all("first_offense.window" in i["provenance"]["flags"] for i in result.items)
+
+
+def test_structure_flags_and_moved_text_are_reported(tmp_path):
+    from penalty_rules.importer.report import summary
+    path = tmp_path / "f.csv"
+    path.write_text(HEAD + f"1,未按规定办理纳税申报,{LAW},同时符合下列条件：（一）初次违法；（二）危害后果轻微；以警示教育代替行政处罚,不予处罚\n",
+                    "utf-8")
+    result = build_draft(path, list_id="x", version="1", jurisdiction="371500", domain="tax")
+    item = result.items[0]
+    assert item["conditions"] == {"all": ["first_offense", "minor_harm"]}
+    assert {"conditions.marker", "conditions.moved_to_note"} <= set(item["provenance"]["flags"])
+    assert "以警示教育代替行政处罚" in item["provenance"]["note"]
+    s = summary(result)
+    assert s["moved_to_note"] == 1 and s["parse_rate"] == 1.0 and s["parse_rate_with_moved"] < 1.0

@@ -31,3 +31,19 @@ def test_law_only_bare_name_nested_title_and_suffix():
 def test_unreadable_text_is_reported():
     r = parse_citations("依据见附件")
     assert not r.citations and r.unread == ["依据见附件"]
+
+
+def test_suffixed_articles_are_kept_and_not_merged():
+    r = parse_citations("《中华人民共和国刑法》第一百三十三条之一、第一百三十四条")
+    assert [c.citation for c in r.citations] == [Citation(law="中华人民共和国刑法"),
+                                                 Citation(law="中华人民共和国刑法", article=134)]
+    assert "第一百三十三条之一" in r.citations[0].note and r.ok
+    r = parse_citations("《中华人民共和国刑法》第三十三条之一第一款")
+    assert [c.citation for c in r.citations] == [Citation(law="中华人民共和国刑法")]
+    assert "第三十三条之一第一款" in r.citations[0].note
+
+
+def test_citing_words_are_not_part_of_the_law_name():
+    assert parse_citations("依据食品安全法第三十四条").citations[0].citation == Citation(law="食品安全法", article=34)
+    r = parse_citations("根据《食品安全法》第三十四条")
+    assert r.citations[0].citation == Citation(law="食品安全法", article=34) and r.ok

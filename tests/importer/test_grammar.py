@@ -1,5 +1,7 @@
 """The condition grammar: vocabulary tags, thresholds, conjunctions; custom wording kept."""
 
+import pytest
+
 from penalty_rules.importer.grammar import ENUM, parse_conditions, to_conditions
 
 
@@ -72,8 +74,9 @@ def test_no_phrase_lost():
     for leaf in r.leaves:
         assert leaf.text in text
     # a remark about the source is not a condition: kept as a remark (the item's note), not dropped
+    # 自行纠正 is not just 及时改正: the tag is written and the wording kept beside it
     assert to_conditions(r) == {"all": ["first_offense", "minor_violation", "no_harm"],
-                                "any_of": [["corrected_promptly"], ["corrected_within_deadline"]]}
+                                "any_of": [["corrected_promptly", {"custom": "自行纠正"}], ["corrected_within_deadline"]]}
     assert r.editorial == ["其后条件及依据页面截断"] and "其后条件及依据页面截断" in r.remarks
     assert residue(text, r) == ""
 
@@ -85,7 +88,7 @@ def residue(text, result):
     """What of the text is neither a phrase nor a remark (structure words and punctuation aside)."""
     rest = text.replace("\n", "；")
     for piece in sorted([leaf.text for leaf in result.leaves] + list(result.remarks), key=len, reverse=True):
-        rest = rest.replace(piece, "", 1)
+        rest = rest.replace(piece.replace("\n", "；"), "", 1)
     rest = ENUM.sub("", rest)  # (1) / 其一: enumeration marks are structure
     return "".join(ch for ch in rest if ch not in STRUCTURE)
 
@@ -106,7 +109,7 @@ def test_month_window_is_first_offense_with_the_wording_kept():
     c = to_conditions(r)["all"]
     assert "first_offense" in c and {"custom": "本次违法前6个月内无违法记录"} in c
     # narrower than the vocabulary's words: stay in the list's words (never no_harm)
-    for words in ("以往违法均已处理", "罚款已缴纳", "车辆状态正常", "未造成事故或拥堵"):
+    for words in ("以往违法均已处理、罚款已缴纳、车辆状态正常", "未造成事故或拥堵"):  # 、 does not split words
         assert {"custom": words} in c
     assert "no_harm" not in c and any("首违期限: 6个月内" in n for n in r.notes)
 
@@ -120,10 +123,10 @@ def test_year_window_forms_and_the_limitation_period():
 
 
 def test_shared_verb_after_or():
+    # 主动改正 (on one's own, not necessarily before discovery) is no tag: the shared-verb phrase is
+    # kept in the list's words as one condition
     r = parse_conditions("无危害后果、主动或限期内改正")
-    assert to_conditions(r) == {"all": ["no_harm"],
-                                "any_of": [["corrected_before_discovery"], ["corrected_within_deadline"]]}
-    assert not r.custom
+    assert to_conditions(r) == {"all": ["no_harm", {"custom": "主动或限期内改正"}]}
 
 
 def test_deadline_acts():
@@ -184,9 +187,9 @@ def test_fault_report_boiler_ph_and_classification():
 
 def test_headings_before_labels():
     r = parse_conditions("基准的通用不予处罚情形(满足其一):违法行为轻微并主动改正且没有造成危害后果;或单位收到责令限期办理通知书后在规定时限内完成整改。")
-    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", "corrected_before_discovery", "no_harm"],
+    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", {"custom": "主动改正"}, "no_harm"],
                                                       ["corrected_within_deadline"]]}
-    assert "基准的通用不予处罚情形" in r.remarks and not r.custom
+    assert "基准的通用不予处罚情形" in r.remarks
     r = parse_conditions("现场检查后立即停止建设或恢复原状;总条件为轻微、及时改正、无危害后果。")
     assert "总条件为" in r.remarks and [leaf.text for leaf in r.custom] == ["现场检查后立即停止建设或恢复原状"]
 
@@ -201,3 +204,122 @@ def test_by_the_deadline_needs_the_order_for_other_acts():
     # 按期完成 alone may mean "as usual": not read as correction within the deadline
     assert not parse_conditions("按期完成年度报告公示").parsed
     assert conds("能证明其已改正且无主观过错") == {"all": [{"custom": "能证明其已改正"}, "no_subjective_fault"]}
+
+
+# -- legal review of the import (the quoted wording of each finding) ---------------------------------
+def test_numbered_conditions_under_an_all_marker_are_and():
+    r = parse_conditions("同时符合下列条件：（一）初次违法；（二）危害后果轻微；（三）及时改正")
+    assert to_conditions(r) == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert "conditions.marker" in r.flags
+    assert conds("具备下列条件：1.初次违法；2.及时改正") == {"all": ["first_offense", "corrected_promptly"]}
+    assert conds("(1)初次违法;(2)危害后果轻微(三项同时满足)") == {"all": ["first_offense", "minor_harm"]}
+    # an explicit one-of marker: alternatives
+    assert conds("有下列情形之一：(1)初次违法；(2)危害后果轻微") == {
+        "all": [], "any_of": [["first_offense"], ["minor_harm"]]}
+    # no marker at all: neither guessed — the words kept, flagged
+    r = parse_conditions("(1)初次违法；(2)危害后果轻微；(3)及时改正")
+    assert to_conditions(r) == {"all": [{"custom": "(1)初次违法；(2)危害后果轻微；(3)及时改正"}]}
+    assert "conditions.structure_unclear" in r.flags
+
+
+def test_a_full_stop_or_and_closes_the_alternatives():
+    r = parse_conditions("有下列情形之一：(1)初次违法；(2)危害后果轻微。且积极配合调查")
+    assert to_conditions(r) == {"all": ["cooperated"], "any_of": [["first_offense"], ["minor_harm"]]}
+    assert conds("有下列情形之一：(1)初次违法；(2)危害后果轻微；并积极配合调查") == {
+        "all": ["cooperated"], "any_of": [["first_offense"], ["minor_harm"]]}
+
+
+def test_enumeration_comma_keeps_shared_negations_and_exclusions():
+    for words in ("不存在拒不接受调查处理、阻碍执法、煽动抗拒执法等妨碍公务行为", "未造成路产损害、交通事故或拥堵",
+                  "危险物品生产经营储存单位、非煤矿山、金属冶炼单位除外", "限于侵权盗版、含违禁内容以外的非网络游戏",
+                  "采取停产、限产措施"):
+        r = parse_conditions(words)
+        assert to_conditions(r) == {"all": [{"custom": words}]}, words
+    assert "conditions.exclusion" in parse_conditions("危险物品生产经营储存单位、非煤矿山、金属冶炼单位除外").flags
+    # every part a tag: split as before
+    assert conds("初次违法、危害后果轻微并及时改正") == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert conds("未造成危害后果、交通事故") == {"all": [{"custom": "未造成危害后果、交通事故"}]}
+
+
+@pytest.mark.parametrize("words", ["非首次违法", "不属于首次违法", "未及时改正", "没有及时改正", "不能证明没有主观过错",
+                                   "无法证明没有主观过错", "初次违法的除外"])
+def test_a_negated_tag_word_is_not_the_tag(words):
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": [{"custom": words}]}
+    assert "conditions.negation" in r.flags
+    # the tag's own negation stays the tag
+    assert conds("没有造成危害后果") == {"all": ["no_harm"]} and conds("未造成危害后果") == {"all": ["no_harm"]}
+
+
+def test_news_report_condition_is_not_an_editorial_remark():
+    r = parse_conditions("未被新闻媒体报道，未造成危害后果")
+    assert to_conditions(r) == {"all": [{"custom": "未被新闻媒体报道"}, "no_harm"]} and not r.editorial
+    assert parse_conditions("首次违法;页面截断").editorial == ["页面截断"]
+    assert parse_conditions("首次违法;据转载推测").editorial == ["据转载推测"]
+
+
+def test_brackets_naming_conditions_are_read():
+    r = parse_conditions("在限期内改正(清单总则:及时改正且未造成危害后果)")
+    assert to_conditions(r) == {"all": ["corrected_within_deadline", {"custom": "清单总则:及时改正且未造成危害后果"}]}
+    assert "conditions.bracket" in r.flags
+    assert conds("违法所得1万元以下（不含1万元）") == {"all": [{"quantity": "illegal_gains_yuan", "lt": 10000}]}
+    assert conds("违法所得1万元以下（含1万元）") == {"all": [{"quantity": "illegal_gains_yuan", "max": 10000}]}
+    assert conds("违法所得不足1万元（含本数）") == {"all": [{"quantity": "illegal_gains_yuan", "max": 10000}]}
+    # a bracket whose amount is not the threshold's: kept in words
+    assert conds("违法所得1万元以下（不含5000元）") == {"all": [{"custom": "违法所得1万元以下（不含5000元）"}]}
+
+
+def test_windows_without_same_kind_keep_their_words():
+    r = parse_conditions("两年内无违法记录")
+    assert to_conditions(r) == {"all": ["first_offense", {"custom": "两年内无违法记录"}]}
+    assert conds("一年内未受过行政处罚") == {"all": ["first_offense", {"custom": "一年内未受过行政处罚"}]}
+    assert conds("此前无涉烟违法") == {"all": ["first_offense", {"custom": "此前无涉烟违法"}]}
+    r = parse_conditions("两年内无同类违法记录")
+    assert to_conditions(r) == {"all": ["first_offense"]} and r.notes == ["首违期限: 2年内"]
+
+
+def test_correction_wordings_only_where_the_meaning_is_the_same():
+    assert conds("主动改正") == {"all": [{"custom": "主动改正"}]}
+    assert conds("主动纠正") == {"all": [{"custom": "主动纠正"}]}
+    assert conds("发现前主动改正") == {"all": ["corrected_before_discovery"]}
+    for w in ("当场改正", "立即改正", "自行改正"):
+        assert conds(w) == {"all": ["corrected_promptly", {"custom": w}]}
+    assert conds("及时改正") == {"all": ["corrected_promptly"]}
+    assert conds("经责令改正已改正") == {"all": [{"custom": "经责令改正已改正"}]}
+    assert "corrected_within_deadline" not in str(conds("经责令改正后及时改正"))
+
+
+@pytest.mark.parametrize("words", ["违法行为显著轻微", "社会影响轻微", "不危害公共安全",
+                                   "对水利工程运行和安全未造成危害后果或损失", "积极配合整改", "积极配合查处",
+                                   "水土流失危害后果轻微", "未造成水土流失危害后果"])
+def test_fragments_of_tag_words_stay_in_words(words):
+    assert conds(words) == {"all": [{"custom": words}]}
+
+
+def test_one_of_markers_without_a_verb():
+    for text in ("下列之一:初次违法;及时改正", "以下情形之一：初次违法；及时改正"):
+        assert conds(text) == {"all": [], "any_of": [["first_offense"], ["corrected_promptly"]]}
+
+
+def test_and_or_without_punctuation_is_not_grouped_on_a_guess():
+    r = parse_conditions("初次违法且危害后果轻微或者及时改正")
+    assert to_conditions(r) == {"all": [{"custom": "初次违法且危害后果轻微或者及时改正"}]}
+    assert "conditions.structure_unclear" in r.flags
+
+
+def test_numbers_separators_decimals_and_ji_yi_shang():
+    assert conds("违法所得1,000元以下") == {"all": [{"quantity": "illegal_gains_yuan", "max": 1000}]}
+    assert conds("违法所得0.07万元以下") == {"all": [{"quantity": "illegal_gains_yuan", "max": 700}]}
+    r = parse_conditions("已满足规定数量的2/3及以上")
+    assert to_conditions(r) == {"all": [{"custom": "已满足规定数量的2/3及以上"}]}
+
+
+def test_outcome_and_measure_text_goes_to_the_note():
+    text = "首次违法；以警示教育代替行政处罚；不得选择性适用；未整改处1万元罚款；配套预警提示、行政指导；纳入双随机抽查；征求意见稿；可免除其他处罚"
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": ["first_offense"]}
+    for words in ("以警示教育代替行政处罚", "不得选择性适用", "未整改处1万元罚款", "配套预警提示、行政指导", "纳入双随机抽查",
+                  "征求意见稿", "可免除其他处罚"):
+        assert words in r.remarks and words in r.moved
+    assert "conditions.moved_to_note" in r.flags and residue(text, r) == ""
+    assert parse_conditions("清单类型为首违不罚").moved == ["清单类型为首违不罚"]
