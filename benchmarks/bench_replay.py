@@ -70,6 +70,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--verify-n", type=int, default=100_000)
     ap.add_argument("--naive-n", type=int, default=1_000)
+    ap.add_argument("--dense-dates", action="store_true",
+                    help="boundary-dense dates (caseload generate --dense-dates): fewer shared projections, "
+                         "the equality check over the date classes")
     ap.add_argument("--keep", type=Path, default=None, help="keep the caseload and the report in this folder")
     ap.add_argument("--dask-scaling", type=int, default=0, metavar="ROWS",
                     help="also replay the first ROWS cases on a Dask LocalCluster of 1 and of 2 workers")
@@ -82,12 +85,13 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory(prefix="bench-replay-")
     work = args.keep or Path(tmp.name)
     work.mkdir(parents=True, exist_ok=True)
-    cases = work / f"caseload-{args.n}-{args.seed}.parquet"
-    print(f"replay benchmark: {args.n:,} generated cases (seed {args.seed}), {args.list_from} → {args.list_to}, "
+    cases = work / f"caseload-{args.n}-{args.seed}{'-dense' if args.dense_dates else ''}.parquet"
+    dense = ", dense dates" if args.dense_dates else ""
+    print(f"replay benchmark: {args.n:,} generated cases (seed {args.seed}{dense}), {args.list_from} → {args.list_to}, "
           f"{args.workers} workers, {os.cpu_count()} CPUs (shared machine: wall figures are noisy)")
     if not cases.exists():
         t0 = time.perf_counter()
-        generate(corpus, args.n, args.seed, cases)
+        generate(corpus, args.n, args.seed, cases, dense_dates=args.dense_dates, today=TODAY)
         print(f"  caseload generated in {time.perf_counter() - t0:.1f} s ({cases.stat().st_size / 2**20:.1f} MiB Parquet)")
 
     cpu0 = cpu_seconds()

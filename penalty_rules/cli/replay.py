@@ -29,6 +29,9 @@ def generate_cmd(
     seed: int = typer.Option(2022, "--seed", help="随机种子(相同种子得到相同案件)"),
     out: Path = typer.Option(..., "--out", help="输出文件: .jsonl、.csv 或 .parquet"),
     lists: Path | None = typer.Option(None, "--lists", help="清单目录(缺省: PENALTY_RULES_LISTS 或项目 lists/)"),
+    dense_dates: bool = typer.Option(False, "--dense-dates",
+                                     help="日期集中在边界附近(法律和清单施行日、追责期限、首违期限、周岁生日、缺省决定日等; 不按公开数字校准)"),
+    today: str | None = typer.Option(None, "--today", help="--dense-dates: 重放时的缺省决定日(缺省: 今天)"),
 ) -> None:
     """生成按聊城市 2022 年公开数字校准的合成案件集(见 README: 哪些数字有公开来源, 哪些是假设)。"""
     from penalty_rules.errors import CorpusInvalid
@@ -43,8 +46,14 @@ def generate_cmd(
         corpus = load_corpus_strict(lists_dir(lists))
     except CorpusInvalid as exc:
         _fail(f"清单无法加载: {exc}", "invalid_lists")
+    day = None
+    if today:
+        try:
+            day = date.fromisoformat(today)
+        except ValueError:
+            _fail(f"--today 须为 YYYY-MM-DD 格式的日期: {today}", "bad_date")
     t0 = time.perf_counter()
-    count = generate(corpus, n, seed, out)
+    count = generate(corpus, n, seed, out, dense_dates=dense_dates, today=day)
     console.print(f"已生成 {count:,} 个合成案件 → {escape(str(out))}({time.perf_counter() - t0:.1f} 秒, 种子 {seed})",
                   highlight=False)
 
@@ -140,7 +149,7 @@ def run_replay(cases: list[Path], *, list_from=None, list_to=None, rev_from=None
                                     ref_column=ref_column, progress=advance)
         t_run = time.perf_counter() - t_run0
         t_rep0 = time.perf_counter()
-        tables = report.build_tables(partial)
+        tables = report.build_tables(partial, report.domain_names([side_a.corpus, side_b.corpus]))
         out = Path(out)
         written = report.write_tables(tables, partial, out, formats)
         figures = {

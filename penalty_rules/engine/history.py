@@ -53,11 +53,16 @@ def _same_kind(
     return None
 
 
-def _shift_years(d: date, years: int) -> date:
+def window_start(d: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 Feb → 28 Feb): where a first-offence window of
+    `years` ending on `d` starts (a prior before it is outside the window)."""
     try:
         return d.replace(year=d.year - years)
     except ValueError:  # 29 Feb
         return d.replace(year=d.year - years, day=28)
+
+
+_shift_years = window_start  # the former private name
 
 
 def derive_first_offense(
@@ -87,7 +92,7 @@ def derive_first_offense(
         if definition and definition.counted_from and prior.date < definition.counted_from:
             continue
         if definition and definition.window_years and reference:
-            if prior.date < _shift_years(reference, definition.window_years):
+            if prior.date < window_start(reference, definition.window_years):
                 continue
         same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher)
         if same is True:

@@ -9,6 +9,15 @@ Every row is a valid CaseFacts for the bundled lists: an item id of the Liaochen
 Cases repeat the same fact patterns (mass enforcement is stereotyped): each item has a pool of
 patterns drawn once from the fact distributions and used with Zipf frequencies; dates are drawn
 per case over the year.
+
+Boundary-dense mode (`dense_dates=True`, `caseload generate --dense-dates`): the same patterns,
+with dates drawn where the decision changes — around every fixed date of the corpus (行政处罚法
+2021-07-15, list versions and items in force, special-law revisions, first-offence start dates)
+and around the decision default `today`, decision dates sometimes omitted, lags up to years and
+near the limitation deadlines, discovery and end dates near those deadlines, birth dates near the
+14th and 18th birthdays, prior dates near the first-offence window starts, priors given by their
+conduct text (matched by search) and violated laws with special rules. Not calibrated: it exists
+to exercise the projection's date classes (tests/replay, benchmarks/bench_replay.py).
 """
 
 import json
@@ -19,6 +28,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.facts import MIN_DATE
 
 YEAR = 2022
 EV_ITEM = "lc-practice-2022/ev-restricted-zone"
@@ -58,7 +68,7 @@ COLUMNS = [
     "case_ref", "item_id", "conduct", "domain", "jurisdiction", "act_date", "decision_date", "discovered_date",
     "party_type", "age", "birth_date", "first_offense", "prior_offenses", "corrected", "harm", "minor_violation",
     "illegal_gains_yuan", "goods_value_yuan", "subjective_fault", "continuing", "act_end_date", "circumstances",
-    "quantities", "custom_conditions",
+    "quantities", "custom_conditions", "violated_law",
 ]
 DATE_COLUMNS = {"act_date", "decision_date", "discovered_date", "birth_date", "act_end_date"}
 JSON_COLUMNS = {"prior_offenses", "circumstances", "quantities", "custom_conditions"}
@@ -80,8 +90,12 @@ def _maybe(rng, rate_unknown, value):
 class Caseload:
     """The generator, bound to a corpus (the binding stack of 聊城市)."""
 
-    def __init__(self, corpus: Corpus, seed: int = 2022):
+    def __init__(self, corpus: Corpus, seed: int = 2022, dense_dates: bool = False, today: date | None = None):
         self.seed = seed
+        self.dense = dense_dates
+        self.today = today or date.today()
+        if dense_dates:
+            self._dense_setup(corpus)
         stack = corpus.registry.stack("371500")
         self.counties = [j.code for j in corpus.registry.jurisdictions if j.parent == "371500"]
         self.items = {}
@@ -262,7 +276,128 @@ class Caseload:
             pat = patterns[min(bisect(weights, rng.random() * weights[-1]), len(patterns) - 1)]
             yield self._case(rng, i, pat)
 
+    # ---------------------------------------------------------------- dense dates
+    def _dense_setup(self, corpus: Corpus) -> None:
+        from penalty_rules.engine.history import window_start
+        from penalty_rules.engine.statutory import add_period
+        from penalty_rules.load.statutory import bundled_statutory
+        from penalty_rules.replay.projection import corpus_boundaries
+
+        points, periods, windows, counted_from = corpus_boundaries([corpus])
+        lo, hi = date(2016, 1, 1), self.today + timedelta(days=60)
+        self.d_points = [p for p in points if lo <= p <= hi] + [self.today]
+        self.d_periods = periods
+        self.d_windows = windows or [1]
+        self.d_counted_from = counted_from
+        self.d_window_start = window_start
+        self.d_add_period = add_period
+        st = corpus.statutory or bundled_statutory()
+        self.d_laws = sorted({law for o in (st.special.overrides if st.special else []) for law in o.scope.laws})
+
+    def _near(self, rng, d: date, k: int = 3) -> date:
+        try:
+            return d + timedelta(days=rng.randint(-k, k))
+        except OverflowError:
+            return d
+
+    def _deadline(self, rng, start: date) -> date:
+        """Near a limitation deadline counted from `start` (or up to three years later)."""
+        if self.d_periods and rng.random() < 0.7:
+            return self._near(rng, self.d_add_period(start, rng.choice(self.d_periods)), 2)
+        return start + timedelta(days=rng.randint(0, 1100))
+
+    def _dense_case(self, rng, row: dict, pat: dict) -> None:
+        today = self.today
+        r = rng.random()
+        if r < 0.45:
+            act = self._near(rng, rng.choice(self.d_points))
+        elif r < 0.55:
+            act = self._near(rng, today, 2)
+        else:
+            act = date(2016, 1, 1) + timedelta(days=rng.randint(0, (today - date(2016, 1, 1)).days))
+        known_act = rng.random() >= 0.03
+        r = rng.random()
+        if r < 0.2:
+            dec = None  # the decision date omitted: the engine uses today
+        elif r < 0.45:
+            dec = act + timedelta(days=min(400, int(rng.expovariate(1 / 30))))
+        elif r < 0.7:
+            dec = self._deadline(rng, act)
+        elif r < 0.85:
+            dec = max(act, self._near(rng, rng.choice(self.d_points)))
+        else:
+            dec = act
+        eff = dec or today
+        if known_act:
+            row["act_date"] = act.isoformat()
+            continuing = row.get("continuing")
+            end = None
+            if eff >= act and (continuing is True or "_end_after" in pat
+                               or (continuing is None and rng.random() < 0.1)):
+                end = min(eff, max(act, self._deadline(rng, act) if rng.random() < 0.3
+                                   else act + timedelta(days=rng.randint(0, 200))))
+                row["act_end_date"] = end.isoformat()
+            if rng.random() < 0.6 and eff >= act:
+                disc = self._deadline(rng, end or act) if rng.random() < 0.6 \
+                    else act + timedelta(days=rng.randint(0, (eff - act).days))
+                if act <= disc <= eff:
+                    row["discovered_date"] = disc.isoformat()
+            if "_birth_age" in pat or ("age" not in row and row.get("party_type") in ("individual", None)
+                                       and rng.random() < 0.15):
+                years = rng.choice([14, 14, 18, 18, pat.get("_birth_age", 30)])
+                birth = self._near(rng, self.d_window_start(act, years), 2)
+                if MIN_DATE <= birth <= act:
+                    row["birth_date"] = birth.isoformat()
+            priors = [(back, item) for back, item in pat.get("_priors", [])]
+            if not priors and "first_offense" not in row and rng.random() < 0.3:
+                priors = [(0, None) for _ in range(rng.randint(1, 2))]
+            if priors or "_priors" in pat:
+                out = []
+                for _back, item in priors:
+                    item = item or pat["_item"]
+                    r = rng.random()
+                    if r < 0.4:
+                        d = self._near(rng, self.d_window_start(act, rng.choice(self.d_windows)), 2)
+                    elif r < 0.55 and self.d_counted_from:
+                        d = self._near(rng, rng.choice(self.d_counted_from), 2)
+                    elif r < 0.65:
+                        d = self._near(rng, act, 1)
+                    else:
+                        d = act - timedelta(days=rng.randint(1, 2000))
+                    prior = {"item_id": item} if rng.random() < 0.7 else {"conduct": self.items[item].violation}
+                    prior["date"] = max(MIN_DATE, d).isoformat()
+                    out.append(prior)
+                row["prior_offenses"] = out
+        else:
+            row.pop("birth_date", None)
+            if row.get("prior_offenses"):
+                row["first_offense"] = False
+                row.pop("prior_offenses")
+        if self.d_laws and "violated_law" not in row and rng.random() < 0.15:
+            row["violated_law"] = rng.choice(self.d_laws)
+        if dec is not None:
+            row["decision_date"] = dec.isoformat()
+
+    def variants(self, per_pattern: int, patterns: int = 1):
+        """The `patterns` most frequent fact patterns of every stream, each with `per_pattern`
+        independent date draws (rows sharing everything but dates: with dense_dates, what the
+        projection-key check groups)."""
+        rng = random.Random(f"{self.seed}:variants")
+        i = 0
+        for stream, _w in self._streams(0):
+            for pat in self._pool(stream)[0][:patterns]:
+                for _ in range(per_pattern):
+                    yield self._case(rng, i, pat)
+                    i += 1
+
     def _case(self, rng, i: int, pat: dict) -> dict:
+        if self.dense:
+            row = {"case_ref": f"LCD-{i + 1:07d}"}
+            for k, v in pat.items():
+                if not k.startswith("_"):
+                    row[k] = v
+            self._dense_case(rng, row, pat)
+            return row
         row = {"case_ref": f"LC-{YEAR}-{i + 1:07d}"}
         if pat.get("_ev"):
             act = self.ev_days[min(bisect(self.ev_cum, rng.random() * self.ev_cum[-1]), len(self.ev_days) - 1)]
@@ -374,5 +509,6 @@ def _table(rows, schema):
     return pa.table(cols, schema=schema)
 
 
-def generate(corpus: Corpus, n: int, seed: int, out: Path) -> int:
-    return write(Caseload(corpus, seed).rows(n), out)
+def generate(corpus: Corpus, n: int, seed: int, out: Path, dense_dates: bool = False,
+             today: date | None = None) -> int:
+    return write(Caseload(corpus, seed, dense_dates=dense_dates, today=today).rows(n), out)

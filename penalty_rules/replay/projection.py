@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from pydantic import ValidationError
 
-from penalty_rules.engine.history import _shift_years
+from penalty_rules.engine.history import window_start
 from penalty_rules.engine.statutory import add_period
 from penalty_rules.model.age import full_years
 from penalty_rules.model.corpus import Corpus
@@ -34,6 +34,7 @@ from penalty_rules.model.facts_json import validate_facts_value
 DATE_FIELDS = ("act_date", "decision_date", "discovered_date", "act_end_date", "birth_date")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PRIOR_PLACEHOLDER = "2000-01-01"
+MAX_CACHED_TEMPLATES = 500_000  # refused templates remembered (valid ones are always kept)
 
 
 class RowError(Exception):
@@ -184,7 +185,7 @@ class Projector:
     def _window_starts(self, act: date) -> tuple[date, ...]:
         got = self._shifts.get(act)
         if got is None:
-            got = self._shifts[act] = tuple(_shift_years(act, w) for w in self.windows)
+            got = self._shifts[act] = tuple(window_start(act, w) for w in self.windows)
         return got
 
     # ------------------------------------------------------------------ rows
@@ -223,7 +224,9 @@ class Projector:
             self.tkeys.append(tkey)
         except (ValidationError, RowError, TypeError, ValueError):
             got = False
-        if len(self._templates) < 500_000:
+        # a valid template is always kept (tkeys and the memo refer to it by id: export_memo reads
+        # it back); refused ones are remembered only up to the cap
+        if got or len(self._templates) < MAX_CACHED_TEMPLATES:
             self._templates[tkey] = got
         return got
 
@@ -298,7 +301,9 @@ class Projector:
         dec = dec_given or self.today
         sig = [self._cls(act), self._cls(dec), self._cls(end), age_on_act, birth is not None]
         if act is not None:
-            sig.append(act < dec)
+            # three-way: the engine refuses an act after the decision (act_after_decision), which
+            # only happens here with the decision date missing (today stands in for it)
+            sig.append((act > dec) - (act < dec))
         for start in (act, end):
             if start is None:
                 continue

@@ -1,14 +1,16 @@
 """Caseload files: JSONL, CSV or Parquet (one file, many files, or a folder of them), read in
 chunks with their row numbers.
 
-Row numbers are what a user finds in the file: the line number for JSONL and CSV (the CSV header
-is line 1), the 1-based row index for Parquet. A bad row (bad JSON, unknown field, bad value or
-date) is returned as a RowError with its row number; it never stops the run.
+Row numbers are what a user finds in the file: the line number for JSONL, the line a record
+starts on for CSV (the header is line 1; a quoted cell may span lines, and CSV chunks end only
+between records), the 1-based row index for Parquet. Text is UTF-8, decoded strictly. A bad row
+(bad JSON or encoding, unknown field, bad value or date) is returned as a RowError with its row
+number; it never stops the run.
 
 Columns: every CaseFacts field; nested fields (prior_offenses, circumstances, quantities,
-special_law_facts, custom_conditions) as JSON text in CSV and Parquet cells (read strictly). An
-empty CSV cell / a Parquet null is an unknown fact. The optional case reference column
-(`case_ref` by default) is kept apart from the facts.
+special_law_facts, custom_conditions) as JSON text in CSV and Parquet cells (read strictly), or as
+native Parquet lists, maps and structs. An empty CSV cell / a Parquet null is an unknown fact.
+The optional case reference column (`case_ref` by default) is kept apart from the facts.
 """
 
 import csv
@@ -33,6 +35,7 @@ JSON_FIELDS = {"prior_offenses", "circumstances", "quantities", "special_law_fac
 _INT = re.compile(r"^-?(0|[1-9]\d{0,19})$")
 _NUMBER = re.compile(r"^-?(0|[1-9]\d{0,19})(\.\d+)?([eE][+-]?\d{1,3})?$")
 _BIG_INT = re.compile(rb"\d{21}")
+_STRAY_QUOTE = re.compile(rb'[^,\r\n"]"[^,\r\n"]')  # a quote inside a cell, not at its start or end
 
 
 class InputProblem(Exception):
@@ -82,7 +85,11 @@ def _line_chunks(path: Path, fmt: str, target_rows: int) -> list[Chunk]:
         if fmt == "csv":
             end = mm.find(b"\n")
             end = size if end < 0 else end + 1
-            text = mm[:end].decode("utf-8-sig", errors="replace")
+            try:
+                text = mm[:end].decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputProblem("invalid_encoding",
+                                   f"{path.name}: CSV 第 1 行(列名)须为 UTF-8 编码(第 {exc.start + 1} 字节无效)") from None
             header = tuple(next(csv.reader([text]), []))
             header = tuple(h.strip() for h in header)
             if not header or not any(header):
@@ -94,12 +101,24 @@ def _line_chunks(path: Path, fmt: str, target_rows: int) -> list[Chunk]:
         sample = mm[pos:pos + (1 << 20)]
         avg = max(1, len(sample) // max(1, sample.count(b"\n")))
         step = max(1 << 16, avg * target_rows)
+        # CSV: a chunk ends only where no quoted field is open (a quoted cell may hold newlines).
+        # Outside quoted fields the number of quote characters read so far is even; a quote
+        # inside an unquoted cell (a"b, which the csv module keeps as text) would upset that
+        # count, so such a file is read as one chunk.
+        whole = fmt == "csv" and _STRAY_QUOTE.search(mm, pos) is not None
         chunks = []
         while pos < size:
-            stop = min(size, pos + step)
+            stop = size if whole else min(size, pos + step)
             if stop < size:
                 nl = mm.find(b"\n", stop)
                 stop = size if nl < 0 else nl + 1
+                if fmt == "csv":
+                    quotes = mm[pos:stop].count(b'"')
+                    while quotes % 2 and stop < size:
+                        nl = mm.find(b"\n", stop)
+                        nxt = size if nl < 0 else nl + 1
+                        quotes += mm[stop:nxt].count(b'"')
+                        stop = nxt
             lines = mm[pos:stop].count(b"\n") + (0 if mm[stop - 1:stop] == b"\n" else 1)
             chunks.append(Chunk(str(path), fmt, pos, stop, line_no, lines, header))
             line_no += lines
@@ -211,26 +230,67 @@ def _csv_rows(chunk: Chunk, ref_column: str | None):
     n = len(header)
     ref_i = header.index(ref_column) if ref_column and ref_column in header else -1
     fields = [(i, h) for i, h in enumerate(header) if i != ref_i and h]
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace")))
-    row_no = chunk.first_row
+    try:
+        text = data.decode("utf-8")
+        bad_lines = None
+    except UnicodeDecodeError:
+        # strict: a record with bytes that are not UTF-8 is a bad row (as in JSONL), never altered;
+        # the rest of the chunk is read as usual (csv structure is ASCII, kept by the replacement)
+        bad_lines = {}
+        parts = []
+        for i, line in enumerate(data.split(b"\n")):
+            try:
+                parts.append(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                bad_lines[i] = exc.start + 1
+                parts.append(line.decode("utf-8", errors="replace"))
+        text = "\n".join(parts)
+    reader = csv.reader(io.StringIO(text, newline="\n"))  # lines end at \n only, as the chunks count
+    # the row number of a record is the line it starts on (a quoted cell may span lines)
+    first, done = chunk.first_row, 0
     for cells in reader:
+        row_no, start, done = first + done, done, reader.line_num
+        if bad_lines and any(i in bad_lines for i in range(start, done)):
+            at = next(i for i in range(start, done) if i in bad_lines)
+            yield row_no, None, RowError("invalid_encoding",
+                                         f"输入须为 UTF-8 编码(第 {first + at} 行第 {bad_lines[at]} 字节无效)")
+            continue
         if not cells:
             yield row_no, None, RowError("empty_row", "空行")
-            row_no += 1
             continue
         if len(cells) != n:
             yield row_no, None, RowError("bad_columns", f"列数为 {len(cells)}, 与表头的 {n} 列不符")
-            row_no += 1
             continue
         try:
             row = {h: cell_value(h, cells[i]) for i, h in fields if cells[i] != ""}
         except RowError as exc:
             yield row_no, None, exc
-            row_no += 1
             continue
         ref = cells[ref_i] if ref_i >= 0 and cells[ref_i] != "" else None
         yield row_no, ref, row
-        row_no += 1
+
+
+def _is_map(typ) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_map(typ)
+
+
+def _map_values(values: list) -> list:
+    """A native Parquet map column (cells as lists of (key, value) pairs) as JSON objects; a cell
+    with a repeated key stays a list, so the facts contract refuses it by name."""
+    out = []
+    for v in values:
+        if type(v) is list:
+            d = dict(v)
+            v = d if len(d) == len(v) else v
+        out.append(v)
+    return out
+
+
+def _parquet_column(table, i) -> list:
+    values = table.column(i).to_pylist()
+    return _map_values(values) if _is_map(table.schema.field(i).type) else values
 
 
 def _parquet_rows(chunk: Chunk, ref_column: str | None):
@@ -241,7 +301,7 @@ def _parquet_rows(chunk: Chunk, ref_column: str | None):
     for g in range(chunk.start, chunk.stop):
         table = pf.read_row_group(g)
         names = table.column_names
-        cols = [table.column(i).to_pylist() for i in range(len(names))]
+        cols = [_parquet_column(table, i) for i in range(len(names))]
         ref_i = names.index(ref_column) if ref_column and ref_column in names else -1
         plan = []
         for i, name in enumerate(names):
@@ -305,20 +365,22 @@ class ColumnGroup:
     dates: list  # five value lists (DATE_ORDER), None where the column is absent
     priors: list | None
     refs: list | None
+    nested: frozenset = frozenset()  # indexes (in names) of native nested columns: lists, maps, structs
 
 
 def parquet_groups(chunk: Chunk, ref_column: str | None):
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(chunk.path)
     row = chunk.first_row
     for g in range(chunk.start, chunk.stop):
         table = pf.read_row_group(g)
-        names, cols, json_cols, types = [], [], set(), []
+        names, cols, json_cols, types, nested = [], [], set(), [], set()
         dates = [None] * 5
         priors = refs = None
         for i, name in enumerate(table.column_names):
-            values = table.column(i).to_pylist()
+            values = _parquet_column(table, i)
             if name == ref_column:
                 refs = [None if v is None else str(v) for v in values]
             elif name in DATE_ORDER:
@@ -326,13 +388,17 @@ def parquet_groups(chunk: Chunk, ref_column: str | None):
             elif name == "prior_offenses":
                 priors = values
             else:
+                typ = table.schema.field(i).type
+                if pa.types.is_nested(typ):
+                    nested.add(len(names))
                 names.append(name)
                 cols.append(values)
-                types.append(str(table.schema.field(i).type))
+                types.append(str(typ))
                 if name in JSON_FIELDS and str(table.schema.field(i).type) in ("string", "large_string"):
                     json_cols.add(name)
         layout = hashlib.sha256(repr((names, types)).encode()).hexdigest()[:16]
-        yield ColumnGroup(row, table.num_rows, tuple(names), frozenset(json_cols), layout, cols, dates, priors, refs)
+        yield ColumnGroup(row, table.num_rows, tuple(names), frozenset(json_cols), layout, cols, dates, priors, refs,
+                          frozenset(nested))
         row += table.num_rows
 
 

@@ -17,6 +17,64 @@ ERROR_ZH = {"unknown_item": "条目不存在(该版本无此条目)", "unknown_d
 FACT_ZH_LIMIT = 3
 TOP_GROUPS = 20
 
+# Short Chinese names of the facts an answer asks for (the questions themselves are in
+# penalty_rules.explain.questions; these name the fact in a table cell).
+FACT_ZH = {
+    "conduct": "违法行为", "item_id": "清单条目", "domain": "执法领域", "jurisdiction": "行政区划",
+    "act_date": "违法行为日期", "decision_date": "决定日期", "discovered_date": "发现日期",
+    "party_type": "当事人类型", "first_offense": "是否首次违法", "prior_offenses": "违法记录",
+    "corrected": "改正情况", "harm": "危害后果", "minor_violation": "违法行为是否轻微",
+    "illegal_gains_yuan": "违法所得", "goods_value_yuan": "货值金额", "subjective_fault": "主观过错",
+    "age": "年龄(出生日期)", "birth_date": "出生日期", "mental_condition": "精神或智力状况",
+    "mental_condition_cause": "不能辨认或控制行为的原因", "continuing": "是否连续或继续状态",
+    "act_end_date": "连续或继续状态终了日期", "violated_law": "违反的法律、法规",
+    "circumstances": "从轻、减轻情节", "safety_related": "是否涉及生命健康安全、金融安全",
+}
+
+
+def fact_zh(fact: str) -> str:
+    """The Chinese name of a fact key of the facts contract (custom_conditions.<key> etc.)."""
+    if fact in FACT_ZH:
+        return FACT_ZH[fact]
+    head, _, rest = fact.partition(".")
+    if head == "quantities" or fact in _quantity_facts():
+        from penalty_rules.model.vocabulary import VOCABULARY
+
+        q = VOCABULARY.quantities.get(rest or fact)
+        return q.zh if q else f"数量 {rest}"
+    if head == "custom_conditions":
+        from penalty_rules.model.vocabulary import VOCABULARY
+
+        c = VOCABULARY.conditions.get(rest)
+        return c.zh if c else f"清单条件 {rest}"
+    if head == "special_law_facts":
+        return f"单行法事实 {rest}"
+    if fact.startswith("prior_offenses["):
+        n = fact[len("prior_offenses["):].split("]")[0]
+        return f"第 {int(n) + 1} 条违法记录是否同一违法行为" if n.isdigit() else "违法记录"
+    try:
+        from penalty_rules.model.facts import CaseFacts
+
+        desc = CaseFacts.model_fields[fact].description
+        return desc.split("(")[0] if desc else fact
+    except KeyError:
+        return fact
+
+
+def _quantity_facts() -> set:
+    from penalty_rules.model.vocabulary import VOCABULARY
+
+    return {q.fact for q in VOCABULARY.quantities.values() if q.fact}
+
+
+def domain_names(corpora) -> dict[str, str]:
+    """Domain code → Chinese name, from the registries of the two sides."""
+    out = {}
+    for corpus in corpora:
+        for d in corpus.registry.domains:
+            out.setdefault(d.code, d.zh)
+    return out
+
 
 def outcome_zh(o: str, short: bool = False) -> str:
     if o == UNDETERMINED:
@@ -66,6 +124,11 @@ class Tables:
     from_outcomes: Counter
     to_outcomes: Counter
     figures: dict = field(default_factory=dict)
+    domains: dict = field(default_factory=dict)  # domain code → Chinese name
+    bad_listed: int = 0  # bad rows listed one by one (all are counted; the list is capped)
+
+    def domain_zh(self, code: str) -> str:
+        return self.domains.get(code, code)
 
 
 def _stats():
@@ -73,7 +136,8 @@ def _stats():
             "newly_undetermined": 0, "resolved": 0}
 
 
-def build_tables(partial) -> Tables:
+def build_tables(partial, domains: dict | None = None) -> Tables:
+    """The report's tables; `domains` names the domain codes (domain_names(corpora))."""
     matrix, fo, to = Counter(), Counter(), Counter()
     by_domain, by_item = defaultdict(_stats), defaultdict(_stats)
     newly = Counter()
@@ -104,7 +168,7 @@ def build_tables(partial) -> Tables:
         if a[0] != b[0]:
             outcome_changed += n
         if d == "新增尚不能确定":
-            newly[(domain, item, a[0], "、".join(b[4][:FACT_ZH_LIMIT]))] += n
+            newly[(domain, item, a[0], "、".join(fact_zh(f) for f in b[4][:FACT_ZH_LIMIT]))] += n
     groups = sorted(((n, g) for g, n in partial.groups.items() if g[2] != g[3]),
                     key=lambda x: (-x[0], x[1][0], x[1][1], str(x[1][2]), str(x[1][3])))[:TOP_GROUPS]
     top = []
@@ -114,7 +178,7 @@ def build_tables(partial) -> Tables:
                     "example_file": Path(ex[3]).name if ex else None, "example_row": ex[0] if ex else None,
                     "example_ref": ex[1] if ex else None, "example_facts": ex[2] if ex else None})
     return Tables(partial.rows, valid, partial.bad, changed, outcome_changed, matrix, dict(by_domain),
-                  dict(by_item), newly, top, fo, to)
+                  dict(by_item), newly, top, fo, to, domains=dict(domains or {}), bad_listed=len(partial.bad_rows))
 
 
 def _answer_text(a) -> str:
@@ -127,7 +191,8 @@ def _answer_text(a) -> str:
     if possible:
         parts.append("可能: " + "/".join(outcome_zh(o) for o in possible))
     if missing:
-        parts.append("待补: " + "、".join(missing[:FACT_ZH_LIMIT]) + ("…" if len(missing) > FACT_ZH_LIMIT else ""))
+        more = "…" if len(missing) > FACT_ZH_LIMIT else ""
+        parts.append("待补: " + "、".join(fact_zh(f) for f in missing[:FACT_ZH_LIMIT]) + more)
     return "; ".join(parts)
 
 
@@ -137,23 +202,25 @@ def _records(t: Tables, partial, labels) -> dict[str, tuple[list[str], list[list
     out["matrix"] = (["from_outcome", "to_outcome", "from_zh", "to_zh", "cases"],
                      [[a, b, outcome_zh(a), outcome_zh(b), n] for (a, b), n in sorted(t.matrix.items(), key=lambda x: -x[1])])
     cols = ["cases", "changed", "outcome_changed", "more_lenient", "less_lenient", "newly_undetermined", "resolved"]
-    out["by_domain"] = (["domain", *cols], [[d, *(s[c] for c in cols)] for d, s in
-                                            sorted(t.by_domain.items(), key=lambda x: (-x[1]["changed"], x[0]))])
-    out["by_item"] = (["domain", "item", *cols], [[d, i, *(s[c] for c in cols)] for (d, i), s in
-                                                  sorted(t.by_item.items(), key=lambda x: (-x[1]["changed"], x[0]))])
-    out["newly_undetermined"] = (["domain", "item", "from_outcome", "facts_asked", "cases"],
-                                 [[*k, n] for k, n in t.newly_undetermined.most_common()])
+    z = t.domain_zh
+    domains = sorted(t.by_domain.items(), key=lambda x: (-x[1]["changed"], x[0]))
+    out["by_domain"] = (["domain", "domain_zh", *cols], [[d, z(d), *(s[c] for c in cols)] for d, s in domains])
+    items = sorted(t.by_item.items(), key=lambda x: (-x[1]["changed"], x[0]))
+    out["by_item"] = (["domain", "domain_zh", "item", *cols],
+                      [[d, z(d), i, *(s[c] for c in cols)] for (d, i), s in items])
+    out["newly_undetermined"] = (["domain", "domain_zh", "item", "from_outcome", "facts_asked", "cases"],
+                                 [[d, z(d), i, a, f, n] for (d, i, a, f), n in t.newly_undetermined.most_common()])
     out["top_groups"] = (
-        ["rank", "cases", "domain", "item", "from_outcome", "to_outcome", "from_answer", "to_answer",
+        ["rank", "cases", "domain", "domain_zh", "item", "from_outcome", "to_outcome", "from_answer", "to_answer",
          "example_file", "example_row", "example_ref", "example_facts"],
-        [[i + 1, g["cases"], g["domain"], g["item"], g["from"][0], g["to"][0], _answer_text(g["from"]),
+        [[i + 1, g["cases"], g["domain"], z(g["domain"]), g["item"], g["from"][0], g["to"][0], _answer_text(g["from"]),
           _answer_text(g["to"]), g["example_file"], g["example_row"], g["example_ref"],
           json.dumps(g["example_facts"], ensure_ascii=False, sort_keys=True) if g["example_facts"] else None]
          for i, g in enumerate(t.top_groups)])
     out["changed_cases"] = (
-        ["row", "case_ref", "domain", "item", "from_outcome", "to_outcome", "from_rule", "to_rule"],
-        [[r, ref, g[0], g[1], g[2][0], g[3][0], g[2][2] or g[2][1], g[3][2] or g[3][1]]
-         for r, ref, g in sorted(partial.changed_rows, key=lambda x: x[0])])
+        ["file", "row", "case_ref", "domain", "item", "from_outcome", "to_outcome", "from_rule", "to_rule"],
+        [[Path(f).name, r, ref, g[0], g[1], g[2][0], g[3][0], g[2][2] or g[2][1], g[3][2] or g[3][1]]
+         for f, r, ref, g in sorted(partial.changed_rows, key=lambda x: (x[0], x[1]))])
     out["bad_rows"] = (["file", "row", "case_ref", "code", "field", "message"],
                        [[Path(f).name, r, ref, code, fld, msg] for f, r, ref, code, fld, msg in
                         sorted(partial.bad_rows, key=lambda x: (x[0], x[1]))])
@@ -245,7 +312,7 @@ def charts(t: Tables) -> dict[str, str]:
     doms = sorted(t.by_domain.items(), key=lambda x: -x[1]["changed"])[:15]
     doms = [d for d in doms if d[1]["changed"]] or doms[:5]
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(doms) + 1))
-    names = [d for d, _ in doms][::-1]
+    names = [t.domain_zh(d) if has_cjk else d for d, _ in doms][::-1]
     ax.barh(names, [s["more_lenient"] for _, s in doms][::-1], label="更从宽" if has_cjk else "more lenient")
     left = [s["more_lenient"] for _, s in doms][::-1]
     ax.barh(names, [s["less_lenient"] for _, s in doms][::-1], left=left, label="更严" if has_cjk else "stricter")
@@ -302,7 +369,9 @@ def write_html(t: Tables, partial, path: Path, meta: dict) -> Path:
     parts.append(_table(["项目", "内容"], [[k, v] for k, v in meta.get("describe", [])]))
     parts.append("<p class='note'>每个案件按相同事实、相同日期分别在“重放前”和“重放后”两个清单快照下判断。"
                  "答案包括处理结果、适用条目/规则、可能结果和待补事实; 任何一项不同即计为“答案变化”。</p>")
-    summary = [["案件行数", t.rows], ["有效案件", t.valid], ["无效行(已逐行列出)", t.bad],
+    capped = t.bad > t.bad_listed
+    summary = [["案件行数", t.rows], ["有效案件", t.valid],
+               [f"无效行(逐行列出前 {t.bad_listed:,} 行)" if capped else "无效行(已逐行列出)", t.bad],
                ["答案变化", t.changed], ["处理结果变化", t.outcome_changed],
                ["新增尚不能确定", sum(s["newly_undetermined"] for s in t.by_domain.values())]]
     parts.append("<h2>概览</h2>" + _table(["指标", "案件数"], summary, numeric=(1,)))
@@ -315,27 +384,31 @@ def write_html(t: Tables, partial, path: Path, meta: dict) -> Path:
     zh = ["案件", "答案变化", "结果变化", "更从宽", "更严", "新增尚不能确定", "不再尚不能确定"]
     parts.append("<h2>按执法领域</h2>")
     parts.append(f"<img alt='按领域' src='data:image/png;base64,{imgs['domains']}'>")
-    parts.append(_table(["领域", *zh], [[d, *(s[c] for c in cols)] for d, s in
+    parts.append(_table(["领域", *zh], [[t.domain_zh(d), *(s[c] for c in cols)] for d, s in
                                         sorted(t.by_domain.items(), key=lambda x: (-x[1]["changed"], x[0]))],
                         numeric=tuple(range(1, 8))))
     items = sorted(t.by_item.items(), key=lambda x: (-x[1]["changed"], -x[1]["cases"], x[0]))
     parts.append(f"<h2>按条目(前 60 项, 共 {len(items)} 项)</h2>")
-    parts.append(_table(["领域", "条目", *zh], [[d, i, *(s[c] for c in cols)] for (d, i), s in items[:60]],
+    parts.append(_table(["领域", "条目", *zh], [[t.domain_zh(d), i, *(s[c] for c in cols)] for (d, i), s in items[:60]],
                         numeric=tuple(range(2, 9))))
     parts.append("<h2>新增“尚不能确定”的案件</h2>")
     nu = t.newly_undetermined.most_common(50)
     parts.append(_table(["领域", "条目", "重放前结果", "需补充的事实(前三项)", "案件"],
-                        [[d, i, outcome_zh(a), f, n] for (d, i, a, f), n in nu], numeric=(4,))
+                        [[t.domain_zh(d), i, outcome_zh(a), f, n] for (d, i, a, f), n in nu], numeric=(4,))
                  if nu else "<p>没有。</p>")
     parts.append(f"<h2>变化最多的 {TOP_GROUPS} 组案件(每组一例)</h2>")
     parts.append("<p class='note'>一组 = 同一领域、同一条目、重放前后答案相同的案件。</p>")
     parts.append(_table(["#", "案件", "领域", "条目", "重放前", "重放后", "示例(文件、行号、案件编号、事实)"], [
-        [i + 1, g["cases"], g["domain"], g["item"], _answer_text(g["from"]), _answer_text(g["to"]),
+        [i + 1, g["cases"], t.domain_zh(g["domain"]), g["item"], _answer_text(g["from"]), _answer_text(g["to"]),
          Pre(f"{g['example_file']} 第 {g['example_row']} 行 {g['example_ref'] or ''}\n"
              + json.dumps(g["example_facts"], ensure_ascii=False, sort_keys=True, indent=1))]
         for i, g in enumerate(t.top_groups)], numeric=(1,)))
     bad = sorted(partial.bad_rows, key=lambda x: (x[0], x[1]))[:200]
-    parts.append(f"<h2>无效行({t.bad:,} 行; 未参与重放, 逐行列于 bad_rows.csv)</h2>")
+    if capped:
+        parts.append(f"<h2>无效行({t.bad:,} 行; 未参与重放; 行数过多, bad_rows.csv 只列出前 {t.bad_listed:,} 行, "
+                     f"其余 {t.bad - t.bad_listed:,} 行只计数)</h2>")
+    else:
+        parts.append(f"<h2>无效行({t.bad:,} 行; 未参与重放, 逐行列于 bad_rows.csv)</h2>")
     parts.append(_table(["文件", "行号", "案件编号", "错误代码", "字段", "说明"],
                         [[Path(f).name, r, ref, c, fld, m] for f, r, ref, c, fld, m in bad]) if bad else "<p>没有。</p>")
     parts.append("<h2>运行数据</h2>")
@@ -364,10 +437,12 @@ def print_summary(console, t: Tables, meta: dict) -> None:
     for c in ("领域", "案件", "答案变化", "结果变化", "更从宽", "更严", "新增尚不能确定"):
         dt.add_column(c, justify="right" if c != "领域" else "left")
     for d, s in sorted(t.by_domain.items(), key=lambda x: -x[1]["changed"])[:10]:
-        dt.add_row(d, *(f"{s[c]:,}" for c in ("cases", "changed", "outcome_changed", "more_lenient",
+        dt.add_row(t.domain_zh(d), *(f"{s[c]:,}" for c in ("cases", "changed", "outcome_changed", "more_lenient",
                                                 "less_lenient", "newly_undetermined")))
     console.print(dt)
     console.print(f"案件行数 {t.rows:,}; 有效 {t.valid:,}; 无效行 {t.bad:,}; 答案变化 {t.changed:,}; "
                   f"处理结果变化 {t.outcome_changed:,}", highlight=False)
+    if t.bad > t.bad_listed:
+        console.print(f"无效行过多: bad_rows 只列出前 {t.bad_listed:,} 行, 其余只计数", highlight=False)
     for k, v in meta.get("figures", []):
         console.print(f"  {k}: {v}", highlight=False, markup=False)

@@ -92,7 +92,7 @@ class Partial:
     bad: int = 0
     bad_rows: list = field(default_factory=list)  # (row, case_ref, code, field, message)
     groups: Counter = field(default_factory=Counter)  # (domain, item, answer from, answer to) → cases
-    changed_rows: list = field(default_factory=list)  # (row, case_ref, group)
+    changed_rows: list = field(default_factory=list)  # (file, row, case_ref, group)
     examples: dict = field(default_factory=dict)  # group → (row, case_ref, facts json)
     evaluated: int = 0  # distinct projections decided (per side)
     shared_hits: int = 0  # projections another worker process had decided
@@ -192,7 +192,10 @@ class ReplayCore:
         memo = {}
         for (tid, sig), group in self.memo.items():
             tkey = proj.tkeys[tid]
-            templates[tkey] = proj._templates[tkey][1]
+            got = proj._templates.get(tkey)
+            if not got or got[0] != tid:  # not cached (defensive: valid templates are kept)
+                continue
+            templates[tkey] = got[1]
             memo[(tkey, sig)] = group
         return {"templates": templates, "memo": memo}
 
@@ -255,11 +258,11 @@ class ReplayCore:
         changed_rows, examples = p.changed_rows, p.examples
         rows = 0
         for g in parquet_groups(chunk, ref_column):
-            names, json_cols, layout = g.names, g.json_cols, g.layout
+            names, json_cols, layout, nested = g.names, g.json_cols, g.layout, g.nested
 
-            def template(tk, priors=None):
+            def template(tv, priors=None):
                 out = {}
-                for name, v in zip(names, tk):
+                for name, v in zip(names, tv):
                     if v is not None:
                         out[name] = _json(v, name) if name in json_cols else v
                 if priors is not None:
@@ -274,6 +277,11 @@ class ReplayCore:
                     range(g.rows), zip(*g.cols) if names else repeat(()), zip(*dates), priors_col, refs):
                 row_no += 1
                 rows += 1
+                # native nested cells (list<string>, map, struct) as hashable, type-exact values in
+                # the template key; the template itself is built from the values (tv)
+                tv = tk
+                if nested:
+                    tk = tuple(_h(v) if i in nested else v for i, v in enumerate(tv))
                 priors = None
                 try:
                     if pv is not None:
@@ -284,17 +292,17 @@ class ReplayCore:
                         p.bad_rows.append((chunk.path, row_no, ref, exc.code, exc.field, exc.message))
                     continue
                 if priors is None:
-                    key = key_of((layout, tk), lambda: template(tk), act, dec, disc, end, birth, ())
+                    key = key_of((layout, tk), lambda: template(tv), act, dec, disc, end, birth, ())
                 elif type(priors) is list and all(type(x) is dict and "date" in x for x in priors):
                     pk = tuple(tuple((a, _h(b)) for a, b in x.items() if a != "date") for x in priors)
-                    key = key_of((layout, tk, pk), lambda: template(tk, priors), act, dec, disc, end, birth,
+                    key = key_of((layout, tk, pk), lambda: template(tv, priors), act, dec, disc, end, birth,
                                  [x["date"] for x in priors])
                 else:
                     key = None
                 group = memo.get(key) if key is not None else None
                 if group is None:
                     try:
-                        row = template(tk, priors)
+                        row = template(tv, priors)
                     except RowError as exc:
                         p.bad += 1
                         if len(p.bad_rows) < MAX_BAD_DETAILS:
@@ -310,9 +318,9 @@ class ReplayCore:
                 if collect:
                     p.answers.append((chunk.path, row_no, group[2], group[3]))
                 if group[2] != group[3]:
-                    changed_rows.append((row_no, ref, group))
+                    changed_rows.append((chunk.path, row_no, ref, group))
                     if group not in examples:
-                        full = template(tk, priors)
+                        full = template(tv, priors)
                         for name, v in zip(DATE_ORDER, (act, dec, disc, end, birth)):
                             if v is not None:
                                 full[name] = v
@@ -349,7 +357,7 @@ class ReplayCore:
             if collect:
                 p.answers.append((chunk.path, row_no, group[2], group[3]))
             if group[2] != group[3]:
-                changed_rows.append((row_no, ref, group))
+                changed_rows.append((chunk.path, row_no, ref, group))
                 if group not in examples:
                     examples[group] = (row_no, ref, jsonable(row), chunk.path)
         p.rows = rows

@@ -129,7 +129,7 @@ def test_dask_local_cluster_gives_the_single_process_counts(sides, caseload_rows
     assert info["workers"] == 2
     assert dict(part.groups) == dict(single.groups)
     assert (part.rows, part.bad, len(part.changed_rows)) == (single.rows, single.bad, len(single.changed_rows))
-    assert sorted(r for r, _, _ in part.changed_rows) == sorted(r for r, _, _ in single.changed_rows)
+    assert sorted((f, r) for f, r, _, _ in part.changed_rows) == sorted((f, r) for f, r, _, _ in single.changed_rows)
 
 
 def test_parquet_files_with_other_column_layouts_are_read_by_their_own_schema(sides, tmp_path):
