@@ -5,7 +5,6 @@ strict JSON types, no duplicate keys, bounded nesting and integer size, finite n
 amounts. Every message is printed with Rich markup escaped (input text is never markup)."""
 
 import sys
-from pathlib import Path
 
 import typer
 from pydantic import ValidationError
@@ -14,7 +13,8 @@ from rich.markup import escape
 
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.facts import CaseFacts
-from penalty_rules.model.facts_json import JsonInputError, load_json_strict, validation_message_zh
+from penalty_rules.cli.json_source import SourceProblem, read_json_object
+from penalty_rules.model.facts_json import validation_message_zh
 
 console = Console()
 err = Console(stderr=True)
@@ -32,17 +32,9 @@ def check(
 ) -> None:
     """判断一个案件: 打印处理建议、适用条目、法律依据、措施和需要补充的事实。"""
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        why = {FileNotFoundError: "文件不存在", IsADirectoryError: "这是目录, 不是文件",
-               PermissionError: "没有读取权限"}.get(type(exc), exc.strerror)
-        _fail(f"无法读取 {source}: {why}")
-    try:
-        data = load_json_strict(raw)
-    except JsonInputError as exc:
-        _fail(f"{exc.field}: {exc.message} [{exc.code}]" if exc.field else f"{exc.message} [{exc.code}]")
-    if not isinstance(data, dict):
-        _fail("顶层必须是 JSON 对象")
+        raw, _ = read_json_object(source)
+    except SourceProblem as exc:
+        _fail(str(exc))
     try:
         facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:

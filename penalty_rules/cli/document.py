@@ -7,7 +7,6 @@ blank), or a stored decision record (GET /v1/decisions/{id}: its facts are evalu
 decision date, and the outcome and item must match the record). Party details given here go into
 the file only."""
 
-import sys
 from pathlib import Path
 
 import typer
@@ -15,9 +14,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from penalty_rules.cli.json_source import SourceProblem, read_json_object
 from penalty_rules.documents import DecisionSource, DocumentNotApplicable, DocumentRequest, build_document
 from penalty_rules.documents.build import decision_from_json
-from penalty_rules.model.facts_json import JsonInputError, load_json_strict
 
 err = Console(stderr=True)
 
@@ -99,17 +98,9 @@ def document(
 ) -> None:
     """起草文书: 不予行政处罚决定书, 或行政处罚决定书中从轻、减轻处罚的理由和依据(DOCX 或 PDF)。"""
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        why = {FileNotFoundError: "文件不存在", IsADirectoryError: "这是目录, 不是文件",
-               PermissionError: "没有读取权限"}.get(type(exc), exc.strerror)
-        _fail(f"无法读取 {source}: {why}")
-    try:
-        data = load_json_strict(raw)
-    except JsonInputError as exc:
-        _fail(f"{exc.field or source}: {exc.message} [{exc.code}]")
-    if not isinstance(data, dict):
-        _fail("顶层必须是 JSON 对象(API 返回的决定)")
+        _, data = read_json_object(source, " JSON 对象(API 返回的决定)")
+    except SourceProblem as exc:
+        _fail(str(exc))
     party = {k: v for k, v in (("name", party_name), ("address", party_address), ("kind", party_kind),
                                ("id_number", party_id), ("legal_representative", legal_representative)) if v}
     fields = {"format": fmt, "kind": kind, "party": party or None, "case_ref": case_ref, "agency_name": agency,

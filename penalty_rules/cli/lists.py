@@ -19,7 +19,7 @@ from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.lint.corpus import corpus_checks
 from penalty_rules.load.json_schema import dumps, list_schema
 from penalty_rules.load.loader import load_corpus
-from penalty_rules.load.lockfile import LOCK_NAME, load_lock, load_lock_full, write_lock
+from penalty_rules.load.lockfile import LOCK_NAME, load_lock, write_lock
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome

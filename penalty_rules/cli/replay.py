@@ -23,6 +23,16 @@ def _fail(message: str, code: str) -> None:
     raise typer.Exit(2)
 
 
+def _today(value: str | None) -> date | None:
+    """--today: an ISO date, or None (the machine's date)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--today 须为 YYYY-MM-DD 格式的日期: {value}", "bad_date")
+
+
 @caseload_app.command("generate")
 def generate_cmd(
     n: int = typer.Option(..., "--n", min=1, help="案件数"),
@@ -46,12 +56,7 @@ def generate_cmd(
         corpus = load_corpus_strict(lists_dir(lists))
     except CorpusInvalid as exc:
         _fail(f"清单无法加载: {exc}", "invalid_lists")
-    day = None
-    if today:
-        try:
-            day = date.fromisoformat(today)
-        except ValueError:
-            _fail(f"--today 须为 YYYY-MM-DD 格式的日期: {today}", "bad_date")
+    day = _today(today)
     t0 = time.perf_counter()
     count = generate(corpus, n, seed, out, dense_dates=dense_dates, today=day)
     console.print(f"已生成 {count:,} 个合成案件 → {escape(str(out))}({time.perf_counter() - t0:.1f} 秒, 种子 {seed})",
@@ -210,12 +215,7 @@ def replay(
     formats = {"both": ("csv", "parquet"), "csv": ("csv",), "parquet": ("parquet",)}.get(fmt)
     if formats is None:
         _fail(f"--format 须为 csv、parquet 或 both: {fmt}", "bad_format")
-    day = None
-    if today:
-        try:
-            day = date.fromisoformat(today)
-        except ValueError:
-            _fail(f"--today 须为 YYYY-MM-DD 格式的日期: {today}", "bad_date")
+    day = _today(today)
     try:
         run_replay(cases, list_from=list_from, list_to=list_to, rev_from=rev_from, rev_to=rev_to, lock_from=lock_from,
                    lock_to=lock_to, out=out, workers=workers, dask=dask, ref_column=ref_column or None, today=day,

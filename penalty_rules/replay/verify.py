@@ -10,10 +10,9 @@ ReplayCore (projection memo, reference evaluator, remembered search, unaffected-
 from dataclasses import dataclass, field
 from datetime import date
 
-from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.replay.projection import RowError, read_row
 from penalty_rules.replay.reader import Chunk, jsonable, read_chunk
-from penalty_rules.replay.runner import Answer, answer_of, run_local
+from penalty_rules.replay.runner import production_answer, run_local
 
 
 def production_engine(corpus, statutes_dir=None):
@@ -26,15 +25,6 @@ def production_engine(corpus, statutes_dir=None):
 
         statutes = StatuteLibrary(statutes_dir)
     return Engine(corpus, statutes=statutes, matcher=DurableMatcher(corpus))
-
-
-def production_answer(engine, facts, today: date) -> Answer:
-    try:
-        return answer_of(engine.evaluate(facts, today=today))
-    except InvalidFacts as exc:
-        return (f"error:{exc.code}", None, None, (), ())
-    except UnknownItem:
-        return ("error:unknown_item", None, None, (), ())
 
 
 @dataclass
