@@ -27,6 +27,7 @@ from datetime import date
 
 from penalty_rules.config import Settings
 from penalty_rules.engine.conditions import FactView
+from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.engine.durable_adapter import DurableMatcher, compile_groups
 from penalty_rules.engine.engine import Engine
 from penalty_rules.load.loader import load_corpus_strict
@@ -134,7 +135,7 @@ def zen_tables(corpus: Corpus):
         for key in group.rules:
             if key not in refs:
                 continue  # the warm-up rule
-            conds = refs[key].item.conditions
+            conds = effective_conditions(refs[key].item)  # what durable-rules decides on (engine.premises)
             for bundle in conds.any_of or [[]]:
                 row = {"_id": f"r{len(rows)}", "o1": json.dumps(key)}
                 for cond in [*conds.all, *bundle]:
