@@ -49,7 +49,8 @@ def read_outcome(text: str) -> Outcome | None:
         return Outcome.lighter_penalty if "从轻" in t else Outcome.reduced_penalty
     if re.search(r"可以?不予|可以?免予|可以?免于|可不罚|可以不罚", t):
         return Outcome.discretionary_no_penalty
-    if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|首违|轻微违法行为不", t):
+    # a bare 首违 (e.g. a section 首违清单) names no outcome: 首违 lists are 不罚 or 轻罚 lists
+    if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|轻微违法行为不", t):
         return Outcome.no_penalty
     if "减轻" in t and "从轻" not in t:
         return Outcome.reduced_penalty

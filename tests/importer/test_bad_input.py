@@ -87,6 +87,9 @@ def test_first_offence_lighter_is_lighter(tmp_path):
     from penalty_rules.model.outcome import Outcome
     assert read_outcome("首违从轻") is Outcome.lighter_penalty
     assert read_outcome("不罚款") is None and read_outcome("依法从轻、减轻或者不予处罚") is None
+    # a bare 首违 names no outcome (首违不罚 and 首违轻罚 lists both exist); 首违不罚 / 首违免罚 do
+    assert read_outcome("首违清单") is None and read_outcome("首违") is None
+    assert read_outcome("首违不罚事项") is Outcome.no_penalty and read_outcome("首违免罚") is Outcome.no_penalty
 
 
 def test_merged_header_cell_over_two_columns(tmp_path):
