@@ -242,22 +242,12 @@ class Projector:
             got = self._new_template(tkey, lambda: {k: v for k, v in row.items() if k not in DATE_FIELDS})
         if not got:
             return None
-        ds = {}
-        for k, v in dates.items():
-            if v is None:
-                continue
-            d = self._date_of(v)
-            if d is False:
-                return None
-            ds[k] = d
-        pds = []
-        for v in prior_dates:
-            d = self._date_of(v)
-            if d is False:
-                return None
-            pds.append(d)
-        return self.signature(got, ds.get("act_date"), ds.get("decision_date"), ds.get("discovered_date"),
-                              ds.get("act_end_date"), ds.get("birth_date"), pds)
+        own = self._dates_of([dates.get(k) for k in
+                              ("act_date", "decision_date", "discovered_date", "act_end_date", "birth_date")])
+        pds = self._dates_of(prior_dates)
+        if own is None or pds is None:
+            return None
+        return self.signature(got, *own, pds)
 
     def key_columns(self, tkey, make_template, act, dec_given, disc, end, birth, prior_dates):
         """`key` for a row already split into a type-exact template key and dates (columnar input:
@@ -267,20 +257,22 @@ class Projector:
             got = self._new_template(tkey, make_template)
         if not got:
             return None
+        own = self._dates_of((act, dec_given, disc, end, birth))
+        pds = self._dates_of(prior_dates)
+        if own is None or pds is None:
+            return None
+        return self.signature(got, *own, pds)
+
+    def _dates_of(self, values) -> list | None:
+        """Each value as a date (None stays None); None when one is not a valid date."""
         out = []
-        for d in (act, dec_given, disc, end, birth):
-            if d is not None:
-                d = self._date_of(d)
-                if d is False:
+        for v in values:
+            if v is not None:
+                v = self._date_of(v)
+                if v is False:
                     return None
-            out.append(d)
-        pds = []
-        for v in prior_dates:
-            d = self._date_of(v)
-            if d is False:
-                return None
-            pds.append(d)
-        return self.signature(got, *out, pds)
+            out.append(v)
+        return out
 
     def signature(self, got, act, dec_given, disc, end, birth, prior_dates):
         tid, tf = got

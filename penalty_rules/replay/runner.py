@@ -92,6 +92,13 @@ def evaluate_answer(engine: Engine, facts, today: date) -> Answer:
     return production_answer(engine, facts, today)
 
 
+
+def _bad(p: "Partial", path, row_no: int, ref, err: RowError) -> None:
+    """Count a bad row; keep its details up to MAX_BAD_DETAILS (the report says when the cap is hit)."""
+    p.bad += 1
+    if len(p.bad_rows) < MAX_BAD_DETAILS:
+        p.bad_rows.append((path, row_no, ref, err.code, err.field, err.message))
+
 @dataclass
 class Partial:
     rows: int = 0
@@ -241,9 +248,7 @@ class ReplayCore:
         try:
             facts = read_row(jsonable(row))
         except RowError as exc:
-            p.bad += 1
-            if len(p.bad_rows) < MAX_BAD_DETAILS:
-                p.bad_rows.append((chunk.path, row_no, ref, exc.code, exc.field, exc.message))
+            _bad(p, chunk.path, row_no, ref, exc)
             return None
         group = self.decide(facts)
         p.evaluated += 1
@@ -293,9 +298,7 @@ class ReplayCore:
                     if pv is not None:
                         priors = prior_value(pv)
                 except RowError as exc:
-                    p.bad += 1
-                    if len(p.bad_rows) < MAX_BAD_DETAILS:
-                        p.bad_rows.append((chunk.path, row_no, ref, exc.code, exc.field, exc.message))
+                    _bad(p, chunk.path, row_no, ref, exc)
                     continue
                 if priors is None:
                     key = key_of((layout, tk), lambda: template(tv), act, dec, disc, end, birth, ())
@@ -310,9 +313,7 @@ class ReplayCore:
                     try:
                         row = template(tv, priors)
                     except RowError as exc:
-                        p.bad += 1
-                        if len(p.bad_rows) < MAX_BAD_DETAILS:
-                            p.bad_rows.append((chunk.path, row_no, ref, exc.code, exc.field, exc.message))
+                        _bad(p, chunk.path, row_no, ref, exc)
                         continue
                     for name, v in zip(DATE_ORDER, (act, dec, disc, end, birth)):
                         if v is not None:
@@ -349,9 +350,7 @@ class ReplayCore:
         for row_no, ref, row in read_chunk(chunk, ref_column):
             rows += 1
             if type(row) is RowError:
-                p.bad += 1
-                if len(p.bad_rows) < MAX_BAD_DETAILS:
-                    p.bad_rows.append((chunk.path, row_no, ref, row.code, row.field, row.message))
+                _bad(p, chunk.path, row_no, ref, row)
                 continue
             key = key_of(row)
             group = memo.get(key) if key is not None else None
