@@ -89,13 +89,17 @@ class CaseGenerator:
         self.rnd = random.Random(f"durable-differential-{domain}")
         bounds: dict[str, set[float]] = {}
         customs: set[str] = set()
+        attested: set[str] = set()
         for ref in refs:
             for cond in ref.item.conditions.iter_all():
                 if isinstance(cond, Threshold):
                     bounds.setdefault(cond.quantity, set()).add(cond.bound)
                 elif isinstance(cond, Custom):
                     customs.add(cond.key)
+                elif isinstance(cond, str) and cond in VOCABULARY.attested:
+                    attested.add(cond)
         self.customs = sorted(customs)
+        self.attested = sorted(attested)  # officer-attested tags (vocabulary kind: attested) the items use
         self.item_ids = sorted({r.item.id for r in refs})
         self.bounds = {q: sorted(b) for q, b in bounds.items()}
         self.fact_pools = {
@@ -131,7 +135,11 @@ class CaseGenerator:
             circumstances = [c for c in Circumstance if rnd.random() < 0.4]
         quantities = {q: self.number(q, pool) for q, pool in self.quantity_pools.items() if rnd.random() < 0.8}
         custom = {k: rnd.random() < 0.5 for k in self.customs if rnd.random() < 0.75}
+        attested = None  # drawn only where the items use such tags (the other domains' streams unchanged)
+        if self.attested and rnd.random() < 0.9:
+            attested = {t: rnd.random() < 0.5 for t in self.attested if rnd.random() < 0.75}
         return CaseFacts(
+            attested=attested,
             act_date=ACT,
             first_offense=pick([True, True, False, None]),
             prior_offenses=prior,
@@ -315,3 +323,39 @@ def test_ruleset_names_cover_every_document_with_compiled_items():
     names = matcher.ruleset_names()
     assert set(names) == {d.key for d in CORPUS.documents if any(not i.escalation for i in d.items)}
     assert all(WARMUP_RULE in g.rules for g in matcher.groups)
+
+
+def test_durable_agrees_with_reference_on_attested_tags():
+    # the bundled lists use no attested tag: one tax item is given them, in `all` and in `any_of`
+    conds = Conditions(all=["first_offense", "prior_violations_handled"],
+                       any_of=[["fines_paid", "no_harm"], ["no_environmental_pollution", "corrected_promptly"],
+                               ["promised_no_repeat"]])
+    corpus = _with_conditions(CORPUS, TAX_DOC, "cn-tax-2021-6/03", conds)
+    engine = Engine(corpus)
+    matcher = DurableMatcher(corpus)
+    refs = [r for r in corpus.all_refs() if r.item.domain == "tax" and not r.item.escalation]
+    ref = next(r for r in refs if r.key == f"cn-tax-2021-6/03@{TAX_DOC}")
+    gen = CaseGenerator("tax-attested", refs)
+    assert gen.attested == sorted(["prior_violations_handled", "fines_paid", "no_environmental_pollution",
+                                   "promised_no_repeat"])
+    oracle = Oracle(engine._first_offense_for)
+    mismatches, fired, not_fired = [], 0, 0
+    for _ in range(3000):
+        facts = gen.facts()
+        expected = oracle.fired(facts, refs)
+        got = matcher.fired(facts, refs, engine._first_offense_for)
+        if got != expected:
+            mismatches.append((facts, sorted(got ^ expected)))
+        fired += ref.key in expected
+        not_fired += ref.key not in expected and bool((facts.attested or {}).get("prior_violations_handled"))
+    assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[0]}"
+    assert fired and not_fired  # the item both fires and does not, with the attested answers given
+    # each alternative decides alone: promised_no_repeat true fires with the others false / unknown
+    base = dict(first_offense=True, harm="serious", corrected="not_corrected")
+    for attested, want in (({"prior_violations_handled": True, "promised_no_repeat": True}, True),
+                           ({"prior_violations_handled": True, "fines_paid": True}, False),
+                           ({"prior_violations_handled": False, "promised_no_repeat": True}, False),
+                           ({"promised_no_repeat": True}, False)):
+        facts = CaseFacts(attested=attested, **base)
+        assert (ref.key in matcher.fired(facts, [ref], engine._first_offense_for)) is want
+        assert (ref.key in oracle.fired(facts, [ref])) is want

@@ -6,9 +6,11 @@ reference evaluator both read it.
 
 from penalty_rules.model.conditions import Condition, Custom, Threshold
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
-from penalty_rules.model.vocabulary import VOCABULARY
+from penalty_rules.model.vocabulary import ATTESTED, VOCABULARY
 
 Truth = bool | None
+# Tags the officer establishes (vocabulary kind: attested): CaseFacts.attested[<tag>], absent = unknown
+ATTESTED_TAGS = frozenset(VOCABULARY.attested)
 _COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, Circumstance.deceived}
 _PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
 
@@ -59,6 +61,9 @@ class FactView:
             return f.minor_violation, {"minor_violation": f.minor_violation}
         if tag in Circumstance.__members__:
             return self._circumstance(Circumstance(tag))
+        if tag in ATTESTED_TAGS:
+            value = (f.attested or {}).get(tag)
+            return value, {f"{ATTESTED}.{tag}": value}
         raise KeyError(f"条件标签 {tag} 没有求值规则")
 
     def quantity(self, name: str) -> float | None:
@@ -91,6 +96,8 @@ class FactView:
 def missing_fact_names(cond: Condition) -> list[str]:
     """The CaseFacts fields whose value would decide an unknown condition."""
     if isinstance(cond, str):
+        if cond in ATTESTED_TAGS:  # one question per tag: attested.<tag>
+            return [f"{ATTESTED}.{cond}"]
         facts = VOCABULARY.conditions[cond].facts
         return [f for f in facts if f != "prior_offenses"]
     if isinstance(cond, Threshold):
@@ -154,7 +161,17 @@ def _tag_value(tag: str):
         return lambda f, first: f.minor_violation
     if tag in Circumstance.__members__:
         return _circumstance_value(Circumstance(tag))
+    if tag in ATTESTED_TAGS:
+        return _attested_value(tag)
     raise KeyError(f"条件标签 {tag} 没有求值规则")
+
+
+def _attested_value(tag: str):
+    def value(f: CaseFacts, first) -> Truth:
+        given = f.attested
+        return None if given is None else given.get(tag)
+
+    return value
 
 
 _TAG_VALUES: dict = {}
@@ -207,6 +224,8 @@ def raw_reader(cond: Condition):
         return lambda f, first: (f.custom_conditions or {}).get(key)
     if cond == "first_offense":
         return lambda f, first: first
+    if cond in ATTESTED_TAGS:
+        return _attested_value(cond)
     field_ = _TAG_FIELDS.get(cond)
     if field_ == "circumstances":
         return lambda f, first: None if f.circumstances is None else tuple(f.circumstances)

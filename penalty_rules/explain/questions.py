@@ -43,7 +43,7 @@ FACT_ORDER = [
     "goods_value_yuan", "circumstances", "party_type", "age", "act_date", "continuing", "act_end_date",
     "discovered_date", "safety_related", "violated_law", "subjective_fault", "mental_condition_cause",
 ]
-_PREFIX_ORDER = ["prior_offenses[", "quantities.", "custom_conditions.", "special_law_facts."]
+_PREFIX_ORDER = ["prior_offenses[", "quantities.", "attested.", "custom_conditions.", "special_law_facts."]
 
 _ENUM_FACTS = {
     "party_type": PartyType, "corrected": Corrected, "harm": Harm, "mental_condition": MentalCondition,
@@ -53,6 +53,12 @@ _BOOLEAN_FACTS = {"first_offense", "minor_violation", "subjective_fault", "conti
 _DATE_FACTS = {"act_date", "discovered_date", "act_end_date", "birth_date", "decision_date"}
 _NUMBER_FACTS = {"illegal_gains_yuan", "goods_value_yuan"}
 _PRIOR_SAME = re.compile(r"^prior_offenses\[\d+\]\.same_conduct$")
+
+
+def _attested_tag(fact: str) -> str | None:
+    """The tag of an attested.<tag> fact (vocabulary kind: attested), else None."""
+    tag = fact.removeprefix("attested.")
+    return tag if tag != fact and tag in VOCABULARY.attested else None
 
 
 def fact_rank(fact: str) -> tuple[int, str]:
@@ -96,7 +102,7 @@ def _answer_spec(fact: str) -> dict:
         options = [o for o in _enum_options(Circumstance) if o.value != Circumstance.coerced_or_deceived.value]
         return {"answer_type": "list_enum", "options": options}
     if (fact in _BOOLEAN_FACTS or _PRIOR_SAME.match(fact) or fact.startswith("custom_conditions.")
-            or fact.startswith("special_law_facts.")):
+            or fact.startswith("special_law_facts.") or _attested_tag(fact)):
         return {"answer_type": "boolean", "options": _boolean_options()}
     if fact == "age":  # asked as the birth date; the age in 周岁 may be given instead
         return {"answer_type": "date", "answer_fact": "birth_date"}
@@ -120,6 +126,8 @@ def question_for(fact: str, condition_key: str, label: str | None = None, specif
         return FACT_QUESTIONS[fact]
     if condition_key == "escalation":
         return ESCALATION_QUESTION
+    if tag := _attested_tag(fact):  # attested.<tag>: the vocabulary's question (是 = the condition holds)
+        return VOCABULARY.conditions[tag].question
     if condition_key in VOCABULARY.conditions:
         return VOCABULARY.conditions[condition_key].question
     if fact.startswith("quantities.") or fact in {q.fact for q in VOCABULARY.quantities.values()}:

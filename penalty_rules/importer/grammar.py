@@ -40,18 +40,31 @@ A small grammar, not one regular expression per phrase:
    - a shared verb: `主动或限期内改正`: 主动改正 is no tag (not necessarily before discovery), so the
      phrase stays in words; `立即或限期内改正` → 立即改正 or 限期内改正.
    - corrections: only 及时改正 is corrected_promptly alone; 立即 / 当场 / 自行 改正 → the tag and the
-     wording kept; 发现前主动改正 → corrected_before_discovery; 经责令改正(后)已/及时改正 (no deadline
-     said) is not corrected_within_deadline.
+     wording kept (after a deadline too: 7日内自行纠正 → the threshold and the wording); 发现前主动改正 →
+     corrected_before_discovery; 经责令改正(后)已/及时改正 (no deadline said) is not
+     corrected_within_deadline.
    - a second amount of the same thing with its noun left out, after a threshold (`…10%以下且在5000万元
      以下`, `卷烟…不超过3条(600支)、金额不超过3000元`): quantity from FAMILY by the unit; a bare 金额 with
      no threshold before it is not read. `…3个月内属轻微违法` after a threshold: a classification (remark).
    - `N小时内报告` → report_hours; `锅炉总容量上限N吨/小时`; `pH值在N至M之间` → two bounds.
-   Wordings narrower than a tag stay custom: 未造成交通事故或交通拥堵 / 未造成环境污染 are not no_harm;
-   以往违法均已处理, 罚款已缴纳, 经责令改正后 (no deadline said) are not tags.
+   Wordings narrower than a tag are never read as it: 未造成交通事故或交通拥堵 / 未造成环境污染 are not
+   no_harm — they are their own officer-attested tags (vocabulary kind: attested, as are 以往违法均已处理,
+   罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响), read only in those words or plain
+   synonyms; 未造成交通事故 alone, 经责令改正后 (the occasion, no condition) and 经责令改正已改正 (no
+   deadline, not 及时) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
+   及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
+   Attested tags with more in their words keep the words beside the tag: 书面承诺不再违法 (written);
+   未发生 / 无 交通事故或拥堵 and 未造成事故或拥堵 (none occurred / any accident: only 未造成交通事故或
+   交通拥堵 is the tag alone); a time limit before 并采取补救措施消除负面影响 (在规定期限内…并采取…: the
+   remedy too within it). A trailing 等 (罚款已缴纳等) or 本次 / 本案 before 罚款已缴纳 (this case's fine,
+   not the earlier ones) is not filler there: the words stay custom (conditions.fragment).
 
 5. `_guard` (after the lexer) undoes readings that would make an item more lenient, keeping the
    words (custom) and a review flag in `ParseResult.flags`: a negation before a tag word (非 / 不 / 未 /
-   没有 / 无法 / 不能 / 不属于 …) or 的除外 after it (`conditions.negation`); words qualifying a tag word
+   没有 / 无法 / 不能 / 不属于 …) or 的除外 after it (`conditions.negation`); a negated tag word and a
+   bare noun joined by 和 / 及 / 以及 / 与 (未造成环境污染和人员伤亡: neither, `conditions.negation`); words
+   after a tag word and 或 with no subject of their own (以往违法已处理或正在处理, `conditions.fragment`);
+   words qualifying a tag word
    (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
@@ -114,7 +127,10 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
      r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令限期(?:改正|整改)(?:后|以后)(?:在期限内|按期)(?:改正|纠正|整改)",
      "corrected_within_deadline"),
-    (r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?", "corrected_promptly"),
+    (r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?"
+     # 经责令(改正)后及时改正: the order is the occasion, the condition is 及时改正 (no deadline said)
+     r"|经?(?:执法人员|行政机关|执法机关|执法部门)?责令(?:限期)?(?:改正|整改)?(?:后|以后)[，,]?(?:能够?)?"
+     r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?", "corrected_promptly"),
     # 立即 / 当场 / 自行 改正: narrower or other than 及时 — the tag is written and the wording kept (PROMPT_WORDS)
     (r"(?:立即|自行|自觉|当场|立即自行|及时自行)(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?",
      "corrected_promptly"),
@@ -130,12 +146,32 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?<![^，,、；;：:。为或])轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
     (r"违法行为及(?:其)?危害后果(?:均)?轻微", "minor_violation+minor_harm"),
     # art. 32 grounds
-    (r"积极配合(?:行政机关|执法机关|执法部门)?(?:调查|检查调查|检查、调查)(?:的)?", "cooperated"),
+    (r"积极配合(?:行政机关|执法机关|执法部门)?(?:调查|检查调查|检查、调查"
+     # 积极配合查处: the investigation and its handling — the tag plus the wording (KEEP_WORDS);
+     # 配合查处有立功表现 is meritorious, not this
+     r"|查处(?:工作)?(?![^，,；;。]*立功))(?:的)?", "cooperated"),
     (r"主动(?:消除|减轻)(?:或者?|、)?(?:减轻|消除)?(?:违法行为)?(?:的)?危害后果", "eliminated_harm"),
     (r"受(?:他人)?胁迫(?:或者?|、)诱骗(?:实施违法行为)?", "coerced_or_deceived"),
     (r"受(?:他人)?胁迫(?:实施违法行为)?", "coerced"),
     (r"主动供述(?:行政机关)?(?:尚未掌握的)?(?:违法行为)?", "confessed"),
     (r"(?:配合(?:行政机关)?查处(?:违法行为)?)?有立功表现", "meritorious"),
+    # conditions the officer attests (vocabulary kind: attested): the lists' recurring wordings, with
+    # plain synonyms only (交通违法 / 违法行为, 缴纳 / 缴清, 事故 or 拥堵 in either order)
+    (r"(?:以往|以前|既往)(?:的)?(?:交通)?违法(?:行为|记录)?(?:均|都|全部)?已(?:经)?(?:被)?处理(?:完毕)?",
+     "prior_violations_handled"),
+    (r"(?:以往(?:违法)?(?:的)?)?罚款(?:均|都|全部)?已(?:经)?(?:缴纳|缴清|交纳|缴交|缴付)(?:完毕)?", "fines_paid"),
+    (r"(?:涉案)?(?:机动)?车辆(?:的)?状态(?:均)?正常", "vehicle_status_normal"),
+    # neither an accident nor congestion (未造成交通事故 alone, or …等危害后果, says another thing)
+    # (only 未/没有 造成/导致 交通事故 … is the tag alone; 发生 / 无 / a bare 事故 say other or more: the tag
+    # is written and the wording kept, see TRAFFIC_STRICT)
+    (r"(?:尚|均|并)?(?:未|没有|无)(?:造成|发生|导致)?(?:道路)?(?:交通)?事故(?:或者?|、|和|及)(?:造成|发生|导致)?(?:道路)?(?:交通)?拥堵"
+     r"|(?:尚|均|并)?(?:未|没有|无)(?:造成|发生|导致)?(?:道路)?(?:交通)?拥堵(?:或者?|、|和|及)(?:造成|发生|导致)?(?:道路)?(?:交通)?事故",
+     "no_traffic_accident_or_congestion"),
+    # 环境 said: a bare 污染 may be another thing in another list (食品污染 is contamination)
+    (r"(?:尚|均|并)?(?:未|没有)(?:造成|产生|导致)(?:生态)?环境污染(?:后果)?", "no_environmental_pollution"),
+    (r"(?:书面)?承诺(?:今后|以后)?不再(?:违法|违规|(?:发生|实施)(?:同类|类似)?违法(?:违规)?(?:行为)?)", "promised_no_repeat"),
+    # not 主动 / 积极 采取…: the tag does not say on whose initiative (such a word before it keeps the words)
+    (r"采取(?:了)?补救措施(?:并)?(?:已)?消除(?:了)?(?:不良|负面)影响", "remedied_negative_effects"),
 ]
 
 # Quantities (vocabulary names) by the words a list uses for them; units convert to the quantity's.
@@ -272,6 +308,7 @@ class Token:
     value: object = None  # the condition (tag, threshold dict or list of them) of PHRASE / THRESH tokens
     note: str | None = None
     keep_words: bool = False  # the tag does not say all of it: the wording is kept as a custom condition too
+    words: str | None = None  # the wording kept (keep_words) when it is more than `text` (a shared time limit)
 
 
 def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
@@ -334,7 +371,12 @@ def _match_deadline(text: str, pos: int) -> tuple[int, Token] | None:
     act = m.group("act") + text[m.end():end]
     if "完成" in act and act != "完成整改":
         notes.append(f"期限内改正的内容: {act}")
-    return end, Token("THRESH", text[pos:end], value, "; ".join(notes) or None)
+    # 7日内自行纠正: the time taken is the threshold, but 自行 / 立即 / 当场 say more (on one's own, at
+    # once): the wording is kept as a custom condition beside it, as for 自行改正 (KEEP_WORDS)
+    keep = bool(re.search(r"自行|自觉|立即|当场", act))
+    if keep:
+        notes.append(f"“{act}”比改正用时的阈值多说了改正的方式: 原文另作自定义条件保留")
+    return end, Token("THRESH", text[pos:end], value, "; ".join(notes) or None, keep_words=keep)
 
 
 def _act_end(text: str, end: int) -> int:
@@ -445,7 +487,16 @@ _LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
 # A tag whose wording says more than the tag (立即/当场/自行 改正 is not just 及时改正; 此前无涉烟违法
 # counts any earlier violation of the kind named, with no window): the tag is written AND the wording
 # kept as a custom condition beside it (keep_words), flagged.
-KEEP_WORDS = re.compile(r"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)")
+# 积极配合查处: 查处 is 调查 and 处理, more than the tag's 配合调查 — cooperated AND the wording.
+# 书面承诺: a written promise, more than the tag's 承诺 (a spoken one would meet the tag) — the tag AND the wording.
+KEEP_WORDS = re.compile(r"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)|积极配合(?:行政机关|执法机关|执法部门)?查处"
+                        r"|书面承诺")
+# no_traffic_accident_or_congestion alone only for 未/没有 造成/导致 交通事故 (and 拥堵): the act caused none.
+# 未发生 / 无 (none occurred, whoever caused it) and a bare 事故 (any accident, not only a traffic one) say
+# another or more: the tag is written and the wording kept beside it.
+TRAFFIC_STRICT = re.compile(
+    r"(?:尚|均|并)?(?:未|没有)(?:造成|导致)(?:道路)?交通事故(?:或者?|、|和|及)(?:造成|导致)?(?:道路)?(?:交通)?拥堵"
+    r"|(?:尚|均|并)?(?:未|没有)(?:造成|导致)(?:道路)?(?:交通)?拥堵(?:或者?|、|和|及)(?:造成|导致)?(?:道路)?交通事故")
 
 
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
@@ -454,7 +505,8 @@ def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
         m = rx.match(text, pos)
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
-    if best and isinstance(best[1].value, str) and KEEP_WORDS.match(best[1].text):
+    if best and isinstance(best[1].value, str) and (KEEP_WORDS.match(best[1].text) or (
+            best[1].value == "no_traffic_accident_or_congestion" and not TRAFFIC_STRICT.fullmatch(best[1].text))):
         best[1].keep_words = True
         best[1].note = f"“{best[1].text}”比条件标签 {best[1].value} 的含义窄或不同: 原文另作自定义条件保留"
     return best
@@ -599,16 +651,33 @@ def _ellipsis(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# Filler words that are not filler next to some tag words (kept; `_guard` then keeps the words, flagged):
+# 罚款已缴纳等 / 未造成环境污染等: 等 widens the tag's words; 本次 / 本案 罚款已缴纳: the fine of this case,
+# not the earlier ones the tag asks about.
+FILLER_AFTER_TAG = {"等"}
+FILLER_BEFORE_TAG = {"本次": {"fines_paid"}, "本案": {"fines_paid"}}
+
+
+def _context_filler(word: str, before: Token | None, after: Token | None) -> bool:
+    """A filler word that says something here (see FILLER_AFTER_TAG / FILLER_BEFORE_TAG)."""
+    if word in FILLER_AFTER_TAG and before is not None and before.kind in ("PHRASE", "THRESH"):
+        return True
+    return word in FILLER_BEFORE_TAG and after is not None and after.kind == "PHRASE" \
+        and after.value in FILLER_BEFORE_TAG[word]
+
+
 def _glue(tokens: list[Token]) -> list[Token]:
     """TEXT (AND|OR) TEXT without punctuation → one TEXT (the list's wording is not split on a
     guess); a filler word alone (属, 的 …) is dropped; TEXT ending in 的 loses the 的."""
     out: list[Token] = []
-    for tok in _ellipsis(tokens):
+    toks = _ellipsis(tokens)
+    for k, tok in enumerate(toks):
         if tok.kind == "LABEL" and out and out[-1].kind == "TEXT" and (not tok.text.endswith(("，", ",")))\
                 and (len(out) == 1 or out[-2].kind in ("SEMI", "ENUM", "REMARK", "HEADING")):
             # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading)
             tok = Token("HEADING", out.pop().text + tok.text)
-        if tok.kind == "TEXT" and tok.text.strip() in FILLERS:
+        if tok.kind == "TEXT" and tok.text.strip() in FILLERS and not _context_filler(
+                tok.text.strip(), out[-1] if out else None, toks[k + 1] if k + 1 < len(toks) else None):
             continue
         if (tok.kind == "TEXT" and len(out) >= 2 and out[-2].kind == "TEXT"
                 and (out[-1].kind in ("AND", "OR") or (out[-1].kind == "SEP" and out[-1].text == "、"))):
@@ -628,6 +697,7 @@ class Leaf:
     condition: object | None  # tag (str) or threshold (dict); None: custom (the list's wording)
     note: str | None = None
     keep_words: bool = False  # the tag is written and the wording kept as a custom condition beside it
+    words: str | None = None  # the wording kept, when more than `text` (see Token.words)
 
     @property
     def parsed(self) -> bool:
@@ -821,7 +891,7 @@ class Parser:
             self.leaves.append(parts[0])
             return Node("and", parts)
         else:
-            leaf = Leaf(tok.text, tok.value, tok.note, tok.keep_words)
+            leaf = Leaf(tok.text, tok.value, tok.note, tok.keep_words, tok.words)
         self.leaves.append(leaf)
         return leaf
 
@@ -894,6 +964,23 @@ MARKER_REMARK = re.compile(r"[（(][^（）()]{0,8}(?:同时满足|同时具备|
 NEGATION = re.compile(r"(?:非|不|未|没有|无法|不能|不属于|不是|并非|不得|无)$")
 NEG_START = re.compile(r"^(?:不存在|未|无|没有|不|非)")
 EXCEPT_END = re.compile(r"(?:除外|以外)(?:的)?$")
+NEG_LEAD = re.compile(r"(?:尚|均|也|并)?(?:不存在|未|无|没有|不|非)")
+# words after 或 that have no subject of their own (正在处理 / 已分期缴纳): they share the one before
+SUBJECTLESS = re.compile(r"(?:正在|正|已经|已|仍|尚|均)")
+
+
+def _time_governed(tok: Token) -> bool:
+    """A correction said with a time limit or a time adverb (期限内 / N日内 / 及时 / 立即 …) that can
+    govern a second verb joined by 并."""
+    if tok.kind == "THRESH":
+        return isinstance(tok.value, dict) and tok.value.get("quantity", "").startswith("correction_")
+    return tok.kind == "PHRASE" and tok.value in CORRECTION_TAGS and bool(
+        re.search(r"期限|时限|限期|按期|及时|立即|当场", tok.text))
+
+
+def _bare_noun(text: str) -> bool:
+    """Words with no verb or negation of their own (人员伤亡, 交通事故): a negation before reaches them."""
+    return not re.search(r"未|无|不|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
 _COND = ("PHRASE", "THRESH", "TEXT")
 INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
 
@@ -946,21 +1033,48 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
     for tok in tokens:
         prev = out[-1] if out else None
         # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
-        if tok.kind in ("PHRASE", "THRESH") and prev is not None and prev.kind == "TEXT" \
-                and prev.text.strip(" ：:，,、；;。") not in FILLERS | {""} and prev.note is None:
+        if tok.kind in ("PHRASE", "THRESH") and prev is not None and prev.kind == "TEXT" and prev.note is None \
+                and (prev.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(prev.text.strip(), None, tok)):
             neg = bool(NEGATION.search(prev.text))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
             continue
         # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
-        if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") \
-                and tok.text.strip(" ：:，,、；;。") not in FILLERS | {""} and tok.note is None:
+        if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") and tok.note is None \
+                and (tok.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(tok.text.strip(), prev, None)):
             neg = bool(EXCEPT_END.search(tok.text)) or tok.text.startswith(("的除外", "除外"))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
             continue
         if tok.kind == "TEXT" and prev is not None and prev.kind == "TEXT" and prev.note is None:
             out[-1] = Token("TEXT", prev.text + tok.text)
+            continue
+        # 未造成环境污染和人员伤亡 / 未造成危害后果及投诉: the negation of the tag words reaches a bare noun
+        # joined by 和 / 及 / 以及 / 与 — one phrase in the list's words (never the tag and a bare noun)
+        if tok.kind == "TEXT" and tok.note is None and len(out) >= 2 and prev.kind == "AND" \
+                and prev.text in ("和", "及", "以及", "与") and out[-2].kind in ("PHRASE", "THRESH") \
+                and NEG_LEAD.match(out[-2].text) and _bare_noun(tok.text):
+            conj = out.pop()
+            first = out.pop()
+            out.append(Token("TEXT", first.text + conj.text + tok.text))
+            flags.append("conditions.negation")
+            continue
+        # 以往违法已处理或正在处理 / 罚款已缴纳或已分期缴纳: words after 或 with no subject of their own share
+        # the tag's subject — one phrase in the list's words
+        if tok.kind == "TEXT" and tok.note is None and len(out) >= 2 and prev.kind == "OR" \
+                and out[-2].kind == "PHRASE" and SUBJECTLESS.match(tok.text):
+            conj = out.pop()
+            first = out.pop()
+            out.append(Token("TEXT", first.text + conj.text + tok.text))
+            flags.append("conditions.fragment")
+            continue
+        # 在规定期限内停止违法行为并采取补救措施消除负面影响: the time limit (or 及时 / 立即 …) governs the
+        # remedy too, which the tag remedied_negative_effects does not say: the tag AND the whole wording
+        if tok.kind == "PHRASE" and tok.value == "remedied_negative_effects" and len(out) >= 2 \
+                and prev.kind == "AND" and prev.text in ("并", "且", "并且") and _time_governed(out[-2]):
+            words = out[-2].text + prev.text + tok.text
+            out.append(Token("PHRASE", tok.text, tok.value,
+                             f"“{out[-2].text}”的时限也适用于补救措施: 原文另作自定义条件保留", True, words))
             continue
         # 未造成危害后果或损失: a negation over 或 (neither): one phrase in the list's words
         if tok.kind in _COND and len(out) >= 2 and prev.kind in ("OR", "AND") and out[-2].kind in _COND and (
@@ -987,8 +1101,7 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
         shared = run[0].kind == "TEXT" and NEG_START.search(run[0].text) or (
             # 未造成危害后果、交通事故: the 未造成 of the tag word reaches a bare noun after it
             run[0].kind == "PHRASE" and NEG_START.search(run[0].text) and any(
-                t.kind == "TEXT" and not re.search(r"未|无|不|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", t.text)
-                for t in run[1:]))
+                t.kind == "TEXT" and _bare_noun(t.text) for t in run[1:]))
         if j > i and any(t.kind == "TEXT" for t in run) and (shared or EXCEPT_END.search(run[-1].text.rstrip("的"))):
             out.append(Token("TEXT", "".join(t.text for t in run)))
             flags.append("conditions.exclusion")
@@ -1080,7 +1193,7 @@ def to_conditions(result: ParseResult) -> dict:
     for b in result.bundles:
         seen, values = set(), []
         for leaf in b:
-            for v in [condition_value(leaf)] + ([{"custom": leaf.text}] if leaf.keep_words else []):
+            for v in [condition_value(leaf)] + ([{"custom": leaf.words or leaf.text}] if leaf.keep_words else []):
                 if _key(v) not in seen:
                     seen.add(_key(v))
                     values.append(v)

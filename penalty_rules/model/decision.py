@@ -89,7 +89,7 @@ class MissingFact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     fact: str = Field(
-        description="CaseFacts 字段名(或 quantities.<名>、custom_conditions.<编号>、special_law_facts.<键>、"
+        description="CaseFacts 字段名(或 quantities.<名>、attested.<条件标签>、custom_conditions.<编号>、special_law_facts.<键>、"
                     "prior_offenses[i].same_conduct、conduct)"
     )
     question: str

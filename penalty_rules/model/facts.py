@@ -9,7 +9,9 @@ from datetime import date
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from penalty_rules.model.vocabulary import VOCABULARY
 
 MIN_DATE = date(1990, 1, 1)
 MAX_DATE = date(2100, 12, 31)
@@ -83,6 +85,22 @@ BOOLEAN_LABELS = {True: "是", False: "否"}
 
 def _labels(enum: type[Enum]) -> dict:
     return {"x-enum-labels": dict(ENUM_LABELS[enum])}
+
+
+def _attested_schema(schema: dict) -> None:
+    """The keys of CaseFacts.attested enumerated with their Chinese labels and questions."""
+    tags = VOCABULARY.attested
+    obj = next((s for s in schema.get("anyOf", [schema]) if s.get("type") == "object"), schema)
+    obj["propertyNames"] = {"enum": list(tags)}
+    schema["x-enum-labels"] = {t: d.zh for t, d in tags.items()}
+    schema["x-questions"] = {t: d.question for t, d in tags.items()}
+
+
+def _no_null_answer(value):
+    """attested.<tag>: null is no answer — the key is left out while the condition is not established."""
+    if value is None:
+        raise ValueError("须为 true 或 false, 不接受 null: 未认定的请不填该键")
+    return value
 
 
 CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
@@ -161,6 +179,31 @@ class CaseFacts(BaseModel):
     custom_conditions: dict[
         Annotated[str, Field(pattern=r"^custom_[0-9a-f]{10}$")], bool
     ] | None = Field(default=None, max_length=100, description="条目特有条件的认定结果, 键为条件编号")
+    # keys: no pattern (a wrong key gets the vocabulary message listing the tags, _attested_tags), a
+    # length bound only; a null answer is refused saying that an unestablished condition is left out
+    attested: dict[
+        Annotated[str, Field(max_length=60)], Annotated[bool, BeforeValidator(_no_null_answer)]
+    ] | None = Field(
+        default=None, max_length=50,
+        description="执法人员认定的清单条件(true 为符合, false 为不符合, 未填为未知), 键为词表中 kind: attested 的条件标签; "
+                    "一个回答适用于所有使用该标签的条目",
+        json_schema_extra=lambda schema: _attested_schema(schema),
+    )
+
+    @field_validator("attested")
+    @classmethod
+    def _attested_tags(cls, value: dict[str, bool] | None) -> dict[str, bool] | None:
+        if value:
+            known = VOCABULARY.attested
+            unknown = [k for k in value if k not in known]
+            if unknown:
+                listed = "、".join(f"{t}({d.zh})" for t, d in known.items())
+                elsewhere = "".join(
+                    f"; {k}({VOCABULARY.conditions[k].zh})由字段 {'、'.join(VOCABULARY.conditions[k].facts)} 决定"
+                    for k in unknown if k in VOCABULARY.conditions)
+                raise ValueError(f"attested 中的 {'、'.join(repr(k) for k in unknown)} 不是由执法人员认定的条件标签"
+                                 f"(见词表 kind: attested){elsewhere}; 可用: {listed}")
+        return value
 
     @model_validator(mode="after")
     def _dates(self) -> "CaseFacts":

@@ -1,9 +1,13 @@
 """The closed vocabulary of condition tags and quantities, loaded once from package data."""
 
 from importlib import resources
+from types import MappingProxyType
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+ATTESTED = "attested"  # CaseFacts field of the conditions the officer establishes (kind: attested)
 
 
 class ConditionDef(BaseModel):
@@ -11,6 +15,14 @@ class ConditionDef(BaseModel):
     zh: str
     facts: list[str]
     question: str
+    # attested: decided by CaseFacts.attested[<tag>] (true / false; absent = unknown, asked)
+    kind: Literal["attested"] | None = None
+
+    @model_validator(mode="after")
+    def _attested_reads_attested(self) -> "ConditionDef":
+        if (self.kind == ATTESTED) != (self.facts == [ATTESTED]):
+            raise ValueError("kind: attested 的条件须且只须读 facts: [attested]")
+        return self
 
 
 class QuantityDef(BaseModel):
@@ -27,6 +39,17 @@ class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     conditions: dict[str, ConditionDef]
     quantities: dict[str, QuantityDef]
+
+    # computed once when the vocabulary is loaded (the model is frozen; read-only view)
+    _attested: MappingProxyType = PrivateAttr(default_factory=lambda: MappingProxyType({}))
+
+    def model_post_init(self, __context) -> None:
+        self._attested = MappingProxyType({t: d for t, d in self.conditions.items() if d.kind == ATTESTED})
+
+    @property
+    def attested(self) -> MappingProxyType:
+        """The tags the officer establishes (kind: attested), in vocabulary order (read-only mapping)."""
+        return self._attested
 
 
 def _load() -> Vocabulary:

@@ -42,6 +42,11 @@ def fact_zh(fact: str) -> str:
 
         q = VOCABULARY.quantities.get(rest or fact)
         return q.zh if q else f"数量 {rest}"
+    if head == "attested":  # attested.<tag>: the tag's Chinese label
+        from penalty_rules.model.vocabulary import VOCABULARY
+
+        c = VOCABULARY.conditions.get(rest)
+        return c.zh if c else f"认定事项 {rest}"
     if head == "custom_conditions":
         from penalty_rules.model.vocabulary import VOCABULARY
 

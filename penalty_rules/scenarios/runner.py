@@ -203,6 +203,7 @@ FACT_LABELS = {
     "minor_violation": "违法行为轻微", "illegal_gains_yuan": "违法所得(元)", "goods_value_yuan": "涉案货值(元)",
     "subjective_fault": "有主观过错", "age": "年龄", "mental_condition": "精神状况", "discovered_date": "发现日期",
     "circumstances": "情节", "safety_related": "涉及生命健康安全", "quantities": "数量", "custom_conditions": "清单条件",
+    "attested": "认定事项",
 }
 
 
@@ -241,6 +242,11 @@ def _fact_value(key: str, value) -> str:
     if key == "custom_conditions" and isinstance(value, dict):
         labels = _custom_labels()
         return "; ".join(f"{labels.get(k, k)}: {'是' if v else '否'}" for k, v in value.items())
+    if key == "attested" and isinstance(value, dict):  # tag → its Chinese label (词表 kind: attested)
+        from penalty_rules.model.vocabulary import VOCABULARY
+
+        zh = {t: d.zh for t, d in VOCABULARY.attested.items()}
+        return "; ".join(f"{zh.get(k, k)}: {'是' if v else '否'}" for k, v in value.items())
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 

@@ -33,6 +33,7 @@ from penalty_rules.errors import PenaltyRulesError
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm, MentalCondition, PartyType
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
+from penalty_rules.model.vocabulary import VOCABULARY
 
 DEFAULT_TODAY = date(2025, 12, 31)
 LOG_ENV = "PENALTY_RULES_SCENARIO_LOG"
@@ -68,6 +69,9 @@ CIRCUMSTANCE_LABELS = {
     "主动供述": Circumstance.confessed,
     "有立功表现": Circumstance.meritorious,
 } | {c.value: c for c in Circumstance}
+# Conditions the officer establishes (vocabulary kind: attested → CaseFacts.attested): by the Chinese
+# label (以往违法均已处理) or the tag (prior_violations_handled)
+ATTESTED_LABELS: dict[str, str] = {d.zh: t for t, d in VOCABULARY.attested.items()} | {t: t for t in VOCABULARY.attested}
 UNKNOWN = {"未知", "不明", "未查明", "-", ""}
 NONE_LABELS = {"无", "(无)", "-"}
 
@@ -396,6 +400,25 @@ def _custom_false(case, text):
     case.custom[text] = False
 
 
+def _attested_tag(label: str) -> str:
+    label = label.strip()
+    if label not in ATTESTED_LABELS:
+        allowed = "、".join(f"{d.zh}({t})" for t, d in VOCABULARY.attested.items())
+        raise AssertionError(f"无法识别的认定事项 {label!r}; 可用: {allowed}")
+    return ATTESTED_LABELS[label]
+
+
+@given(parsers.parse('执法人员认定 "{label}"'))
+def _attested_true(case, label):
+    """A list condition the officer establishes (词表 kind: attested), e.g. 执法人员认定 "以往违法均已处理"."""
+    case.facts.setdefault("attested", {})[_attested_tag(label)] = True
+
+
+@given(parsers.parse('执法人员认定不符合 "{label}"'))
+def _attested_false(case, label):
+    case.facts.setdefault("attested", {})[_attested_tag(label)] = False
+
+
 @given(parsers.parse("违法行为发生于 {day}"))
 def _act_date(case, day):
     case.set("act_date", _date(day).isoformat())
@@ -463,9 +486,19 @@ def _expand_custom(case: Case) -> None:
     item = case.facts.get("item_id")
     if not item:
         raise AssertionError("'符合清单条件 ...' 需要先给出适用条目")
+    # the wording must be one of the item's own list conditions: a key no condition uses would be
+    # silently ignored (the scenario would end undetermined with no error)
+    refs = scenario_engine().corpus.item_refs(item)  # an unknown item: the engine's own error follows
+    known = {c.key: c.custom for ref in refs for c in ref.item.conditions.iter_all() if isinstance(c, Custom)}
     answers = case.facts.setdefault("custom_conditions", {})
     for text, value in case.custom.items():
-        answers[Custom(custom=text).scoped(item).key] = value
+        key = Custom(custom=text).scoped(item).key
+        if refs and key not in known:
+            attested = f"; 执法人员认定的条件请用: 执法人员认定 \"{text}\"" if text in ATTESTED_LABELS else ""
+            listed = "、".join(f"“{w}”" for w in dict.fromkeys(known.values())) or "(该条目没有清单特有条件)"
+            raise AssertionError(f"条目 {item} 没有清单条件 “{text}”(须与清单原文一致); 该条目的清单条件: {listed}"
+                                 + attested)
+        answers[key] = value
 
 
 @when("执法人员提交案情")

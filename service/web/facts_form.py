@@ -3,7 +3,7 @@ and form data → facts JSON, validated strictly like the API body.
 
 Answer options come from the same question model as the API (penalty_rules.explain.questions.
 answer_spec), so a select in the form offers exactly the options a field app gets with a question.
-Facts with open-ended keys (quantities, custom_conditions, special_law_facts) and the prior
+Facts with open-ended keys (quantities, custom_conditions, special_law_facts, attested) and the prior
 offences travel in the form as `extra.<fact>` / `prior-<i>-<field>` fields.
 """
 
@@ -66,7 +66,7 @@ def fields(domains, jurisdictions) -> list[Field]:
 GROUPS = [
     ("case", "案件"), ("party", "当事人"), ("conduct", "违法行为情节"), ("history", "违法记录"), ("time", "时效与法律适用"),
 ]
-_EXTRA = re.compile(r"^extra\.(quantities|custom_conditions|special_law_facts)\.([A-Za-z0-9_]{1,60})$")
+_EXTRA = re.compile(r"^extra\.(quantities|custom_conditions|special_law_facts|attested)\.([A-Za-z0-9_]{1,60})$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_NUMBER_CHARS = 30  # digits, sign and point: far beyond any amount in yuan, well below int()'s 4300-digit limit
 
@@ -203,7 +203,7 @@ def apply_answer(facts: dict, form) -> dict:
         return out
     if "." in fact:
         group, key = fact.split(".", 1)
-        if group not in ("quantities", "custom_conditions", "special_law_facts"):
+        if group not in ("quantities", "custom_conditions", "special_law_facts", "attested"):
             raise FormError("answer", f"无法填写事实 {fact}")
         value = _number("answer", raw) if group == "quantities" else _bool("answer", raw)
         out[group] = {**(facts.get(group) or {}), key: value}
@@ -222,7 +222,7 @@ def apply_answer(facts: dict, form) -> dict:
 def extras_of(facts: dict) -> list[tuple[str, str]]:
     """The open-keyed facts as (form field name, value) pairs for hidden inputs."""
     out = []
-    for group in ("quantities", "custom_conditions", "special_law_facts"):
+    for group in ("quantities", "custom_conditions", "special_law_facts", "attested"):
         for key, value in (facts.get(group) or {}).items():
             out.append((f"extra.{group}.{key}", str(value).lower() if isinstance(value, bool) else str(value)))
     return out

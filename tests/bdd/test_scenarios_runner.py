@@ -147,3 +147,12 @@ def test_html_report_toc_filters_and_chinese_labels():
     # one self-contained file
     assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe")]
     assert "http://" not in raw and "https://" not in raw
+
+
+def test_report_labels_attested_facts():
+    # the report shows the officer's findings by their Chinese names, not raw JSON
+    from penalty_rules.scenarios.runner import FACT_LABELS, _fact_value
+
+    assert FACT_LABELS["attested"] == "认定事项"
+    assert _fact_value("attested", {"fines_paid": False, "prior_violations_handled": True}) == \
+        "罚款已缴纳: 否; 以往违法均已处理: 是"

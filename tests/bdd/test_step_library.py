@@ -268,3 +268,74 @@ def test_not_continuing_clears_end_date(run_feature):
 """
     result = run_feature(feature)
     result.assert_outcomes(passed=1)
+
+
+# Conditions the officer establishes (vocabulary kind: attested): stated by their Chinese label or tag,
+# on a lists folder whose copies of cn-tax-2021-6/03 carry attested tags (tests.lists_fixtures)
+ATTESTED_FEATURE = """# language: zh-CN
+功能: 执法人员认定的清单条件
+
+  背景:
+    假如办案机关为聊城市
+    而且违法行为发生于 2024-03-01
+    而且当事人首次违法
+    而且在责令期限内改正
+    而且危害后果轻微
+
+  @t
+  场景: 未认定时尚不能确定并询问
+    假如适用条目 "test-attested/01"
+    当执法人员提交案情
+    那么处理建议为 "尚不能确定"
+    而且需要补充的事实包含 "attested.prior_violations_handled"
+    而且应询问 "当事人以往的违法行为是否均已处理"
+
+  @t
+  场景: 按中文名称认定
+    假如适用条目 "test-attested/01"
+    而且执法人员认定 "以往违法均已处理"
+    当执法人员提交案情
+    那么处理建议为 "不予处罚"
+
+  @t
+  场景: 按标签认定, 认定不符合的也不再询问
+    假如适用条目 "test-attested/02"
+    而且执法人员认定 "prior_violations_handled"
+    而且执法人员认定不符合 "罚款已缴纳"
+    当执法人员提交案情
+    那么需要补充的事实不包含 "attested.prior_violations_handled"
+    而且需要补充的事实不包含 "attested.fines_paid"
+
+  @t
+  场景: 未知的认定事项报错
+    假如适用条目 "test-attested/01"
+    而且执法人员认定 "以往违法已全部处理"
+    当执法人员提交案情
+    那么处理建议为 "不予处罚"
+
+  @t
+  场景: 清单条件写成认定事项的名称报错
+    假如适用条目 "test-attested/01"
+    而且符合清单条件 "以往违法均已处理"
+    当执法人员提交案情
+    那么处理建议为 "不予处罚"
+"""
+
+
+def test_attested_steps(run_feature, tmp_path, monkeypatch):
+    from tests.lists_fixtures import attested_lists
+
+    monkeypatch.setenv("PENALTY_RULES_LISTS", str(attested_lists(tmp_path / "lists")))
+    result = run_feature(ATTESTED_FEATURE)
+    result.assert_outcomes(passed=3, failed=2)
+    out = result.stdout.str()
+    assert "无法识别的认定事项 '以往违法已全部处理'; 可用: 以往违法均已处理(prior_violations_handled)" in out
+    assert "条目 test-attested/01 没有清单条件 “以往违法均已处理”" in out and '执法人员认定 "以往违法均已处理"' in out
+
+
+def test_custom_wording_no_condition_uses_is_an_error(run_feature):
+    feature = FEATURE.split("  @t\n  场景: 改正不明")[0].replace(
+        "    而且危害后果轻微\n", "    而且危害后果轻微\n    而且符合清单条件 \"能如实说明进货来源\"\n", 1)
+    result = run_feature(feature)
+    result.assert_outcomes(failed=1)
+    assert "条目 cn-tax-2021-6/03 没有清单条件 “能如实说明进货来源”" in result.stdout.str()

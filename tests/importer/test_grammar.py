@@ -100,17 +100,20 @@ TRAFFIC_B = "以往违法均已处理、罚款已缴纳、车辆状态正常,本
 
 def test_month_window_is_first_offense_with_the_wording_kept():
     r = parse_conditions(TRAFFIC_A)
+    # 未造成交通事故或交通拥堵 and 以往违法均已处理 are the officer-attested tags of the same words
     assert to_conditions(r) == {"all": [
-        {"custom": "未造成交通事故或交通拥堵"}, "first_offense",
-        {"custom": "本次违法前半年内车辆和驾驶人无违法记录"}, {"custom": "以往违法均已处理"}]}
+        "no_traffic_accident_or_congestion", "first_offense",
+        {"custom": "本次违法前半年内车辆和驾驶人无违法记录"}, "prior_violations_handled"]}
     window = next(leaf for leaf in r.leaves if leaf.condition == "first_offense")
     assert window.keep_words and window.note.startswith("首违期限: 半年内") and "车辆和驾驶人" in window.note
     r = parse_conditions(TRAFFIC_B)
     c = to_conditions(r)["all"]
     assert "first_offense" in c and {"custom": "本次违法前6个月内无违法记录"} in c
-    # narrower than the vocabulary's words: stay in the list's words (never no_harm)
-    for words in ("以往违法均已处理、罚款已缴纳、车辆状态正常", "未造成事故或拥堵"):  # 、 does not split words
-        assert {"custom": words} in c
+    # three conditions in a 、 list, each a tag of its own words; 事故或拥堵 is neither of them (not no_harm);
+    # a bare 事故 is any accident, more than the tag's traffic accident: the tag and the words, both required
+    assert c == ["prior_violations_handled", "fines_paid", "vehicle_status_normal", "first_offense",
+                 {"custom": "本次违法前6个月内无违法记录"}, "no_traffic_accident_or_congestion",
+                 {"custom": "未造成事故或拥堵"}]
     assert "no_harm" not in c and any("首违期限: 6个月内" in n for n in r.notes)
 
 
@@ -133,10 +136,12 @@ def test_deadline_acts():
     assert conds("在责令整改期限内补报备并提供真实信息") == {
         "all": ["corrected_within_deadline", {"custom": "提供真实信息"}]}
     assert conds("危害后果轻微,并同时具备:期限内拆除违法建筑物、构筑物并恢复原状;属首次违法;承诺不再违法。") == {
-        "all": ["minor_harm", "corrected_within_deadline", "first_offense", {"custom": "承诺不再违法"}]}
+        "all": ["minor_harm", "corrected_within_deadline", "first_offense", "promised_no_repeat"]}
     r = parse_conditions("初次违反,在规定期限内停止违法行为并采取补救措施消除负面影响。")
+    # the time limit governs the remedy too (…并采取补救措施): the whole wording is kept beside the tags
     assert to_conditions(r) == {"all": ["first_offense", "corrected_within_deadline",
-                                        {"custom": "采取补救措施消除负面影响"}]}
+                                        "remedied_negative_effects",
+                                        {"custom": "在规定期限内停止违法行为并采取补救措施消除负面影响"}]}
     assert "期限内改正的内容: 停止违法行为" in r.notes
     assert conds("本年度未检测,经责令改正在限定期限内完成检测且卫生质量符合标准,主动消除或减轻危害后果的,从轻处罚。") == {
         "all": [{"custom": "本年度未检测"}, "corrected_within_deadline", {"custom": "卫生质量符合标准"}, "eliminated_harm"]}
@@ -287,10 +292,13 @@ def test_correction_wordings_only_where_the_meaning_is_the_same():
     assert conds("及时改正") == {"all": ["corrected_promptly"]}
     assert conds("经责令改正已改正") == {"all": [{"custom": "经责令改正已改正"}]}
     assert "corrected_within_deadline" not in str(conds("经责令改正后及时改正"))
+    # the order is the occasion; the condition said is 及时改正 (no deadline): corrected_promptly alone
+    for w in ("经责令改正后及时改正", "责令整改后及时整改", "经责令后及时改正"):
+        assert conds(w) == {"all": ["corrected_promptly"]}, w
 
 
 @pytest.mark.parametrize("words", ["违法行为显著轻微", "社会影响轻微", "不危害公共安全",
-                                   "对水利工程运行和安全未造成危害后果或损失", "积极配合整改", "积极配合查处",
+                                   "对水利工程运行和安全未造成危害后果或损失", "积极配合整改",
                                    "水土流失危害后果轻微", "未造成水土流失危害后果"])
 def test_fragments_of_tag_words_stay_in_words(words):
     assert conds(words) == {"all": [{"custom": words}]}
@@ -323,3 +331,137 @@ def test_outcome_and_measure_text_goes_to_the_note():
         assert words in r.remarks and words in r.moved
     assert "conditions.moved_to_note" in r.flags and residue(text, r) == ""
     assert parse_conditions("清单类型为首违不罚").moved == ["清单类型为首违不罚"]
+
+
+# -- conditions the officer attests (vocabulary kind: attested): the lists' recurring wordings ------
+@pytest.mark.parametrize(("words", "tag"), [
+    ("以往违法均已处理", "prior_violations_handled"),
+    ("以往交通违法均已处理", "prior_violations_handled"),
+    ("以往违法行为均已处理完毕", "prior_violations_handled"),
+    ("罚款已缴纳", "fines_paid"),
+    ("以往罚款均已缴清", "fines_paid"),
+    ("车辆状态正常", "vehicle_status_normal"),
+    ("机动车辆状态正常", "vehicle_status_normal"),
+    ("未造成交通事故或交通拥堵", "no_traffic_accident_or_congestion"),
+    ("没有造成交通拥堵或者交通事故", "no_traffic_accident_or_congestion"),
+    ("未造成环境污染", "no_environmental_pollution"),
+    ("没有造成生态环境污染", "no_environmental_pollution"),
+    ("承诺不再违法", "promised_no_repeat"),
+    ("承诺不再实施同类违法行为", "promised_no_repeat"),
+    ("采取补救措施消除负面影响", "remedied_negative_effects"),
+    ("采取补救措施消除不良影响", "remedied_negative_effects"),
+])
+def test_attested_tags_of_the_lists_words(words, tag):
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": [tag]} and not r.flags
+
+
+@pytest.mark.parametrize("words", [
+    "未造成交通事故",  # an accident only: congestion not said
+    "未造成交通事故、交通拥堵等危害后果",  # …等危害后果: more than the two
+    "无污染物产生",  # no pollutant at all: another fact
+    "未造成污染",  # 环境 not said: in a food list 污染 is contamination
+    "未造成生态环境危害",  # harm to the environment, not pollution
+    "主动采取补救措施消除负面影响",  # 主动: on whose initiative is more than the tag says
+    "以往违法未处理",  # the opposite
+    "经责令改正后",  # the occasion only, no condition said
+    "经查证后放行并提示",  # a procedure
+])
+def test_near_wordings_are_not_attested_tags(words):
+    c = to_conditions(parse_conditions(words))
+    assert not any(isinstance(x, str) for x in c["all"]), c
+
+
+def test_attested_tags_in_the_lists_sentences():
+    # 以往违法均已处理、罚款已缴纳、车辆状态正常: three conditions, all of them
+    assert conds("以往违法均已处理、罚款已缴纳、车辆状态正常") == {
+        "all": ["prior_violations_handled", "fines_paid", "vehicle_status_normal"]}
+    # 7日内自行纠正: the time is the threshold; 自行 (on its own) says more: the words kept beside it
+    assert conds("具备备案条件,被发现后7日内自行纠正,且未造成环境污染。") == {"all": [
+        {"custom": "具备备案条件"}, {"quantity": "correction_days", "max": 7}, {"custom": "被发现后7日内自行纠正"},
+        "no_environmental_pollution"]}
+    assert conds("7日内改正") == {"all": [{"quantity": "correction_days", "max": 7}]}
+    # a negation before the tag's words keeps them whole (never read as the tag)
+    c = conds("不属于未造成交通事故或交通拥堵")
+    assert "no_traffic_accident_or_congestion" not in str(c)
+
+
+def test_cooperated_with_the_handling_keeps_the_words():
+    # 积极配合查处: 查处 = 调查 and 处理, more than 积极配合调查: the tag and the wording, both required
+    r = parse_conditions("积极配合查处")
+    assert to_conditions(r) == {"all": ["cooperated", {"custom": "积极配合查处"}]}
+    assert "conditions.words_kept" in r.flags
+    assert conds("积极配合调查") == {"all": ["cooperated"]}
+    # 配合查处有立功表现 is meritorious (art. 32), never cooperated
+    assert "cooperated" not in str(conds("积极配合查处有立功表现"))
+    assert conds("配合查处有立功表现") == {"all": ["meritorious"]}
+
+
+# -- review of the attested tags: readings that would have been more lenient than the wording ----------
+@pytest.mark.parametrize("words", [
+    "未造成环境污染和人员伤亡",
+    "未造成环境污染和生态破坏后果",
+    "未造成交通事故或交通拥堵和人员伤亡",
+    "无交通事故或拥堵及投诉",
+    "未造成危害后果和人员伤亡",
+])
+def test_negation_of_a_tag_reaches_a_bare_noun_after_and(words):
+    # 未造成A和B: neither A nor B was caused — never "A not caused" plus a bare "B" (which a case that did
+    # cause B would meet): one condition in the list's words, flagged
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": [{"custom": words}]}
+    assert "conditions.negation" in r.flags
+
+
+@pytest.mark.parametrize("words", ["书面承诺不再违法", "当事人书面承诺不再违法", "书面承诺今后不再违法",
+                                   "书面承诺不再实施同类违法行为"])
+def test_written_promise_keeps_the_word_written(words):
+    # a spoken promise meets 承诺不再违法 but not 书面承诺: the words are required beside the tag
+    r = parse_conditions(words)
+    c = to_conditions(r)["all"]
+    assert "promised_no_repeat" in c
+    kept = [x["custom"] for x in c if isinstance(x, dict)]
+    assert len(kept) == 1 and "书面" in kept[0] and "conditions.words_kept" in r.flags
+
+
+@pytest.mark.parametrize("words", ["未造成交通事故或交通拥堵等", "未造成环境污染等", "罚款已缴纳等", "以往违法均已处理等"])
+def test_trailing_deng_is_not_swallowed(words):
+    # 等 widens the tag's words (other harms too): not the bare tag
+    r = parse_conditions(words)
+    c = to_conditions(r)["all"]
+    assert {"custom": words} in c and not any(isinstance(x, str) for x in c)
+    assert "conditions.fragment" in r.flags
+
+
+@pytest.mark.parametrize("words", ["本次罚款已缴纳", "本案罚款已缴纳"])
+def test_this_case_fine_is_not_the_earlier_fines(words):
+    # fines_paid asks about earlier fines; 本次 / 本案 罚款 is the fine of this case
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": [{"custom": words}]} and "conditions.fragment" in r.flags
+
+
+@pytest.mark.parametrize("words", ["以往违法已处理或正在处理", "罚款已缴纳或已分期缴纳"])
+def test_subject_shared_over_or_after_a_tag(words):
+    # 正在处理 / 已分期缴纳 have no subject of their own: they are about the same 以往违法 / 罚款
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": [{"custom": words}]} and "conditions.fragment" in r.flags
+
+
+@pytest.mark.parametrize("words", ["未发生交通事故或交通拥堵", "无事故或拥堵", "未造成事故或拥堵", "无交通事故或拥堵"])
+def test_traffic_tag_is_not_wider_than_the_words(words):
+    # only 未造成 交通事故 / 交通拥堵 is the tag alone: 未发生 / 无 (none occurred) and a bare 事故 (any
+    # accident) say another or more — the words are required beside the tag
+    r = parse_conditions(words)
+    c = to_conditions(r)["all"]
+    assert {"custom": words} in c and "conditions.words_kept" in r.flags
+
+
+@pytest.mark.parametrize("words", ["在规定期限内停止违法行为并采取补救措施消除负面影响", "7日内改正并采取补救措施消除不良影响"])
+def test_time_limit_shared_with_the_remedy_keeps_the_words(words):
+    # the limit governs both verbs: the remedy too must be within it, which remedied_negative_effects
+    # does not say — the whole wording is required beside the tags
+    r = parse_conditions(words)
+    c = to_conditions(r)["all"]
+    assert "remedied_negative_effects" in c and {"custom": words} in c and "conditions.words_kept" in r.flags
+    # without a time limit before it, the remedy is the tag alone
+    assert conds("首次违法并采取补救措施消除负面影响") == {"all": ["first_offense", "remedied_negative_effects"]}
