@@ -9,7 +9,9 @@ Paths measured on the same generated cases:
   (c) ZEN          zen-engine decision tables, one per (list version, domain) like the rulesets,
                    collect hit policy, ASCII fields, the same candidate refs as (m)
 Corpora: the bundled lists, and a generated 41-domain / 785-item corpus built in memory.
-Figures are medians of per-call timings on a shared machine: read them as ratios.
+Figures are medians of per-call timings on a shared machine: read them as ratios. Paths (a), (b),
+(m) and (c) are timed side by side: they take turns over blocks of cases, so that a change in the
+machine's load falls on all of them; the load average is printed with the figures.
 Run: .venv/bin/python benchmarks/bench_engine.py [--cases N]
 """
 
@@ -17,6 +19,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
 import resource
@@ -42,6 +45,7 @@ ACT = date(2025, 1, 1)
 # issue 12, on the 785-item corpus, ratios to ZEN measured in the same run
 TARGET_PRODUCTION_X = 2.0  # production path (durable-rules deciding which items fire) ≥ 2× faster than ZEN
 TARGET_REFERENCE_X = 5.0  # reference / compiled path ≥ 5× faster than ZEN
+BLOCK = 100  # cases per turn when the paths are timed side by side
 
 
 def rss_mib() -> float:
@@ -243,10 +247,19 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
     warm = min(200, n // 5)
     for fn in (reference.evaluate, production.evaluate):
         timed(fn, cases[:warm])
-    t_ref = timed(reference.evaluate, cases)
-    t_prod = timed(production.evaluate, cases)
-    t_match = timed(lambda p: matcher.fired(p[0], p[1], first), pairs)
-    t_zen = timed(lambda p: zen_fired(decisions, by_ref, p[0], p[1], first), pairs)
+    # side by side: the paths take turns over blocks of cases (rotating which goes first), so a
+    # change in the machine's load (shared machine) falls on every path alike
+    paths = [
+        ([], reference.evaluate, cases),
+        ([], production.evaluate, cases),
+        ([], lambda p: matcher.fired(p[0], p[1], first), pairs),
+        ([], lambda p: zen_fired(decisions, by_ref, p[0], p[1], first), pairs),
+    ]
+    for k, start in enumerate(range(0, n, BLOCK)):
+        turn = paths[k % len(paths):] + paths[:k % len(paths)]
+        for out, fn, data in turn:
+            out += timed(fn, data[start * len(data) // n:(start + BLOCK) * len(data) // n])
+    t_ref, t_prod, t_match, t_zen = (out for out, _, _ in paths)
     timed(cached.evaluate, cases)  # fill the memo
     t_cached = timed(cached.evaluate, cases)
     t_cached_match = timed(lambda p: cached.matcher.fired(p[0], p[1], first), pairs)
@@ -307,6 +320,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)
     args = parser.parse_args(argv)
+    print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     bundled = load_corpus_strict(Settings.from_env().lists_dir)
     small = bench("bundled lists", bundled, args.cases)
     big = bench("generated 41 domains / 785 items", generated_corpus(bundled.registry), args.cases)
@@ -319,6 +333,7 @@ def main(argv=None) -> int:
         verdict = "" if target is None else ("MET" if speed >= target else "NOT MET")
         print(f"{name:24s} {us:8.1f} µs  {speed:5.2f}× vs ZEN ({big['zen']:.1f} µs)  {verdict}")
     print(f"(bundled: production {small['prod']:.1f} µs, reference {small['ref']:.1f} µs, ZEN {small['zen']:.1f} µs)")
+    print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

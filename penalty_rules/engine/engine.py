@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 
-from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import PREMISE_NOTE, effective_conditions, premise_of
@@ -19,10 +18,14 @@ from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
 from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.explain.decide import build_decision
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate
+from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.outcome import Outcome
+
+
+_RuleTrace = maker(RuleTrace)
 
 
 @dataclass
@@ -43,6 +46,7 @@ class RuleResult:
     overrides: list[str] = field(default_factory=list)  # special-law rows applied (另有规定)
     law_role: str | None = None  # statutory: 违法行为时 / 作出决定时施行的版本
     version_only: bool = False  # statutory: met if its law version applies (which is unknown)
+    first_offense: bool | None = None  # item: 首违 under its list's definition (what durable-rules is given)
     _trace: RuleTrace | None = None
     _law_keys: tuple[str, str] | None = None
 
@@ -70,13 +74,13 @@ class RuleResult:
 
     def _build_trace(self) -> RuleTrace:
         st = self.statutory
-        return RuleTrace.model_construct(  # engine-built values: no validation on the hot path
+        return _RuleTrace(  # engine-built values: no validation on the hot path (model.decision.built)
             rule=self.rule_id,
-            kind=self.kind,
+            kind="statutory" if st else "item",
             list=self.ref.document.key if self.ref else st.law.key if st else None,
             binding=self.binding,
             outcome=self.outcome.value,
-            satisfied=self.satisfied,
+            satisfied=self.result.satisfied,
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
             title=st.title if st else None,
@@ -124,9 +128,18 @@ class Engine:
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
         self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
-        self._rule_inputs: dict[int, object] = {}
+        self._rule_inputs: dict[int, tuple] = {}  # per law version: its rules' input functions (_law_plan)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
+        self._explain_cache: dict[tuple, object] = {}  # explain.decide: statute texts of exact citations
+        # list data computed once per engine (the corpus never changes): same-conduct groups, the
+        # versions of each list with their in-force spans, per-item evaluation plans, ranks
+        self._groups: dict[str, frozenset[str]] = {}
+        self._spans: dict[str, list[tuple]] = {}
+        self._plans: dict[tuple[int, int], tuple] = {}
+        self._rank = {o: corpus.registry.rank(o) for o in Outcome}
+        self._domain_codes = corpus.registry.domain_codes()
+        self._jurisdiction_codes = {j.code for j in corpus.registry.jurisdictions}
         if corpus.statutory is None:
             from penalty_rules.load.statutory import bundled_statutory
 
@@ -165,7 +178,11 @@ class Engine:
                 links.setdefault(other, set()).add(ref.item.id)
         return links
 
-    def _group(self, item_id: str) -> set[str]:
+    def _group(self, item_id: str) -> frozenset[str]:
+        """The item and every item linked to it as the same conduct (list data, built once)."""
+        hit = self._groups.get(item_id)
+        if hit is not None:
+            return hit
         seen, todo = set(), [item_id]
         while todo:
             current = todo.pop()
@@ -173,7 +190,10 @@ class Engine:
                 continue
             seen.add(current)
             todo.extend(self._links.get(current, ()))
-        return seen
+        hit = frozenset(seen)
+        if item_id in self._links or self.corpus.item_refs(item_id):  # ids of the corpus only: bounded
+            self._groups[item_id] = hit
+        return hit
 
     def _select(self, facts: CaseFacts, stack: list[str], act: date | None, dec: date) -> Selection:
         warnings: list[str] = []
@@ -260,7 +280,9 @@ class Engine:
         """Candidate items that could give more leniency than the rules already satisfied: open,
         with `item_id` (which item the conduct is) as their first missing fact. A candidate the
         known facts exclude, or one no more lenient, changes nothing and is left out."""
-        rank = self.corpus.registry.rank
+        if not selection.candidates:
+            return []
+        rank = self._rank.__getitem__
         best = max((rank(r.outcome) for r in results if r.binding and r.role == "applicable" and r.satisfied is True),
                    default=0)
         question = "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 按行政处罚法判断)"
@@ -291,7 +313,7 @@ class Engine:
         """The list version is the one in force on `on`, and the item's own dates (which override
         the list's) include `on`."""
         item, doc = ref.item, ref.document
-        current = self.corpus.in_force(doc.id, on)
+        current = self._in_force(doc.id, on)
         if item.effective_from is None and item.effective_to is None:
             return current is doc
         if not item.in_force(on):
@@ -304,6 +326,22 @@ class Engine:
             current is None and item.effective_from is not None and doc.status.value != "draft"
             and (end is None or on < end)
         )
+
+    def _in_force(self, doc_id: str, on: date):
+        """Corpus.in_force, from the list's versions and their spans computed once per list."""
+        spans = self._spans.get(doc_id)
+        if spans is None:
+            spans = [
+                (doc.start, self.corpus.end_of(doc), doc) for doc in self.corpus.versions(doc_id)
+                if doc.status.value != "draft" and doc.start is not None
+            ]
+            if spans or self.corpus.versions(doc_id):
+                self._spans[doc_id] = spans
+        best = None
+        for start, end, doc in spans:  # in Corpus order: the last version in force wins
+            if start <= on and (end is None or on < end):
+                best = doc
+        return best
 
     def _prior_matcher(self, conduct: str, group: set[str]):
         """A prior's conduct text: the same conduct as the item group when the search clearly
@@ -323,27 +361,44 @@ class Engine:
         return value
 
     # ---------------------------------------------------------------- evaluation
-    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
+    def _item_plan(self, ref: ItemRef) -> tuple:
+        """What evaluating an item needs from list data only, built once per item version:
+        (item, doc, same-conduct group, 首违 definition, effective conditions, premise note,
+        measures, list-date note, derived-fact key)."""
         item, doc = ref.item, ref.document
-        first = derive_first_offense(facts, self._group(item.id), doc.first_offense, self._prior_matcher)
-        view = FactView(facts, first.value)
-        result = evaluate_conditions(effective_conditions(item), view)
-        rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role)
-        rr.measures = list(item.measures)
+        plan = self._plans.get((id(item), id(doc)))
+        if plan is not None and plan[0] is item and plan[1] is doc:  # kept: the ids are not reused
+            return plan
         premise = premise_of(item)
-        if premise is not None:
-            rr.notes.append(PREMISE_NOTE[premise])
+        date_note = None
+        if doc.effective_from is None and doc.start is not None and item.effective_from is None:
+            date_note = f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)"
+        plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item),
+                PREMISE_NOTE[premise] if premise is not None else None, tuple(item.measures), date_note,
+                f"first_offense@{doc.key}")
+        if len(self._plans) < 100_000:  # refs of this engine's corpus: bounded anyway
+            self._plans[(id(item), id(doc))] = plan
+        return plan
+
+    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
+        item, doc, group, definition, conditions, premise_note, measures, date_note, derived_key = self._item_plan(ref)
+        first = derive_first_offense(facts, group, definition, self._prior_matcher)
+        result = evaluate_conditions(conditions, FactView(facts, first.value))
+        rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
+                        measures=list(measures), first_offense=first.value)
+        if premise_note is not None:
+            rr.notes.append(premise_note)
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:
-            rr.derived[f"first_offense@{doc.key}"] = {
+            rr.derived[derived_key] = {
                 "value": first.value, "prior_count": first.prior_count, "how": first.explanation,
             }
         self._ask_priors(rr, first)
         if item.escalation:
             self._escalate(rr, first)
-        if doc.effective_from is None and doc.start is not None and item.effective_from is None:
-            rr.notes.append(f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)")
+        if date_note is not None:
+            rr.notes.append(date_note)
         return rr
 
     @staticmethod
@@ -405,15 +460,14 @@ class Engine:
         cache = self._statutory_cache
         view = None
         out: list[RuleResult] = []
+        first_value = first.value
         for law, at_act, at_dec, act_missing in statutory.versions_for(facts, dec):
             applicable = or3([at_act, at_dec])
             role = statutory.role(at_act, at_dec)
-            version_key = (law.key, applicable, role, tuple(act_missing))
-            for spec in law.rules:
-                inputs = self._rule_inputs.get(id(spec))
-                if inputs is None:
-                    inputs = self._rule_inputs[id(spec)] = statutory.rule_inputs(spec)
-                key = (spec.id, version_key, inputs(facts, first.value, questions, dec, domain, laws_key))
+            law_key, rules = self._law_plan(law)
+            version_key = (law_key, applicable, role, tuple(act_missing))
+            for spec, spec_id, inputs in rules:
+                key = (spec_id, version_key, inputs(facts, first_value, questions, dec, domain, laws_key))
                 rr = cache.get(key)
                 if rr is None:
                     if view is None:
@@ -431,6 +485,14 @@ class Engine:
                 out.append(rr)
         return out
 
+    def _law_plan(self, law) -> tuple:
+        """(law version key, [(rule spec, its id, its inputs function)]): statute data, once per version."""
+        plan = self._rule_inputs.get(id(law))
+        if plan is None or plan[0] is not law:  # the version is kept: its id is not reused
+            plan = (law, (law.key, [(spec, spec.id, self.statutory.rule_inputs(spec)) for spec in law.rules]))
+            self._rule_inputs[id(law)] = plan
+        return plan[1]
+
     def _violated_laws(self, selection: "Selection") -> list[str] | None:
         """The laws the selected binding items say are violated (None when no item says)."""
         laws = [
@@ -444,7 +506,9 @@ class Engine:
         items = [r for r in results if r.ref is not None and r.role == "applicable" and not r.ref.item.escalation]
         if not items:
             return
-        fired = self.matcher.fired(facts, [r.ref for r in items], self._first_offense_for)
+        # the 首违 value each item was evaluated with (_evaluate_item derives it as _first_offense_for does)
+        firsts = {id(r.ref): r.first_offense for r in items}
+        fired = self.matcher.fired(facts, [r.ref for r in items], lambda _facts, ref: firsts[id(ref)])
         expected = {r.ref.key for r in items if r.satisfied is True}
         if fired != expected:
             warnings.append(
@@ -474,12 +538,10 @@ class Engine:
         return decision
 
     def _evaluate(self, facts: CaseFacts, dec: date) -> Decision:
-        from penalty_rules.explain.decide import build_decision
-
         registry = self.corpus.registry
-        if facts.domain is not None and registry.domain(facts.domain) is None:
+        if facts.domain is not None and facts.domain not in self._domain_codes:
             raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {facts.domain!r}")
-        if registry.jurisdiction(facts.jurisdiction) is None:
+        if facts.jurisdiction not in self._jurisdiction_codes:
             raise InvalidFacts("jurisdiction", "unknown_jurisdiction", f"不支持的行政区划代码 {facts.jurisdiction}")
         act = facts.act_date
         if act is not None and act > dec:
@@ -505,5 +567,4 @@ class Engine:
             for mf in [*decision.missing_facts, decision.next_question]:
                 if mf is not None and mf.fact == "item_id":
                     mf.answer_type, mf.options = "enum", options
-        decision.engine_version = ENGINE_VERSION
-        return decision
+        return decision  # engine_version: set by build_decision

@@ -29,6 +29,15 @@ class FirstOffense:
     questions: dict[str, str] = field(default_factory=dict)  # fact → question (per undecided prior)
 
 
+# Without a history the answer depends only on the officer's first_offense (frozen, shared; their
+# `questions` are empty and never written to).
+_NO_HISTORY = {
+    None: FirstOffense(None, None, "未提供首违情况或违法记录"),
+    True: FirstOffense(True, 0, "执法人员认定"),
+    False: FirstOffense(False, None, "执法人员认定非首违(此前至少一次)", at_least=1, at_most=None),
+}
+
+
 def same_conduct_question(index: int, prior: PriorOffense) -> str:
     what = prior.conduct or prior.item_id or "(未写明行为)"
     return f"此前违法记录第{index + 1}条「{what}」({prior.date.isoformat()})是否与本案属同一违法行为?"
@@ -74,12 +83,8 @@ def derive_first_offense(
     """首违 under a list's definition. The officer's explicit `first_offense=false` always holds;
     a history (prior_offenses, even empty) is counted with the definition's window."""
     explicit = facts.first_offense
-    if facts.prior_offenses is None:
-        if explicit is None:
-            return FirstOffense(None, None, "未提供首违情况或违法记录")
-        if explicit:
-            return FirstOffense(True, 0, "执法人员认定")
-        return FirstOffense(False, None, "执法人员认定非首违(此前至少一次)", at_least=1, at_most=None)
+    if facts.prior_offenses is None:  # no history: one of three fixed answers (shared, read-only)
+        return _NO_HISTORY[explicit]
     reference = facts.act_date
     if definition and definition.window_years and reference is None and facts.prior_offenses:
         return FirstOffense(None, None, "有违法记录但违法日期未知, 无法按清单期限计算首违",

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from penalty_rules.engine.conditions import FactView, Truth, and3, missing_fact_names, or3, raw_reader
 from penalty_rules.model.conditions import Conditions, Threshold, condition_key, condition_label
-from penalty_rules.model.decision import ConditionTrace
+from penalty_rules.model.decision import ConditionTrace, maker
+
+_ConditionTrace = maker(ConditionTrace)
 
 
 @dataclass
@@ -57,33 +59,54 @@ def _plan(conditions: Conditions):
     return plan
 
 
+def _lookup(entry, facts, first, view) -> tuple[Truth, ConditionTrace]:
+    """(value, trace) of one compiled condition for these raw values, shared between cases."""
+    cond, bundle, read, ident = entry
+    key = (ident, bundle, read(facts, first))
+    hit = _TRACES.get(key)
+    if hit is None:
+        value, used = view.evaluate(cond)
+        trace = _ConditionTrace(  # engine-built values: no validation on the hot path (model.decision.built)
+            key=condition_key(cond), label=condition_label(cond), status=_status(value),
+            facts_used=used, bundle=bundle,
+        )
+        hit = (value, trace)
+        if len(_TRACES) >= _MAX_TRACES:
+            _TRACES.clear()
+        _TRACES[key] = hit
+    return hit
+
+
 def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsResult:
     all_plan, bundle_plans = _plan(conditions)
     facts, first = view.facts, view.first_offense
     traces: list[ConditionTrace] = []
     unknown_conds = []
 
-    def one(entry):
-        cond, bundle, read, ident = entry
-        key = (ident, bundle, read(facts, first))
-        hit = _TRACES.get(key)
-        if hit is None:
-            value, used = view.evaluate(cond)
-            trace = ConditionTrace.model_construct(  # engine-built values: no validation on the hot path
-                key=condition_key(cond), label=condition_label(cond), status=_status(value),
-                facts_used=used, bundle=bundle,
-            )
-            hit = (value, trace)
-            if len(_TRACES) >= _MAX_TRACES:
-                _TRACES.clear()
-            _TRACES[key] = hit
-        traces.append(hit[1])
-        if hit[0] is None:
-            unknown_conds.append((entry[0], bundle))
-        return hit[0]
-
-    all_value = and3([one(e) for e in all_plan])
-    bundle_values = [and3([one(e) for e in b]) for b in bundle_plans]
+    # three-valued and/or as conditions.and3 / or3: False (True) decides, else unknown unless all hold
+    all_value: Truth = True
+    for entry in all_plan:
+        value, trace = _lookup(entry, facts, first, view)
+        traces.append(trace)
+        if value is None:
+            unknown_conds.append((entry[0], None))
+            if all_value is True:
+                all_value = None
+        elif value is False:
+            all_value = False
+    bundle_values = []
+    for plan in bundle_plans:
+        bundle_value: Truth = True
+        for entry in plan:
+            value, trace = _lookup(entry, facts, first, view)
+            traces.append(trace)
+            if value is None:
+                unknown_conds.append((entry[0], entry[1]))
+                if bundle_value is True:
+                    bundle_value = None
+            elif value is False:
+                bundle_value = False
+        bundle_values.append(bundle_value)
     any_value = or3(bundle_values) if bundle_plans else True
     satisfied = and3([all_value, any_value])
 

@@ -22,12 +22,13 @@ asks for it.
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from penalty_rules.engine.conditions import FactView, Truth, and3, or3, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.decision import ConditionTrace
+from penalty_rules.model.decision import ConditionTrace, maker
 from penalty_rules.model.facts import CaseFacts, PartyType
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.model.statutory import (
@@ -36,6 +37,7 @@ from penalty_rules.model.statutory import (
 from penalty_rules.statutes.names import normalise_law_name
 
 NATURAL = {PartyType.individual, PartyType.individual_business}
+_ConditionTrace = maker(ConditionTrace)  # engine-built traces without validation (model.decision.built)
 ACT_ROLE = "违法行为时施行"
 DECISION_ROLE = "作出决定时施行"
 
@@ -49,7 +51,9 @@ class StatutoryRef:
     override: Override | None = None
     item: int | None = None  # the item (项) of the article that the case met
 
-    @property
+    # citation, general_citation and title: computed once per reference (a frozen value; results are
+    # shared between cases by the engine's statutory cache)
+    @cached_property
     def citation(self) -> Citation:
         if self.override:
             return self.override.citation
@@ -58,7 +62,7 @@ class StatutoryRef:
             ref = ref.model_copy(update={"item": self.item})
         return self.law.citation(ref)
 
-    @property
+    @cached_property
     def general_citation(self) -> Citation:
         return self.law.citation(self.spec.citation)
 
@@ -67,7 +71,7 @@ class StatutoryRef:
         """The date to read the cited text at: the version applied, never a later one."""
         return self.override.text_version if self.override else self.law.text_version
 
-    @property
+    @cached_property
     def title(self) -> str:
         if self.override:
             return f"{self.override.citation.label()}: {self.override.says}"
@@ -302,12 +306,6 @@ def _limitation_test(
     return Test("limitation_expired", label, value, used, missing if value is None else []), applied
 
 
-def _condition_reader(cond):
-    """fn(facts, first, …) → the raw fact value a condition reads (what its trace's facts_used shows)."""
-    read = raw_reader(cond)
-    return lambda f, first, *_: read(f, first)
-
-
 # ------------------------------------------------------------------------------- versions
 def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
     """Was `law` in force when the act was committed (a continuing act: when it ended, no later
@@ -357,7 +355,10 @@ class StatutoryRules:
         return self.version_on(dec)
 
     def version_on(self, on: date) -> LawVersion | None:
-        return next((v for v in self.corpus.versions if v.in_force(on)), None)
+        for v in self.corpus.versions:
+            if v.in_force(on):
+                return v
+        return None
 
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
@@ -387,9 +388,8 @@ class StatutoryRules:
         besides its law version's applicability: the raw fact values of its conditions (as their
         traces show them) and of its tests. Two cases with equal inputs get equal results, so a
         rule's result can be shared between them (Engine caches per rule by these inputs)."""
-        readers = []
-        for cond in spec.conditions.iter_all():
-            readers.append(_condition_reader(cond))
+        conditions = [raw_reader(cond) for cond in spec.conditions.iter_all()]  # fn(facts, first)
+        readers = []  # fn(facts, first, questions, dec, domain, laws)
         if spec.age:
             readers.append(lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None))
         if spec.mental:
@@ -407,8 +407,17 @@ class StatutoryRules:
         if "first_offense" in spec.conditions.keys():
             readers.append(lambda f, first, q, *_: q)  # the questions naming undecided priors
 
-        def inputs(f, first, questions, dec, domain, laws):
-            return tuple(r(f, first, questions, dec, domain, laws) for r in readers)
+        if not readers:
+            def inputs(f, first, questions, dec, domain, laws):
+                return tuple([r(f, first) for r in conditions])
+        elif not conditions and len(readers) == 1:
+            only = readers[0]
+
+            def inputs(f, first, questions, dec, domain, laws):
+                return (only(f, first, questions, dec, domain, laws),)
+        else:
+            def inputs(f, first, questions, dec, domain, laws):
+                return (*[r(f, first) for r in conditions], *[r(f, first, questions, dec, domain, laws) for r in readers])
 
         return inputs
 
@@ -435,7 +444,7 @@ class StatutoryRules:
         values = [result.satisfied]
         for t in tests:
             status = "met" if t.value is True else "not_met" if t.value is False else "unknown"
-            result.traces.append(ConditionTrace.model_construct(bundle=None, key=t.key, label=t.label, status=status, facts_used=t.used))
+            result.traces.append(_ConditionTrace(bundle=None, key=t.key, label=t.label, status=status, facts_used=t.used))
             values.append(t.value)
             if t.value is None:
                 for name in t.missing:

@@ -4,66 +4,122 @@ questions, legal basis, measures, the trace and the Chinese summary."""
 import re
 from datetime import date
 
+from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.premises import ground_kind
 from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
-    BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace,
+    BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace, maker,
 )
 from penalty_rules.model.facts import CaseFacts, Corrected
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.statutory import LawVersion
 
+# Constructors of the Decision models without validation (model.decision.built): every value below
+# is built from validated list and statute data or computed by the engine.
+_BasisEntry, _CandidateItem, _Decision, _Leniency, _ListCitation, _MissingFact, _Trace = map(
+    maker, (BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace))
+
+_ZH = {o.value: o.zh for o in Outcome}
+
 _ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?[\u3000 ]*")
 
 
+# What the explanation reads from list data only, built once per item version (id of the item and
+# of its document; the objects are kept, so the ids are not reused): the CandidateItem fields that
+# do not depend on the case, and the list basis entry's fields.
+_REF_DATA: dict[tuple[int, int], tuple] = {}
+
+
+def _ref_data(ref) -> tuple:
+    doc, item = ref.document, ref.item
+    hit = _REF_DATA.get((id(item), id(doc)))
+    if hit is not None and hit[0] is item and hit[1] is doc:
+        return hit
+    no = item.provenance.source_item_no
+    where = f"第{no}项" if no is not None else "(序号来源未显示)"
+    doc_no = f"({doc.doc_no})" if doc.doc_no else ""
+    document = {"list": doc.id, "version": doc.version, "title": doc.title, "issuer": doc.issuer,
+                "doc_no": doc.doc_no, "item_no": no}
+    entry = {"label": f"{doc.issuer}《{doc.title}》{doc_no}{where}", "text": item.violation}
+    hit = (item, doc, (item.id, doc.id, doc.version, doc.jurisdiction, item.violation), document, entry)
+    if len(_REF_DATA) >= 100_000:
+        _REF_DATA.clear()
+    _REF_DATA[(id(item), id(doc))] = hit
+    return hit
+
+
 def _candidate(rr) -> CandidateItem:
-    doc, item = rr.ref.document, rr.ref.item
-    return CandidateItem(
-        id=item.id, list=doc.id, version=doc.version, jurisdiction=doc.jurisdiction,
+    id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
+    return _CandidateItem(
+        id=id_, list=list_, version=version, jurisdiction=jurisdiction,
         binding=rr.binding and rr.role == "applicable", outcome=rr.outcome.value,
-        violation=item.violation, satisfied=rr.satisfied, role=rr.role,
+        violation=violation, satisfied=rr.satisfied, role=rr.role,
     )
+
+
+_LABELS: dict[int, tuple[Citation, str]] = {}
+
+
+def _label(c: Citation) -> str:
+    """Citation.label(), once per citation object (list and statute data: the citations of list
+    items, and those of statute versions built once by _law_citation; kept, so ids are not reused)."""
+    hit = _LABELS.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    label = c.label()
+    if len(_LABELS) >= 100_000:
+        _LABELS.clear()
+    _LABELS[id(c)] = (c, label)
+    return label
+
+
+def _resolve(lib, c: Citation, on: date) -> tuple[str | None, str | None]:
+    """(text, version date) of a citation in the statute library on a date."""
+    text, version = None, None
+    try:
+        found = lib.resolve(c, on)
+        text = found.text  # the cited paragraph or item, else the article
+        version = found.version_date.isoformat() if found.version_date else None
+        if c.item is not None and text:  # an item reads with its paragraph's lead (the consequence)
+            lead = lib.resolve(c.model_copy(update={"item": None}), on).text
+            lead = _ARTICLE_LABEL.sub("", lead.split("\n")[0]) if lead else ""
+            if lead and lead != text:
+                text = f"{lead}……{text}"
+    except Exception:  # noqa: BLE001 - a statute lookup must never break a decision
+        text = None
+    return text, version
 
 
 def _basis(engine, citations: list[Citation], role: str, on: date, exact: bool = False) -> list[BasisEntry]:
     """Basis entries with the cited paragraph's text. `exact`: `on` is the date of the statute
-    text of the version applied (statutory rules), so the text is that version's."""
+    text of the version applied (statutory rules), so the text is that version's: such an entry
+    depends on list and statute data only, and its values are computed once per engine."""
     out = []
+    lib = engine.statutes
     for c in citations:
-        text, version = None, None
-        lib = engine.statutes
-        if lib is not None and c.article is not None:
-            try:
-                found = lib.resolve(c, on)
-                text = found.text  # the cited paragraph or item, else the article
-                version = found.version_date.isoformat() if found.version_date else None
-                if c.item is not None and text:  # an item reads with its paragraph's lead (the consequence)
-                    lead = lib.resolve(c.model_copy(update={"item": None}), on).text
-                    lead = _ARTICLE_LABEL.sub("", lead.split("\n")[0]) if lead else ""
-                    if lead and lead != text:
-                        text = f"{lead}……{text}"
-            except Exception:  # noqa: BLE001 - a statute lookup must never break a decision
-                text = None
-        if exact and version is None:
-            version = on.isoformat()
-        out.append(BasisEntry(role=role, citation=c, label=c.label(), text=text, version=version))
+        if exact:
+            cache = engine._explain_cache
+            key = (id(c), on)
+            hit = cache.get(key)
+            if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
+                text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
+                hit = (c, _label(c), text, version if version is not None else on.isoformat())
+                if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
+                    cache.clear()
+                cache[key] = hit
+            _, label, text, version = hit
+        else:
+            text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
+            label = _label(c)
+        out.append(_BasisEntry(role=role, citation=c, label=label, text=text, version=version))
     return out
 
 
 def _list_entry(ref) -> BasisEntry:
-    doc, item = ref.document, ref.item
-    no = item.provenance.source_item_no
-    where = f"第{no}项" if no is not None else "(序号来源未显示)"
-    doc_no = f"({doc.doc_no})" if doc.doc_no else ""
-    return BasisEntry(
-        role="list",
-        document=ListCitation(list=doc.id, version=doc.version, title=doc.title, issuer=doc.issuer,
-                              doc_no=doc.doc_no, item_no=no),
-        label=f"{doc.issuer}《{doc.title}》{doc_no}{where}",
-        text=item.violation,
-    )
+    _, _, _, document, entry = _ref_data(ref)
+    return _BasisEntry(role="list", document=_ListCitation(**document), **entry)
 
 
 def _ground(item, version: LawVersion | None) -> Citation | None:
@@ -72,7 +128,7 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
     if version is None or kind is None:
         return None
     ref = version.grounds.get(kind)
-    return version.citation(ref) if ref else None
+    return _law_citation(version, ref) if ref else None
 
 
 def _act_version_alternative(best, live, rank):
@@ -94,28 +150,66 @@ def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFa
     (`settles` = Σ over the open rules needing the fact of 1 / the facts that rule still misses),
     then the fixed fact order (questions.FACT_ORDER). With neither item nor conduct, what the conduct
     is comes first (it selects the list items)."""
-    missing: dict[str, MissingFact] = {}
-    top: dict[str, object] = {}
+    # fact → [question, top outcome (rules come most lenient first), needed_by, settles]; the
+    # MissingFact objects are built once their values are final
+    missing: dict[str, list] = {}
     for rr in sorted(open_rules, key=lambda r: rank(r.outcome), reverse=True):
-        labels = {t.key: t.label for t in rr.result.traces}
-        share = 1 / len(rr.result.missing) if rr.result.missing else 0.0
-        for fact, cond_key in rr.result.missing.items():
+        wanted = rr.result.missing
+        if not wanted:
+            continue
+        labels = None
+        share = 1 / len(wanted)
+        for fact, cond_key in wanted.items():
             entry = missing.get(fact)
             if entry is None:
-                entry = MissingFact(
-                    fact=fact, question=question_for(fact, cond_key, labels.get(cond_key), rr.questions),
-                    **answer_spec(fact),
-                )
-                missing[fact] = entry
-                top[fact] = rr.outcome  # rules come most lenient first
-                entry.top_outcome = rr.outcome.value
-            if rr.rule_id not in entry.needed_by:
-                entry.needed_by.append(rr.rule_id)
-                entry.settles = round(entry.settles + share, 4)
-    ordered = sorted(missing.values(), key=lambda m: (-rank(top[m.fact]), -m.settles, fact_rank(m.fact)))
+                if labels is None:
+                    labels = {t.key: t.label for t in rr.result.traces}
+                entry = missing[fact] = [question_for(fact, cond_key, labels.get(cond_key), rr.questions),
+                                         rr.outcome, [], 0.0]
+            if rr.rule_id not in entry[2]:
+                entry[2].append(rr.rule_id)
+                entry[3] = round(entry[3] + share, 4)
+    order = sorted(missing, key=lambda fact: (-rank(missing[fact][1]), -missing[fact][3], fact_rank(fact)))
+    ordered = []
+    for fact in order:
+        question, top, needed_by, settles = missing[fact]
+        ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=top.value,
+                                    settles=settles, **answer_spec(fact)))
     if open_rules and facts is not None and not facts.item_id and not facts.conduct:
-        ordered.insert(0, MissingFact(fact="conduct", question=CONDUCT_QUESTION, **answer_spec("conduct")))
+        ordered.insert(0, _MissingFact(fact="conduct", question=CONDUCT_QUESTION, **answer_spec("conduct")))
     return ordered
+
+
+_LAW_CITATIONS: dict[tuple[int, int], tuple] = {}
+
+
+def _law_citation(law: LawVersion, ref) -> Citation:
+    """law.citation(ref), once per law version and reference (statute data; the objects are kept,
+    so their ids are not reused)."""
+    hit = _LAW_CITATIONS.get((id(law), id(ref)))
+    if hit is not None and hit[0] is law and hit[1] is ref:
+        return hit[2]
+    citation = law.citation(ref)
+    if len(_LAW_CITATIONS) < 10_000:
+        _LAW_CITATIONS[(id(law), id(ref))] = (law, ref, citation)
+    return citation
+
+
+def _measure(engine, law: LawVersion, name: str) -> tuple | None:
+    """(text, citation, label, statute text, version) of a measure the law version orders, or None
+    (statute data: once per engine, law version and measure)."""
+    cache = engine._explain_cache
+    key = ("measure", id(law), name)
+    hit = cache.get(key)
+    if hit is None or hit[0] is not law:  # the version is kept: its id is not reused
+        m = law.measures.get(name)
+        if m is None:
+            hit = (law, None)
+        else:
+            entry = _basis(engine, [_law_citation(law, m.citation)], "measure", law.text_version, exact=True)[0]
+            hit = (law, (m.text, entry.citation, entry.label, entry.text, entry.version))
+        cache[key] = hit
+    return hit[1]
 
 
 def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> tuple[list[str], list[BasisEntry]]:
@@ -124,14 +218,16 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> t
     measures: list[str] = list(best.measures) if best is not None else []
     basis: list[BasisEntry] = []
     law = engine.statutory.decision_version(dec)
-    spec = law.measures if law else {}
 
     def add(name: str) -> None:
-        m = spec.get(name)
-        if m is None:
+        if law is None:
             return
-        measures.append(m.text)
-        basis.extend(_basis(engine, [law.citation(m.citation)], "measure", law.text_version, exact=True))
+        found = _measure(engine, law, name)
+        if found is None:
+            return
+        text, citation, label, statute_text, version = found
+        measures.append(text)
+        basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text, version=version))
 
     if facts.corrected in (None, Corrected.not_corrected):
         add("order_correction")
@@ -143,16 +239,30 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> t
 
 
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
-    registry = engine.corpus.registry
-    live = [r for r in results if r.binding and r.role == "applicable"]
-    satisfied = [r for r in live if r.satisfied is True]
-    rank = registry.rank
+    ranks = engine._rank  # registry.rank of every outcome, computed once per engine
+    rank = ranks.__getitem__
+    live, satisfied, unknown, item_results = [], [], [], []
+    for r in results:
+        if r.ref is not None:
+            item_results.append(r)
+        if r.binding and r.role == "applicable":
+            live.append(r)
+            value = r.result.satisfied
+            if value is True:
+                satisfied.append(r)
+            elif value is None:
+                unknown.append(r)
 
     # among equals: list items first (their order), then 应当 before 可以
-    best = max(satisfied, key=lambda r: (rank(r.outcome), r.statutory is None or r.statutory.mandatory), default=None)
+    best = None
+    best_key = None
+    for r in satisfied:  # max(): the first of equals wins
+        key = (ranks[r.outcome], r.statutory is None or r.statutory.mandatory)
+        if best is None or key > best_key:
+            best, best_key = r, key
     cited_instead = _act_version_alternative(best, live, rank)
-    best_rank = rank(best.outcome) if best else 0
-    open_rules = [r for r in live if r.satisfied is None and rank(r.outcome) > best_rank]
+    best_rank = ranks[best.outcome] if best else 0
+    open_rules = [r for r in unknown if ranks[r.outcome] > best_rank]
 
     temporal = []
     if cited_instead is not None:
@@ -192,8 +302,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             reason = "没有满足条件的从宽规则, 依法处罚"
         if best is not None and best.statutory is not None:
             st = best.statutory
-            leniency = Leniency(range=[o.value for o in st.range] or [best.outcome.value],
-                                mandatory=st.mandatory, wording=st.says)
+            leniency = _Leniency(range=[o.value for o in st.range] or [best.outcome.value],
+                                 mandatory=st.mandatory, wording=st.says)
             if len(st.range) > 1:
                 possible_outcomes = [o.value for o in sorted(st.range, key=rank, reverse=True)]
 
@@ -249,17 +359,26 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             f"{best.rule_id} 为作出决定时施行的《{best.statutory.law.law}》({best.statutory.law.version}年文本)的规定; "
             "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
         )
-    for rr in live:
-        if rr.ref is not None:
-            if act is not None and not engine.item_in_force(rr.ref, act):
+    if act is not None:
+        for rr in live:
+            if rr.ref is not None and not engine.item_in_force(rr.ref, act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
     # statutory results are shared between cases: their law key and label are computed once (law_keys)
-    applied_laws = [r.law_keys() for r in results if r.statutory is not None and r.role == "applicable"]
+    # every special law that governed this case, whether it gave leniency or withheld it: the rows
+    # the live statutory rules applied, then the rows that replaced a live rule
+    applied_laws, overrides, replaced_by = [], [], []
+    for r in results:
+        st = r.statutory
+        if st is not None and r.role == "applicable":
+            applied_laws.append(r._law_keys or r.law_keys())
+            if r.binding:
+                if r.overrides:
+                    overrides += r.overrides
+                if st.override:
+                    replaced_by.append(st.override.id)
+    overrides += replaced_by
     law_versions = list(dict.fromkeys(label for _, label in applied_laws))
-    # every special law that governed this case, whether it gave leniency or withheld it
-    overrides = [o for r in live if r.statutory is not None for o in r.overrides]
-    overrides += [r.statutory.override.id for r in live if r.statutory is not None and r.statutory.override]
     for oid in dict.fromkeys(overrides):
         row = engine.statutory.override(oid)
         if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
@@ -267,26 +386,26 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{row.citation.label()}所在的法律已修订, 修订文本自 {row.revised_on.isoformat()} 起施行, 但不在法规文本库中: "
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
-    items = [_candidate(r) for r in results if r.ref is not None]
-    trace = Trace(
+    items = [_candidate(r) for r in item_results]
+    trace = _Trace(
         act_date=act.isoformat() if act else None,
         decision_date=dec.isoformat(),
-        jurisdiction_stack=stack,
+        jurisdiction_stack=list(stack),
         selection=selection.how,
-        rules=[r.to_trace() for r in results],
+        rules=[r._trace or r.to_trace() for r in results],  # statutory traces are built once (to_trace)
         winner=best.rule_id if best and not open_rules else None,
         reason=reason,
         temporal=temporal,
-        derived_facts={k: v for r in results for k, v in r.derived.items()},
+        derived_facts={k: v for r in item_results for k, v in r.derived.items()},  # items derive facts
         law_versions=law_versions,
         overrides=list(dict.fromkeys(overrides)),
     )
-    decision = Decision(
+    decision = _Decision(
         outcome=outcome_name,
         outcome_zh=(
             UNDETERMINED_ZH if outcome_name == UNDETERMINED
             else "从轻或者减轻处罚" if leniency is not None and len(leniency.range) > 1
-            else Outcome(outcome_name).zh
+            else _ZH[outcome_name]
         ),
         possible_outcomes=possible_outcomes,
         leniency=leniency,
@@ -299,8 +418,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         next_question=missing[0] if missing else None,
         warnings=warnings,
         trace=trace,
+        engine_version=ENGINE_VERSION,
         rulesets={
-            **{r.ref.document.key: engine.corpus.hashes[r.ref.document.key] for r in results if r.ref is not None},
+            **{key: engine.corpus.hashes[key] for key in (r.ref.document.key for r in item_results)},
             **{key: engine.corpus.hashes.get(key, "") for key, _ in applied_laws},
         },
     )

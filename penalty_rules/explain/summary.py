@@ -4,13 +4,16 @@ from penalty_rules.model.decision import Decision
 from penalty_rules.model.outcome import Outcome
 
 
+_ZH = {o.value: o.zh for o in Outcome}
+
+
 def summarize(d: Decision, rule_title: str | None = None) -> str:
     lines = [f"处理建议: {d.outcome_zh}"]
     if d.leniency is not None:
         kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
         lines.append(f"法律规定: {d.leniency.wording}({kind})")
     if d.possible_outcomes:
-        zh = "、".join(Outcome(o).zh for o in d.possible_outcomes)
+        zh = "、".join(_ZH[o] for o in d.possible_outcomes)
         lines.append(("可能的结果: " if d.outcome == "undetermined" else "法定幅度: ") + zh)
     if d.chosen_item:
         item = next((i for i in d.items if i.id == d.chosen_item and i.binding and i.satisfied), None)

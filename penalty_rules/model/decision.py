@@ -4,6 +4,7 @@ import builtins
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 from penalty_rules.model.citation import Citation
 
@@ -139,7 +140,7 @@ class RuleTrace(BaseModel):
     title: str | None = Field(default=None, description="法定规则的中文名称")
     citation: str | None = Field(default=None, description="法定规则所引条款(所适用版本的条文序号)")
     law_version: str | None = Field(default=None, description="法定规则所在的法律版本及其适用时点")
-    overrides: builtins.list[str] = Field(default_factory=list, description="适用的单行法另有规定")
+    overrides: builtins.list[str] = Field(default_factory=builtins.list, description="适用的单行法另有规定")
 
 
 class Trace(BaseModel):
@@ -193,3 +194,68 @@ class Decision(BaseModel):
     rulesets: dict[str, str] = Field(default_factory=dict, description="所用清单版本 → 内容哈希")
     trace_version: str = TRACE_VERSION
     engine_version: str = ""
+
+
+# ------------------------------------------------------------------------------ engine-built instances
+_SETATTR = object.__setattr__
+_MAKERS: dict[type, object] = {}
+
+
+def _maker(cls):
+    """A constructor for `cls` taking its fields as keywords (required ones without default),
+    generated once per class: the dict of values in declaration order (what model_dump_json
+    writes), a fresh default_factory value for a field not given."""
+    params, items, fresh = [], [], []
+    for name, f in cls.model_fields.items():
+        if name.startswith("_") or not name.isidentifier():
+            raise TypeError(f"{cls.__name__}.{name}: not a plain field name")
+        if f.default_factory is not None:
+            params.append(f"{name}=_UNSET")
+            fresh.append(f"    if {name} is _UNSET: {name} = _factory_{name}()")
+        elif f.default is PydanticUndefined:
+            params.append(name)
+        else:
+            params.append(f"{name}=_default_{name}")
+        items.append(f"{name!r}: {name}")
+    # helpers under names no field can take (fields such as `list`, `range` or `id` shadow builtins)
+    namespace = {"_UNSET": _UNSET, "_new": cls.__new__, "_cls": cls, "_set": _SETATTR, "_fields_set": set}
+    for name, f in cls.model_fields.items():
+        namespace[f"_factory_{name}"] = f.default_factory
+        namespace[f"_default_{name}"] = f.default
+    source = "\n".join([
+        f"def make(*, {', '.join(params)}):",
+        *fresh,
+        "    obj = _new(_cls)",
+        f"    data = {{{', '.join(items)}}}",
+        "    _set(obj, '__dict__', data)",
+        "    _set(obj, '__pydantic_fields_set__', _fields_set(data))",
+        "    _set(obj, '__pydantic_extra__', None)",
+        "    _set(obj, '__pydantic_private__', None)",
+        "    return obj",
+    ])
+    exec(source, namespace)  # noqa: S102 - generated from the model's own field names
+    return namespace["make"]
+
+
+_UNSET = object()
+
+
+def maker(cls):
+    """The constructor `built` uses for `cls` (call it with the fields as keywords)."""
+    make = _MAKERS.get(cls)
+    if make is None:
+        make = _MAKERS[cls] = _maker(cls)
+    return make
+
+
+def built(cls, /, **values):
+    """An instance of a Decision model from values the engine built out of validated data (list and
+    statute data, enum values, engine-computed strings and numbers), without running validation
+    again: the hot path of every evaluation. Every field is set in declaration order (what
+    model_dump_json writes); a field not given takes its default (a fresh default_factory value);
+    an unknown or missing required field raises TypeError. Pass fresh containers: they are kept as
+    given, not copied as validation would copy them."""
+    make = _MAKERS.get(cls)
+    if make is None:
+        make = _MAKERS[cls] = _maker(cls)
+    return make(**values)
