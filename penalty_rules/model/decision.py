@@ -1,6 +1,7 @@
 """Decision: the engine's answer, its basis, the questions to ask and the full trace."""
 
 import builtins
+from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -201,21 +202,56 @@ _SETATTR = object.__setattr__
 _MAKERS: dict[type, object] = {}
 
 
-def _maker(cls):
-    """A constructor for `cls` taking its fields as keywords (required ones without default),
-    generated once per class: the dict of values in declaration order (what model_dump_json
-    writes), a fresh default_factory value for a field not given."""
-    params, items, fresh = [], [], []
+def _immutable_default(value) -> bool:
+    """A plain default every instance may share: None, a str/int/float/bool or an enum member, a
+    tuple or frozenset of such values, or a frozen pydantic model."""
+    if value is None or isinstance(value, (str, int, float, bool, Enum)):
+        return True
+    if isinstance(value, (tuple, frozenset)):
+        return all(_immutable_default(v) for v in value)
+    return isinstance(value, BaseModel) and bool(type(value).model_config.get("frozen"))
+
+
+def _check_plain(cls) -> None:
+    """What `built` would skip that the validated constructor runs: refused with TypeError."""
+    decorators = cls.__pydantic_decorators__
+    hooks = [kind for kind in ("validators", "field_validators", "root_validators", "model_validators")
+             if getattr(decorators, kind)]
+    if hooks:
+        raise TypeError(f"{cls.__name__}: has pydantic validators ({', '.join(hooks)}); built() would skip them")
+    if cls.__private_attributes__:
+        raise TypeError(f"{cls.__name__}: has private attributes {sorted(cls.__private_attributes__)}; "
+                        "built() would not initialise them")
+    if cls.model_post_init is not BaseModel.model_post_init:
+        raise TypeError(f"{cls.__name__}: overrides model_post_init; built() would skip it")
     for name, f in cls.model_fields.items():
         if name.startswith("_") or not name.isidentifier():
             raise TypeError(f"{cls.__name__}.{name}: not a plain field name")
+        if f.default_factory is None and f.default is not PydanticUndefined and not _immutable_default(f.default):
+            raise TypeError(f"{cls.__name__}.{name}: mutable default {f.default!r} would be shared between "
+                            "instances (use default_factory)")
+
+
+def _maker(cls):
+    """A constructor for `cls` taking its fields as keywords (required ones without default),
+    generated once per class: the dict of values in declaration order (what model_dump_json
+    writes), a fresh default_factory value for a field not given, and `model_fields_set` = the
+    names given (as validation sets it: model_dump(exclude_unset=True) agrees). Refuses (TypeError)
+    a class with validators, a model_post_init, private attributes or a mutable plain default."""
+    _check_plain(cls)
+    params, items, fresh, given = [], [], [], []
+    for name, f in cls.model_fields.items():
         if f.default_factory is not None:
             params.append(f"{name}=_UNSET")
             fresh.append(f"    if {name} is _UNSET: {name} = _factory_{name}()")
+            fresh.append(f"    else: _given.add({name!r})")
         elif f.default is PydanticUndefined:
             params.append(name)
+            given.append(repr(name))
         else:
-            params.append(f"{name}=_default_{name}")
+            params.append(f"{name}=_UNSET")
+            fresh.append(f"    if {name} is _UNSET: {name} = _default_{name}")
+            fresh.append(f"    else: _given.add({name!r})")
         items.append(f"{name!r}: {name}")
     # helpers under names no field can take (fields such as `list`, `range` or `id` shadow builtins)
     namespace = {"_UNSET": _UNSET, "_new": cls.__new__, "_cls": cls, "_set": _SETATTR, "_fields_set": set}
@@ -224,11 +260,12 @@ def _maker(cls):
         namespace[f"_default_{name}"] = f.default
     source = "\n".join([
         f"def make(*, {', '.join(params)}):",
+        f"    _given = {{{', '.join(given)}}}" if given else "    _given = _fields_set()",
         *fresh,
         "    obj = _new(_cls)",
         f"    data = {{{', '.join(items)}}}",
         "    _set(obj, '__dict__', data)",
-        "    _set(obj, '__pydantic_fields_set__', _fields_set(data))",
+        "    _set(obj, '__pydantic_fields_set__', _given)",
         "    _set(obj, '__pydantic_extra__', None)",
         "    _set(obj, '__pydantic_private__', None)",
         "    return obj",
@@ -253,8 +290,10 @@ def built(cls, /, **values):
     statute data, enum values, engine-computed strings and numbers), without running validation
     again: the hot path of every evaluation. Every field is set in declaration order (what
     model_dump_json writes); a field not given takes its default (a fresh default_factory value);
-    an unknown or missing required field raises TypeError. Pass fresh containers: they are kept as
-    given, not copied as validation would copy them."""
+    model_fields_set holds the names given, as validation sets it; an unknown or missing required
+    field raises TypeError, and so does a class with validators, a model_post_init, private
+    attributes or a mutable plain default (see _check_plain). Pass fresh containers: they are kept
+    as given, not copied as validation would copy them."""
     make = _MAKERS.get(cls)
     if make is None:
         make = _MAKERS[cls] = _maker(cls)

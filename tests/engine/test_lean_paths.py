@@ -1,22 +1,37 @@
 """The single-case speedups of issue 12 change no answer.
 
 - model.decision.built (Decision models without validation) gives what the validated constructor
-  gives, field for field and in the JSON, and refuses a missing required or unknown field;
+  gives, field for field, in the JSON and in model_fields_set, and refuses a missing required or
+  unknown field and a model whose construction it would skip (validators, model_post_init, private
+  attributes, a mutable plain default);
+- the engines' real decisions survive a round trip through validation unchanged (types included);
 - the durable-rules fact projected onto the fields of the candidate rules fires each of those
-  rules exactly when the group's full fact does.
+  rules exactly when the group's full fact does: facts drawn per group from the fields the rules
+  read (tags, custom conditions, attested tags, quantities around each bound), on the bundled lists
+  with attested tags added to some groups, with a minimum of firing comparisons per kind of field.
 """
 
 import random
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from fast_cases import varied_cases
 from penalty_rules.config import Settings
 from penalty_rules.engine import durable_adapter as da
+from penalty_rules.engine.conditions import ATTESTED_TAGS
+from penalty_rules.engine.engine import Engine
+from penalty_rules.engine.premises import effective_conditions
+from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.load.loader import load_corpus_strict
+from penalty_rules.model.conditions import Custom, Threshold
+from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.facts import CaseFacts, Circumstance
+from penalty_rules.model.vocabulary import VOCABULARY
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
-    AnswerOption, BasisEntry, CandidateItem, Leniency, ListCitation, MissingFact, RuleTrace, Trace, built,
+    AnswerOption, BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, RuleTrace, Trace, built,
+    maker,
 )
 
 CORPUS = load_corpus_strict(Settings.from_env().lists_dir)
@@ -60,21 +75,268 @@ def test_built_refuses_missing_or_unknown_fields():
         built(MissingFact, fact="harm", question="q", colour="red")
 
 
+def test_built_sets_the_fields_given_as_validation_does():
+    for cls, values in SAMPLES:
+        fast, checked = built(cls, **values), cls(**values)
+        assert fast.model_fields_set == checked.model_fields_set == set(values)
+        assert fast.model_dump(exclude_unset=True) == checked.model_dump(exclude_unset=True)
+    defaults = dict(rule="r", kind="item", binding=True, outcome="normal", satisfied=None, conditions=[])
+    assert built(RuleTrace, **defaults).model_fields_set == RuleTrace(**defaults).model_fields_set
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    a: int = 1
+
+
+class _Plain(BaseModel):
+    a: str
+    b: tuple = (1, "x")
+    c: _Frozen = _Frozen()
+    d: frozenset = frozenset({1})
+    e: str | None = None
+    f: list[int] = Field(default_factory=list)
+
+
+class _FieldValidated(BaseModel):
+    a: str
+
+    @field_validator("a")
+    @classmethod
+    def _strip(cls, v):
+        return v.strip()
+
+
+class _ModelValidated(BaseModel):
+    a: str
+
+    @model_validator(mode="after")
+    def _check(self):
+        return self
+
+
+class _PostInit(BaseModel):
+    a: str
+
+    def model_post_init(self, context):
+        pass
+
+
+class _Private(BaseModel):
+    a: str
+    _cache: dict = PrivateAttr(default_factory=dict)
+
+
+class _MutableDefault(BaseModel):
+    a: list[int] = [1]
+
+
+class _MutableModelDefault(BaseModel):
+    a: _Plain = _Plain(a="x")
+
+
+@pytest.mark.parametrize("cls", [_FieldValidated, _ModelValidated, _PostInit, _Private, _MutableDefault,
+                                 _MutableModelDefault])
+def test_built_refuses_models_whose_construction_it_would_skip(cls):
+    with pytest.raises(TypeError, match=cls.__name__):
+        built(cls, a="x")
+    with pytest.raises(TypeError):
+        maker(cls)
+
+
+def test_built_accepts_immutable_plain_defaults():
+    fast, checked = built(_Plain, a="x"), _Plain(a="x")
+    assert fast == checked and repr(fast.model_dump()) == repr(checked.model_dump())
+    assert fast.model_fields_set == checked.model_fields_set == {"a"}
+
+
+def _real_decisions():
+    """Decisions of the production (durable-rules) and reference engines over varied cases."""
+    reference = Engine(CORPUS)
+    production = Engine(CORPUS, matcher=da.DurableMatcher(CORPUS), search=reference.search)
+    out = []
+    for facts in varied_cases(CORPUS, 300, seed=47):
+        for engine in (production, reference):
+            try:
+                out.append(engine.evaluate(facts))
+            except (InvalidFacts, UnknownItem):
+                continue
+    return out
+
+
+def test_engine_decisions_round_trip_through_validation():
+    decisions = _real_decisions()
+    assert len(decisions) > 400
+    kinds = {"trace": 0, "missing": 0, "basis": 0, "items": 0, "leniency": 0}
+    for d in decisions:
+        dumped = d.model_dump()
+        for again in (Decision.model_validate_json(d.model_dump_json()), Decision.model_validate(dumped)):
+            assert again == d
+            # the same types too (enum members or str, lists or tuples), not only equal values
+            assert repr(again.model_dump()) == repr(dumped)
+            assert again.model_dump_json() == d.model_dump_json()
+        kinds["trace"] += bool(d.trace and d.trace.rules)
+        kinds["missing"] += bool(d.missing_facts)
+        kinds["basis"] += bool(d.basis)
+        kinds["items"] += bool(d.items)
+        kinds["leniency"] += d.leniency is not None
+    assert all(n >= 20 for n in kinds.values()), kinds  # the built sub-models are all exercised
+
+
+def _with_attested(corpus, n_groups=4):
+    """`corpus` with officer-attested tags (the bundled lists use none) added to every item of the
+    first `n_groups` groups that also read custom conditions and quantities: one tag in `all`,
+    two more as `any_of` alternatives (test data, not list content)."""
+    chosen = [(g.doc_key, g.domain) for g in da.compile_groups(corpus) if g.customs and g.quantities][:n_groups]
+    assert len(chosen) == n_groups
+    tags = sorted(ATTESTED_TAGS)
+    docs = []
+    for doc in corpus.documents:
+        items = []
+        for i, item in enumerate(doc.items):
+            if (doc.key, item.domain) in chosen:
+                c = item.conditions
+                conds = c.model_copy(update={
+                    "all": [*c.all, tags[i % len(tags)]],
+                    "any_of": [*c.any_of, [tags[(i + 1) % len(tags)]], [tags[(i + 2) % len(tags)]]]
+                    if c.any_of or i % 2 else c.any_of,
+                })
+                item = item.model_copy(update={"conditions": conds})
+            items.append(item)
+        docs.append(doc.model_copy(update={"items": items}))
+    return Corpus(corpus.registry, docs, corpus.hashes), chosen
+
+
+# one CaseFacts setting per tag value (tags sharing a fact field: the last one set wins, and the
+# fact's actual values are what both matches read)
+_TAG_FACTS = {
+    "corrected_before_discovery": ("corrected", {True: "before_discovery", False: "not_corrected"}),
+    "corrected_within_deadline": ("corrected", {True: "within_deadline", False: "not_corrected"}),
+    "corrected_promptly": ("corrected", {True: "promptly", False: "not_corrected"}),
+    "no_harm": ("harm", {True: "none", False: "serious"}),
+    "minor_harm": ("harm", {True: "minor", False: "serious"}),
+    "no_illegal_gains": ("illegal_gains_yuan", {True: 0, False: 50.0}),
+    "no_subjective_fault": ("subjective_fault", {True: False, False: True}),
+    "minor_violation": ("minor_violation", {True: True, False: False}),
+}
+
+
+def _kind(group, name):
+    if name in group.quantities:
+        return "quantity"
+    if name in group.customs:
+        return "custom"
+    return "attested" if name in ATTESTED_TAGS else "tag"
+
+
+def _quantity_values(bounds):
+    """Values at, below and above each bound (within the facts contract: 0 … 1e12)."""
+    out = set()
+    for b in bounds:
+        step = 1.0 if b >= 2 else b / 2
+        out |= {b, b + step} | ({b - step} if b > 0 else set())
+    return sorted(out)
+
+
+def _satisfying(cond, value) -> bool:
+    return {"max": value <= cond.bound, "lt": value < cond.bound,
+            "min": value >= cond.bound, "gt": value > cond.bound}[cond.op]
+
+
+def _target(rnd, conds):
+    """The fields one rule needs true (tags, attested tags, custom keys; one any_of bundle drawn)
+    and its thresholds."""
+    wanted_true = {c for c in conds.all if isinstance(c, str)}
+    wanted_true |= {c.key for c in conds.all if isinstance(c, Custom)}
+    thresholds = [c for c in conds.all if isinstance(c, Threshold)]
+    if conds.any_of:
+        bundle = rnd.choice(conds.any_of)
+        wanted_true |= {c if isinstance(c, str) else c.key for c in bundle if not isinstance(c, Threshold)}
+        thresholds += [c for c in bundle if isinstance(c, Threshold)]
+    return wanted_true, thresholds
+
+
+def _draw(rnd, group, read, wanted_true, thresholds):
+    """CaseFacts (and the first-offence value) giving each field in `read` True, False or no value
+    (tags, attested tags, custom keys) or a value at, below or above one of its bounds or none
+    (quantities); the target rule's fields (`wanted_true`, `thresholds`) hold 85 % of the time."""
+    values: dict = {}
+    for name in sorted(read):
+        if name in group.quantities:
+            pool = _quantity_values(group.quantities[name])
+            mine = [t for t in thresholds if t.quantity == name]
+            good = [v for v in pool if all(_satisfying(t, v) for t in mine)] if mine else []
+            if good and rnd.random() < 0.85:
+                values[name] = rnd.choice(good)
+            else:
+                values[name] = rnd.choice([*pool, None])
+        elif name in wanted_true and rnd.random() < 0.85:
+            values[name] = True
+        else:
+            values[name] = rnd.choice([True, False, None])
+    facts: dict = {}
+    circumstances: list | None = None
+    first = None
+    for name, value in values.items():
+        kind = _kind(group, name)
+        if value is None:
+            continue
+        if kind == "quantity":
+            fact = VOCABULARY.quantities[name].fact
+            if fact:
+                facts[fact] = value
+            else:
+                facts.setdefault("quantities", {})[name] = value
+        elif kind == "custom":
+            facts.setdefault("custom_conditions", {})[name] = value
+        elif kind == "attested":
+            facts.setdefault("attested", {})[name] = value
+        elif name == "first_offense":
+            first = value
+        elif name in Circumstance.__members__:
+            circumstances = circumstances or []
+            if value:
+                circumstances.append(name)
+        else:
+            field_, by_value = _TAG_FACTS[name]
+            facts[field_] = by_value[value]
+    if circumstances is not None:
+        facts["circumstances"] = circumstances
+    return CaseFacts.model_validate(facts), first
+
+
+DRAWS_PER_GROUP = 14
+MIN_FIRING = {"tag": 100, "custom": 60, "attested": 60, "quantity": 60}
+
+
 def test_projected_fact_fires_the_candidate_rules_as_the_full_fact():
-    matcher = da.DurableMatcher(CORPUS)
+    corpus, attested_groups = _with_attested(CORPUS)
+    matcher = da.DurableMatcher(corpus)
+    conditions = {r.key: effective_conditions(r.item) for r in corpus.all_refs()}
     rnd = random.Random(5)
-    compared = 0
-    for facts in varied_cases(CORPUS, 400, seed=33):
-        for group in rnd.sample(matcher.groups, 3):
-            keys = [k for k in group.rules if k != da.WARMUP_RULE]
+    compared, firing = 0, dict.fromkeys(MIN_FIRING, 0)
+    draws = {g.name: DRAWS_PER_GROUP * (4 if (g.doc_key, g.domain) in attested_groups else 1) for g in matcher.groups}
+    for group in matcher.groups:
+        keys = sorted(k for k in group.rules if k != da.WARMUP_RULE)
+        for _ in range(draws[group.name]):
             wanted = frozenset(rnd.sample(keys, min(len(keys), rnd.choice([1, 1, 2, 3]))))
-            first = rnd.choice([True, False, None])
-            full = set(da._match(group.name, group.event_for(facts, first)))
+            read = set().union(*(group.reads[k] for k in wanted))
+            target = rnd.choice(sorted(wanted))
+            facts, first = _draw(rnd, group, read, *_target(rnd, conditions[target]))
+            full_event = group.event_for(facts, first)
+            full = set(da._match(group.name, full_event))
             projected = da._match(group.name, group.event_for(facts, first, group.projection(wanted)))
-            assert wanted & full == wanted & set(projected), (group.name, sorted(wanted))
+            assert wanted & full == wanted & set(projected), (group.name, sorted(wanted), facts, first)
             assert set(projected) <= full | {da.WARMUP_RULE}
             compared += 1
-    assert compared == 1200
+            fired_kinds = {_kind(group, name) for k in wanted & full for name in group.reads[k] if name in full_event}
+            for kind in fired_kinds:
+                firing[kind] += 1
+    assert compared == sum(draws.values())
+    assert {(g.doc_key, g.domain) for g in matcher.groups if any(_kind(g, t) == "attested" for t in g.tags)} \
+        == set(attested_groups)
+    # firing comparisons per kind of field read: a projection that dropped a kind fails above
+    assert all(firing[kind] >= n for kind, n in MIN_FIRING.items()), firing
 
 
 def test_fact_json_is_what_the_json_encoder_writes():
