@@ -3,7 +3,6 @@ lists) in xlsx, docx and csv; parse rates are printed for the development and he
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
