@@ -38,7 +38,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_replay.py
 
+# wrk (Debian package) is the load generator: installed here when missing, not by `make test`.
 bench-http: $(STAMP)
+	@sh tools/setup_system.sh --bench
 	$(BIN)/python benchmarks/bench_http.py
 
 clean:

@@ -54,6 +54,15 @@ def distinct_bodies(n: int = 20_000) -> list[bytes]:
 TARGET_RPS, TARGET_P99_MS = 2000, 100.0
 
 
+def load_average() -> str:
+    """The machine's 1-minute load average: other work on a shared machine takes CPU from the
+    server and the load generator (repeat a run when it is high)."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -283,7 +292,7 @@ def main() -> None:
     ap.add_argument("--clients", default="1,10,50")
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--modes", default="group")
-    ap.add_argument("--workers", default="2", help="uvicorn worker processes, e.g. 1,2")
+    ap.add_argument("--workers", default="1,2", help="uvicorn worker processes, e.g. 1,2")
     ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                     help="load generator: wrk (if installed; Debian package wrk) or Python http.client processes")
     ap.add_argument("--repeat", action="store_true",
@@ -297,8 +306,8 @@ def main() -> None:
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     run_load = load_wrk if use_wrk else load
     print("load generator: " + ("wrk, 2 threads" if use_wrk else "Python http.client processes (install wrk for less client CPU)"))
-    print(f"CPU: {os.cpu_count()} cores; engine alone (in process, durable-rules on, distinct cases): "
-          f"{engine_only():.0f} evaluations/s")
+    print(f"CPU: {os.cpu_count()} cores, load average {load_average()}; engine alone (in process, durable-rules on,"
+          f" distinct cases): {engine_only():.0f} evaluations/s")
     rows = []
     for backend in args.backends.split(","):
         for mode, workers in [(m, int(w)) for m in args.modes.split(",") for w in args.workers.split(",")]:
@@ -337,8 +346,9 @@ def main() -> None:
                                  if workers == 1 else "")
                         print(f"{backend:10} {mode:6} workers={workers} clients={n:3}  {r['rps']:7.0f} eval/s  "
                               f"p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  503 {r['busy']}  "
-                              f"errors {r['errors']}  server CPU {100 * r['server_cpu']:4.0f}% of one core  "
-                              f"{probe.summary()}  {audit}", flush=True)
+                              f"errors {r['errors']}  server CPU {100 * r['server_cpu']:4.0f}% of one core"
+                              f" ({1e6 * r['server_cpu'] * r['wall'] / max(1, r['requests'] + r['busy']):.0f} µs/request)  "
+                              f"{probe.summary()}  load {load_average()}  {audit}", flush=True)
                 finally:
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(30)

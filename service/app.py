@@ -123,6 +123,24 @@ def preflight(ss: ServiceSettings) -> None:
         raise StartupRefused(refusal)
 
 
+GC_THRESHOLDS = (7000, 20, 100)  # CPython's default is (700, 10, 10)
+
+
+def _quiet_gc() -> None:
+    """Once the engine and the app are built: move every object made so far out of the cyclic
+    collector's reach (gc.freeze: the corpus, the rules, the app live as long as the process) and
+    consider a full collection after ~14 million net allocations instead of 70 000 (CPython's
+    default). Measured under `make bench-http`: a full collection over the start-up heap paused
+    every request of the process for 250-330 ms every few seconds (the p99 and /healthz tails);
+    with this none in a run. Young garbage is still collected by generations 0 and 1, and
+    reference counting frees the rest at once as before."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def _refuse(message: str):
     print(message, file=sys.stderr, flush=True)
     raise StartupRefused(message)
@@ -164,6 +182,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         app.state.settings = ss
         app.state.pool = EvalPool(ss.eval_threads, ss.eval_queue)
         log.info("规则集 %s, %d 个清单版本, 审计库 %s", ruleset, len(engine.corpus.documents), db.dialect.name)
+        _quiet_gc()
         try:
             yield
         finally:
@@ -188,6 +207,9 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         },
     )
     install(app)
+    from service.fastpath import EvaluateFastPath
+
+    app.add_middleware(EvaluateFastPath, owner=app)  # inside BoundaryMiddleware (added after it: outer)
     app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES,
                        body_timeout=ss.body_timeout)
     app.state.batch_limiter = RateLimiter(ss.batch_rate, ss.batch_burst)
@@ -265,13 +287,24 @@ def _ctx(request: Request) -> handlers.Context:
 
 
 def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
-    """One /v1/evaluate in the pool: strict validation, evaluation, the response body and the audit row."""
+    """One /v1/evaluate in the pool: strict validation, evaluation, the response body and the audit
+    row (free text in the facts masked as AuditRepository.masked would)."""
     try:
         facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         raise _invalid(exc.errors()) from None
-    resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
-    return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), ctx.repo.masked([row])[0]
+    resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref, mask=ctx.repo.mask_value)
+    return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), row
+
+
+def _evaluate_raw_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
+    """The whole body of /v1/evaluate in the pool: the strict JSON reading (400: malformed JSON,
+    duplicate keys, nesting, huge integers), then _evaluate_job (422, 404, the decision)."""
+    try:
+        load_json_strict(raw)
+    except JsonInputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
+    return _evaluate_job(ctx, raw, principal, full, case_ref)
 
 
 # ----------------------------------------------------------------------- strict JSON bodies
@@ -284,12 +317,15 @@ def _is_json(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-async def _json_body(request: Request):
-    ctype = request.headers.get("content-type")
+def _check_json_type(ctype: str | None) -> None:
     if not _is_json(ctype):
         got = f"收到 {ctype}" if ctype else "缺少 Content-Type"
         raise ApiError(415, "unsupported_media_type", f"请求体须为 JSON, 请求头 Content-Type 须为 application/json({got})",
                        field="Content-Type")
+
+
+async def _json_body(request: Request):
+    _check_json_type(request.headers.get("content-type"))
     raw = await request.body()
     try:
         return raw, load_json_strict(raw)
@@ -352,13 +388,16 @@ def _routes(app: FastAPI) -> None:
 
         事实按严格 JSON 读取: 不做类型转换("15" 不是整数, 1 不是布尔值), 数额和数量须为有限的非负数。
         可选的 case_ref(办案编号)随审计记录保存, 审核人员可按它检索(GET /v1/decisions?case_ref=)。"""
+        # The common form of this request is answered by service.fastpath.EvaluateFastPath with the
+        # same steps; this endpoint answers the rest (and documents the operation).
         case_ref = handlers.check_case_ref(case_ref)
-        raw, _ = await _json_body(request)
+        _check_json_type(request.headers.get("content-type"))
+        raw = await request.body()
         ctx = _ctx(request)
         full = detail == "full"
-        # validation, evaluation and the response body are CPU work: off the event loop, in a bounded
-        # pool (503 overloaded + Retry-After when full), so /healthz and other requests stay fast
-        body, row = await request.app.state.pool.run(_evaluate_job, ctx, raw, principal, full, case_ref)
+        # JSON reading, validation, evaluation and the response body are CPU work: off the event loop,
+        # in a bounded pool (503 overloaded + Retry-After when full), so /healthz and other requests stay fast
+        body, row = await request.app.state.pool.run(_evaluate_raw_job, ctx, raw, principal, full, case_ref)
         # 503 audit_timeout / audit_unavailable: the decision is not released
         await ctx.repo.commit([row], masked=True)
         return Response(body, media_type="application/json")

@@ -43,6 +43,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from service import privacy
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None
+
 log = logging.getLogger("penalty_rules.service.audit")
 ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
 DEFAULT_TIMEOUT = 5.0  # seconds: PENALTY_RULES_AUDIT_TIMEOUT
@@ -88,7 +93,8 @@ class ApiKey(Base):
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """2026-01-31T08:00:00.000000Z (fixed width; isoformat is faster than strftime)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def utc_iso(dt: datetime) -> str:
@@ -101,8 +107,12 @@ def salted_sha256(salt: str, value: str) -> str:
     return hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Canonical JSON (json.dumps with these options; one encoder, not one per call)."""
+    return _ENCODER.encode(value)
 
 
 def _private_sqlite_file(url: str) -> None:
@@ -197,6 +207,11 @@ def _ids(rows) -> str:
 
 
 _STOP = object()
+_COLUMNS = tuple(c.name for c in DecisionRecord.__table__.columns)
+_INSERT_HEAD = f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES "
+_QMARK_ROW = "(" + ", ".join("?" for _ in _COLUMNS) + ")"
+_PG_ROW = "(" + ", ".join("%s" for _ in _COLUMNS) + ")"
+PG_CHUNK = 65535 // len(_COLUMNS)  # rows per INSERT on PostgreSQL: its limit is 65 535 parameters per statement
 
 
 class AuditWriter:
@@ -210,6 +225,9 @@ class AuditWriter:
         self.max_rows = max_rows
         self.timeout = timeout
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock_path = _writer_lock_path(engine)
+        self._lock_fd: int | None = None  # opened by the writer thread on its first write
+        self._chunk: int | None = None  # SQLite: rows per INSERT (_sqlite_chunk)
         self.commits = 0
         self.rows = 0
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
@@ -228,6 +246,16 @@ class AuditWriter:
 
     def submit(self, rows: list[dict]) -> Future:
         return self._put(rows)
+
+    def wait(self, rows: list[dict], loop: asyncio.AbstractEventLoop) -> "LoopWaiter":
+        """Submit rows for a request on `loop` (its thread): waiter.future completes on the loop
+        when they are committed."""
+        waiter = LoopWaiter(loop)
+        if not self._thread.is_alive():
+            waiter.future.set_exception(AuditUnavailable("audit writer thread is not running"))
+        else:
+            self._queue.put((rows, waiter))
+        return waiter
 
     def probe(self) -> Future:
         return self._put(None)
@@ -266,14 +294,72 @@ class AuditWriter:
                 "items": "[]", "basis": "[]", "facts": "{}", "rulesets": "{}", "ruleset_version": "-",
                 "engine_version": "-", "trace_version": "-", "decision_date": "-"}
 
+    def _insert(self, conn, rows: list[dict]) -> None:
+        """The rows in one multi-row INSERT per chunk: one round trip on PostgreSQL (executemany
+        sends one statement per row), one sqlite3_step on SQLite (executemany releases and takes
+        back the GIL once per row, and each take waits up to the switch interval, 5 ms, while an
+        evaluation runs in the other thread). Plain DB-API statements: SQLAlchemy's per-row
+        parameter processing costs more than the insert itself."""
+        params = [tuple(r.get(c) for c in _COLUMNS) for r in rows]
+        pg = self.engine.dialect.name == "postgresql"
+        chunk_rows = PG_CHUNK if pg else self._sqlite_chunk(conn)
+        row_sql = _PG_ROW if pg else _QMARK_ROW
+        for i in range(0, len(params), chunk_rows):
+            chunk = params[i:i + chunk_rows]
+            conn.exec_driver_sql(_INSERT_HEAD + ", ".join([row_sql] * len(chunk)),
+                                 tuple(v for row in chunk for v in row))
+
+    def _sqlite_chunk(self, conn) -> int:
+        """Rows per SQLite INSERT: its parameter limit (32 766 since 3.32, 999 before) / columns."""
+        if self._chunk is None:
+            try:
+                import sqlite3
+
+                limit = conn.connection.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            except (AttributeError, sqlite3.Error):
+                limit = 999
+            self._chunk = max(1, min(limit, 32766) // len(_COLUMNS))
+        return self._chunk
+
     def _write(self, rows: list[dict]) -> None:
         """Commit rows; with no rows, insert a probe row and roll it back (can the database take a write?)."""
-        table = DecisionRecord.__table__
+        if self._lock_path is None:
+            return self._transaction(rows)
+        # SQLite with several worker processes (`serve --workers N`): their writers take turns on a
+        # file lock, woken as soon as it is free. SQLite's own busy handler would sleep 1, 2, 5,
+        # 10 ... 100 ms between attempts, which turns every collision into a latency spike.
+        if self._lock_fd is None:
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._lock_writer()  # held for one transaction only (bounded by busy_timeout)
+        try:
+            self._transaction(rows)
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _lock_writer(self) -> None:
+        """Take the writers' file lock, waiting at most `timeout` (a stuck holder must not stall this
+        writer, nor commit a batch long after its requests were answered 503): AuditTimeout, and the
+        batch is not written. Polled (flock has no timeout): at once, then every 1 → 5 ms."""
+        deadline = time.monotonic() + self.timeout
+        pause = 0.001
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AuditTimeout(f"database is locked: writer lock {self._lock_path} held for {self.timeout:g} s")
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.005)
+
+    def _transaction(self, rows: list[dict]) -> None:
         with self.engine.connect() as conn:
             tx = conn.begin()
             try:
                 self._limits(conn)
-                conn.execute(table.insert(), rows or [self._probe_row()])
+                self._insert(conn, rows or [self._probe_row()])
             except BaseException:
                 tx.rollback()
                 raise
@@ -293,22 +379,76 @@ class AuditWriter:
                     self._write(rows)
                 except Exception as exc:  # reported to every waiting request as 503
                     what = describe_error(exc)
-                    timed_out = is_lock_timeout(exc)
+                    timed_out = isinstance(exc, AuditTimeout) or is_lock_timeout(exc)
                     if rows:
                         log.error("审计记录写入失败%s: 决定 %s: %s", "(超时)" if timed_out else "", _ids(rows), what)
                     else:
                         log.warning("审计数据库写入探测失败: %s", what)
-                    error = (AuditTimeout if timed_out else AuditUnavailable)(what)
-                    for _, fut in jobs:
-                        fut.set_exception(error)
+                    _complete(jobs, (AuditTimeout if timed_out else AuditUnavailable)(what))
                 else:
                     if rows:
                         self.commits += 1
                         self.rows += len(rows)
-                    for _, fut in jobs:
-                        fut.set_result(None)
+                    _complete(jobs, None)
             if stop:
+                if self._lock_fd is not None:
+                    os.close(self._lock_fd)
+                    self._lock_fd = None
                 return
+
+
+def _writer_lock_path(engine: SAEngine) -> str | None:
+    """SQLite file databases: the lock file the writers of all worker processes take turns on."""
+    if engine.dialect.name != "sqlite" or fcntl is None:
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return path + "-writer.lock"
+
+
+class LoopWaiter:
+    """Stands for a Future in the writer's queue for a request on an event loop (AuditWriter.wait):
+    `future` belongs to the loop; the writer settles the waiters of one commit with a single
+    call_soon_threadsafe per loop, instead of one wake-up and a Future/Condition pair per request.
+    `withdrawn` (set by the request when it gives up) keeps rows not yet taken from being written."""
+
+    __slots__ = ("loop", "future", "withdrawn")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.future = loop.create_future()
+        self.withdrawn = False
+
+    def set_running_or_notify_cancel(self) -> bool:
+        return not self.withdrawn
+
+
+def _settle(futures: list, error: BaseException | None) -> None:  # on the loop's thread
+    for fut in futures:
+        if fut.done():  # the request gave up (timeout, cancelled)
+            continue
+        if error is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(error)
+
+
+def _complete(jobs: list, error: BaseException | None) -> None:
+    """Every job of one commit done (error None) or failed; LoopWaiters grouped by loop."""
+    by_loop: dict = {}
+    for _, fut in jobs:
+        if isinstance(fut, LoopWaiter):
+            by_loop.setdefault(fut.loop, []).append(fut.future)
+        elif error is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(error)
+    for loop, futures in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, futures, error)
+        except RuntimeError:  # that loop is closed: nobody waits any more
+            pass
 
 
 @dataclass
@@ -336,6 +476,10 @@ class AuditRepository:
     def _mask(self, facts_json: str) -> str:
         return dumps(privacy.mask_facts(json.loads(facts_json), self.salt))
 
+    def mask_value(self, facts: Any) -> Any:
+        """The facts (a JSON value) with free text masked: what masked() stores, before serialising."""
+        return privacy.mask_facts(facts, self.salt)
+
     def _out(self, row) -> dict:
         out = dict(row)
         out["facts"] = self._mask(out["facts"])  # records written before masking existed, too
@@ -353,13 +497,17 @@ class AuditRepository:
         """Submit rows and wait for their commit, at most timeout + GRACE seconds: then AuditTimeout
         (rows not yet taken by the writer are withdrawn; rows it is writing may still commit).
         masked=True: the rows come from masked() already."""
-        fut = self.record(rows, masked)
+        waiter = self.writer.wait(rows if masked else self.masked(rows), asyncio.get_running_loop())
         try:
-            await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout + GRACE)
-        except asyncio.TimeoutError:
-            fut.cancel()
+            async with asyncio.timeout(self.timeout + GRACE):
+                await waiter.future
+        except TimeoutError:
+            waiter.withdrawn = True
             log.error("审计记录写入超时(%.1f 秒): 决定 %s", self.timeout + GRACE, _ids(rows))
             raise AuditTimeout("timeout") from None
+        except BaseException:  # cancelled: rows not yet taken are withdrawn
+            waiter.withdrawn = True
+            raise
 
     async def writable(self, timeout: float | None = None) -> None:
         """Readiness: the writer thread runs and the database takes a write within the timeout."""

@@ -189,9 +189,10 @@ class BoundaryMiddleware:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout
         while True:
-            try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
-            except asyncio.TimeoutError:
+            try:  # asyncio.timeout_at: no Task per message (wait_for wraps the coroutine in one)
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
                 return await self._reply(send, 408, "body_timeout",
                                          f"请求体未在 {self.body_timeout:g} 秒内传完, 连接已关闭", close=True)
             if message["type"] == "http.disconnect":

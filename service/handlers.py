@@ -64,10 +64,14 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
 
 
 def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, principal, kind="evaluate",
-         batch_id=None, batch_index=None, case_ref: str | None = None) -> dict:
+         batch_id=None, batch_index=None, case_ref: str | None = None, mask=None) -> dict:
+    """The audit row; `mask` (AuditRepository.mask_value): the stored facts masked here, as
+    AuditRepository.masked would do on the serialised row, without a second JSON round trip."""
     stored = facts.model_dump(mode="json", exclude_none=True)
     decision_date = decision.trace.decision_date if decision.trace else (facts.decision_date or date.today()).isoformat()
     stored.setdefault("decision_date", decision_date)  # replay needs the date actually used
+    if mask is not None:
+        stored = mask(stored)
     return {
         "id": decision_id,
         "created_at": at,
@@ -116,12 +120,13 @@ def check_case_ref(value, field: str = "case_ref", salt: str = "") -> str | None
 
 
 def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False,
-             case_ref: str | None = None) -> tuple[s.EvaluateResponse, dict]:
-    """One case → (response, audit row). Raises InvalidFacts / UnknownItem."""
+             case_ref: str | None = None, mask=None) -> tuple[s.EvaluateResponse, dict]:
+    """One case → (response, audit row; its facts masked with `mask` when given). Raises
+    InvalidFacts / UnknownItem."""
     decision = ctx.engine.evaluate(facts)
     decision_id, at = str(uuid.uuid4()), utc_now()
     return (_response(ctx, decision, decision_id, at, full, case_ref),
-            _row(ctx, facts, decision, decision_id, at, principal, case_ref=case_ref))
+            _row(ctx, facts, decision, decision_id, at, principal, case_ref=case_ref, mask=mask))
 
 
 def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:

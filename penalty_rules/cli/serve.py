@@ -33,9 +33,28 @@ def serve(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"接口文档: http://{shown}:{port}/docs", err=True)
+    from service import workers as worker_processes
+
+    processes = reload == "no" and workers > 1 and worker_processes.available()
+
+    def show_docs(real_port: int) -> None:
+        typer.echo(f"接口文档: http://{shown}:{real_port}/docs", err=True)
+        sys.stderr.flush()
+
+    if not (processes and port == 0):  # --port 0 with workers: shown once the port is chosen
+        show_docs(port)
     typer.echo(f"审计数据库: {ss.database_url.split('@')[-1] if not ss.sqlite else ss.database_url}", err=True)
     sys.stderr.flush()
+    options = dict(log_level=log_level, access_log=False, timeout_keep_alive=5, limit_concurrency=ss.max_connections)
+
+    if processes:
+        # one listening socket per worker (SO_REUSEPORT): the kernel spreads the connections evenly;
+        # one deployment per port (a lock file in var/)
+        status = worker_processes.run(host, port, workers, options, var_dir=ss.var_dir,
+                                      on_port=show_docs if port == 0 else None)
+        if status:
+            raise typer.Exit(status)
+        return
     uvicorn.run(
         "service.app:app_factory", factory=True, host=host, port=port, reload=reload == "yes",
         workers=None if reload == "yes" else workers, log_level=log_level, access_log=False,

@@ -170,3 +170,32 @@ class _Blocking:
 
     def cancel(self):
         return False
+
+
+def test_held_writer_lock_file_times_out_and_writes_nothing_later(timed_server):
+    """SQLite: the writers' lock file (service.audit._writer_lock_path) held by a stuck process: the
+    request gets 503 audit_timeout, and its record is not committed once the lock is released."""
+    if timed_server.schema is not None:
+        pytest.skip("SQLite's writer lock file only")
+    import fcntl
+    import os
+
+    from test_service_load import _count
+
+    url = f"sqlite:///{timed_server.var / 'audit.db'}"
+    with timed_server.client("officer", timeout=60) as o:
+        assert o.post("/v1/evaluate", json=FACTS).status_code == 200  # warm
+        before = _count(url)
+        fd = os.open(str(timed_server.var / "audit.db") + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            r = o.post("/v1/evaluate", json=FACTS)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["code"] == "audit_timeout"
+        time.sleep(TIMEOUT + 2)  # a writer still waiting for the lock would commit the row now
+        assert _count(url) == before, "a record answered with 503 was committed after the lock was released"
+        assert o.post("/v1/evaluate", json=FACTS).status_code == 200  # writes again
+        assert _count(url) == before + 1

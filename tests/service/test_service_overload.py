@@ -123,3 +123,20 @@ def test_two_workers_lose_no_audit_record(two_workers):
     assert _ids_in_db(srv.db_url, ids) == set(ids)
     assert _count(srv.db_url) - before == len(ids)
     assert httpx.get(srv.url + "/healthz", timeout=10).status_code == 200
+
+
+def test_closed_pool_refuses_jobs_instead_of_waiting_forever():
+    import asyncio
+
+    from service.pool import EvalPool
+
+    pool = EvalPool(threads=1, limit=4)
+
+    async def use():
+        assert await pool.run(lambda x: x + 1, 1) == 2
+        pool.close()
+        with pytest.raises(RuntimeError):
+            await asyncio.wait_for(pool.run(lambda: 1), 30)  # a TimeoutError here: it would wait forever
+        assert pool.admitted == 0
+
+    asyncio.run(use())
