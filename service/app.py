@@ -2,12 +2,13 @@
 database (migrated to head) and the key store once; endpoints are thin wrappers over
 service.handlers. A decision is sent only after its audit record has been committed."""
 
+import gc
 import logging
 import pathlib
 import sys
 from contextlib import asynccontextmanager
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Awaitable, Callable, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -29,6 +30,7 @@ from service.privacy import SaltMissing, resolve_salt
 from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
 from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
 from service.errors import ApiError, BoundaryMiddleware, install, validation_details
+from service.fastpath import EvaluateFastPath
 from service.documents import add_document_routes
 from service.pool import EvalPool
 
@@ -134,8 +136,6 @@ def _quiet_gc() -> None:
     every request of the process for 250-330 ms every few seconds (the p99 and /healthz tails);
     with this none in a run. Young garbage is still collected by generations 0 and 1, and
     reference counting frees the rest at once as before."""
-    import gc
-
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
@@ -207,9 +207,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         },
     )
     install(app)
-    from service.fastpath import EvaluateFastPath
-
-    app.add_middleware(EvaluateFastPath, owner=app)  # inside BoundaryMiddleware (added after it: outer)
+    app.add_middleware(EvaluateFastPath, owner=app, answer=answer_evaluate)  # inside BoundaryMiddleware (added after it: outer)
     app.add_middleware(BoundaryMiddleware, headers=version_headers, max_body=MAX_BODY_BYTES,
                        body_timeout=ss.body_timeout)
     app.state.batch_limiter = RateLimiter(ss.batch_rate, ss.batch_burst)
@@ -287,8 +285,13 @@ def _ctx(request: Request) -> handlers.Context:
 
 
 def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
-    """One /v1/evaluate in the pool: strict validation, evaluation, the response body and the audit
-    row (free text in the facts masked as AuditRepository.masked would)."""
+    """The whole body of /v1/evaluate in the pool: the strict JSON reading (400: malformed JSON,
+    duplicate keys, nesting, huge integers), strict validation (422), evaluation (404, the decision),
+    the response body and the audit row (free text in the facts masked as AuditRepository.masked would)."""
+    try:
+        load_json_strict(raw)
+    except JsonInputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
     try:
         facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:
@@ -297,14 +300,21 @@ def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case
     return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), row
 
 
-def _evaluate_raw_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
-    """The whole body of /v1/evaluate in the pool: the strict JSON reading (400: malformed JSON,
-    duplicate keys, nesting, huge integers), then _evaluate_job (422, 404, the decision)."""
-    try:
-        load_json_strict(raw)
-    except JsonInputError as exc:
-        raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
-    return _evaluate_job(ctx, raw, principal, full, case_ref)
+async def answer_evaluate(state, principal, full: bool, case_ref: str | None, content_type: str | None,
+                          read_body: Callable[[], Awaitable[bytes]]) -> bytes:
+    """POST /v1/evaluate once the key and the query are read: the FastAPI endpoint and
+    service.fastpath.EvaluateFastPath both answer through this (same steps, same order).
+    JSON reading, validation, evaluation and the response body are CPU work: off the event loop, in
+    a bounded pool (503 overloaded + Retry-After when full), so /healthz and other requests stay
+    fast. The body is released only after the audit record is committed (503 audit_timeout /
+    audit_unavailable otherwise)."""
+    case_ref = handlers.check_case_ref(case_ref)
+    _check_json_type(content_type)
+    raw = await read_body()
+    ctx = state.ctx
+    body, row = await state.pool.run(_evaluate_job, ctx, raw, principal, full, case_ref)
+    await ctx.repo.commit([row], masked=True)
+    return body
 
 
 # ----------------------------------------------------------------------- strict JSON bodies
@@ -388,18 +398,10 @@ def _routes(app: FastAPI) -> None:
 
         事实按严格 JSON 读取: 不做类型转换("15" 不是整数, 1 不是布尔值), 数额和数量须为有限的非负数。
         可选的 case_ref(办案编号)随审计记录保存, 审核人员可按它检索(GET /v1/decisions?case_ref=)。"""
-        # The common form of this request is answered by service.fastpath.EvaluateFastPath with the
-        # same steps; this endpoint answers the rest (and documents the operation).
-        case_ref = handlers.check_case_ref(case_ref)
-        _check_json_type(request.headers.get("content-type"))
-        raw = await request.body()
-        ctx = _ctx(request)
-        full = detail == "full"
-        # JSON reading, validation, evaluation and the response body are CPU work: off the event loop,
-        # in a bounded pool (503 overloaded + Retry-After when full), so /healthz and other requests stay fast
-        body, row = await request.app.state.pool.run(_evaluate_raw_job, ctx, raw, principal, full, case_ref)
-        # 503 audit_timeout / audit_unavailable: the decision is not released
-        await ctx.repo.commit([row], masked=True)
+        # The common form of this request is answered by service.fastpath.EvaluateFastPath through
+        # the same answer_evaluate; this endpoint answers the rest (and documents the operation).
+        body = await answer_evaluate(request.app.state, principal, detail == "full", case_ref,
+                                     request.headers.get("content-type"), request.body)
         return Response(body, media_type="application/json")
 
     @app.post("/v1/evaluate/batch", tags=["evaluate"], response_model=None,
@@ -435,9 +437,9 @@ def _routes(app: FastAPI) -> None:
                            headers={"Retry-After": str(wait)})
         ctx = _ctx(request)
         resp, rows = await request.app.state.pool.run(handlers.evaluate_batch, ctx, cases, principal, full, limit,
-                                                       case_refs)
+                                                       case_refs, ctx.repo.mask_value)
         if rows:
-            await ctx.repo.commit(rows)
+            await ctx.repo.commit(rows, masked=True)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
         return _json(resp, exclude)
 

@@ -490,9 +490,6 @@ class AuditRepository:
         event loop and pass masked=True to commit)."""
         return [{**r, "facts": self._mask(r["facts"])} for r in rows]
 
-    def record(self, rows: list[dict], masked: bool = False) -> Future:
-        return self.writer.submit(rows if masked else self.masked(rows))
-
     async def commit(self, rows: list[dict], masked: bool = False) -> None:
         """Submit rows and wait for their commit, at most timeout + GRACE seconds: then AuditTimeout
         (rows not yet taken by the writer are withdrawn; rows it is writing may still commit).

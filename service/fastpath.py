@@ -3,8 +3,8 @@
 FastAPI resolves the endpoint's dependencies (API key, query parameters) anew for every request;
 on this service that costs more CPU than the evaluation itself. EvaluateFastPath is a pure ASGI
 middleware placed inside BoundaryMiddleware (body size, UTF-8 and body timeout are checked first,
-version headers added to the answer) that answers the common form of the request itself, with the
-same steps in the same order as the FastAPI endpoint (service.app `evaluate`):
+version headers added to the answer) that answers the common form of the request itself through
+service.app.answer_evaluate, the function the FastAPI endpoint (service.app `evaluate`) answers with:
 
   API key (officer or above) → case_ref → Content-Type → [bounded pool: strict JSON reading,
   strict validation, evaluation, response body, masked audit row] → audit commit → 200.
@@ -19,7 +19,7 @@ audit record is committed (AuditRepository.commit), as on the FastAPI path.
 
 from urllib.parse import parse_qsl
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from service.auth import HEADER
 
@@ -29,9 +29,10 @@ _DETAILS = {"compact": False, "full": True}
 
 
 class EvaluateFastPath:
-    def __init__(self, app, owner):
+    def __init__(self, app, owner, answer):
         self.app = app  # the rest of the FastAPI stack
         self.owner = owner  # the FastAPI application (state, exception handlers)
+        self.answer = answer  # service.app.answer_evaluate: what the endpoint answers with
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PATH:
@@ -75,20 +76,14 @@ class EvaluateFastPath:
             await response(scope, receive, send)
 
     async def _evaluate(self, scope, receive, send, state, principal, full, case_ref, ctype) -> None:
-        from service import app as service_app
-        from service import handlers
-
-        case_ref = handlers.check_case_ref(case_ref)
-        service_app._check_json_type(ctype)
-        raw = await _read_body(receive)
-        ctx = state.ctx
-        body, row = await state.pool.run(service_app._evaluate_raw_job, ctx, raw, principal, full, case_ref)
-        await ctx.repo.commit([row], masked=True)  # 503 audit_timeout / audit_unavailable: not released
+        body = await self.answer(state, principal, full, case_ref, ctype, Request(scope, receive).body)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(body)).encode("latin-1")), (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": body})
 
     def _handler(self, exc: Exception):
+        """The app's handler for exc, looked up as Starlette's ExceptionMiddleware does (by class, most
+        specific first; its own lookup is private)."""
         handlers = self.owner.exception_handlers
         for cls in type(exc).__mro__:
             if cls is Exception:  # 500: ServerErrorMiddleware (outside) answers and logs it
@@ -97,13 +92,3 @@ class EvaluateFastPath:
                 return handlers[cls]
         return None
 
-
-async def _read_body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # http.disconnect: nothing to answer
-            raise ClientDisconnect()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)

@@ -135,10 +135,11 @@ def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
 
 
 def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000,
-                   case_refs: list | None = None) -> tuple[s.BatchResponse, list[dict]]:
+                   case_refs: list | None = None, mask=None) -> tuple[s.BatchResponse, list[dict]]:
     """`request`: a BatchRequest or the list of cases as read by load_json_strict; each case is
     validated strictly on its own (validate_facts_value). `case_refs`, when given, are checked by
-    the caller (check_case_refs) and aligned with the cases."""
+    the caller (check_case_refs) and aligned with the cases. `mask`: as for evaluate (the rows'
+    facts masked here, in the pool, instead of on the event loop)."""
     if isinstance(request, s.BatchRequest):
         cases, case_refs = request.cases, request.case_refs
     else:
@@ -170,7 +171,7 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
         decision_id, at = str(uuid.uuid4()), utc_now()
         results.append(s.BatchResult(index=i, ok=True,
                                      decision=_response(ctx, decision, decision_id, at, full, refs[i])))
-        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i, refs[i]))
+        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i, refs[i], mask))
     ok = sum(1 for r in results if r.ok)
     resp = s.BatchResponse(batch_id=batch_id, count=len(results), ok_count=ok, error_count=len(results) - ok,
                            results=results)

@@ -55,11 +55,10 @@ def serve(
         if status:
             raise typer.Exit(status)
         return
+    # slow clients: headers and body within PENALTY_RULES_BODY_TIMEOUT (service.errors), idle
+    # kept-alive connections closed after 5 s, at most PENALTY_RULES_MAX_CONNECTIONS at once (503 beyond)
     uvicorn.run(
         "service.app:app_factory", factory=True, host=host, port=port, reload=reload == "yes",
-        workers=None if reload == "yes" else workers, log_level=log_level, access_log=False,
-        # slow clients: headers and body within PENALTY_RULES_BODY_TIMEOUT (service.errors), idle
-        # kept-alive connections closed after 5 s, at most PENALTY_RULES_MAX_CONNECTIONS at once (503 beyond)
-        http=http_protocol() if reload == "no" and workers == 1 else "auto",
-        timeout_keep_alive=5, limit_concurrency=ss.max_connections,
+        workers=None if reload == "yes" else workers,
+        http=http_protocol() if reload == "no" and workers == 1 else "auto", **options,
     )

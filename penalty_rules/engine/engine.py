@@ -516,8 +516,10 @@ class Engine:
             )
 
     def _first_offense_for(self, facts: CaseFacts, ref: ItemRef):
-        # with the prior-conduct matcher, as _evaluate_item: otherwise a prior given by conduct text is
-        # undecided here but decided there, and the decision carried a false mismatch warning
+        """首违 of one item for these facts, derived on its own: the oracle of the durable-rules
+        differential tests and of bench_engine (evaluation itself reuses the value _evaluate_item
+        derived). With the prior-conduct matcher, as _evaluate_item: otherwise a prior given by
+        conduct text was undecided here but decided there."""
         return derive_first_offense(facts, self._group(ref.item.id), ref.document.first_offense,
                                     self._prior_matcher).value
 

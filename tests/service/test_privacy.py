@@ -154,6 +154,25 @@ def test_stored_and_read_back_masked_decision_on_original(salted_server):
     assert not [s for s in SECRETS if s in raw]
 
 
+def test_batch_rows_are_stored_masked(salted_server):
+    """The batch path masks its rows in the evaluation pool (not on the event loop): same tokens."""
+    facts = {"item_id": "cn-tax-2021-6/03", "conduct": CONDUCT, "act_date": "2023-03-20",
+             "decision_date": "2023-04-10", "harm": "minor", "corrected": "within_deadline",
+             "prior_offenses": [{"conduct": PRIOR, "date": "2022-05-01"}]}
+    with salted_server.client("officer") as o, salted_server.client("reviewer") as rv:
+        r = o.post("/v1/evaluate/batch", json={"cases": [facts, facts]})
+        assert r.status_code == 200, r.text
+        ids = [x["decision"]["decision_id"] for x in r.json()["results"]]
+        recs = [rv.get(f"/v1/decisions/{i}") for i in ids]
+    assert len(ids) == 2 and all(rec.status_code == 200 for rec in recs)
+    for rec in recs:
+        assert not [s for s in SECRETS if s in rec.text], rec.text
+        assert token("身份证号", ID18) in rec.json()["facts"]["conduct"]
+    with sqlite3.connect(salted_server.var / "audit.db") as conn:
+        raw = [conn.execute("SELECT facts FROM decisions WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+    assert not [s for s in SECRETS for text in raw if s in text]
+
+
 def test_audit_failure_logs_decision_id_and_error_only(salted_server):
     facts = {"item_id": "cn-tax-2021-6/03", "conduct": CONDUCT, "act_date": "2023-03-20",
              "decision_date": "2023-04-10", "harm": "minor", "corrected": "within_deadline"}
