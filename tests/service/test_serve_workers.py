@@ -18,6 +18,7 @@ import pytest
 
 from conftest import ROOT, Server, server_env
 from service import workers
+from worker_targets import crash_after_start, crash_at_start
 
 pytestmark = pytest.mark.skipif(not workers.available(), reason="SO_REUSEPORT workers: Linux only")
 
@@ -167,15 +168,8 @@ def test_worker_socket_does_not_listen_before_the_app_has_started():
 
 
 # ------------------------------------------------------------------ restart policy (in process)
-# Worker functions for workers.run(target=...): run in spawned children, so module level.
-def crash_at_start(host, port, options, parent, lock, started):
-    raise SystemExit(1)  # like an ImportError: never started
-
-
-def crash_after_start(host, port, options, parent, lock, started):
-    started.value = 1
-    Path(options["marks"], f"{os.getpid()}").touch()
-    raise SystemExit(1)
+# Worker functions for workers.run(target=...): tests/service/worker_targets.py (imported by name
+# in the spawned children).
 
 
 def _run_with_watchdog(*args, **kw) -> tuple[int, bool]:
@@ -196,9 +190,13 @@ def _run_with_watchdog(*args, **kw) -> tuple[int, bool]:
 
 
 def test_first_generation_failing_at_start_stops_the_service(tmp_path):
-    status, watchdog = _run_with_watchdog("127.0.0.1", 0, 2, {}, var_dir=tmp_path, target=crash_at_start)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    status, watchdog = _run_with_watchdog("127.0.0.1", 0, 2, {"marks": str(marks)}, var_dir=tmp_path,
+                                          target=crash_at_start)
     assert not watchdog, "the supervisor kept restarting workers that never started"
     assert status == workers.STARTUP_FAILURE
+    assert list(marks.iterdir()), "the worker target never ran (the child failed before it)"
 
 
 def test_replacements_are_limited(tmp_path, monkeypatch):
