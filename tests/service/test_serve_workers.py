@@ -189,24 +189,25 @@ def _run_with_watchdog(*args, **kw) -> tuple[int, bool]:
     return status, fired.is_set()
 
 
-def test_first_generation_failing_at_start_stops_the_service(tmp_path):
+def _run_target(tmp_path, target) -> tuple[int, bool, int]:
+    """workers.run of 2 workers with `target`: (exit status, watchdog fired, targets that ran)."""
     marks = tmp_path / "marks"
     marks.mkdir()
-    status, watchdog = _run_with_watchdog("127.0.0.1", 0, 2, {"marks": str(marks)}, var_dir=tmp_path,
-                                          target=crash_at_start)
+    status, watchdog = _run_with_watchdog("127.0.0.1", 0, 2, {"marks": str(marks)}, var_dir=tmp_path, target=target)
+    return status, watchdog, len(list(marks.iterdir()))
+
+
+def test_first_generation_failing_at_start_stops_the_service(tmp_path):
+    status, watchdog, started = _run_target(tmp_path, crash_at_start)
     assert not watchdog, "the supervisor kept restarting workers that never started"
     assert status == workers.STARTUP_FAILURE
-    assert list(marks.iterdir()), "the worker target never ran (the child failed before it)"
+    assert started, "the worker target never ran (the child failed before it)"
 
 
 def test_replacements_are_limited(tmp_path, monkeypatch):
     monkeypatch.setattr(workers, "RESTART_PAUSE", 0.05)
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    status, watchdog = _run_with_watchdog("127.0.0.1", 0, 2, {"marks": str(marks)}, var_dir=tmp_path,
-                                          target=crash_after_start)
+    status, watchdog, started = _run_target(tmp_path, crash_after_start)
     assert not watchdog, "restart storm: the supervisor never gave up"
     assert status == workers.RESTART_FAILURE
-    started = len(list(marks.iterdir()))
     assert started <= 2 + workers.RESTART_LIMIT, started  # the first generation + the restarts allowed
     assert started >= 2
