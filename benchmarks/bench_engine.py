@@ -5,11 +5,18 @@ Paths measured on the same generated cases:
   (a') warm cache  the same with Engine(memo_size=…): decisions memoised by canonical facts and
                    decision date, filled by a first pass over the same cases
   (b) reference    Engine.evaluate without matcher
+  (v) verdict      Engine.verdict: the reference path's answer (outcome, chosen item and rule, possible
+                   outcomes, missing facts in asking order) from the same rule results, without the
+                   explanation (basis texts, questions, traces, summary): what replay reads
   (m) durable      DurableMatcher.fired alone on the refs the engine hands it
   (c) ZEN          zen-engine decision tables, one per (list version, domain) like the rulesets,
                    collect hit policy, ASCII fields, the same candidate refs as (m) and the same
                    input: the fact durable-rules gets (projected onto the fields those refs read)
 Corpora: the bundled lists, and a generated 41-domain / 785-item corpus built in memory.
+Dates: the cases of earlier runs share one act date and one decision date, so every date-dependent
+rule result (limitation periods, law versions) is computed once and then reused; (b), (a) and (v) are
+also timed on the same cases with dates spread (act dates over 2024–2025, decisions 1–199 days
+later), where those rules are evaluated case by case. ZEN and the matcher do not read dates.
 Figures are medians of per-call timings on a shared machine: read them as ratios. Paths (a), (b),
 (m) and (c) are timed side by side: they take turns over blocks of cases, so that a change in the
 machine's load falls on all of them; the load average is printed with the figures.
@@ -27,7 +34,7 @@ import resource
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from penalty_rules.config import Settings
 from penalty_rules.engine.premises import effective_conditions
@@ -87,6 +94,16 @@ def generated_corpus(registry, n_domains=41, n_items=785, seed=7) -> Corpus:
             "status": "in_force", "url": None, "items": items,
         }))
     return Corpus(registry, docs, {d.key: "generated" for d in docs})
+
+
+def spread_dates(cases: list[CaseFacts], seed=3) -> list[CaseFacts]:
+    """The same cases with act dates spread over 2024–2025 and decisions 1–199 days later."""
+    rnd = random.Random(seed)
+    out = []
+    for f in cases:
+        act = date(2024, 1, 1) + timedelta(days=rnd.randrange(730))
+        out.append(f.model_copy(update={"act_date": act, "decision_date": act + timedelta(days=rnd.randrange(1, 200))}))
+    return out
 
 
 def cases_for(corpus: Corpus, n: int, seed=11) -> list[CaseFacts]:
@@ -216,6 +233,7 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
           f"{len({r.item.domain for r in corpus.all_refs()})} domains, {n} cases ===")
     rss0 = rss_mib()
     cases = cases_for(corpus, n)
+    spread = spread_dates(cases)
 
     t0 = time.perf_counter()
     reference = Engine(corpus)
@@ -232,6 +250,9 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
 
     cached = Engine(corpus, matcher=DurableMatcher(corpus, memo_size=100_000), search=reference.search,
                     memo_size=100_000)
+    # the verdict path on an engine of its own: a rule result one path computed (cached per engine)
+    # must not make a case warm for another
+    answers = Engine(corpus, search=reference.search)
 
     t0 = time.perf_counter()
     decisions, by_ref = zen_tables(corpus)
@@ -249,7 +270,9 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
     mism = sum(any("不一致" in w for w in production.evaluate(f).warnings) for f in cases[:500])
 
     warm = min(200, n // 5)
-    for fn in (reference.evaluate, production.evaluate):
+    check = Engine(corpus, search=reference.search)  # not timed: keeps the timed engines cold
+    mism_verdict = sum(check.verdict(f) != _answer(check.evaluate(f)) for f in [*cases[:500], *spread[:500]])
+    for fn in (reference.evaluate, production.evaluate, answers.verdict):
         timed(fn, cases[:warm])
     # side by side: the paths take turns over blocks of cases (rotating which goes first), so a
     # change in the machine's load (shared machine) falls on every path alike
@@ -258,12 +281,16 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
         ([], production.evaluate, cases),
         ([], lambda p: matcher.fired(p[0], p[1], first), pairs),
         ([], lambda p: zen_fired(decisions, by_ref, p[0], p[1], first), pairs),
+        ([], answers.verdict, cases),
+        ([], reference.evaluate, spread),
+        ([], production.evaluate, spread),
+        ([], answers.verdict, spread),
     ]
     for k, start in enumerate(range(0, n, BLOCK)):
         turn = paths[k % len(paths):] + paths[:k % len(paths)]
         for out, fn, data in turn:
             out += timed(fn, data[start * len(data) // n:(start + BLOCK) * len(data) // n])
-    t_ref, t_prod, t_match, t_zen = (out for out, _, _ in paths)
+    t_ref, t_prod, t_match, t_zen, t_verdict, s_ref, s_prod, s_verdict = (out for out, _, _ in paths)
     timed(cached.evaluate, cases)  # fill the memo
     t_cached = timed(cached.evaluate, cases)
     t_cached_match = timed(lambda p: cached.matcher.fired(p[0], p[1], first), pairs)
@@ -272,21 +299,26 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
         ("(a) production Engine.evaluate + durable", cold_prod, med(t_prod)),
         ("(a') production, warm (decision memo)", None, med(t_cached)),
         ("(b) reference Engine.evaluate, no matcher", cold_ref, med(t_ref)),
+        ("(v) verdict Engine.verdict (no explanation)", None, med(t_verdict)),
         ("(m) DurableMatcher.fired alone", cold_match, med(t_match)),
         ("(m') DurableMatcher.fired, warm cache", None, med(t_cached_match)),
         ("(c) ZEN decision tables, same refs", cold_zen, med(t_zen)),
     ]
     print(f"{'path':46s} {'cold µs':>10s} {'warm median µs':>15s} {'p90 µs':>9s}")
-    p90 = {0: t_prod, 1: t_cached, 2: t_ref, 3: t_match, 4: t_cached_match, 5: t_zen}
+    p90 = {0: t_prod, 1: t_cached, 2: t_ref, 3: t_verdict, 4: t_match, 5: t_cached_match, 6: t_zen}
     for i, (name, cold, warm_us) in enumerate(rows):
         q = statistics.quantiles(p90[i], n=10)[-1]
         print(f"{name:46s} {cold if cold is not None else float('nan'):10.0f} {warm_us:15.1f} {q:9.1f}")
+    print("dates spread (act 2024–2025, decision 1–199 days later), same cases, timed in the same turns:")
+    for name, xs in (("(a) production", s_prod), ("(b) reference", s_ref), ("(v) verdict", s_verdict)):
+        print(f"  {name:44s} {'':10s} {med(xs):15.1f} {statistics.quantiles(xs, n=10)[-1]:9.1f}")
     print(f"build: reference engine {build_ref*1000:.0f} ms, durable matcher + engine {build_prod*1000:.0f} ms "
           f"({len(matcher.groups)} rulesets), ZEN tables {build_zen*1000:.0f} ms")
     print(f"peak RSS: start {rss0:.0f} MiB, +reference {rss_ref - rss0:.0f}, +durable {rss_prod - rss_ref:.0f}, "
           f"+ZEN {rss_zen - rss_prod:.0f} (ru_maxrss, whole process)")
     print(f"candidate refs per case: median {med([len(r) for r in refs_per_case])}, cases with candidates {len(pairs)}/{n}")
-    print(f"agreement ZEN == durable: {agree_zen}/{len(pairs)}; durable mismatch warnings in 500 evaluations: {mism}")
+    print(f"agreement ZEN == durable: {agree_zen}/{len(pairs)}; durable mismatch warnings in 500 evaluations: {mism}; "
+          f"verdict != evaluate's answer in 1,000 cases (500 with dates spread): {mism_verdict}")
     ratios = {
         "production/ZEN": med(t_prod) / med(t_zen),
         "durable-matcher/ZEN": med(t_match) / med(t_zen),
@@ -296,7 +328,14 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
     for k, v in ratios.items():
         print(f"ratio {k}: {v:.2f}")
     return {"prod": med(t_prod), "cached": med(t_cached), "zen": med(t_zen), "match": med(t_match),
-            "ref": med(t_ref), "production": production, "cases": cases}
+            "ref": med(t_ref), "verdict": med(t_verdict), "prod_spread": med(s_prod), "ref_spread": med(s_ref),
+            "verdict_spread": med(s_verdict), "production": production, "cases": cases}
+
+
+def _answer(decision) -> tuple:
+    from penalty_rules.replay.runner import answer_of
+
+    return answer_of(decision)
 
 
 def profile(production: Engine, cases) -> None:
@@ -331,11 +370,17 @@ def main(argv=None) -> int:
     profile(big["production"], big["cases"][:1000])
     print(f"\n=== target (785-item scale, same process): production ≥ {TARGET_PRODUCTION_X:g}× faster than ZEN, "
           f"reference ≥ {TARGET_REFERENCE_X:g}× faster than ZEN ===")
-    for name, key, target in (("production", "prod", TARGET_PRODUCTION_X), ("reference", "ref", TARGET_REFERENCE_X),
-                              ("production warm cache", "cached", None), ("durable matcher alone", "match", None)):
+    for name, key, target in (
+        ("production", "prod", TARGET_PRODUCTION_X), ("reference (explained)", "ref", TARGET_REFERENCE_X),
+        ("verdict (answer only)", "verdict", TARGET_REFERENCE_X),
+        ("production, dates spread", "prod_spread", TARGET_PRODUCTION_X),
+        ("reference, dates spread", "ref_spread", TARGET_REFERENCE_X),
+        ("verdict, dates spread", "verdict_spread", TARGET_REFERENCE_X),
+        ("production warm cache", "cached", None), ("durable matcher alone", "match", None),
+    ):
         us, speed = big[key], big["zen"] / big[key]
         verdict = "" if target is None else ("MET" if speed >= target else "NOT MET")
-        print(f"{name:24s} {us:8.1f} µs  {speed:5.2f}× vs ZEN ({big['zen']:.1f} µs)  {verdict}")
+        print(f"{name:26s} {us:8.1f} µs  {speed:5.2f}× vs ZEN ({big['zen']:.1f} µs)  {verdict}")
     print(f"(bundled: production {small['prod']:.1f} µs, reference {small['ref']:.1f} µs, ZEN {small['zen']:.1f} µs)")
     print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0

@@ -18,7 +18,7 @@ from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.explain.decide import build_decision
+from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, missing_order
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
@@ -26,6 +26,9 @@ from penalty_rules.model.outcome import Outcome
 
 
 _RuleTrace = maker(RuleTrace)
+
+# (outcome, chosen item, chosen rule, possible outcomes, missing facts in asking order): Engine.verdict
+Verdict = tuple
 
 
 @dataclass
@@ -129,6 +132,7 @@ class Engine:
         self.memo_hits = 0
         self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
         self._rule_inputs: dict[int, tuple] = {}  # per law version: its rules' input functions (_law_plan)
+        self._version_plans: dict[tuple, tuple] = {}  # per act/decision dates: the law versions (_versions)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._explain_cache: dict[tuple, object] = {}  # explain.decide: statute texts of exact citations
@@ -461,11 +465,7 @@ class Engine:
         view = None
         out: list[RuleResult] = []
         first_value = first.value
-        for law, at_act, at_dec, act_missing in statutory.versions_for(facts, dec):
-            applicable = or3([at_act, at_dec])
-            role = statutory.role(at_act, at_dec)
-            law_key, rules = self._law_plan(law)
-            version_key = (law_key, applicable, role, tuple(act_missing))
+        for law, applicable, role, act_missing, version_key, rules in self._versions(facts, dec):
             for spec, spec_id, inputs in rules:
                 key = (spec_id, version_key, inputs(facts, first_value, questions, dec, domain, laws_key))
                 rr = cache.get(key)
@@ -484,6 +484,27 @@ class Engine:
                     cache[key] = rr
                 out.append(rr)
         return out
+
+    def _versions(self, facts: CaseFacts, dec: date) -> tuple:
+        """StatutoryRules.versions_for with what each version's rules need: (law version, applies,
+        role, facts that decide whether it applies at the act, cache key of the version, its rules).
+        Built once per (act date, continuing, end of the act, decision date), the only facts
+        versions_for reads (version_at_act): cases decided on the same day share it."""
+        key = (facts.act_date, facts.continuing, facts.act_end_date, dec)
+        hit = self._version_plans.get(key)
+        if hit is None:
+            statutory = self.statutory
+            hit = []
+            for law, at_act, at_dec, act_missing in statutory.versions_for(facts, dec):
+                applicable = or3([at_act, at_dec])
+                role = statutory.role(at_act, at_dec)
+                law_key, rules = self._law_plan(law)
+                hit.append((law, applicable, role, act_missing, (law_key, applicable, role, tuple(act_missing)), rules))
+            hit = tuple(hit)
+            if len(self._version_plans) >= 4096:  # dates come from requests: bounded
+                self._version_plans.clear()
+            self._version_plans[key] = hit
+        return hit
 
     def _law_plan(self, law) -> tuple:
         """(law version key, [(rule spec, its id, its inputs function)]): statute data, once per version."""
@@ -539,7 +560,37 @@ class Engine:
             self._memo[key] = decision
         return decision
 
+    def verdict(self, facts: CaseFacts, *, today: date | None = None) -> Verdict:
+        """The answer of `evaluate` without its explanation: (outcome, chosen item, chosen rule,
+        possible outcomes, missing facts in asking order), from the same rule results and the same
+        precedence (explain.decide.Precedence, missing_order); what the replay of a caseload reads.
+        Reference evaluator only: durable-rules checks the items in `evaluate`, the path of the
+        service (replay.verify compares the two on generated caseloads)."""
+        dec = facts.decision_date or today or date.today()
+        selection, results, _warnings, _stack, _act = self._rule_results(facts, dec, check=False)
+        p = Precedence(results, self._rank)
+        winner = p.winner
+        order, _ = missing_order(p.open_rules, self._rank.__getitem__)
+        if asks_conduct(p.open_rules, facts):
+            order.insert(0, "conduct")
+        return (p.outcome, winner.ref.item.id if winner is not None and winner.ref is not None else None,
+                winner.rule_id if winner is not None else None, tuple(p.possible_outcomes), tuple(order))
+
     def _evaluate(self, facts: CaseFacts, dec: date) -> Decision:
+        selection, results, warnings, stack, act = self._rule_results(facts, dec)
+        decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)
+        if selection.hits:
+            decision.candidates = self._search_candidates(selection.hits, stack)
+            asked = {r.ref.item.id for r in results if r.ref is not None and "item_id" in r.result.missing}
+            options = [AnswerOption(value=c.value, label=c.label) for c in decision.candidates if c.value in asked]
+            for mf in [*decision.missing_facts, decision.next_question]:
+                if mf is not None and mf.fact == "item_id":
+                    mf.answer_type, mf.options = "enum", options
+        return decision  # engine_version: set by build_decision
+
+    def _rule_results(self, facts: CaseFacts, dec: date, *, check: bool = True) -> tuple:
+        """(selection, rule results, warnings, jurisdiction stack, act date): every rule evaluated
+        for the case; `check`: durable-rules decides the items against the reference evaluator."""
         registry = self.corpus.registry
         if facts.domain is not None and facts.domain not in self._domain_codes:
             raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {facts.domain!r}")
@@ -557,16 +608,8 @@ class Engine:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
-        self._check_durable(results, facts, warnings)
+        if check:
+            self._check_durable(results, facts, warnings)
         results += self._evaluate_statutory(facts, dec, selection)
         results += self._open_candidates(selection, facts, results)
-
-        decision = build_decision(self, facts, selection, results, stack, act, dec, warnings)
-        if selection.hits:
-            decision.candidates = self._search_candidates(selection.hits, stack)
-            asked = {r.ref.item.id for r in results if r.ref is not None and "item_id" in r.result.missing}
-            options = [AnswerOption(value=c.value, label=c.label) for c in decision.candidates if c.value in asked]
-            for mf in [*decision.missing_facts, decision.next_question]:
-                if mf is not None and mf.fact == "item_id":
-                    mf.answer_type, mf.options = "enum", options
-        return decision  # engine_version: set by build_decision
+        return selection, results, warnings, stack, act

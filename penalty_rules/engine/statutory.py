@@ -123,7 +123,10 @@ def add_period(start: date, period: Period) -> date:
     months = (period.years or 0) * 12 + (period.months or 0)
     total = start.month - 1 + months
     year, month = start.year + total // 12, total % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    day = start.day
+    if day > 28:  # the month may be shorter (calendar.monthrange, only where it can matter)
+        day = min(day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 # ------------------------------------------------------------------------------- scope
@@ -397,8 +400,11 @@ class StatutoryRules:
         if spec.no_fault_proven:
             readers.append(lambda f, *_: f.subjective_fault)
             if spec.overridable == "no_fault":
+                # the decision date matters only through which no-fault rows are in force on it
+                # (_no_fault_override): cases decided on other days with the same rows share a result
+                rows = [o for o in self.special if o.replaces == "no_fault"]
                 readers.append(lambda f, first, q, dec, domain, laws: (
-                    dec, domain, laws, f.violated_law,
+                    tuple([o.in_force(dec) for o in rows]), domain, laws, f.violated_law,
                     None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))))
         if spec.limitation:
             readers.append(lambda f, first, q, dec, domain, laws: (

@@ -144,38 +144,48 @@ def _act_version_alternative(best, live, rank):
     )
 
 
-def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
-    """The questions, in asking order (Decision.next_question): first the facts that could remove
-    the most lenient possible outcome (`top_outcome`), then those that settle more open rules
-    (`settles` = Σ over the open rules needing the fact of 1 / the facts that rule still misses),
-    then the fixed fact order (questions.FACT_ORDER). With neither item nor conduct, what the conduct
-    is comes first (it selects the list items)."""
-    # fact → [question, top outcome (rules come most lenient first), needed_by, settles]; the
-    # MissingFact objects are built once their values are final
+def missing_order(open_rules, rank) -> tuple[list[str], dict[str, list]]:
+    """The facts the open rules still need, in asking order (Decision.next_question): first the
+    facts that could remove the most lenient possible outcome (`top_outcome`), then those that
+    settle more open rules (`settles` = Σ over the open rules needing the fact of 1 / the facts that
+    rule still misses), then the fixed fact order (questions.FACT_ORDER). Returns (facts in order,
+    fact → [first rule needing it, its condition key, top outcome, needed_by, settles])."""
     missing: dict[str, list] = {}
-    for rr in sorted(open_rules, key=lambda r: rank(r.outcome), reverse=True):
+    for rr in sorted(open_rules, key=lambda r: rank(r.outcome), reverse=True):  # most lenient first
         wanted = rr.result.missing
         if not wanted:
             continue
-        labels = None
         share = 1 / len(wanted)
         for fact, cond_key in wanted.items():
             entry = missing.get(fact)
             if entry is None:
-                if labels is None:
-                    labels = {t.key: t.label for t in rr.result.traces}
-                entry = missing[fact] = [question_for(fact, cond_key, labels.get(cond_key), rr.questions),
-                                         rr.outcome, [], 0.0]
-            if rr.rule_id not in entry[2]:
-                entry[2].append(rr.rule_id)
-                entry[3] = round(entry[3] + share, 4)
-    order = sorted(missing, key=lambda fact: (-rank(missing[fact][1]), -missing[fact][3], fact_rank(fact)))
+                entry = missing[fact] = [rr, cond_key, rr.outcome, [], 0.0]
+            if rr.rule_id not in entry[3]:
+                entry[3].append(rr.rule_id)
+                entry[4] = round(entry[4] + share, 4)
+    order = sorted(missing, key=lambda fact: (-rank(missing[fact][2]), -missing[fact][4], fact_rank(fact)))
+    return order, missing
+
+
+def asks_conduct(open_rules, facts: CaseFacts | None) -> bool:
+    """With neither item nor conduct, what the conduct is comes first (it selects the list items)."""
+    return bool(open_rules) and facts is not None and not facts.item_id and not facts.conduct
+
+
+def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
+    """The questions, in asking order (missing_order)."""
+    order, missing = missing_order(open_rules, rank)
+    labels: dict[int, dict] = {}  # per rule: its condition labels, built when a question needs them
     ordered = []
     for fact in order:
-        question, top, needed_by, settles = missing[fact]
+        rr, cond_key, top, needed_by, settles = missing[fact]
+        rule_labels = labels.get(id(rr))
+        if rule_labels is None:
+            rule_labels = labels[id(rr)] = {t.key: t.label for t in rr.result.traces}
+        question = question_for(fact, cond_key, rule_labels.get(cond_key), rr.questions)
         ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=top.value,
                                     settles=settles, **answer_spec(fact)))
-    if open_rules and facts is not None and not facts.item_id and not facts.conduct:
+    if asks_conduct(open_rules, facts):
         ordered.insert(0, _MissingFact(fact="conduct", question=CONDUCT_QUESTION, **answer_spec("conduct")))
     return ordered
 
@@ -238,59 +248,86 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> t
     return list(dict.fromkeys(measures)), basis
 
 
+class Precedence:
+    """Which rule decides a case: the most lenient satisfied binding rule (among equals list items
+    first, in their order, then 应当 before 可以), unless a more lenient rule is still open (its
+    facts unknown): then the answer is undetermined. Shared by build_decision and Engine.verdict."""
+
+    __slots__ = ("live", "satisfied", "item_results", "best", "replaced", "open_rules", "outcome",
+                 "possible_outcomes")
+
+    def __init__(self, results, ranks):
+        rank = ranks.__getitem__
+        live, satisfied, unknown, item_results = [], [], [], []
+        for r in results:
+            if r.ref is not None:
+                item_results.append(r)
+            if r.binding and r.role == "applicable":
+                live.append(r)
+                value = r.result.satisfied
+                if value is True:
+                    satisfied.append(r)
+                elif value is None:
+                    unknown.append(r)
+        best = None
+        best_key = None
+        for r in satisfied:  # max(): the first of equals wins
+            key = (ranks[r.outcome], r.statutory is None or r.statutory.mandatory)
+            if best is None or key > best_key:
+                best, best_key = r, key
+        cited_instead = _act_version_alternative(best, live, rank)
+        best_rank = ranks[best.outcome] if best else 0
+        open_rules = [r for r in unknown if ranks[r.outcome] > best_rank]
+        self.replaced = None  # the rule cited_instead stands for (same outcome, the newer text)
+        if cited_instead is not None:
+            self.replaced, best = best, cited_instead
+        if open_rules:
+            outcome = UNDETERMINED
+            possible = {best.outcome if best else Outcome.normal} | {r.outcome for r in open_rules}
+            for r in [best, *open_rules]:
+                if r is not None and r.statutory is not None:
+                    possible |= set(r.statutory.range)
+            possible_outcomes = [o.value for o in sorted(possible, key=rank, reverse=True)]
+        else:
+            outcome = best.outcome.value if best else Outcome.normal.value
+            possible_outcomes = []
+            if best is not None and best.statutory is not None and len(best.statutory.range) > 1:
+                possible_outcomes = [o.value for o in sorted(best.statutory.range, key=rank, reverse=True)]
+        self.live, self.satisfied, self.item_results = live, satisfied, item_results
+        self.best, self.open_rules, self.outcome, self.possible_outcomes = best, open_rules, outcome, possible_outcomes
+
+    @property
+    def winner(self):
+        """The rule that decides the case (None while undetermined or when no rule is satisfied)."""
+        return self.best if not self.open_rules else None
+
+
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
     ranks = engine._rank  # registry.rank of every outcome, computed once per engine
     rank = ranks.__getitem__
-    live, satisfied, unknown, item_results = [], [], [], []
-    for r in results:
-        if r.ref is not None:
-            item_results.append(r)
-        if r.binding and r.role == "applicable":
-            live.append(r)
-            value = r.result.satisfied
-            if value is True:
-                satisfied.append(r)
-            elif value is None:
-                unknown.append(r)
-
-    # among equals: list items first (their order), then 应当 before 可以
-    best = None
-    best_key = None
-    for r in satisfied:  # max(): the first of equals wins
-        key = (ranks[r.outcome], r.statutory is None or r.statutory.mandatory)
-        if best is None or key > best_key:
-            best, best_key = r, key
-    cited_instead = _act_version_alternative(best, live, rank)
-    best_rank = ranks[best.outcome] if best else 0
-    open_rules = [r for r in unknown if ranks[r.outcome] > best_rank]
+    p = Precedence(results, ranks)
+    live, satisfied, item_results = p.live, p.satisfied, p.item_results
+    best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
 
     temporal = []
-    if cited_instead is not None:
+    if p.replaced is not None:
+        cited_instead, replaced = best, p.replaced
         temporal.append(
-            f"违法行为在《{cited_instead.statutory.law.law}》{best.statutory.law.version}年文本施行前发生; 未查明违法行为是否持续到该文本施行以后。"
-            f"两个文本的结果相同({best.outcome.zh}): 依第三十七条(从旧兼从轻)引用违法行为时施行的 "
+            f"违法行为在《{cited_instead.statutory.law.law}》{replaced.statutory.law.version}年文本施行前发生; 未查明违法行为是否持续到该文本施行以后。"
+            f"两个文本的结果相同({replaced.outcome.zh}): 依第三十七条(从旧兼从轻)引用违法行为时施行的 "
             f"{cited_instead.statutory.law.version}年文本({cited_instead.statutory.citation.label()}); 如违法行为持续到新文本施行以后, "
-            f"依据为{best.statutory.citation.label()}"
+            f"依据为{replaced.statutory.citation.label()}"
         )
-        best = cited_instead
 
     def title(r) -> str:
         return r.statutory.title if r.statutory is not None else r.rule_id
 
     leniency = None
     if open_rules:
-        outcome_name = UNDETERMINED
-        possible = {best.outcome if best else Outcome.normal} | {r.outcome for r in open_rules}
-        for r in [best, *open_rules]:
-            if r is not None and r.statutory is not None:
-                possible |= set(r.statutory.range)
-        possible_outcomes = [o.value for o in sorted(possible, key=rank, reverse=True)]
         reason = (
             f"已满足的最从宽规则为 {best.rule_id}({best.outcome.zh})" if best else "尚无已满足的从宽规则"
         ) + f"; 仍有 {len(open_rules)} 条更从宽的规则取决于未知事实"
     else:
-        possible_outcomes = []
-        outcome_name = best.outcome.value if best else Outcome.normal.value
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
             reason = f"{best.rule_id} 已满足, 结果为 {best.outcome.zh}"
@@ -304,8 +341,6 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             st = best.statutory
             leniency = _Leniency(range=[o.value for o in st.range] or [best.outcome.value],
                                  mandatory=st.mandatory, wording=st.says)
-            if len(st.range) > 1:
-                possible_outcomes = [o.value for o in sorted(st.range, key=rank, reverse=True)]
 
     missing = _missing(open_rules, rank, facts)
 

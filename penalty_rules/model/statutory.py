@@ -13,6 +13,7 @@ whose logic lives in penalty_rules/engine/statutory.py (age, capacity, no fault,
 """
 
 from datetime import date
+from functools import cached_property
 from functools import lru_cache
 from typing import Literal
 
@@ -62,7 +63,7 @@ class Period(BaseModel):
             raise ValueError("期限须且只能给出 years 或 months 之一")
         return self
 
-    @property
+    @cached_property  # frozen: computed once per period (read on every limitation test)
     def label(self) -> str:
         from penalty_rules.model.numerals import zh_number
 

@@ -1,6 +1,7 @@
 """Replay a caseload under two list snapshots: one pass over the rows, each distinct projection
 (penalty_rules.replay.projection) decided once per side through the engine's public
-`Engine.evaluate`, counts aggregated per (domain, item, answer before, answer after).
+`Engine.verdict` (the answer of `Engine.evaluate` without its explanation), counts aggregated
+per (domain, item, answer before, answer after).
 
 The same `ReplayCore.process(chunk)` runs in one process, in forked worker processes
 (`run_local`) and on Dask workers (penalty_rules.replay.dask_runner); partial results merge with
@@ -86,10 +87,18 @@ def production_answer(engine: Engine, facts, today: date) -> Answer:
 
 
 def evaluate_answer(engine: Engine, facts, today: date) -> Answer:
-    """production_answer, with unknown item ids answered without the engine's close-match search."""
+    """The replay path's answer: `Engine.verdict` (the answer without its explanation, from the
+    same rule results and precedence as Engine.evaluate), errors as production_answer gives them,
+    unknown item ids answered without the engine's close-match search. replay.verify checks it
+    against production_answer."""
     if _unknown_item(engine, facts, today):
         return UNKNOWN_ITEM
-    return production_answer(engine, facts, today)
+    try:
+        return engine.verdict(facts, today=today)
+    except InvalidFacts as exc:
+        return (f"error:{exc.code}", None, None, (), ())
+    except UnknownItem:
+        return UNKNOWN_ITEM
 
 
 

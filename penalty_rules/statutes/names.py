@@ -4,12 +4,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _STATE_PREFIX = "中华人民共和国"
 _DROP = str.maketrans("", "", "《》〈〉<>\"'“”‘’")
 _FILE_NAME = re.compile(r"^(?P<short>.+?)(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?\.md$")
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; law names repeat (statute data, list items)
 def normalise_law_name(name: str) -> str:
     """《中华人民共和国行政处罚法》 → 行政处罚法.
 
