@@ -84,10 +84,77 @@ def test_lock_then_change_a_locked_version(runner, tax_only: Path):
     assert refused.exit_code == 1 and "未写入" in refused.stderr
     assert (tax_only / LOCK_NAME).read_text("utf-8") == before
 
+    # 2021-6 is published (status in_force, locked before the review workflow): never re-locked,
+    # --accept-changes or not (issue 11: a published version never changes)
+    refused = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
+    assert refused.exit_code == 1, refused.output
+    assert "published_version_changed" in refused.stderr and "cn-tax-first-offense@2021-6" in refused.stderr
+    assert "已发布版本 cn-tax-first-offense@2021-6(status in_force" in refused.stderr and "--accept-changes 也不行" in refused.stderr
+    assert "已确认" not in refused.stderr
+    assert (tax_only / LOCK_NAME).read_text("utf-8") == before
+
+
+def _draft_copy(root: Path, version: str = "2030-d") -> tuple[str, Path]:
+    """A draft copy of the tax list 2021-6 (status draft, no dates) in `root`: (key, path)."""
+    doc = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
+    doc.update(version=version, status="draft", effective_from=None, effective_to=None, doc_no=None)
+    path = root / "national" / "cn-tax-first-offense" / f"{version}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return f"cn-tax-first-offense@{version}", path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_accept_changes_relocks_drafts_and_statutory_files_only(runner, tax_only: Path):
+    """Issue 11, gap 2: `lists lock --accept-changes` re-locked published versions that have no
+    publication record (locked by hand before the workflow: the lock's baseline). Now it refuses
+    every published one (status in_force / repealed), changed or deleted, naming it; drafts and the
+    statutory files (no status, locked by hand) are still re-locked. (Before the fix the refusals
+    below were accepted: exit 0 and `已确认`.)"""
+    key, draft = _draft_copy(tax_only)
+    assert run(runner, "lock", "--lists", str(tax_only)).exit_code == 0
+    lock = tax_only / LOCK_NAME
+    assert key in yaml.safe_load(lock.read_text("utf-8"))["versions"]
+
+    # a locked draft, edited: re-locked with --accept-changes (not without)
+    _edit(draft, "outcome: no_penalty", "outcome: reduced_penalty")
+    before = lock.read_text("utf-8")
+    assert run(runner, "lock", "--lists", str(tax_only)).exit_code == 1
     accepted = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
     assert accepted.exit_code == 0, accepted.output
-    assert "已确认" in accepted.stderr and "cn-tax-first-offense@2021-6" in accepted.stderr
+    assert "已确认" in accepted.stderr and key in accepted.stderr
+    # outside git, a draft might be a reverted published version: said, not refused
+    assert "未能核对(无 git 历史)" in accepted.stderr and f"{key} 现为草案" in accepted.stderr
+    assert lock.read_text("utf-8") != before
+
+    # a statutory file (not a list version, no status) stays re-lockable by hand
+    _edit(tax_only / "statutory" / "special-laws.yaml", "文本库只有2015-04-24版本", "文本库只有2015-04-24版本(测试)")
+    accepted = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
+    assert accepted.exit_code == 0, accepted.output
+    assert "已确认" in accepted.stderr and "special-laws@1" in accepted.stderr
+
+    # a published version (in_force), its file deleted: its lock entry is not dropped
+    published = tax_only / "national" / "cn-tax-first-offense" / "2021-33.yaml"
+    published_text = published.read_text("utf-8")
+    published.unlink()
+    before = lock.read_text("utf-8")
+    refused = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
+    assert refused.exit_code == 1, refused.output
+    assert "published_version_missing" in refused.stderr and "cn-tax-first-offense@2021-33" in refused.stderr
+    assert lock.read_text("utf-8") == before
+
+    published.write_text(published_text, "utf-8")
     assert run(runner, "validate", "--lists", str(tax_only), "--strict").exit_code == 0
+
+    # a locked draft whose file is gone: without git history it may have been published: refused
+    draft.unlink()
+    refused = run(runner, "lock", "--lists", str(tax_only), "--accept-changes")
+    assert refused.exit_code == 1 and "published_version_missing" in refused.stderr and key in refused.stderr
+    assert "无法确定它锁定时是否为草案" in refused.stderr
 
 
 def test_lock_refuses_invalid_lists(runner, tax_only: Path):

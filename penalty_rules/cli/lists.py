@@ -53,9 +53,14 @@ def validate(
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     strict: bool = typer.Option(False, help="警告也视为失败"),
     db: str = typer.Option(None, "--db", help="审计库地址, 核对经审核发布的版本(默认 DATABASE_URL 或存在时的 var/audit.db)"),
+    history: bool = typer.Option(
+        None, "--history/--no-history",
+        help="按 versions.lock 的 git 历史核对已发布版本仍以原哈希锁定、未被改回草案(默认: 清单目录在 git 仓库中时核对;"
+             " --history: 无法核对即为错误)"),
 ) -> None:
     """校验全部清单: 语法、字段、条件词表、重复编号、版本锁; 有审计库时核对发布记录(已发布版本未被改回草案、
-    内容和锁定记录与发布时相同)。有错误时退出码为 1。"""
+    内容和锁定记录与发布时相同); 清单目录在 git 仓库中时按锁文件的 git 历史核对同样的事(无需审计库)。
+    有错误时退出码为 1。"""
     from penalty_rules.cli import review as review_cli
 
     root = _root(lists_dir)
@@ -76,12 +81,27 @@ def validate(
     console.print(note, style={"error": "red", "warning": "yellow"}.get(level), markup=False, soft_wrap=True,
                   highlight=False)
     publication_errors = len(published or []) + (level == "error")
-    errors = len(result.errors) + citation_errors + publication_errors
+    history_errors = 0
+    if history is not False:
+        from penalty_rules.load.lock_history import check_history, read_lock_history
+        from penalty_rules.load.lockfile import load_lock_sections
+
+        past = read_lock_history(root)
+        sections = load_lock_sections(root)  # a broken lock (bad_lock) is an error above: not compared
+        found = check_history(past, sections.versions, corpus, root) if past.available and not sections.problems \
+            else []
+        for p in found:
+            _print_problem(p)
+        required = history is True and not past.available
+        console.print(past.note, style="red" if required else None, markup=False, soft_wrap=True, highlight=False)
+        history_errors = len(found) + required
+    errors = len(result.errors) + citation_errors + publication_errors + history_errors
     warnings = len(result.warnings) + counts.get("warnings", 0) + (level == "warning")  # every warning printed above
     console.print(
         f"清单版本 {len(corpus.documents)} 个, 条目 {items} 条; 错误 {errors} 个, 警告 {warnings} 个"
         f"(含引用核对的错误 {citation_errors} 个、警告 {counts.get('warnings', 0)} 个"
-        + (f", 发布记录核对的错误 {publication_errors} 个" if publication_errors else "") + ")"
+        + (f", 发布记录核对的错误 {publication_errors} 个" if publication_errors else "")
+        + (f", 锁文件历史核对的错误 {history_errors} 个" if history_errors else "") + ")"
         + ("; --strict: 警告视为失败" if strict and warnings else ""),
         markup=False, soft_wrap=True, highlight=False,
     )
@@ -370,7 +390,9 @@ def lock(
 
     尚未锁定的版本(unlocked_version)正是本命令要记录的, 逐项列出; 配置了法规文本目录时,
     新版本引用法规文本中不存在的条文也拒绝写入。经审核发布的版本(versions.lock 的 published 一节,
-    或审计库中的发布记录)与发布时不同的, 即使加 --accept-changes 也拒绝写入: 修改须新建版本并审核发布。
+    或审计库中的发布记录)与发布时不同的, 即使加 --accept-changes 也拒绝写入: 修改须新建版本并审核发布;
+    审核流程之前锁定的已发布版本(状态不是草案; 清单目录在 git 仓库中时, 也包括锁文件历史中曾锁定为已发布的版本)
+    同样如此, --accept-changes 只重新锁定草案和法定规则文件。
     非草案版本须有四眼批准的发布记录, 或在 versions.lock 的 baseline(审核流程之前已锁定的版本)中:
     有审计库时, 否则拒绝写入(unreviewed_version); baseline 只会缩小, 不会扩大。"""
     from penalty_rules.cli import review as review_cli
@@ -395,6 +417,24 @@ def lock(
                 result.corpus.files.get(key), path=f"versions.{key}")
         for key, digest in sorted(marked.items()) if result.corpus.hashes.get(key) != digest
     ]
+    # published versions without a `published` mark (locked by hand before the workflow, or known
+    # as published from the lock's git history) are never re-locked either
+    from penalty_rules.load.lock_history import check_history, read_lock_history
+    from penalty_rules.load.lockfile import relock_refusals
+
+    past = read_lock_history(root)
+    frozen, unchecked = relock_refusals(sections, result.corpus,
+                                        set(past.base) if past.available else None)
+    refusals += frozen
+    err_console.print(past.note, style=None if past.available else "yellow", markup=False, soft_wrap=True,
+                      highlight=False)
+    if past.available and not sections.problems:  # a broken lock (bad_lock) refuses below
+        refused = {p.path.removeprefix("versions.") for p in refusals if p.path}
+        refusals += check_history(past, result.corpus.hashes, result.corpus, root, writing=True, skip=refused)
+    else:
+        for text in unchecked:
+            err_console.print(f"未能核对(无 git 历史): {text}", style="yellow", markup=False, soft_wrap=True,
+                              highlight=False)
     published, approvals, note, level = review_cli.publication_check(result.corpus, root, db, check_lock=False)
     refusals += published or []
     if level != "checked":

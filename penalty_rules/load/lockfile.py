@@ -9,7 +9,9 @@ out of the folder) and must have the shape `penalty-rules lists lock` writes; an
 
 `published` (optional, absent from older locks): the versions published through review and
 four-eyes approval (penalty-rules lists publish), with the hash locked then. Each must also be in
-`versions` with the same hash (else `bad_lock`); `lists lock --accept-changes` never re-locks them.
+`versions` with the same hash (else `bad_lock`); `lists lock --accept-changes` never re-locks them,
+nor any other published version (relock_refusals: a list version whose status is not draft, locked
+before the workflow or not); it re-locks drafts and the statutory files only.
 
 `baseline` (a list of version keys, written once): the versions that were already locked before
 the review workflow existed. A non-draft list version must either be in the baseline or have a
@@ -207,3 +209,53 @@ def check_lock(
             message = f"经审核发布的版本 {key} 的文件不见了(或有错误未载入);" + PUBLISHED_FROZEN
         problems.append(Problem("locked_version_missing", message, severity="error"))
     return problems
+
+
+def relock_refusals(sections: LockSections, corpus,
+                    ever_published: set[str] | None) -> tuple[list[Problem], list[str]]:
+    """What `lists lock` refuses to re-lock besides the lock's `published` section (checked by the
+    caller), --accept-changes or not: every locked list version that is published — its status is
+    not draft (in_force, repealed), e.g. the baseline versions locked by hand before the review
+    workflow — or that the git history of the lock shows locked as published (`ever_published`:
+    the versions with a base in penalty_rules.load.lock_history; None: no history read), whose content differs from its lock
+    entry or whose file is gone. Drafts may be re-locked, and so may the statutory files (no
+    status; not list versions, locked by hand). Returns (refusals, notes in Chinese of what could
+    not be told apart without the history).
+
+    Without the history two cases cannot be told from the files: a locked version set back to
+    `status: draft` (re-locked as the draft it now claims to be: said in a note), and a locked
+    version whose file is gone (refused: it may have been published; a draft's line can be removed
+    from the lock by hand)."""
+    statutory = set(corpus.hashes) - {d.key for d in corpus.documents}
+    refusals: list[Problem] = []
+    notes: list[str] = []
+    for key, digest in sorted(sections.versions.items()):
+        current = corpus.hashes.get(key)
+        if key in sections.published or key in statutory or current == digest:
+            continue
+        doc = corpus.document(key)
+        if doc is not None and doc.status.value != "draft":
+            why = f"status {doc.status.value}" + (
+                f";审核流程之前锁定, 在 {LOCK_NAME} 的 baseline 中, 没有发布记录" if key in sections.baseline else "")
+        elif ever_published is not None and key in ever_published:
+            why = "按 git 历史曾锁定为已发布" + (", 现在被改回草案(status: draft)" if doc is not None else "")
+        elif doc is None and ever_published is None:
+            why = (f"无 git 历史, 无法确定它锁定时是否为草案; 若确为草案, 可手工删去 {LOCK_NAME} 中它的一行")
+        else:
+            if doc is not None and ever_published is None:
+                notes.append(f"{key} 现为草案, 按草案重新锁定; 它锁定时若已发布(被改回草案), 无 git 历史无法发现")
+            continue
+        if current is None:
+            label = "锁定的版本" if ever_published is None and doc is None else "已发布版本"
+            refusals.append(Problem(
+                "published_version_missing",
+                f"{label} {key}({why})的文件不见了(或有错误未载入), 不能从 {LOCK_NAME} 中删去;" + PUBLISHED_FROZEN,
+                path=f"versions.{key}"))
+        else:
+            refusals.append(Problem(
+                "published_version_reverted" if doc is not None and doc.status.value == "draft"
+                else "published_version_changed",
+                f"已发布版本 {key}({why})的内容与锁定的不同(锁定 {digest[:19]}…, 现为 {current[:19]}…), "
+                "不能重新锁定;" + PUBLISHED_FROZEN,
+                corpus.files.get(key), path=f"versions.{key}"))
+    return refusals, notes
