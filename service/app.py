@@ -2,7 +2,6 @@
 database (migrated to head) and the key store once; endpoints are thin wrappers over
 service.handlers. A decision is sent only after its audit record has been committed."""
 
-import gc
 import logging
 import pathlib
 import sys
@@ -21,6 +20,7 @@ from pydantic import ValidationError
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
+from penalty_rules.gc_policy import settle_heap
 from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict
 from service import handlers, schemas as s, web
@@ -125,22 +125,6 @@ def preflight(ss: ServiceSettings) -> None:
         raise StartupRefused(refusal)
 
 
-GC_THRESHOLDS = (7000, 20, 100)  # CPython's default is (700, 10, 10)
-
-
-def _quiet_gc() -> None:
-    """Once the engine and the app are built: move every object made so far out of the cyclic
-    collector's reach (gc.freeze: the corpus, the rules, the app live as long as the process) and
-    consider a full collection after ~14 million net allocations instead of 70 000 (CPython's
-    default). Measured under `make bench-http`: a full collection over the start-up heap paused
-    every request of the process for 250-330 ms every few seconds (the p99 and /healthz tails);
-    with this none in a run. Young garbage is still collected by generations 0 and 1, and
-    reference counting frees the rest at once as before."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
 def _refuse(message: str):
     print(message, file=sys.stderr, flush=True)
     raise StartupRefused(message)
@@ -182,7 +166,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         app.state.settings = ss
         app.state.pool = EvalPool(ss.eval_threads, ss.eval_queue)
         log.info("规则集 %s, %d 个清单版本, 审计库 %s", ruleset, len(engine.corpus.documents), db.dialect.name)
-        _quiet_gc()
+        settle_heap()  # penalty_rules.gc_policy: no full collection over the start-up heap per request burst
         try:
             yield
         finally:

@@ -18,6 +18,7 @@ import pickle
 import threading
 from datetime import date
 
+from penalty_rules.gc_policy import settled_heap
 from penalty_rules.replay.runner import Partial, ReplayCore
 
 try:
@@ -49,7 +50,7 @@ def _replay_partition(chunk, plugin_name: str, ref_column):
     from distributed import get_worker
 
     plugin = get_worker().plugins[plugin_name]
-    with plugin.lock:
+    with plugin.lock, settled_heap(collect=False):  # penalty_rules.gc_policy, restored after the partition
         return plugin.core.process(chunk, ref_column)
 
 
@@ -58,7 +59,7 @@ def _warm_partition(chunk, plugin_name: str, ref_column):
     from distributed import get_worker
 
     plugin = get_worker().plugins[plugin_name]
-    with plugin.lock:
+    with plugin.lock, settled_heap(collect=False):
         return plugin.core.process(chunk, ref_column), plugin.core.export_memo()
 
 

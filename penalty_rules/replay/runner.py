@@ -18,6 +18,7 @@ from itertools import repeat
 from penalty_rules.engine.engine import Engine
 from penalty_rules.engine.search import ItemSearch
 from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.gc_policy import settled_heap
 from penalty_rules.replay.projection import Projector, RowError, _h, read_row
 from penalty_rules.replay.reader import DATE_ORDER, Chunk, jsonable, parquet_groups, prior_value, read_chunk
 
@@ -433,7 +434,13 @@ def _work(chunk: Chunk) -> Partial:
 def run_local(corpora, chunks: list[Chunk], today: date, workers: int = 2, ref_column="case_ref",
               collect: bool = False, progress=None) -> Partial:
     """Single process (workers ≤ 1) or forked worker processes sharing the engines built here
-    (copy-on-write): each worker keeps its own projection memo across its chunks."""
+    (copy-on-write): each worker keeps its own projection memo across its chunks. Under the
+    collector policy of penalty_rules.gc_policy (the forked workers inherit it)."""
+    with settled_heap():
+        return _run_local(corpora, chunks, today, workers, ref_column, collect, progress)
+
+
+def _run_local(corpora, chunks, today, workers, ref_column, collect, progress) -> Partial:
     global _CORE, _OPTS
     _CORE = ReplayCore(corpora, today)
     _OPTS = {"ref_column": ref_column, "collect": collect}
