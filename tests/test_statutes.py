@@ -257,3 +257,16 @@ def test_law_only_citation(library):
     res = library.resolve(cite(law="税收征收管理法"), date(2021, 4, 1))
     assert res.status is S.article_unspecified and res.ok
     assert res.version_date == date(2015, 4, 24)
+
+
+def test_similar_laws_kept_per_name_and_copied(library):
+    """A law missing from the collection is named case after case: its similar titles are worked out
+    once (difflib over the catalogue) and each caller gets its own list."""
+    first = library.similar_laws("中华人民共和国行政处罚条例")  # no such law; close to 行政处罚法
+    assert first and all(isinstance(t, str) for t in first)
+    first.append("changed by the caller")
+    again = library.similar_laws("《行政处罚条例》")  # the same name, normalised
+    assert "changed by the caller" not in again
+    assert again == first[:-1]
+    found = library.resolve(Citation(law="中华人民共和国行政处罚条例", article="1"), None)
+    assert found.status.value == "law_not_found" and "相近的法规" in found.message

@@ -96,6 +96,7 @@ class StatuteLibrary:
         self._lock = threading.Lock()
         self._laws: dict[str, Law] | None = None
         self._aliases: dict[str, Law] = {}
+        self._similar: dict[tuple[str, int], list[str]] = {}  # similar_laws per name: the catalogue never changes
         self.stats = LibraryStats()
 
     # -- catalogue -------------------------------------------------------------------------
@@ -172,9 +173,18 @@ class StatuteLibrary:
         return laws.get(key) or self._aliases.get(key)
 
     def similar_laws(self, name: str, n: int = 3) -> list[str]:
+        """Titles close to `name` (difflib over every law of the catalogue: milliseconds, so each
+        name's answer is kept; a law missing from the collection is cited case after case)."""
         laws = self._catalogue()
-        keys = difflib.get_close_matches(normalise_law_name(name), list(laws), n=n, cutoff=0.75)
-        return [laws[k].title for k in keys]
+        key = (normalise_law_name(name), n)
+        hit = self._similar.get(key)
+        if hit is None:
+            keys = difflib.get_close_matches(key[0], list(laws), n=n, cutoff=0.75)
+            hit = [laws[k].title for k in keys]
+            if len(self._similar) >= 4096:  # names come from list data and requests: bounded
+                self._similar.clear()
+            self._similar[key] = hit
+        return list(hit)
 
     def _choose(self, law: Law, on: date | None) -> tuple[LawVersion | None, str | None]:
         if law.dated:
