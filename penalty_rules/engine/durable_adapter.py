@@ -1,15 +1,29 @@
 """durable-rules, contained: the only module that imports it.
 
-DurableMatcher compiles each (list version, domain) group of the corpus into one immutable JSON
-ruleset and answers one question: which of these items fire for these facts? Precedence,
-explanations and missing facts stay in Python (reference evaluator); the engine compares both.
+DurableMatcher compiles each item of the corpus (list version, domain, item) into its own
+immutable JSON ruleset and answers one question: which of these items fire for these facts?
+Precedence, explanations and missing facts stay in Python (reference evaluator); the engine
+compares both.
+
+One ruleset per item (issue 12): durable-rules 2.0.28 builds a fresh state for every sid, and that
+state gets frame pools and 8 KiB of zeroed indices per beta node of the *whole ruleset*
+(state.c createStateNode), whatever the fact matches. Measured on the generated 785-item corpus
+(C calls alone, medians): assert + delete_state ~5.1 + 1.4 µs in a (list version, domain) ruleset
+of ~20 items, ~2.6 + 0.6 µs in a one-item ruleset. The price is memory: every loaded ruleset holds
+its own state pool and indices (~58 KiB), so the 785 items take ~+62 MiB of RSS as 785 rulesets
+against ~+19 MiB as 41 domain rulesets (the bundled lists: 284 rulesets).
+With one item rule per ruleset the answer is the assert's own result: every rule here joins a
+single fact, so the fact reaching a rule's beta node (all its alpha tests passed) is that rule
+firing, and durable-rules returns 0 ("handled") for it and 1 (not handled, the library's
+MessageNotHandledException) otherwise; the hidden warm-up rule needs a field no case fact carries.
+No action walk is needed (tests/engine/test_durable_per_item.py compares both readings).
 
 Containment (see the design notes on durable-rules):
 - one QuietHost per process (no timer threads) and one module-level lock around every host call,
   because the C engine crashes when several threads share a host;
-- a ruleset is named "<doc key>#<domain>@<sha256 of its JSON, 12 hex>" and never re-registered
-  (durable-rules cannot delete or replace a ruleset); compiling unchanged content again reuses the
-  loaded ruleset, changed content gets a new name;
+- a ruleset is named "<doc key>#<domain>#<item id>@<sha256 of its JSON, 12 hex>" and never
+  re-registered (durable-rules cannot delete or replace a ruleset); compiling unchanged content
+  again reuses the loaded ruleset, changed content gets a new name;
 - every evaluation uses a fresh sid and deletes its state in `finally` (1,024 live states at most
   per ruleset);
 - each ruleset is warmed up when loaded: one fact fires its WARMUP rule and that state is deleted.
@@ -21,6 +35,10 @@ Containment (see the design notes on durable-rules):
   rule that matches it, so only one item would fire; a fact lets every matching rule fire;
 - an unknown condition value is left out of the fact, so it never matches (three-valued "unknown"
   counts as "not fired", like the reference evaluator's satisfied != True).
+
+compile_groups (one ruleset per (list version, domain)) is kept: it describes the corpus per
+domain (the benchmark's ZEN tables use it) and `_match` reads every rule that fires in such a
+ruleset (action walk), which the tests use as a second reading of durable-rules.
 
 Items with an `escalation` (outcome by the number of prior offences) are not compiled: the
 reference evaluator alone decides them, and the engine never passes them to the matcher.
@@ -63,6 +81,7 @@ _SIDS = itertools.count(1)
 _SID_PREFIX = uuid.uuid4().hex[:12]
 _handles: dict[str, object] = {}  # ruleset name → its C handle (the lean matching path)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ALWAYS_TEXT = "{" + _dumps(ALWAYS) + ":true"  # how every fact starts (RulesetGroup.fact_body)
 _loads = json.JSONDecoder().decode
 
 
@@ -92,8 +111,15 @@ def _recorder(rule_name: str):
 
 
 def _plain(x: float) -> bool:
-    """A number durable-rules' JSON parser reads: it rejects exponent notation (error 204)."""
-    return math.isfinite(x) and "e" not in repr(float(x))
+    """A number durable-rules' JSON parser reads: it rejects exponent notation (error 204).
+
+    repr(float) writes a finite number without exponent exactly when it is 0 or its shortest
+    decimal form has its first digit from the 4th place after the point (1e-4) up to the 16th
+    before it (below 1e16); NaN and infinities fail both comparisons. Same answer as
+    `math.isfinite(x) and "e" not in repr(float(x))` (tests/engine/test_durable_per_item.py),
+    without writing the repr."""
+    x = float(x)
+    return x == 0.0 or 1e-4 <= abs(x) < 1e16
 
 
 # ------------------------------------------------------------------------------ compiling
@@ -137,12 +163,46 @@ class RulesetGroup:
     customs: list[str] = field(default_factory=list)
     quantities: dict[str, tuple[float, ...]] = field(default_factory=dict)  # name → sorted bounds
     reads: dict[str, frozenset] = field(default_factory=dict)  # item ref key → the fact fields its rule reads
+    handle: object = None  # its C handle once loaded (DurableMatcher)
 
     def __post_init__(self):
         # the fact's fields as compiled value functions, built once (the hot path of every match)
         self._tag_fns = [(tag, tag_value(tag)) for tag in self.tags]
         self._quantity_fns = [(name, quantity_value(name), bounds) for name, bounds in self.quantities.items()]
         self._projections: dict[frozenset, tuple] = {}
+        # the same fields as JSON text pieces (fact_body): the key and colon written once
+        self._tag_writers = [(fn, _dumps(tag) + ":true", _dumps(tag) + ":false") for tag, fn in self._tag_fns]
+        self._custom_writers = [(key, _dumps(key) + ":true", _dumps(key) + ":false") for key in self.customs]
+        self._quantity_writers = [(fn, _dumps(name) + ":", bounds) for name, fn, bounds in self._quantity_fns]
+
+    def fact_body(self, facts, first_offense) -> str:
+        """The fact of event_for (all of the group's fields, in its order) as JSON text, open at
+        the end for the sid: `_encode(event_for(...), sid)` == fact_body(...) + '"sid":"<sid>"}'.
+        Written straight from the values, without the dict: the hot path of every match."""
+        parts = [_ALWAYS_TEXT]
+        for fn, yes, no in self._tag_writers:
+            value = fn(facts, first_offense)
+            if value is True:
+                parts.append(yes)
+            elif value is False:
+                parts.append(no)
+        if self._custom_writers:
+            custom = facts.custom_conditions or {}
+            for key, yes, no in self._custom_writers:
+                value = custom.get(key)
+                if value is True:
+                    parts.append(yes)
+                elif value is False:
+                    parts.append(no)
+        for fn, head, bounds in self._quantity_writers:
+            value = fn(facts)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue  # NaN compares false with every bound, like an absent field
+            if not _plain(value):
+                value = _stand_in(value, bounds)
+            parts.append(head + _value_text(value))
+        parts.append("")  # the comma before the sid
+        return ",".join(parts)
 
     def event(self, view: FactView) -> dict:
         """The fact posted for one case: known values only (unknown = absent = never matches)."""
@@ -191,6 +251,19 @@ class RulesetGroup:
         return hit
 
 
+def _value_text(value) -> str:
+    """One value of a fact as _encode writes it."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is float:  # plain here (fact_body replaced the others by a stand-in)
+        return float.__repr__(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return _dumps(value)
+
+
 def _stand_in(value: float, bounds: tuple[float, ...]) -> float:
     """A plain number on the same side of every bound as `value` (tiny, huge or infinite)."""
     if value > 0 and abs(value) >= 1e15:
@@ -201,52 +274,69 @@ def _stand_in(value: float, bounds: tuple[float, ...]) -> float:
 
 
 def compile_groups(corpus: Corpus) -> list[RulesetGroup]:
-    """Every (list version, domain) group of the corpus, compiled and named by content."""
-    buckets: dict[tuple[str, str], list[ItemRef]] = {}
+    """Every (list version, domain) group of the corpus as one ruleset, compiled and named by
+    content: the corpus per domain (see the module notes; the matcher loads compile_rulesets)."""
+    buckets: dict[tuple, list[ItemRef]] = {}
+    for ref in _compiled_refs(corpus):
+        buckets.setdefault((ref.document.key, ref.item.domain), []).append(ref)
+    return [_compile(doc_key, domain, f"{doc_key}#{domain}", refs) for (doc_key, domain), refs in buckets.items()]
+
+
+def compile_rulesets(corpus: Corpus) -> list[RulesetGroup]:
+    """One ruleset per compiled item (the matcher's rulesets), named by its list version, domain,
+    item id and content: "<doc key>#<domain>#<item id>@<sha256, 12 hex>"."""
+    seen: set[str] = set()
+    out = []
+    for ref in _compiled_refs(corpus):
+        label = f"{ref.document.key}#{ref.item.domain}#{ref.item.id}"
+        if ref.key in seen:
+            raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
+        seen.add(ref.key)
+        out.append(_compile(ref.document.key, ref.item.domain, label, [ref]))
+    return out
+
+
+def _compiled_refs(corpus: Corpus):
     for doc in corpus.documents:
         for item in doc.items:
-            if item.escalation:
-                continue  # decided by the reference evaluator only
-            buckets.setdefault((doc.key, item.domain), []).append(ItemRef(doc, item))
-    groups = []
-    for (doc_key, domain), refs in buckets.items():
-        label = f"{doc_key}#{domain}"
-        rules: dict[str, dict] = {}
-        tags: dict[str, None] = {}
-        customs: dict[str, None] = {}
-        quantities: dict[str, set[float]] = {}
-        reads: dict[str, frozenset] = {}
-        for ref in refs:
-            if ref.key in rules:
-                raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
-            rules[ref.key] = compile_rule(ref, label)
-            read = set()
-            for cond in effective_conditions(ref.item).iter_all():
-                if isinstance(cond, str):
-                    tags[cond] = None
-                    read.add(cond)
-                elif isinstance(cond, Threshold):
-                    quantities.setdefault(cond.quantity, set()).add(cond.bound)
-                    read.add(cond.quantity)
-                else:
-                    customs[cond.key] = None
-                    read.add(cond.key)
-            reads[ref.key] = frozenset(read)
-        fields = set(tags) | set(customs) | set(quantities)
-        if fields & _RESERVED:
-            raise DurableRulesError("编译", f"条件名与保留字段冲突: {sorted(fields & _RESERVED)}", label)
-        if len(fields) + 2 > 255:  # MAX_OBJECT_PROPERTIES (with sid and the constant field)
-            raise DurableRulesError("编译", f"一个规则集用到 {len(fields)} 个事实字段, 超过 253 个", label)
-        rules[WARMUP_RULE] = {"all": [{"m": {"$and": [{WARMUP: True}]}}]}
-        text = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-        groups.append(
-            RulesetGroup(
-                doc_key, domain, f"{label}@{digest}", rules, sorted(tags), sorted(customs),
-                {q: tuple(sorted(b)) for q, b in sorted(quantities.items())}, reads,
-            )
-        )
-    return groups
+            if not item.escalation:  # escalation: decided by the reference evaluator only
+                yield ItemRef(doc, item)
+
+
+def _compile(doc_key: str, domain: str, label: str, refs: list[ItemRef]) -> RulesetGroup:
+    rules: dict[str, dict] = {}
+    tags: dict[str, None] = {}
+    customs: dict[str, None] = {}
+    quantities: dict[str, set[float]] = {}
+    reads: dict[str, frozenset] = {}
+    for ref in refs:
+        if ref.key in rules:
+            raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
+        rules[ref.key] = compile_rule(ref, label)
+        read = set()
+        for cond in effective_conditions(ref.item).iter_all():
+            if isinstance(cond, str):
+                tags[cond] = None
+                read.add(cond)
+            elif isinstance(cond, Threshold):
+                quantities.setdefault(cond.quantity, set()).add(cond.bound)
+                read.add(cond.quantity)
+            else:
+                customs[cond.key] = None
+                read.add(cond.key)
+        reads[ref.key] = frozenset(read)
+    fields = set(tags) | set(customs) | set(quantities)
+    if fields & _RESERVED:
+        raise DurableRulesError("编译", f"条件名与保留字段冲突: {sorted(fields & _RESERVED)}", label)
+    if len(fields) + 2 > 255:  # MAX_OBJECT_PROPERTIES (with sid and the constant field)
+        raise DurableRulesError("编译", f"一个规则集用到 {len(fields)} 个事实字段, 超过 253 个", label)
+    rules[WARMUP_RULE] = {"all": [{"m": {"$and": [{WARMUP: True}]}}]}
+    text = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return RulesetGroup(
+        doc_key, domain, f"{label}@{digest}", rules, sorted(tags), sorted(customs),
+        {q: tuple(sorted(b)) for q, b in sorted(quantities.items())}, reads,
+    )
 
 
 def _load(group: RulesetGroup) -> None:
@@ -320,9 +410,7 @@ def _match(name: str, event: dict) -> list[str]:
     sid = f"{_SID_PREFIX}-{next(_SIDS)}"  # fresh per evaluation (process-unique; uuid4 cost more than the match)
     text = _encode(event, sid)
     with _LOCK:
-        handle = _handles.get(name)
-        if handle is None:
-            handle = _handles[name] = _host().get_ruleset(name)._handle
+        handle = _handle(name)
         hits: list[str] = []
         failure: Exception | None = None
         state = None
@@ -358,27 +446,71 @@ def _match(name: str, event: dict) -> list[str]:
     return hits
 
 
+def _handle(name: str):
+    """The C handle of a loaded ruleset (called under the lock)."""
+    handle = _handles.get(name)
+    if handle is None:
+        handle = _handles[name] = _host().get_ruleset(name)._handle
+    return handle
+
+
+def _fires(name: str, body: str, handle=None) -> bool:
+    """Whether the one item rule of ruleset `name` fires for the fact `body` (RulesetGroup.fact_body),
+    asserted under a fresh sid whose state is always deleted.
+
+    The answer is the assert's result: 0 when the fact reached a rule's action (it fired), 1 when no
+    rule matched (the library raises MessageNotHandledException for it). The rule's action is left
+    queued in the state and goes with it (delete_state frees the state's action results). The
+    ruleset's other rule, the warm-up, needs a field no case fact has (compile_rulesets).
+    `handle`: the ruleset's C handle when the caller holds it (RulesetGroup.handle)."""
+    sid = f"{_SID_PREFIX}-{next(_SIDS)}"  # fresh per evaluation (process-unique; ASCII, no escaping)
+    text = f'{body}"sid":"{sid}"}}'
+    with _LOCK:
+        if handle is None:
+            handle = _handle(name)
+        code = None
+        failure: Exception | None = None
+        try:
+            code = _C.assert_fact(handle, text)[0]
+        except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
+            failure = exc
+        finally:
+            try:
+                _C.delete_state(handle, sid)  # always, even on BaseException
+            except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
+                if failure is None:  # a failed assert may leave no state to delete
+                    failure = exc
+        if failure is None and code != 0 and code != 1:
+            # 2: the same fact asserted twice; 3 (event deferred): not reachable under the lock with a fresh sid
+            failure = DurableRulesError("匹配", "同一事实已断言过" if code == 2 else f"意外的返回码 {code}", name)
+        if failure is not None:
+            raise DurableRulesError("匹配", str(failure), name) from failure
+    return code == 0
+
+
 class DurableMatcher:
     """Which items fire, per durable-rules. Build once per corpus; safe to share between threads."""
 
     def __init__(self, corpus: Corpus, *, memo_size: int = 0):
         """memo_size > 0 keeps the answers for that many (ruleset name, fact) pairs: the name
-        carries the content hash and the fact is the canonical projection of the case onto the
+        carries the content hash and the fact is the canonical JSON of the case's values of the
         ruleset's fields, so a remembered answer is exactly what durable-rules would say again."""
         self.memo_size = memo_size
-        self._memo: dict[tuple, tuple[str, ...]] = {}
+        self._memo: dict[tuple[str, str], bool] = {}
         self.memo_hits = 0
         self.memo_misses = 0
-        self.groups = compile_groups(corpus)
+        self.groups = compile_rulesets(corpus)  # one per item
         self._by_ref: dict[str, RulesetGroup] = {}
         for group in self.groups:
             _load(group)
+            with _LOCK:
+                group.handle = _handle(group.name)
             for key in group.rules:
                 if key != WARMUP_RULE:
                     self._by_ref[key] = group
 
     def ruleset_names(self) -> dict[str, list[str]]:
-        """Document key → names of its loaded rulesets (one per domain), for the audit record."""
+        """Document key → names of its loaded rulesets (one per item), for the audit record."""
         out: dict[str, list[str]] = {}
         for group in self.groups:
             out.setdefault(group.doc_key, []).append(group.name)
@@ -393,38 +525,34 @@ class DurableMatcher:
     def fired(self, facts, refs, first_offense_fn) -> set[str]:
         """The ItemRef keys among `refs` whose conditions all hold (unknown never fires).
 
-        One fact per ruleset; refs of one ruleset whose 首违 value differs (prior offences of
-        linked items) get one fact per distinct value.
+        One fact per ref, asserted to the ref's own ruleset, with the 首违 value the ref is
+        evaluated with (prior offences of linked items may differ per list) and the fields its
+        rule reads.
         """
-        wanted: dict[tuple[str, object], tuple[RulesetGroup, set[str]]] = {}
+        by_ref = self._by_ref
+        fires = self._fires if self.memo_size else _fires
+        out: set[str] = set()
         for ref in refs:
             key = ref.key
-            group = self._by_ref.get(key)
+            group = by_ref.get(key)
             if group is None:
                 self.ruleset_for(ref)  # raises the clear error
-            first = first_offense_fn(facts, ref)
-            wanted.setdefault((group.name, first), (group, set()))[1].add(key)
-        out: set[str] = set()
-        for (_, first), (group, keys) in wanted.items():
-            # the fact carries only the fields these rules read (RulesetGroup.projection)
-            event = group.event_for(facts, first, group.projection(frozenset(keys)))
-            out.update(keys.intersection(self._hits(group.name, event)))
+            if fires(group.name, group.fact_body(facts, first_offense_fn(facts, ref)), group.handle):
+                out.add(key)
         return out
 
-    def _hits(self, name: str, event: dict) -> tuple[str, ...]:
-        if not self.memo_size:
-            return tuple(_match(name, event))
-        key = (name, tuple(sorted(event.items())))
-        hits = self._memo.get(key)
-        if hits is not None:
+    def _fires(self, name: str, body: str, handle) -> bool:
+        key = (name, body)
+        hit = self._memo.get(key)
+        if hit is not None:
             self.memo_hits += 1
-            return hits
+            return hit
         self.memo_misses += 1
-        hits = tuple(_match(name, event))
+        hit = _fires(name, body, handle)
         if len(self._memo) >= self.memo_size:
             try:
                 self._memo.pop(next(iter(self._memo)), None)  # oldest first
             except (RuntimeError, StopIteration):  # another thread changed the memo meanwhile
                 pass
-        self._memo[key] = hits
-        return hits
+        self._memo[key] = hit
+        return hit

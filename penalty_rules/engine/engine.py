@@ -522,15 +522,22 @@ class Engine:
         return list(dict.fromkeys(laws)) or None
 
     def _check_durable(self, results: list[RuleResult], facts: CaseFacts, warnings: list[str]) -> None:
-        if self.matcher is None:
+        matcher = self.matcher
+        if matcher is None:
             return
-        items = [r for r in results if r.ref is not None and r.role == "applicable" and not r.ref.item.escalation]
-        if not items:
+        refs, firsts, expected = [], {}, set()
+        for r in results:
+            ref = r.ref
+            if ref is None or r.role != "applicable" or ref.item.escalation:
+                continue
+            refs.append(ref)
+            # the 首违 value the item was evaluated with (_evaluate_item derives it as _first_offense_for does)
+            firsts[id(ref)] = r.first_offense
+            if r.satisfied is True:
+                expected.add(ref.key)
+        if not refs:
             return
-        # the 首违 value each item was evaluated with (_evaluate_item derives it as _first_offense_for does)
-        firsts = {id(r.ref): r.first_offense for r in items}
-        fired = self.matcher.fired(facts, [r.ref for r in items], lambda _facts, ref: firsts[id(ref)])
-        expected = {r.ref.key for r in items if r.satisfied is True}
+        fired = matcher.fired(facts, refs, lambda _facts, ref: firsts[id(ref)])
         if fired != expected:
             warnings.append(
                 f"规则引擎与参考求值器结果不一致(durable-rules: {sorted(fired)}, 参考: {sorted(expected)}), 以参考求值器为准"
