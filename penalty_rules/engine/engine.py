@@ -31,9 +31,10 @@ _RuleTrace = maker(RuleTrace)
 Verdict = tuple
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleResult:
-    """One rule (list item or statutory rule) evaluated for one case."""
+    """One rule (list item or statutory rule) evaluated for one case (slots: built and read on
+    every evaluation)."""
 
     rule_id: str
     outcome: Outcome
@@ -93,7 +94,7 @@ class RuleResult:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Selection:
     refs: list[tuple[ItemRef, str]]  # (ref, role)
     how: str

@@ -14,7 +14,7 @@ from penalty_rules.model.decision import ConditionTrace, maker
 _ConditionTrace = maker(ConditionTrace)
 
 
-@dataclass
+@dataclass(slots=True)
 class ConditionsResult:
     satisfied: Truth
     traces: list[ConditionTrace] = field(default_factory=list)

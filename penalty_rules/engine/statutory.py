@@ -340,6 +340,7 @@ class StatutoryRules:
     def __init__(self, corpus: StatutoryCorpus):
         self.corpus = corpus
         self.special = list(corpus.special.overrides) if corpus.special else []
+        self._version_on: dict[date, LawVersion | None] = {}  # version_on per date (the corpus never changes)
 
     def versions_for(self, f: CaseFacts, dec: date) -> list[tuple[LawVersion, Truth, bool, list[str]]]:
         """(version, in force at the act, in force at the decision, facts that decide the first),
@@ -358,10 +359,13 @@ class StatutoryRules:
         return self.version_on(dec)
 
     def version_on(self, on: date) -> LawVersion | None:
-        for v in self.corpus.versions:
-            if v.in_force(on):
-                return v
-        return None
+        hit = self._version_on.get(on, False)
+        if hit is False:
+            hit = next((v for v in self.corpus.versions if v.in_force(on)), None)
+            if len(self._version_on) >= 4096:  # dates come from requests: bounded
+                self._version_on.clear()
+            self._version_on[on] = hit
+        return hit
 
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
