@@ -12,6 +12,7 @@ frees the rest at once as before.
 """
 
 import gc
+import threading
 from contextlib import contextmanager
 
 THRESHOLDS = (7000, 20, 100)  # CPython's default is (700, 10, 10)
@@ -25,19 +26,36 @@ def settle_heap() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
+_LOCK = threading.Lock()
+_depth = 0  # settled_heap blocks running now (threads of a Dask worker may overlap)
+_saved: tuple = ()  # (thresholds before the first block, whether it froze the heap)
+
+
 @contextmanager
 def settled_heap(collect: bool = True):
     """The policy for a block of work in a process that goes on afterwards (a replay run from the
-    CLI or a test, a partition on a shared Dask worker): restored on exit."""
-    before = gc.get_threshold()
-    frozen_before = gc.get_freeze_count() > 0  # e.g. a service started in this process
-    if collect:
-        gc.collect()
-    gc.freeze()
-    gc.set_threshold(*THRESHOLDS)
+    CLI or a test, a partition on a shared Dask worker): restored when the last overlapping block
+    ends. A heap frozen before (settle_heap: a service in this process) is left as it is: freezing
+    again here would keep whatever was allocated since out of the collector for good."""
+    global _depth, _saved
+    with _LOCK:
+        if _depth == 0:
+            froze = gc.get_freeze_count() == 0
+            before = gc.get_threshold()
+            if froze:
+                if collect:
+                    gc.collect()
+                gc.freeze()
+            gc.set_threshold(*THRESHOLDS)
+            _saved = (before, froze)
+        _depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        if not frozen_before:  # else what was frozen before stays so (unfreeze cannot tell them apart)
-            gc.unfreeze()
+        with _LOCK:
+            _depth -= 1
+            if _depth == 0:
+                before, froze = _saved
+                gc.set_threshold(*before)
+                if froze:
+                    gc.unfreeze()

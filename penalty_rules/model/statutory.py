@@ -13,7 +13,6 @@ whose logic lives in penalty_rules/engine/statutory.py (age, capacity, no fault,
 """
 
 from datetime import date
-from functools import cached_property
 from functools import lru_cache
 from typing import Literal
 
@@ -52,6 +51,15 @@ class MentalTest(BaseModel):
     causes: list[Literal["mental_illness", "intellectual_disability"]] = Field(min_length=1)
 
 
+@lru_cache(maxsize=256)
+def _period_label(years: int | None, months: int | None) -> str:
+    from penalty_rules.model.numerals import zh_number
+
+    if years:
+        return "二年" if years == 2 else f"{zh_number(years)}年"
+    return f"{zh_number(months)}个月"
+
+
 class Period(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     years: int | None = Field(default=None, ge=1)
@@ -63,13 +71,9 @@ class Period(BaseModel):
             raise ValueError("期限须且只能给出 years 或 months 之一")
         return self
 
-    @cached_property  # frozen: computed once per period (read on every limitation test)
+    @property
     def label(self) -> str:
-        from penalty_rules.model.numerals import zh_number
-
-        if self.years:
-            return "二年" if self.years == 2 else f"{zh_number(self.years)}年"
-        return f"{zh_number(self.months)}个月"
+        return _period_label(self.years, self.months)  # read on every limitation test
 
 
 class LimitationTest(BaseModel):
