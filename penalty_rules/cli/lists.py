@@ -93,7 +93,8 @@ def validate(
         for p in found:
             _print_problem(p)
         required = history is True and not past.available
-        console.print(past.note, style="red" if required else None, markup=False, soft_wrap=True, highlight=False)
+        console.print(past.note, style="red" if required else None if past.available else "yellow", markup=False,
+                      soft_wrap=True, highlight=False)
         history_errors = len(found) + required
     errors = len(result.errors) + citation_errors + publication_errors + history_errors
     warnings = len(result.warnings) + counts.get("warnings", 0) + (level == "warning")  # every warning printed above

@@ -8,32 +8,49 @@ is a second witness that needs no database: every commit that changed versions.l
 versions were locked then, with which hash, and (from the list files of that commit) whether they
 were published — `status` in_force or repealed, or listed in the lock's `published` section.
 
-The rule (check_history): for each list version, its *base* is its published hash as of
-STRICT_FROM — the state at the last commit of the lock before STRICT_FROM (changes made before the
-rule existed are accepted as they stand: the bundled lists were re-locked by hand several times),
-or the hash of its first publication in a commit after STRICT_FROM. The lists as they are now (the
-working tree) must lock every version that has a base with exactly that hash, and the version must
-not be a draft. So deleting a published version's lock lines and setting it back to draft, editing
-it and re-locking it (by `lists lock --accept-changes` before it refused, or by editing the lock by
-hand), or deleting its file is caught — committed or not — and putting it back clears it.
+The rule (check_history) is anchored to a commit, not to a date (commit dates are whatever the
+committer sets): STRICT_BASE is the last commit before the rule existed. Its state is the *base*
+(the bundled lists were re-locked by hand several times before it: accepted as they stand); every
+commit of the lock that is not an ancestor of STRICT_BASE — merged side branches, backdated or
+not, included — is held to the rule: a version published there gets its first published hash as
+its base. The lists as they are now (the working tree) must lock every version that has a base with
+exactly that hash, and the version must not be a draft. So deleting a published version's lock
+lines and setting it back to draft, editing it and re-locking it (by `lists lock --accept-changes`
+before it refused, or by editing the lock by hand), or deleting its file is caught — committed or
+not — and putting it back clears it. Renames of the lists folder are followed (`git log --follow`
+on versions.lock, each commit read under the folder its lock had then); a list file stored as a
+symlink is read as its target inside the same commit, if the target is inside the lists folder.
 Statutory files (lists/statutory) have no status and stay outside this rule (locked by hand).
+Each file content (blob) is parsed once, aliases refused before anything is built (no "billion
+laughs" from an old commit): a file that cannot be read is ignored, as a file that is not a list.
+
+When the check cannot run as designed it says so (`available` False: a warning, an error with
+`lists validate --history`; `lists lock` then refuses what it cannot tell apart):
+- the lists folder is not in a git work tree (a deployed copy, an unpacked archive), or git is not
+  installed;
+- a shallow clone (only the commits fetched are seen);
+- STRICT_BASE is not in the repository or not an ancestor of HEAD (history rewritten before it —
+  amend, rebase, squash, force-push, a fresh `git init` — or another repository);
+- versions.lock has no commit at the path the lists folder has now (a new folder, or a folder moved
+  and not committed yet).
 
 What this cannot catch, stated plainly (only the audit database's publication records, checked by
 the service at start-up and by `lists validate --db`, can):
-- a lists folder that is not in a git work tree (a deployed copy, an unpacked archive): no history,
-  the check says it could not run;
-- a shallow clone: only the commits fetched are seen; the oldest one is taken as it stands;
-- history rewritten (rebase, squash, force-push, a fresh `git init`): the witness is rewritten too;
-- commit dates are set by whoever commits: a commit backdated before STRICT_FROM, placed before every
-  commit dated after it, would count as accepted (after a commit dated past STRICT_FROM, every later
-  commit is held to the rule whatever its date);
-- a version published and tampered with before its first commit (never committed published);
+- history rewritten after STRICT_BASE (the witness is rewritten too);
+- a version published and tampered with before its first commit (never committed published), and
+  a folder move git does not see as a rename (the lock changed too much in the same commit: the
+  history then starts at that commit);
+- a publication committed by mistake and reverted stays in the history: the version stays frozen
+  (reading only the first-parent line would clear it, but whoever merges chooses the first parent,
+  so a published version could be hidden behind a merge: not done);
+- list files inside a symlinked folder (git stores the link, not the files);
 - changes that keep the content hash (none: the hash covers every field).
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,16 +60,19 @@ import yaml
 
 from penalty_rules.errors import Problem
 from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED, PUBLISHED_FROZEN
-from penalty_rules.load.yaml_source import MAX_FILE_BYTES
+from penalty_rules.load.yaml_source import MAX_FILE_BYTES, YamlProblem, _refuse_aliases
 
-# Lock changes committed before this moment are accepted as they stand (the bundled lists were
-# re-locked with --accept-changes until then); from it on, a published version keeps its hash.
-# Set to the time the rule was introduced (issue 11).
-STRICT_FROM = datetime.fromisoformat("2026-11-30T09:40:00+00:00")
+# The last commit before the rule existed: the parent of d3636c3 (the commit that introduced it).
+# Its state is accepted as it stands (the bundled lists were re-locked with --accept-changes until
+# then); every commit of the lock that is not its ancestor is held to the rule (issue 11). Tests on
+# temporary repositories pass their own (read_lock_history(..., strict_base=…)).
+STRICT_BASE = "5fe5ec1464b36424601fb361506ad20f7aebc5ee"
 
 PUBLISHED_STATUSES = {"in_force", "repealed"}  # Status values other than draft
 _SKIP_DIRS = {"statutory", "manifests"}  # not list versions (penalty_rules.load.loader)
 _GIT_TIMEOUT = 60
+_NO_GIT = "未安装 git(找不到 git 命令), 无法读取锁文件历史"
+_LINK_HOPS = 8  # a symlink to a symlink …: followed this many times at most
 
 
 class _GitUnavailable(Exception):
@@ -72,9 +92,9 @@ class Record:
 @dataclass
 class LockHistory:
     """`available`: a git history was read; `note`: what was read or why not (Chinese);
-    `base`: version → (hash, Record of the commit that set it) of the versions that must stay
-    locked; `diverged`: version → the first commit from STRICT_FROM on whose lock disagreed with
-    the base (what happened, for the message)."""
+    `base`: version → Record (hash, commit that set it) of the versions that must stay locked;
+    `diverged`: version → the first commit after STRICT_BASE whose lock disagreed with the base
+    (what happened, for the message)."""
 
     available: bool = False
     note: str = ""
@@ -87,22 +107,61 @@ class LockHistory:
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
     env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        r = subprocess.run(["git", "-C", str(cwd), *args], input=data, capture_output=True, env=env,
-                           timeout=_GIT_TIMEOUT, check=False)
+        r = subprocess.run(["git", "-C", str(cwd), "-c", "core.quotePath=false", *args], input=data,
+                           capture_output=True, env=env, timeout=_GIT_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise _GitUnavailable(_NO_GIT) from None
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise _GitUnavailable(type(exc).__name__) from None
     if r.returncode != 0:
         lines = r.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitUnavailable(lines[-1] if lines else f"git {args[0]}: {r.returncode}")
+        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        raise _GitUnavailable((fatal or lines or [f"git {args[0]}: {r.returncode}"])[0])
     return r.stdout
 
 
+class _Parsed:
+    """Each blob parsed once (by its hash): the lock's sections, a list file's (key, status)."""
+
+    def __init__(self, blobs: dict[str, bytes]):
+        self.blobs = blobs
+        self._docs: dict[str, object] = {}
+        self._locks: dict[str, tuple[dict, dict]] = {}
+
+    def _load(self, sha: str | None):
+        if sha is None or sha not in self.blobs:
+            return None
+        if sha not in self._docs:
+            self._docs[sha] = _load(self.blobs[sha])
+        return self._docs[sha]
+
+    def lock(self, sha: str | None) -> tuple[dict, dict]:
+        """(versions, published) of a lock blob; empty when unreadable."""
+        if sha not in self._locks:
+            lock = self._load(sha)
+            versions = lock.get("versions") if isinstance(lock, dict) else None
+            published = lock.get(PUBLISHED) if isinstance(lock, dict) else None
+            self._locks[sha] = (versions if isinstance(versions, dict) else {},
+                                published if isinstance(published, dict) else {})
+        return self._locks[sha]
+
+    def key_status(self, sha: str) -> tuple[str, str] | None:
+        doc = self._load(sha)
+        if isinstance(doc, dict) and doc.get("id") is not None and doc.get("version") is not None:
+            return f"{doc['id']}@{doc['version']}", str(doc.get("status"))
+        return None
+
+
 def _load(text: bytes):
+    """A historic file's data, or None: too large, not YAML, or using aliases (refused before
+    anything is built, as the lists loader does: never expanded)."""
     if len(text) > MAX_FILE_BYTES:
         return None
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
-    except (yaml.YAMLError, ValueError, RecursionError):
+        decoded = text.decode("utf-8")
+        _refuse_aliases(decoded)
+        return yaml.load(decoded, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+    except (YamlProblem, yaml.YAMLError, ValueError, RecursionError):
         return None
 
 
@@ -125,18 +184,71 @@ def _blobs(top: Path, shas: set[str]) -> dict[str, bytes]:
     return blobs
 
 
-def _state(files: dict[str, str], lock_sha: str | None, blobs: dict[str, bytes]) -> dict[str, tuple[str, str]]:
+@dataclass
+class _Tree:
+    commit: str
+    when: datetime
+    folder: str  # the lists folder in this commit ("" or "a/b/")
+    lock: str | None = None
+    files: dict[str, str] = field(default_factory=dict)  # list file path → blob (symlinks: the link blob)
+    links: set[str] = field(default_factory=set)  # the paths of `files` stored as symlinks
+    regular: dict[str, str] = field(default_factory=dict)  # every regular file in the folder → blob
+
+
+def _tree(top: Path, commit: str, when: datetime, folder: str) -> _Tree:
+    tree = _Tree(commit, when, folder)
+    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder or ".").split(b"\0")
+    for entry in listing:
+        if not entry:
+            continue
+        meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind != "blob" or not path.startswith(folder):
+            continue
+        rel = path[len(folder):]
+        if mode != "120000":
+            tree.regular[rel] = sha
+        if rel == LOCK_NAME:
+            tree.lock = sha if mode != "120000" else None
+        elif (rel.endswith((".yaml", ".yml")) and rel != "domains.yaml"
+              and not _SKIP_DIRS & set(rel.split("/")[:-1])):
+            tree.files[rel] = sha
+            if mode == "120000":
+                tree.links.add(rel)
+    return tree
+
+
+def _resolve(tree: _Tree, rel: str, blobs: dict[str, bytes]) -> str | None:
+    """The blob a list file stands for: itself, or the regular file its symlink leads to inside the
+    lists folder of the same commit (None: dangling, outside the folder, or a loop)."""
+    sha = tree.files[rel]
+    for _ in range(_LINK_HOPS):
+        if rel not in tree.links and rel in tree.regular:
+            return tree.regular[rel]
+        target = blobs.get(sha)
+        if target is None:
+            return None
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target.decode("utf-8", "surrogateescape")))
+        if rel.startswith(("../", "/")) or rel == "..":
+            return None
+        if rel in tree.regular:
+            return tree.regular[rel]
+        sha = tree.files.get(rel) or ""
+        if rel not in tree.links:
+            return None
+    return None
+
+
+def _state(tree: _Tree, parsed: _Parsed) -> dict[str, tuple[str, str]]:
     """version → (hash, why) of the versions locked as published in one commit."""
-    lock = _load(blobs.get(lock_sha, b"")) if lock_sha else None
-    if not isinstance(lock, dict):
+    if tree.lock is None:
         return {}
-    versions = lock.get("versions") if isinstance(lock.get("versions"), dict) else {}
-    published = lock.get(PUBLISHED) if isinstance(lock.get(PUBLISHED), dict) else {}
+    versions, published = parsed.lock(tree.lock)
     statuses: dict[str, set[str]] = {}
-    for sha in files.values():
-        doc = _load(blobs.get(sha, b""))
-        if isinstance(doc, dict) and doc.get("id") is not None and doc.get("version") is not None:
-            statuses.setdefault(f"{doc['id']}@{doc['version']}", set()).add(str(doc.get("status")))
+    for rel in tree.files:
+        found = parsed.key_status(_resolve(tree, rel, parsed.blobs) or "")
+        if found:
+            statuses.setdefault(found[0], set()).add(found[1])
     state = {}
     for key, digest in versions.items():
         live = statuses.get(str(key), set()) & PUBLISHED_STATUSES
@@ -148,77 +260,97 @@ def _state(files: dict[str, str], lock_sha: str | None, blobs: dict[str, bytes])
     return state
 
 
-def read_lock_history(root: Path) -> LockHistory:
-    """Read the history of `root`/versions.lock (see the module docstring). Never raises: without
-    git, outside a work tree or on any git failure, `available` is False and `note` says why."""
+def _folder(lock_path: str) -> str:
+    """The lists folder of a lock path as git names it ("" at the top, else "a/b/")."""
+    folder = posixpath.dirname(lock_path)
+    return folder + "/" if folder else ""
+
+
+def _unavailable(root: Path, why: str, shallow: bool = False) -> LockHistory:
+    return LockHistory(False, f"未能核对锁文件历史: {root.name} {why}", shallow)
+
+
+def read_lock_history(root: Path, strict_base: str | None = None) -> LockHistory:
+    """Read the history of `root`/versions.lock (see the module docstring). `strict_base`: the
+    anchor commit (default STRICT_BASE; tests on temporary repositories pass theirs). Never raises:
+    when the check cannot run as designed, `available` is False and `note` says why."""
     root = Path(root)
+    anchor = strict_base or STRICT_BASE
     try:
         top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
         prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
-        shallow = _git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+        if _git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
+            return _unavailable(root, "所在的 git 仓库是浅克隆(只取回了部分提交), 历史不完整, 无法完整核对"
+                                      "(git fetch --unshallow 后可核对)", shallow=True)
         try:
             _git(top, "rev-parse", "--verify", "-q", "HEAD")
         except _GitUnavailable:
-            return LockHistory(True, f"{root.name} 所在的 git 仓库尚无提交, 没有锁文件历史可核对")
-        lock_path = prefix + LOCK_NAME
-        log = _git(top, "log", "--full-history", "--topo-order", "--reverse", "--format=%H %cI", "HEAD", "--",
-                   lock_path).decode().split("\n")
-        commits = [(c, datetime.fromisoformat(d)) for c, d in (line.split() for line in log if line.strip())]
-        trees: list[tuple[str, datetime, dict[str, str], str | None]] = []
-        wanted: set[str] = set()
-        for commit, when in commits:
-            listing = _git(top, "ls-tree", "-r", "-z", commit, "--", prefix or ".").split(b"\0")
-            files, lock_sha = {}, None
-            for entry in listing:
-                if not entry:
-                    continue
-                meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-                mode, kind, sha = meta.split()
-                if kind != "blob" or mode == "120000":
-                    continue
-                rel = path[len(prefix):]
-                if rel == LOCK_NAME:
-                    lock_sha = sha
-                elif (rel.endswith((".yaml", ".yml")) and rel != "domains.yaml"
-                      and not _SKIP_DIRS & set(rel.split("/")[:-1])):
-                    files[rel] = sha
-            trees.append((commit, when, files, lock_sha))
-            wanted |= set(files.values()) | ({lock_sha} if lock_sha else set())
+            return _unavailable(root, "所在的 git 仓库尚无提交, 没有锁文件历史")
+        try:
+            _git(top, "cat-file", "-e", f"{anchor}^{{commit}}")
+            _git(top, "merge-base", "--is-ancestor", anchor, "HEAD")
+        except _GitUnavailable:
+            return _unavailable(root, f"所在的 git 仓库中没有基准提交 {anchor[:10]}(或它不是 HEAD 的祖先): "
+                                      "历史被改写(amend、rebase、squash、强制推送)或不是同一个仓库")
+        log = _git(top, "log", "--follow", "--full-history", "--topo-order", "--name-only",
+                   "--format=%x00%H %cI", "HEAD", "--", prefix + LOCK_NAME).decode("utf-8", "surrogateescape")
+        entries: list[tuple[str, datetime, str | None]] = []  # newest first
+        for chunk in log.split("\0")[1:]:
+            lines = [line for line in chunk.splitlines() if line.strip()]
+            commit, when = lines[0].split()
+            entries.append((commit, datetime.fromisoformat(when), lines[1] if len(lines) > 1 else None))
+        if not entries:
+            return _unavailable(root, f"的 {LOCK_NAME} 在 git 历史中没有提交(新建的清单目录, 或移动、改名后尚未提交),"
+                                      " 没有锁文件历史可核对")
+        old = set(_git(top, "rev-list", anchor).decode().split())
+        before = [e for e in entries if e[0] in old]
+        after = [e for e in reversed(entries) if e[0] not in old]  # oldest first
+        trees: list[_Tree] = []
+        if before:  # the state at the anchor, under the folder the lock had then
+            when = datetime.fromisoformat(_git(top, "show", "-s", "--format=%cI", anchor).decode().strip())
+            path = before[0][2] or prefix + LOCK_NAME
+            trees.append(_tree(top, anchor, when, _folder(path)))
+        path = before[0][2] if before and before[0][2] else prefix + LOCK_NAME
+        for commit, when, name in after:
+            path = name or path  # a merge lists no name: the folder of the commit before it
+            trees.append(_tree(top, commit, when, _folder(path)))
+        wanted = set()
+        for tree in trees:
+            wanted |= set(tree.files.values()) | ({tree.lock} if tree.lock else set())
+            for rel in tree.links:  # a symlink's target: its link blob's text, then the target blob
+                wanted.add(tree.files[rel])
         blobs = _blobs(top, wanted)
+        more = {sha for tree in trees for rel in tree.links if (sha := _resolve(tree, rel, blobs)) and sha not in blobs}
+        blobs.update(_blobs(top, more))
     except _GitUnavailable as exc:
-        return LockHistory(False, f"{root.name} 不在可读的 git 仓库中({exc}), 未能核对锁文件历史")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return LockHistory(False, f"git 输出无法解读({type(exc).__name__}), 未能核对锁文件历史")
+        if str(exc) == _NO_GIT:
+            return LockHistory(False, f"未能核对锁文件历史: {_NO_GIT}")
+        return _unavailable(root, f"不在可读的 git 仓库中({exc})")
+    except (ValueError, IndexError, UnicodeDecodeError) as exc:
+        return _unavailable(root, f"的 git 输出无法解读({type(exc).__name__})")
 
-    history = LockHistory(True, "", shallow, len(commits))
+    history = LockHistory(True, "", False, len(after))
+    parsed = _Parsed(blobs)
     base: dict[str, Record | None] = {}
-    strict = False
-    for commit, when, files, lock_sha in trees:
-        state = _state(files, lock_sha, blobs)
-        strict = strict or when >= STRICT_FROM  # from the first commit dated past it on, whatever the date
+    for i, tree in enumerate(trees):
+        state = _state(tree, parsed)
+        strict = not (i == 0 and before)
         for key in set(base) | set(state):
             now = state.get(key)
-            record = Record(now[0], commit, when, now[1]) if now else None
+            record = Record(now[0], tree.commit, tree.when, now[1]) if now else None
             if not strict:
-                base[key] = record  # changes before the rule: accepted as they stand
+                base[key] = record  # the state at the anchor: accepted as it stands
             elif base.get(key) is None:
                 base[key] = record  # first publication under the rule
             elif key not in history.diverged and (now is None or now[0] != base[key].hash):
-                what = ("锁定记录被删除" if now is None and key not in _locked(lock_sha, blobs)
+                what = ("锁定记录被删除" if now is None and key not in {str(k) for k in parsed.lock(tree.lock)[0]}
                         else "不再是已发布状态(改回草案或文件被删除)" if now is None
                         else f"被重新锁定为哈希 {now[0][:19]}…")
-                history.diverged[key] = (record, commit, when, what)
+                history.diverged[key] = (record, tree.commit, tree.when, what)
     history.base = {k: r for k, r in base.items() if r is not None}
-    history.note = (f"锁文件历史核对: {LOCK_NAME} 的提交 {len(commits)} 个"
-                    + (", 浅克隆(只见到已取回的提交)" if shallow else "")
-                    + f", 须保持锁定的已发布版本 {len(history.base)} 个")
+    history.note = (f"锁文件历史核对: 基准提交 {anchor[:10]} 之后 {LOCK_NAME} 的提交 {len(after)} 个"
+                    f", 须保持锁定的已发布版本 {len(history.base)} 个")
     return history
-
-
-def _locked(lock_sha: str | None, blobs: dict[str, bytes]) -> set[str]:
-    lock = _load(blobs.get(lock_sha, b"")) if lock_sha else None
-    versions = lock.get("versions") if isinstance(lock, dict) else None
-    return {str(k) for k in versions} if isinstance(versions, dict) else set()
 
 
 def check_history(history: LockHistory, recorded: dict[str, str], corpus, lists_root: Path | None = None,
