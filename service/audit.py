@@ -243,6 +243,7 @@ class AuditWriter:
 
     def _put(self, rows: list[dict] | None) -> Future:
         fut: Future = Future()
+        fut.enqueued = time.monotonic()  # the batch's deadline counts from its oldest job (_run)
         if not self._thread.is_alive():
             fut.set_exception(AuditUnavailable("audit writer thread is not running"))
             return fut
@@ -289,12 +290,21 @@ class AuditWriter:
             count += len(nxt[0] or ())
         return False
 
-    def _limits(self, conn) -> None:
-        """PostgreSQL: this transaction waits at most `timeout` for a lock or a statement (SQLite:
-        the connection's busy timeout does the same)."""
+    def _limits(self, conn, remaining: float) -> int | None:
+        """This transaction waits at most `remaining` seconds (what is left of its oldest request's
+        timeout) for a lock or a statement: PostgreSQL by lock_timeout and statement_timeout (SET
+        LOCAL: this transaction only), SQLite by the connection's busy timeout, whose previous
+        value is returned for the caller to set back (the connection goes back to the pool)."""
+        ms = max(1, int(remaining * 1000))
         if self.engine.dialect.name == "postgresql":
-            ms = int(self.timeout * 1000)
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
+            return None
+        if self.engine.dialect.name == "sqlite":
+            before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+            if ms < before:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+                return before
+        return None
 
     def _probe_row(self) -> dict:
         return {"id": "readyz-" + uuid.uuid4().hex[:29], "created_at": utc_now(), "kind": "probe", "outcome": "-",
@@ -328,33 +338,47 @@ class AuditWriter:
             self._chunk = max(1, min(limit, 32766) // len(_COLUMNS))
         return self._chunk
 
-    def _write(self, jobs: list) -> bool:
-        """Commit the jobs' rows; with no rows, insert a probe row and roll it back (can the database
-        take a write?). True when the queue's _STOP was met while taking more jobs."""
+    def _write(self, jobs: list, deadline: float) -> None:
+        """Commit the jobs' rows by `deadline` (monotonic), else AuditTimeout and nothing written;
+        with no rows, insert a probe row and roll it back (can the database take a write?). Sets
+        _stop_seen when the queue's _STOP was met while taking more jobs. `jobs` is updated in
+        place to the jobs this transaction holds (the caller completes them)."""
         if self._lock_path is None:
-            self._transaction(_rows(jobs))
-            return False
+            self._transaction(_rows(jobs), deadline)
+            return
         # SQLite with several worker processes (`serve --workers N`): their writers take turns on a
         # file lock (_lock_writer), polled every POLL seconds. SQLite's own busy handler would sleep
         # 1, 2, 5, 10 ... 100 ms between attempts, which turns every collision into a latency spike.
-        if self._lock_fd is None:
-            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._gate_fd = os.open(self._gate_path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._lock_writer()  # held for one transaction only (bounded by the audit timeout)
+        self._open_locks()
+        self._lock_writer(deadline)  # held for one transaction only
         try:
-            stop = False
             if self.mode == "group":
                 # the records queued while this writer waited for its turn join this transaction
                 # (else they would wait for the next turn, after the other workers' transactions)
                 more: list = []
-                stop = self._drain(more, len(_rows(jobs)))
+                self._stop_seen = self._drain(more, len(_rows(jobs)))
                 jobs.extend(_admitted(more))
-            self._transaction(_rows(jobs))
+            # a request that gave up while this writer waited for its turn is not written
+            jobs[:] = [(rows, fut) for rows, fut in jobs if not getattr(fut, "withdrawn", False)]
+            if jobs:
+                self._transaction(_rows(jobs), deadline)
         finally:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-        return stop
 
-    def _lock_writer(self) -> None:
+    def _open_locks(self) -> None:
+        """Open the lock and gate files once, both or neither (a failed open is tried again on
+        the next write)."""
+        if self._lock_fd is not None:
+            return
+        lock = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            gate = os.open(self._gate_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except BaseException:
+            os.close(lock)
+            raise
+        self._lock_fd, self._gate_fd = lock, gate
+
+    def _lock_writer(self, deadline: float) -> None:
         """Take the writers' file lock, waiting at most `timeout` (a stuck holder must not stall this
         writer, nor commit a batch long after its requests were answered 503): AuditTimeout, and the
         batch is not written.
@@ -369,7 +393,6 @@ class AuditWriter:
         p99 and up to 176 ms, while a transaction held the lock 7 ms at p99 and 15 ms at most
         (HTTP p99 92-163 ms); with the turnstile, waits of 7-10 ms at p99 and 21 ms at most.
         flock has no timeout, so both locks are polled, every POLL seconds, until the deadline."""
-        deadline = time.monotonic() + self.timeout
         self._poll_lock(self._gate_fd, deadline, self._gate_path)
         try:
             self._poll_lock(self._lock_fd, deadline, self._lock_path)
@@ -386,30 +409,43 @@ class AuditWriter:
                 pass
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AuditTimeout(f"database is locked: writer lock {path} held for {self.timeout:g} s")
+                raise AuditTimeout(f"database is locked: writer lock {path} held past the requests' {self.timeout:g} s")
             time.sleep(min(POLL, remaining))
 
-    def _transaction(self, rows: list[dict]) -> None:
+    def _transaction(self, rows: list[dict], deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AuditTimeout(f"the requests' {self.timeout:g} s ran out before their turn to write")
         with self.engine.connect() as conn:
             tx = conn.begin()
+            restore = None
             try:
-                self._limits(conn)
+                restore = self._limits(conn, remaining)
                 self._insert(conn, rows or [self._probe_row()])
             except BaseException:
                 tx.rollback()
                 raise
-            if rows:
-                tx.commit()
             else:
-                tx.rollback()
+                if rows:
+                    tx.commit()
+                else:
+                    tx.rollback()
+            finally:
+                if restore is not None:  # SQLite: the pooled connection's own busy timeout again
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {restore}")
+                    conn.rollback()  # end the transaction the PRAGMA began (nothing in it)
 
     def _run(self) -> None:
         while True:
             taken, stop = self._take()
             jobs = _admitted(taken)
+            self._stop_seen = False  # _write may take the queue's _STOP while draining
             if jobs:
                 try:
-                    stop = self._write(jobs) or stop
+                    # the batch gives up when its oldest request would: a job that waited in the
+                    # queue behind a slow batch gets no fresh timeout of its own (its request is
+                    # answered 503 at enqueued + timeout + GRACE and must not be committed later)
+                    self._write(jobs, min(_enqueued(f) for _, f in jobs) + self.timeout)
                 except Exception as exc:  # reported to every waiting request as 503
                     rows = _rows(jobs)
                     what = describe_error(exc)
@@ -425,12 +461,19 @@ class AuditWriter:
                         self.commits += 1
                         self.rows += len(rows)
                     _complete(jobs, None)
-            if stop:
-                if self._lock_fd is not None:
-                    os.close(self._lock_fd)
-                    os.close(self._gate_fd)
-                    self._lock_fd = self._gate_fd = None
+            if stop or self._stop_seen:  # also when the transaction that met _STOP failed
+                self._close_locks()
                 return
+
+    def _close_locks(self) -> None:
+        for fd in (self._lock_fd, self._gate_fd):
+            if fd is not None:
+                os.close(fd)
+        self._lock_fd = self._gate_fd = None
+
+
+def _enqueued(fut) -> float:
+    return getattr(fut, "enqueued", None) or time.monotonic()
 
 
 def _admitted(taken: list) -> list:
@@ -463,12 +506,13 @@ class LoopWaiter:
     call_soon_threadsafe per loop, instead of one wake-up and a Future/Condition pair per request.
     `withdrawn` (set by the request when it gives up) keeps rows not yet taken from being written."""
 
-    __slots__ = ("loop", "future", "withdrawn")
+    __slots__ = ("loop", "future", "withdrawn", "enqueued")
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
         self.future = loop.create_future()
         self.withdrawn = False
+        self.enqueued = time.monotonic()  # the request gives up at enqueued + timeout + GRACE
 
     def set_running_or_notify_cancel(self) -> bool:
         return not self.withdrawn
