@@ -173,15 +173,21 @@ def test_published_version_relocked_by_hand(repo: Path, runner):
     assert run(runner, "validate", "--lists", str(root)).exit_code == 1
 
 
-def test_changes_committed_before_the_rule_stand(repo: Path, runner, monkeypatch):
-    """Lock changes up to the anchor (the bundled lists were re-locked by hand) are accepted as they
-    stand: the base is the state at the anchor."""
+def _relocked_before_the_anchor(repo: Path, runner, monkeypatch) -> Path:
+    """A published version edited and re-locked in a commit up to the anchor: accepted as it stands."""
     root = repo / "lists"
     commit(repo, BEFORE.format(1))
     tamper(root)
     commit(repo, BEFORE.format(2))
     anchor(monkeypatch, repo)
     assert run(runner, "validate", "--lists", str(root), "--history").exit_code == 0
+    return root
+
+
+def test_changes_committed_before_the_rule_stand(repo: Path, runner, monkeypatch):
+    """Lock changes up to the anchor (the bundled lists were re-locked by hand) are accepted as they
+    stand: the base is the state at the anchor."""
+    root = _relocked_before_the_anchor(repo, runner, monkeypatch)
     history = read_lock_history(root)
     assert history.base[KEY].hash == load_lock_sections(root).versions[KEY]
     # … but a commit after the anchor is held to the rule, whatever its date (backdated here)
@@ -222,12 +228,7 @@ def test_rewritten_pre_rule_commit_is_no_false_alarm(repo: Path, runner, monkeyp
     """Finding 2 (before: exit 1 forever): amending (rebase, cherry-pick alike) a pre-rule lock
     commit gives it a new committer date; now the anchor is not in HEAD's history: the check says
     it could not run (a warning; an error with --history), it raises no false alarm."""
-    root = repo / "lists"
-    commit(repo, BEFORE.format(1))
-    tamper(root)
-    commit(repo, BEFORE.format(2))
-    anchor(monkeypatch, repo)
-    assert run(runner, "validate", "--lists", str(root), "--history").exit_code == 0
+    root = _relocked_before_the_anchor(repo, runner, monkeypatch)
     env = {**os.environ, "GIT_COMMITTER_DATE": AFTER.format(1), "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_CONFIG_GLOBAL": os.devnull}
     subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-q",

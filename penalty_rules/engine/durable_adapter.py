@@ -436,14 +436,21 @@ def _match(name: str, event: dict) -> list[str]:
                 except Exception:  # noqa: BLE001 - no action started, or it already ended
                     pass
         finally:
-            try:
-                _C.delete_state(handle, sid)  # always, even on BaseException
-            except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
-                if failure is None:  # a failed assert may leave no state to delete
-                    failure = exc
+            failure = _delete_state(handle, sid, failure)  # always, even on BaseException
         if failure is not None:
             raise DurableRulesError("匹配", str(failure), name) from failure
     return hits
+
+
+def _delete_state(handle, sid: str, failure: Exception | None) -> Exception | None:
+    """Delete an evaluation's state (under the lock); the first failure of the evaluation (a
+    failed assert may leave no state to delete: that error is not the one to report)."""
+    try:
+        _C.delete_state(handle, sid)
+    except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
+        if failure is None:
+            failure = exc
+    return failure
 
 
 def _handle(name: str):
@@ -475,11 +482,7 @@ def _fires(name: str, body: str, handle=None) -> bool:
         except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
             failure = exc
         finally:
-            try:
-                _C.delete_state(handle, sid)  # always, even on BaseException
-            except Exception as exc:  # noqa: BLE001 - same; wrapped in DurableRulesError below
-                if failure is None:  # a failed assert may leave no state to delete
-                    failure = exc
+            failure = _delete_state(handle, sid, failure)  # always, even on BaseException
         if failure is None and code != 0 and code != 1:
             # 2: the same fact asserted twice; 3 (event deferred): not reachable under the lock with a fresh sid
             failure = DurableRulesError("匹配", "同一事实已断言过" if code == 2 else f"意外的返回码 {code}", name)
