@@ -22,6 +22,11 @@ _BasisEntry, _CandidateItem, _Decision, _Leniency, _ListCitation, _MissingFact, 
     maker, (BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace))
 
 _ZH = {o.value: o.zh for o in Outcome}
+# Outcome.value and .zh, one dict lookup each (enum properties are slow on the hot path)
+_VALUE = {o: o.value for o in Outcome}
+_OUTCOME_ZH = {o: o.zh for o in Outcome}
+_NO_PENALTY = (Outcome.no_penalty.value, Outcome.discretionary_no_penalty.value)
+_NOT_CORRECTED = (None, Corrected.not_corrected)
 
 _ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?[\u3000 ]*")
 
@@ -54,8 +59,8 @@ def _candidate(rr) -> CandidateItem:
     id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
     return _CandidateItem(
         id=id_, list=list_, version=version, jurisdiction=jurisdiction,
-        binding=rr.binding and rr.role == "applicable", outcome=rr.outcome.value,
-        violation=violation, satisfied=rr.satisfied, role=rr.role,
+        binding=rr.binding and rr.role == "applicable", outcome=_VALUE[rr.outcome],
+        violation=violation, satisfied=rr.result.satisfied, role=rr.role,
     )
 
 
@@ -92,29 +97,32 @@ def _resolve(lib, c: Citation, on: date) -> tuple[str | None, str | None]:
     return text, version
 
 
-def _basis(engine, citations: list[Citation], role: str, on: date, exact: bool = False) -> list[BasisEntry]:
-    """Basis entries with the cited paragraph's text. `exact`: `on` is the date of the statute
-    text of the version applied (statutory rules), so the text is that version's: such an entry
-    depends on list and statute data only, and its values are computed once per engine."""
+def _basis(engine, citations: list[Citation], role: str, on: date) -> list[BasisEntry]:
+    """Basis entries with the cited paragraph's text on the date `on` (of the case)."""
     out = []
     lib = engine.statutes
     for c in citations:
-        if exact:
-            cache = engine._explain_cache
-            key = (id(c), on)
-            hit = cache.get(key)
-            if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
-                text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-                hit = (c, _label(c), text, version if version is not None else on.isoformat())
-                if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
-                    cache.clear()
-                cache[key] = hit
-            _, label, text, version = hit
-        else:
-            text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-            label = _label(c)
-        out.append(_BasisEntry(role=role, citation=c, label=label, text=text, version=version))
+        text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
+        out.append(_BasisEntry(role=role, citation=c, label=_label(c), text=text, version=version))
     return out
+
+
+def _exact_entry(engine, c: Citation, role: str, on: date) -> BasisEntry:
+    """A basis entry whose `on` is the date of the statute text of the version applied (statutory
+    rules), so the text is that version's: it depends on list and statute data only, and its
+    values are computed once per engine."""
+    cache = engine._explain_cache
+    key = (id(c), on)
+    hit = cache.get(key)
+    if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
+        lib = engine.statutes
+        text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
+        hit = (c, _label(c), text, version if version is not None else on.isoformat())
+        if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
+            cache.clear()
+        cache[key] = hit
+    _, label, text, version = hit
+    return _BasisEntry(role=role, citation=c, label=label, text=text, version=version)
 
 
 def _list_entry(ref) -> BasisEntry:
@@ -151,6 +159,8 @@ def missing_order(open_rules, rank) -> tuple[list[str], dict[str, list]]:
     rule still misses), then the fixed fact order (questions.FACT_ORDER). Returns (facts in order,
     fact → [first rule needing it, its condition key, top outcome, needed_by, settles])."""
     missing: dict[str, list] = {}
+    if not open_rules:
+        return [], missing
     for rr in sorted(open_rules, key=lambda r: rank(r.outcome), reverse=True):  # most lenient first
         wanted = rr.result.missing
         if not wanted:
@@ -163,7 +173,9 @@ def missing_order(open_rules, rank) -> tuple[list[str], dict[str, list]]:
             if rr.rule_id not in entry[3]:
                 entry[3].append(rr.rule_id)
                 entry[4] = round(entry[4] + share, 4)
-    order = sorted(missing, key=lambda fact: (-rank(missing[fact][2]), -missing[fact][4], fact_rank(fact)))
+    order = list(missing)
+    if len(order) > 1:
+        order.sort(key=lambda fact: (-rank(missing[fact][2]), -missing[fact][4], fact_rank(fact)))
     return order, missing
 
 
@@ -172,18 +184,24 @@ def asks_conduct(open_rules, facts: CaseFacts | None) -> bool:
     return bool(open_rules) and facts is not None and not facts.item_id and not facts.conduct
 
 
+def _condition_label(traces, key: str) -> str | None:
+    """The label of the condition `key` among a rule's traces (the last one, as a dict by key)."""
+    for t in reversed(traces):
+        if t.key == key:
+            return t.label
+    return None
+
+
 def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
     """The questions, in asking order (missing_order)."""
+    if not open_rules:  # decided: nothing to ask
+        return []
     order, missing = missing_order(open_rules, rank)
-    labels: dict[int, dict] = {}  # per rule: its condition labels, built when a question needs them
     ordered = []
     for fact in order:
         rr, cond_key, top, needed_by, settles = missing[fact]
-        rule_labels = labels.get(id(rr))
-        if rule_labels is None:
-            rule_labels = labels[id(rr)] = {t.key: t.label for t in rr.result.traces}
-        question = question_for(fact, cond_key, rule_labels.get(cond_key), rr.questions)
-        ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=top.value,
+        question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
+        ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=_VALUE[top],
                                     settles=settles, **answer_spec(fact)))
     if asks_conduct(open_rules, facts):
         ordered.insert(0, _MissingFact(fact="conduct", question=CONDUCT_QUESTION, **answer_spec("conduct")))
@@ -216,7 +234,7 @@ def _measure(engine, law: LawVersion, name: str) -> tuple | None:
         if m is None:
             hit = (law, None)
         else:
-            entry = _basis(engine, [_law_citation(law, m.citation)], "measure", law.text_version, exact=True)[0]
+            entry = _exact_entry(engine, _law_citation(law, m.citation), "measure", law.text_version)
             hit = (law, (m.text, entry.citation, entry.label, entry.text, entry.version))
         cache[key] = hit
     return hit[1]
@@ -228,23 +246,21 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> t
     measures: list[str] = list(best.measures) if best is not None else []
     basis: list[BasisEntry] = []
     law = engine.statutory.decision_version(dec)
-
-    def add(name: str) -> None:
-        if law is None:
-            return
-        found = _measure(engine, law, name)
-        if found is None:
-            return
-        text, citation, label, statute_text, version = found
-        measures.append(text)
-        basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text, version=version))
-
-    if facts.corrected in (None, Corrected.not_corrected):
-        add("order_correction")
-    if facts.illegal_gains_yuan:
-        add("confiscate_gains")
-    if outcome_name in (Outcome.no_penalty.value, Outcome.discretionary_no_penalty.value):
-        add("education")
+    if law is not None:
+        names = []
+        if facts.corrected in _NOT_CORRECTED:
+            names.append("order_correction")
+        if facts.illegal_gains_yuan:
+            names.append("confiscate_gains")
+        if outcome_name in _NO_PENALTY:
+            names.append("education")
+        for name in names:
+            found = _measure(engine, law, name)
+            if found is not None:
+                text, citation, label, statute_text, version = found
+                measures.append(text)
+                basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text,
+                                         version=version))
     return list(dict.fromkeys(measures)), basis
 
 
@@ -287,12 +303,14 @@ class Precedence:
             for r in [best, *open_rules]:
                 if r is not None and r.statutory is not None:
                     possible |= set(r.statutory.range)
-            possible_outcomes = [o.value for o in sorted(possible, key=rank, reverse=True)]
+            possible_outcomes = [_VALUE[o] for o in sorted(possible, key=rank, reverse=True)]
         else:
-            outcome = best.outcome.value if best else Outcome.normal.value
+            outcome = _VALUE[best.outcome] if best else Outcome.normal.value
             possible_outcomes = []
-            if best is not None and best.statutory is not None and len(best.statutory.range) > 1:
-                possible_outcomes = [o.value for o in sorted(best.statutory.range, key=rank, reverse=True)]
+            if best is not None and best.statutory is not None:
+                st_range = best.statutory.range
+                if len(st_range) > 1:
+                    possible_outcomes = [_VALUE[o] for o in sorted(st_range, key=rank, reverse=True)]
         self.live, self.satisfied, self.item_results = live, satisfied, item_results
         self.best, self.open_rules, self.outcome, self.possible_outcomes = best, open_rules, outcome, possible_outcomes
 
@@ -302,11 +320,56 @@ class Precedence:
         return self.best if not self.open_rules else None
 
 
+def _laws(results) -> tuple[dict[str, None], list[str], list[str]]:
+    """The law versions the applicable statutory rules stand on, in first-seen order: (law version
+    keys, "key(role)" labels as trace.law_versions shows them, special-law rows). The rows are every
+    special law that governed the case, whether it gave leniency or withheld it: the rows the live
+    statutory rules applied, then those that replaced a live rule. Statutory results are shared
+    between cases: their law key and label are computed once (RuleResult.law_keys)."""
+    keys: dict[str, None] = {}
+    labels: dict[str, None] = {}
+    overrides, replaced_by = [], []
+    for r in results:
+        st = r.statutory
+        if st is None or r.role != "applicable":
+            continue
+        key, label = r._law_keys or r.law_keys()
+        keys[key] = None
+        labels[label] = None
+        if r.binding:
+            if r.overrides:
+                overrides += r.overrides
+            if st.override:
+                replaced_by.append(st.override.id)
+    overrides += replaced_by
+    return keys, list(labels), list(dict.fromkeys(overrides))
+
+
+def _derived_facts(item_results) -> dict[str, object]:
+    """The facts the engine derived for the items (e.g. 首违 under each list's definition)."""
+    derived: dict[str, object] = {}
+    for r in item_results:
+        if r.derived:
+            derived.update(r.derived)
+    return derived
+
+
+def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:
+    """Content hash of every list version and law version used: the items' lists, then the laws."""
+    rulesets = {}
+    for r in item_results:
+        key = r.ref.document.key
+        rulesets[key] = hashes[key]
+    for key in law_keys:
+        rulesets[key] = hashes.get(key, "")
+    return rulesets
+
+
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
     ranks = engine._rank  # registry.rank of every outcome, computed once per engine
     rank = ranks.__getitem__
     p = Precedence(results, ranks)
-    live, satisfied, item_results = p.live, p.satisfied, p.item_results
+    satisfied, item_results = p.satisfied, p.item_results
     best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
 
     temporal = []
@@ -319,27 +382,24 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             f"依据为{replaced.statutory.citation.label()}"
         )
 
-    def title(r) -> str:
-        return r.statutory.title if r.statutory is not None else r.rule_id
-
     leniency = None
     if open_rules:
         reason = (
-            f"已满足的最从宽规则为 {best.rule_id}({best.outcome.zh})" if best else "尚无已满足的从宽规则"
+            f"已满足的最从宽规则为 {best.rule_id}({_OUTCOME_ZH[best.outcome]})" if best else "尚无已满足的从宽规则"
         ) + f"; 仍有 {len(open_rules)} 条更从宽的规则取决于未知事实"
     else:
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
-            reason = f"{best.rule_id} 已满足, 结果为 {best.outcome.zh}"
+            reason = f"{best.rule_id} 已满足, 结果为 {_OUTCOME_ZH[best.outcome]}"
             if rivals:
                 reason += "; 同时满足的其他规则: " + "、".join(
-                    f"{r.rule_id}({r.outcome.zh})" for r in rivals
+                    [f"{r.rule_id}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
                 ) + "; 按声明的优先顺序取前者"
         else:
             reason = "没有满足条件的从宽规则, 依法处罚"
         if best is not None and best.statutory is not None:
             st = best.statutory
-            leniency = _Leniency(range=[o.value for o in st.range] or [best.outcome.value],
+            leniency = _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[best.outcome]],
                                  mandatory=st.mandatory, wording=st.says)
 
     missing = _missing(open_rules, rank, facts)
@@ -349,28 +409,28 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     basis: list[BasisEntry] = []
     on = act or dec
     winner_item = best.ref.item if best is not None and best.ref is not None and not open_rules else None
-    applicable_items = [r for r in live if r.ref is not None]
     measures: list[str] = []
     if outcome_name != UNDETERMINED:
         if best is not None and best.statutory is not None:
             st = best.statutory
             if st.override is not None:
-                basis += _basis(engine, [st.general_citation], "statutory", st.law.text_version, exact=True)
-                basis += _basis(engine, [st.citation], "special_law", st.text_on, exact=True)
+                basis.append(_exact_entry(engine, st.general_citation, "statutory", st.law.text_version))
+                basis.append(_exact_entry(engine, st.citation, "special_law", st.text_on))
             else:
-                basis += _basis(engine, [st.citation], "statutory", st.law.text_version, exact=True)
+                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version))
             for oid in best.overrides:
                 row = engine.statutory.override(oid)
                 if row is not None:
-                    basis += _basis(engine, [row.citation], "special_law", row.text_version, exact=True)
+                    basis.append(_exact_entry(engine, row.citation, "special_law", row.text_version))
         if winner_item is not None:
             basis.append(_list_entry(best.ref))
             version = engine.statutory.version_on(on)
             ground = _ground(winner_item, version)
             if ground is not None:
-                basis += _basis(engine, [ground], "leniency_ground", version.text_version, exact=True)
+                basis.append(_exact_entry(engine, ground, "leniency_ground", version.text_version))
             basis += _basis(engine, winner_item.exemption_basis, "exemption", on)
-        main_item = winner_item or (applicable_items[0].ref.item if applicable_items else None)
+        main_item = winner_item or next(
+            (r.ref.item for r in item_results if r.binding and r.role == "applicable"), None)
         if main_item is not None:
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
@@ -395,26 +455,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
         )
     if act is not None:
-        for rr in live:
-            if rr.ref is not None and not engine.item_in_force(rr.ref, act):
+        for rr in item_results:  # the live items (binding, applicable)
+            if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
-    # statutory results are shared between cases: their law key and label are computed once (law_keys)
-    # every special law that governed this case, whether it gave leniency or withheld it: the rows
-    # the live statutory rules applied, then the rows that replaced a live rule
-    applied_laws, overrides, replaced_by = [], [], []
-    for r in results:
-        st = r.statutory
-        if st is not None and r.role == "applicable":
-            applied_laws.append(r._law_keys or r.law_keys())
-            if r.binding:
-                if r.overrides:
-                    overrides += r.overrides
-                if st.override:
-                    replaced_by.append(st.override.id)
-    overrides += replaced_by
-    law_versions = list(dict.fromkeys(label for _, label in applied_laws))
-    for oid in dict.fromkeys(overrides):
+    law_keys, law_versions, overrides = _laws(results)
+    for oid in overrides:
         row = engine.statutory.override(oid)
         if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
             warnings.append(
@@ -431,9 +477,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         winner=best.rule_id if best and not open_rules else None,
         reason=reason,
         temporal=temporal,
-        derived_facts={k: v for r in item_results for k, v in r.derived.items()},  # items derive facts
+        derived_facts=_derived_facts(item_results),
         law_versions=law_versions,
-        overrides=list(dict.fromkeys(overrides)),
+        overrides=overrides,
     )
     decision = _Decision(
         outcome=outcome_name,
@@ -454,10 +500,10 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings=warnings,
         trace=trace,
         engine_version=ENGINE_VERSION,
-        rulesets={
-            **{key: engine.corpus.hashes[key] for key in (r.ref.document.key for r in item_results)},
-            **{key: engine.corpus.hashes.get(key, "") for key, _ in applied_laws},
-        },
+        rulesets=_rulesets(engine.corpus.hashes, item_results, law_keys),
     )
-    decision.summary = summarize(decision, title(best) if best is not None and not open_rules else None)
+    title = None  # of the rule that decides the case
+    if best is not None and not open_rules:
+        title = best.statutory.title if best.statutory is not None else best.rule_id
+    decision.summary = summarize(decision, title)
     return decision

@@ -44,6 +44,7 @@ FACT_ORDER = [
     "discovered_date", "safety_related", "violated_law", "subjective_fault", "mental_condition_cause",
 ]
 _PREFIX_ORDER = ["prior_offenses[", "quantities.", "attested.", "custom_conditions.", "special_law_facts."]
+_FACT_POSITION = {fact: i for i, fact in enumerate(FACT_ORDER)}  # FACT_ORDER.index, one lookup
 
 _ENUM_FACTS = {
     "party_type": PartyType, "corrected": Corrected, "harm": Harm, "mental_condition": MentalCondition,
@@ -63,8 +64,9 @@ def _attested_tag(fact: str) -> str | None:
 
 def fact_rank(fact: str) -> tuple[int, str]:
     """Position of a fact in the fixed tie-break order."""
-    if fact in FACT_ORDER:
-        return FACT_ORDER.index(fact), fact
+    position = _FACT_POSITION.get(fact)
+    if position is not None:
+        return position, fact
     for i, prefix in enumerate(_PREFIX_ORDER):
         if fact.startswith(prefix):
             return len(FACT_ORDER) + i, fact
@@ -91,7 +93,10 @@ def answer_spec(fact: str) -> dict:
         spec = _answer_spec(fact)
         if len(_ANSWER_SPECS) < 4096:  # fact names come from requests (custom_conditions.…): bounded
             _ANSWER_SPECS[fact] = spec
-    return {k: list(v) if k == "options" else v for k, v in spec.items()}
+    spec = spec.copy()
+    if "options" in spec:
+        spec["options"] = list(spec["options"])
+    return spec
 
 
 def _answer_spec(fact: str) -> dict:
@@ -117,13 +122,28 @@ def _answer_spec(fact: str) -> dict:
     return {"answer_type": "text"}  # conduct, violated_law, anything else
 
 
+_QUESTIONS: dict[tuple[str, str, str | None], str] = {}
+
+
 def question_for(fact: str, condition_key: str, label: str | None = None, specific: dict | None = None) -> str:
     """The question that decides `fact`, asked on behalf of `condition_key`; `specific` holds
     questions the rule wrote for this case (a named prior, a special-law fact)."""
     if specific and fact in specific:
         return specific[fact]
-    if fact in FACT_QUESTIONS:
-        return FACT_QUESTIONS[fact]
+    question = FACT_QUESTIONS.get(fact)
+    if question is not None:
+        return question
+    # otherwise a function of its arguments and the vocabulary (loaded once): built once
+    key = (fact, condition_key, label)
+    question = _QUESTIONS.get(key)
+    if question is None:
+        question = _question(fact, condition_key, label)
+        if len(_QUESTIONS) < 4096:  # fact names and labels come from requests and lists: bounded
+            _QUESTIONS[key] = question
+    return question
+
+
+def _question(fact: str, condition_key: str, label: str | None) -> str:
     if condition_key == "escalation":
         return ESCALATION_QUESTION
     if tag := _attested_tag(fact):  # attested.<tag>: the vocabulary's question (是 = the condition holds)

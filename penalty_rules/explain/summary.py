@@ -13,16 +13,17 @@ def summarize(d: Decision, rule_title: str | None = None) -> str:
         kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
         lines.append(f"法律规定: {d.leniency.wording}({kind})")
     if d.possible_outcomes:
-        zh = "、".join(_ZH[o] for o in d.possible_outcomes)
+        zh = "、".join([_ZH[o] for o in d.possible_outcomes])
         lines.append(("可能的结果: " if d.outcome == "undetermined" else "法定幅度: ") + zh)
     if d.chosen_item:
-        item = next((i for i in d.items if i.id == d.chosen_item and i.binding and i.satisfied), None)
-        if item:
-            lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
+        for item in d.items:  # the chosen item as a binding, satisfied candidate
+            if item.id == d.chosen_item and item.binding and item.satisfied:
+                lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
+                break
     elif d.chosen_rule:
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")
     if d.basis:
-        lines.append("法律依据: " + "; ".join(dict.fromkeys(b.label for b in d.basis)))
+        lines.append("法律依据: " + "; ".join(dict.fromkeys([b.label for b in d.basis])))
     if d.measures:
         lines.append("应采取的措施: " + "、".join(d.measures))
     if d.missing_facts:

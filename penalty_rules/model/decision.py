@@ -237,21 +237,20 @@ def _maker(cls):
     generated once per class: the dict of values in declaration order (what model_dump_json
     writes), a fresh default_factory value for a field not given, and `model_fields_set` = the
     names given (as validation sets it: model_dump(exclude_unset=True) agrees). Refuses (TypeError)
-    a class with validators, a model_post_init, private attributes or a mutable plain default."""
+    a class with validators, a model_post_init, private attributes or a mutable plain default.
+    The engine passes most fields: the set starts with every name and drops those not given."""
     _check_plain(cls)
     params, items, fresh, given = [], [], [], []
     for name, f in cls.model_fields.items():
+        given.append(repr(name))
         if f.default_factory is not None:
             params.append(f"{name}=_UNSET")
-            fresh.append(f"    if {name} is _UNSET: {name} = _factory_{name}()")
-            fresh.append(f"    else: _given.add({name!r})")
+            fresh.append(f"    if {name} is _UNSET: {name} = _factory_{name}(); _given.discard({name!r})")
         elif f.default is PydanticUndefined:
             params.append(name)
-            given.append(repr(name))
         else:
             params.append(f"{name}=_UNSET")
-            fresh.append(f"    if {name} is _UNSET: {name} = _default_{name}")
-            fresh.append(f"    else: _given.add({name!r})")
+            fresh.append(f"    if {name} is _UNSET: {name} = _default_{name}; _given.discard({name!r})")
         items.append(f"{name!r}: {name}")
     # helpers under names no field can take (fields such as `list`, `range` or `id` shadow builtins)
     namespace = {"_UNSET": _UNSET, "_new": cls.__new__, "_cls": cls, "_set": _SETATTR, "_fields_set": set}
