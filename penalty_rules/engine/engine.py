@@ -18,7 +18,7 @@ from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, missing_order
+from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
@@ -26,6 +26,7 @@ from penalty_rules.model.outcome import Outcome
 
 
 _RuleTrace = maker(RuleTrace)
+_OUTCOME_VALUE = {o: o.value for o in Outcome}  # Outcome.value, one dict lookup (enum properties are slow)
 
 # (outcome, chosen item, chosen rule, possible outcomes, missing facts in asking order): Engine.verdict
 Verdict = tuple
@@ -78,18 +79,20 @@ class RuleResult:
 
     def _build_trace(self) -> RuleTrace:
         st = self.statutory
+        if st is not None:
+            law_key, law_version = self._law_keys or self.law_keys()
         return _RuleTrace(  # engine-built values: no validation on the hot path (model.decision.built)
             rule=self.rule_id,
             kind="statutory" if st else "item",
-            list=self.ref.document.key if self.ref else st.law.key if st else None,
+            list=self.ref.document.key if self.ref else law_key if st else None,
             binding=self.binding,
-            outcome=self.outcome.value,
+            outcome=_OUTCOME_VALUE[self.outcome],
             satisfied=self.result.satisfied,
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
             title=st.title if st else None,
-            citation=st.citation.label() if st else None,
-            law_version=f"{st.law.key}({self.law_role})" if st else None,
+            citation=citation_label(st.citation) if st else None,  # once per citation object
+            law_version=law_version if st else None,
             overrides=list(self.overrides),
         )
 

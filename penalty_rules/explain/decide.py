@@ -67,7 +67,7 @@ def _candidate(rr) -> CandidateItem:
 _LABELS: dict[int, tuple[Citation, str]] = {}
 
 
-def _label(c: Citation) -> str:
+def citation_label(c: Citation) -> str:
     """Citation.label(), once per citation object (list and statute data: the citations of list
     items, and those of statute versions built once by _law_citation; kept, so ids are not reused)."""
     hit = _LABELS.get(id(c))
@@ -103,7 +103,7 @@ def _basis(engine, citations: list[Citation], role: str, on: date) -> list[Basis
     lib = engine.statutes
     for c in citations:
         text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-        out.append(_BasisEntry(role=role, citation=c, label=_label(c), text=text, version=version))
+        out.append(_BasisEntry(role=role, citation=c, label=citation_label(c), text=text, version=version))
     return out
 
 
@@ -117,7 +117,7 @@ def _exact_entry(engine, c: Citation, role: str, on: date) -> BasisEntry:
     if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
         lib = engine.statutes
         text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-        hit = (c, _label(c), text, version if version is not None else on.isoformat())
+        hit = (c, citation_label(c), text, version if version is not None else on.isoformat())
         if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
             cache.clear()
         cache[key] = hit
