@@ -137,6 +137,7 @@ class Engine:
         self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
         self._rule_inputs: dict[int, tuple] = {}  # per law version: its rules' input functions (_law_plan)
         self._version_plans: dict[tuple, tuple] = {}  # per act/decision dates: the law versions (_versions)
+        self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._explain_cache: dict[tuple, object] = {}  # explain.decide: statute texts of exact citations
@@ -231,24 +232,22 @@ class Engine:
 
         refs: list[tuple[ItemRef, str]] = []
         domain = facts.domain
-        for item_id in sorted(ids):
-            for ref in self.corpus.item_refs(item_id):
-                doc = ref.document
-                domain = domain or ref.item.domain
-                if not doc.binding_level or doc.jurisdiction not in stack:
-                    if item_id == facts.item_id or not any(r is ref for r, _ in refs):
-                        refs.append((ref, "similar_elsewhere"))
-                    continue
-                in_act = act is not None and self.item_in_force(ref, act)
-                in_dec = self.item_in_force(ref, dec)
-                if in_act or in_dec:
-                    refs.append((ref, "applicable"))
-                else:
-                    refs.append((ref, "not_in_force"))
-                    if doc.start is None and ref.item.effective_from is None:
-                        warnings.append(
-                            f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
-                        )
+        for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
+            domain = domain or item_domain
+            if not binding_here:
+                if item_id == facts.item_id or not any(r is ref for r, _ in refs):
+                    refs.append((ref, "similar_elsewhere"))
+                continue
+            in_act = act is not None and self.item_in_force(ref, act)
+            in_dec = self.item_in_force(ref, dec)
+            if in_act or in_dec:
+                refs.append((ref, "applicable"))
+            else:
+                refs.append((ref, "not_in_force"))
+                if doc.start is None and ref.item.effective_from is None:
+                    warnings.append(
+                        f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
+                    )
         if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
             violation = refs[0][0].item.violation
             warnings.append(f"条目 {facts.item_id} {violation} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
@@ -256,6 +255,22 @@ class Engine:
             if any(role == "not_in_force" for _, role in refs):
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain)
+
+    def _group_refs(self, ids: frozenset[str], jurisdiction: str, stack: list[str]) -> tuple:
+        """The versions of a same-conduct group's items in id order, each as (item id, ref, list
+        version, domain, binding in this jurisdiction's stack): list data, built once per group and
+        jurisdiction (the corpus never changes)."""
+        key = (ids, jurisdiction)
+        hit = self._group_plans.get(key)
+        if hit is None:
+            hit = tuple(
+                (item_id, ref, ref.document, ref.item.domain,
+                 bool(ref.document.binding_level) and ref.document.jurisdiction in stack)
+                for item_id in sorted(ids) for ref in self.corpus.item_refs(item_id)
+            )
+            if len(self._group_plans) < 100_000:  # groups of this corpus × jurisdictions: bounded anyway
+                self._group_plans[key] = hit
+        return hit
 
     def _unclear(self, facts: CaseFacts, hits: list[Hit], stack: list[str], act: date | None, dec: date) -> Selection:
         """The conduct text matches no binding item clearly. The statutory rules apply in any case;

@@ -89,7 +89,7 @@ class StatutoryRef:
             return list(self.override.range)
         return list(self.spec.range)
 
-    @property
+    @cached_property  # read by precedence on every case
     def mandatory(self) -> bool:
         if self.override and self.override.mandatory is not None:
             return self.override.mandatory
