@@ -417,19 +417,14 @@ class StatutoryRules:
         if "first_offense" in spec.conditions.keys():
             readers.append(lambda f, first, q, *_: q)  # the questions naming undecided priors
 
-        if not readers:
-            def inputs(f, first, questions, dec, domain, laws):
-                return tuple([r(f, first) for r in conditions])
-        elif not conditions and len(readers) == 1:
-            only = readers[0]
-
-            def inputs(f, first, questions, dec, domain, laws):
-                return (only(f, first, questions, dec, domain, laws),)
-        else:
-            def inputs(f, first, questions, dec, domain, laws):
-                return (*[r(f, first) for r in conditions], *[r(f, first, questions, dec, domain, laws) for r in readers])
-
-        return inputs
+        # one flat function per rule: a tuple of the reader calls, without loops (read on every case
+        # for every rule of the version)
+        names = {f"_c{i}": r for i, r in enumerate(conditions)} | {f"_r{i}": r for i, r in enumerate(readers)}
+        calls = [f"_c{i}(f, first)" for i in range(len(conditions))]
+        calls += [f"_r{i}(f, first, questions, dec, domain, laws)" for i in range(len(readers))]
+        source = f"def inputs(f, first, questions, dec, domain, laws):\n    return ({', '.join(calls)}{',' if calls else ''})\n"
+        exec(compile(source, f"<inputs of {spec.id}>", "exec"), names)  # noqa: S102 - our own reader names only
+        return names["inputs"]
 
     def _rule(self, spec, law, f, dec, view, domain, laws, applicable, role, act_missing) -> StatutoryOutcome:
         result = evaluate_conditions(spec.conditions, view)
