@@ -7,7 +7,7 @@ against in the differential tests.
 
 from dataclasses import dataclass, field
 
-from penalty_rules.engine.conditions import FactView, Truth, and3, missing_fact_names, or3, raw_reader
+from penalty_rules.engine.conditions import FactView, Truth, missing_fact_names, raw_reader
 from penalty_rules.model.conditions import Conditions, Threshold, condition_key, condition_label
 from penalty_rules.model.decision import ConditionTrace, maker
 
@@ -107,8 +107,19 @@ def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsRes
             elif value is False:
                 bundle_value = False
         bundle_values.append(bundle_value)
-    any_value = or3(bundle_values) if bundle_plans else True
-    satisfied = and3([all_value, any_value])
+    # or3(bundle_values) and and3([all_value, any_value]), written out (every item, every case)
+    if not bundle_plans or True in bundle_values:
+        any_value: Truth = True
+    elif None in bundle_values:
+        any_value = None
+    else:
+        any_value = False
+    if all_value is False or any_value is False:
+        satisfied: Truth = False
+    elif all_value is True and any_value is True:
+        satisfied = True
+    else:
+        satisfied = None
 
     missing: dict[str, str] = {}
     if satisfied is None:
