@@ -471,7 +471,7 @@ class Engine:
 
     def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection") -> list[RuleResult]:
         """The statutory rules read a handful of facts each: a rule's (immutable, shared) result is
-        cached per rule by exactly the inputs it reads (StatutoryRules.rule_inputs) and its law
+        cached per rule by exactly the inputs it reads (StatutoryRules.version_inputs) and its law
         version's applicability, so a case reuses every rule whose inputs an earlier case had."""
         group = self._group(facts.item_id) if facts.item_id else set()
         first = derive_first_offense(facts, group, None, self._prior_matcher)
@@ -484,9 +484,9 @@ class Engine:
         view = None
         out: list[RuleResult] = []
         first_value = first.value
-        for law, applicable, role, act_missing, version_key, rules in self._versions(facts, dec):
-            for spec, spec_id, inputs in rules:
-                key = (spec_id, version_key, inputs(facts, first_value, questions, dec, domain, laws_key))
+        for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
+            for (spec, spec_id), values in zip(rules, inputs(facts, first_value, questions, dec, domain, laws_key)):
+                key = (spec_id, version_key, values)
                 rr = cache.get(key)
                 if rr is None:
                     if view is None:
@@ -506,7 +506,8 @@ class Engine:
 
     def _versions(self, facts: CaseFacts, dec: date) -> tuple:
         """StatutoryRules.versions_for with what each version's rules need: (law version, applies,
-        role, facts that decide whether it applies at the act, cache key of the version, its rules).
+        role, facts that decide whether it applies at the act, cache key of the version, its rules, the
+        inputs function of its rules).
         Built once per (act date, continuing, end of the act, decision date), the only facts
         versions_for reads (version_at_act): cases decided on the same day share it."""
         key = (facts.act_date, facts.continuing, facts.act_end_date, dec)
@@ -517,8 +518,9 @@ class Engine:
             for law, at_act, at_dec, act_missing in statutory.versions_for(facts, dec):
                 applicable = or3([at_act, at_dec])
                 role = statutory.role(at_act, at_dec)
-                law_key, rules = self._law_plan(law)
-                hit.append((law, applicable, role, act_missing, (law_key, applicable, role, tuple(act_missing)), rules))
+                law_key, rules, inputs = self._law_plan(law)
+                hit.append((law, applicable, role, act_missing, (law_key, applicable, role, tuple(act_missing)), rules,
+                            inputs))
             hit = tuple(hit)
             if len(self._version_plans) >= 4096:  # dates come from requests: bounded
                 self._version_plans.clear()
@@ -526,10 +528,11 @@ class Engine:
         return hit
 
     def _law_plan(self, law) -> tuple:
-        """(law version key, [(rule spec, its id, its inputs function)]): statute data, once per version."""
+        """(law version key, [(rule spec, its id)], the version's inputs function): statute data,
+        once per version (StatutoryRules.version_inputs)."""
         plan = self._rule_inputs.get(id(law))
         if plan is None or plan[0] is not law:  # the version is kept: its id is not reused
-            plan = (law, (law.key, [(spec, spec.id, self.statutory.rule_inputs(spec)) for spec in law.rules]))
+            plan = (law, (law.key, [(spec, spec.id) for spec in law.rules], self.statutory.version_inputs(law.rules)))
             self._rule_inputs[id(law)] = plan
         return plan[1]
 

@@ -390,40 +390,60 @@ class StatutoryRules:
                 out.append(self._rule(spec, law, f, dec, view, domain, laws, applicable, role, act_missing))
         return out
 
-    def rule_inputs(self, spec: StatutoryRuleSpec):
-        """fn(facts, first, questions, dec, domain, laws) → every input `_rule` reads for `spec`
-        besides its law version's applicability: the raw fact values of its conditions (as their
-        traces show them) and of its tests. Two cases with equal inputs get equal results, so a
-        rule's result can be shared between them (Engine caches per rule by these inputs)."""
-        conditions = [raw_reader(cond) for cond in spec.conditions.iter_all()]  # fn(facts, first)
-        readers = []  # fn(facts, first, questions, dec, domain, laws)
+    def _readers(self, spec: StatutoryRuleSpec) -> list[tuple[object, str, object]]:
+        """Every input `_rule` reads for `spec` besides its law version's applicability, as
+        (identity, kind, reader): kind "c" reads fn(facts, first) — the raw fact value of a
+        condition, as its trace shows it — and kind "r" reads fn(facts, first, questions, dec,
+        domain, laws) for a test. Readers with equal identities read the same value."""
+        out: list[tuple[object, str, object]] = [
+            (("cond", cond if isinstance(cond, str) else repr(cond)), "c", raw_reader(cond))
+            for cond in spec.conditions.iter_all()
+        ]
         if spec.age:
-            readers.append(lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None))
+            out.append(("age", "r", lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None)))
         if spec.mental:
-            readers.append(lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type))
+            out.append(("mental", "r", lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type)))
         if spec.no_fault_proven:
-            readers.append(lambda f, *_: f.subjective_fault)
+            out.append(("no_fault", "r", lambda f, *_: f.subjective_fault))
             if spec.overridable == "no_fault":
                 # the decision date matters only through which no-fault rows are in force on it
                 # (_no_fault_override): cases decided on other days with the same rows share a result
                 rows = [o for o in self.special if o.replaces == "no_fault"]
-                readers.append(lambda f, first, q, dec, domain, laws: (
+                out.append(("no_fault_rows", "r", lambda f, first, q, dec, domain, laws: (
                     tuple([o.in_force(dec) for o in rows]), domain, laws, f.violated_law,
-                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))))
+                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))))
         if spec.limitation:
-            readers.append(lambda f, first, q, dec, domain, laws: (
+            out.append(("limitation", "r", lambda f, first, q, dec, domain, laws: (
                 f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
-                None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))))
+                None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))))
         if "first_offense" in spec.conditions.keys():
-            readers.append(lambda f, first, q, *_: q)  # the questions naming undecided priors
+            out.append(("questions", "r", lambda f, first, q, *_: q))  # the questions naming undecided priors
+        return out
 
-        # one flat function per rule: a tuple of the reader calls, without loops (read on every case
-        # for every rule of the version)
-        names = {f"_c{i}": r for i, r in enumerate(conditions)} | {f"_r{i}": r for i, r in enumerate(readers)}
-        calls = [f"_c{i}(f, first)" for i in range(len(conditions))]
-        calls += [f"_r{i}(f, first, questions, dec, domain, laws)" for i in range(len(readers))]
-        source = f"def inputs(f, first, questions, dec, domain, laws):\n    return ({', '.join(calls)}{',' if calls else ''})\n"
-        exec(compile(source, f"<inputs of {spec.id}>", "exec"), names)  # noqa: S102 - our own reader names only
+    def version_inputs(self, specs: list[StatutoryRuleSpec]):
+        """fn(facts, first, questions, dec, domain, laws) → for each spec of a law version, in
+        order, the tuple of every input `_rule` reads for it besides the version's applicability
+        (_readers). Two cases with equal inputs get equal results, so a rule's result can be
+        shared between them (Engine caches per rule by these inputs). One generated function per
+        version: each distinct reader called once (the rules of a version read many of the same
+        facts), no loop — it runs for every case."""
+        names: dict[str, object] = {}
+        slots: dict[object, str] = {}  # reader identity → the local variable holding its value
+        lines, per_spec = [], []
+        for spec in specs:
+            refs = []
+            for identity, kind, reader in self._readers(spec):
+                var = slots.get(identity)
+                if var is None:
+                    var = slots[identity] = f"v{len(slots)}"
+                    names[f"_{var}"] = reader
+                    args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                    lines.append(f"    {var} = _{var}({args})")
+                refs.append(var)
+            per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")
+        source = ("def inputs(f, first, questions, dec, domain, laws):\n" + "".join(line + "\n" for line in lines)
+                  + f"    return ({', '.join(per_spec)}{',' if per_spec else ''})\n")
+        exec(compile(source, "<statutory rule inputs>", "exec"), names)  # noqa: S102 - our own readers only
         return names["inputs"]
 
     def _rule(self, spec, law, f, dec, view, domain, laws, applicable, role, act_missing) -> StatutoryOutcome:
