@@ -28,6 +28,7 @@ from penalty_rules.engine.conditions import FactView, Truth, and3, or3, raw_read
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
+from penalty_rules.model.conditions import Threshold
 from penalty_rules.model.decision import ConditionTrace, maker
 from penalty_rules.model.facts import CaseFacts, PartyType
 from penalty_rules.model.outcome import Outcome
@@ -334,6 +335,17 @@ def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, lis
     return None, ["continuing" if f.continuing is None else "act_end_date"]
 
 
+def _reads(cond) -> tuple:
+    """What a condition's raw reader (conditions.raw_reader) reads: a tag its tag's facts, a
+    threshold its quantity, a custom condition the answer under its key (which a scoped condition
+    makes differ from its wording): equal tuples read the same raw value."""
+    if isinstance(cond, str):
+        return ("tag", cond)
+    if isinstance(cond, Threshold):
+        return ("quantity", cond.quantity)
+    return ("custom", cond.key)
+
+
 class StatutoryRules:
     """The statutory rule corpus, ready to evaluate cases."""
 
@@ -395,10 +407,7 @@ class StatutoryRules:
         (identity, kind, reader): kind "c" reads fn(facts, first) — the raw fact value of a
         condition, as its trace shows it — and kind "r" reads fn(facts, first, questions, dec,
         domain, laws) for a test. Readers with equal identities read the same value."""
-        out: list[tuple[object, str, object]] = [
-            (("cond", cond if isinstance(cond, str) else repr(cond)), "c", raw_reader(cond))
-            for cond in spec.conditions.iter_all()
-        ]
+        out: list[tuple[object, str, object]] = [(_reads(cond), "c", raw_reader(cond)) for cond in spec.conditions.iter_all()]
         if spec.age:
             out.append(("age", "r", lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None)))
         if spec.mental:

@@ -39,3 +39,20 @@ def test_a_busy_engine_decides_as_a_fresh_one(corpus):
         assert got == expected, facts.model_dump_json(exclude_none=True)
         compared += 1
     assert compared >= 450
+
+
+def test_rules_of_a_version_share_a_reader_only_when_it_reads_the_same_value():
+    """StatutoryRules.version_inputs reads each distinct input once for all the rules of a law
+    version: two custom conditions with the same wording but different keys (scoped to their rules)
+    must each read their own answer."""
+    from penalty_rules.model.conditions import Conditions, Custom
+    from penalty_rules.model.facts import CaseFacts
+
+    engine = Engine.from_settings(use_durable=False)
+    base = engine.statutory.corpus.versions[-1].rules[0]
+    a, b = Custom(custom="条件甲").scoped("rule-a"), Custom(custom="条件甲").scoped("rule-b")
+    assert a.key != b.key
+    inputs = engine.statutory.version_inputs([base.model_copy(update={"conditions": Conditions(all=[a])}),
+                                              base.model_copy(update={"conditions": Conditions(all=[b])})])
+    got = inputs(CaseFacts(custom_conditions={a.key: True, b.key: False}), None, (), None, None, None)
+    assert [values[0] for values in got] == [True, False]
