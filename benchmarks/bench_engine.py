@@ -51,6 +51,7 @@ from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
 from penalty_rules.model.listdoc import ListDocument
 from penalty_rules.model.vocabulary import VOCABULARY
+from penalty_rules.replay.runner import answer_of
 
 DECISION = date(2025, 6, 1)
 ACT = date(2025, 1, 1)
@@ -205,8 +206,8 @@ def zen_fired(decisions, by_ref, facts, refs, first_offense_fn) -> set[str]:
     out = set()
     for (name, first), keys in wanted.items():
         decision, group = decisions[name]
-        # the same fact durable-rules gets (DurableMatcher.fired): known values only, projected onto the
-        # fields the wanted rules read (RulesetGroup.projection)
+        # known values only, projected onto the fields the wanted rules read (RulesetGroup.projection):
+        # the fields durable-rules gets for each of them (its one-item rulesets read their own fields)
         ctx = group.event_for(facts, first, group.projection(frozenset(keys)))
         result = decision.evaluate(ctx)["result"]
         rows = result if isinstance(result, list) else [result]
@@ -281,7 +282,7 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
 
     warm = min(200, n // 5)
     check = Engine(corpus, search=reference.search)  # not timed: keeps the timed engines cold
-    mism_verdict = sum(check.verdict(f) != _answer(check.evaluate(f)) for f in [*cases[:500], *spread[:500]])
+    mism_verdict = sum(check.verdict(f) != answer_of(check.evaluate(f)) for f in [*cases[:500], *spread[:500]])
     for fn in (reference.evaluate, production.evaluate, answers.verdict):
         timed(fn, cases[:warm])
     # side by side: the paths take turns over blocks of cases (rotating which goes first), so a
@@ -348,12 +349,6 @@ def bench(label: str, corpus: Corpus, n: int) -> dict:
     return {"prod": med(t_prod), "cached": med(t_cached), "zen": med(t_zen), "match": med(t_match),
             "ref": med(t_ref), "verdict": med(t_verdict), "prod_spread": med(s_prod), "ref_spread": med(s_ref),
             "verdict_spread": med(s_verdict), "production": production, "cases": cases}
-
-
-def _answer(decision) -> tuple:
-    from penalty_rules.replay.runner import answer_of
-
-    return answer_of(decision)
 
 
 def profile(production: Engine, cases) -> None:

@@ -22,7 +22,7 @@ from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.gc_policy import settle_heap
 from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
-from penalty_rules.model.facts_json import JsonInputError, load_json_strict
+from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
                            service_role_problems, setup_service_role, utc_iso)
@@ -273,14 +273,12 @@ def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case
     duplicate keys, nesting, huge integers), strict validation (422), evaluation (404, the decision),
     the response body and the audit row (free text in the facts masked as AuditRepository.masked would)."""
     try:
-        load_json_strict(raw)
+        facts = parse_facts_json(raw)
     except JsonInputError as exc:
         raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
-    try:
-        facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         raise _invalid(exc.errors()) from None
-    resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref, mask=ctx.repo.mask_value)
+    resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
     return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), row
 
 
@@ -421,7 +419,7 @@ def _routes(app: FastAPI) -> None:
                            headers={"Retry-After": str(wait)})
         ctx = _ctx(request)
         resp, rows = await request.app.state.pool.run(handlers.evaluate_batch, ctx, cases, principal, full, limit,
-                                                       case_refs, ctx.repo.mask_value)
+                                                       case_refs)
         if rows:
             await ctx.repo.commit(rows, masked=True)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}

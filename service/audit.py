@@ -233,6 +233,7 @@ class AuditWriter:
         self._gate_path = self._lock_path and _gate_path(self._lock_path)
         self._gate_fd: int | None = None  # the turnstile in front of the lock (_lock_writer)
         self._chunk: int | None = None  # SQLite: rows per INSERT (_sqlite_chunk)
+        self._busy_ms: int | None = None  # SQLite: the pool's busy timeout (_limits)
         self.commits = 0
         self.rows = 0
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
@@ -294,13 +295,16 @@ class AuditWriter:
         """This transaction waits at most `remaining` seconds (what is left of its oldest request's
         timeout) for a lock or a statement: PostgreSQL by lock_timeout and statement_timeout (SET
         LOCAL: this transaction only), SQLite by the connection's busy timeout, whose previous
-        value is returned for the caller to set back (the connection goes back to the pool)."""
+        value is returned for the caller to set back (the connection goes back to the pool); that
+        value, the same on every connection of the pool (set when it connects), is read once."""
         ms = max(1, int(remaining * 1000))
         if self.engine.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
             return None
         if self.engine.dialect.name == "sqlite":
-            before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+            before = self._busy_ms
+            if before is None:
+                before = self._busy_ms = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
             if ms < before:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
                 return before
@@ -445,7 +449,7 @@ class AuditWriter:
                     # the batch gives up when its oldest request would: a job that waited in the
                     # queue behind a slow batch gets no fresh timeout of its own (its request is
                     # answered 503 at enqueued + timeout + GRACE and must not be committed later)
-                    self._write(jobs, min(_enqueued(f) for _, f in jobs) + self.timeout)
+                    self._write(jobs, min(f.enqueued for _, f in jobs) + self.timeout)
                 except Exception as exc:  # reported to every waiting request as 503
                     rows = _rows(jobs)
                     what = describe_error(exc)
@@ -470,10 +474,6 @@ class AuditWriter:
             if fd is not None:
                 os.close(fd)
         self._lock_fd = self._gate_fd = None
-
-
-def _enqueued(fut) -> float:
-    return getattr(fut, "enqueued", None) or time.monotonic()
 
 
 def _admitted(taken: list) -> list:

@@ -64,14 +64,14 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
 
 
 def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, principal, kind="evaluate",
-         batch_id=None, batch_index=None, case_ref: str | None = None, mask=None) -> dict:
-    """The audit row; `mask` (AuditRepository.mask_value): the stored facts masked here, as
-    AuditRepository.masked would do on the serialised row, without a second JSON round trip."""
+         batch_id=None, batch_index=None, case_ref: str | None = None) -> dict:
+    """The audit row as stored: free text in the facts masked here (AuditRepository.mask_value),
+    where the evaluation runs (the pool), without a second JSON round trip; commit it with
+    masked=True."""
     stored = facts.model_dump(mode="json", exclude_none=True)
     decision_date = decision.trace.decision_date if decision.trace else (facts.decision_date or date.today()).isoformat()
     stored.setdefault("decision_date", decision_date)  # replay needs the date actually used
-    if mask is not None:
-        stored = mask(stored)
+    stored = ctx.repo.mask_value(stored)
     return {
         "id": decision_id,
         "created_at": at,
@@ -120,13 +120,12 @@ def check_case_ref(value, field: str = "case_ref", salt: str = "") -> str | None
 
 
 def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False,
-             case_ref: str | None = None, mask=None) -> tuple[s.EvaluateResponse, dict]:
-    """One case → (response, audit row; its facts masked with `mask` when given). Raises
-    InvalidFacts / UnknownItem."""
+             case_ref: str | None = None) -> tuple[s.EvaluateResponse, dict]:
+    """One case → (response, audit row, its facts masked: _row). Raises InvalidFacts / UnknownItem."""
     decision = ctx.engine.evaluate(facts)
     decision_id, at = str(uuid.uuid4()), utc_now()
     return (_response(ctx, decision, decision_id, at, full, case_ref),
-            _row(ctx, facts, decision, decision_id, at, principal, case_ref=case_ref, mask=mask))
+            _row(ctx, facts, decision, decision_id, at, principal, case_ref=case_ref))
 
 
 def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
@@ -135,11 +134,10 @@ def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
 
 
 def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000,
-                   case_refs: list | None = None, mask=None) -> tuple[s.BatchResponse, list[dict]]:
+                   case_refs: list | None = None) -> tuple[s.BatchResponse, list[dict]]:
     """`request`: a BatchRequest or the list of cases as read by load_json_strict; each case is
     validated strictly on its own (validate_facts_value). `case_refs`, when given, are checked by
-    the caller (check_case_refs) and aligned with the cases. `mask`: as for evaluate (the rows'
-    facts masked here, in the pool, instead of on the event loop)."""
+    the caller (check_case_refs) and aligned with the cases. The rows' facts are masked (_row)."""
     if isinstance(request, s.BatchRequest):
         cases, case_refs = request.cases, request.case_refs
     else:
@@ -171,7 +169,7 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
         decision_id, at = str(uuid.uuid4()), utc_now()
         results.append(s.BatchResult(index=i, ok=True,
                                      decision=_response(ctx, decision, decision_id, at, full, refs[i])))
-        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i, refs[i], mask))
+        rows.append(_row(ctx, facts, decision, decision_id, at, principal, "batch", batch_id, i, refs[i]))
     ok = sum(1 for r in results if r.ok)
     resp = s.BatchResponse(batch_id=batch_id, count=len(results), ok_count=ok, error_count=len(results) - ok,
                            results=results)

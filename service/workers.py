@@ -156,10 +156,7 @@ def run(host: str, port: int, workers: int, options: dict, var_dir: Path | None 
     target = target or _worker
     holder = None
     if port == 0:  # one port for all: take a free one and hold it (not listening) while they bind
-        holder = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        holder.bind((host, 0))
+        holder = _listen(host, 0)
         port = holder.getsockname()[1]
     lock_fd = None
     if var_dir is not None:

@@ -424,8 +424,7 @@ def lock(
     from penalty_rules.load.lockfile import relock_refusals
 
     past = read_lock_history(root)
-    frozen, unchecked = relock_refusals(sections, result.corpus,
-                                        set(past.base) if past.available else None)
+    frozen, unchecked = relock_refusals(sections, result.corpus, past.available)
     refusals += frozen
     err_console.print(past.note, style=None if past.available else "yellow", markup=False, soft_wrap=True,
                       highlight=False)

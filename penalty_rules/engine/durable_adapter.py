@@ -52,7 +52,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
-from penalty_rules.engine.conditions import FactView, quantity_value, tag_value
+from penalty_rules.engine.conditions import quantity_value, tag_value
 from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.model.conditions import Condition, Custom, Threshold
@@ -177,7 +177,7 @@ class RulesetGroup:
 
     def fact_body(self, facts, first_offense) -> str:
         """The fact of event_for (all of the group's fields, in its order) as JSON text, open at
-        the end for the sid: `_encode(event_for(...), sid)` == fact_body(...) + '"sid":"<sid>"}'.
+        the end for the sid: `_dumps(dict(event_for(...), sid=sid))` == fact_body(...) + '"sid":"<sid>"}'.
         Written straight from the values, without the dict: the hot path of every match."""
         parts = [_ALWAYS_TEXT]
         for fn, yes, no in self._tag_writers:
@@ -204,12 +204,9 @@ class RulesetGroup:
         parts.append("")  # the comma before the sid
         return ",".join(parts)
 
-    def event(self, view: FactView) -> dict:
-        """The fact posted for one case: known values only (unknown = absent = never matches)."""
-        return self.event_for(view.facts, view.first_offense)
-
     def event_for(self, facts, first_offense, fields: tuple | None = None) -> dict:
-        """`fields` (see projection): only the fields some rules read; default all of the group's."""
+        """The fact of one case as a dict: known values only (unknown = absent = never matches).
+        `fields` (see projection): only the fields some rules read; default all of the group's."""
         tag_fns, customs, quantity_fns = fields or (self._tag_fns, self.customs, self._quantity_fns)
         ev: dict = {ALWAYS: True}
         for tag, fn in tag_fns:
@@ -252,7 +249,7 @@ class RulesetGroup:
 
 
 def _value_text(value) -> str:
-    """One value of a fact as _encode writes it."""
+    """One value of a fact as the JSON encoder writes it (fact_body)."""
     if value is True:
         return "true"
     if value is False:
@@ -370,34 +367,6 @@ def _rule_name(message: str, names) -> str:
     return next(iter(_loads(message)))
 
 
-_KEYS: dict[str, str] = {}  # field name → its JSON key and colon
-
-
-def _encode(event: dict, sid: str) -> str:
-    """The fact as JSON, exactly as _dumps(dict(event, sid=sid)) writes it: booleans and plain
-    numbers (the values a fact carries, see RulesetGroup.event_for) written directly, anything
-    else through the JSON encoder."""
-    parts = []
-    for key, value in event.items():
-        head = _KEYS.get(key)
-        if head is None:
-            head = _dumps(key) + ":"
-            if len(_KEYS) < 100_000:  # field names of the loaded rulesets: bounded anyway
-                _KEYS[key] = head
-        if value is True:
-            parts.append(head + "true")
-        elif value is False:
-            parts.append(head + "false")
-        elif type(value) is float and _plain(value):
-            parts.append(head + float.__repr__(value))
-        elif type(value) is int:
-            parts.append(head + int.__repr__(value))
-        else:
-            return _dumps(dict(event, sid=sid))
-    parts.append('"sid":' + _dumps(sid))
-    return "{" + ",".join(parts) + "}"
-
-
 def _match(name: str, event: dict) -> list[str]:
     """Assert one fact under a fresh sid; the rule names that fired. The state is always deleted.
 
@@ -408,7 +377,7 @@ def _match(name: str, event: dict) -> list[str]:
     collection of fired names is done here. Profiled: the host path spent ~70 % of a match in that
     machinery."""
     sid = f"{_SID_PREFIX}-{next(_SIDS)}"  # fresh per evaluation (process-unique; uuid4 cost more than the match)
-    text = _encode(event, sid)
+    text = _dumps(dict(event, sid=sid))
     with _LOCK:
         handle = _handle(name)
         hits: list[str] = []

@@ -22,11 +22,11 @@ from penalty_rules.explain.decide import Precedence, asks_conduct, build_decisio
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
-from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.listdoc import Status
+from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 
 
 _RuleTrace = maker(RuleTrace)
-_OUTCOME_VALUE = {o: o.value for o in Outcome}  # Outcome.value, one dict lookup (enum properties are slow)
 
 # (outcome, chosen item, chosen rule, possible outcomes, missing facts in asking order): Engine.verdict
 Verdict = tuple
@@ -86,7 +86,7 @@ class RuleResult:
             kind="statutory" if st else "item",
             list=self.ref.document.key if self.ref else law_key if st else None,
             binding=self.binding,
-            outcome=_OUTCOME_VALUE[self.outcome],
+            outcome=OUTCOME_VALUE[self.outcome],
             satisfied=self.result.satisfied,
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
@@ -135,16 +135,15 @@ class Engine:
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
         self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
-        self._rule_inputs: dict[int, tuple] = {}  # per law version: its rules' input functions (_law_plan)
+        self._law_plans: dict[int, tuple] = {}  # per law version: its rules and their inputs function (_law_plan)
         self._version_plans: dict[tuple, tuple] = {}  # per act/decision dates: the law versions (_versions)
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._explain_cache: dict[tuple, object] = {}  # explain.decide: statute texts of exact citations
-        # list data computed once per engine (the corpus never changes): same-conduct groups, the
-        # versions of each list with their in-force spans, per-item evaluation plans, ranks
+        # list data computed once per engine (the corpus never changes): same-conduct groups,
+        # per-item evaluation plans, ranks (the lists' in-force spans: Corpus.in_force)
         self._groups: dict[str, frozenset[str]] = {}
-        self._spans: dict[str, list[tuple]] = {}
         self._plans: dict[tuple[int, int], tuple] = {}
         self._rank = {o: corpus.registry.rank(o) for o in Outcome}
         self._domain_codes = corpus.registry.domain_codes()
@@ -336,7 +335,7 @@ class Engine:
         """The list version is the one in force on `on`, and the item's own dates (which override
         the list's) include `on`."""
         item, doc = ref.item, ref.document
-        current = self._in_force(doc.id, on)
+        current = self.corpus.in_force(doc.id, on)
         if item.effective_from is None and item.effective_to is None:
             return current is doc
         if not item.in_force(on):
@@ -346,25 +345,9 @@ class Engine:
         # before the list's own (unknown or later) start, the item's date decides for its version
         end = self.corpus.end_of(doc)
         return (
-            current is None and item.effective_from is not None and doc.status.value != "draft"
+            current is None and item.effective_from is not None and doc.status is not Status.draft
             and (end is None or on < end)
         )
-
-    def _in_force(self, doc_id: str, on: date):
-        """Corpus.in_force, from the list's versions and their spans computed once per list."""
-        spans = self._spans.get(doc_id)
-        if spans is None:
-            spans = [
-                (doc.start, self.corpus.end_of(doc), doc) for doc in self.corpus.versions(doc_id)
-                if doc.status.value != "draft" and doc.start is not None
-            ]
-            if spans or self.corpus.versions(doc_id):
-                self._spans[doc_id] = spans
-        best = None
-        for start, end, doc in spans:  # in Corpus order: the last version in force wins
-            if start <= on and (end is None or on < end):
-                best = doc
-        return best
 
     def _prior_matcher(self, conduct: str, group: set[str]):
         """A prior's conduct text: the same conduct as the item group when the search clearly
@@ -530,10 +513,10 @@ class Engine:
     def _law_plan(self, law) -> tuple:
         """(law version key, [(rule spec, its id)], the version's inputs function): statute data,
         once per version (StatutoryRules.version_inputs)."""
-        plan = self._rule_inputs.get(id(law))
+        plan = self._law_plans.get(id(law))
         if plan is None or plan[0] is not law:  # the version is kept: its id is not reused
             plan = (law, (law.key, [(spec, spec.id) for spec in law.rules], self.statutory.version_inputs(law.rules)))
-            self._rule_inputs[id(law)] = plan
+            self._law_plans[id(law)] = plan
         return plan[1]
 
     def _violated_laws(self, selection: "Selection") -> list[str] | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from penalty_rules.engine.conditions import FactView, Truth, and3, or3, raw_reader
+from penalty_rules.engine.conditions import Truth, and3, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -390,17 +390,6 @@ class StatutoryRules:
         if at_act is None:
             return f"{DECISION_ROLE}(违法行为时是否施行待定)" if at_dec else f"{ACT_ROLE}(待定)"
         return DECISION_ROLE
-
-    def evaluate(
-        self, f: CaseFacts, dec: date, view: FactView, domain: str | None, laws: list[str] | None,
-    ) -> list[StatutoryOutcome]:
-        out = []
-        for law, at_act, at_dec, act_missing in self.versions_for(f, dec):
-            applicable = or3([at_act, at_dec])
-            role = self.role(at_act, at_dec)
-            for spec in law.rules:
-                out.append(self._rule(spec, law, f, dec, view, domain, laws, applicable, role, act_missing))
-        return out
 
     def _readers(self, spec: StatutoryRuleSpec) -> list[tuple[object, str, object]]:
         """Every input `_rule` reads for `spec` besides its law version's applicability, as

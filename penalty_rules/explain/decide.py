@@ -14,6 +14,7 @@ from penalty_rules.model.decision import (
 )
 from penalty_rules.model.facts import CaseFacts, Corrected
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
+from penalty_rules.model.outcome import VALUE as _VALUE, ZH as _OUTCOME_ZH, ZH_BY_VALUE as _ZH  # dicts: hot path
 from penalty_rules.model.statutory import LawVersion
 
 # Constructors of the Decision models without validation (model.decision.built): every value below
@@ -21,10 +22,6 @@ from penalty_rules.model.statutory import LawVersion
 _BasisEntry, _CandidateItem, _Decision, _Leniency, _ListCitation, _MissingFact, _Trace = map(
     maker, (BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace))
 
-_ZH = {o.value: o.zh for o in Outcome}
-# Outcome.value and .zh, one dict lookup each (enum properties are slow on the hot path)
-_VALUE = {o: o.value for o in Outcome}
-_OUTCOME_ZH = {o: o.zh for o in Outcome}
 _NO_PENALTY = (Outcome.no_penalty.value, Outcome.discretionary_no_penalty.value)
 _NOT_CORRECTED = (None, Corrected.not_corrected)
 

@@ -1,10 +1,7 @@
 """The Chinese summary an officer reads: the answer in the law's words."""
 
 from penalty_rules.model.decision import Decision
-from penalty_rules.model.outcome import Outcome
-
-
-_ZH = {o.value: o.zh for o in Outcome}
+from penalty_rules.model.outcome import ZH_BY_VALUE
 
 
 def summarize(d: Decision, rule_title: str | None = None) -> str:
@@ -13,7 +10,7 @@ def summarize(d: Decision, rule_title: str | None = None) -> str:
         kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
         lines.append(f"法律规定: {d.leniency.wording}({kind})")
     if d.possible_outcomes:
-        zh = "、".join([_ZH[o] for o in d.possible_outcomes])
+        zh = "、".join([ZH_BY_VALUE[o] for o in d.possible_outcomes])
         lines.append(("可能的结果: " if d.outcome == "undetermined" else "法定幅度: ") + zh)
     if d.chosen_item:
         for item in d.items:  # the chosen item as a binding, satisfied candidate

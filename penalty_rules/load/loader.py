@@ -161,13 +161,16 @@ def _yaml_files(folder: Path, recursive: bool = False) -> list[Path]:
     return sorted(p for p in found if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir()))
 
 
+def is_document_path(rel: str) -> bool:
+    """Whether a file at this path (POSIX, relative to the lists folder) is a list version: a YAML
+    file, not the registry, outside manifests/ and statutory/ (also the git history's reading)."""
+    parts = rel.split("/")
+    return (rel.endswith(YAML_SUFFIXES) and parts[-1] != REGISTRY_FILE
+            and not {MANIFEST_DIR, STATUTORY_DIR} & set(parts))
+
+
 def document_files(root: Path) -> list[Path]:
-    skip = {MANIFEST_DIR, STATUTORY_DIR}
-    return [
-        p
-        for p in _yaml_files(Path(root), recursive=True)
-        if p.name != REGISTRY_FILE and not skip & set(p.relative_to(root).parts)
-    ]
+    return [p for p in _yaml_files(Path(root), recursive=True) if is_document_path(p.relative_to(root).as_posix())]
 
 
 def manifest_files(root: Path) -> list[Path]:

@@ -59,8 +59,10 @@ from pathlib import Path
 import yaml
 
 from penalty_rules.errors import Problem
+from penalty_rules.load.loader import is_document_path
 from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED, PUBLISHED_FROZEN
 from penalty_rules.load.yaml_source import MAX_FILE_BYTES, YamlProblem, _refuse_aliases
+from penalty_rules.model.listdoc import Status
 
 # The last commit before the rule existed: the parent of d3636c3 (the commit that introduced it).
 # Its state is accepted as it stands (the bundled lists were re-locked with --accept-changes until
@@ -68,8 +70,7 @@ from penalty_rules.load.yaml_source import MAX_FILE_BYTES, YamlProblem, _refuse_
 # temporary repositories pass their own (read_lock_history(..., strict_base=…)).
 STRICT_BASE = "5fe5ec1464b36424601fb361506ad20f7aebc5ee"
 
-PUBLISHED_STATUSES = {"in_force", "repealed"}  # Status values other than draft
-_SKIP_DIRS = {"statutory", "manifests"}  # not list versions (penalty_rules.load.loader)
+PUBLISHED_STATUSES = {s.value for s in Status} - {Status.draft.value}
 _GIT_TIMEOUT = 60
 _NO_GIT = "未安装 git(找不到 git 命令), 无法读取锁文件历史"
 _LINK_HOPS = 8  # a symlink to a symlink …: followed this many times at most
@@ -210,8 +211,7 @@ def _tree(top: Path, commit: str, when: datetime, folder: str) -> _Tree:
             tree.regular[rel] = sha
         if rel == LOCK_NAME:
             tree.lock = sha if mode != "120000" else None
-        elif (rel.endswith((".yaml", ".yml")) and rel != "domains.yaml"
-              and not _SKIP_DIRS & set(rel.split("/")[:-1])):
+        elif is_document_path(rel):
             tree.files[rel] = sha
             if mode == "120000":
                 tree.links.add(rel)

@@ -31,6 +31,7 @@ import yaml
 
 from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.load.yaml_source import YamlProblem, read_yaml
+from penalty_rules.model.listdoc import Status
 
 LOCK_NAME = "versions.lock"
 _HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -211,16 +212,15 @@ def check_lock(
     return problems
 
 
-def relock_refusals(sections: LockSections, corpus,
-                    ever_published: set[str] | None) -> tuple[list[Problem], list[str]]:
+def relock_refusals(sections: LockSections, corpus, history_read: bool) -> tuple[list[Problem], list[str]]:
     """What `lists lock` refuses to re-lock besides the lock's `published` section (checked by the
     caller), --accept-changes or not: every locked list version that is published — its status is
     not draft (in_force, repealed), e.g. the baseline versions locked by hand before the review
-    workflow — or that the git history of the lock shows locked as published (`ever_published`:
-    the versions with a base in penalty_rules.load.lock_history; None: no history read), whose content differs from its lock
-    entry or whose file is gone. Drafts may be re-locked, and so may the statutory files (no
-    status; not list versions, locked by hand). Returns (refusals, notes in Chinese of what could
-    not be told apart without the history).
+    workflow — whose content differs from its lock entry or whose file is gone. The versions the
+    git history of the lock shows locked as published are the history check's (lock_history.
+    check_history, `history_read`: it ran). Drafts may be re-locked, and so may the statutory files
+    (no status; not list versions, locked by hand). Returns (refusals, notes in Chinese of what
+    could not be told apart without the history).
 
     Without the history two cases cannot be told from the files: a locked version set back to
     `status: draft` (re-locked as the draft it now claims to be: said in a note), and a locked
@@ -234,27 +234,24 @@ def relock_refusals(sections: LockSections, corpus,
         if key in sections.published or key in statutory or current == digest:
             continue
         doc = corpus.document(key)
-        if doc is not None and doc.status.value != "draft":
+        if doc is not None and doc.status is not Status.draft:
             why = f"status {doc.status.value}" + (
                 f";审核流程之前锁定, 在 {LOCK_NAME} 的 baseline 中, 没有发布记录" if key in sections.baseline else "")
-        elif ever_published is not None and key in ever_published:
-            why = "按 git 历史曾锁定为已发布" + (", 现在被改回草案(status: draft)" if doc is not None else "")
-        elif doc is None and ever_published is None:
+        elif doc is None and not history_read:
             why = (f"无 git 历史, 无法确定它锁定时是否为草案; 若确为草案, 可手工删去 {LOCK_NAME} 中它的一行")
-        else:
-            if doc is not None and ever_published is None:
+        else:  # a draft now, or gone: the history check says whether it was published
+            if doc is not None and not history_read:
                 notes.append(f"{key} 现为草案, 按草案重新锁定; 它锁定时若已发布(被改回草案), 无 git 历史无法发现")
             continue
         if current is None:
-            label = "锁定的版本" if ever_published is None and doc is None else "已发布版本"
+            label = "锁定的版本" if doc is None else "已发布版本"
             refusals.append(Problem(
                 "published_version_missing",
                 f"{label} {key}({why})的文件不见了(或有错误未载入), 不能从 {LOCK_NAME} 中删去;" + PUBLISHED_FROZEN,
                 path=f"versions.{key}"))
         else:
             refusals.append(Problem(
-                "published_version_reverted" if doc is not None and doc.status.value == "draft"
-                else "published_version_changed",
+                "published_version_changed",
                 f"已发布版本 {key}({why})的内容与锁定的不同(锁定 {digest[:19]}…, 现为 {current[:19]}…), "
                 "不能重新锁定;" + PUBLISHED_FROZEN,
                 corpus.files.get(key), path=f"versions.{key}"))

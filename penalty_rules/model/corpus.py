@@ -46,6 +46,12 @@ class Corpus:
                 items[item.id].append(ItemRef(doc, item))
         self._items = dict(items)
         self._ends = {d.key: self._compute_end(d) for d in self.documents}
+        # per list: (start, end, version) of the versions that can be in force (no drafts, a known
+        # start), in version order: in_force reads them on every evaluation
+        self._spans = {
+            doc_id: [(d.start, self._ends[d.key], d) for d in docs if d.status is not Status.draft and d.start]
+            for doc_id, docs in self._versions.items()
+        }
 
     # -- documents -------------------------------------------------------------------------
     def document(self, key: str) -> ListDocument | None:
@@ -72,15 +78,11 @@ class Corpus:
         return min(later) if later else None
 
     def in_force(self, doc_id: str, on: date) -> ListDocument | None:
-        """The version of a list in force on a date (drafts never are)."""
+        """The version of a list in force on a date (drafts never are; the last of overlapping ones)."""
         best = None
-        for doc in self._versions.get(doc_id, []):
-            if doc.status is Status.draft or doc.start is None or doc.start > on:
-                continue
-            end = self.end_of(doc)
-            if end is not None and on >= end:
-                continue
-            best = doc
+        for start, end, doc in self._spans.get(doc_id, ()):
+            if start <= on and (end is None or on < end):
+                best = doc
         return best
 
     def documents_in_force(self, on: date) -> list[ListDocument]:

@@ -293,7 +293,4 @@ def built(cls, /, **values):
     field raises TypeError, and so does a class with validators, a model_post_init, private
     attributes or a mutable plain default (see _check_plain). Pass fresh containers: they are kept
     as given, not copied as validation would copy them."""
-    make = _MAKERS.get(cls)
-    if make is None:
-        make = _MAKERS[cls] = _maker(cls)
-    return make(**values)
+    return maker(cls)(**values)

@@ -36,5 +36,9 @@ ZH = {
     Outcome.normal: "依法处罚",
 }
 
+# The same as plain dicts, for the hot paths (an enum's .value and properties are slow to read):
+VALUE = {o: o.value for o in Outcome}
+ZH_BY_VALUE = {o.value: zh for o, zh in ZH.items()}
+
 UNDETERMINED = "undetermined"
 UNDETERMINED_ZH = "尚不能确定"

@@ -76,15 +76,20 @@ def _unknown_item(engine: Engine, facts, today: date) -> bool:
             and not (facts.act_date is not None and facts.act_date > dec))
 
 
-def production_answer(engine: Engine, facts, today: date) -> Answer:
-    """The answer the service gives for these facts, by Engine.evaluate alone (errors as
-    `error:<code>` outcomes): the oracle of replay.verify."""
+def _answered(decide) -> Answer:
+    """decide() → an answer; the engine's refusals as `error:<code>` outcomes."""
     try:
-        return answer_of(engine.evaluate(facts, today=today))
+        return decide()
     except InvalidFacts as exc:
         return (f"error:{exc.code}", None, None, (), ())
     except UnknownItem:
-        return ("error:unknown_item", None, None, (), ())
+        return UNKNOWN_ITEM
+
+
+def production_answer(engine: Engine, facts, today: date) -> Answer:
+    """The answer the service gives for these facts, by Engine.evaluate alone (errors as
+    `error:<code>` outcomes): the oracle of replay.verify."""
+    return _answered(lambda: answer_of(engine.evaluate(facts, today=today)))
 
 
 def evaluate_answer(engine: Engine, facts, today: date) -> Answer:
@@ -94,12 +99,7 @@ def evaluate_answer(engine: Engine, facts, today: date) -> Answer:
     against production_answer."""
     if _unknown_item(engine, facts, today):
         return UNKNOWN_ITEM
-    try:
-        return engine.verdict(facts, today=today)
-    except InvalidFacts as exc:
-        return (f"error:{exc.code}", None, None, (), ())
-    except UnknownItem:
-        return UNKNOWN_ITEM
+    return _answered(lambda: engine.verdict(facts, today=today))
 
 
 

@@ -66,7 +66,8 @@ def fields(domains, jurisdictions) -> list[Field]:
 GROUPS = [
     ("case", "案件"), ("party", "当事人"), ("conduct", "违法行为情节"), ("history", "违法记录"), ("time", "时效与法律适用"),
 ]
-_EXTRA = re.compile(r"^extra\.(quantities|custom_conditions|special_law_facts|attested)\.([A-Za-z0-9_]{1,60})$")
+OPEN_GROUPS = ("quantities", "custom_conditions", "special_law_facts", "attested")  # CaseFacts fields with open keys
+_EXTRA = re.compile(rf"^extra\.({'|'.join(OPEN_GROUPS)})\.([A-Za-z0-9_]{{1,60}})$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_NUMBER_CHARS = 30  # digits, sign and point: far beyond any amount in yuan, well below int()'s 4300-digit limit
 
@@ -203,7 +204,7 @@ def apply_answer(facts: dict, form) -> dict:
         return out
     if "." in fact:
         group, key = fact.split(".", 1)
-        if group not in ("quantities", "custom_conditions", "special_law_facts", "attested"):
+        if group not in OPEN_GROUPS:
             raise FormError("answer", f"无法填写事实 {fact}")
         value = _number("answer", raw) if group == "quantities" else _bool("answer", raw)
         out[group] = {**(facts.get(group) or {}), key: value}
@@ -222,7 +223,7 @@ def apply_answer(facts: dict, form) -> dict:
 def extras_of(facts: dict) -> list[tuple[str, str]]:
     """The open-keyed facts as (form field name, value) pairs for hidden inputs."""
     out = []
-    for group in ("quantities", "custom_conditions", "special_law_facts", "attested"):
+    for group in OPEN_GROUPS:
         for key, value in (facts.get(group) or {}).items():
             out.append((f"extra.{group}.{key}", str(value).lower() if isinstance(value, bool) else str(value)))
     return out

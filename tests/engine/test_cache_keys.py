@@ -1,15 +1,23 @@
 """The engine's caches (statutory rule results keyed by exactly the inputs each rule reads, law
-version plans per dates, selection plans, condition traces) are exact: an engine that has decided
+version plans per dates, selection plans; condition traces, labels and questions at module level)
+are exact: an engine that has decided
 many other cases gives byte-identical decisions to an engine that has decided none, on cases whose
 dates sit on the boundaries where answers change."""
 
 from datetime import date
 
+from penalty_rules.engine import reference
 from penalty_rules.engine.engine import Engine
+from penalty_rules.explain import decide, questions
 from penalty_rules.replay.caseload import Caseload
 from penalty_rules.replay.projection import RowError, read_row
 
 TODAY = date(2026, 11, 30)
+
+# the caches shared by every engine of the process (module level): emptied before the fresh engine
+# decides, so that it builds condition traces, labels and questions anew
+SHARED_CACHES = (reference._PLANS, reference._TRACES, decide._REF_DATA, decide._LABELS, decide._LAW_CITATIONS,
+                 questions._ANSWER_SPECS, questions._QUESTIONS)
 
 
 def test_a_busy_engine_decides_as_a_fresh_one(corpus):
@@ -22,20 +30,22 @@ def test_a_busy_engine_decides_as_a_fresh_one(corpus):
     busy = Engine(corpus)
     for facts in cases[:2_400]:  # fills every cache with other cases first
         try:
-            busy.verdict(facts, today=TODAY)
+            busy.evaluate(facts, today=TODAY)
         except Exception:  # noqa: BLE001 - refusals are compared below, not here
             pass
     compared = 0
     for facts in cases[2_400:2_900]:
         fresh = Engine(corpus, search=busy.search)  # the search index is list data only
         try:
-            expected = fresh.evaluate(facts, today=TODAY).model_dump_json()
-        except Exception as exc:  # noqa: BLE001 - the same refusal from both
-            expected = f"{type(exc).__name__}: {exc}"
-        try:
             got = busy.evaluate(facts, today=TODAY).model_dump_json()
         except Exception as exc:  # noqa: BLE001
             got = f"{type(exc).__name__}: {exc}"
+        for cache in SHARED_CACHES:
+            cache.clear()
+        try:
+            expected = fresh.evaluate(facts, today=TODAY).model_dump_json()
+        except Exception as exc:  # noqa: BLE001 - the same refusal from both
+            expected = f"{type(exc).__name__}: {exc}"
         assert got == expected, facts.model_dump_json(exclude_none=True)
         compared += 1
     assert compared >= 450
