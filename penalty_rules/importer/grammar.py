@@ -50,10 +50,14 @@ A small grammar, not one regular expression per phrase:
    Wordings narrower than a tag are never read as it: 未造成交通事故或交通拥堵 / 未造成环境污染 are not
    no_harm — they are their own officer-attested tags (vocabulary kind: attested, as are 以往违法均已处理,
    罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响), read only in those words or plain
-   synonyms; 未造成交通事故 alone, 经责令改正后 (the occasion, no condition) and 经责令改正已改正 (no
+   synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
+   the tag asks about every violation), 经责令改正后 (the occasion, no condition) and 经责令改正已改正 (no
    deadline, not 及时) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
    及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
    Attested tags with more in their words keep the words beside the tag: 书面承诺不再违法 (written);
+   承诺不再违规 / 承诺不再实施同类(类似)违法行为 (违规, the same kind: only 承诺(今后)不再违法 / 不再实施
+   违法行为 is the tag alone); a bare 罚款已缴纳 with no 以往 / 以前 / 既往 and no 以往违法均已处理 before
+   it in the sentence (may be this case's fine; 以往违法均已处理、罚款已缴纳 is the tag alone);
    未发生 / 无 交通事故或拥堵 and 未造成事故或拥堵 (none occurred / any accident: only 未造成交通事故或
    交通拥堵 is the tag alone); a time limit before 并采取补救措施消除负面影响 (在规定期限内…并采取…: the
    remedy too within it). A trailing 等 (罚款已缴纳等) or 本次 / 本案 before 罚款已缴纳 (this case's fine,
@@ -156,10 +160,11 @@ LEXICON: list[tuple[str, str]] = [
     (r"主动供述(?:行政机关)?(?:尚未掌握的)?(?:违法行为)?", "confessed"),
     (r"(?:配合(?:行政机关)?查处(?:违法行为)?)?有立功表现", "meritorious"),
     # conditions the officer attests (vocabulary kind: attested): the lists' recurring wordings, with
-    # plain synonyms only (交通违法 / 违法行为, 缴纳 / 缴清, 事故 or 拥堵 in either order)
-    (r"(?:以往|以前|既往)(?:的)?(?:交通)?违法(?:行为|记录)?(?:均|都|全部)?已(?:经)?(?:被)?处理(?:完毕)?",
+    # plain synonyms only (违法 / 违法行为, 缴纳 / 缴清, 事故 or 拥堵 in either order)
+    (r"(?:以往|以前|既往)(?:的)?违法(?:行为|记录)?(?:均|都|全部)?已(?:经)?(?:被)?处理(?:完毕)?",
      "prior_violations_handled"),
-    (r"(?:以往(?:违法)?(?:的)?)?罚款(?:均|都|全部)?已(?:经)?(?:缴纳|缴清|交纳|缴交|缴付)(?:完毕)?", "fines_paid"),
+    # a bare 罚款已缴纳 with no 以往 context may be this case's fine: the tag and the words (FINES_PRIOR)
+    (r"(?:(?:以往|以前|既往)(?:违法)?(?:的)?)?罚款(?:均|都|全部)?已(?:经)?(?:缴纳|缴清|交纳|缴交|缴付)(?:完毕)?", "fines_paid"),
     (r"(?:涉案)?(?:机动)?车辆(?:的)?状态(?:均)?正常", "vehicle_status_normal"),
     # neither an accident nor congestion (未造成交通事故 alone, or …等危害后果, says another thing)
     # (only 未/没有 造成/导致 交通事故 … is the tag alone; 发生 / 无 / a bare 事故 say other or more: the tag
@@ -491,6 +496,23 @@ _LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
 # 书面承诺: a written promise, more than the tag's 承诺 (a spoken one would meet the tag) — the tag AND the wording.
 KEEP_WORDS = re.compile(r"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)|积极配合(?:行政机关|执法机关|执法部门)?查处"
                         r"|书面承诺")
+# 承诺不再违规 (违规 is not 违法: a rule, not the law) and 承诺不再实施同类 / 类似违法行为 (the same kind
+# only, less than the tag's any violation): the tag AND the wording. Only the lists' own wordings
+# 承诺(今后 / 以后)不再违法 / 不再实施违法行为 (and 发生违法行为, a plain synonym) are the tag alone.
+PROMISE_EXACT = re.compile(r"承诺(?:今后|以后)?不再(?:违法|(?:发生|实施)违法(?:行为)?)")
+# 罚款已缴纳 (fines_paid asks about the EARLIER fines): the lists write it after 以往违法均已处理
+# (以往违法均已处理、罚款已缴纳); with no 以往 / 以前 / 既往 before it and no prior-violations phrase
+# before it in the same sentence it may be this case's fine: the tag AND the wording.
+FINES_PRIOR = re.compile(r"(?:以往|以前|既往)")
+PRIOR_TAGS = {"prior_violations_handled"}
+
+
+def _prior_context(text: str, pos: int) -> bool:
+    """A prior-violations phrase (以往违法均已处理 …) earlier in the sentence that holds `pos`."""
+    start = max(text.rfind(c, 0, pos) for c in "。；;") + 1
+    return any(tag in PRIOR_TAGS and rx.search(text, start, pos) for rx, tag in _LEXICON)
+
+
 # no_traffic_accident_or_congestion alone only for 未/没有 造成/导致 交通事故 (and 拥堵): the act caused none.
 # 未发生 / 无 (none occurred, whoever caused it) and a bare 事故 (any accident, not only a traffic one) say
 # another or more: the tag is written and the wording kept beside it.
@@ -506,7 +528,9 @@ def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
     if best and isinstance(best[1].value, str) and (KEEP_WORDS.match(best[1].text) or (
-            best[1].value == "no_traffic_accident_or_congestion" and not TRAFFIC_STRICT.fullmatch(best[1].text))):
+            best[1].value == "no_traffic_accident_or_congestion" and not TRAFFIC_STRICT.fullmatch(best[1].text)) or (
+            best[1].value == "promised_no_repeat" and not PROMISE_EXACT.fullmatch(best[1].text)) or (
+            best[1].value == "fines_paid" and not FINES_PRIOR.match(best[1].text) and not _prior_context(text, pos))):
         best[1].keep_words = True
         best[1].note = f"“{best[1].text}”比条件标签 {best[1].value} 的含义窄或不同: 原文另作自定义条件保留"
     return best

@@ -336,10 +336,9 @@ def test_outcome_and_measure_text_goes_to_the_note():
 # -- conditions the officer attests (vocabulary kind: attested): the lists' recurring wordings ------
 @pytest.mark.parametrize(("words", "tag"), [
     ("以往违法均已处理", "prior_violations_handled"),
-    ("以往交通违法均已处理", "prior_violations_handled"),
     ("以往违法行为均已处理完毕", "prior_violations_handled"),
-    ("罚款已缴纳", "fines_paid"),
     ("以往罚款均已缴清", "fines_paid"),
+    ("以前罚款已缴纳", "fines_paid"),
     ("车辆状态正常", "vehicle_status_normal"),
     ("机动车辆状态正常", "vehicle_status_normal"),
     ("未造成交通事故或交通拥堵", "no_traffic_accident_or_congestion"),
@@ -347,7 +346,9 @@ def test_outcome_and_measure_text_goes_to_the_note():
     ("未造成环境污染", "no_environmental_pollution"),
     ("没有造成生态环境污染", "no_environmental_pollution"),
     ("承诺不再违法", "promised_no_repeat"),
-    ("承诺不再实施同类违法行为", "promised_no_repeat"),
+    ("承诺不再实施违法行为", "promised_no_repeat"),
+    ("承诺今后不再违法", "promised_no_repeat"),
+    ("承诺以后不再实施违法行为", "promised_no_repeat"),
     ("采取补救措施消除负面影响", "remedied_negative_effects"),
     ("采取补救措施消除不良影响", "remedied_negative_effects"),
 ])
@@ -414,7 +415,7 @@ def test_negation_of_a_tag_reaches_a_bare_noun_after_and(words):
 
 
 @pytest.mark.parametrize("words", ["书面承诺不再违法", "当事人书面承诺不再违法", "书面承诺今后不再违法",
-                                   "书面承诺不再实施同类违法行为"])
+                                   "书面承诺不再实施同类违法行为", "书面承诺不再违规"])
 def test_written_promise_keeps_the_word_written(words):
     # a spoken promise meets 承诺不再违法 but not 书面承诺: the words are required beside the tag
     r = parse_conditions(words)
@@ -422,6 +423,47 @@ def test_written_promise_keeps_the_word_written(words):
     assert "promised_no_repeat" in c
     kept = [x["custom"] for x in c if isinstance(x, dict)]
     assert len(kept) == 1 and "书面" in kept[0] and "conditions.words_kept" in r.flags
+
+
+@pytest.mark.parametrize("words", ["承诺不再违规", "承诺今后不再违规", "承诺不再实施同类违法行为", "承诺不再发生类似违法行为",
+                                   "承诺不再实施同类违法违规行为", "承诺不再发生同类违法"])
+def test_promise_in_other_words_keeps_the_words(words):
+    # the lists say 承诺不再违法 / 承诺不再实施违法行为; 违规 (a rule, not the law) and 同类 / 类似 (the
+    # same kind only) say another thing: the tag AND the list's words, both required, flagged
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": ["promised_no_repeat", {"custom": words}]}
+    assert "conditions.words_kept" in r.flags
+
+
+@pytest.mark.parametrize("words", ["罚款已缴纳", "罚款均已缴清", "罚款已经缴纳完毕"])
+def test_bare_fines_paid_keeps_the_words(words):
+    # fines_paid asks about the EARLIER fines; with no 以往 before it, 罚款已缴纳 may be this case's fine
+    r = parse_conditions(words)
+    assert to_conditions(r) == {"all": ["fines_paid", {"custom": words}]}
+    assert "conditions.words_kept" in r.flags
+
+
+def test_fines_paid_after_prior_violations_is_the_tag_alone():
+    # 以往违法均已处理、罚款已缴纳 (cs-traffic-warning): 以往 from the clause before, in the same sentence
+    for words, prior in (("以往违法均已处理、罚款已缴纳", "prior_violations_handled"),
+                         ("以往违法均已处理,且罚款已缴纳", "prior_violations_handled")):
+        r = parse_conditions(words)
+        assert to_conditions(r) == {"all": [prior, "fines_paid"]} and not r.flags, words
+    # another sentence: no 以往 context any more
+    r = parse_conditions("以往违法均已处理。罚款已缴纳")
+    assert to_conditions(r) == {"all": ["prior_violations_handled", "fines_paid", {"custom": "罚款已缴纳"}]}
+    assert "conditions.words_kept" in r.flags
+
+
+def test_prior_traffic_violations_are_not_the_general_tag():
+    # 以往交通违法均已处理 asks about traffic violations only (no list's own sentence says it: the
+    # reference's reading of traffic-15-warning, whose text says 以往违法均已处理): never the general tag,
+    # whose question asks about every violation — the words kept as a custom condition
+    for words in ("以往交通违法均已处理", "既往交通违法行为都已经处理完毕"):
+        assert to_conditions(parse_conditions(words)) == {"all": [{"custom": words}]}, words
+    # and the fines after it lose the 以往 context it would have given: the words kept beside the tag
+    assert to_conditions(parse_conditions("以往交通违法均已处理、罚款已缴纳")) == {
+        "all": [{"custom": "以往交通违法均已处理"}, "fines_paid", {"custom": "罚款已缴纳"}]}
 
 
 @pytest.mark.parametrize("words", ["未造成交通事故或交通拥堵等", "未造成环境污染等", "罚款已缴纳等", "以往违法均已处理等"])
