@@ -8,7 +8,7 @@ list whose tax-item copies carry attested tags); the bundled lists have no such 
 
 import pytest
 
-from conftest import Server, server_env
+from tests.service.live_servers import Server, server_env
 from penalty_rules.model.vocabulary import VOCABULARY
 from tests.lists_fixtures import ATTESTED_LIST, attested_lists
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, pg_schema_or_skip, server_env
+from tests.service.live_servers import Server, pg_schema_or_skip, server_env
 
 TAX = "cn-tax-2021-6/03"
 FACTS = {"item_id": TAX, "act_date": "2023-03-20", "decision_date": "2023-04-10", "first_offense": True,

@@ -135,7 +135,7 @@ def test_two_workers_held_turnstile_answers_503_and_commits_nothing_later(tmp_pa
 
     import httpx
 
-    from conftest import Server, server_env
+    from tests.service.live_servers import Server, server_env
 
     timeout = 1.0
     var = tmp_path / "var"

@@ -112,7 +112,7 @@ def test_each_success_has_its_committed_record(app):
 # ------------------------------------------------------------------------------ real server
 @pytest.fixture(scope="module")
 def locked_db_server(tmp_path_factory):
-    from conftest import Server, server_env
+    from tests.service.live_servers import Server, server_env
 
     var = tmp_path_factory.mktemp("var-fastpath")
     srv = Server(var, server_env(var, PENALTY_RULES_AUDIT_TIMEOUT="1")).start()

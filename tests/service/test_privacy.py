@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from conftest import Server, server_env
+from tests.service.live_servers import Server, server_env
 
 W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 

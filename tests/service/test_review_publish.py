@@ -28,7 +28,7 @@ from service import reviews as rv
 from service.audit import make_engine, migrate
 from service.auth import Principal
 
-from conftest import ROOT, Server, free_port, pg_schema_or_skip, server_env
+from tests.service.live_servers import ROOT, Server, free_port, pg_schema_or_skip, server_env
 
 BUNDLED = Path(__file__).resolve().parents[2] / "lists"
 TAX_DIR = BUNDLED / "national" / "cn-tax-first-offense"

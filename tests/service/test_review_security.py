@@ -22,7 +22,6 @@ from penalty_rules.publish.files import PublishError, edit_text
 from service import reviews as rv
 from service.auth import Principal
 
-from conftest import ROOT
 from test_review_publish import (ADDED, BUNDLED, CHANGED, KEPT, NO_DB, R1, R2, _run_cli, add_draft, approve_all,
                                  audit_db, make_lists, publish_draft, serve_refused, store)  # noqa: F401 (fixtures)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, Server, server_env
+from tests.service.live_servers import ROOT, Server, server_env
 from service import workers
 from worker_targets import crash_after_start, crash_at_start
 

@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from conftest import ROOT, Server, free_port, server_env
+from tests.service.live_servers import ROOT, Server, free_port, server_env
 
 TAX = "cn-tax-2021-6/03"
 ENDPOINTS = [  # (method, path, minimum role)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from conftest import Server, pg_schema_or_skip, server_env
+from tests.service.live_servers import Server, pg_schema_or_skip, server_env
 from service.audit import make_engine
 
 TAX = "cn-tax-2021-6/03"

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, pg_schema_or_skip, server_env
+from tests.service.live_servers import Server, pg_schema_or_skip, server_env
 from test_service_load import FACTS, _count, _ids_in_db
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, Server, free_port, server_env
+from tests.service.live_servers import ROOT, Server, free_port, server_env
 
 TAX = "cn-tax-2021-6/03"
 FULL = {"item_id": TAX, "act_date": "2023-03-20", "decision_date": "2023-04-10", "first_offense": True,

@@ -13,15 +13,13 @@ import warnings
 from pathlib import Path
 
 import pytest
-from webtest_helpers import login_client
+from webtest_helpers import WEB_SECRET, login_client
+
+from tests.service.live_servers import Server, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 
-_spec = importlib.util.spec_from_file_location("service_test_servers", ROOT / "tests" / "service" / "conftest.py")
-servers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(servers)
-Server, server_env = servers.Server, servers.server_env
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 DRIVER_CANDIDATES = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
@@ -61,9 +59,6 @@ def web_server(tmp_path_factory):
     srv = Server(var, server_env(var)).start(timeout=120)
     yield srv
     srv.stop()
-
-
-WEB_SECRET = "test-web-secret-" + "x" * 40
 
 
 @pytest.fixture(scope="module")

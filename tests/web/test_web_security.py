@@ -18,8 +18,7 @@ import time
 import httpx
 import pytest
 
-from conftest import WEB_SECRET
-from webtest_helpers import csrf_of, login_client
+from webtest_helpers import WEB_SECRET, csrf_of, login_client
 
 from service.web import facts_form, routes
 from service.web.session import (COOKIE, IDLE, LIFETIME, TOUCH, Keys, Revocations, WebSecretError, WebSession,

@@ -9,6 +9,9 @@ import zlib
 
 import httpx
 
+# the web secret of the servers started with one from the environment (conftest.secure_server)
+WEB_SECRET = "test-web-secret-" + "x" * 40
+
 
 def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     """(width, height, channels, raw rows without filter bytes)."""
