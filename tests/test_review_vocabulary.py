@@ -5,6 +5,7 @@ import copy
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from penalty_rules.load.json_schema import list_schema
@@ -17,7 +18,8 @@ def test_schema_enumerates_vocabulary_with_chinese_names():
     schema = list_schema()
     defs = schema["$defs"]
     tag = next(b for b in defs["Conditions"]["properties"]["all"]["items"]["anyOf"] if b.get("type") == "string")
-    assert tag["enum"] == list(VOCABULARY.conditions)
+    # every tag a list may write; the engine's premise (minor_not_denied) is none of them
+    assert tag["enum"] == VOCABULARY.list_tags() == [t for t in VOCABULARY.conditions if t != "minor_not_denied"]
     assert tag["enumDescriptions"][tag["enum"].index("first_offense")] == "初次违法(首违)"
     nested = next(b for b in defs["Conditions"]["properties"]["any_of"]["items"]["items"]["anyOf"]
                   if b.get("type") == "string")
@@ -48,3 +50,16 @@ def test_unknown_tag_message_names_labels(tmp_path: Path):
     [problem] = [p for p in load_corpus(root).errors if p.code == "unknown_condition"]
     assert "相近的: first_offense(初次违法(首违))" in problem.message
     assert "minor_harm(危害后果轻微)" in problem.message
+
+
+def test_a_list_item_cannot_write_the_engines_premise():
+    # minor_not_denied is added by the engine (engine.premises) where an item rests on 行政处罚法 art. 33(1)
+    # first sentence: a list writing it would read as the list's own condition
+    from pydantic import ValidationError
+
+    from penalty_rules.model.item import Item
+
+    with pytest.raises(ValidationError, match="minor_not_denied"):
+        Item.model_validate({"id": "x-test/01", "domain": "market", "outcome": "no_penalty", "violation": "测试行为",
+                             "conditions": {"all": ["minor_not_denied"]},
+                             "provenance": {"source_item_no": 1, "confidence": "low"}})

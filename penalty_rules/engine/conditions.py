@@ -59,6 +59,8 @@ class FactView:
             return (None if f.subjective_fault is None else not f.subjective_fault), used
         if tag == "minor_violation":
             return f.minor_violation, {"minor_violation": f.minor_violation}
+        if tag == "minor_not_denied":  # only the officer's explicit 不属轻微 defeats it (never asked)
+            return f.minor_violation is not False, {"minor_violation": f.minor_violation}
         if tag in Circumstance.__members__:
             return self._circumstance(Circumstance(tag))
         if tag in ATTESTED_TAGS:
@@ -159,6 +161,8 @@ def _tag_value(tag: str):
         return lambda f, first: None if f.subjective_fault is None else not f.subjective_fault
     if tag == "minor_violation":
         return lambda f, first: f.minor_violation
+    if tag == "minor_not_denied":
+        return lambda f, first: f.minor_violation is not False
     if tag in Circumstance.__members__:
         return _circumstance_value(Circumstance(tag))
     if tag in ATTESTED_TAGS:
@@ -199,6 +203,7 @@ _TAG_FIELDS = {
     "corrected_promptly": "corrected",
     "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
     "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
+    "minor_not_denied": "minor_violation",
     **{c.value: "circumstances" for c in Circumstance},
 }
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
-from penalty_rules.engine.premises import PREMISE_NOTE, effective_conditions, premise_of
+from penalty_rules.engine.premises import MINOR_NOTE, effective_conditions, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
@@ -140,6 +140,7 @@ class Engine:
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
+        self._prior_item_cache: dict[tuple[str, frozenset], bool | None] = {}  # _prior_item_matcher
         self._explain_cache: dict[tuple, object] = {}  # explain.decide: statute texts of exact citations
         # list data computed once per engine (the corpus never changes): same-conduct groups,
         # per-item evaluation plans, ranks (the lists' in-force spans: Corpus.in_force)
@@ -366,6 +367,29 @@ class Engine:
         self._prior_cache[key] = value
         return value
 
+    def _prior_item_matcher(self, item_id: str, group: set[str]):
+        """A prior recorded under an item outside the group: False (other conduct) when the search of
+        that item's wording (every version's) finds no item of the group scoring at least
+        CANDIDATE_SHARE of the best hit; None (ask the officer) when it does, or when the item is not
+        in this corpus. Never True: another item for the same conduct (another issuer's list, or
+        the same conduct at two tiers of one list) is the same conduct only by the lists' links or
+        the officer's answer."""
+        key = (item_id, frozenset(group))
+        if key in self._prior_item_cache:
+            return self._prior_item_cache[key]
+        refs = self.corpus.item_refs(item_id)
+        value = False if refs else None
+        for ref in refs:
+            hits = self.search.search(ref.item.violation, limit=5)
+            top = hits[0].score if hits else 0.0
+            if any(h.ref.item.id in group and h.score >= CANDIDATE_SHARE * top for h in hits):
+                value = None
+                break
+        if len(self._prior_item_cache) >= 4096:  # item ids come from requests: bounded
+            self._prior_item_cache.clear()
+        self._prior_item_cache[key] = value
+        return value
+
     # ---------------------------------------------------------------- evaluation
     def _item_plan(self, ref: ItemRef) -> tuple:
         """What evaluating an item needs from list data only, built once per item version:
@@ -375,25 +399,26 @@ class Engine:
         plan = self._plans.get((id(item), id(doc)))
         if plan is not None and plan[0] is item and plan[1] is doc:  # kept: the ids are not reused
             return plan
-        premise = premise_of(item)
         date_note = None
         if doc.effective_from is None and doc.start is not None and item.effective_from is None:
             date_note = f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)"
         plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item),
-                PREMISE_NOTE[premise] if premise is not None else None, tuple(item.measures), date_note,
+                premise_note(item), tuple(item.measures), date_note,
                 f"first_offense@{doc.key}")
         if len(self._plans) < 100_000:  # refs of this engine's corpus: bounded anyway
             self._plans[(id(item), id(doc))] = plan
         return plan
 
     def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
-        item, doc, group, definition, conditions, premise_note, measures, date_note, derived_key = self._item_plan(ref)
-        first = derive_first_offense(facts, group, definition, self._prior_matcher)
+        item, doc, group, definition, conditions, premise_text, measures, date_note, derived_key = self._item_plan(ref)
+        first = derive_first_offense(facts, group, definition, self._prior_matcher, self._prior_item_matcher)
         result = evaluate_conditions(conditions, FactView(facts, first.value))
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
-        if premise_note is not None:
-            rr.notes.append(premise_note)
+        if premise_text is not None:
+            rr.notes.append(premise_text)
+        if facts.minor_violation is False and "minor_not_denied" in conditions.all:
+            rr.notes.append(MINOR_NOTE)
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:
@@ -457,7 +482,7 @@ class Engine:
         cached per rule by exactly the inputs it reads (StatutoryRules.version_inputs) and its law
         version's applicability, so a case reuses every rule whose inputs an earlier case had."""
         group = self._group(facts.item_id) if facts.item_id else set()
-        first = derive_first_offense(facts, group, None, self._prior_matcher)
+        first = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
         laws = [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
         laws_key = None if laws is None else tuple(laws)
         questions = tuple(first.questions.items())
@@ -554,7 +579,7 @@ class Engine:
         derived). With the prior-conduct matcher, as _evaluate_item: otherwise a prior given by
         conduct text was undecided here but decided there."""
         return derive_first_offense(facts, self._group(ref.item.id), ref.document.first_offense,
-                                    self._prior_matcher).value
+                                    self._prior_matcher, self._prior_item_matcher).value
 
     def evaluate(self, facts: CaseFacts, *, today: date | None = None) -> Decision:
         dec = facts.decision_date or today or date.today()

@@ -3,7 +3,10 @@
 A prior is never silently dropped: it counts when it is the same conduct (same item or item of
 the same-conduct group, the officer's `same_conduct`, or a clear search match of its text), does
 not count when it is clearly other conduct, and otherwise leaves the answer unknown with a
-question naming that prior.
+question naming that prior. A prior recorded under another item id is not thereby other conduct:
+lists of different issuers hold items for the same conduct (the national and the provincial list
+both have 食品标签瑕疵) without linking them (`same_conduct_as`); it is other conduct only when the
+search of its item's wording finds none of the case's items near it (ItemMatcher).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +19,9 @@ from penalty_rules.model.listdoc import FirstOffenseDefinition
 Truth = bool | None
 # The conduct text of a prior → same conduct as the current item group? (None: cannot tell)
 ConductMatcher = Callable[[str, set[str]], Truth]
+# The item id of a prior → other conduct than the item group? False when clearly other, else None
+# (never True: only the group or the officer's same_conduct says a prior of another item is the same)
+ItemMatcher = Callable[[str, set[str]], Truth]
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ def same_conduct_question(index: int, prior: PriorOffense) -> str:
 
 
 def _same_kind(
-    prior: PriorOffense, item_ids: set[str], conduct: str | None, matcher: ConductMatcher | None
+    prior: PriorOffense, item_ids: set[str], conduct: str | None, matcher: ConductMatcher | None,
+    item_matcher: ItemMatcher | None = None,
 ) -> Truth:
     if prior.same_conduct is not None:
         return prior.same_conduct
@@ -52,7 +59,9 @@ def _same_kind(
         return None  # the case names no conduct: whether the prior is the same must be asked
     if item_ids:
         if prior.item_id:
-            return prior.item_id in item_ids
+            if prior.item_id in item_ids:
+                return True
+            return None if item_matcher is None else (None if item_matcher(prior.item_id, item_ids) is None else False)
         if prior.conduct and matcher is not None:
             return matcher(prior.conduct, item_ids)
         return None
@@ -79,6 +88,7 @@ def derive_first_offense(
     item_ids: set[str],
     definition: FirstOffenseDefinition | None,
     matcher: ConductMatcher | None = None,
+    item_matcher: ItemMatcher | None = None,
 ) -> FirstOffense:
     """首违 under a list's definition. The officer's explicit `first_offense=false` always holds;
     a history (prior_offenses, even empty) is counted with the definition's window."""
@@ -99,7 +109,7 @@ def derive_first_offense(
         if definition and definition.window_years and reference:
             if prior.date < window_start(reference, definition.window_years):
                 continue
-        same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher)
+        same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher, item_matcher)
         if same is True:
             counted.append(i)
         elif same is None:

@@ -1,4 +1,4 @@
-"""The statutory premise of a no-penalty list item: 行政处罚法 art. 33(1) (2017 text: art. 27(2)).
+"""The statutory premises of a no-penalty list item: 行政处罚法 art. 33(1) (2017 text: art. 27(2)).
 
 A list item that grants 不予处罚 (or 可以不予处罚) rests on the article of 行政处罚法 that allows it
 (explain.decide cites it as the item's `leniency_ground`): 33(1) first sentence, "违法行为轻微并及时改正，
@@ -9,6 +9,12 @@ no harm condition of its own (as sd-2021/x05, whose source page was cut off), th
 premise is added to the conditions the engine evaluates: 没有造成危害后果 (no_harm) for the first
 sentence, 危害后果轻微 (minor_harm) for 初次违法. A case whose harm is known to be more than the premise
 does not come under the item; one whose harm is unknown is asked (the agency establishes harm).
+
+The first sentence also requires the violation to be 轻微. The list's item is the issuer's finding
+that its conduct, under its conditions, is minor, so the engine does not ask for it; but where the
+officer has found that this violation is NOT minor (minor_violation: false), the item's ground does
+not hold: the premise minor_not_denied (vocabulary kind: premise, never a list's own condition) is
+added to items on that ground that do not state minor_violation themselves.
 
 The list's own data, content hash and diffs are not touched: only the evaluated conditions (the
 reference evaluator, the durable-rules rulesets and the trainers' scaffolds read them from here).
@@ -21,6 +27,7 @@ NO_PENALTY = frozenset({Outcome.no_penalty, Outcome.discretionary_no_penalty})
 HARM_TAGS = frozenset({"no_harm", "minor_harm"})
 PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
 PREMISE_NOTE = {
+    "minor_not_denied": "行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, 不适用该条目",
     "no_harm": "行政处罚法第三十三条第一款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_harm": "行政处罚法第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提; 清单条目未载明的, 按法律的要求判断",
 }
@@ -37,12 +44,26 @@ def ground_kind(item) -> str | None:
     return "no_fault" if "no_subjective_fault" in keys else "first_offense" if "first_offense" in keys else "minor"
 
 
-def premise_of(item) -> str | None:
-    """The harm condition the item's ground requires and the item does not state, or None."""
-    tag = PREMISE.get(ground_kind(item) or "")
-    if tag is None or item.conditions.keys() & HARM_TAGS:
-        return None
-    return tag
+def premises_of(item) -> tuple[str, ...]:
+    """The conditions the item's ground requires and the item does not state (harm first)."""
+    kind = ground_kind(item)
+    tags = []
+    harm = PREMISE.get(kind or "")
+    keys = item.conditions.keys()
+    if harm is not None and not keys & HARM_TAGS:
+        tags.append(harm)
+    if kind == "minor" and "minor_violation" not in keys:
+        tags.append("minor_not_denied")
+    return tuple(tags)
+
+
+def premise_note(item) -> str | None:
+    """What the harm premise added to the item says, for every trace of the item (None: none added;
+    minor_not_denied is noted only where it fails: MINOR_NOTE)."""
+    return "; ".join(PREMISE_NOTE[t] for t in premises_of(item) if t in HARM_TAGS) or None
+
+
+MINOR_NOTE = PREMISE_NOTE["minor_not_denied"]
 
 
 def effective_conditions(item) -> Conditions:
@@ -50,9 +71,9 @@ def effective_conditions(item) -> Conditions:
     hit = _EFFECTIVE.get(id(item))
     if hit is not None and hit[0] is item:  # the item is kept: its id is not reused
         return hit[1]
-    tag = premise_of(item)
-    conds = item.conditions if tag is None else Conditions(
-        all=[*item.conditions.all, tag], any_of=item.conditions.any_of)
+    tags = premises_of(item)
+    conds = item.conditions if not tags else Conditions(
+        all=[*item.conditions.all, *tags], any_of=item.conditions.any_of)
     if len(_EFFECTIVE) >= 100_000:
         _EFFECTIVE.clear()
     _EFFECTIVE[id(item)] = (item, conds)

@@ -178,7 +178,34 @@ class Test:
     missing: list[str] = field(default_factory=list)
 
 
-def _age_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
+def age_span(f: CaseFacts, dec: date) -> tuple[int | None, int | None, list[str]]:
+    """(lowest, highest) age in 周岁 the party may have had when the act ended, and the facts that
+    would narrow it. Art. 30 asks the age 违法行为时: conduct after the 14th (18th) birthday is not the
+    conduct of a person under 14 (18), so a continuing act (连续或者继续状态) counts at its end, as
+    the law version (version_at_act) and the limitation period (art. 36) do; with the end unknown it
+    lies between the act date and the decision. `age` is the age on the act date (CaseFacts.age):
+    over a span of n full years and some days it may have grown by n or n + 1."""
+    if f.act_date is None:
+        return f.age, f.age, []
+    first = last = f.act_date
+    end_missing: list[str] = []
+    if f.continuing is not False:
+        if f.continuing and f.act_end_date is not None:
+            first = last = f.act_end_date
+        elif dec > f.act_date:
+            last = dec
+            end_missing = ["continuing" if f.continuing is None else "act_end_date"]
+    if f.birth_date is not None:
+        return full_years(f.birth_date, first), full_years(f.birth_date, last), end_missing
+    if f.age is None:
+        return None, None, []
+    if last == f.act_date:
+        return f.age, f.age, []
+    low = f.age + full_years(f.act_date, first)
+    return low, f.age + full_years(f.act_date, last) + 1, ["birth_date", *end_missing]
+
+
+def _age_test(spec: StatutoryRuleSpec, f: CaseFacts, dec: date) -> Test:
     a = spec.age
     bounds = ("已满" + str(a.min) + "周岁" if a.min is not None else "") + (f"不满{a.below}周岁" if a.below else "")
     used = {"party_type": f.party_type.value if f.party_type else None, "age": f.age,
@@ -186,18 +213,29 @@ def _age_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
     label = f"当事人(自然人或个体工商户经营者)违法行为时{bounds}"
     if f.party_type is not None and f.party_type not in NATURAL:
         return Test("age", label, False, used)
-    age = f.age
+    if f.birth_date is not None and f.act_date is None:
+        return Test("age", label, None, used, ["act_date"] + (["party_type"] if f.party_type is None else []))
+    low, high, narrowing = age_span(f, dec)
     if f.birth_date is not None:
-        if f.act_date is None:
-            return Test("age", label, None, used, ["act_date"] + (["party_type"] if f.party_type is None else []))
-        age = full_years(f.birth_date, f.act_date)
-        used["age_on_act_date"] = age
-    in_range = None if age is None else (a.min is None or age >= a.min) and (a.below is None or age < a.below)
+        used["age_on_act_date"] = full_years(f.birth_date, f.act_date)
+    if f.continuing is not False and f.act_date is not None and (low, high) != (used.get("age_on_act_date", f.age),) * 2:
+        # a continuing act (or one that may be): the age when it ended
+        label += "(连续或者继续状态的, 按行为终了时计算)" if f.continuing else "(如处于连续或者继续状态, 按行为终了时计算)"
+        used["continuing"] = f.continuing
+        used["age_at_end_of_act"] = low if low == high else f"{low}–{high}"
+    if low is None:
+        in_range = None
+    else:
+        can_be_in = max(low, a.min or 0) < min(high + 1, a.below if a.below is not None else high + 1)
+        can_be_out = (a.min is not None and low < a.min) or (a.below is not None and high >= a.below)
+        in_range = None if can_be_in and can_be_out else can_be_in
     if in_range is False:
         return Test("age", label, False, used)  # whatever the party type
+    if in_range is None and low is not None:
+        return Test("age", label, None, used, narrowing + (["party_type"] if f.party_type is None else []))
     if f.party_type is None:
-        return Test("age", label, None, used, ["party_type"] + (["age"] if age is None else []))
-    if age is None:
+        return Test("age", label, None, used, ["party_type"] + (["age"] if low is None else []))
+    if low is None:
         return Test("age", label, None, used, ["age"])
     return Test("age", label, True, used)
 
@@ -217,8 +255,8 @@ def _mental_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
         return Test("mental", label, False, used)
     if f.party_type is None:
         return Test("mental", label, None, used, ["party_type"])
-    if len(m.causes) == 2:
-        return Test("mental", label, True, used)
+    # the article covers 精神病人 (and, from 2021, 智力残疾人) only: not being able to recognise or
+    # control oneself for another cause (醉酒, 服用药物 …) is not its case — the cause is asked
     if f.mental_condition_cause is None:
         return Test("mental", label, None, used, ["mental_condition_cause"])
     return Test("mental", label, f.mental_condition_cause.value in m.causes, used)
@@ -398,7 +436,10 @@ class StatutoryRules:
         domain, laws) for a test. Readers with equal identities read the same value."""
         out: list[tuple[object, str, object]] = [(_reads(cond), "c", raw_reader(cond)) for cond in spec.conditions.iter_all()]
         if spec.age:
-            out.append(("age", "r", lambda f, *_: (f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None)))
+            # what _age_test reads and shows: the age on the act date and the span at the act's end
+            out.append(("age", "r", lambda f, first, q, dec, *_: (
+                f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None, f.act_date is None,
+                f.continuing, f.act_end_date is None, *age_span(f, dec)[:2])))
         if spec.mental:
             out.append(("mental", "r", lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type)))
         if spec.no_fault_proven:
@@ -452,7 +493,7 @@ class StatutoryRules:
         outcome = spec.outcome
         questions: dict[str, str] = {}
         if spec.age:
-            tests.append(_age_test(spec, f))
+            tests.append(_age_test(spec, f, dec))
         if spec.mental:
             tests.append(_mental_test(spec, f))
         if spec.no_fault_proven:

@@ -38,7 +38,7 @@ def _enum(schema: dict, entries: list[tuple[str, str]], what: str) -> dict:
 
 def enumerate_vocabulary(schema: dict) -> dict:
     defs = schema.get("$defs", {})
-    tags = [(t, d.zh) for t, d in VOCABULARY.conditions.items()]
+    tags = [(t, VOCABULARY.conditions[t].zh) for t in VOCABULARY.list_tags()]
     quantities = [(q, f"{d.zh}({d.unit})" if d.unit else d.zh) for q, d in VOCABULARY.quantities.items()]
     cond = defs.get("Conditions", {}).get("properties", {})
     for name in ("all", "any_of"):

@@ -145,8 +145,8 @@ class Conditions(BaseModel):
         for cond in self.iter_all():
             if isinstance(cond, str) and cond not in VOCABULARY.conditions:
                 raise ValueError(
-                    f"未知的条件标签 {cond!r}{_close(cond, VOCABULARY.conditions)};可用标签: "
-                    + "、".join(f"{t}({VOCABULARY.conditions[t].zh})" for t in sorted(VOCABULARY.conditions))
+                    f"未知的条件标签 {cond!r}{_close(cond, {t: VOCABULARY.conditions[t] for t in VOCABULARY.list_tags()})};可用标签: "
+                    + "、".join(f"{t}({VOCABULARY.conditions[t].zh})" for t in sorted(VOCABULARY.list_tags()))
                 )
         for bundle in self.any_of:
             if not bundle:

@@ -46,6 +46,7 @@ class MentalCondition(str, Enum):
 class MentalConditionCause(str, Enum):
     mental_illness = "mental_illness"
     intellectual_disability = "intellectual_disability"
+    other = "other"  # 醉酒、服用药物等: not a case of art. 31 (治安管理处罚法 art. 15: 醉酒的人 … 应当给予处罚)
 
 
 class Circumstance(str, Enum):
@@ -73,7 +74,8 @@ ENUM_LABELS: dict[type[Enum], dict[str, str]] = {
         "none": "无", "cannot_recognize": "不能辨认或者不能控制自己的行为",
         "limited": "尚未完全丧失辨认或者控制自己行为的能力",
     },
-    MentalConditionCause: {"mental_illness": "精神病", "intellectual_disability": "智力残疾"},
+    MentalConditionCause: {"mental_illness": "精神病", "intellectual_disability": "智力残疾",
+                           "other": "其他原因(如醉酒、服用药物)"},
     Circumstance: {
         "cooperated": "积极配合调查", "eliminated_harm": "主动消除或者减轻违法行为危害后果",
         "coerced_or_deceived": "受他人胁迫或者诱骗(未区分)", "coerced": "受他人胁迫", "deceived": "受他人诱骗",
@@ -155,7 +157,7 @@ class CaseFacts(BaseModel):
         default=None, description="精神或智力状况(当事人主张时填写)", json_schema_extra=_labels(MentalCondition)
     )
     mental_condition_cause: MentalConditionCause | None = Field(
-        default=None, description="不能辨认或控制行为的原因: 精神病或智力残疾(2021年修订前的法律只规定精神病人)",
+        default=None, description="不能辨认或控制行为的原因: 精神病、智力残疾或其他原因(2021年修订前的法律只规定精神病人; 醉酒等其他原因不适用行政处罚法第三十一条)",
         json_schema_extra=_labels(MentalConditionCause),
     )
     discovered_date: CaseDate | None = Field(default=None, description="违法行为被行政机关发现的日期")

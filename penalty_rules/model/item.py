@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.conditions import Conditions, Custom
 from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.vocabulary import PREMISE, VOCABULARY
 
 MAX_PRIOR_COUNT = 100  # escalation steps count prior offences: 0, 1, 2 … (bundled: at most 2)
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9.-]*$")
@@ -90,6 +91,8 @@ class Item(BaseModel):
         for cond in self.conditions.iter_all():
             if isinstance(cond, Custom):
                 cond.scoped(self.id)
+            elif isinstance(cond, str) and VOCABULARY.conditions[cond].kind == PREMISE:
+                raise ValueError(f"条件标签 {cond}({VOCABULARY.conditions[cond].zh})是引擎按法律添加的前提, 清单条目不得使用")
         if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
             raise ValueError("条目的 effective_to 必须晚于 effective_from")
         return self

@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 ATTESTED = "attested"  # CaseFacts field of the conditions the officer establishes (kind: attested)
+PREMISE = "premise"  # kind of the tags only the engine adds (engine.premises)
 
 
 class ConditionDef(BaseModel):
@@ -15,8 +16,9 @@ class ConditionDef(BaseModel):
     zh: str
     facts: list[str]
     question: str
-    # attested: decided by CaseFacts.attested[<tag>] (true / false; absent = unknown, asked)
-    kind: Literal["attested"] | None = None
+    # attested: decided by CaseFacts.attested[<tag>] (true / false; absent = unknown, asked);
+    # premise: added to an item's conditions by the engine (engine.premises), never written in a list
+    kind: Literal["attested", "premise"] | None = None
 
     @model_validator(mode="after")
     def _attested_reads_attested(self) -> "ConditionDef":
@@ -45,6 +47,10 @@ class Vocabulary(BaseModel):
 
     def model_post_init(self, __context) -> None:
         self._attested = MappingProxyType({t: d for t, d in self.conditions.items() if d.kind == ATTESTED})
+
+    def list_tags(self) -> list[str]:
+        """The tags a list may write (every tag but the engine's premises), in vocabulary order."""
+        return [t for t, d in self.conditions.items() if d.kind != PREMISE]
 
     @property
     def attested(self) -> MappingProxyType:

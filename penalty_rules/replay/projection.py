@@ -5,7 +5,9 @@ comparisons: with fixed dates of the corpus (list versions and items in force, �
 special-law rows and revisions, first-offence `counted_from`), with each other (act before the
 decision), and through periods counted from the act or its end (limitation periods of art. 36 /
 old art. 29 and the special laws, against the decision and discovery dates; first-offence windows of
-the lists, against prior dates), and a birth date through the age in 周岁 on the act date. `Projector.key` replaces every date by the outcome of exactly those
+the lists, against prior dates), and a birth date through the age in 周岁 on the act date (for an act
+that is or may be continuing, also at its end or the decision: art. 30 counts the age at the act's
+end, statutory.age_span). `Projector.key` replaces every date by the outcome of exactly those
 comparisons; two rows with the same key are decided alike (proved on generated caseloads by the
 equality check against the production path: benchmarks/bench_replay.py, tests/replay).
 
@@ -292,6 +294,13 @@ class Projector:
                 return None
         dec = dec_given or self.today
         sig = [self._cls(act), self._cls(dec), self._cls(end), age_on_act, birth is not None]
+        if act is not None and tf.continuing is not False:
+            # the age at the end of an act that is or may be continuing (statutory.age_span): from the
+            # birth date, or the years the act may have lasted after the act date
+            for until in (end, dec):
+                if until is not None:
+                    sig.append(full_years(birth, until) if birth is not None else None)
+                    sig.append(full_years(act, until))
         if act is not None:
             # three-way: the engine refuses an act after the decision (act_after_decision), which
             # only happens here with the decision date missing (today stands in for it)

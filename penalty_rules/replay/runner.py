@@ -165,31 +165,36 @@ class ReplayCore:
                 self._domains.setdefault(ref.item.id, ref.item.domain)
         self.copied = 0  # distinct projections whose second answer was the first (unaffected case)
         self._changed_ids, self._same_frame = _differences(corpora[0], corpora[1])
-        self._unaffected: dict[str, bool] = {}
+        self._unaffected: dict[str, tuple[bool, object]] = {}  # item id → (unaffected, its same-conduct group)
         self._links = [conduct_links(c) for c in corpora]
         self.shared = None  # a table shared by worker processes: projection → answers
 
     def _is_unaffected(self, facts) -> bool:
         """Both sides must give the same answer: the case names an item (no conduct search), its
-        priors are matched without search, the snapshots share the registry and the statutory
-        data, and no list holding an item of the case's same-conduct group differs between them
-        (in any version: the end of a version depends on the next). Proved with the rest of the
+        priors are matched without search (the officer's same_conduct, or an item of the case's
+        same-conduct group: a prior under another item is matched by searching its wording over the
+        whole corpus, Engine._prior_item_matcher), the snapshots share the registry and the
+        statutory data, and no list holding an item of the case's same-conduct group differs between
+        them (in any version: the end of a version depends on the next). Proved with the rest of the
         replay by the equality check against the production path."""
         if not self._same_frame or not facts.item_id or facts.conduct:
             return False
-        for prior in facts.prior_offenses or ():
-            if prior.same_conduct is None and not prior.item_id:
-                return False
         got = self._unaffected.get(facts.item_id)
         if got is None:
             a, b = self._links
             group = same_conduct_group(a, facts.item_id)
-            got = group == same_conduct_group(b, facts.item_id) and not any(
+            same = group == same_conduct_group(b, facts.item_id) and not any(
                 ref.document.id in self._changed_ids
                 for eng in self.engines for item in group for ref in eng.corpus.item_refs(item)
             )
-            self._unaffected[facts.item_id] = got
-        return got
+            got = self._unaffected[facts.item_id] = (same, group)
+        same, group = got
+        if not same:
+            return False
+        for prior in facts.prior_offenses or ():
+            if prior.same_conduct is None and (not prior.item_id or prior.item_id not in group):
+                return False
+        return True
 
     def decide(self, facts) -> tuple:
         a = evaluate_answer(self.engines[0], facts, self.today)

@@ -30,6 +30,11 @@ TAG_STEPS: dict[str, tuple[str, str]] = {
     "no_illegal_gains": ("没有违法所得", "违法所得 500 元"),
     "no_subjective_fault": ("当事人有证据足以证明没有主观过错", "当事人不能证明没有主观过错"),
     "minor_violation": ("违法行为轻微", "违法行为不属轻微"),
+    # the engine's premise of an item on art. 33(1) first sentence (engine.premises): only the officer's
+    # finding that the violation is not minor defeats it. Where it holds the violation's minority stays
+    # unknown (the item is the issuer's finding that its conduct is minor): the statute's 33(1) first
+    # sentence is then open, and decides rows where the item fails (尚不能确定, see _expected)
+    "minor_not_denied": ("执法人员尚未认定违法行为是否轻微", "违法行为不属轻微"),
     "cooperated": ('当事人有情节 "积极配合调查"', "当事人没有从轻减轻情节"),
     "eliminated_harm": ('当事人有情节 "主动消除或者减轻危害后果"', "当事人没有从轻减轻情节"),
     "coerced_or_deceived": ('当事人有情节 "受他人胁迫或者诱骗"', "当事人没有从轻减轻情节"),
@@ -64,6 +69,7 @@ _STEP_FACTS = {  # step -> (fact, value)
     "没有违法所得": ("q:illegal_gains_yuan", 0.0),
     "当事人有证据足以证明没有主观过错": ("no_fault", True), "当事人不能证明没有主观过错": ("no_fault", False),
     "违法行为轻微": ("minor_violation", True), "违法行为不属轻微": ("minor_violation", False),
+    "执法人员尚未认定违法行为是否轻微": ("minor_violation", None),
     "当事人没有从轻减轻情节": ("circ", None),
 }
 _PROMPT = {"before_discovery", "within_deadline", "promptly"}
@@ -127,6 +133,8 @@ def _holds(cond, state: dict):
         return {"max": v <= cond.bound, "min": v >= cond.bound, "lt": v < cond.bound, "gt": v > cond.bound}[cond.op]
     fact = {"first_offense": "first", "minor_violation": "minor_violation", "no_subjective_fault": "no_fault",
             "no_illegal_gains": "q:illegal_gains_yuan"}.get(cond)
+    if cond == "minor_not_denied":  # unknown is not a denial (engine.premises)
+        return state.get("minor_violation") is not False
     if cond.startswith("corrected_"):
         c = state.get("corrected")
         return None if c is None else (c == "before_discovery" if cond == "corrected_before_discovery" else c in _PROMPT)
@@ -187,8 +195,25 @@ def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
     return out
 
 
+def statutory_open(state: dict, *, act: date, decision: date) -> list[str]:
+    """The outcomes of general rules that are open on these facts: only 33(1) first sentence (old
+    27(2)) with the violation's minority unknown and the rest of it met (the scaffold leaves no other
+    statutory fact unknown)."""
+    prompt, harm = state.get("corrected") in _PROMPT, state.get("harm")
+    return ["no_penalty"] if state.get("minor_violation") is None and prompt and harm == "none" else []
+
+
 def _most_lenient(outcomes: list[str]) -> str:
     return min(outcomes + ["normal"], key=PRECEDENCE.index)
+
+
+def _expected(outcomes: list[str], open_: list[str]) -> str:
+    """The answer: the most lenient satisfied outcome, unless an open rule could give more (then
+    尚不能确定, as the engine's precedence says)."""
+    best = _most_lenient(outcomes)
+    if any(PRECEDENCE.index(o) < PRECEDENCE.index(best) for o in open_):
+        return "尚不能确定"
+    return OUTCOME_ZH[best]
 
 
 @dataclass
@@ -277,7 +302,7 @@ def _rows(item: Item, ctx: ScaffoldContext):
         outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date)
         if ctx.binding and ctx.applies and _item_holds(item, state):
             outcomes.append(item.outcome.value)
-        rows.append((label, cells, OUTCOME_ZH[_most_lenient(outcomes)]))
+        rows.append((label, cells, _expected(outcomes, statutory_open(state, act=ctx.act_date, decision=ctx.decision_date))))
     return triples, base, rows
 
 

@@ -31,7 +31,9 @@ from pytest_bdd import given, parsers, then, when
 
 from penalty_rules.errors import PenaltyRulesError
 from penalty_rules.model.conditions import Custom
-from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm, MentalCondition, PartyType
+from penalty_rules.model.facts import (
+    CaseFacts, Circumstance, Corrected, Harm, MentalCondition, MentalConditionCause, PartyType,
+)
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
 
@@ -308,7 +310,6 @@ def _minor_unknown(case):
 def _not_minor_violation(case):
     case.set("minor_violation", False)
 
-
 @given(parsers.parse("违法所得 {amount:g} 元"))
 def _gains(case, amount):
     case.set("illegal_gains_yuan", float(amount))
@@ -352,12 +353,32 @@ def _birth_date(case, day):
 
 @given("当事人实施违法行为时不能辨认或者不能控制自己的行为")
 def _cannot_recognize(case):
+    """The condition only: its cause (第三十一条 covers 精神病人、智力残疾人 only) stays unknown."""
     case.set("mental_condition", MentalCondition.cannot_recognize.value)
+
+
+@given("当事人为精神病人, 实施违法行为时不能辨认或者不能控制自己的行为")
+def _cannot_recognize_ill(case):
+    case.set("mental_condition", MentalCondition.cannot_recognize.value)
+    case.set("mental_condition_cause", MentalConditionCause.mental_illness.value)
+
+
+@given("当事人为智力残疾人, 实施违法行为时不能辨认或者不能控制自己的行为")
+def _cannot_recognize_disabled(case):
+    case.set("mental_condition", MentalCondition.cannot_recognize.value)
+    case.set("mental_condition_cause", MentalConditionCause.intellectual_disability.value)
+
+
+@given("当事人因醉酒等其他原因, 实施违法行为时不能辨认或者不能控制自己的行为")
+def _cannot_recognize_other(case):
+    case.set("mental_condition", MentalCondition.cannot_recognize.value)
+    case.set("mental_condition_cause", MentalConditionCause.other.value)
 
 
 @given("当事人为尚未完全丧失辨认或者控制能力的精神病人")
 def _limited(case):
     case.set("mental_condition", MentalCondition.limited.value)
+    case.set("mental_condition_cause", MentalConditionCause.mental_illness.value)
 
 
 @given("当事人精神状况正常")

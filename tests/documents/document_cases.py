@@ -39,7 +39,7 @@ CASES.update({
     "eco_placeholder": {**BASE, "item_id": "sd-eco-2022/x01"},
     "old_law": {**PEN, "act_date": "2021-03-01", "decision_date": "2021-05-01", "harm": "none", "corrected": "promptly",
                 "minor_violation": True},
-    "minor_age": {**PEN, "party_type": "individual", "age": 13, "harm": "serious", "corrected": "not_corrected",
+    "minor_age": {**PEN, "party_type": "individual", "age": 13, "continuing": False, "harm": "serious", "corrected": "not_corrected",
                   "minor_violation": False},
     "art31": {**PEN, "party_type": "individual", "age": 40, "mental_condition": "limited",
               "mental_condition_cause": "mental_illness", "harm": "serious", "corrected": "not_corrected",

@@ -56,7 +56,7 @@ def varied_cases(corpus, n: int, seed: int = 5) -> list[CaseFacts]:
             "illegal_gains_yuan": pick([None, 0, 50.0]), "goods_value_yuan": pick([None, 0, 500.0]),
             "subjective_fault": pick([True, False, None]),
             "mental_condition": pick([None, None, "cannot_recognize", "limited"]),
-            "mental_condition_cause": pick([None, "mental_illness", "intellectual_disability"]),
+            "mental_condition_cause": pick([None, "mental_illness", "intellectual_disability", "other"]),
             "discovered_date": (act + timedelta(days=rnd.randrange(0, max(1, (dec - act).days + 1)))).isoformat()
             if rnd.random() < 0.5 else None,
             "continuing": continuing,

@@ -218,6 +218,7 @@ _TAG_FACTS = {
     "no_illegal_gains": ("illegal_gains_yuan", {True: 0, False: 50.0}),
     "no_subjective_fault": ("subjective_fault", {True: False, False: True}),
     "minor_violation": ("minor_violation", {True: True, False: False}),
+    "minor_not_denied": ("minor_violation", {True: True, False: False}),  # the premise of engine.premises
 }
 
 

@@ -58,13 +58,14 @@ CONTRACT_FACTS = {
     "prior_offenses", "corrected", "harm", "minor_violation", "illegal_gains_yuan", "goods_value_yuan",
     "subjective_fault", "age", "birth_date", "mental_condition", "mental_condition_cause", "discovered_date",
     "continuing", "act_end_date", "circumstances", "safety_related", "violated_law", "special_law_facts",
+    "custom_conditions",  # a list item's own condition in its words, answered by its key (README: custom)
 }
 ENUMS = {
     "party_type": {"enterprise", "individual_business", "individual", "other"},
     "corrected": {"before_discovery", "within_deadline", "promptly", "not_corrected"},
     "harm": {"none", "minor", "serious"},
     "mental_condition": {"none", "cannot_recognize", "limited"},
-    "mental_condition_cause": {"mental_illness", "intellectual_disability"},
+    "mental_condition_cause": {"mental_illness", "intellectual_disability", "other"},  # other: 醉酒、服用药物 …
 }
 BOOLS = {"first_offense", "minor_violation", "subjective_fault", "continuing", "safety_related"}
 DATES = {"act_date", "decision_date", "birth_date", "discovered_date", "act_end_date"}

@@ -145,3 +145,34 @@ def test_parquet_files_with_other_column_layouts_are_read_by_their_own_schema(si
                      TODAY, workers=1)
     assert (part.rows, part.bad) == (2, 1)
     assert part.bad_rows[0][0].endswith("b.parquet") and part.bad_rows[0][1] == 1
+
+
+def test_a_prior_under_another_item_is_not_copied_across_snapshots(corpus, tmp_path):
+    # a prior under an item outside the case's group is matched by searching that item's wording over
+    # the whole corpus (Engine._prior_item_matcher): when only that item's list differs between the
+    # snapshots, the second answer must be evaluated, not copied from the first
+    import shutil
+    from pathlib import Path
+
+    from penalty_rules.load.loader import load_corpus
+    from penalty_rules.model.facts import CaseFacts
+    from penalty_rules.replay.runner import ReplayCore, evaluate_answer, replay_engine
+
+    lists = Path(__file__).resolve().parents[2] / "lists"
+    case_item, prior_item = "cn-samr-2025-1/x04", "lc-practice-2022/ev-restricted-zone"
+    copy = tmp_path / "lists"
+    shutil.copytree(lists, copy)
+    path = copy / "liaocheng" / "lc-practice-2022" / "2022.yaml"
+    old = corpus.item_refs(prior_item)[0].item.violation
+    new = corpus.item_refs(case_item)[0].item.violation  # B: the prior's item now says the case's conduct
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    other = load_corpus(copy).corpus
+    facts = CaseFacts.model_validate(dict(
+        item_id=case_item, party_type="enterprise", act_date="2025-10-01", decision_date="2025-12-01",
+        corrected="promptly", harm="none", continuing=False, prior_offenses=[{"date": "2024-05-01", "item_id": prior_item}]))
+    today = date(2026, 1, 1)
+    core = ReplayCore([corpus, other], today)
+    _, _, a, b = core.decide(facts)
+    assert a == evaluate_answer(replay_engine(corpus), facts, today)
+    assert b == evaluate_answer(replay_engine(other), facts, today)
+    assert "prior_offenses[0].same_conduct" in b[-1] and a != b  # B asks whether the prior is the same conduct
