@@ -173,7 +173,16 @@ def plan(root: Path, key: str, effective_from: date, effective_to: date | None =
         raise PublishError("locked_version_changed", f"草案 {key} 在 {LOCK_NAME} 中记录的内容与现在的不同;"
                            "先核对并运行 penalty-rules lists lock", "list")
     if not doc.items:
-        raise PublishError("no_items", f"清单版本 {key} 没有条目, 不能发布", "items", status=422)
+        # a version without items publishes only as the repeal of the version it names (supersedes):
+        # from its date the earlier version is no longer in force (Corpus.end_of)
+        replaced = next((o for o in corpus.versions(doc.id) if doc.supersedes and o.version == doc.supersedes
+                         and o.status is not Status.draft), None)
+        if replaced is None:
+            raise PublishError("no_items", f"清单版本 {key} 没有条目, 不能发布(废止已发布的版本时, 以 supersedes 写明被废止的版本)",
+                               "items", status=422)
+        if replaced.start is not None and effective_from <= replaced.start:
+            raise PublishError("bad_effective_from", f"废止 {replaced.key} 的日期须晚于其施行日 {replaced.start.isoformat()}",
+                               "effective_from", status=422)
     if effective_to is not None and effective_to <= effective_from:
         raise PublishError("bad_effective_to", "effective_to 必须晚于 effective_from", "effective_to", status=422)
     for other in corpus.versions(doc.id):
