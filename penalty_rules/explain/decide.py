@@ -237,9 +237,20 @@ def _measure(engine, law: LawVersion, name: str) -> tuple | None:
     return hit[1]
 
 
-def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> tuple[list[str], list[BasisEntry]]:
+# Why no confiscation of illegal gains (art. 28(2)) is ordered although the case has gains
+_NO_CONFISCATION_EXPIRED = ("违法行为的追责期限已过, 不再给予行政处罚: 没收违法所得是行政处罚的种类(行政处罚法第九条第二项), "
+                            "不列为措施")
+_NO_CONFISCATION_OLD_ACT = ("违法行为发生时施行的行政处罚法没有没收违法所得的一般规定(第二十八条第二款自2021-07-15起施行), "
+                            "依第三十七条(从旧兼从轻)不适用; 当事人违反的法律另有没收规定的, 按该规定")
+
+
+def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
+              warnings: list[str]) -> tuple[list[str], list[BasisEntry]]:
     """Measures the law orders, cited from the version in force on the decision date (procedure
-    follows the law at the time of the decision)."""
+    follows the law at the time of the decision). Confiscation of illegal gains (art. 28(2)) is
+    substantive: ordered only where the version in force at the act has it (art. 37: a new
+    harsher rule does not reach an earlier act) and never once the limitation period has run (art.
+    36: 不再给予行政处罚; 没收违法所得 is a penalty, art. 9); the reason is added to `warnings`."""
     measures: list[str] = list(best.measures) if best is not None else []
     basis: list[BasisEntry] = []
     law = engine.statutory.decision_version(dec)
@@ -248,7 +259,13 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date) -> t
         if facts.corrected in _NOT_CORRECTED:
             names.append("order_correction")
         if facts.illegal_gains_yuan:
-            names.append("confiscate_gains")
+            at_act = engine.statutory.version_on(facts.act_date) if facts.act_date is not None else law
+            if best is not None and best.statutory is not None and best.statutory.spec.limitation:
+                warnings.append(_NO_CONFISCATION_EXPIRED)
+            elif at_act is None or "confiscate_gains" not in at_act.measures:
+                warnings.append(_NO_CONFISCATION_OLD_ACT)
+            else:
+                names.append("confiscate_gains")
         if outcome_name in _NO_PENALTY:
             names.append("education")
         for name in names:
@@ -267,10 +284,12 @@ class Precedence:
     facts unknown): then the answer is undetermined. Shared by build_decision and Engine.verdict."""
 
     __slots__ = ("live", "satisfied", "item_results", "best", "replaced", "open_rules", "outcome",
-                 "possible_outcomes")
+                 "possible_outcomes", "fallback", "companion")
 
     def __init__(self, results, ranks):
         rank = ranks.__getitem__
+        self.fallback = None  # a decided 可以 answer: the rule that binds the agency if it declines it
+        self.companion = None  # a list item decides: a satisfied 应当 rule of the law at its level with a wider range
         live, satisfied, unknown, item_results = [], [], [], []
         for r in results:
             if r.ref is not None:
@@ -304,10 +323,31 @@ class Precedence:
         else:
             outcome = _VALUE[best.outcome] if best else Outcome.normal.value
             possible_outcomes = []
+            possible = set()
             if best is not None and best.statutory is not None:
-                st_range = best.statutory.range
-                if len(st_range) > 1:
-                    possible_outcomes = [_VALUE[o] for o in sorted(st_range, key=rank, reverse=True)]
+                possible = set(best.statutory.range)
+                if not best.statutory.mandatory:
+                    # 可以: the agency may decline it; then the most lenient satisfied rule that binds it
+                    # (应当, or a list item) applies, and it is one of the possible outcomes
+                    self.fallback = max(
+                        (r for r in satisfied if r is not best and ranks[r.outcome] < ranks[best.outcome]
+                         and (r.statutory is None or r.statutory.mandatory)),
+                        key=lambda r: ranks[r.outcome], default=None)
+                    if self.fallback is not None:
+                        possible |= {best.outcome, self.fallback.outcome}
+                        if self.fallback.statutory is not None:
+                            possible |= set(self.fallback.statutory.range)
+            elif best is not None:
+                # a list item wins its level over the law (items first among equals); a mandatory
+                # statutory rule at that level whose range goes further (第三十二条: 应当从轻或者减轻)
+                # still binds: its range stays among the outcomes, and it is cited beside the item
+                self.companion = next(
+                    (r for r in satisfied if r.statutory is not None and r.statutory.mandatory
+                     and r.outcome is best.outcome and len(r.statutory.range) > 1), None)
+                if self.companion is not None:
+                    possible = {best.outcome, *self.companion.statutory.range}
+            if len(possible) > 1:
+                possible_outcomes = [_VALUE[o] for o in sorted(possible, key=rank, reverse=True)]
         self.live, self.satisfied, self.item_results = live, satisfied, item_results
         self.best, self.open_rules, self.outcome, self.possible_outcomes = best, open_rules, outcome, possible_outcomes
 
@@ -392,6 +432,13 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{r.rule_id}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
                 ) + "; 按声明的优先顺序取前者"
+            if p.companion is not None:
+                st = p.companion.statutory
+                reason += f"; 同时满足 {p.companion.rule_id}({st.says}), 其幅度仍适用"
+            if p.fallback is not None:
+                fb = p.fallback
+                reason += (f"; {best.rule_id} 为“可以”: 不予适用时, 应当按 {fb.rule_id}"
+                           f"({fb.statutory.says if fb.statutory is not None else _OUTCOME_ZH[fb.outcome]})")
         else:
             reason = "没有满足条件的从宽规则, 依法处罚"
         if best is not None and best.statutory is not None:
@@ -421,6 +468,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                     basis.append(_exact_entry(engine, row.citation, "special_law", row.text_version))
         if winner_item is not None:
             basis.append(_list_entry(best.ref))
+            if p.companion is not None:  # the law's mandatory rule at the item's level (Precedence.companion)
+                st = p.companion.statutory
+                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version))
             version = engine.statutory.version_on(on)
             ground = _ground(winner_item, version)
             if ground is not None:
@@ -431,7 +481,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if main_item is not None:
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
-        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec)
+        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings)
         basis += measure_basis
     unique: dict = {}
     for entry in basis:  # each citation once, in first-seen order (its first role kept)
@@ -502,5 +552,10 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     title = None  # of the rule that decides the case
     if best is not None and not open_rules:
         title = best.statutory.title if best.statutory is not None else best.rule_id
-    decision.summary = summarize(decision, title)
+    fallback = None
+    if p.fallback is not None:
+        fb = p.fallback
+        fallback = (f"{fb.statutory.says}({citation_label(fb.statutory.citation)})" if fb.statutory is not None
+                    else f"适用条目 {fb.rule_id}({_OUTCOME_ZH[fb.outcome]})")
+    decision.summary = summarize(decision, title, fallback)
     return decision

@@ -4,14 +4,17 @@ from penalty_rules.model.decision import Decision
 from penalty_rules.model.outcome import ZH_BY_VALUE
 
 
-def summarize(d: Decision, rule_title: str | None = None) -> str:
+def summarize(d: Decision, rule_title: str | None = None, fallback: str | None = None) -> str:
+    """`fallback`: for a 可以 answer, what binds the agency if it declines it (explain.decide)."""
     lines = [f"处理建议: {d.outcome_zh}"]
     if d.leniency is not None:
         kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
         lines.append(f"法律规定: {d.leniency.wording}({kind})")
+    if fallback:
+        lines.append(f"不适用“可以”的规定时: {fallback}")
     if d.possible_outcomes:
         zh = "、".join([ZH_BY_VALUE[o] for o in d.possible_outcomes])
-        lines.append(("可能的结果: " if d.outcome == "undetermined" else "法定幅度: ") + zh)
+        lines.append(("可能的结果: " if d.outcome == "undetermined" else "可选结果: " if fallback else "法定幅度: ") + zh)
     if d.chosen_item:
         for item in d.items:  # the chosen item as a binding, satisfied candidate
             if item.id == d.chosen_item and item.binding and item.satisfied:
