@@ -357,22 +357,15 @@ def _cannot_recognize(case):
     case.set("mental_condition", MentalCondition.cannot_recognize.value)
 
 
-@given("当事人为精神病人, 实施违法行为时不能辨认或者不能控制自己的行为")
-def _cannot_recognize_ill(case):
+_CAUSES = {"为精神病人": MentalConditionCause.mental_illness, "为智力残疾人": MentalConditionCause.intellectual_disability,
+           "因醉酒等其他原因": MentalConditionCause.other}
+
+
+@given(parsers.re("当事人(?P<cause>" + "|".join(_CAUSES) + "), 实施违法行为时不能辨认或者不能控制自己的行为"))
+def _cannot_recognize_because(case, cause):
+    """The condition and its cause (第三十一条: 精神病人、智力残疾人 only; 醉酒等 is not its case)."""
     case.set("mental_condition", MentalCondition.cannot_recognize.value)
-    case.set("mental_condition_cause", MentalConditionCause.mental_illness.value)
-
-
-@given("当事人为智力残疾人, 实施违法行为时不能辨认或者不能控制自己的行为")
-def _cannot_recognize_disabled(case):
-    case.set("mental_condition", MentalCondition.cannot_recognize.value)
-    case.set("mental_condition_cause", MentalConditionCause.intellectual_disability.value)
-
-
-@given("当事人因醉酒等其他原因, 实施违法行为时不能辨认或者不能控制自己的行为")
-def _cannot_recognize_other(case):
-    case.set("mental_condition", MentalCondition.cannot_recognize.value)
-    case.set("mental_condition_cause", MentalConditionCause.other.value)
+    case.set("mental_condition_cause", _CAUSES[cause].value)
 
 
 @given("当事人为尚未完全丧失辨认或者控制能力的精神病人")
