@@ -380,7 +380,7 @@ class Engine:
         refs = self.corpus.item_refs(item_id)
         value = False if refs else None
         for ref in refs:
-            hits = self.search.search(ref.item.violation, limit=5)
+            hits = self.search.search(ref.item.violation, limit=len(self.corpus.all_refs()))  # every hit: share, not rank
             top = hits[0].score if hits else 0.0
             if any(h.ref.item.id in group and h.score >= CANDIDATE_SHARE * top for h in hits):
                 value = None

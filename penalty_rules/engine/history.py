@@ -61,7 +61,7 @@ def _same_kind(
         if prior.item_id:
             if prior.item_id in item_ids:
                 return True
-            return None if item_matcher is None else (None if item_matcher(prior.item_id, item_ids) is None else False)
+            return False if item_matcher is not None and item_matcher(prior.item_id, item_ids) is False else None
         if prior.conduct and matcher is not None:
             return matcher(prior.conduct, item_ids)
         return None

@@ -25,7 +25,7 @@ from penalty_rules.model.outcome import Outcome
 
 NO_PENALTY = frozenset({Outcome.no_penalty, Outcome.discretionary_no_penalty})
 HARM_TAGS = frozenset({"no_harm", "minor_harm"})
-PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
+HARM_PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
 PREMISE_NOTE = {
     "minor_not_denied": "行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, 不适用该条目",
     "no_harm": "行政处罚法第三十三条第一款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
@@ -48,7 +48,7 @@ def premises_of(item) -> tuple[str, ...]:
     """The conditions the item's ground requires and the item does not state (harm first)."""
     kind = ground_kind(item)
     tags = []
-    harm = PREMISE.get(kind or "")
+    harm = HARM_PREMISE.get(kind or "")
     keys = item.conditions.keys()
     if harm is not None and not keys & HARM_TAGS:
         tags.append(harm)

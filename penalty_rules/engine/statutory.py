@@ -184,8 +184,12 @@ def age_span(f: CaseFacts, dec: date) -> tuple[int | None, int | None, list[str]
     conduct of a person under 14 (18), so a continuing act (连续或者继续状态) counts at its end, as
     the law version (version_at_act) and the limitation period (art. 36) do; with the end unknown it
     lies between the act date and the decision. `age` is the age on the act date (CaseFacts.age):
-    over a span of n full years and some days it may have grown by n or n + 1."""
+    over a span of n = full_years(act date, end) years and some days it has grown by n or n + 1 (a
+    bound: one more birthday at most). highest None: no bound (an act that may be continuing, with
+    no act date to count from)."""
     if f.act_date is None:
+        if f.continuing is not False and f.age is not None:
+            return f.age, None, ["act_date"]
         return f.age, f.age, []
     first = last = f.act_date
     end_missing: list[str] = []
@@ -205,6 +209,16 @@ def age_span(f: CaseFacts, dec: date) -> tuple[int | None, int | None, list[str]
     return low, f.age + full_years(f.act_date, last) + 1, ["birth_date", *end_missing]
 
 
+def _in_range(a, low: int | None, high: int | None) -> Truth:
+    """Whether an age between low and high (None: no upper bound) lies in [a.min, a.below)."""
+    if low is None:
+        return None
+    top = a.below if a.below is not None else float("inf")
+    can_be_in = max(low, a.min or 0) < (top if high is None else min(high + 1, top))
+    can_be_out = (a.min is not None and low < a.min) or (a.below is not None and (high is None or high >= a.below))
+    return None if can_be_in and can_be_out else can_be_in
+
+
 def _age_test(spec: StatutoryRuleSpec, f: CaseFacts, dec: date) -> Test:
     a = spec.age
     bounds = ("已满" + str(a.min) + "周岁" if a.min is not None else "") + (f"不满{a.below}周岁" if a.below else "")
@@ -218,17 +232,13 @@ def _age_test(spec: StatutoryRuleSpec, f: CaseFacts, dec: date) -> Test:
     low, high, narrowing = age_span(f, dec)
     if f.birth_date is not None:
         used["age_on_act_date"] = full_years(f.birth_date, f.act_date)
-    if f.continuing is not False and f.act_date is not None and (low, high) != (used.get("age_on_act_date", f.age),) * 2:
-        # a continuing act (or one that may be): the age when it ended
+    in_range = _in_range(a, low, high)
+    at_act = used.get("age_on_act_date", f.age)
+    if at_act is not None and in_range != _in_range(a, at_act, at_act):
+        # a continuing act (or one that may be) whose end changes the answer: the age when it ended
         label += "(连续或者继续状态的, 按行为终了时计算)" if f.continuing else "(如处于连续或者继续状态, 按行为终了时计算)"
         used["continuing"] = f.continuing
-        used["age_at_end_of_act"] = low if low == high else f"{low}–{high}"
-    if low is None:
-        in_range = None
-    else:
-        can_be_in = max(low, a.min or 0) < min(high + 1, a.below if a.below is not None else high + 1)
-        can_be_out = (a.min is not None and low < a.min) or (a.below is not None and high >= a.below)
-        in_range = None if can_be_in and can_be_out else can_be_in
+        used["age_at_end_of_act"] = low if low == high else f"{low}–{high if high is not None else ''}"
     if in_range is False:
         return Test("age", label, False, used)  # whatever the party type
     if in_range is None and low is not None:

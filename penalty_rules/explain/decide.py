@@ -5,7 +5,9 @@ import re
 from datetime import date
 
 from penalty_rules import ENGINE_VERSION
+from penalty_rules.engine.conditions import Truth
 from penalty_rules.engine.premises import ground_kind
+from penalty_rules.engine.statutory import version_at_act
 from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
@@ -242,10 +244,20 @@ _NO_CONFISCATION_EXPIRED = ("违法行为的追责期限已过, 不再给予行�
                             "不列为措施")
 _NO_CONFISCATION_OLD_ACT = ("违法行为发生时施行的行政处罚法没有没收违法所得的一般规定(第二十八条第二款自2021-07-15起施行), "
                             "依第三十七条(从旧兼从轻)不适用; 当事人违反的法律另有没收规定的, 按该规定")
+_NO_CONFISCATION_OPEN = ("是否没收违法所得取决于违法行为(或其终了)是否在2021-07-15以后(行政处罚法第二十八条第二款自该日起施行, "
+                         "第三十七条): 请查明违法行为日期及是否持续; 未列为措施")
+
+
+def _confiscation(engine, facts: CaseFacts, dec: date) -> Truth:
+    """Does a version with the general confiscation rule (art. 28(2)) govern the act (at its end,
+    as statutory.version_at_act reads it)? True / False / None (the act date or its end unknown)."""
+    values = [version_at_act(law, facts, dec)[0] for law in engine.statutory.corpus.versions
+              if "confiscate_gains" in law.measures]
+    return True if True in values else None if None in values else False
 
 
 def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
-              warnings: list[str]) -> tuple[list[str], list[BasisEntry]]:
+              warnings: list[str], limitation_run: bool) -> tuple[list[str], list[BasisEntry]]:
     """Measures the law orders, cited from the version in force on the decision date (procedure
     follows the law at the time of the decision). Confiscation of illegal gains (art. 28(2)) is
     substantive: ordered only where the version in force at the act has it (art. 37: a new
@@ -259,10 +271,12 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
         if facts.corrected in _NOT_CORRECTED:
             names.append("order_correction")
         if facts.illegal_gains_yuan:
-            at_act = engine.statutory.version_on(facts.act_date) if facts.act_date is not None else law
-            if best is not None and best.statutory is not None and best.statutory.spec.limitation:
+            governs = _confiscation(engine, facts, dec)
+            if limitation_run:
                 warnings.append(_NO_CONFISCATION_EXPIRED)
-            elif at_act is None or "confiscate_gains" not in at_act.measures:
+            elif governs is None:
+                warnings.append(_NO_CONFISCATION_OPEN)
+            elif not governs:
                 warnings.append(_NO_CONFISCATION_OLD_ACT)
             else:
                 names.append("confiscate_gains")
@@ -357,6 +371,16 @@ class Precedence:
         return self.best if not self.open_rules else None
 
 
+def _fallback_text(rule) -> str:
+    """What binds the agency if it declines a 可以 answer (Precedence.fallback), in the law's words
+    with its article. Not a basis entry: the basis holds the grounds of the answer given (a document
+    of 不予处罚 cites every statutory entry as its ground)."""
+    st = rule.statutory
+    if st is not None:
+        return f"{st.says}({citation_label(st.citation)})"
+    return f"适用条目 {rule.rule_id}({_OUTCOME_ZH[rule.outcome]})"
+
+
 def _laws(results) -> tuple[dict[str, None], list[str], list[str]]:
     """The law versions the applicable statutory rules stand on, in first-seen order: (law version
     keys, "key(role)" labels as trace.law_versions shows them, special-law rows). The rows are every
@@ -436,14 +460,13 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 st = p.companion.statutory
                 reason += f"; 同时满足 {p.companion.rule_id}({st.says}), 其幅度仍适用"
             if p.fallback is not None:
-                fb = p.fallback
-                reason += (f"; {best.rule_id} 为“可以”: 不予适用时, 应当按 {fb.rule_id}"
-                           f"({fb.statutory.says if fb.statutory is not None else _OUTCOME_ZH[fb.outcome]})")
+                reason += f"; {best.rule_id} 为“可以”: 不予适用时, 按 {p.fallback.rule_id}: {_fallback_text(p.fallback)}"
         else:
             reason = "没有满足条件的从宽规则, 依法处罚"
-        if best is not None and best.statutory is not None:
-            st = best.statutory
-            leniency = _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[best.outcome]],
+        lenient = best if best is not None and best.statutory is not None else p.companion
+        if lenient is not None:  # the statutory rule applied, or the one binding beside the item
+            st = lenient.statutory
+            leniency = _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[lenient.outcome]],
                                  mandatory=st.mandatory, wording=st.says)
 
     missing = _missing(open_rules, rank, facts)
@@ -481,7 +504,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if main_item is not None:
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
-        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings)
+        limitation_run = any(r.statutory is not None and r.statutory.spec.limitation for r in satisfied)
+        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, limitation_run)
         basis += measure_basis
     unique: dict = {}
     for entry in basis:  # each citation once, in first-seen order (its first role kept)
@@ -552,10 +576,5 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     title = None  # of the rule that decides the case
     if best is not None and not open_rules:
         title = best.statutory.title if best.statutory is not None else best.rule_id
-    fallback = None
-    if p.fallback is not None:
-        fb = p.fallback
-        fallback = (f"{fb.statutory.says}({citation_label(fb.statutory.citation)})" if fb.statutory is not None
-                    else f"适用条目 {fb.rule_id}({_OUTCOME_ZH[fb.outcome]})")
-    decision.summary = summarize(decision, title, fallback)
+    decision.summary = summarize(decision, title, _fallback_text(p.fallback) if p.fallback is not None else None)
     return decision

@@ -149,7 +149,7 @@ class CaseFacts(BaseModel):
     illegal_gains_yuan: Yuan | None = None
     goods_value_yuan: Yuan | None = None
     subjective_fault: bool | None = Field(default=None, description="false = 当事人证明没有主观过错")
-    age: int | None = Field(default=None, ge=0, le=150, description="违法行为时的周岁年龄(只知年龄时填写)")
+    age: int | None = Field(default=None, ge=0, le=150, description="违法行为发生之日(act_date)的周岁年龄(只知年龄时填写; 连续或者继续的违法行为, 终了时的年龄由引擎推算)")
     birth_date: CaseDate | None = Field(
         default=None, description="自然人(或个体工商户经营者)的出生日期; 周岁按违法行为日计算, 生日的第二天起为已满"
     )
