@@ -141,4 +141,4 @@ def test_city_manifest_stacks_on_loaded_lists(result):
         for doc_id in v.stacks_on:
             assert doc_id in known, (v.version, doc_id)
             # every published version binds here; a draft (e.g. sd-lenient-list@2021-repeal, awaiting review) never does
-            assert all(d.binding_level for d in result.corpus.versions(doc_id) if d.status.value != "draft"), doc_id
+            assert all(d.binding_level for d in result.corpus.versions(doc_id) if d.status is not Status.draft), doc_id

@@ -18,8 +18,9 @@ def test_schema_enumerates_vocabulary_with_chinese_names():
     schema = list_schema()
     defs = schema["$defs"]
     tag = next(b for b in defs["Conditions"]["properties"]["all"]["items"]["anyOf"] if b.get("type") == "string")
-    # every tag a list may write; the engine's premise (minor_not_denied) is none of them
-    assert tag["enum"] == VOCABULARY.list_tags() == [t for t in VOCABULARY.conditions if t != "minor_not_denied"]
+    # every tag a list may write; the engine's premises (kind: premise, e.g. minor_not_denied) are none of them
+    premises = {t for t, d in VOCABULARY.conditions.items() if d.kind == "premise"}
+    assert premises and tag["enum"] == VOCABULARY.list_tags() == [t for t in VOCABULARY.conditions if t not in premises]
     assert tag["enumDescriptions"][tag["enum"].index("first_offense")] == "初次违法(首违)"
     nested = next(b for b in defs["Conditions"]["properties"]["any_of"]["items"]["items"]["anyOf"]
                   if b.get("type") == "string")

@@ -55,8 +55,8 @@ A small grammar, not one regular expression per phrase:
    deadline, not 及时) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
    及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
    Attested tags with more in their words keep the words beside the tag: 书面承诺不再违法 (written);
-   承诺不再违规 / 承诺不再实施同类(类似)违法行为 (违规, the same kind: only 承诺(今后)不再违法 / 不再实施
-   违法行为 is the tag alone); a bare 罚款已缴纳 with no 以往 / 以前 / 既往 and no 以往违法均已处理 before
+   承诺不再违规 / 承诺不再实施同类(类似)违法行为 (违规, the same kind: only 承诺(今后 / 以后)不再违法 /
+   不再实施违法(行为) / 不再发生违法(行为) is the tag alone); a bare 罚款已缴纳 with no 以往 / 以前 / 既往 and no 以往违法均已处理 before
    it in the sentence (may be this case's fine; 以往违法均已处理、罚款已缴纳 is the tag alone);
    未发生 / 无 交通事故或拥堵 and 未造成事故或拥堵 (none occurred / any accident: only 未造成交通事故或
    交通拥堵 is the tag alone); a time limit before 并采取补救措施消除负面影响 (在规定期限内…并采取…: the

@@ -17,10 +17,10 @@ before the workflow or not); it re-locks drafts and the statutory files only.
 the review workflow existed. A non-draft list version must either be in the baseline or have a
 four-eyes approval in the audit database (penalty_rules.publish.check.check_unreviewed: `lists lock`
 with a database, `lists validate --db`, service start-up). A lock without `published` and without
-`baseline` (older locks, the bundled one) counts every entry of `versions` as baseline; one with
-`published` but no `baseline` counts the entries not in `published`. The baseline never grows: new
-entries are never added to it (it may shrink when a version leaves the lock). The lock is written
-atomically (penalty_rules.load.atomic).
+`baseline` (older locks; the bundled one has a `baseline` section) counts every entry of `versions`
+as baseline; one with `published` but no `baseline` counts the entries not in `published`. The
+baseline never grows: new entries are never added to it (it may shrink when a version leaves the
+lock). The lock is written atomically (penalty_rules.load.atomic).
 """
 
 import re
@@ -131,7 +131,7 @@ def write_lock(root: Path, hashes: dict[str, str], published: dict[str, str] | N
     folder locked before the workflow) is kept to the entries written; it never grows
     (`lists lock` and publishing pass it explicitly). A lock whose baseline is every entry and
     which has no published version is written in the older form (no sections): the same meaning,
-    and the bundled lock stays byte-identical when re-locked unchanged."""
+    and such a lock stays byte-identical when re-locked unchanged."""
     from penalty_rules.load.atomic import atomic_write_text
 
     root = Path(root)
@@ -199,8 +199,10 @@ def check_lock(
             problems.append(
                 Problem(
                     "locked_version_changed",
-                    frozen or f"已发布版本 {key} 的内容被修改(锁定 {recorded[:19]}…, 现为 {digest[:19]}…);"
-                    "修改已发布清单须新建版本",
+                    frozen or (f"草案 {key} 的内容与锁定时不同(锁定 {recorded[:19]}…, 现为 {digest[:19]}…);"
+                               "核对后运行 penalty-rules lists lock --accept-changes" if key in drafts else
+                               f"已发布版本 {key} 的内容被修改(锁定 {recorded[:19]}…, 现为 {digest[:19]}…);"
+                               "修改已发布清单须新建版本"),
                     file=files.get(key),
                 )
             )

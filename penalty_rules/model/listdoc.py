@@ -72,6 +72,8 @@ class ListDocument(BaseModel):
             raise ValueError("国家级清单的 jurisdiction 必须为 CN")
         if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
             raise ValueError("effective_to 必须晚于 effective_from")
+        if self.status is not Status.draft and not self.items and not self.supersedes:
+            raise ValueError("非草案清单版本没有条目(items)时必须以 supersedes 写明其废止的版本")
         return self
 
     @property

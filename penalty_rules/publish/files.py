@@ -183,6 +183,20 @@ def plan(root: Path, key: str, effective_from: date, effective_to: date | None =
         if replaced.start is not None and effective_from <= replaced.start:
             raise PublishError("bad_effective_from", f"废止 {replaced.key} 的日期须晚于其施行日 {replaced.start.isoformat()}",
                                "effective_from", status=422)
+        # the repeal ends whichever published version starts just before it (Corpus.end_of), so it
+        # must name that very version: the one in force the day before effective_from
+        newer = [o for o in corpus.versions(doc.id) if o.status is not Status.draft and o.key != replaced.key
+                 and o.start is not None and replaced.start is not None and replaced.start < o.start <= effective_from]
+        ended = replaced.effective_to is not None and replaced.effective_to <= effective_from
+        if replaced.start is None or newer or ended:
+            why = (f"其后已有 {'、'.join(o.key for o in newer)} 施行" if newer
+                   else f"它自 {replaced.effective_to.isoformat()} 起已不施行" if ended else "它没有施行日期")
+            raise PublishError("repeal_not_in_force", f"草案 {key} 废止的 {replaced.key} 不是 {effective_from.isoformat()} "
+                               f"前一日施行的版本({why}); 废止只能针对当时施行的版本, 否则会结束另一个版本",
+                               "supersedes", status=422)
+        if effective_to is not None:
+            raise PublishError("repeal_with_effective_to", f"草案 {key} 是对 {replaced.key} 的废止(没有条目), "
+                               "不能给出 effective_to", "effective_to", status=422)
     if effective_to is not None and effective_to <= effective_from:
         raise PublishError("bad_effective_to", "effective_to 必须晚于 effective_from", "effective_to", status=422)
     for other in corpus.versions(doc.id):

@@ -195,7 +195,7 @@ def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
     return out
 
 
-def statutory_open(state: dict, *, act: date, decision: date) -> list[str]:
+def statutory_open(state: dict) -> list[str]:
     """The outcomes of general rules that are open on these facts: only 33(1) first sentence (old
     27(2)) with the violation's minority unknown and the rest of it met (the scaffold leaves no other
     statutory fact unknown)."""
@@ -302,7 +302,7 @@ def _rows(item: Item, ctx: ScaffoldContext):
         outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date)
         if ctx.binding and ctx.applies and _item_holds(item, state):
             outcomes.append(item.outcome.value)
-        rows.append((label, cells, _expected(outcomes, statutory_open(state, act=ctx.act_date, decision=ctx.decision_date))))
+        rows.append((label, cells, _expected(outcomes, statutory_open(state))))
     return triples, base, rows
 
 

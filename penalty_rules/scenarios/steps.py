@@ -310,6 +310,7 @@ def _minor_unknown(case):
 def _not_minor_violation(case):
     case.set("minor_violation", False)
 
+
 @given(parsers.parse("违法所得 {amount:g} 元"))
 def _gains(case, amount):
     case.set("illegal_gains_yuan", float(amount))

@@ -349,6 +349,7 @@ def test_outcome_and_measure_text_goes_to_the_note():
     ("承诺不再实施违法行为", "promised_no_repeat"),
     ("承诺今后不再违法", "promised_no_repeat"),
     ("承诺以后不再实施违法行为", "promised_no_repeat"),
+    ("承诺不再发生违法行为", "promised_no_repeat"),
     ("采取补救措施消除负面影响", "remedied_negative_effects"),
     ("采取补救措施消除不良影响", "remedied_negative_effects"),
 ])

@@ -5,6 +5,7 @@ import pytest
 
 from tests.service.live_servers import Server, pg_schema_or_skip, server_env
 
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The main server: SQLite audit log in a temporary var/ directory."""
