@@ -271,7 +271,7 @@ def _ctx(request: Request) -> handlers.Context:
 def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case_ref) -> tuple[bytes, dict]:
     """The whole body of /v1/evaluate in the pool: the strict JSON reading (400: malformed JSON,
     duplicate keys, nesting, huge integers), strict validation (422), evaluation (404, the decision),
-    the response body and the audit row (free text in the facts masked as AuditRepository.masked would)."""
+    the response body and the audit row (free text in the facts masked by handlers._row)."""
     try:
         facts = parse_facts_json(raw)
     except JsonInputError as exc:
@@ -295,7 +295,7 @@ async def answer_evaluate(state, principal, full: bool, case_ref: str | None, co
     raw = await read_body()
     ctx = state.ctx
     body, row = await state.pool.run(_evaluate_job, ctx, raw, principal, full, case_ref)
-    await ctx.repo.commit([row], masked=True)
+    await ctx.repo.commit([row])
     return body
 
 
@@ -421,7 +421,7 @@ def _routes(app: FastAPI) -> None:
         resp, rows = await request.app.state.pool.run(handlers.evaluate_batch, ctx, cases, principal, full, limit,
                                                        case_refs)
         if rows:
-            await ctx.repo.commit(rows, masked=True)
+            await ctx.repo.commit(rows)
         exclude = None if full else {"results": {"__all__": {"decision": {"trace", "items"}}}}
         return _json(resp, exclude)
 

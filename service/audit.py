@@ -579,16 +579,11 @@ class AuditRepository:
         out["facts"] = self._mask(out["facts"])  # records written before masking existed, too
         return out
 
-    def masked(self, rows: list[dict]) -> list[dict]:
-        """The rows as stored: free text in the facts masked (CPU work: callers may do it off the
-        event loop and pass masked=True to commit)."""
-        return [{**r, "facts": self._mask(r["facts"])} for r in rows]
-
-    async def commit(self, rows: list[dict], masked: bool = False) -> None:
+    async def commit(self, rows: list[dict]) -> None:
         """Submit rows and wait for their commit, at most timeout + GRACE seconds: then AuditTimeout
-        (rows not yet taken by the writer are withdrawn; rows it is writing may still commit).
-        masked=True: the rows come from masked() already."""
-        waiter = self.writer.wait(rows if masked else self.masked(rows), asyncio.get_running_loop())
+        (rows not yet taken by the writer are withdrawn; rows it is writing may still commit). The
+        rows' facts are masked already (handlers._row, off the event loop)."""
+        waiter = self.writer.wait(rows, asyncio.get_running_loop())
         try:
             async with asyncio.timeout(self.timeout + GRACE):
                 await waiter.future

@@ -379,8 +379,8 @@ class Engine:
             return self._prior_item_cache[key]
         refs = self.corpus.item_refs(item_id)
         value = False if refs else None
-        for ref in refs:
-            hits = self.search.search(ref.item.violation, limit=len(self.corpus.all_refs()))  # every hit: share, not rank
+        for wording in dict.fromkeys(r.item.violation for r in refs):
+            hits = self.search.search(wording, limit=len(self.search.refs))  # every hit: share, not rank
             top = hits[0].score if hits else 0.0
             if any(h.ref.item.id in group and h.score >= CANDIDATE_SHARE * top for h in hits):
                 value = None

@@ -505,12 +505,13 @@ PROMISE_EXACT = re.compile(r"承诺(?:今后|以后)?不再(?:违法|(?:发生|�
 # before it in the same sentence it may be this case's fine: the tag AND the wording.
 FINES_PRIOR = re.compile(r"(?:以往|以前|既往)")
 PRIOR_TAGS = {"prior_violations_handled"}
+_PRIOR_RX = [rx for rx, tag in _LEXICON if tag in PRIOR_TAGS]
 
 
 def _prior_context(text: str, pos: int) -> bool:
     """A prior-violations phrase (以往违法均已处理 …) earlier in the sentence that holds `pos`."""
     start = max(text.rfind(c, 0, pos) for c in "。；;") + 1
-    return any(tag in PRIOR_TAGS and rx.search(text, start, pos) for rx, tag in _LEXICON)
+    return any(rx.search(text, start, pos) for rx in _PRIOR_RX)
 
 
 # no_traffic_accident_or_congestion alone only for 未/没有 造成/导致 交通事故 (and 拥堵): the act caused none.
@@ -521,16 +522,20 @@ TRAFFIC_STRICT = re.compile(
     r"|(?:尚|均|并)?(?:未|没有)(?:造成|导致)(?:道路)?(?:交通)?拥堵(?:或者?|、|和|及)(?:造成|导致)?(?:道路)?交通事故")
 
 
+# tags read alone only in these exact wordings; other wordings of them keep the words beside the tag
+EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT}
+
+
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
     best = None
     for rx, tag in _LEXICON:
         m = rx.match(text, pos)
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
-    if best and isinstance(best[1].value, str) and (KEEP_WORDS.match(best[1].text) or (
-            best[1].value == "no_traffic_accident_or_congestion" and not TRAFFIC_STRICT.fullmatch(best[1].text)) or (
-            best[1].value == "promised_no_repeat" and not PROMISE_EXACT.fullmatch(best[1].text)) or (
-            best[1].value == "fines_paid" and not FINES_PRIOR.match(best[1].text) and not _prior_context(text, pos))):
+    tag, words = (best[1].value, best[1].text) if best else (None, "")
+    if isinstance(tag, str) and (KEEP_WORDS.match(words) or (
+            (exact := EXACT_WORDS.get(tag)) is not None and not exact.fullmatch(words)) or (
+            tag == "fines_paid" and not FINES_PRIOR.match(words) and not _prior_context(text, pos))):
         best[1].keep_words = True
         best[1].note = f"“{best[1].text}”比条件标签 {best[1].value} 的含义窄或不同: 原文另作自定义条件保留"
     return best

@@ -176,12 +176,17 @@ def _item_holds(item: Item, state: dict) -> bool | None:
     return _all(parts)
 
 
+def _corrected_without_harm(state: dict) -> bool:
+    """The rest of 33(1) first sentence (old 27(2)) besides 违法行为轻微: 及时改正, 没有造成危害后果."""
+    return state.get("corrected") in _PROMPT and state.get("harm") == "none"
+
+
 def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
     """The outcomes the general rules of 行政处罚法 give on these facts (the act-date text, and the
     2021 text when the decision is later: art. 37 takes the milder)."""
     out = []
     prompt, harm, circ = state.get("corrected") in _PROMPT, state.get("harm"), state.get("circ") or set()
-    if state.get("minor_violation") and prompt and harm == "none":  # 33(1) / old 27(2)
+    if state.get("minor_violation") and _corrected_without_harm(state):  # 33(1) / old 27(2)
         out.append("no_penalty")
     if decision >= LAW_2021:
         if state.get("first") and prompt and harm in ("none", "minor"):  # 33(1) 初次违法
@@ -199,8 +204,7 @@ def statutory_open(state: dict) -> list[str]:
     """The outcomes of general rules that are open on these facts: only 33(1) first sentence (old
     27(2)) with the violation's minority unknown and the rest of it met (the scaffold leaves no other
     statutory fact unknown)."""
-    prompt, harm = state.get("corrected") in _PROMPT, state.get("harm")
-    return ["no_penalty"] if state.get("minor_violation") is None and prompt and harm == "none" else []
+    return ["no_penalty"] if state.get("minor_violation") is None and _corrected_without_harm(state) else []
 
 
 def _most_lenient(outcomes: list[str]) -> str:

@@ -352,7 +352,7 @@ async def check(request: Request):
         return _check_page(request, user, ctx, facts, errors=[("item_id", f"{exc}{close}")], status=404,
                            case_ref=case_ref)
     try:
-        await ctx.repo.commit([row], masked=True)  # shown only once its audit record is committed (masked: _row)
+        await ctx.repo.commit([row])  # shown only once its audit record is committed (masked: _row)
     except AuditUnavailable as exc:
         return page(request, "error.html", user, status=503, title="审计记录未能保存",
                     message=f"{exc.message_zh}: 本次评估结果未发布, 请稍后重试。")
