@@ -10,15 +10,17 @@ Paths measured on the same generated cases:
                    explanation (basis texts, questions, traces, summary): what replay reads
   (m) durable      DurableMatcher.fired alone on the refs the engine hands it
   (c) ZEN          zen-engine decision tables, collect hit policy, ASCII fields, the same candidate
-                   refs as (m), the same input (the fact durable-rules gets, projected onto the
-                   fields those refs read), in two layouts: one table per
+                   refs as (m), the same input (the fact durable-rules gets: its group's fields,
+                   RulesetGroup.event_for), in two layouts: one table per
                    (list version, domain), and one per item (as the durable-rules rulesets are).
                    The baseline of the ratios is the faster of the two in the run
 Corpora: the bundled lists, and a generated 41-domain / 785-item corpus built in memory.
-Dates: the cases of earlier runs share one act date and one decision date, so every date-dependent
-rule result (limitation periods, law versions) is computed once and then reused; (b), (a) and (v) are
-also timed on the same cases with dates spread (act dates over 2024–2025, decisions 1–199 days
-later), where those rules are evaluated case by case. ZEN and the matcher do not read dates.
+Dates: the cases share one act date and one decision date, so every date-dependent rule result
+(limitation periods, law versions) is computed once and then reused; (b), (a) and (v) are also
+timed on the same cases with dates spread (act dates over 2024–2025, decisions 1–199 days later):
+law versions are then shared per era of the dates (StatutoryRules.versions_key) and a limitation
+result by the cases within the shortest period (limitation_share), the rest evaluated case by
+case. ZEN and the matcher do not read dates.
 Figures are medians of per-call timings on a shared machine: read them as ratios. The process runs
 under the service's collector policy (penalty_rules.gc_policy.settle_heap once the engines and
 tables are built, as the service does at start-up; the mean is printed next to the median). Paths (a), (b),
@@ -153,8 +155,8 @@ def _zen_cell(cond) -> tuple[str, str, str]:
 
 def zen_tables(corpus: Corpus, per_item: bool = False):
     """One ZEN decision per (list version, domain) group (or per item): a row per item and any_of
-    bundle. The input is the same in both layouts: the case's fact projected onto the fields the
-    wanted items read (zen_fired)."""
+    bundle. The input is the same in both layouts: the case's fact as durable-rules gets it (its
+    group's fields, zen_fired); a cell an item does not read is empty (matches anything)."""
     import zen
 
     engine = zen.ZenEngine()
@@ -206,9 +208,9 @@ def zen_fired(decisions, by_ref, facts, refs, first_offense_fn) -> set[str]:
     out = set()
     for (name, first), keys in wanted.items():
         decision, group = decisions[name]
-        # known values only, projected onto the fields the wanted rules read (RulesetGroup.projection):
-        # the fields durable-rules gets for each of them (its one-item rulesets read their own fields)
-        ctx = group.event_for(facts, first, group.projection(frozenset(keys)))
+        # the group's fact (RulesetGroup.event_for: known values only): a wanted rule's row reads
+        # only its own fields, which hold the values durable-rules gets for it
+        ctx = group.event_for(facts, first)
         result = decision.evaluate(ctx)["result"]
         rows = result if isinstance(result, list) else [result]
         out.update(keys.intersection(r["item"] for r in rows if r))

@@ -153,7 +153,8 @@ def compile_rule(ref: ItemRef, ruleset: str = "") -> dict:
 
 @dataclass(eq=False)
 class RulesetGroup:
-    """One (list version, domain) group: its ruleset name and the fact fields its items read."""
+    """A compiled ruleset (one item, or a (list version, domain) group): its name, its rules and
+    the fact fields they read, from which fact_body writes the one fact every match asserts."""
 
     doc_key: str
     domain: str
@@ -162,23 +163,24 @@ class RulesetGroup:
     tags: list[str] = field(default_factory=list)
     customs: list[str] = field(default_factory=list)
     quantities: dict[str, tuple[float, ...]] = field(default_factory=dict)  # name → sorted bounds
-    reads: dict[str, frozenset] = field(default_factory=dict)  # item ref key → the fact fields its rule reads
     handle: object = None  # its C handle once loaded (DurableMatcher)
 
     def __post_init__(self):
-        # the fact's fields as compiled value functions, built once (the hot path of every match)
-        self._tag_fns = [(tag, tag_value(tag)) for tag in self.tags]
-        self._quantity_fns = [(name, quantity_value(name), bounds) for name, bounds in self.quantities.items()]
-        self._projections: dict[frozenset, tuple] = {}
-        # the same fields as JSON text pieces (fact_body): the key and colon written once
-        self._tag_writers = [(fn, _dumps(tag) + ":true", _dumps(tag) + ":false") for tag, fn in self._tag_fns]
+        # the fact's fields as compiled value functions and JSON text pieces (the key and colon
+        # written once), built once: the hot path of every match
+        self._tag_writers = [(tag_value(tag), _dumps(tag) + ":true", _dumps(tag) + ":false") for tag in self.tags]
         self._custom_writers = [(key, _dumps(key) + ":true", _dumps(key) + ":false") for key in self.customs]
-        self._quantity_writers = [(fn, _dumps(name) + ":", bounds) for name, fn, bounds in self._quantity_fns]
+        self._quantity_writers = [
+            (quantity_value(name), _dumps(name) + ":", bounds) for name, bounds in self.quantities.items()
+        ]
 
     def fact_body(self, facts, first_offense) -> str:
-        """The fact of event_for (all of the group's fields, in its order) as JSON text, open at
-        the end for the sid: `_dumps(dict(event_for(...), sid=sid))` == fact_body(...) + '"sid":"<sid>"}'.
-        Written straight from the values, without the dict: the hot path of every match."""
+        """The one definition of the fact of a case: the constant field, then each of the group's
+        fields (tags, custom conditions, quantities, in that order) with a known value only
+        (unknown = absent = never matches), as the JSON text the encoder `_dumps` writes for that
+        dict, open at the end for the sid: fact_body(...) + '"sid":"<sid>"}' is the asserted text.
+        Written straight from the values, without the dict: the hot path of every match
+        (tests/engine/test_durable_per_item.py compares it with a dict built from FactView)."""
         parts = [_ALWAYS_TEXT]
         for fn, yes, no in self._tag_writers:
             value = fn(facts, first_offense)
@@ -204,48 +206,10 @@ class RulesetGroup:
         parts.append("")  # the comma before the sid
         return ",".join(parts)
 
-    def event_for(self, facts, first_offense, fields: tuple | None = None) -> dict:
-        """The fact of one case as a dict: known values only (unknown = absent = never matches).
-        `fields` (see projection): only the fields some rules read; default all of the group's."""
-        tag_fns, customs, quantity_fns = fields or (self._tag_fns, self.customs, self._quantity_fns)
-        ev: dict = {ALWAYS: True}
-        for tag, fn in tag_fns:
-            value = fn(facts, first_offense)
-            if value is True or value is False:
-                ev[tag] = value
-        if customs:
-            custom = facts.custom_conditions or {}
-            for key in customs:
-                value = custom.get(key)
-                if value is True or value is False:
-                    ev[key] = value
-        for name, fn, bounds in quantity_fns:
-            value = fn(facts)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue  # NaN compares false with every bound, like an absent field
-            ev[name] = value if _plain(value) else _stand_in(value, bounds)
-        return ev
-
-    def projection(self, keys: frozenset) -> tuple:
-        """The fact fields the rules `keys` read (list data, built once per set of rules): a fact
-        with only these fields fires each of these rules exactly when the group's full fact does
-        (every term of a rule names a field it reads; a field a rule does not read cannot make it
-        fire or not). Other rules of the group read fewer of their fields and fire less, which the
-        matcher ignores (it keeps only `keys`). A smaller fact is cheaper to encode and to match."""
-        hit = self._projections.get(keys)
-        if hit is not None:
-            return hit
-        read: set[str] = set()
-        for key in keys:
-            read.update(self.reads[key])
-        hit = (
-            [(tag, fn) for tag, fn in self._tag_fns if tag in read],
-            [key for key in self.customs if key in read],
-            [(name, fn, bounds) for name, fn, bounds in self._quantity_fns if name in read],
-        )
-        if len(self._projections) < 4096:  # sets of candidate rules of one group: bounded anyway
-            self._projections[keys] = hit
-        return hit
+    def event_for(self, facts, first_offense) -> dict:
+        """The fact of fact_body as a dict (decoded from its text, not a second encoder): for the
+        host's own assert_fact, `_match` and the benchmark's ZEN tables."""
+        return _loads(self.fact_body(facts, first_offense)[:-1] + "}")
 
 
 def _value_text(value) -> str:
@@ -305,23 +269,17 @@ def _compile(doc_key: str, domain: str, label: str, refs: list[ItemRef]) -> Rule
     tags: dict[str, None] = {}
     customs: dict[str, None] = {}
     quantities: dict[str, set[float]] = {}
-    reads: dict[str, frozenset] = {}
     for ref in refs:
         if ref.key in rules:
             raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
         rules[ref.key] = compile_rule(ref, label)
-        read = set()
         for cond in effective_conditions(ref.item).iter_all():
             if isinstance(cond, str):
                 tags[cond] = None
-                read.add(cond)
             elif isinstance(cond, Threshold):
                 quantities.setdefault(cond.quantity, set()).add(cond.bound)
-                read.add(cond.quantity)
             else:
                 customs[cond.key] = None
-                read.add(cond.key)
-        reads[ref.key] = frozenset(read)
     fields = set(tags) | set(customs) | set(quantities)
     if fields & _RESERVED:
         raise DurableRulesError("编译", f"条件名与保留字段冲突: {sorted(fields & _RESERVED)}", label)
@@ -332,7 +290,7 @@ def _compile(doc_key: str, domain: str, label: str, refs: list[ItemRef]) -> Rule
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return RulesetGroup(
         doc_key, domain, f"{label}@{digest}", rules, sorted(tags), sorted(customs),
-        {q: tuple(sorted(b)) for q, b in sorted(quantities.items())}, reads,
+        {q: tuple(sorted(b)) for q, b in sorted(quantities.items())},
     )
 
 
@@ -499,7 +457,7 @@ class DurableMatcher:
 
         One fact per ref, asserted to the ref's own ruleset, with the 首违 value the ref is
         evaluated with (prior offences of linked items may differ per list) and the fields its
-        rule reads.
+        rule reads (a one-item ruleset's fields are its rule's).
         """
         by_ref = self._by_ref
         fires = self._fires if self.memo_size else _fires

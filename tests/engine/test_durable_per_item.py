@@ -1,7 +1,9 @@
 """durable-rules with one ruleset per item (issue 12): what the matcher asks, and how it reads the answer.
 
 - the fact text written by RulesetGroup.fact_body is byte for byte what the JSON encoder writes
-  for the fact dict (event_for), so durable-rules reads the same fact as before;
+  for the fact dict built here from FactView (the reference evaluator's reading of the facts:
+  known values only, numbers durable-rules cannot parse replaced by a stand-in), and event_for is
+  that text decoded;
 - the answer read from the assert's result code (0 handled / 1 not handled) is the answer of
   durable-rules' own list of fired rules (the action walk of `_match`), fired and not fired alike;
 - ruleset names: one per compiled item, "<doc key>#<domain>#<item id>@<12 hex>", a changed item
@@ -18,6 +20,7 @@ import pytest
 from fast_cases import varied_cases
 from penalty_rules.config import Settings
 from penalty_rules.engine import durable_adapter as da
+from penalty_rules.engine.conditions import FactView
 from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.load.loader import load_corpus_strict
@@ -43,6 +46,28 @@ def _body(event: dict) -> str:
     return text[: -len(tail)] + ","
 
 
+def _expected_event(group, facts, first) -> dict:
+    """The fact of a case for `group`, from FactView (not from the adapter's compiled writers): the
+    constant field, then the group's tags, custom conditions and quantities with a known value, a
+    number durable-rules' parser cannot read (exponent notation) replaced by da._stand_in."""
+    view = FactView(facts, first)
+    event: dict = {da.ALWAYS: True}
+    for tag in group.tags:
+        value = view.tag(tag)[0]
+        if value is not None:
+            event[tag] = value
+    for key in group.customs:
+        value = (facts.custom_conditions or {}).get(key)
+        if value is not None:
+            event[key] = value
+    for name, bounds in group.quantities.items():
+        value = view.quantity(name)
+        if value is not None and value == value:  # NaN compares false with every bound: left out
+            finite_plain = math.isfinite(value) and "e" not in repr(float(value))
+            event[name] = value if finite_plain else da._stand_in(value, bounds)
+    return event
+
+
 def test_one_ruleset_per_compiled_item(matcher):
     compiled = [r for r in CORPUS.all_refs() if not r.item.escalation]
     assert len(matcher.groups) == len(compiled) > 100
@@ -63,22 +88,24 @@ def test_fact_body_is_the_json_encoders_text(matcher):
     for facts in cases:
         for group in rnd.sample(groups, 12):
             first = rnd.choice([True, False, None])
-            event = group.event_for(facts, first)
+            event = _expected_event(group, facts, first)
             assert group.fact_body(facts, first) == _body(event), (group.name, event)
+            assert group.event_for(facts, first) == event
             compared += 1
             quantities += any(not isinstance(v, bool) for v in event.values())
     assert compared == 400 * 12 and quantities > 200
 
 
-def test_fact_body_replaces_unreadable_numbers_like_event_for():
+def test_fact_body_replaces_unreadable_numbers_by_a_stand_in():
     # exponent notation (tiny, huge, infinite) is what durable-rules' parser rejects (error 204)
     group, name = next((g, q) for g in da.compile_groups(CORPUS) for q in g.quantities
                        if not VOCABULARY.quantities[q].fact)
     base = varied_cases(CORPUS, 1, seed=3)[0]
     for value in (1e-7, 1e17, math.inf, -0.0, 2.5e-4, 0.5, 3, 10**20, math.nan):
         facts = base.model_copy(update={"quantities": dict(base.quantities or {}, **{name: value})})
-        event = group.event_for(facts, True)
+        event = _expected_event(group, facts, True)
         assert group.fact_body(facts, True) == _body(event)
+        assert group.event_for(facts, True) == event
         if value == value:
             assert "e" not in repr(float(event[name]))
         else:  # NaN stays out of the fact
