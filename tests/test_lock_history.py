@@ -159,6 +159,26 @@ def test_published_version_reverted_to_draft_and_unlocked(repo: Path, runner, ma
     assert run(runner, "validate", "--lists", str(root), "--history", "--strict").exit_code == 0
 
 
+@pytest.mark.parametrize("marked", [False, True], ids=["baseline", "published-section"])
+def test_lock_refuses_a_published_version_once(repo: Path, runner, marked: bool):
+    """A published version edited after its commit: `lists lock` refuses it for its lock entry (or
+    its `published` mark), and the history check, which finds it too, does not say it again (the
+    versions already refused are passed to check_history by key)."""
+    root = repo / "lists"
+    if marked:
+        versions = load_lock_sections(root).versions
+        write_lock(root, versions, {KEY: versions[KEY]})
+    commit(repo, AFTER.format(1))
+    edit(root / "national" / "cn-tax-first-offense" / "2021-6.yaml", "outcome: no_penalty", "outcome: reduced_penalty")
+    before = (root / LOCK_NAME).read_text("utf-8")
+    refused = run(runner, "lock", "--lists", str(root), "--accept-changes")
+    assert refused.exit_code == 1, refused.output
+    named = [line for line in refused.stderr.splitlines() if KEY in line and ": error: " in line]
+    assert len(named) == 1 and f"published_version_changed [versions.{KEY}]" in named[0], refused.stderr
+    assert "lock_history" not in refused.stderr and (root / LOCK_NAME).read_text("utf-8") == before
+    assert len(check_history(read_lock_history(root), load_corpus(root).corpus, lists_root=root)) == 1  # found
+
+
 def test_published_version_relocked_by_hand(repo: Path, runner):
     """Editing a published version and writing its new hash into the lock by hand (what `lists lock
     --accept-changes` did before it refused): consistent files, caught by the history only."""
@@ -390,7 +410,7 @@ def test_bundled_lists_agree_with_their_lock_history():
     # not vacuous; a subset (finding 7): a version published in the working tree, not committed yet,
     # has no base
     assert history.base and set(history.base) <= published
-    assert check_history(history, load_lock_sections(BUNDLED).versions, corpus, BUNDLED) == []
+    assert check_history(history, corpus, load_lock_sections(BUNDLED).versions, BUNDLED) == []
     assert len(lock_history.STRICT_BASE) == 40
 
 

@@ -88,7 +88,7 @@ def validate(
 
         past = read_lock_history(root)
         sections = load_lock_sections(root)  # a broken lock (bad_lock) is an error above: not compared
-        found = check_history(past, sections.versions, corpus, root) if past.available and not sections.problems \
+        found = check_history(past, corpus, sections.versions, root) if past.available and not sections.problems \
             else []
         for p in found:
             _print_problem(p)
@@ -409,15 +409,15 @@ def lock(
 
     sections = load_lock_sections(root)
     marked = dict(sections.published)
-    refusals = [
-        Problem("published_version_changed",
-                f"经审核发布的版本 {key} "
-                + (f"的内容与发布时锁定的不同(锁定 {digest[:19]}…, 现为 {result.corpus.hashes[key][:19]}…)"
-                   if key in result.corpus.hashes else "的文件不见了(或有错误未载入)")
-                + f", 不能重新锁定({LOCK_NAME} published 一节)",
-                result.corpus.files.get(key), path=f"versions.{key}")
+    refused = {  # version → why it is not re-locked
+        key: Problem("published_version_changed",
+                     f"经审核发布的版本 {key} "
+                     + (f"的内容与发布时锁定的不同(锁定 {digest[:19]}…, 现为 {result.corpus.hashes[key][:19]}…)"
+                        if key in result.corpus.hashes else "的文件不见了(或有错误未载入)")
+                     + f", 不能重新锁定({LOCK_NAME} published 一节)",
+                     result.corpus.files.get(key), path=f"versions.{key}")
         for key, digest in sorted(marked.items()) if result.corpus.hashes.get(key) != digest
-    ]
+    }
     # published versions without a `published` mark (locked by hand before the workflow, or known
     # as published from the lock's git history) are never re-locked either
     from penalty_rules.load.lock_history import check_history, read_lock_history
@@ -425,12 +425,12 @@ def lock(
 
     past = read_lock_history(root)
     frozen, unchecked = relock_refusals(sections, result.corpus, past.available)
-    refusals += frozen
+    refused.update(frozen)
+    refusals = list(refused.values())
     err_console.print(past.note, style=None if past.available else "yellow", markup=False, soft_wrap=True,
                       highlight=False)
     if past.available and not sections.problems:  # a broken lock (bad_lock) refuses below
-        refused = {p.path.removeprefix("versions.") for p in refusals if p.path}
-        refusals += check_history(past, result.corpus.hashes, result.corpus, root, writing=True, skip=refused)
+        refusals += check_history(past, result.corpus, lists_root=root, skip=set(refused))
     else:
         for text in unchecked:
             err_console.print(f"未能核对(无 git 历史): {text}", style="yellow", markup=False, soft_wrap=True,

@@ -60,8 +60,8 @@ import yaml
 
 from penalty_rules.errors import Problem
 from penalty_rules.load.loader import is_document_path
-from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED, PUBLISHED_FROZEN
-from penalty_rules.load.yaml_source import MAX_FILE_BYTES, YamlProblem, _refuse_aliases
+from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED, PUBLISHED_FROZEN, frozen_differences
+from penalty_rules.load.yaml_source import MAX_FILE_BYTES, YamlProblem, refuse_aliases
 from penalty_rules.model.listdoc import Status
 
 # The last commit before the rule existed: the parent of d3636c3 (the commit that introduced it).
@@ -99,8 +99,6 @@ class LockHistory:
 
     available: bool = False
     note: str = ""
-    shallow: bool = False
-    commits: int = 0
     base: dict[str, Record] = field(default_factory=dict)
     diverged: dict[str, tuple[Record | None, str, datetime, str]] = field(default_factory=dict)
 
@@ -160,7 +158,7 @@ def _load(text: bytes):
         return None
     try:
         decoded = text.decode("utf-8")
-        _refuse_aliases(decoded)
+        refuse_aliases(decoded)
         return yaml.load(decoded, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
     except (YamlProblem, yaml.YAMLError, ValueError, RecursionError):
         return None
@@ -266,8 +264,8 @@ def _folder(lock_path: str) -> str:
     return folder + "/" if folder else ""
 
 
-def _unavailable(root: Path, why: str, shallow: bool = False) -> LockHistory:
-    return LockHistory(False, f"未能核对锁文件历史: {root.name} {why}", shallow)
+def _unavailable(root: Path, why: str) -> LockHistory:
+    return LockHistory(False, f"未能核对锁文件历史: {root.name} {why}")
 
 
 def read_lock_history(root: Path, strict_base: str | None = None) -> LockHistory:
@@ -281,7 +279,7 @@ def read_lock_history(root: Path, strict_base: str | None = None) -> LockHistory
         prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
         if _git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
             return _unavailable(root, "所在的 git 仓库是浅克隆(只取回了部分提交), 历史不完整, 无法完整核对"
-                                      "(git fetch --unshallow 后可核对)", shallow=True)
+                                      "(git fetch --unshallow 后可核对)")
         try:
             _git(top, "rev-parse", "--verify", "-q", "HEAD")
         except _GitUnavailable:
@@ -329,7 +327,7 @@ def read_lock_history(root: Path, strict_base: str | None = None) -> LockHistory
     except (ValueError, IndexError, UnicodeDecodeError) as exc:
         return _unavailable(root, f"的 git 输出无法解读({type(exc).__name__})")
 
-    history = LockHistory(True, "", False, len(after))
+    history = LockHistory(True)
     parsed = _Parsed(blobs)
     base: dict[str, Record | None] = {}
     for i, tree in enumerate(trees):
@@ -353,14 +351,13 @@ def read_lock_history(root: Path, strict_base: str | None = None) -> LockHistory
     return history
 
 
-def check_history(history: LockHistory, recorded: dict[str, str], corpus, lists_root: Path | None = None,
-                  writing: bool = False, skip: set[str] = frozenset()) -> list[Problem]:
-    """Errors for every version with a base in `history` that `recorded` (the lock's versions; for
-    `lists lock`, `writing`, the hashes about to be written) does not hold with the base hash, or
-    whose list file is now a draft. `corpus`: the lists as loaded; `skip`: versions already refused
-    for another reason (not said twice)."""
-    from penalty_rules.model.listdoc import Status
-
+def check_history(history: LockHistory, corpus, lock: dict[str, str] | None = None, lists_root: Path | None = None,
+                  skip: set[str] = frozenset()) -> list[Problem]:
+    """Errors for every version with a base in `history` that `lock` (the lock's recorded hashes)
+    does not hold with the base hash, or whose list file is now a draft; `lock` None (`lists lock`,
+    about to rewrite the lock): the content hashes are compared instead. `corpus`: the lists as
+    loaded; `skip`: versions already refused for another reason (not said twice). The comparison is
+    check_publications' (lockfile.frozen_differences)."""
     lock_file = str(Path(lists_root.name) / LOCK_NAME) if lists_root is not None else LOCK_NAME
     problems = []
     for key, rec in sorted(history.base.items()):
@@ -370,25 +367,20 @@ def check_history(history: LockHistory, recorded: dict[str, str], corpus, lists_
         since += "(published 一节)" if rec.why == PUBLISHED else f"(status {rec.why})"
         seen = history.diverged.get(key)
         later = f";提交 {seen[1][:10]}({seen[2].date().isoformat()})中{seen[3]}" if seen else ""
-        doc = corpus.document(key)
-        current = recorded.get(key)
-        if current is None:
-            where = ("清单中没有它(文件被删除、改名或有错误未载入)" if writing and key not in corpus.hashes
-                     else f"现在 {LOCK_NAME} 中没有它的记录")
+        file = corpus.files.get(key)
+        found = frozen_differences(corpus, key, rec.hash, lock, content=lock is None)
+        for kind, now in sorted(found.items(), key=lambda kv: kv[0] == "reverted"):  # the hash, then the status
+            if kind == "reverted":
+                problems.append(Problem(
+                    "lock_history_reverted",
+                    f"清单版本 {key} 按 git 历史自{since}, 现在的状态被改回草案(status: draft);" + PUBLISHED_FROZEN,
+                    file, path="status"))
+                continue
+            what = {"missing": "清单中没有它(文件被删除、改名或有错误未载入)", "unlocked": f"现在 {LOCK_NAME} 中没有它的记录",
+                    "changed": "现在的内容哈希", "lock_changed": f"现在 {LOCK_NAME} 中记录的哈希"}[kind]
             problems.append(Problem(
-                "lock_history_unlocked",
-                f"清单版本 {key} 按 git 历史自{since}, {where}{later};" + PUBLISHED_FROZEN,
-                corpus.files.get(key) or lock_file, path=f"versions.{key}"))
-        elif current != rec.hash:
-            problems.append(Problem(
-                "lock_history_changed",
-                f"清单版本 {key} 按 git 历史自{since}, 现在"
-                + ("的内容哈希" if writing else f" {LOCK_NAME} 中记录的哈希") + f"为 {current[:19]}…{later};"
+                "lock_history_unlocked" if now is None else "lock_history_changed",
+                f"清单版本 {key} 按 git 历史自{since}, {what}" + (f"为 {now[:19]}…" if now is not None else "") + f"{later};"
                 + PUBLISHED_FROZEN,
-                corpus.files.get(key) or lock_file, path=f"versions.{key}"))
-        if doc is not None and doc.status is Status.draft:
-            problems.append(Problem(
-                "lock_history_reverted",
-                f"清单版本 {key} 按 git 历史自{since}, 现在的状态被改回草案(status: draft);" + PUBLISHED_FROZEN,
-                corpus.files.get(key), path="status"))
+                file or lock_file, path=f"versions.{key}"))
     return problems

@@ -214,22 +214,22 @@ def check_lock(
     return problems
 
 
-def relock_refusals(sections: LockSections, corpus, history_read: bool) -> tuple[list[Problem], list[str]]:
+def relock_refusals(sections: LockSections, corpus, history_read: bool) -> tuple[dict[str, Problem], list[str]]:
     """What `lists lock` refuses to re-lock besides the lock's `published` section (checked by the
     caller), --accept-changes or not: every locked list version that is published — its status is
     not draft (in_force, repealed), e.g. the baseline versions locked by hand before the review
     workflow — whose content differs from its lock entry or whose file is gone. The versions the
     git history of the lock shows locked as published are the history check's (lock_history.
     check_history, `history_read`: it ran). Drafts may be re-locked, and so may the statutory files
-    (no status; not list versions, locked by hand). Returns (refusals, notes in Chinese of what
-    could not be told apart without the history).
+    (no status; not list versions, locked by hand). Returns (version → its refusal, in version
+    order; notes in Chinese of what could not be told apart without the history).
 
     Without the history two cases cannot be told from the files: a locked version set back to
     `status: draft` (re-locked as the draft it now claims to be: said in a note), and a locked
     version whose file is gone (refused: it may have been published; a draft's line can be removed
     from the lock by hand)."""
     statutory = set(corpus.hashes) - {d.key for d in corpus.documents}
-    refusals: list[Problem] = []
+    refusals: dict[str, Problem] = {}
     notes: list[str] = []
     for key, digest in sorted(sections.versions.items()):
         current = corpus.hashes.get(key)
@@ -247,14 +247,40 @@ def relock_refusals(sections: LockSections, corpus, history_read: bool) -> tuple
             continue
         if current is None:
             label = "锁定的版本" if doc is None else "已发布版本"
-            refusals.append(Problem(
+            refusals[key] = Problem(
                 "published_version_missing",
                 f"{label} {key}({why})的文件不见了(或有错误未载入), 不能从 {LOCK_NAME} 中删去;" + PUBLISHED_FROZEN,
-                path=f"versions.{key}"))
+                path=f"versions.{key}")
         else:
-            refusals.append(Problem(
+            refusals[key] = Problem(
                 "published_version_changed",
                 f"已发布版本 {key}({why})的内容与锁定的不同(锁定 {digest[:19]}…, 现为 {current[:19]}…), "
                 "不能重新锁定;" + PUBLISHED_FROZEN,
-                corpus.files.get(key), path=f"versions.{key}"))
+                corpus.files.get(key), path=f"versions.{key}")
     return refusals, notes
+
+
+def frozen_differences(corpus, key: str, expected: str | None, lock: dict[str, str] | None = None,
+                       content: bool = True) -> dict[str, str | None]:
+    """How version `key`, frozen at hash `expected` when it was published (None: only its presence
+    and status count), differs from the lists now; kind → the hash now where there is one, in this
+    order: `missing` (not in the lists; then nothing else), `reverted` (status draft), `changed`
+    (another content hash), `unlocked` / `lock_changed` (`lock`, the lock's recorded hashes, has no
+    entry / another hash; None: not compared). `content` False: only the lock and the status are
+    compared. The one comparison of publish.check.check_publications (audit records) and
+    lock_history.check_history (git history of the lock); each says what it found in its own words."""
+    if content and key not in corpus.hashes:
+        return {"missing": None}
+    found: dict[str, str | None] = {}
+    doc = corpus.document(key)
+    if doc is not None and doc.status is Status.draft:
+        found["reverted"] = None
+    if content and expected is not None and corpus.hashes[key] != expected:
+        found["changed"] = corpus.hashes[key]
+    if lock is not None and expected is not None:
+        recorded = lock.get(key)
+        if recorded is None:
+            found["unlocked"] = None
+        elif recorded != expected:
+            found["lock_changed"] = recorded
+    return found

@@ -89,8 +89,9 @@ def _collect_marks(node: Node, path: tuple, marks: Marks) -> None:
             _collect_marks(child, path + (i,), marks)
 
 
-def _refuse_aliases(text: str) -> None:
-    """Raise at the first alias event (the parser's events, before any node is composed)."""
+def refuse_aliases(text: str) -> None:
+    """Raise YamlProblem (yaml_alias) at the first alias event (the parser's events, before any node
+    is composed): nothing an alias would expand is ever built."""
     if "*" not in text:  # every alias starts with '*'
         return
     parser = _SafeLoader(text)
@@ -112,7 +113,7 @@ def _refuse_aliases(text: str) -> None:
 def read_yaml_text(text: str) -> tuple[Any, Marks]:
     """Parse YAML text; return (data, marks). Raises YamlProblem with a position."""
     try:
-        _refuse_aliases(text)
+        refuse_aliases(text)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()

@@ -11,7 +11,7 @@ validate` (with an audit database) and by `penalty-rules lists lock` (refuses to
 from pathlib import Path
 
 from penalty_rules.errors import Problem
-from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED_FROZEN
+from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED_FROZEN, frozen_differences
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Status
 
@@ -37,37 +37,31 @@ def check_publications(corpus: Corpus, records: list[dict], lock: dict[str, str]
         seen.add((key, expected))
         who = _who(row)
         file = corpus.files.get(key)
-        if key not in corpus.hashes:
-            problems.append(Problem(
-                "published_version_missing",
-                f"清单版本 {key} 已经审核发布({who}), 但清单中没有它(文件被删除、改名或有错误未载入);" + PUBLISHED_FROZEN,
-                file, path="list"))
-            continue
-        doc = corpus.document(key)
-        if doc is not None and doc.status is Status.draft:
-            problems.append(Problem(
-                "published_version_reverted",
-                f"已发布版本 {key} 的状态被改回草案(status: draft; {who}, 自 {row.get('effective_from')} 起施行);"
-                + PUBLISHED_FROZEN,
-                file, path="status"))
-        actual = corpus.hashes[key]
-        if expected is not None and actual != expected:
-            problems.append(Problem(
-                "published_version_changed",
-                f"已发布版本 {key} 的内容与发布时不同(发布时内容哈希 {expected[:19]}…, 现为 {actual[:19]}…; {who});"
-                + PUBLISHED_FROZEN,
-                file, path="content_hash"))
-        if lock is not None and expected is not None:
-            recorded = lock.get(key)
-            if recorded is None:
+        for kind, now in frozen_differences(corpus, key, expected, lock).items():
+            if kind == "missing":
+                problems.append(Problem(
+                    "published_version_missing",
+                    f"清单版本 {key} 已经审核发布({who}), 但清单中没有它(文件被删除、改名或有错误未载入);"
+                    + PUBLISHED_FROZEN, file, path="list"))
+            elif kind == "reverted":
+                problems.append(Problem(
+                    "published_version_reverted",
+                    f"已发布版本 {key} 的状态被改回草案(status: draft; {who}, 自 {row.get('effective_from')} 起施行);"
+                    + PUBLISHED_FROZEN, file, path="status"))
+            elif kind == "changed":
+                problems.append(Problem(
+                    "published_version_changed",
+                    f"已发布版本 {key} 的内容与发布时不同(发布时内容哈希 {expected[:19]}…, 现为 {now[:19]}…; {who});"
+                    + PUBLISHED_FROZEN, file, path="content_hash"))
+            elif kind == "unlocked":
                 problems.append(Problem(
                     "published_version_unlocked",
                     f"已发布版本 {key} 在 {LOCK_NAME} 中的记录被删除({who});" + PUBLISHED_FROZEN,
                     lock_file, path=f"versions.{key}"))
-            elif recorded != expected:
+            else:
                 problems.append(Problem(
                     "published_version_lock_changed",
-                    f"已发布版本 {key} 在 {LOCK_NAME} 中记录的哈希 {recorded[:19]}… 与发布时的 {expected[:19]}… 不同"
+                    f"已发布版本 {key} 在 {LOCK_NAME} 中记录的哈希 {now[:19]}… 与发布时的 {expected[:19]}… 不同"
                     f"({who});" + PUBLISHED_FROZEN,
                     lock_file, path=f"versions.{key}"))
     return problems
