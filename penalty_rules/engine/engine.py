@@ -6,6 +6,7 @@ each statutory rule three-valued; durable-rules decides which items fire (checke
 reference evaluator); precedence picks the winner; explain builds basis, measures, questions.
 """
 
+import dataclasses
 import difflib
 import threading
 from dataclasses import dataclass, field
@@ -16,17 +17,18 @@ from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import MINOR_NOTE, effective_conditions, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
-from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules
+from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import AnswerOption, Decision, RuleTrace, SearchCandidate, maker
+from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 
 
 _RuleTrace = maker(RuleTrace)
+_ConditionTrace = maker(ConditionTrace)
 
 # (outcome, chosen item, chosen rule, possible outcomes, missing facts in asking order): Engine.verdict
 Verdict = tuple
@@ -136,7 +138,7 @@ class Engine:
         self.memo_hits = 0
         self._statutory_cache: dict[tuple, RuleResult] = {}  # per statutory rule, see _evaluate_statutory
         self._law_plans: dict[int, tuple] = {}  # per law version: its rules and their inputs function (_law_plan)
-        self._version_plans: dict[tuple, tuple] = {}  # per act/decision dates: the law versions (_versions)
+        self._version_plans: dict[tuple, tuple] = {}  # per versions_key: the law versions (_versions)
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
@@ -493,9 +495,23 @@ class Engine:
         out: list[RuleResult] = []
         first_value = first.value
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
-            for (spec, spec_id), values in zip(rules, inputs(facts, first_value, questions, dec, domain, laws_key)):
+            for (spec, spec_id, share), values in zip(rules, inputs(facts, first_value, questions, dec, domain, laws_key)):
                 key = (spec_id, version_key, values)
                 rr = cache.get(key)
+                if rr is not None:
+                    out.append(rr)
+                    continue
+                if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
+                    cache.clear()
+                shared_key = None
+                if share is not None:  # a limitation rule: cases within its periods share a result
+                    slot, within = share
+                    dates = within(facts, dec, domain, laws_key)
+                    if dates is not None:
+                        shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
+                        rr = cache.get(shared_key)
+                        if rr is not None:
+                            rr = cache[key] = self._own_dates(rr, facts)
                 if rr is None:
                     if view is None:
                         view = FactView(facts, first.value)
@@ -506,19 +522,31 @@ class Engine:
                                     overrides=so.overrides, law_role=so.role, version_only=so.version_only)
                     if spec.id in self._first_offense_rules:
                         self._ask_priors(rr, first)
-                    if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
-                        cache.clear()
                     cache[key] = rr
+                    if shared_key is not None:
+                        cache[shared_key] = rr
                 out.append(rr)
         return out
+
+    @staticmethod
+    def _own_dates(rr: RuleResult, facts: CaseFacts) -> RuleResult:
+        """A cached limitation result shared by cases within the shortest period
+        (StatutoryRules._limitation_reader) with the limitation trace showing this case's dates."""
+        traces = rr.result.traces
+        at = next(i for i, t in enumerate(traces) if t.key == "limitation_expired")
+        t = traces[at]  # made as StatutoryRules._rule makes it (the same fields given)
+        trace = _ConditionTrace(bundle=t.bundle, key=t.key, label=t.label, status=t.status,
+                                facts_used={**t.facts_used, **limitation_used(facts)})
+        result = ConditionsResult(rr.result.satisfied, [*traces[:at], trace, *traces[at + 1:]], rr.result.missing)
+        return dataclasses.replace(rr, result=result, _trace=None, _law_keys=None)
 
     def _versions(self, facts: CaseFacts, dec: date) -> tuple:
         """StatutoryRules.versions_for with what each version's rules need: (law version, applies,
         role, facts that decide whether it applies at the act, cache key of the version, its rules, the
         inputs function of its rules).
-        Built once per (act date, continuing, end of the act, decision date), the only facts
-        versions_for reads (version_at_act): cases decided on the same day share it."""
-        key = (facts.act_date, facts.continuing, facts.act_end_date, dec)
+        Built once per StatutoryRules.versions_key (the eras of the act and decision dates, and
+        whether the act continued): cases in the same eras share it."""
+        key = self.statutory.versions_key(facts, dec)
         hit = self._version_plans.get(key)
         if hit is None:
             statutory = self.statutory
@@ -530,17 +558,17 @@ class Engine:
                 hit.append((law, applicable, role, act_missing, (law_key, applicable, role, tuple(act_missing)), rules,
                             inputs))
             hit = tuple(hit)
-            if len(self._version_plans) >= 4096:  # dates come from requests: bounded
-                self._version_plans.clear()
-            self._version_plans[key] = hit
+            self._version_plans[key] = hit  # a few eras: bounded by the statute data
         return hit
 
     def _law_plan(self, law) -> tuple:
-        """(law version key, [(rule spec, its id)], the version's inputs function): statute data,
+        """(law version key, [(rule spec, its id, its limitation_share)], the version's inputs function): statute data,
         once per version (StatutoryRules.version_inputs)."""
         plan = self._law_plans.get(id(law))
         if plan is None or plan[0] is not law:  # the version is kept: its id is not reused
-            plan = (law, (law.key, [(spec, spec.id) for spec in law.rules], self.statutory.version_inputs(law.rules)))
+            statutory = self.statutory
+            plan = (law, (law.key, [(spec, spec.id, statutory.limitation_share(spec)) for spec in law.rules],
+                          statutory.version_inputs(law.rules)))
             self._law_plans[id(law)] = plan
         return plan[1]
 

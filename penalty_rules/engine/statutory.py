@@ -20,6 +20,7 @@ asks for it.
 """
 
 import calendar
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -310,16 +311,27 @@ def _periods(lim: LimitationTest, f: CaseFacts) -> list[tuple[Period, str]]:
     return [(lim.period, ""), (lim.extended, "涉及公民生命健康安全、金融安全且有危害后果")]
 
 
+def limitation_used(f: CaseFacts) -> dict:
+    """The facts the limitation test shows it read (its trace's facts_used, before any special law)."""
+    return {"act_date": f.act_date.isoformat() if f.act_date else None,
+            "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
+            "continuing": f.continuing,
+            "act_end_date": f.act_end_date.isoformat() if f.act_end_date else None,
+            "safety_related": f.safety_related}
+
+
+def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
+    """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
+    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
+            None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))
+
+
 def _limitation_test(
     spec: StatutoryRuleSpec, f: CaseFacts, dec: date, special: list[Override], domain, laws,
 ) -> tuple[Test, list[str]]:
     """(test, special-law rows that governed)."""
     lim = spec.limitation
-    used = {"act_date": f.act_date.isoformat() if f.act_date else None,
-            "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
-            "continuing": f.continuing,
-            "act_end_date": f.act_end_date.isoformat() if f.act_end_date else None,
-            "safety_related": f.safety_related}
+    used = limitation_used(f)
 
     def general() -> tuple[Truth, list[str], str]:
         results = []
@@ -400,7 +412,31 @@ class StatutoryRules:
     def __init__(self, corpus: StatutoryCorpus):
         self.corpus = corpus
         self.special = list(corpus.special.overrides) if corpus.special else []
-        self._version_on: dict[date, LawVersion | None] = {}  # version_on per date (the corpus never changes)
+        # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
+        # a day only through how many of them fall on or before it (its era)
+        self._bounds = sorted({d for v in corpus.versions for d in (v.in_force_from, v.in_force_to) if d})
+        self._version_by_era: dict[int, LawVersion | None] = {}  # version_on per era (a handful)
+
+    def era(self, on: date) -> int:
+        """The stretch between two version boundaries that `on` falls in: days of one era are in
+        force for exactly the same law versions."""
+        return bisect_right(self._bounds, on)
+
+    def versions_key(self, f: CaseFacts, dec: date) -> tuple:
+        """What versions_for reads of a case, as eras: cases with equal keys get equal answers.
+        version_at_act reads the act date (not continuing), the end date (continuing, end known), or
+        with the end unknown whether the version is in force on each day from the act to the
+        decision (never earlier: refused before): the eras from the act's to the decision's, and
+        which fact to ask; at_dec reads the decision's era."""
+        era = self.era
+        act, continuing = f.act_date, f.continuing
+        if act is None:
+            return (None, era(dec))
+        if continuing is False:
+            return (era(act), False, era(dec))
+        if continuing and f.act_end_date is not None:
+            return ("end", era(f.act_end_date), era(dec))
+        return ("open", continuing, era(act), era(dec))
 
     def versions_for(self, f: CaseFacts, dec: date) -> list[tuple[LawVersion, Truth, bool, list[str]]]:
         """(version, in force at the act, in force at the decision, facts that decide the first),
@@ -419,12 +455,10 @@ class StatutoryRules:
         return self.version_on(dec)
 
     def version_on(self, on: date) -> LawVersion | None:
-        hit = self._version_on.get(on, False)
+        era = self.era(on)
+        hit = self._version_by_era.get(era, False)
         if hit is False:
-            hit = next((v for v in self.corpus.versions if v.in_force(on)), None)
-            if len(self._version_on) >= 4096:  # dates come from requests: bounded
-                self._version_on.clear()
-            self._version_on[on] = hit
+            hit = self._version_by_era[era] = next((v for v in self.corpus.versions if v.in_force(on)), None)
         return hit
 
     def override(self, override_id: str) -> Override | None:
@@ -462,12 +496,38 @@ class StatutoryRules:
                     tuple([o.in_force(dec) for o in rows]), domain, laws, f.violated_law,
                     None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))))
         if spec.limitation:
-            out.append(("limitation", "r", lambda f, first, q, dec, domain, laws: (
-                f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
-                None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))))
+            out.append(("limitation", "r", _limitation_inputs))
         if "first_offense" in spec.conditions.keys():
             out.append(("questions", "r", lambda f, first, q, *_: q))  # the questions naming undecided priors
         return out
+
+    def limitation_share(self, spec: StatutoryRuleSpec) -> tuple[int, object] | None:
+        """For a limitation rule: (the place of its dates among the rule's inputs (version_inputs),
+        fn(facts, dec, domain, laws) → what stands for those dates when the case lies within the shortest period
+        that can apply — the rule's, its extension's, every special law's — else None). Within it,
+        every period gives "not expired" with nothing missing, and of the dates only which
+        special-law rows could govern (in force at the act; their scope reads domain, laws and
+        special_law_facts) is left to read; safety_related still picks the label. Cases differing only in such dates share one result, whose trace then
+        shows each case's own dates (Engine._own_dates). add_period grows with the months counted,
+        so the earliest end is the shortest period's."""
+        lim = spec.limitation
+        if lim is None:
+            return None
+        rows = [o for o in self.special if o.replaces == "limitation"] if lim.overridable else []
+        periods = [lim.period, *([lim.extended] if lim.extended else []), *(o.period for o in rows)]
+        shortest = min(periods, key=lambda p: (p.years or 0) * 12 + (p.months or 0))
+        slot = [identity for identity, _, _ in self._readers(spec)].index("limitation")
+
+        def share(f: CaseFacts, dec: date, domain, laws):
+            act = f.act_date
+            if act is None:
+                return None
+            found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
+            if found > add_period(act, shortest):
+                return None
+            return ("within", f.safety_related, tuple([o.in_force(act) for o in rows]), domain, laws,
+                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))
+        return slot, share
 
     def version_inputs(self, specs: list[StatutoryRuleSpec]):
         """fn(facts, first, questions, dec, domain, laws) → for each spec of a law version, in

@@ -1,10 +1,12 @@
 """The engine's caches (statutory rule results keyed by exactly the inputs each rule reads, law
-version plans per dates, selection plans; condition traces, labels and questions at module level)
-are exact: an engine that has decided
-many other cases gives byte-identical decisions to an engine that has decided none, on cases whose
-dates sit on the boundaries where answers change."""
+version plans per era of the dates, limitation results shared within the shortest period,
+selection plans; condition traces, labels and questions at module level) are exact: an engine
+that has decided many other cases gives byte-identical decisions to an engine that has decided
+none, on cases whose dates sit on the boundaries where answers change."""
 
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from penalty_rules.engine import reference
 from penalty_rules.engine.engine import Engine
@@ -66,3 +68,52 @@ def test_rules_of_a_version_share_a_reader_only_when_it_reads_the_same_value():
                                               base.model_copy(update={"conditions": Conditions(all=[b])})])
     got = inputs(CaseFacts(custom_conditions={a.key: True, b.key: False}), None, (), None, None, None)
     assert [values[0] for values in got] == [True, False]
+
+
+def _with_rows_from(engine: Engine, start: date) -> Engine:
+    """The engine with every limitation row of the special laws in force only from `start` (the
+    bundled rows have no start date): which rows can govern then depends on the act date."""
+    engine.statutory.special = [
+        o.model_copy(update={"in_force_from": start}) if o.replaces == "limitation" else o
+        for o in engine.statutory.special
+    ]
+    return engine
+
+
+@pytest.mark.parametrize("start", [date(2024, 1, 1), date(2021, 7, 15)])
+def test_limitation_results_shared_within_the_shortest_period_are_each_cases_own(corpus, start):
+    """Cases decided (or discovered) within the shortest limitation period that can apply (here
+    治安管理处罚法's six months) share one cached limitation result (StatutoryRules.limitation_share).
+    What still differs between them must come out as a fresh engine gives it: the label
+    (safety_related picks the two- or five-year period), the special-law row in force at the act,
+    and the dates the trace shows; and cases just past six months must not share it."""
+    import random
+
+    from penalty_rules.model.facts import CaseFacts
+
+    rnd = random.Random(5)
+    laws = [None, "中华人民共和国治安管理处罚法", "中华人民共和国税收征收管理法", "中华人民共和国食品安全法"]
+    cases = []
+    for _ in range(700):
+        act = start + timedelta(days=rnd.randrange(-40, 40))
+        dec = act + timedelta(days=rnd.choice([1, 30, 181, 182, 183, 184, 200, 400, 800]))
+        continuing = rnd.choice([False, None, True])
+        end = act + (dec - act) * rnd.randrange(0, 3) // 4 if continuing and rnd.random() < 0.5 else None
+        discovered = rnd.choice([None, None, act + (dec - act) // 2, dec])
+        cases.append(CaseFacts(
+            item_id=None, conduct="殴打他人", act_date=act, decision_date=dec, continuing=continuing,
+            act_end_date=end, discovered_date=discovered, safety_related=rnd.choice([None, True, False]),
+            violated_law=rnd.choice(laws), party_type="individual", age=30, first_offense=True,
+            minor_violation=rnd.choice([True, None]), corrected=None, harm=None,
+        ))
+    busy = _with_rows_from(Engine(corpus), start)
+    for facts in rnd.sample(cases, len(cases)):
+        busy.evaluate(facts, today=TODAY)
+    shared = 0
+    for facts in cases[:400]:
+        fresh = _with_rows_from(Engine(corpus, search=busy.search), start)
+        got = busy.evaluate(facts, today=TODAY)
+        assert got.model_dump_json() == fresh.evaluate(facts, today=TODAY).model_dump_json(), facts.model_dump_json(
+            exclude_none=True)
+        shared += ((facts.discovered_date or facts.decision_date) - facts.act_date).days < 180
+    assert shared >= 100  # cases within six months of the act: the shared path
