@@ -272,24 +272,30 @@ class AuditWriter:
         self._thread.join(timeout)
 
     def _take(self) -> tuple[list[tuple[list[dict] | None, Future]], bool]:
+        """The next jobs to write (in group mode with those waiting behind the first) and whether
+        the queue's _STOP was met."""
         first = self._queue.get()
         if first is _STOP:
             return [], True
-        taken = [first]
-        return taken, self.mode == "group" and self._drain(taken, len(first[0] or ()))
+        if self.mode != "group":
+            return [first], False
+        more, stop = self._drain(len(first[0] or ()))
+        return [first, *more], stop
 
-    def _drain(self, taken: list, count: int) -> bool:
-        """Append what waits in the queue to `taken` (up to max_rows rows); True when _STOP was met."""
+    def _drain(self, count: int) -> tuple[list, bool]:
+        """What waits in the queue, taken until the jobs hold max_rows rows with the `count` already
+        taken, and whether _STOP was met (it ends the draining; nothing behind it is taken)."""
+        taken: list = []
         while count < self.max_rows:
             try:
                 nxt = self._queue.get_nowait()
             except queue.Empty:
-                return False
+                break
             if nxt is _STOP:
-                return True
+                return taken, True
             taken.append(nxt)
             count += len(nxt[0] or ())
-        return False
+        return taken, False
 
     def _limits(self, conn, remaining: float) -> int | None:
         """This transaction waits at most `remaining` seconds (what is left of its oldest request's
@@ -342,32 +348,39 @@ class AuditWriter:
             self._chunk = max(1, min(limit, 32766) // len(_COLUMNS))
         return self._chunk
 
-    def _write(self, jobs: list, deadline: float) -> None:
+    def _write(self, jobs: list, deadline: float) -> "_Batch":
         """Commit the jobs' rows by `deadline` (monotonic), else AuditTimeout and nothing written;
-        with no rows, insert a probe row and roll it back (can the database take a write?). Sets
-        _stop_seen when the queue's _STOP was met while taking more jobs. `jobs` is updated in
-        place to the jobs this transaction holds (the caller completes them)."""
-        if self._lock_path is None:
-            self._transaction(_rows(jobs), deadline)
-            return
-        # SQLite with several worker processes (`serve --workers N`): their writers take turns on a
-        # file lock (_lock_writer), polled every POLL seconds. SQLite's own busy handler would sleep
-        # 1, 2, 5, 10 ... 100 ms between attempts, which turns every collision into a latency spike.
-        self._open_locks()
-        self._lock_writer(deadline)  # held for one transaction only
+        with no rows, insert a probe row and roll it back (can the database take a write?). Never
+        raises an Exception: the returned _Batch holds the jobs this transaction held (the caller
+        completes them), whether the queue's _STOP was met while taking more of them, and the
+        error, if any (the _STOP is not lost when the transaction that met it fails)."""
+        stop, rows = False, None
         try:
-            if self.mode == "group":
-                # the records queued while this writer waited for its turn join this transaction
-                # (else they would wait for the next turn, after the other workers' transactions)
-                more: list = []
-                self._stop_seen = self._drain(more, len(_rows(jobs)))
-                jobs.extend(_admitted(more))
-            # a request that gave up while this writer waited for its turn is not written
-            jobs[:] = [(rows, fut) for rows, fut in jobs if not getattr(fut, "withdrawn", False)]
-            if jobs:
-                self._transaction(_rows(jobs), deadline)
-        finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            if self._lock_path is None:
+                rows = _rows(jobs)
+                self._transaction(rows, deadline)
+                return _Batch(jobs, rows)
+            # SQLite with several worker processes (`serve --workers N`): their writers take turns on a
+            # file lock (_lock_writer), polled every POLL seconds. SQLite's own busy handler would sleep
+            # 1, 2, 5, 10 ... 100 ms between attempts, which turns every collision into a latency spike.
+            self._open_locks()
+            self._lock_writer(deadline)  # held for one transaction only
+            try:
+                if self.mode == "group":
+                    # the records queued while this writer waited for its turn join this transaction
+                    # (else they would wait for the next turn, after the other workers' transactions)
+                    more, stop = self._drain(sum(len(rs or ()) for rs, _ in jobs))
+                    jobs = jobs + _admitted(more)
+                # a request that gave up while this writer waited for its turn is not written
+                jobs = [(rs, fut) for rs, fut in jobs if not getattr(fut, "withdrawn", False)]
+                rows = _rows(jobs)
+                if jobs:
+                    self._transaction(rows, deadline)
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            return _Batch(jobs, rows, stop)
+        except Exception as exc:  # the jobs held when it failed (before the lock: the first ones)
+            return _Batch(jobs, _rows(jobs) if rows is None else rows, stop, exc)
 
     def _open_locks(self) -> None:
         """Open the lock and gate files once, both or neither (a failed open is tried again on
@@ -443,29 +456,26 @@ class AuditWriter:
         while True:
             taken, stop = self._take()
             jobs = _admitted(taken)
-            self._stop_seen = False  # _write may take the queue's _STOP while draining
             if jobs:
-                try:
-                    # the batch gives up when its oldest request would: a job that waited in the
-                    # queue behind a slow batch gets no fresh timeout of its own (its request is
-                    # answered 503 at enqueued + timeout + GRACE and must not be committed later)
-                    self._write(jobs, min(f.enqueued for _, f in jobs) + self.timeout)
-                except Exception as exc:  # reported to every waiting request as 503
-                    rows = _rows(jobs)
-                    what = describe_error(exc)
-                    timed_out = isinstance(exc, AuditTimeout) or is_lock_timeout(exc)
-                    if rows:
-                        log.error("审计记录写入失败%s: 决定 %s: %s", "(超时)" if timed_out else "", _ids(rows), what)
+                # the batch gives up when its oldest request would: a job that waited in the
+                # queue behind a slow batch gets no fresh timeout of its own (its request is
+                # answered 503 at enqueued + timeout + GRACE and must not be committed later)
+                batch = self._write(jobs, min(f.enqueued for _, f in jobs) + self.timeout)
+                stop = stop or batch.stop  # also when the transaction that met _STOP failed
+                if batch.error is None:
+                    if batch.rows:
+                        self.commits += 1
+                        self.rows += len(batch.rows)
+                    _complete(batch.jobs, None)
+                else:  # reported to every waiting request as 503
+                    what = describe_error(batch.error)
+                    timed_out = isinstance(batch.error, AuditTimeout) or is_lock_timeout(batch.error)
+                    if batch.rows:
+                        log.error("审计记录写入失败%s: 决定 %s: %s", "(超时)" if timed_out else "", _ids(batch.rows), what)
                     else:
                         log.warning("审计数据库写入探测失败: %s", what)
-                    _complete(jobs, (AuditTimeout if timed_out else AuditUnavailable)(what))
-                else:
-                    rows = _rows(jobs)
-                    if rows:
-                        self.commits += 1
-                        self.rows += len(rows)
-                    _complete(jobs, None)
-            if stop or self._stop_seen:  # also when the transaction that met _STOP failed
+                    _complete(batch.jobs, (AuditTimeout if timed_out else AuditUnavailable)(what))
+            if stop:
                 self._close_locks()
                 return
 
@@ -474,6 +484,18 @@ class AuditWriter:
             if fd is not None:
                 os.close(fd)
         self._lock_fd = self._gate_fd = None
+
+
+@dataclass
+class _Batch:
+    """What AuditWriter._write did: the jobs of its transaction and their rows (built once), whether
+    the queue's _STOP was met while taking them, and the error that kept them from being committed
+    (None: committed; with no job, nothing was written)."""
+
+    jobs: list
+    rows: list[dict]
+    stop: bool = False
+    error: Exception | None = None
 
 
 def _admitted(taken: list) -> list:

@@ -14,7 +14,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from service.audit import AuditTimeout, AuditWriter, make_engine, migrate
+from service.audit import AuditTimeout, AuditUnavailable, AuditWriter, make_engine, migrate
 
 BUSY_ROWS = 300  # rows the busy writer commits one per transaction (max_rows=1)
 
@@ -180,7 +180,9 @@ def test_two_workers_held_turnstile_answers_503_and_commits_nothing_later(tmp_pa
 def test_a_stop_met_by_a_failing_transaction_still_stops_the_writer(db):
     """close() puts _STOP in the queue; a writer waiting for its turn drains it with the records it
     takes into its transaction. When that transaction fails (here: a duplicate id), the stop must
-    not be lost: the writer thread ends and its lock files are closed."""
+    not be lost: the writer thread ends and its lock files are closed; and every request of that
+    transaction, the one drained with the _STOP too, is answered with the error (none is left
+    waiting, none is committed)."""
     path, engine, _ = db
     writer = AuditWriter(engine, timeout=5)
     first = _row()
@@ -190,15 +192,17 @@ def test_a_stop_met_by_a_failing_transaction_still_stops_the_writer(db):
         fcntl.flock(fd, fcntl.LOCK_EX)
         bad = writer.submit([dict(first)])  # the same id again: the transaction fails
         _wait_running(bad)
+        drained = writer.submit([_row()])  # taken with the _STOP once the writer has its turn
         closing = threading.Thread(target=writer.close, kwargs={"timeout": 10})
         closing.start()
-        while writer._queue.qsize() == 0:  # _STOP queued behind the waiting batch
+        while writer._queue.qsize() < 2:  # the record and _STOP queued behind the waiting batch
             threading.Event().wait(0.001)
         fcntl.flock(fd, fcntl.LOCK_UN)
-        with pytest.raises(Exception):
-            bad.result(30)
         closing.join(30)
         assert not writer.alive()
+        assert bad.done() and drained.done(), "a request of the failed transaction was left waiting"
+        assert isinstance(bad.exception(), AuditUnavailable) and isinstance(drained.exception(), AuditUnavailable)
+        assert (writer.commits, writer.rows) == (1, 1)
         assert writer._lock_fd is None and writer._gate_fd is None
         assert _count(engine) == 1
     finally:
