@@ -6,7 +6,6 @@ each statutory rule three-valued; durable-rules decides which items fire (checke
 reference evaluator); precedence picks the winner; explain builds basis, measures, questions.
 """
 
-import dataclasses
 import difflib
 import threading
 from dataclasses import dataclass, field
@@ -71,6 +70,17 @@ class RuleResult:
     @property
     def kind(self) -> str:
         return "statutory" if self.statutory else "item"
+
+    def with_traces(self, traces: list) -> "RuleResult":
+        """The same result with other condition traces (Engine._own_dates): a new object (results
+        are shared between cases), its rule trace built anew."""
+        return RuleResult(
+            rule_id=self.rule_id, outcome=self.outcome,
+            result=ConditionsResult(self.result.satisfied, traces, self.result.missing), binding=self.binding,
+            ref=self.ref, statutory=self.statutory, role=self.role, notes=self.notes, measures=self.measures,
+            derived=self.derived, questions=self.questions, overrides=self.overrides, law_role=self.law_role,
+            version_only=self.version_only, first_offense=self.first_offense, _law_keys=self._law_keys,
+        )
 
     def to_trace(self) -> RuleTrace:
         if self.statutory is not None:  # shared between cases: built once
@@ -479,10 +489,13 @@ class Engine:
                 + (", 次数更多时另有措施: " + "; ".join("、".join(e.measures) for e in later) if later else "")
             )
 
-    def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection") -> list[RuleResult]:
+    def _evaluate_statutory(self, facts: CaseFacts, dec: date, selection: "Selection",
+                            explain: bool = True) -> list[RuleResult]:
         """The statutory rules read a handful of facts each: a rule's (immutable, shared) result is
         cached per rule by exactly the inputs it reads (StatutoryRules.version_inputs) and its law
-        version's applicability, so a case reuses every rule whose inputs an earlier case had."""
+        version's applicability, so a case reuses every rule whose inputs an earlier case had; a
+        limitation rule's result is also shared by the cases within its shortest period
+        (StatutoryRules.limitation_share), given each case's own dates when `explain`."""
         group = self._group(facts.item_id) if facts.item_id else set()
         first = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
         laws = [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
@@ -510,7 +523,7 @@ class Engine:
                     if dates is not None:
                         shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
                         rr = cache.get(shared_key)
-                        if rr is not None:
+                        if rr is not None and explain:  # else its traces show another case's dates
                             rr = cache[key] = self._own_dates(rr, facts)
                 if rr is None:
                     if view is None:
@@ -537,8 +550,7 @@ class Engine:
         t = traces[at]  # made as StatutoryRules._rule makes it (the same fields given)
         trace = _ConditionTrace(bundle=t.bundle, key=t.key, label=t.label, status=t.status,
                                 facts_used={**t.facts_used, **limitation_used(facts)})
-        result = ConditionsResult(rr.result.satisfied, [*traces[:at], trace, *traces[at + 1:]], rr.result.missing)
-        return dataclasses.replace(rr, result=result, _trace=None, _law_keys=None)
+        return rr.with_traces([*traces[:at], trace, *traces[at + 1:]])
 
     def _versions(self, facts: CaseFacts, dec: date) -> tuple:
         """StatutoryRules.versions_for with what each version's rules need: (law version, applies,
@@ -632,7 +644,7 @@ class Engine:
         Reference evaluator only: durable-rules checks the items in `evaluate`, the path of the
         service (replay.verify compares the two on generated caseloads)."""
         dec = facts.decision_date or today or date.today()
-        selection, results, _warnings, _stack, _act = self._rule_results(facts, dec, check=False)
+        selection, results, _warnings, _stack, _act = self._rule_results(facts, dec, explain=False)
         p = Precedence(results, self._rank)
         winner = p.winner
         order, _ = missing_order(p.open_rules, self._rank.__getitem__)
@@ -653,9 +665,11 @@ class Engine:
                     mf.answer_type, mf.options = "enum", options
         return decision  # engine_version: set by build_decision
 
-    def _rule_results(self, facts: CaseFacts, dec: date, *, check: bool = True) -> tuple:
+    def _rule_results(self, facts: CaseFacts, dec: date, *, explain: bool = True) -> tuple:
         """(selection, rule results, warnings, jurisdiction stack, act date): every rule evaluated
-        for the case; `check`: durable-rules decides the items against the reference evaluator."""
+        for the case. `explain` False: the answer only (Engine.verdict): durable-rules does not
+        decide the items against the reference evaluator, and a shared limitation result keeps
+        the traces of the case it was computed for (_evaluate_statutory)."""
         registry = self.corpus.registry
         if facts.domain is not None and facts.domain not in self._domain_codes:
             raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {facts.domain!r}")
@@ -673,8 +687,8 @@ class Engine:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
-        if check:
+        if explain:
             self._check_durable(results, facts, warnings)
-        results += self._evaluate_statutory(facts, dec, selection)
+        results += self._evaluate_statutory(facts, dec, selection, explain)
         results += self._open_candidates(selection, facts, results)
         return selection, results, warnings, stack, act

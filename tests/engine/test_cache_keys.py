@@ -117,3 +117,25 @@ def test_limitation_results_shared_within_the_shortest_period_are_each_cases_own
             exclude_none=True)
         shared += ((facts.discovered_date or facts.decision_date) - facts.act_date).days < 180
     assert shared >= 100  # cases within six months of the act: the shared path
+
+
+def test_with_traces_keeps_every_field_but_the_traces(corpus):
+    """RuleResult.with_traces (a shared limitation result given a case's own dates) names every
+    field: one added to RuleResult and forgotten there would be lost on that path only."""
+    import dataclasses
+
+    from penalty_rules.engine.engine import RuleResult
+    from penalty_rules.model.facts import CaseFacts
+
+    engine = Engine(corpus)
+    facts = CaseFacts(conduct="殴打他人", act_date=date(2024, 1, 1), decision_date=date(2024, 2, 1), first_offense=True,
+                      party_type="individual", age=30)
+    engine.evaluate(facts)
+    rr = next(r for r in engine._statutory_cache.values() if r.statutory is not None and r.statutory.spec.limitation)
+    rr.to_trace()  # fills the built trace the copy must not keep
+    copy = rr.with_traces(["other"])
+    assert copy.result.traces == ["other"] and copy.result.satisfied == rr.result.satisfied
+    assert copy.result.missing is rr.result.missing and copy._trace is None
+    for f in dataclasses.fields(RuleResult):
+        if f.name not in ("result", "_trace"):
+            assert getattr(copy, f.name) is getattr(rr, f.name), f.name
