@@ -373,14 +373,18 @@ def main() -> None:
         for r in rows:
             if r["clients"] < 10:
                 continue
+            cores = os.cpu_count() or 1
             if r["server_cpu"] > 0.85 * r["workers"]:
                 why = "CPU-bound: one Python process ≈ one core (GIL); the load clients use the other core"
+            elif r["workers"] > 1 and r["server_cpu"] > 0.6 * cores:
+                why = (f"CPU-bound: {r['workers']} worker processes and the load clients share {cores} cores")
             elif r["mode"] == "direct":
                 why = "waiting on one commit (fsync) per request"
             else:
                 why = "waiting on the clients or on commits"
-            print(f"limit {r['backend']:10} {r['mode']:6} clients={r['clients']:3}: {why}"
-                  f" (server CPU {100 * r['server_cpu']:.0f}%, {r['rows_per_commit']:.1f} rows/commit)")
+            audit = f", {r['rows_per_commit']:.1f} rows/commit" if r["workers"] == 1 else ""  # one worker's counts only
+            print(f"limit {r['backend']:10} {r['mode']:6} workers={r['workers']} clients={r['clients']:3}: {why}"
+                  f" (server CPU {100 * r['server_cpu']:.0f}%{audit})")
 
 
 if __name__ == "__main__":
