@@ -37,33 +37,24 @@ def check_publications(corpus: Corpus, records: list[dict], lock: dict[str, str]
         seen.add((key, expected))
         who = _who(row)
         file = corpus.files.get(key)
+        said = {  # kind of difference → (code, words, file, path)
+            "missing": ("published_version_missing", lambda now: (
+                f"清单版本 {key} 已经审核发布({who}), 但清单中没有它(文件被删除、改名或有错误未载入);"), file, "list"),
+            "reverted": ("published_version_reverted", lambda now: (
+                f"已发布版本 {key} 的状态被改回草案(status: draft; {who}, 自 {row.get('effective_from')} 起施行);"),
+                file, "status"),
+            "changed": ("published_version_changed", lambda now: (
+                f"已发布版本 {key} 的内容与发布时不同(发布时内容哈希 {expected[:19]}…, 现为 {now[:19]}…; {who});"),
+                file, "content_hash"),
+            "unlocked": ("published_version_unlocked", lambda now: (
+                f"已发布版本 {key} 在 {LOCK_NAME} 中的记录被删除({who});"), lock_file, f"versions.{key}"),
+            "lock_changed": ("published_version_lock_changed", lambda now: (
+                f"已发布版本 {key} 在 {LOCK_NAME} 中记录的哈希 {now[:19]}… 与发布时的 {expected[:19]}… 不同({who});"),
+                lock_file, f"versions.{key}"),
+        }
         for kind, now in frozen_differences(corpus, key, expected, lock).items():
-            if kind == "missing":
-                problems.append(Problem(
-                    "published_version_missing",
-                    f"清单版本 {key} 已经审核发布({who}), 但清单中没有它(文件被删除、改名或有错误未载入);"
-                    + PUBLISHED_FROZEN, file, path="list"))
-            elif kind == "reverted":
-                problems.append(Problem(
-                    "published_version_reverted",
-                    f"已发布版本 {key} 的状态被改回草案(status: draft; {who}, 自 {row.get('effective_from')} 起施行);"
-                    + PUBLISHED_FROZEN, file, path="status"))
-            elif kind == "changed":
-                problems.append(Problem(
-                    "published_version_changed",
-                    f"已发布版本 {key} 的内容与发布时不同(发布时内容哈希 {expected[:19]}…, 现为 {now[:19]}…; {who});"
-                    + PUBLISHED_FROZEN, file, path="content_hash"))
-            elif kind == "unlocked":
-                problems.append(Problem(
-                    "published_version_unlocked",
-                    f"已发布版本 {key} 在 {LOCK_NAME} 中的记录被删除({who});" + PUBLISHED_FROZEN,
-                    lock_file, path=f"versions.{key}"))
-            else:
-                problems.append(Problem(
-                    "published_version_lock_changed",
-                    f"已发布版本 {key} 在 {LOCK_NAME} 中记录的哈希 {now[:19]}… 与发布时的 {expected[:19]}… 不同"
-                    f"({who});" + PUBLISHED_FROZEN,
-                    lock_file, path=f"versions.{key}"))
+            code, words, where, path = said[kind]
+            problems.append(Problem(code, words(now) + PUBLISHED_FROZEN, where, path=path))
     return problems
 
 
