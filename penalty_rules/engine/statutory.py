@@ -329,7 +329,9 @@ def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple
 def _limitation_test(
     spec: StatutoryRuleSpec, f: CaseFacts, dec: date, special: list[Override], domain, laws,
 ) -> tuple[Test, list[str]]:
-    """(test, special-law rows that governed)."""
+    """(test, special-law rows that governed). Cases within the shortest period share one result
+    (StatutoryRules.limitation_share) and Engine._own_dates puts each case's limitation_used into
+    its trace: nothing else here may depend on the dates when the answer is "not expired"."""
     lim = spec.limitation
     used = limitation_used(f)
 
