@@ -517,7 +517,7 @@ class Engine:
                 if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
                     cache.clear()
                 shared_key = None
-                if share is not None:  # a limitation rule: cases within its periods share a result
+                if share is not None:  # a limitation rule: the cases within its shortest period share a result
                     slot, within = share
                     dates = within(facts, dec, domain, laws_key)
                     if dates is not None:
@@ -544,7 +544,7 @@ class Engine:
     @staticmethod
     def _own_dates(rr: RuleResult, facts: CaseFacts) -> RuleResult:
         """A cached limitation result shared by cases within the shortest period
-        (StatutoryRules._limitation_reader) with the limitation trace showing this case's dates."""
+        (StatutoryRules.limitation_share) with the limitation trace showing this case's dates."""
         traces = rr.result.traces
         at = next(i for i, t in enumerate(traces) if t.key == "limitation_expired")
         t = traces[at]  # made as StatutoryRules._rule makes it (the same fields given)
@@ -574,8 +574,8 @@ class Engine:
         return hit
 
     def _law_plan(self, law) -> tuple:
-        """(law version key, [(rule spec, its id, its limitation_share)], the version's inputs function): statute data,
-        once per version (StatutoryRules.version_inputs)."""
+        """(law version key, [(rule spec, its id, its limitation_share)], the version's inputs
+        function): statute data, once per version (StatutoryRules.version_inputs)."""
         plan = self._law_plans.get(id(law))
         if plan is None or plan[0] is not law:  # the version is kept: its id is not reused
             statutory = self.statutory

@@ -505,13 +505,14 @@ class StatutoryRules:
 
     def limitation_share(self, spec: StatutoryRuleSpec) -> tuple[int, object] | None:
         """For a limitation rule: (the place of its dates among the rule's inputs (version_inputs),
-        fn(facts, dec, domain, laws) → what stands for those dates when the case lies within the shortest period
-        that can apply — the rule's, its extension's, every special law's — else None). Within it,
-        every period gives "not expired" with nothing missing, and of the dates only which
-        special-law rows could govern (in force at the act; their scope reads domain, laws and
-        special_law_facts) is left to read; safety_related still picks the label. Cases differing only in such dates share one result, whose trace then
-        shows each case's own dates (Engine._own_dates). add_period grows with the months counted,
-        so the earliest end is the shortest period's."""
+        fn(facts, dec, domain, laws) → what stands for those dates when the case lies within the
+        shortest period that can apply — the rule's, its extension's, every special law's — else
+        None). Within it, every period gives "not expired" with nothing missing, and of the dates
+        only which special-law rows could govern (in force at the act; their scope reads domain,
+        laws and special_law_facts) is left to read; safety_related still picks the label. Cases
+        differing only in such dates share one result, whose trace then shows each case's own dates
+        (Engine._own_dates). add_period grows with the months counted, so the earliest end is the
+        shortest period's. None for other rules."""
         lim = spec.limitation
         if lim is None:
             return None
