@@ -508,7 +508,8 @@ class Engine:
         out: list[RuleResult] = []
         first_value = first.value
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
-            for (spec, spec_id, share), values in zip(rules, inputs(facts, first_value, questions, dec, domain, laws_key)):
+            values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
+            for (spec, spec_id, share), values in zip(rules, values_per_rule):
                 key = (spec_id, version_key, values)
                 rr = cache.get(key)
                 if rr is not None:
