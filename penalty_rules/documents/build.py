@@ -19,6 +19,7 @@ from penalty_rules.documents.model import (
 from penalty_rules.model.decision import BasisEntry, Decision
 from penalty_rules.model.facts import ENUM_LABELS, Corrected, Harm, PartyType
 from penalty_rules.model.numerals import zh_number
+from penalty_rules.model.vocabulary import PREMISE, VOCABULARY
 from penalty_rules.model.outcome import Outcome
 
 BLANK = "＿＿＿＿"
@@ -148,6 +149,11 @@ def _met_conditions(decision: Decision, d: "_Draft") -> list[str]:
     for c in rule.conditions:
         if c.status != "met" or (c.bundle is not None and c.bundle not in held):
             continue
+        if c.key in _PREMISES:  # the engine's own premise (not the party's circumstance): never a reason
+            continue
+        if c.key == "mental":
+            out.append(_mental_reason(c))
+            continue
         if any(m in c.label for m in _PLACEHOLDER):
             d.flag("placeholder_condition",
                    f"适用条件“{c.label}”是数据中的占位(清单原文未见), 未写入文书; 须按清单原文核对并写明当事人符合的情形",
@@ -155,6 +161,19 @@ def _met_conditions(decision: Decision, d: "_Draft") -> list[str]:
             continue
         out.append(_clean_label(c.label))
     return list(dict.fromkeys(out))
+
+
+_PREMISES = frozenset(t for t, spec in VOCABULARY.conditions.items() if spec.kind == PREMISE)
+_MENTAL_WHO = re.compile(r"^(精神病人、智力残疾人|精神病人)")
+
+
+def _mental_reason(c) -> str:
+    """Art. 31 (old art. 25) as the ruling states it: which of the two the party is (系精神病人 /
+    系智力残疾人, from the cause the decision read), then the condition in the law's words."""
+    label = _clean_label(c.label)
+    who = {"mental_illness": "精神病人", "intellectual_disability": "智力残疾人"}.get(
+        (c.facts_used or {}).get("mental_condition_cause"))
+    return _MENTAL_WHO.sub(f"系{who}，", label) if who else label
 
 
 def _fact(decision: Decision, facts: dict | None, key: str):
@@ -217,10 +236,15 @@ def _minor_ground(decision: Decision, facts: dict | None, grounds: list[BasisEnt
 
 
 def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) -> list[str]:
-    """The circumstances the decision rests on: the law's words of the 33(1) sentence the facts
-    meet, else the met conditions of the deciding rule (never the other facts: they may be against
-    the party). None found → [] (the caller leaves a blank and flags it)."""
+    """The circumstances the decision rests on: when a list item decides, its met conditions (the
+    list's words: its item, not a sentence of 33(1), makes the answer and may ask other facts)
+    unless some of its wording is a placeholder (not seen in the source); else the law's words of the 33(1) sentence the facts meet, else the met conditions of the
+    deciding rule (never the other facts: they may be against the party). None found → [] (the
+    caller leaves a blank and flags it)."""
     met = _met_conditions(decision, d)  # flags placeholder conditions either way
+    rule = _winner(decision)
+    if rule is not None and rule.kind == "item" and not any(m in c.label for c in rule.conditions for m in _PLACEHOLDER):
+        return met
     return [minor_words] if minor_words else met
 
 
@@ -415,6 +439,11 @@ def _measures(decision: Decision, request: DocumentRequest, d: _Draft, no_penalt
             other.append(m)
     if correction:
         order = f"(《责令改正通知书》{request.correction_order_no})" if request.correction_order_no else ""
+        if request.correction_deadline and request.correction_deadline <= on:
+            raise DocumentNotApplicable(
+                "correction_deadline_not_after_document",
+                f"改正期限 {request.correction_deadline.isoformat()} 不晚于文书日期 {on.isoformat()}: "
+                "责令改正是对今后的要求, 期限须在文书日期之后", field="correction_deadline")
         by = basis_for("责令")
         if request.correction_deadline:
             out.append(f"{by}责令当事人于{date_zh(request.correction_deadline)}前改正上述违法行为{order}。")
@@ -438,6 +467,10 @@ def _measures(decision: Decision, request: DocumentRequest, d: _Draft, no_penalt
             by = basis_for(_CONFISCATE, _CONFISCATE)
             out.append(f"{by or f'依据《{BLANK}》第{BLANK}条的规定，'}{text}{BLANK}元(依法应当退赔的除外)。")
             d.flag("measure_amount_missing", f"“{text}”的数额由执法人员核定并填写", "measures")
+            if no_penalty:
+                d.flag("confiscation_in_no_penalty",
+                       "不予行政处罚决定中没收违法所得: 没收违法所得是行政处罚的种类(行政处罚法第九条), 不予处罚时是否没收、"
+                       "是否须先告知并听取陈述申辩, 实务中有不同做法; 请经法制审核确认后保留或删去", "measures")
         else:
             by = basis_for(re.escape(text[:4]), anywhere=True) if len(text) >= 4 else ""
             out.append(f"{by or f'依据《{BLANK}》第{BLANK}条的规定，'}{text}。")
@@ -578,6 +611,25 @@ def _check_consistent(decision: Decision) -> None:
             "决定可能被改动, 不能起草文书; 请重新评估", field="outcome")
 
 
+_TEMPORAL_RULE = "新的规定处罚较轻"
+
+
+def _temporal_ground(decision: Decision, lib, on: date, d: _Draft) -> list[str]:
+    """The decision applied a text by 从旧兼从轻 (its temporal notes cite 第三十七条: the version in
+    force at the act, or the lighter one in force at the decision): that article is a ground of the
+    ruling too, cited from the penalty law in force on the document date."""
+    if decision.trace is None or not any("第三十七条" in t for t in decision.trace.temporal):
+        return []
+    hit = rem.find_paragraph(lib, rem.PENALTY_LAW, on, _TEMPORAL_RULE) if lib is not None else None
+    if hit is None:
+        d.flag("temporal_basis_missing", "决定依行政处罚法第三十七条(从旧兼从轻)适用, 但法规文本库中未读到该条: 请补充引用",
+               "basis")
+        return []
+    label = f"《{hit.law_title}》{hit.article}"
+    d.cite("statutory", label, hit.version, hit.text)
+    return [label]
+
+
 def _decision_date(decision: Decision, facts: dict | None) -> date | None:
     if decision.trace is not None:
         return date.fromisoformat(decision.trace.decision_date)
@@ -631,6 +683,7 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
     for b in grounds:
         _cite_basis(d, b)
     ground_labels = [b.label for b in grounds] + [x for x in (_list_label(b, d) for b in lists) if x]
+    ground_labels += _temporal_ground(decision, statutes, on, d)
     if not ground_labels:
         d.flag("ground_missing", "决定中没有可以引用的从宽依据(法律条款或规范性文件): 文书留空, 请填写", "basis")
         ground_labels = [f"《{BLANK}》第{BLANK}条"]
@@ -690,15 +743,18 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
             by = f"依据《{BLANK}》第{BLANK}条，"
             d.flag("penalty_basis_missing", "决定中没有处罚条款: 请填写所依据的处罚条款(种类、幅度)", "basis")
         says = f"，{lz.wording}" if lz else ""
-        items = []
+        items, confiscation = [], ""
         for k in kinds:
             plain = _NOTE.sub("", k).strip()
             if "没收违法所得" in k:
+                # ordered by art. 28(2) whatever the leniency (应当予以没收): its own sentence, not
+                # part of what is lightened or reduced
                 hit = rem.find_paragraph(statutes, rem.PENALTY_LAW, on, _CONFISCATE) if statutes is not None else None
                 if hit is not None:
                     label = f"《{hit.law_title}》{hit.article}"
                     d.cite("penalty", label, hit.version, hit.text)
-                items.append(f"{plain}{BLANK}元(" + (f"依据{label}，" if hit is not None else "") + "依法应当退赔的除外)")
+                by_law = f"依据{label}的规定，" if hit is not None else f"依据《{BLANK}》第{BLANK}条的规定，"
+                confiscation += f"{by_law}{plain}{BLANK}元(依法应当退赔的除外)。"
             elif any(w in k for w in ("罚款", "没收")):
                 items.append(f"{plain}{BLANK}元")
             else:
@@ -711,7 +767,7 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
         else:
             content = f"{BLANK}(处罚种类和数额，由执法人员填写)"
             d.flag("penalty_content_missing", "处罚的种类和数额由执法人员在法定幅度内确定并填写", "penalty")
-        text = f"{because}符合{cited}规定的情形{says}。{by}本机关决定对当事人{effect}：{content}。"
+        text = f"{because}符合{cited}规定的情形{says}。{by}本机关决定对当事人{effect}：{content}。{confiscation}"
         sections.append(Section(key="leniency", heading="从轻、减轻处罚的理由和依据", paragraphs=[text]))
         title = LENIENCY_TITLE
         _full_decision_needs(statutes, on, d)

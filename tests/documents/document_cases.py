@@ -47,3 +47,21 @@ CASES.update({
     "gains_no_penalty": {**PEN, "first_offense": True, "harm": "minor", "corrected": "promptly", "minor_violation": False,
                          "illegal_gains_yuan": 500},
 })
+
+# the cases of the third legal review (tests/documents/test_legal_review.py, round 3)
+CASES.update({
+    # a Shandong list item (鲁司〔2021〕39号) whose conditions are the list's own; minor_violation not found
+    "list_sd": {"item_id": "sd-2021/x01", "act_date": "2024-03-01", "discovered_date": "2024-03-05",
+                "decision_date": "2024-04-01", "party_type": "enterprise", "corrected": "within_deadline",
+                "first_offense": True, "harm": "none"},
+    # act under the 2017 text, decided under the 2021 text whose 首违 rule is lighter (art. 37)
+    "old_act_new_decision": {**PEN, "act_date": "2021-03-01", "discovered_date": "2021-06-01",
+                             "decision_date": "2021-09-01", "first_offense": True, "harm": "minor",
+                             "corrected": "promptly", "minor_violation": False},
+    "art31_cannot": {**PEN, "party_type": "individual", "age": 40, "mental_condition": "cannot_recognize",
+                     "mental_condition_cause": "intellectual_disability", "harm": "serious",
+                     "corrected": "not_corrected", "minor_violation": False, "first_offense": False},
+    "art32_gains": {**PEN, "discovered_date": "2025-03-10", "circumstances": ["coerced"], "first_offense": False,
+                    "harm": "serious", "corrected": "not_corrected", "minor_violation": False,
+                    "illegal_gains_yuan": 800},
+})

@@ -315,3 +315,83 @@ def test_party_block_follows_the_party_kind(decide, statutes):
     doc = _doc(decide, statutes, "minor_age", DocumentRequest(party={"kind": "individual", "name": "张某",
                                                                      "id_number": "371500200001010000"}))
     assert "公民身份号码：371500200001010000" in doc.section("party").paragraphs
+
+
+# ---------------------------------------------------------------- round 3 (documents reviewer, 2026-11-30)
+def test_a_list_item_decides_with_its_own_conditions_not_an_engine_premise(decide, statutes):
+    """sd-2021/x01 (conditions_text 在限期内改正; 不予处罚 on 33(1) first sentence, so without harm):
+    the item's conditions are the reasons; the engine's premise that the officer has not found the
+    act not minor (minor_not_denied) is no circumstance of the party, and 33(1)'s second sentence
+    (初次违法且危害后果轻微) is not what the item asks: harm none must not be restated as 危害后果轻微."""
+    item = _item(_list("shandong/sd-2021/2021.yaml"), "sd-2021/x01")
+    assert item["outcome"] == "no_penalty" and item["provenance"]["conditions_text"] == "在限期内改正"
+    doc = _doc(decide, statutes, "list_sd")
+    assert doc.outcome == "no_penalty"
+    ruling = doc.section("decision").paragraphs[0]
+    assert "未认定" not in ruling and "不属轻微" not in ruling
+    assert "危害后果轻微" not in ruling  # the recorded harm is none
+    assert "在责令改正期限内改正" in ruling and "没有造成危害后果" in ruling
+    assert "经裁量" not in ruling  # the list, not the agency's discretion, makes it 不予
+
+
+def test_art31_names_which_of_the_two_the_party_is(decide, statutes, statutes_dir):
+    """2021 art. 31: 精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚:
+    the ruling says which the party is (系智力残疾人), not both."""
+    text = paragraph_text(statute_file(statutes_dir, PENALTY_2021), "第三十一条", 1)
+    assert text.startswith("精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚")
+    doc = _doc(decide, statutes, "art31_cannot")
+    ruling = doc.section("decision").paragraphs[0]
+    assert ruling.startswith("鉴于当事人系智力残疾人，在不能辨认或者不能控制自己行为时有违法行为，")
+    assert "精神病人" not in ruling.split("根据")[0]
+
+
+def test_art37_is_cited_when_the_decision_applies_the_lighter_new_text(decide, statutes, statutes_dir):
+    """An act of 2021-03-01 (2017 text: no 首违 rule) decided on 2021-09-01 under the 2021 text's
+    art. 33(1) second sentence: the ruling cites art. 37 (新的规定处罚较轻…适用新的规定) beside it."""
+    heading, line, _ = article_of_line(statute_file(statutes_dir, PENALTY_2021), "新的规定处罚较轻")
+    assert "作出行政处罚决定时" in line
+    doc = _doc(decide, statutes, "old_act_new_decision", DocumentRequest(discretion_no_penalty=True))
+    assert doc.outcome == "discretionary_no_penalty"
+    ruling = doc.section("decision").paragraphs[0]
+    assert "第三十三条第一款" in ruling and f"《中华人民共和国行政处罚法》{heading}" in ruling
+    assert any(heading in c.label and "新的规定处罚较轻" in (c.text or "") for c in doc.citations)
+
+
+def test_a_correction_deadline_not_after_the_document_is_refused(decide, statutes):
+    """责令改正 orders what the party must do from now on: a deadline on or before the document date
+    cannot be met (documents.md: 责令改正通知书 gives a time limit to come)."""
+    decision, facts = decide("art32")
+    assert any("责令" in m and "改正" in m for m in decision.measures)
+    on = date.fromisoformat(facts["decision_date"])
+    for deadline in (on, date(on.year, on.month, 1)):
+        with pytest.raises(DocumentNotApplicable) as exc:
+            build_document(DecisionSource(decision, facts, "t"),
+                           DocumentRequest(leniency_choice="lighter_penalty", correction_deadline=deadline), statutes)
+        assert exc.value.field == "correction_deadline"
+    later = build_document(DecisionSource(decision, facts, "t"),
+                           DocumentRequest(leniency_choice="lighter_penalty", correction_deadline=date(2025, 5, 1)),
+                           statutes)
+    assert any("2025年5月1日前改正" in p for p in later.section("measures").paragraphs)
+
+
+def test_confiscation_in_a_no_penalty_document_is_flagged_for_review(decide, statutes, statutes_dir):
+    """2021 art. 9 lists 没收违法所得 among the kinds of penalty, art. 28(2) orders it: in a 不予
+    decision it is kept but flagged for the legal office (practice differs), never silently."""
+    heading, line, _ = article_of_line(statute_file(statutes_dir, PENALTY_2021), "没收违法所得、没收非法财物")
+    assert heading == "第九条"
+    doc = _doc(decide, statutes, "gains_no_penalty", DocumentRequest(discretion_no_penalty=True))
+    flag = next(f for f in doc.flags if f.code == "confiscation_in_no_penalty")
+    assert heading in flag.message_zh and flag.field == "measures"
+    assert not any(f.code == "confiscation_in_no_penalty" for f in _doc(decide, statutes, "minor_33").flags)
+
+
+def test_confiscation_is_its_own_sentence_not_the_reduced_penalty(decide, statutes, statutes_dir):
+    """Art. 28(2) (应当予以没收) applies whatever the leniency of art. 32: the ruling does not list
+    没收违法所得 as what is lightened or reduced, but orders it in a sentence of its own."""
+    heading, _, par = article_of_line(statute_file(statutes_dir, PENALTY_2021), "当事人有违法所得，除依法应当退赔的外，应当予以没收")
+    doc = _doc(decide, statutes, "art32_gains", DocumentRequest(leniency_choice="reduced_penalty"))
+    text = doc.section("leniency").paragraphs[0]
+    decided = text.split("本机关决定对当事人减轻处罚：", 1)[1]
+    content, rest = decided.split("。", 1)
+    assert "没收违法所得" not in content
+    assert f"依据《中华人民共和国行政处罚法》{heading}第{zh_number(par)}款的规定，没收违法所得{BLANK}元" in rest
