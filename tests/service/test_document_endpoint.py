@@ -159,6 +159,18 @@ def test_document_date_earlier_is_422_later_is_evaluated_again(server, officer):
     assert "2025年5月6日" in _texts(r.content)
 
 
+def test_correction_deadline_not_after_the_document_is_422(server, officer):
+    """责令改正 looks forward: a deadline on the document date (the decision date here) is the
+    request's error (422, field correction_deadline), not the decision's (409)."""
+    lighter = _evaluate(officer, {**NO_PENALTY, "minor_violation": False, "harm": "serious", "first_offense": False,
+                                  "corrected": "not_corrected", "circumstances": ["eliminated_harm"]})
+    r = officer.post(f"/v1/decisions/{lighter}/document", json={"leniency_choice": "lighter_penalty",
+                                                                "correction_deadline": "2025-04-01"})
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "correction_deadline_not_after_document" and err["details"][0]["field"] == "correction_deadline"
+
+
 def test_discretionary_and_leniency_choices_through_the_service(server, officer):
     may = _evaluate(officer, {**NO_PENALTY, "minor_violation": False, "harm": "minor", "first_offense": True})
     r = officer.post(f"/v1/decisions/{may}/document", json={})
