@@ -275,7 +275,8 @@ def test_ruleset_name_is_stable_for_unchanged_content_and_changes_with_condition
     assert names == {g.doc_key + "#" + g.domain: g.name for g in compile_groups(CORPUS)}
     assert all(n.startswith(k + "@") and len(n) == len(k) + 13 for k, n in names.items())
 
-    changed = _with_conditions(CORPUS, TAX_DOC, "cn-tax-2021-6/03", Conditions(all=["first_offense", "no_harm"]))
+    changed = _with_conditions(CORPUS, TAX_DOC, "cn-tax-2021-6/03",
+                               Conditions(all=["first_offense", "no_harm", "corrected_before_discovery"]))
     new_names = {g.doc_key + "#" + g.domain: g.name for g in compile_groups(changed)}
     differ = {k for k in names if names[k] != new_names[k]}
     assert differ == {"cn-tax-first-offense@2021-6#tax"}
@@ -284,10 +285,12 @@ def test_ruleset_name_is_stable_for_unchanged_content_and_changes_with_condition
     second = DurableMatcher(changed)  # loads only the changed ruleset; reuses every other name
     ref = next(r for r in changed.all_refs() if r.key == "cn-tax-2021-6/03@cn-tax-first-offense@2021-6")
     assert second.ruleset_for(ref) != first.ruleset_for(ref)
-    both = CaseFacts(first_offense=True, harm="none")
-    assert second.fired(both, [ref], _first) == {ref.key}
+    facts = CaseFacts(first_offense=True, harm="none", corrected="within_deadline")
+    assert second.fired(facts, [ref], _first) == set()  # the new version wants a correction before discovery
     old_ref = next(r for r in CORPUS.all_refs() if r.key == ref.key)
-    assert first.fired(both, [old_ref], _first) == set()  # the old version needs a correction
+    assert first.fired(facts, [old_ref], _first) == {ref.key}  # the old one takes one within the deadline
+    before = CaseFacts(first_offense=True, harm="none", corrected="before_discovery")
+    assert second.fired(before, [ref], _first) == {ref.key}
 
 
 def test_any_of_compiles_to_nested_or_of_and():

@@ -10,6 +10,12 @@ premise is added to the conditions the engine evaluates: 没有造成危害后�
 sentence, 危害后果轻微 (minor_harm) for 初次违法. A case whose harm is known to be more than the premise
 does not come under the item; one whose harm is unknown is asked (the agency establishes harm).
 
+Both sentences (and 27(2) of the 2017 text: 及时纠正) also require the party to have corrected the
+violation in time: where an item states no correction of its own (neither 发现前主动改正, 在责令改正
+期限内改正 nor 及时改正), the premise corrected_promptly (及时改正, the article's words) is added, so
+a party that has not corrected does not come under the item and one whose correction is unknown is
+asked.
+
 The first sentence also requires the violation to be 轻微. The list's item is the issuer's finding
 that its conduct, under its conditions, is minor, so the engine does not ask for it; but where the
 officer has found that this violation is NOT minor (minor_violation: false), the item's ground does
@@ -26,7 +32,10 @@ from penalty_rules.model.outcome import Outcome
 NO_PENALTY = frozenset({Outcome.no_penalty, Outcome.discretionary_no_penalty})
 HARM_TAGS = frozenset({"no_harm", "minor_harm"})
 HARM_PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
+CORRECTION_TAGS = frozenset({"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"})
+CORRECTION_PREMISE = "corrected_promptly"  # both sentences of 33(1) (old 27(2)): 及时改正 (纠正)
 PREMISE_NOTE = {
+    CORRECTION_PREMISE: "行政处罚法第三十三条第一款: 不予行政处罚以及时改正为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_not_denied": "行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, 不适用该条目",
     "no_harm": "行政处罚法第三十三条第一款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_harm": "行政处罚法第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提; 清单条目未载明的, 按法律的要求判断",
@@ -45,22 +54,24 @@ def ground_kind(item) -> str | None:
 
 
 def premises_of(item) -> tuple[str, ...]:
-    """The conditions the item's ground requires and the item does not state (harm first)."""
+    """The conditions the item's ground requires and the item does not state (harm, correction, minor)."""
     kind = ground_kind(item)
     tags = []
     harm = HARM_PREMISE.get(kind or "")
     keys = item.conditions.keys()
     if harm is not None and not keys & HARM_TAGS:
         tags.append(harm)
+    if harm is not None and not keys & CORRECTION_TAGS:
+        tags.append(CORRECTION_PREMISE)
     if kind == "minor" and "minor_violation" not in keys:
         tags.append("minor_not_denied")
     return tuple(tags)
 
 
 def premise_note(item) -> str | None:
-    """What the harm premise added to the item says, for every trace of the item (None: none added;
-    minor_not_denied is noted only where it fails: MINOR_NOTE)."""
-    return "; ".join(PREMISE_NOTE[t] for t in premises_of(item) if t in HARM_TAGS) or None
+    """What the harm and correction premises added to the item say, for every trace of the item
+    (None: none added; minor_not_denied is noted only where it fails: MINOR_NOTE)."""
+    return "; ".join(PREMISE_NOTE[t] for t in premises_of(item) if t in HARM_TAGS or t == CORRECTION_PREMISE) or None
 
 
 MINOR_NOTE = PREMISE_NOTE["minor_not_denied"]

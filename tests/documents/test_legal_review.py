@@ -121,9 +121,11 @@ def test_placeholder_conditions_are_flagged_not_printed(decide, statutes, statut
     assert "须核对原文" not in _body(doc) and "页面未显示" not in _body(doc)
     assert "placeholder_condition" in _codes(doc)
     assert doc.section("decision").paragraphs[0].startswith(f"鉴于当事人{words}，")
-    # harm must be established before any 不予处罚 (the engine asks it: engine.premises); correction and
-    # minor_violation still unknown: the ruling's 33(1) facts are flagged as unverified
-    unknown = _doc(decide, statutes, "eco_placeholder", custom_conditions={key: True}, harm="none")
+    # harm and correction (33(1): 及时改正) must be established before any 不予处罚 (the engine asks them:
+    # engine.premises); minor_violation still unknown: the ruling's 33(1) facts are flagged as unverified
+    decision, _ = decide("eco_placeholder", custom_conditions={key: True}, harm="none")
+    assert decision.outcome == "undetermined" and "corrected" in {m.fact for m in decision.missing_facts}
+    unknown = _doc(decide, statutes, "eco_placeholder", custom_conditions={key: True}, harm="none", corrected="promptly")
     assert "ground_facts_unverified" in _codes(unknown) and "须核对原文" not in _body(unknown)
 
 
