@@ -612,13 +612,20 @@ def _check_consistent(decision: Decision) -> None:
 
 
 _TEMPORAL_RULE = "新的规定处罚较轻"
+_APPLIES_37 = re.compile(r"依(?:行政处罚法)?第三十七条")  # explain.decide's temporal notes on law versions
 
 
 def _temporal_ground(decision: Decision, lib, on: date, d: _Draft) -> list[str]:
-    """The decision applied a text by 从旧兼从轻 (its temporal notes cite 第三十七条: the version in
-    force at the act, or the lighter one in force at the decision): that article is a ground of the
-    ruling too, cited from the penalty law in force on the document date."""
-    if decision.trace is None or not any("第三十七条" in t for t in decision.trace.temporal):
+    """The decision applied a text of the law by 从旧兼从轻 (a temporal note says it applies 第三十七条:
+    the version in force at the act, or the lighter one in force at the decision): that article is a
+    ground of the ruling too, cited from the penalty law in force on the document date. A list
+    version applied the same way is the product's analogy (a list is no 法律、法规、规章): flagged."""
+    notes = decision.trace.temporal if decision.trace is not None else []
+    if any("参照该条" in t for t in notes):
+        d.flag("list_temporal_analogy",
+               "决定按从旧兼从轻适用了违法行为时尚未施行的清单版本: 清单不是行政处罚法第三十七条所称的法律、法规、规章, "
+               "这是本系统参照该条的做法; 请经法制审核确认", "basis")
+    if not any(_APPLIES_37.search(t) for t in notes):
         return []
     hit = rem.find_paragraph(lib, rem.PENALTY_LAW, on, _TEMPORAL_RULE) if lib is not None else None
     if hit is None:

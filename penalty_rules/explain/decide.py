@@ -140,13 +140,16 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
 
 def _act_version_alternative(best, live, rank):
     """The same outcome under the version in force at the act, when only whether that version
-    applies is unknown (e.g. whether the act went on past a revision): art. 37 applies the old
-    text unless the new one is milder, so with equal results the old text is cited."""
+    applies is unknown because the act may have gone on past a revision (its date is known):
+    art. 37 applies the old text unless the new one is milder, so with equal results the old text
+    is cited. With the act date unknown the act may as well be later than the revision: the text
+    in force at the decision stays cited (build_decision says so)."""
     if best is None or best.statutory is None or (best.law_role or "").startswith("违法行为时施行"):
         return None
     return next(
         (r for r in live if r.statutory is not None and r.version_only and r.outcome is best.outcome
-         and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)),
+         and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)
+         and "act_date" not in r.result.missing),
         None,
     )
 
@@ -516,15 +519,22 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         doc = best.ref.document
         if not engine.item_in_force(best.ref, act):
             temporal.append(
-                f"{best.rule_id} 取自决定时施行的 {doc.key}; 违法行为发生时该版本尚未施行, "
-                "因其对当事人较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
+                f"{best.rule_id} 取自决定时施行的 {doc.key}; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
+                "(清单不是行政处罚法第三十七条所称的法律、法规、规章: 从旧兼从轻适用于清单是本系统参照该条的做法, 待法制审核确认)"
             )
     if best is not None and best.statutory is not None and not open_rules and best.law_role \
             and best.law_role.startswith("作出决定时"):
-        temporal.append(
-            f"{best.rule_id} 为作出决定时施行的《{best.statutory.law.law}》({best.statutory.law.version}年文本)的规定; "
-            "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
-        )
+        law = f"《{best.statutory.law.law}》({best.statutory.law.version}年文本)"
+        if act is None:
+            temporal.append(
+                f"违法行为日期未查明: {best.rule_id} 为作出决定时施行的{law}的规定; 违法行为如发生在该文本施行以前, "
+                "应适用违法行为发生时施行的文本, 但该文本的规定较重时仍适用较轻的新规定(从旧兼从轻): 请查明违法行为日期后核对所引条款"
+            )
+        else:
+            temporal.append(
+                f"{best.rule_id} 为作出决定时施行的{law}的规定; "
+                "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
+            )
     if act is not None:
         for rr in item_results:  # the live items (binding, applicable)
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, act):

@@ -397,3 +397,21 @@ def test_confiscation_is_its_own_sentence_not_the_reduced_penalty(decide, statut
     content, rest = decided.split("。", 1)
     assert "没收违法所得" not in content
     assert f"依据《中华人民共和国行政处罚法》{heading}第{zh_number(par)}款的规定，没收违法所得{BLANK}元" in rest
+
+
+def test_a_list_applied_by_the_lighter_rule_is_flagged_not_cited_as_art37(decide, statutes, statutes_dir):
+    """Art. 37 speaks of 法律、法规、规章 (its text, read here); a list version in force at the decision
+    but not at the act is applied as the lighter rule by the product's analogy: the engine says so
+    (never 依行政处罚法第三十七条, which was not even in force for a decision of 2021-05-01), and the
+    document flags it for the legal office instead of citing art. 37."""
+    _, line, _ = article_of_line(statute_file(statutes_dir, PENALTY_2021), "新的规定处罚较轻")
+    assert "法律、法规、规章" in line
+    decision, _ = decide("tax_first", act_date="2021-03-01", decision_date="2021-05-01")
+    assert decision.outcome == "no_penalty" and decision.chosen_item == "cn-tax-2021-6/03"
+    notes = decision.trace.temporal
+    assert notes and not any("依行政处罚法第三十七条" in t for t in notes)
+    assert any("参照该条" in t and "法律、法规、规章" in t for t in notes)
+    doc = _doc(decide, statutes, "tax_first", act_date="2021-03-01", decision_date="2021-05-01")
+    assert "list_temporal_analogy" in _codes(doc)
+    assert not any("第三十七条" in c.label for c in doc.citations)
+    assert "第三十七条" not in doc.section("decision").paragraphs[0]
