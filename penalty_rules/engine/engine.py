@@ -223,6 +223,7 @@ class Engine:
                 close = difflib.get_close_matches(facts.item_id, self.corpus.item_ids(), n=5, cutoff=0.6)
                 raise UnknownItem(facts.item_id, close)
             ids, how = self._group(facts.item_id), f"按条目编号 {facts.item_id}"
+            warnings += self._item_disagreements(facts, ids, stack)
         elif facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding_hits = [h for h in hits if h.binding_in(stack)]
@@ -267,6 +268,22 @@ class Engine:
             if any(role == "not_in_force" for _, role in refs):
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain)
+
+    def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
+        """An item id given with a domain or a conduct text that point elsewhere: the item decides
+        (the officer chose it), and the answer says what disagrees with it."""
+        out = []
+        item = self.corpus.item_refs(facts.item_id)[0].item
+        if facts.domain is not None and item.domain != facts.domain:
+            out.append(f"所选条目 {facts.item_id} 属于执法领域 {item.domain}, 与案件的执法领域 {facts.domain} 不一致; 请核对条目编号")
+        if facts.conduct:
+            hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
+            binding = [h for h in hits if h.binding_in(stack)]
+            if binding and ItemSearch.is_clear(binding) and binding[0].ref.item.id not in ids:
+                top = binding[0].ref.item
+                out.append(f"违法行为描述“{facts.conduct}”明确对应条目 {top.id}({top.violation}), 与所选条目 "
+                           f"{facts.item_id}({item.violation})不一致; 本案按所选条目判断, 请核对")
+        return out
 
     def _group_refs(self, ids: frozenset[str], jurisdiction: str, stack: list[str]) -> tuple:
         """The versions of a same-conduct group's items in id order, each as (item id, ref, list
