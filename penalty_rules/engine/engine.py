@@ -117,7 +117,13 @@ class Selection:
     domain: str | None
     candidates: list[ItemRef] = field(default_factory=list)  # binding items the conduct may be (unclear search)
     hits: list[Hit] = field(default_factory=list)  # the search hits offered as answers (unclear search)
+    # item ref key → the fact that decides whether its version was in force at the act's end (an
+    # act that may have gone on past the version's end): the item's result is then unknown
+    open_versions: dict[str, str] = field(default_factory=dict)
 
+
+LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为开始时施行, 作出决定时已不施行: 违法行为如持续到该版本失效以后, "
+                     "按行为终了时计算不适用该版本; 请查明违法行为是否持续及其终了日期")
 
 # Unclear conduct search: binding hits scoring at least this share of the best hit are candidates.
 CANDIDATE_SHARE = 0.5
@@ -150,6 +156,7 @@ class Engine:
         self._law_plans: dict[int, tuple] = {}  # per law version: its rules and their inputs function (_law_plan)
         self._version_plans: dict[tuple, tuple] = {}  # per versions_key: the law versions (_versions)
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
+        self._bounds: dict[tuple, tuple] = {}  # per item version: the days it may come into or out of force
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._prior_item_cache: dict[tuple[str, frozenset], bool | None] = {}  # _prior_item_matcher
@@ -244,6 +251,7 @@ class Engine:
             return Selection([], "未提供条目编号或违法行为描述, 仅适用行政处罚法的法定规则", warnings, facts.domain)
 
         refs: list[tuple[ItemRef, str]] = []
+        open_versions: dict[str, str] = {}
         domain = facts.domain
         for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
             domain = domain or item_domain
@@ -251,8 +259,10 @@ class Engine:
                 if item_id == facts.item_id or not any(r is ref for r, _ in refs):
                     refs.append((ref, "similar_elsewhere"))
                 continue
-            in_act = act is not None and self.item_in_force(ref, act)
             in_dec = self.item_in_force(ref, dec)
+            in_act, open_fact = (False, None) if in_dec else self._in_force_at_act(ref, facts, act, dec)
+            if open_fact is not None:
+                open_versions[ref.key] = open_fact
             if in_act or in_dec:
                 refs.append((ref, "applicable"))
             else:
@@ -267,7 +277,7 @@ class Engine:
         if refs and not any(role == "applicable" for _, role in refs):
             if any(role == "not_in_force" for _, role in refs):
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
-        return Selection(refs, how, warnings, domain)
+        return Selection(refs, how, warnings, domain, open_versions=open_versions)
 
     def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides
@@ -360,6 +370,43 @@ class Engine:
             )
             for h in hits
         ]
+
+    def list_act_date(self, facts: CaseFacts) -> date | None:
+        """The day the lists are read at for the act: its end for a continuing act whose end is
+        known (as the law versions, art. 30 ages and the limitation period are), else the act date."""
+        if facts.continuing and facts.act_end_date is not None:
+            return facts.act_end_date
+        return facts.act_date
+
+    def _in_force_at_act(self, ref: ItemRef, facts: CaseFacts, act: date | None, dec: date) -> tuple[bool, str | None]:
+        """(in force when the act ended, the fact that would tell when that is not known). An act
+        that is or may be continuing with its end unknown ended on some day from the act date to
+        the decision: the item is in force at its end when it is on every such day, not when on
+        none; else the answer waits for `continuing` (or `act_end_date`)."""
+        if act is None:
+            return False, None
+        when = self.list_act_date(facts)
+        if facts.continuing is False or when != act or dec <= act:
+            return self.item_in_force(ref, when), None
+        values = {self.item_in_force(ref, act)}
+        for day in self._item_bounds(ref):
+            if act < day <= dec:
+                values.add(self.item_in_force(ref, day))
+        if len(values) == 1:
+            return values.pop(), None
+        return True, "continuing" if facts.continuing is None else "act_end_date"
+
+    def _item_bounds(self, ref: ItemRef) -> tuple[date, ...]:
+        """The days item_in_force may change on: its list's version boundaries and its own dates
+        (list data, once per item version)."""
+        key = (id(ref.item), id(ref.document))
+        hit = self._bounds.get(key)
+        if hit is None or hit[0] is not ref.item:
+            own = (ref.item.effective_from, ref.item.effective_to)
+            hit = (ref.item, tuple(sorted({*self.corpus.boundaries(ref.document.id), *(d for d in own if d)})))
+            if len(self._bounds) < 100_000:  # items of this corpus: bounded anyway
+                self._bounds[key] = hit
+        return hit[1]
 
     def item_in_force(self, ref: ItemRef, on: date) -> bool:
         """The list version is the one in force on `on`, and the item's own dates (which override
@@ -460,6 +507,18 @@ class Engine:
         if date_note is not None:
             rr.notes.append(date_note)
         return rr
+
+    @staticmethod
+    def _open_list_versions(results: list[RuleResult], open_versions: dict[str, str]) -> None:
+        """An item whose list version may have ended before the act did (Selection.open_versions):
+        whatever its conditions give, whether it applies waits for the fact that dates the act's end."""
+        for rr in results:
+            fact = open_versions.get(rr.ref.key) if rr.ref is not None else None
+            if fact is None or rr.result.satisfied is False:
+                continue
+            rr.result.satisfied = None
+            rr.result.missing.setdefault(fact, "list_version")
+            rr.notes.append(LIST_VERSION_NOTE)
 
     @staticmethod
     def _ask_priors(rr: RuleResult, first) -> None:
@@ -707,6 +766,8 @@ class Engine:
         results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
         if explain:
             self._check_durable(results, facts, warnings)
+        if selection.open_versions:
+            self._open_list_versions(results, selection.open_versions)
         results += self._evaluate_statutory(facts, dec, selection, explain)
         results += self._open_candidates(selection, facts, results)
         return selection, results, warnings, stack, act

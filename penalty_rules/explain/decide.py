@@ -515,9 +515,10 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         unique.setdefault(entry.citation or entry.label, entry)
     basis = list(unique.values())
 
-    if best is not None and best.ref is not None and act is not None:
+    list_act = engine.list_act_date(facts)  # the lists are read at a continuing act's end when it is known
+    if best is not None and best.ref is not None and list_act is not None:
         doc = best.ref.document
-        if not engine.item_in_force(best.ref, act):
+        if not engine.item_in_force(best.ref, list_act):
             temporal.append(
                 f"{best.rule_id} 取自决定时施行的 {doc.key}; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
                 "(清单不是行政处罚法第三十七条所称的法律、法规、规章: 从旧兼从轻适用于清单是本系统参照该条的做法, 待法制审核确认)"
@@ -535,9 +536,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{best.rule_id} 为作出决定时施行的{law}的规定; "
                 "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
-    if act is not None:
+    if list_act is not None:
         for rr in item_results:  # the live items (binding, applicable)
-            if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, act):
+            if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
     law_keys, law_versions, overrides = _laws(results)

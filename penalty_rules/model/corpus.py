@@ -77,6 +77,10 @@ class Corpus:
         ]
         return min(later) if later else None
 
+    def boundaries(self, doc_id: str) -> tuple[date, ...]:
+        """The days on which the version of a list in force changes (its versions' starts and ends)."""
+        return tuple(sorted({d for start, end, _ in self._spans.get(doc_id, ()) for d in (start, end) if d}))
+
     def in_force(self, doc_id: str, on: date) -> ListDocument | None:
         """The version of a list in force on a date (drafts never are; the last of overlapping ones)."""
         best = None
