@@ -157,6 +157,7 @@ class Engine:
         self._version_plans: dict[tuple, tuple] = {}  # per versions_key: the law versions (_versions)
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._bounds: dict[tuple, tuple] = {}  # per item version: the days it may come into or out of force
+        self._binding_counts: dict[tuple, int] = {}  # per jurisdiction, domain and day (_binding_items_in_force)
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._prior_item_cache: dict[tuple[str, frozenset], bool | None] = {}  # _prior_item_matcher
@@ -248,6 +249,12 @@ class Engine:
             else:
                 return self._unclear(facts, hits, stack, act, dec)
         else:
+            count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec)
+            if count:
+                where = f"执法领域 {facts.domain} " if facts.domain else ""
+                warnings.append(
+                    f"未提供条目编号或违法行为描述: 只按行政处罚法的法定规则判断, 未对照清单; 本地适用的清单中{where}有 {count} "
+                    "个条目在决定日施行, 本案如属其中之一, 结果可能不同: 请提供违法行为描述(conduct)或条目编号(item_id)")
             return Selection([], "未提供条目编号或违法行为描述, 仅适用行政处罚法的法定规则", warnings, facts.domain)
 
         refs: list[tuple[ItemRef, str]] = []
@@ -278,6 +285,19 @@ class Engine:
             if any(role == "not_in_force" for _, role in refs):
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain, open_versions=open_versions)
+
+    def _binding_items_in_force(self, jurisdiction: str, stack: list[str], domain: str | None, on: date) -> int:
+        """How many items bind here (the jurisdiction's stack; the domain's, when given) in force on `on`."""
+        key = (jurisdiction, domain, on)
+        hit = self._binding_counts.get(key)
+        if hit is None:
+            hit = len({r.item.id for r in self.corpus.all_refs()
+                       if r.document.binding_level and r.document.jurisdiction in stack
+                       and (domain is None or r.item.domain == domain) and self.item_in_force(r, on)})
+            if len(self._binding_counts) >= 4096:  # dates come from requests: bounded
+                self._binding_counts.clear()
+            self._binding_counts[key] = hit
+        return hit
 
     def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides

@@ -25,3 +25,20 @@ def test_a_conduct_text_clearly_of_another_item_is_said(engine, corpus):
     assert any(other.id in w and "不一致" in w for w in decision.warnings)
     own = corpus.item_refs("cn-tax-2021-6/03")[0].item.violation
     assert not any("不一致" in w for w in engine.evaluate(CaseFacts(**TAX, conduct=own)).warnings)
+
+
+def test_without_item_or_conduct_the_answer_says_the_lists_were_not_consulted(engine, corpus):
+    """Third legal review, finding 6: with neither item_id nor conduct the engine can only apply the
+    law; the binding items in force here (the road-traffic items of the 聊城 practices) might decide
+    otherwise, so the answer says how many there are and asks for the conduct or the item."""
+    road = {r.item.id for r in corpus.all_refs() if r.document.binding_level and r.item.domain == "road_traffic"
+            and r.document.jurisdiction in ("371500", "370000", "CN")}
+    assert road
+    facts = CaseFacts(domain="road_traffic", party_type="individual", age=40, act_date=date(2024, 3, 1),
+                      decision_date=date(2024, 3, 5), first_offense=True, corrected="not_corrected", harm="none",
+                      minor_violation=False, circumstances=[])
+    warning = next(w for w in engine.evaluate(facts).warnings if "未对照清单" in w)
+    assert f"有 {len(road)} 个条目" in warning and "conduct" in warning
+    # a domain with no binding item in force: nothing to say
+    none = facts.model_copy(update={"domain": "meteorology"})
+    assert not any("未对照清单" in w for w in engine.evaluate(CaseFacts.model_validate(none.model_dump())).warnings)
