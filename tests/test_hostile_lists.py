@@ -62,8 +62,12 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def runner(monkeypatch) -> CliRunner:
+def runner(monkeypatch, tmp_path) -> CliRunner:
     monkeypatch.setenv("PENALTY_RULES_STATUTES", "")  # citation check off: not under test here
+    # the lists commands read publication records from the audit database (DATABASE_URL, else
+    # var/audit.db when it exists): not the developer's own (`make run` creates var/audit.db)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PENALTY_RULES_VAR", str(tmp_path / "var"))
     return CliRunner()
 
 
