@@ -19,8 +19,8 @@ from penalty_rules.documents.model import (
 from penalty_rules.model.decision import BasisEntry, Decision
 from penalty_rules.model.facts import ENUM_LABELS, Corrected, Harm, PartyType
 from penalty_rules.model.numerals import zh_number
-from penalty_rules.model.vocabulary import PREMISE, VOCABULARY
 from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.vocabulary import PREMISE, VOCABULARY
 
 BLANK = "＿＿＿＿"
 NO_PENALTY_TITLE = "不予行政处罚决定书"
@@ -238,12 +238,14 @@ def _minor_ground(decision: Decision, facts: dict | None, grounds: list[BasisEnt
 def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) -> list[str]:
     """The circumstances the decision rests on: when a list item decides, its met conditions (the
     list's words: its item, not a sentence of 33(1), makes the answer and may ask other facts)
-    unless some of its wording is a placeholder (not seen in the source); else the law's words of the 33(1) sentence the facts meet, else the met conditions of the
-    deciding rule (never the other facts: they may be against the party). None found → [] (the
-    caller leaves a blank and flags it)."""
+    unless some of its wording is a placeholder (not seen in the source); else the law's words of
+    the 33(1) sentence the facts meet, else the met conditions of the deciding rule (never the
+    other facts: they may be against the party). None found → [] (the caller leaves a blank and
+    flags it)."""
     met = _met_conditions(decision, d)  # flags placeholder conditions either way
     rule = _winner(decision)
-    if rule is not None and rule.kind == "item" and not any(m in c.label for c in rule.conditions for m in _PLACEHOLDER):
+    placeholder = rule is not None and any(m in c.label for c in rule.conditions for m in _PLACEHOLDER)
+    if rule is not None and rule.kind == "item" and not placeholder:
         return met
     return [minor_words] if minor_words else met
 
