@@ -122,8 +122,8 @@ class Selection:
     open_versions: dict[str, str] = field(default_factory=dict)
 
 
-LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为开始时施行, 作出决定时已不施行: 违法行为如持续到该版本失效以后, "
-                     "按行为终了时计算不适用该版本; 请查明违法行为是否持续及其终了日期")
+LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为日至决定日之间只有部分日期施行, 作出决定时不施行: 是否适用按违法行为"
+                     "终了时计算(连续或者继续状态的), 请查明违法行为是否持续及其终了日期")
 
 # Unclear conduct search: binding hits scoring at least this share of the best hit are candidates.
 CANDIDATE_SHARE = 0.5
@@ -405,9 +405,10 @@ class Engine:
         none; else the answer waits for `continuing` (or `act_end_date`)."""
         if act is None:
             return False, None
-        when = self.list_act_date(facts)
-        if facts.continuing is False or when != act or dec <= act:
-            return self.item_in_force(ref, when), None
+        if facts.continuing is False or dec <= act:
+            return self.item_in_force(ref, act), None
+        if facts.continuing and facts.act_end_date is not None:
+            return self.item_in_force(ref, facts.act_end_date), None
         values = {self.item_in_force(ref, act)}
         for day in self._item_bounds(ref):
             if act < day <= dec:

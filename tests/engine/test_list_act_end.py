@@ -46,7 +46,8 @@ def test_an_act_that_may_have_gone_on_past_the_lapse_waits_for_its_end(lapsed):
     assert outcome == "undetermined" and "act_end_date" in missing
 
 
-@pytest.mark.parametrize("how", [{"continuing": False}, {"continuing": True, "act_end_date": date(2024, 7, 31)}])
+@pytest.mark.parametrize("how", [{"continuing": False}, {"continuing": True, "act_end_date": date(2024, 7, 31)},
+                                 {"continuing": True, "act_end_date": date(2024, 6, 1)}])
 def test_an_act_over_before_the_lapse_is_under_the_list(lapsed, how):
     assert _answer(lapsed, **how)[:2] == ("no_penalty", "sd-eco-2022/x01")
 
