@@ -340,9 +340,10 @@ class Engine:
         top = max((h.score for h in hits), default=0.0)
         binding = [h for h in hits if h.binding_in(stack) and h.score >= CANDIDATE_SHARE * top]
         analogues = [h for h in hits if not h.binding_in(stack)]
+        dropped: list[Hit] = []
         if binding and analogues and ItemSearch.is_clear([max(analogues, key=lambda h: h.score), binding[0]]) \
                 and analogues[0].score > binding[0].score:
-            binding = []
+            binding, dropped = [], binding[:MAX_CANDIDATES]
         binding = binding[:MAX_CANDIDATES]
         candidates = [
             ref for h in binding for ref in self.corpus.item_refs(h.ref.item.id)
@@ -352,7 +353,9 @@ class Engine:
         names = "、".join(f"{h.ref.item.id} {h.ref.item.violation}" for h in shown[:3]) or "无"
         warnings = [
             f"违法行为描述未能明确对应本地有效清单条目(相近条目: {names}); 行政处罚法的法定规则照常适用"
-            + ("; 请确认是哪一条目(item_id)" if candidates else ", 本地清单未见相近条目")
+            + ("; 请确认是哪一条目(item_id)" if candidates else
+               f"; 本地清单条目 {'、'.join(f'{h.ref.item.id} {h.ref.item.violation}' for h in dropped)} 与描述的相近程度明显"
+               "低于外地条目, 未作为候选; 本案如属其一, 请提供条目编号(item_id)" if dropped else ", 本地清单未见相近条目")
         ]
         refs = [(h.ref, "similar_elsewhere") for h in analogues[:3]]
         return Selection(refs, "按违法行为描述检索, 无明确匹配", warnings, facts.domain,

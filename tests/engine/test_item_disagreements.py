@@ -42,3 +42,14 @@ def test_without_item_or_conduct_the_answer_says_the_lists_were_not_consulted(en
     # a domain with no binding item in force: nothing to say
     none = facts.model_copy(update={"domain": "meteorology"})
     assert not any("未对照清单" in w for w in engine.evaluate(CaseFacts.model_validate(none.model_dump())).warnings)
+
+
+def test_a_local_item_outranked_by_analogues_is_named_not_denied(engine):
+    """Third legal review, finding 9: 违法停车 — the 聊城 practice lc-practice-2022/parking-notified
+    (机动车违法停放…) is binding here but scores below other places' 不按规定停车; the answer must not
+    say that no local item is near: it names the local item and asks for the item id."""
+    facts = CaseFacts(conduct="违法停车", party_type="individual", age=40, act_date=date(2024, 3, 1),
+                      decision_date=date(2024, 3, 5))
+    warnings = engine.evaluate(facts).warnings
+    assert not any("本地清单未见相近条目" in w for w in warnings)
+    assert any("lc-practice-2022/parking-notified" in w and "item_id" in w for w in warnings)
