@@ -19,11 +19,13 @@ from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
+from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
+from penalty_rules.model.vocabulary import VOCABULARY
 
 
 _RuleTrace = maker(RuleTrace)
@@ -122,6 +124,19 @@ class Selection:
     open_versions: dict[str, str] = field(default_factory=dict)
 
 
+def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
+    """Dates later than the decision that the decision cannot have known: said, never used as given
+    (a prior offence is counted only before the act; a later end of the act is not an end yet)."""
+    out = []
+    if facts.act_end_date is not None and facts.act_end_date > dec:
+        out.append(f"act_end_date {facts.act_end_date.isoformat()} 晚于决定日期 {dec.isoformat()}: 违法行为终了日期不能晚于作出决定之日, 请核对")
+    late = [i for i, p in enumerate(facts.prior_offenses or ()) if p.date > dec]
+    if late:
+        out.append(f"prior_offenses[{'、'.join(map(str, late))}] 的日期晚于决定日期 {dec.isoformat()}: "
+                   "不是此前的违法记录, 请核对")
+    return out
+
+
 LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为日至决定日之间只有部分日期施行, 作出决定时不施行: 是否适用按违法行为"
                      "终了时计算(连续或者继续状态的), 请查明违法行为是否持续及其终了日期")
 
@@ -158,6 +173,7 @@ class Engine:
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._bounds: dict[tuple, tuple] = {}  # per item version: the days it may come into or out of force
         self._binding_counts: dict[tuple, int] = {}  # per jurisdiction, domain and day (_binding_items_in_force)
+
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._prior_item_cache: dict[tuple[str, frozenset], bool | None] = {}  # _prior_item_matcher
@@ -175,6 +191,12 @@ class Engine:
             self.statutory = StatutoryRules(bundled_statutory())
         else:
             self.statutory = StatutoryRules(corpus.statutory)
+        # the answer keys a case may carry (_unknown_keys): every list condition in words, every
+        # special-law fact, every quantity of the vocabulary
+        self._known_customs = frozenset(c.key for r in corpus.all_refs()
+                                        for c in effective_conditions(r.item).iter_all() if isinstance(c, Custom))
+        self._known_special = frozenset(
+            f.key for o in self.statutory.special for f in ([o.scope.fact] if o.scope.fact else []) + list(o.requires))
         self._first_offense_rules = {
             r.id for v in self.statutory.corpus.versions for r in v.rules if "first_offense" in r.conditions.keys()
         }
@@ -298,6 +320,21 @@ class Engine:
                 self._binding_counts.clear()
             self._binding_counts[key] = hit
         return hit
+
+    def _unknown_keys(self, facts: CaseFacts) -> list[str]:
+        """Answers under keys no list condition, special-law fact or quantity has: never read (a
+        typo would otherwise pass for an unanswered question), said in the answer."""
+        out = []
+        for field_name, given, known in (
+            ("custom_conditions", facts.custom_conditions, self._known_customs),
+            ("special_law_facts", facts.special_law_facts, self._known_special),
+            ("quantities", facts.quantities, VOCABULARY.quantities),
+        ):
+            unknown = [k for k in (given or ()) if k not in known]
+            if unknown:
+                out.append(f"{field_name} 中的 {'、'.join(unknown[:10])}{' 等' if len(unknown) > 10 else ''} "
+                           "不是任何清单条件、单行法事实或数量的名称, 未被使用; 请核对")
+        return out
 
     def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides
@@ -784,6 +821,10 @@ class Engine:
             stack = self._stacks[facts.jurisdiction] = registry.stack(facts.jurisdiction)
         selection = self._select(facts, stack, act, dec)
         warnings = list(selection.warnings)
+        if explain and (facts.custom_conditions or facts.special_law_facts or facts.quantities):
+            warnings += self._unknown_keys(facts)
+        if explain:
+            warnings += _after_decision(facts, dec)
         if act is None and selection.refs:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 

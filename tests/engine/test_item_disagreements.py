@@ -53,3 +53,21 @@ def test_a_local_item_outranked_by_analogues_is_named_not_denied(engine):
     warnings = engine.evaluate(facts).warnings
     assert not any("本地清单未见相近条目" in w for w in warnings)
     assert any("lc-practice-2022/parking-notified" in w and "item_id" in w for w in warnings)
+
+
+def test_answers_under_unknown_keys_and_dates_after_the_decision_are_said(engine):
+    """API review: a custom condition, special-law fact or quantity under a key nothing reads was
+    dropped silently (a typo passed for an unanswered question); a prior offence or an act's end
+    dated after the decision was accepted without a word."""
+    facts = CaseFacts(**TAX, custom_conditions={"custom_0123456789": False}, special_law_facts={"zzz_unknown": False},
+                      quantities={"zzz": 5})
+    warnings = engine.evaluate(facts).warnings
+    for name, key in (("custom_conditions", "custom_0123456789"), ("special_law_facts", "zzz_unknown"),
+                      ("quantities", "zzz")):
+        assert any(w.startswith(f"{name} 中的 {key}") for w in warnings), name
+    assert not any("未被使用" in w for w in engine.evaluate(CaseFacts(**TAX)).warnings)
+    late = CaseFacts(**{**TAX, "first_offense": None}, continuing=True, act_end_date=date(2024, 5, 1),
+                     prior_offenses=[{"item_id": "cn-tax-2021-6/03", "date": date(2025, 1, 1)}])
+    warnings = engine.evaluate(late).warnings
+    assert any(w.startswith("act_end_date 2024-05-01 晚于决定日期 2024-04-10") for w in warnings)
+    assert any(w.startswith("prior_offenses[0] 的日期晚于决定日期") for w in warnings)
