@@ -825,6 +825,11 @@ class Engine:
             warnings += self._unknown_keys(facts)
         if explain:
             warnings += _after_decision(facts, dec)
+            if facts.first_offense is True and facts.prior_offenses:
+                group = self._group(facts.item_id) if facts.item_id else set()
+                derived = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
+                if derived.value is False:
+                    warnings.append("执法人员填写的“初次违法: 是”与此前违法记录不符(有同类违法记录): 按违法记录认定为非初次违法, 请核对")
         if act is None and selection.refs:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 

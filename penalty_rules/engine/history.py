@@ -46,7 +46,10 @@ _NO_HISTORY = {
 
 def same_conduct_question(index: int, prior: PriorOffense) -> str:
     what = prior.conduct or prior.item_id or "(未写明行为)"
-    return f"此前违法记录第{index + 1}条「{what}」({prior.date.isoformat()})是否与本案属同一违法行为?"
+    # not "同一违法行为": an earlier act is never the same act (行政处罚法第二十九条 uses it for one
+    # single act); what counts for 首违 and the escalation steps is the same kind of violation
+    return (f"此前违法记录第{index + 1}条「{what}」({prior.date.isoformat()})是否与本案属于同类违法行为"
+            "(与本案同一清单条目所列的违法行为)?")
 
 
 def _same_kind(
@@ -124,7 +127,7 @@ def derive_first_offense(
         f"prior_offenses[{i}].same_conduct": same_conduct_question(i, facts.prior_offenses[i]) for i in undecided
     }
     if undecided:
-        text += f", 另有 {len(undecided)} 条记录无法判断是否属同一违法行为"
+        text += f", 另有 {len(undecided)} 条记录无法判断是否属于同类违法行为"
     at_least = max(len(counted), 1 if explicit is False else 0)
     at_most: int | None = max(at_least, len(counted) + len(undecided))
     if explicit is False and not counted and not undecided:

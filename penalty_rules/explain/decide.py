@@ -15,6 +15,7 @@ from penalty_rules.model.decision import (
     BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace, maker,
 )
 from penalty_rules.model.facts import CaseFacts, Corrected
+from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.outcome import VALUE as _VALUE, ZH as _OUTCOME_ZH, ZH_BY_VALUE as _ZH  # dicts: hot path
 from penalty_rules.model.statutory import LawVersion
@@ -136,6 +137,18 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
         return None
     ref = version.grounds.get(kind)
     return _law_citation(version, ref) if ref else None
+
+
+def _pending_repeals(engine, doc) -> list[str]:
+    """The deciding item's list has a repeal drafted but not yet reviewed and published (an itemless
+    draft superseding it): the answer stands on the list as published, and says the repeal is pending."""
+    return [
+        f"所依据的清单 {doc.key} 有待审核发布的废止版本草案 {d.key}"
+        + (f"(拟自 {d.effective_from.isoformat()} 起施行)" if d.effective_from else "")
+        + ": 该清单可能已被废止, 本结论按已发布的清单作出, 请待法制审核后核对"
+        for d in engine.corpus.versions(doc.id)
+        if d.status is Status.draft and not d.items and d.supersedes == doc.version
+    ]
 
 
 def _act_version_alternative(best, live, rank):
@@ -531,11 +544,14 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"违法行为日期未查明: {best.rule_id} 为作出决定时施行的{law}的规定; 违法行为如发生在该文本施行以前, "
                 "应适用违法行为发生时施行的文本, 但该文本的规定较重时仍适用较轻的新规定(从旧兼从轻): 请查明违法行为日期后核对所引条款"
             )
+            warnings.append(temporal[-1])  # the cited article depends on it: not only in the trace
         else:
             temporal.append(
                 f"{best.rule_id} 为作出决定时施行的{law}的规定; "
                 "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
+    if best is not None and best.ref is not None and not open_rules:
+        warnings.extend(_pending_repeals(engine, best.ref.document))
     if list_act is not None:
         for rr in item_results:  # the live items (binding, applicable)
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):

@@ -143,6 +143,9 @@ def question_for(fact: str, condition_key: str, label: str | None = None, specif
     return question
 
 
+_PLACEHOLDER = ("须核对原文", "页面未显示", "具体条件未见", "页面截断")  # as documents.build marks them
+
+
 def _question(fact: str, condition_key: str, label: str | None) -> str:
     if condition_key == "escalation":
         return ESCALATION_QUESTION
@@ -156,6 +159,9 @@ def _question(fact: str, condition_key: str, label: str | None) -> str:
             if qname == name or q.fact == fact:
                 return q.question()
     if fact.startswith("custom_conditions."):
+        if label and any(m in label for m in _PLACEHOLDER):
+            # our data's stand-in for wording the source did not show: nothing to answer from
+            return f"清单此项适用条件的原文未见({label}): 须对照清单原件核对当事人是否符合后再回答; 不能核对的, 不作回答"
         return f"是否符合清单条件: {label or condition_key}?"
     if label:
         return f"{label}?"

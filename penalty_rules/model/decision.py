@@ -107,7 +107,7 @@ class MissingFact(BaseModel):
     answer_fact: str | None = Field(
         default=None,
         description="答案写入的事实字段, 与 fact 不同时给出: age → birth_date(出生日期; 只知周岁的可改填 age); "
-                    "prior_offenses → 同一违法行为的此前记录条数(按条数填写 prior_offenses 记录, 含日期)",
+                    "prior_offenses → 同类违法行为的此前记录条数(按条数填写 prior_offenses 记录, 含日期)",
     )
     unit: str | None = Field(default=None, description="number/integer 的单位(如 元、日)")
     top_outcome: str | None = Field(

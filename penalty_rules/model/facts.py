@@ -119,7 +119,7 @@ class PriorOffense(BaseModel):
     conduct: str | None = Field(default=None, max_length=500)
     date: CaseDate
     same_conduct: bool | None = Field(
-        default=None, description="执法人员认定该记录与本案是否属同一违法行为(无法由条目编号或描述判断时须回答)"
+        default=None, description="执法人员认定该记录与本案是否属于同类违法行为(与本案同一清单条目所列的行为; 无法由条目编号或描述判断时须回答)"
     )
 
     @model_validator(mode="after")

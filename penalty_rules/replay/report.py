@@ -56,7 +56,7 @@ def fact_zh(fact: str) -> str:
         return f"单行法事实 {rest}"
     if fact.startswith("prior_offenses["):
         n = fact[len("prior_offenses["):].split("]")[0]
-        return f"第 {int(n) + 1} 条违法记录是否同一违法行为" if n.isdigit() else "违法记录"
+        return f"第 {int(n) + 1} 条违法记录是否同类违法行为" if n.isdigit() else "违法记录"
     try:
         from penalty_rules.model.facts import CaseFacts
 

@@ -71,3 +71,34 @@ def test_answers_under_unknown_keys_and_dates_after_the_decision_are_said(engine
     warnings = engine.evaluate(late).warnings
     assert any(w.startswith("act_end_date 2024-05-01 晚于决定日期 2024-04-10") for w in warnings)
     assert any(w.startswith("prior_offenses[0] 的日期晚于决定日期") for w in warnings)
+
+
+def test_officer_texts_of_the_fourth_review(engine):
+    """Officer-facing texts review: (L1) a prior's question asks 同类违法行为, never 同一违法行为 (an
+    earlier act is never the same act: 行政处罚法第二十九条 uses 同一个违法行为 for one act; 首违 counts the
+    same kind); (L2) a placeholder condition is not asked as if it could be answered; (L3) an answer
+    standing on a list whose repeal is drafted says so; (W7) an officer's 初次违法 contradicted by the
+    records is said; (W8) with the act date unknown, which text is cited is a warning, not only a note."""
+    prior = CaseFacts(**{**TAX, "first_offense": None}, prior_offenses=[{"conduct": "未按规定设置账簿", "date": date(2022, 1, 10)}])
+    questions = [m.question for m in engine.evaluate(prior).missing_facts]
+    assert any("同类违法行为" in q for q in questions) and not any("同一违法行为" in q for q in questions)
+
+    vague = CaseFacts(item_id="sd-lenient-list/x02", party_type="enterprise", act_date=date(2020, 9, 1),
+                      decision_date=date(2020, 10, 1), harm="none", corrected="promptly", first_offense=True,
+                      minor_violation=False, circumstances=[])
+    asked = [m.question for m in engine.evaluate(vague).missing_facts if m.fact.startswith("custom_conditions.")]
+    assert asked and all("原文未见" in q and "清单原件" in q for q in asked)
+
+    repealed = CaseFacts(item_id="sd-lenient-list/x01", party_type="enterprise", act_date=date(2023, 3, 1),
+                         decision_date=date(2023, 6, 1), harm="none", corrected="within_deadline", first_offense=False,
+                         circumstances=[])
+    decision = engine.evaluate(repealed)
+    assert decision.chosen_item == "sd-lenient-list/x01"
+    assert any("sd-lenient-list@2021-repeal" in w and "废止" in w for w in decision.warnings)
+
+    contradicted = CaseFacts(**TAX, prior_offenses=[{"item_id": "cn-tax-2021-6/03", "date": date(2023, 1, 1)}])
+    assert any("初次违法: 是" in w for w in engine.evaluate(contradicted).warnings)
+
+    undated = CaseFacts(domain="market", party_type="enterprise", decision_date=date(2025, 3, 1), minor_violation=True,
+                        harm="none", corrected="promptly", first_offense=False, circumstances=[])
+    assert any(w.startswith("违法行为日期未查明") for w in engine.evaluate(undated).warnings)

@@ -63,7 +63,7 @@ def test_fact_names():
     from penalty_rules.replay.report import fact_zh
 
     assert fact_zh("first_offense") == "是否首次违法"
-    assert fact_zh("prior_offenses[1].same_conduct") == "第 2 条违法记录是否同一违法行为"
+    assert fact_zh("prior_offenses[1].same_conduct") == "第 2 条违法记录是否同类违法行为"
     assert fact_zh("quantities.illegal_gains_yuan") == "违法所得"
     assert fact_zh("custom_conditions.custom_abc").endswith("custom_abc")
 
