@@ -467,7 +467,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     else:
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
-            reason = f"{best.rule_id} 已满足, 结果为 {_OUTCOME_ZH[best.outcome]}"
+            ranged = best.statutory is not None and len(best.statutory.range) > 1  # 从轻或者减轻, as outcome_zh says
+            reason = f"{best.rule_id} 已满足, 结果为 {'从轻或者减轻处罚' if ranged else _OUTCOME_ZH[best.outcome]}"
             if rivals:
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{r.rule_id}({_OUTCOME_ZH[r.outcome]})" for r in rivals]

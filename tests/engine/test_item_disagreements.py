@@ -102,3 +102,14 @@ def test_officer_texts_of_the_fourth_review(engine):
     undated = CaseFacts(domain="market", party_type="enterprise", decision_date=date(2025, 3, 1), minor_violation=True,
                         harm="none", corrected="promptly", first_offense=False, circumstances=[])
     assert any(w.startswith("违法行为日期未查明") for w in engine.evaluate(undated).warnings)
+
+
+def test_the_reason_states_the_range_the_outcome_states(engine):
+    """Officer-facing texts review W6: 行政处罚法第三十二条 (应当从轻或者减轻) — outcome_zh said 从轻或者减轻处罚
+    while the trace's reason said 结果为 从轻处罚."""
+    facts = CaseFacts(domain="market", party_type="enterprise", act_date=date(2023, 3, 1), discovered_date=date(2023, 5, 1),
+                      decision_date=date(2023, 6, 1), minor_violation=False, harm="serious", corrected="not_corrected",
+                      first_offense=False, circumstances=["coerced"])
+    decision = engine.evaluate(facts)
+    assert decision.outcome_zh == "从轻或者减轻处罚"
+    assert "结果为 从轻或者减轻处罚" in decision.trace.reason
