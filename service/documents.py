@@ -24,7 +24,8 @@ from service.errors import ApiError, validation_details
 
 _HEADER_FLAGS = re.compile(r"[^a-z0-9_,]")
 # a request field a 409 names → 422 instead (the request itself is wrong, not the decision's outcome)
-_REQUEST_ERRORS = {"leniency_choice_out_of_range", "document_date_before_decision", "correction_deadline_not_after_document"}
+_REQUEST_ERRORS = {"leniency_choice_out_of_range", "document_date_before_decision",
+                   "correction_deadline_not_after_document"}
 
 
 def _forbidden_record(principal, row: dict) -> bool:

@@ -16,6 +16,7 @@ from penalty_rules.documents import remedies as rem
 from penalty_rules.documents.model import (
     CitedText, DocumentNotApplicable, DocumentRequest, DraftDocument, DraftKind, Flag, RemedyLimit, Section,
 )
+from penalty_rules.model.conditions import PLACEHOLDER_MARKS
 from penalty_rules.model.decision import BasisEntry, Decision
 from penalty_rules.model.facts import ENUM_LABELS, Corrected, Harm, PartyType
 from penalty_rules.model.numerals import zh_number
@@ -120,7 +121,7 @@ def _strip_party(label: str) -> str:
     return _LEADING_NOTE.sub("", label)
 
 
-_PLACEHOLDER = ("须核对原文", "页面未显示", "未显示")
+_PLACEHOLDER = PLACEHOLDER_MARKS
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _AGE = re.compile(r"(\d+)周岁")
 _PROMPT = ("before_discovery", "within_deadline", "promptly")

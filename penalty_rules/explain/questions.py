@@ -2,6 +2,7 @@
 
 import re
 
+from penalty_rules.model.conditions import PLACEHOLDER_MARKS
 from penalty_rules.model.decision import AnswerOption
 from penalty_rules.model.facts import (
     BOOLEAN_LABELS, ENUM_LABELS, Circumstance, Corrected, Harm, MentalCondition, MentalConditionCause, PartyType,
@@ -143,9 +144,6 @@ def question_for(fact: str, condition_key: str, label: str | None = None, specif
     return question
 
 
-_PLACEHOLDER = ("须核对原文", "页面未显示", "具体条件未见", "页面截断")  # as documents.build marks them
-
-
 def _question(fact: str, condition_key: str, label: str | None) -> str:
     if condition_key == "escalation":
         return ESCALATION_QUESTION
@@ -159,7 +157,7 @@ def _question(fact: str, condition_key: str, label: str | None) -> str:
             if qname == name or q.fact == fact:
                 return q.question()
     if fact.startswith("custom_conditions."):
-        if label and any(m in label for m in _PLACEHOLDER):
+        if label and any(m in label for m in PLACEHOLDER_MARKS):
             # our data's stand-in for wording the source did not show: nothing to answer from
             return f"清单此项适用条件的原文未见({label}): 须对照清单原件核对当事人是否符合后再回答; 不能核对的, 不作回答"
         return f"是否符合清单条件: {label or condition_key}?"

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from penalty_rules.model.vocabulary import VOCABULARY
 
+# Words our list data puts where the source did not show a condition's wording (a stand-in, not a
+# condition the officer can answer): documents never print it, questions ask to check the original.
+PLACEHOLDER_MARKS = ("须核对原文", "未显示", "具体条件未见", "页面截断")
+
 # Bounds a threshold may use: every quantity of the vocabulary is an amount, a count, a duration,
 # a ratio or a pH value (non-negative), and durable-rules represents 0 or 0.001 ≤ |v| < 1e15
 # (penalty_rules.engine.durable_adapter._bound). A bound that validates always compiles.
