@@ -154,7 +154,7 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
         except ValidationError as exc:
             details = validation_details(exc.errors(), prefix=f"cases[{i}]")
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
-                code="validation_error", message_zh=f"第 {i} 个案件的事实不符合要求", details=details)))
+                code="validation_error", message_zh=f"第 {i + 1} 个案件(cases[{i}])的事实不符合要求", details=details)))
             continue
         except InvalidFacts as exc:
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(

@@ -719,6 +719,9 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
     measures, kinds = _measures(decision, request, d, kind == "no_penalty", on, statutes)
 
     if kind == "no_penalty":
+        if request.leniency_choice is not None:
+            d.flag("leniency_choice_ignored",
+                   "不予行政处罚决定书不适用 leniency_choice(从轻、减轻的选择), 已忽略; 请核对所选的文书和决定", "leniency_choice")
         verb = "不再给予行政处罚" if any(b.text and "不再给予行政处罚" in b.text for b in grounds) else "不予行政处罚"
         decision_text = f"{because}根据{cited}的规定，本机关决定{verb}。"
         if decision.outcome == Outcome.discretionary_no_penalty.value:

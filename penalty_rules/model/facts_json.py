@@ -160,6 +160,10 @@ def validation_message_zh(err: dict) -> str:
     if t in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
         return f"不得大于{'' if t == 'less_than_equal' else '等于'} {bound}"
+    if t in ("too_long", "too_short") and isinstance(err.get("input"), str):
+        # a length constraint on a string type with validators of its own is reported generically
+        template, key = _CTX_MESSAGES_ZH["string_" + t]
+        return template.format(ctx.get(key))
     if t in _CTX_MESSAGES_ZH:
         template, key = _CTX_MESSAGES_ZH[t]
         return template.format(ctx.get(key))

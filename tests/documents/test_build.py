@@ -226,3 +226,25 @@ def test_limitation_decision_says_no_longer_punished_with_the_article_text(decid
     label = f"《中华人民共和国行政处罚法》{heading}第{zh_number(par)}款"
     assert label in ruling and ruling.endswith("本机关决定不再给予行政处罚。")
     assert {c.label: c.text for c in doc.citations}[label] == line
+
+
+def test_length_messages_say_characters_for_text_and_items_for_lists():
+    """API review: the document request's text fields said 至多 64 项 (items) for a string too long."""
+    from pydantic import ValidationError
+
+    from penalty_rules.model.facts_json import validation_message_zh
+
+    with pytest.raises(ValidationError) as exc:
+        DocumentRequest(case_ref="x" * 100)
+    assert [validation_message_zh(e) for e in exc.value.errors()] == ["长度不得超过 64 个字符"]
+    with pytest.raises(ValidationError) as exc:
+        DocumentRequest(evidence=["a"] * 60)
+    assert [validation_message_zh(e) for e in exc.value.errors()] == ["至多 50 项"]
+
+
+def test_a_leniency_choice_on_a_no_penalty_document_is_flagged(decide, statutes):
+    """API review: leniency_choice (从轻/减轻) sent with a 不予 decision was ignored without a word."""
+    doc = _doc(decide, statutes, "tax_first", DocumentRequest(leniency_choice="reduced_penalty"))
+    assert doc.kind == "no_penalty"
+    assert any(f.code == "leniency_choice_ignored" and f.field == "leniency_choice" for f in doc.flags)
+    assert not any(f.code == "leniency_choice_ignored" for f in _doc(decide, statutes, "tax_first").flags)

@@ -71,6 +71,8 @@ def test_batch_cases_are_strict(officer):
     assert res[0]["ok"] and not res[1]["ok"] and not res[2]["ok"]
     assert res[1]["error"]["details"][0]["field"] == "cases[1].age"
     assert res[2]["error"]["details"][0]["field"] == "cases[2].first_offense"
+    # officers count from one: the second case is 第 2 个 (API review: it said 第 1 个)
+    assert res[1]["error"]["message_zh"].startswith("第 2 个案件(cases[1])")
 
 
 # ------------------------------------------------------------------------------ finite, non-negative
