@@ -8,6 +8,7 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 
 import difflib
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,7 @@ from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import MINOR_NOTE, effective_conditions, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
-from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, limitation_used
+from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
 from penalty_rules.model.conditions import Custom
@@ -172,8 +173,8 @@ class Engine:
         self._version_plans: dict[tuple, tuple] = {}  # per versions_key: the law versions (_versions)
         self._group_plans: dict[tuple, tuple] = {}  # per item group and jurisdiction (_group_refs)
         self._bounds: dict[tuple, tuple] = {}  # per item version: the days it may come into or out of force
-        self._binding_counts: dict[tuple, int] = {}  # per jurisdiction, domain and day (_binding_items_in_force)
-
+        self._binding_counts: dict[tuple, int] = {}  # per jurisdiction, domain and era (_binding_items_in_force)
+        self._item_days: list[date] | None = None  # every day an item may come into or out of force
         self._stacks: dict[str, list[str]] = {}
         self._prior_cache: dict[tuple[str, frozenset], bool | None] = {}
         self._prior_item_cache: dict[tuple[str, frozenset], bool | None] = {}  # _prior_item_matcher
@@ -269,7 +270,7 @@ class Engine:
                 ids = self._group(top.ref.item.id)
                 how = f"按违法行为描述检索, 最佳匹配 {top.ref.item.id} {top.ref.item.violation}(得分 {top.score:.1f})"
             else:
-                return self._unclear(facts, hits, stack, act, dec)
+                return self._unclear(facts, hits, stack, dec)
         else:
             count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec)
             if count:
@@ -289,7 +290,7 @@ class Engine:
                     refs.append((ref, "similar_elsewhere"))
                 continue
             in_dec = self.item_in_force(ref, dec)
-            in_act, open_fact = (False, None) if in_dec else self._in_force_at_act(ref, facts, act, dec)
+            in_act, open_fact = (False, None) if in_dec else self._in_force_at_act(ref, facts, dec)
             if open_fact is not None:
                 open_versions[ref.key] = open_fact
             if in_act or in_dec:
@@ -309,16 +310,18 @@ class Engine:
         return Selection(refs, how, warnings, domain, open_versions=open_versions)
 
     def _binding_items_in_force(self, jurisdiction: str, stack: list[str], domain: str | None, on: date) -> int:
-        """How many items bind here (the jurisdiction's stack; the domain's, when given) in force on `on`."""
-        key = (jurisdiction, domain, on)
+        """How many items bind here (the jurisdiction's stack; the domain's, when given) in force on
+        `on`: list data, once per era of `on` among the days any item may come into or out of force."""
+        days = self._item_days
+        if days is None:
+            days = self._item_days = sorted({d for r in self.corpus.all_refs() for d in self._item_bounds(r)})
+        key = (jurisdiction, domain, bisect_right(days, on))
         hit = self._binding_counts.get(key)
         if hit is None:
-            hit = len({r.item.id for r in self.corpus.all_refs()
-                       if r.document.binding_level and r.document.jurisdiction in stack
-                       and (domain is None or r.item.domain == domain) and self.item_in_force(r, on)})
-            if len(self._binding_counts) >= 4096:  # dates come from requests: bounded
-                self._binding_counts.clear()
-            self._binding_counts[key] = hit
+            hit = self._binding_counts[key] = len({
+                r.item.id for r in self.corpus.all_refs()
+                if r.document.binding_level and r.document.jurisdiction in stack
+                and (domain is None or r.item.domain == domain) and self.item_in_force(r, on)})
         return hit
 
     def _unknown_keys(self, facts: CaseFacts) -> list[str]:
@@ -368,7 +371,7 @@ class Engine:
                 self._group_plans[key] = hit
         return hit
 
-    def _unclear(self, facts: CaseFacts, hits: list[Hit], stack: list[str], act: date | None, dec: date) -> Selection:
+    def _unclear(self, facts: CaseFacts, hits: list[Hit], stack: list[str], dec: date) -> Selection:
         """The conduct text matches no binding item clearly. The statutory rules apply in any case;
         what is unknown is which list item (if any) the conduct is: the binding items in force that
         it may be become candidates (asked as `item_id` when one could be more lenient, see
@@ -384,16 +387,21 @@ class Engine:
         binding = binding[:MAX_CANDIDATES]
         candidates = [
             ref for h in binding for ref in self.corpus.item_refs(h.ref.item.id)
-            if (act is not None and self.item_in_force(ref, act)) or self.item_in_force(ref, dec)
+            if self.item_in_force(ref, dec) or self._in_force_at_act(ref, facts, dec)[0]
         ]
         shown = [*binding, *analogues[:3]]
-        names = "、".join(f"{h.ref.item.id} {h.ref.item.violation}" for h in shown[:3]) or "无"
-        warnings = [
-            f"违法行为描述未能明确对应本地有效清单条目(相近条目: {names}); 行政处罚法的法定规则照常适用"
-            + ("; 请确认是哪一条目(item_id)" if candidates else
-               f"; 本地清单条目 {'、'.join(f'{h.ref.item.id} {h.ref.item.violation}' for h in dropped)} 与描述的相近程度明显"
-               "低于外地条目, 未作为候选; 本案如属其一, 请提供条目编号(item_id)" if dropped else ", 本地清单未见相近条目")
-        ]
+        def named(some: list[Hit]) -> str:
+            return "、".join(f"{h.ref.item.id} {h.ref.item.violation}" for h in some)
+
+        if candidates:
+            ask = "; 请确认是哪一条目(item_id)"
+        elif dropped:
+            ask = (f"; 本地清单条目 {named(dropped)} 与描述的相近程度明显低于外地条目, 未作为候选; "
+                   "本案如属其一, 请提供条目编号(item_id)")
+        else:
+            ask = ", 本地清单未见相近条目"
+        warnings = [f"违法行为描述未能明确对应本地有效清单条目(相近条目: {named(shown[:3]) or '无'}); 行政处罚法的法定规则照常适用"
+                    + ask]
         refs = [(h.ref, "similar_elsewhere") for h in analogues[:3]]
         return Selection(refs, "按违法行为描述检索, 无明确匹配", warnings, facts.domain,
                          candidates=candidates, hits=shown)
@@ -438,24 +446,14 @@ class Engine:
             return facts.act_end_date
         return facts.act_date
 
-    def _in_force_at_act(self, ref: ItemRef, facts: CaseFacts, act: date | None, dec: date) -> tuple[bool, str | None]:
-        """(in force when the act ended, the fact that would tell when that is not known). An act
-        that is or may be continuing with its end unknown ended on some day from the act date to
-        the decision: the item is in force at its end when it is on every such day, not when on
-        none; else the answer waits for `continuing` (or `act_end_date`)."""
-        if act is None:
+    def _in_force_at_act(self, ref: ItemRef, facts: CaseFacts, dec: date) -> tuple[bool, str | None]:
+        """(in force when the act ended, the fact that would tell when that is not known: the item
+        counts as possibly in force), by statutory.at_act_end, the reading of the law versions; no
+        act date: not in force at the act (the decision's version decides)."""
+        if facts.act_date is None:
             return False, None
-        if facts.continuing is False or dec <= act:
-            return self.item_in_force(ref, act), None
-        if facts.continuing and facts.act_end_date is not None:
-            return self.item_in_force(ref, facts.act_end_date), None
-        values = {self.item_in_force(ref, act)}
-        for day in self._item_bounds(ref):
-            if act < day <= dec:
-                values.add(self.item_in_force(ref, day))
-        if len(values) == 1:
-            return values.pop(), None
-        return True, "continuing" if facts.continuing is None else "act_end_date"
+        value, missing = at_act_end(lambda day: self.item_in_force(ref, day), self._item_bounds(ref), facts, dec)
+        return (True, missing[0]) if value is None else (value, None)
 
     def _item_bounds(self, ref: ItemRef) -> tuple[date, ...]:
         """The days item_in_force may change on: its list's version boundaries and its own dates

@@ -22,7 +22,7 @@ asks for it.
 import calendar
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 
 from penalty_rules.engine.conditions import Truth, and3, raw_reader
@@ -119,10 +119,14 @@ class StatutoryOutcome:
 
 
 # ------------------------------------------------------------------------------- periods
+def period_months(period: Period) -> int:
+    return (period.years or 0) * 12 + (period.months or 0)
+
+
 def add_period(start: date, period: Period) -> date:
     """The last day of a period counted from `start` (the day itself not counted): the same
     calendar day `years` or `months` later, or the month's last day when that day does not exist."""
-    months = (period.years or 0) * 12 + (period.months or 0)
+    months = period_months(period)
     total = start.month - 1 + months
     year, month = start.year + total // 12, total % 12 + 1
     day = start.day
@@ -323,7 +327,7 @@ def limitation_used(f: CaseFacts) -> dict:
 def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
     """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
     return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
-            None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))
+            special_key(f))
 
 
 def _limitation_test(
@@ -373,28 +377,32 @@ def _limitation_test(
 
 
 # ------------------------------------------------------------------------------- versions
-def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
-    """Was `law` in force when the act was committed (a continuing act: when it ended, no later
-    than the decision)? Unknown only when the possible end dates fall on both sides of a boundary."""
+def at_act_end(in_force, bounds, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
+    """Was something in force when the act was committed (a continuing act: when it ended, no later
+    than the decision)? `in_force(day)` changes only on the days `bounds`. With the end unknown the
+    act ended on some day from the act date to the decision: in force on every such day or on none
+    decides; else unknown, and the fact that dates the end is missing. The one reading of the time of
+    the act for law versions (version_at_act) and list versions (Engine._in_force_at_act)."""
     if f.act_date is None:
         return None, ["act_date"]
     if f.continuing is False:
-        return law.in_force(f.act_date), []
+        return in_force(f.act_date), []
     if f.continuing and f.act_end_date is not None:
-        return law.in_force(f.act_end_date), []
-    # the end is unknown: the act date itself (if not continuing) or any later day up to the decision
-    possible = {law.in_force(f.act_date)}
-    if dec > f.act_date:
-        first = f.act_date + timedelta(days=1)
-        lo = max(first, law.in_force_from) if law.in_force_from else first
-        hi = min(dec, law.in_force_to - timedelta(days=1)) if law.in_force_to else dec
-        if lo <= hi:
-            possible.add(True)
-        if (law.in_force_from and first < law.in_force_from) or (law.in_force_to and dec >= law.in_force_to):
-            possible.add(False)
+        return in_force(f.act_end_date), []
+    possible = {in_force(f.act_date)} | {in_force(day) for day in bounds if f.act_date < day <= dec}
     if len(possible) == 1:
         return possible.pop(), []
     return None, ["continuing" if f.continuing is None else "act_end_date"]
+
+
+def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]:
+    """Was `law` in force when the act was committed (at_act_end over its two dates)?"""
+    return at_act_end(law.in_force, [d for d in (law.in_force_from, law.in_force_to) if d], f, dec)
+
+
+def special_key(f: CaseFacts) -> tuple | None:
+    """The special-law facts of a case as a cache key's part."""
+    return None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))
 
 
 def _reads(cond) -> tuple:
@@ -496,7 +504,7 @@ class StatutoryRules:
                 rows = [o for o in self.special if o.replaces == "no_fault"]
                 out.append(("no_fault_rows", "r", lambda f, first, q, dec, domain, laws: (
                     tuple([o.in_force(dec) for o in rows]), domain, laws, f.violated_law,
-                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))))
+                    special_key(f))))
         if spec.limitation:
             out.append(("limitation", "r", _limitation_inputs))
         if "first_offense" in spec.conditions.keys():
@@ -518,7 +526,7 @@ class StatutoryRules:
             return None
         rows = [o for o in self.special if o.replaces == "limitation"] if lim.overridable else []
         periods = [lim.period, *([lim.extended] if lim.extended else []), *(o.period for o in rows)]
-        shortest = min(periods, key=lambda p: (p.years or 0) * 12 + (p.months or 0))
+        shortest = min(periods, key=period_months)
         slot = [identity for identity, _, _ in self._readers(spec)].index("limitation")
 
         def share(f: CaseFacts, dec: date, domain, laws):
@@ -529,7 +537,7 @@ class StatutoryRules:
             if found > add_period(act, shortest):
                 return None
             return ("within", f.safety_related, tuple([o.in_force(act) for o in rows]), domain, laws,
-                    None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))
+                    special_key(f))
         return slot, share
 
     def version_inputs(self, specs: list[StatutoryRuleSpec]):

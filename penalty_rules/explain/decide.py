@@ -139,6 +139,9 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
     return _law_citation(version, ref) if ref else None
 
 
+RANGED_ZH = "从轻或者减轻处罚"  # the outcome of a rule whose range is 从轻或者减轻 (outcome_zh and the reason)
+
+
 def _pending_repeals(engine, doc) -> list[str]:
     """The deciding item's list has a repeal drafted but not yet reviewed and published (an itemless
     draft superseding it): the answer stands on the list as published, and says the repeal is pending."""
@@ -468,7 +471,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
             ranged = best.statutory is not None and len(best.statutory.range) > 1  # 从轻或者减轻, as outcome_zh says
-            reason = f"{best.rule_id} 已满足, 结果为 {'从轻或者减轻处罚' if ranged else _OUTCOME_ZH[best.outcome]}"
+            reason = f"{best.rule_id} 已满足, 结果为 {RANGED_ZH if ranged else _OUTCOME_ZH[best.outcome]}"
             if rivals:
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{r.rule_id}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
@@ -584,7 +587,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         outcome=outcome_name,
         outcome_zh=(
             UNDETERMINED_ZH if outcome_name == UNDETERMINED
-            else "从轻或者减轻处罚" if leniency is not None and len(leniency.range) > 1
+            else RANGED_ZH if leniency is not None and len(leniency.range) > 1
             else _ZH[outcome_name]
         ),
         possible_outcomes=possible_outcomes,
