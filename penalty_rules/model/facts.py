@@ -160,7 +160,10 @@ class CaseFacts(BaseModel):
         default=None, description="不能辨认或控制行为的原因: 精神病、智力残疾或其他原因(2021年修订前的法律只规定精神病人; 醉酒等其他原因不适用行政处罚法第三十一条)",
         json_schema_extra=_labels(MentalConditionCause),
     )
-    discovered_date: CaseDate | None = Field(default=None, description="违法行为被行政机关发现的日期")
+    discovered_date: CaseDate | None = Field(
+        default=None,
+        description="违法行为被行政机关发现的日期(立案或者启动调查、检查之日; 因举报、投诉查处且经查证属实的, 为收到举报、投诉之日)",
+    )
     continuing: bool | None = Field(default=None, description="违法行为是否有连续或者继续状态")
     act_end_date: CaseDate | None = Field(default=None, description="连续或者继续状态的违法行为终了的日期")
     violated_law: str | None = Field(
