@@ -422,6 +422,7 @@ class StatutoryRules:
     def __init__(self, corpus: StatutoryCorpus):
         self.corpus = corpus
         self.special = list(corpus.special.overrides) if corpus.special else []
+        self.cautions = list(corpus.special.cautions) if corpus.special else []
         # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
         # a day only through how many of them fall on or before it (its era)
         self._bounds = sorted({d for v in corpus.versions for d in (v.in_force_from, v.in_force_to) if d})
@@ -473,6 +474,22 @@ class StatutoryRules:
 
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
+
+    def cautions_for(self, outcome: Outcome, f: CaseFacts, domain: str | None,
+                     laws: list[str] | None) -> list[str]:
+        """Warnings of the special laws' cautions (model.statutory.Caution) on a decided outcome: a
+        caution whose law governs the case says its rule; one whose law may govern (the violated law
+        unknown, the domain among its possible ones) says it conditionally."""
+        out = []
+        for c in self.cautions:
+            if outcome not in c.outcomes or (c.acts_before and f.act_date and f.act_date >= c.acts_before):
+                continue
+            value, _missing = scope_value(c.scope, f, domain, laws)
+            if value is False:
+                continue
+            lead = "" if value else f"本案如违反{'、'.join(f'《{law}》' for law in c.scope.laws)}: "
+            out.append(f"{lead}{c.citation.label()}规定“{c.says}”。{c.warning}")
+        return out
 
     @staticmethod
     def role(at_act: Truth, at_dec: bool) -> str:

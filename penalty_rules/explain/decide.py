@@ -569,6 +569,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{row.citation.label()}所在的法律已修订, 修订文本自 {row.revised_on.isoformat()} 起施行, 但不在法规文本库中: "
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
+    if outcome_name != UNDETERMINED and outcome_name != Outcome.normal.value:
+        laws = [facts.violated_law] if facts.violated_law else engine._violated_laws(selection)
+        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, selection.domain, laws))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
         act_date=act.isoformat() if act else None,

@@ -177,4 +177,6 @@ def check_statutory_citations(corpus: Corpus, library: StatuteLibrary) -> list[P
     if statutory.special is not None:
         for row in statutory.special.overrides:
             need(row.citation, row.text_version, statutory.special.key, f"overrides[{row.id}]")
+        for row in statutory.special.cautions:
+            need(row.citation, row.text_version, statutory.special.key, f"cautions[{row.id}]")
     return problems

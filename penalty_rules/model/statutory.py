@@ -215,6 +215,26 @@ class Override(BaseModel):
         return not (self.in_force_to and on >= self.in_force_to)
 
 
+class Caution(BaseModel):
+    """A special law's rule that does not replace a general rule of 行政处罚法 but may contradict a
+    lenient answer given under it (从重 circumstances, 情节严重, its own leniency rule whose relation to
+    the general one the legal office must settle): the answer says so, the outcome is not changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    citation: Citation
+    text_version: date
+    says: str = Field(description="单行法的原文要点")
+    scope: Scope
+    outcomes: list[Outcome] = Field(min_length=1, description="对这些结论提示")
+    acts_before: date | None = Field(
+        default=None, description="该文本只管此日以前的违法行为(修订文本不在法规文本库中)"
+    )
+    warning: str = Field(description="对结论的提示: 本案如有该情形须如何核对")
+    note: str | None = None
+
+
 class SpecialLaws(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -223,6 +243,7 @@ class SpecialLaws(BaseModel):
     version: str
     title: str
     overrides: list[Override]
+    cautions: list[Caution] = Field(default_factory=list)
 
     @property
     def key(self) -> str:
