@@ -29,7 +29,7 @@ from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, Decis
 from service.privacy import SaltMissing, resolve_salt
 from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
 from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
-from service.errors import ApiError, BoundaryMiddleware, install, validation_details
+from service.errors import ApiError, BoundaryMiddleware, install, invalid
 from service.fastpath import EvaluateFastPath
 from service.documents import add_document_routes
 from service.pool import EvalPool
@@ -40,7 +40,10 @@ DESCRIPTION = """免罚轻罚清单规则引擎 HTTP 接口(聊城市)。
 
 * 认证: 请求头 `X-API-Key`; 角色 officer(执法人员) < reviewer(法制审核) < admin。
 * 每个响应带 `X-Ruleset-Version`(清单集合哈希)和 `X-Engine-Version`。
-* 错误: `{"error": {"code", "message_zh", "details": [{"field", "code", "message_zh"}]}}`。
+* 错误: `{"error": {"code", "message_zh", "details": [{"field", "code", "message_zh"}]}}`;
+  details 至多列出 50 处, 其余计入 `details_omitted`(message_zh 中另有说明)。
+* 未声明的查询参数(422 `unknown_parameter`)和非 UTF-8 百分号编码的查询参数值(422 `invalid_encoding`)均被拒绝。
+* 违法行为日期晚于决定日期: 无论 decision_date 是否给出(缺省为今天), 均为 `act_after_decision`, 字段 act_date。
 * 每次评估写入只增不改的审计记录, 记录提交后才返回结果。
 """
 
@@ -250,10 +253,64 @@ def require(role: str):
             raise ApiError(401, "invalid_api_key", "API 密钥无效", field=HEADER, headers={"WWW-Authenticate": "ApiKey"})
         if not principal.allows(role):
             raise ApiError(403, "forbidden", f"需要{ROLES_ZH[role]}及以上权限, 当前密钥的角色为{ROLES_ZH[principal.role]}")
+        check_query(request)
         return principal
 
     dependency.__name__ = f"require_{role}"
     return dependency
+
+
+def _query_pairs(raw: bytes) -> list[tuple[bytes, bytes]]:
+    """The query string's name/value pairs as bytes (urllib.parse.parse_qsl's splitting, without
+    decoding: Starlette decodes invalid UTF-8 as U+FFFD, and raw non-ASCII bytes as Latin-1)."""
+    from urllib.parse import unquote_to_bytes
+
+    out = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        out.append((unquote_to_bytes(name.replace(b"+", b" ")), unquote_to_bytes(value.replace(b"+", b" ")),
+                    part))
+    return out
+
+
+def _declared_query(route) -> tuple[str, ...] | None:
+    """The query parameters a route declares (by their names in the URL: `from`, not `from_`)."""
+    if route is None or not hasattr(route, "dependant"):
+        return None
+    names = getattr(route, "_query_names", None)
+    if names is None:
+        found, todo = [], [route.dependant]
+        while todo:  # the endpoint's parameters and its dependencies'
+            dependant = todo.pop(0)
+            found += [p.alias for p in dependant.query_params]
+            todo += dependant.dependencies
+        names = route._query_names = tuple(dict.fromkeys(found))
+    return names
+
+
+def check_query(request: Request) -> None:
+    """The query string of an API request (after the key is checked): every parameter percent-encoded
+    UTF-8 (422 invalid_encoding: Starlette would read invalid bytes as U+FFFD and store them so) and
+    declared by the endpoint (422 unknown_parameter: a typo such as decison_date is not ignored)."""
+    raw = request.scope.get("query_string") or b""
+    if not raw:
+        return
+    declared = _declared_query(request.scope.get("route"))
+    for name_b, value_b, part in _query_pairs(raw):
+        name = name_b.decode("utf-8", "replace")
+        try:
+            if any(b > 0x7F for b in part):
+                raise UnicodeDecodeError("ascii", part, 0, 1, "raw byte")
+            name_b.decode("utf-8")
+            value_b.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 的值须为 UTF-8 编码并按百分号编码(含无效字节)",
+                           field=name) from None
+        if declared is not None and name not in declared:
+            accepted = f"只接受 {'、'.join(declared)}" if declared else "该接口不接受查询参数"
+            raise ApiError(422, "unknown_parameter", f"未知的参数 {name}({accepted})", field=name)
 
 
 Officer = Annotated[object, Depends(require("officer"))]
@@ -326,7 +383,7 @@ async def _json_body(request: Request):
 
 
 def _invalid(errors, prefix: str | None = None) -> ApiError:
-    return ApiError(422, "validation_error", "请求数据不符合要求", details=validation_details(errors, prefix))
+    return invalid(errors, prefix)
 
 
 def _body_doc(model: type, examples: dict | None = None) -> dict:

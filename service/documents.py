@@ -20,7 +20,7 @@ from penalty_rules.documents import DecisionSource, DocumentNotApplicable, Docum
 from penalty_rules.documents.model import Flag
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.facts_json import validate_facts_value
-from service.errors import ApiError, validation_details
+from service.errors import ApiError, invalid
 
 _HEADER_FLAGS = re.compile(r"[^a-z0-9_,]")
 # a request field a 409 names → 422 instead (the request itself is wrong, not the decision's outcome)
@@ -159,8 +159,7 @@ def add_document_routes(app: FastAPI, officer_dependency, json_body) -> None:
         try:
             req = DocumentRequest.model_validate_json(raw, strict=True)
         except ValidationError as exc:
-            raise ApiError(422, "validation_error", "请求数据不符合要求",
-                           details=validation_details(exc.errors())) from None
+            raise invalid(exc.errors()) from None
         ctx = request.app.state.ctx
         draft_doc = await run_in_threadpool(draft, ctx, decision_id, req, principal)
         content, media = await render(draft_doc, req.format)

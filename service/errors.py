@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.model.facts_json import validation_message_zh
+from penalty_rules.model.facts import ACT_AFTER_DECISION
+from penalty_rules.model.facts_json import error_loc, json_error_zh, validation_message_zh
 
 log = logging.getLogger("penalty_rules.service")
 
@@ -65,11 +66,50 @@ def field_path(loc, prefix: str | None = None) -> str:
 def validation_details(errors, prefix: str | None = None) -> list[dict]:
     from service.schemas import ErrorDetail
 
-    return [ErrorDetail(field=field_path(e.get("loc", ()), prefix), code=e.get("type", "invalid"),
+    return [ErrorDetail(field=field_path(error_loc(e), prefix), code=e.get("type", "invalid"),
                         message_zh=_message(e)).model_dump() for e in errors]
 
 
+# Fact errors that keep their own code when they are the only one, whichever check found them: an act
+# after the decision is act_after_decision from validation (decision_date given) and from the engine
+# (decision_date today by default) alike.
+OWN_CODES = frozenset({ACT_AFTER_DECISION})
+
+
+def error_code(details: list[dict], default: str = "validation_error", message: str = "请求数据不符合要求"
+               ) -> tuple[str, str]:
+    """(code, message_zh) of an error listing `details`: a lone error of OWN_CODES gives its own."""
+    if len(details) == 1 and details[0]["code"] in OWN_CODES:
+        return details[0]["code"], details[0]["message_zh"]
+    return default, message
+
+
+def invalid(errors, prefix: str | None = None) -> "ApiError":
+    """The 422 of pydantic validation errors (at most MAX_DETAILS listed: cap_details)."""
+    details = validation_details(errors, prefix)
+    code, message = error_code(details)
+    return ApiError(422, code, message, details=details)
+
+
+MAX_DETAILS = 50
+
+
+def cap_details(err: dict) -> dict:
+    """At most MAX_DETAILS details in an error body (80,000 unknown keys are not 80,000 details):
+    the rest counted in `details_omitted` and said in message_zh."""
+    details = err.get("details")
+    if isinstance(details, list) and len(details) > MAX_DETAILS:
+        omitted = len(details) - MAX_DETAILS
+        err["details"] = details[:MAX_DETAILS]
+        err["details_omitted"] = omitted
+        err["message_zh"] = (f"{err.get('message_zh', '')}(共 {len(details)} 处错误, 只列出前 {MAX_DETAILS} 处,"
+                             f" 另有 {omitted} 处未列出)")
+    return err
+
+
 def _json(status: int, body: dict, headers: dict | None = None) -> JSONResponse:
+    if isinstance(body.get("error"), dict):
+        cap_details(body["error"])
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -94,12 +134,12 @@ def install(app: FastAPI) -> None:
         bad_json = [e for e in errors if e.get("type") == "json_invalid"]
         if bad_json:
             e = bad_json[0]
-            pos = (e.get("ctx") or {}).get("error", "")
+            pos = json_error_zh(str((e.get("ctx") or {}).get("error", "")))
             detail = {"field": "body", "code": "malformed_json", "message_zh": f"请求体不是有效的 JSON: {pos}"}
             return _json(400, {"error": {"code": "malformed_json", "message_zh": "请求体不是有效的 JSON",
                                          "details": [detail]}})
-        return _json(422, {"error": {"code": "validation_error", "message_zh": "请求数据不符合要求",
-                                     "details": validation_details(errors)}})
+        err = invalid(errors)
+        return _json(err.status, err.body())
 
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError):

@@ -11,7 +11,8 @@ service.app.answer_evaluate, the function the FastAPI endpoint (service.app `eva
 
 Anything it does not recognise goes to the FastAPI endpoint unchanged, which answers exactly as
 before: a missing, unknown or insufficient key (401/403 with WWW-Authenticate), query parameters
-other than one `detail` (compact|full) and one `case_ref`, an invalid `detail`. Errors raised on
+other than one `detail` (compact|full) and one `case_ref`, an invalid `detail`, a query string that is
+not percent-encoded UTF-8. Errors raised on
 the way (ApiError, InvalidFacts, UnknownItem, AuditUnavailable, ...) are answered by the app's own
 exception handlers, so the bodies and headers are the same. The response is sent only after the
 audit record is committed (AuditRepository.commit), as on the FastAPI path.
@@ -56,7 +57,11 @@ class EvaluateFastPath:
         qs = scope.get("query_string") or b""
         if qs:
             seen = set()
-            for name, value in parse_qsl(qs.decode("latin-1"), keep_blank_values=True):
+            try:  # percent-encoded UTF-8 only; else the endpoint refuses it (service.app.check_query)
+                pairs = parse_qsl(qs.decode("ascii"), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                return await self.app(scope, receive, send)
+            for name, value in pairs:
                 if name in seen or name not in ("detail", "case_ref"):
                     return await self.app(scope, receive, send)
                 seen.add(name)

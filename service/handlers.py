@@ -20,7 +20,7 @@ from penalty_rules.model.facts_json import validate_facts_value
 from penalty_rules.model.outcome import Outcome
 from service import schemas as s
 from service.audit import AuditRepository, DecisionQuery, dumps, utc_now
-from service.errors import ApiError, validation_details
+from service.errors import ApiError, cap_details, error_code, validation_details
 
 
 @dataclass
@@ -111,6 +111,9 @@ def check_case_ref(value, field: str = "case_ref", salt: str = "") -> str | None
         raise ApiError(422, "case_ref_length", f"办案编号须为 1 至 {CASE_REF_MAX} 个字符", field=field)
     if value != value.strip() or any(c in _CASE_REF_BAD for c in value):
         raise ApiError(422, "case_ref_characters", "办案编号不得含控制字符、换行或首尾空白", field=field)
+    if any(c == "\ufffd" or "\ud800" <= c <= "\udfff" for c in value):  # garbled text, not a reference
+        raise ApiError(422, "case_ref_characters",
+                       "办案编号含有无效字符(编码错误留下的替换字符 U+FFFD 或单独的代理字符), 请按 UTF-8 重新填写", field=field)
     from service import privacy
 
     if privacy.mask_text(value, salt) != value:
@@ -153,8 +156,9 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
             decision = ctx.engine.evaluate(facts)
         except ValidationError as exc:
             details = validation_details(exc.errors(), prefix=f"cases[{i}]")
+            code, message = error_code(details, message=f"第 {i + 1} 个案件(cases[{i}])的事实不符合要求")
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
-                code="validation_error", message_zh=f"第 {i + 1} 个案件(cases[{i}])的事实不符合要求", details=details)))
+                **cap_details({"code": code, "message_zh": message, "details": details}))))
             continue
         except InvalidFacts as exc:
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(

@@ -49,6 +49,8 @@ class ErrorBody(BaseModel):
     details: list[ErrorDetail] = Field(default_factory=list)
     close_matches: list[str] | None = None
     limit: int | None = None
+    details_omitted: int | None = Field(
+        default=None, description="details 至多列出前 50 处错误; 未列出的错误数(message_zh 中另有说明)")
 
 
 class ErrorResponse(BaseModel):

@@ -23,7 +23,7 @@ from penalty_rules.explain.decide import Precedence, asks_conduct, build_decisio
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
-from penalty_rules.model.facts import CaseFacts
+from penalty_rules.model.facts import ACT_AFTER_DECISION, CaseFacts
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -813,7 +813,9 @@ class Engine:
             raise InvalidFacts("jurisdiction", "unknown_jurisdiction", f"不支持的行政区划代码 {facts.jurisdiction}")
         act = facts.act_date
         if act is not None and act > dec:
-            raise InvalidFacts("act_date", "act_after_decision", "违法行为日期晚于决定日期")
+            when = (f" decision_date({dec.isoformat()})" if facts.decision_date is not None
+                    else f"({dec.isoformat()}: 未给出 decision_date, 缺省为今天)")
+            raise InvalidFacts("act_date", ACT_AFTER_DECISION, f"违法行为日期 act_date({act.isoformat()})晚于决定日期{when}")
         stack = self._stacks.get(facts.jurisdiction)
         if stack is None:
             stack = self._stacks[facts.jurisdiction] = registry.stack(facts.jurisdiction)

@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from pydantic_core import PydanticCustomError
+
 from penalty_rules.model.vocabulary import VOCABULARY
 
 MIN_DATE = date(1990, 1, 1)
@@ -106,6 +108,16 @@ def _no_null_answer(value):
 
 
 CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+
+# The one code of an act dated after the decision, whether decision_date is given (validation,
+# date_error) or is today by default (engine.Engine, InvalidFacts): act_date is named in both.
+ACT_AFTER_DECISION = "act_after_decision"
+
+
+def date_error(field: str, message: str, code: str = "value_error") -> PydanticCustomError:
+    """A cross-field error of a model validator that names its field: pydantic gives such errors the
+    model's location, so the field rides in the context (`field`); facts_json.error_loc appends it."""
+    return PydanticCustomError(code, "{message}", {"field": field, "message": message})
 Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
@@ -212,21 +224,23 @@ class CaseFacts(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> "CaseFacts":
+        # each error names the field at fault (the later or offending date): date_error
         if self.act_date and self.decision_date and self.decision_date < self.act_date:
-            raise ValueError("decision_date 不能早于 act_date")
+            raise date_error("act_date", f"违法行为日期 act_date({self.act_date.isoformat()})晚于决定日期 decision_date"
+                             f"({self.decision_date.isoformat()})", ACT_AFTER_DECISION)
         if self.act_date and self.discovered_date and self.discovered_date < self.act_date:
-            raise ValueError("discovered_date 不能早于 act_date")
+            raise date_error("discovered_date", "discovered_date 不能早于 act_date")
         if self.decision_date and self.discovered_date and self.discovered_date > self.decision_date:
-            raise ValueError("discovered_date 不能晚于 decision_date")
+            raise date_error("discovered_date", "discovered_date 不能晚于 decision_date")
         if self.act_date and self.act_end_date and self.act_end_date < self.act_date:
-            raise ValueError("act_end_date 不能早于 act_date")
+            raise date_error("act_end_date", "act_end_date 不能早于 act_date")
         if self.act_end_date and self.continuing is False:
-            raise ValueError("continuing 为 false 时不应给出 act_end_date")
+            raise date_error("act_end_date", "continuing 为 false 时不应给出 act_end_date")
         if self.birth_date and self.act_date and self.birth_date > self.act_date:
-            raise ValueError("birth_date 不能晚于 act_date")
+            raise date_error("birth_date", "birth_date 不能晚于 act_date")
         if self.birth_date and self.age is not None and self.act_date:
             from penalty_rules.model.age import full_years
 
             if full_years(self.birth_date, self.act_date) != self.age:
-                raise ValueError("age 与按 birth_date 在 act_date 计算的周岁不一致")
+                raise date_error("age", "age 与按 birth_date 在 act_date 计算的周岁不一致")
         return self

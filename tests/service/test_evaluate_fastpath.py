@@ -1,8 +1,9 @@
 """POST /v1/evaluate is answered by service.fastpath.EvaluateFastPath for its common form and by
 the FastAPI endpoint otherwise (issue 12). The two must answer alike: every request here is sent
-twice, once as is and once with an extra query parameter that the fast path leaves to FastAPI
-(which ignores unknown parameters), and the answers are compared (status, error, body fields,
-headers), together with the audit records each success left."""
+twice, once as is and once sent past the fast path to the FastAPI endpoint (`via=endpoint`: a test
+header that the fixture's wrapper of the fast path forwards; an unknown query parameter no longer
+does, the endpoint refuses it), and the answers are compared (status, error, body fields, headers),
+together with the audit records each success left."""
 
 import json
 
@@ -32,9 +33,10 @@ VOLATILE = {"decision_id", "recorded_at"}
 
 
 def _post(client, key, query, body, ctype, extra):
-    qs = "&".join(p for p in (query, extra) if p)
+    via = {"X-Test-Via": "endpoint"} if extra == "via=endpoint" else {}
+    qs = "&".join(p for p in (query, "" if via else extra) if p)
     raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-    headers = {"Content-Type": ctype, **({"X-API-Key": key} if key else {})}
+    headers = {"Content-Type": ctype, **({"X-API-Key": key} if key else {}), **via}
     return client.post("/v1/evaluate" + (f"?{qs}" if qs else ""), content=raw, headers=headers)
 
 
@@ -61,6 +63,14 @@ def app(inprocess_app, monkeypatch):
         return await original(self, *args, **kw)
 
     monkeypatch.setattr(EvaluateFastPath, "_evaluate", counting)
+    dispatch = EvaluateFastPath.__call__
+
+    async def via(self, scope, receive, send):  # X-Test-Via: endpoint → straight to the FastAPI endpoint
+        if scope["type"] == "http" and (b"x-test-via", b"endpoint") in scope["headers"]:
+            return await self.app(scope, receive, send)
+        return await dispatch(self, scope, receive, send)
+
+    monkeypatch.setattr(EvaluateFastPath, "__call__", via)
     return client, keys
 
 
