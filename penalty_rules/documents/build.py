@@ -251,17 +251,10 @@ def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) ->
     return [minor_words] if minor_words else met
 
 
-_UNKNOWN_ISSUER = ("未见", "未显示", "未载", "白皮书", "所述", "不详")
-_NOT_A_LIST = ("做法", "白皮书")
-
-
 def _list_citable(entry: BasisEntry) -> bool:
     """A list is cited as a legal basis only when it is a published normative document whose issuer
-    is known: not a practice described in a report (lc-practice-2022: 白皮书所述; 发文机关未见来源)."""
-    doc = entry.document
-    if doc is None:
-        return False
-    return not any(m in (doc.issuer or "") for m in _UNKNOWN_ISSUER) and not any(m in doc.title for m in _NOT_A_LIST)
+    is known (ListCitation.citable, the summary's test too)."""
+    return entry.document is not None and entry.document.citable
 
 
 def _list_label(entry: BasisEntry, d: _Draft) -> str | None:

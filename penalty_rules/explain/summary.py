@@ -22,8 +22,14 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
                 break
     elif d.chosen_rule:
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")
-    if d.basis:
-        lines.append("法律依据: " + "; ".join(dict.fromkeys([b.label for b in d.basis])))
+    # a list that is no published normative document (a practice a white paper describes: the
+    # documents refuse to cite it, ListCitation.citable) is shown as what it is, not as 法律依据
+    legal = [b.label for b in d.basis if b.document is None or b.document.citable]
+    other = [b.label for b in d.basis if b.document is not None and not b.document.citable]
+    if legal:
+        lines.append("法律依据: " + "; ".join(dict.fromkeys(legal)))
+    if other:
+        lines.append("参考依据(非法律、法规、规章或规范性文件, 不能作为法律依据引用): " + "; ".join(dict.fromkeys(other)))
     if d.measures:
         lines.append("应采取的措施: " + "、".join(d.measures))
     if d.missing_facts:
