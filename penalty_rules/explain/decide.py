@@ -14,11 +14,12 @@ from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
     BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace, maker,
 )
-from penalty_rules.model.facts import CaseFacts, Corrected
+from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.outcome import VALUE as _VALUE, ZH as _OUTCOME_ZH, ZH_BY_VALUE as _ZH  # dicts: hot path
 from penalty_rules.model.statutory import LawVersion
+from penalty_rules.model.vocabulary import VOCABULARY
 
 # Constructors of the Decision models without validation (model.decision.built): every value below
 # is built from validated list and statute data or computed by the engine.
@@ -210,6 +211,18 @@ def _condition_label(traces, key: str) -> str | None:
     return None
 
 
+# The follow-up of 受他人胁迫或者诱骗 given undivided (Circumstance.coerced_or_deceived): 2021 art.
+# 32(二) names both, the 2017 text's art. 27(1)(二) only 胁迫, so where the old text may apply the
+# answer waits for which of the two (the vocabulary's question of `coerced`).
+_WHICH_COERCION = VOCABULARY.conditions["coerced"].question
+
+
+def _undivided_coercion(facts: CaseFacts | None) -> bool:
+    """As engine.conditions reads `coerced`: 胁迫或者诱骗 given, 胁迫 not named."""
+    given = facts.circumstances if facts is not None else None
+    return bool(given) and Circumstance.coerced_or_deceived in given and Circumstance.coerced not in given
+
+
 def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
     """The questions, in asking order (missing_order)."""
     if not open_rules:  # decided: nothing to ask
@@ -218,7 +231,10 @@ def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFa
     ordered = []
     for fact in order:
         rr, cond_key, top, needed_by, settles = missing[fact]
-        question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
+        if fact == "circumstances" and _undivided_coercion(facts):
+            question = _WHICH_COERCION  # the only circumstance still open: 胁迫 or 诱骗 (not the whole list again)
+        else:
+            question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
         ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=_VALUE[top],
                                     settles=settles, **answer_spec(fact)))
     if asks_conduct(open_rules, facts):
