@@ -14,7 +14,7 @@ from datetime import date
 
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
-from penalty_rules.engine.premises import MINOR_NOTE, effective_conditions, premise_note
+from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, at_act_end, limitation_used
@@ -550,10 +550,15 @@ class Engine:
         result = evaluate_conditions(conditions, FactView(facts, first.value))
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
+        version = None  # the premises in the words of the law version in force at the act (2017: art. 27(2))
+        if premise_text is not None or facts.minor_violation is False:
+            on = self.list_act_date(facts) or facts.decision_date
+            law = self.statutory.version_on(on) if on is not None else None
+            version = law.version if law is not None else None
         if premise_text is not None:
-            rr.notes.append(premise_text)
+            rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
         if facts.minor_violation is False and "minor_not_denied" in conditions.all:
-            rr.notes.append(MINOR_NOTE)
+            rr.notes.append(minor_note(version))
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:
