@@ -178,9 +178,18 @@ def _mental_reason(c) -> str:
 
 
 def _fact(decision: Decision, facts: dict | None, key: str):
+    """A fact of the decision record: the facts given, else what the engine derived, else what the
+    deciding rule's conditions read (their facts_used: the facts the decision was made on, so a
+    document drafted from the answer alone still words the law's sentence the facts meet)."""
     value = (facts or {}).get(key)
     if value is None and decision.trace is not None:
         value = decision.trace.derived_facts.get(key)
+    if value is None:
+        rule = _winner(decision)
+        for c in rule.conditions if rule is not None else ():
+            value = (c.facts_used or {}).get(key)
+            if value is not None:
+                break
     return value
 
 
