@@ -274,7 +274,7 @@ class Engine:
         else:
             count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec)
             if count:
-                where = f"执法领域 {facts.domain} " if facts.domain else ""
+                where = f"执法领域“{self._domain_zh(facts.domain)}”" if facts.domain else ""
                 warnings.append(
                     f"未提供条目编号或违法行为描述: 只按行政处罚法的法定规则判断, 未对照清单; 本地适用的清单中{where}有 {count} "
                     "个条目在决定日施行, 本案如属其中之一, 结果可能不同: 请提供违法行为描述(conduct)或条目编号(item_id)")
@@ -339,13 +339,19 @@ class Engine:
                            "不是任何清单条件、单行法事实或数量的名称, 未被使用; 请核对")
         return out
 
+    def _domain_zh(self, code: str) -> str:
+        """The Chinese name of an enforcement domain (lists/domains.yaml), for officer-facing text."""
+        domain = self.corpus.registry.domain(code)
+        return domain.zh if domain is not None else code
+
     def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides
         (the officer chose it), and the answer says what disagrees with it."""
         out = []
         item = self.corpus.item_refs(facts.item_id)[0].item
         if facts.domain is not None and item.domain != facts.domain:
-            out.append(f"所选条目 {facts.item_id} 属于执法领域 {item.domain}, 与案件的执法领域 {facts.domain} 不一致; 请核对条目编号")
+            out.append(f"所选条目 {facts.item_id} 属于执法领域“{self._domain_zh(item.domain)}”, 与案件的执法领域"
+                       f"“{self._domain_zh(facts.domain)}”不一致; 请核对条目编号")
         if facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding = [h for h in hits if h.binding_in(stack)]

@@ -586,6 +586,8 @@ class StatutoryRules:
         if spec.limitation:
             test, overrides = _limitation_test(spec, f, dec, self.special, domain, laws)
             tests.append(test)
+            if overrides:  # a special law's period governed (另有规定): the rule stands on its article
+                ref = StatutoryRef(spec, law, self.override(overrides[0]))
         values = [result.satisfied]
         for t in tests:
             status = "met" if t.value is True else "not_met" if t.value is False else "unknown"
@@ -611,7 +613,8 @@ class StatutoryRules:
         if satisfied is not None:
             result.missing = {}
         result.satisfied = satisfied
-        rule_id = ref.override.id if ref.override else spec.id
+        # a no-fault row replaces the rule (its own outcome); a limitation row only its period: the rule keeps its id
+        rule_id = ref.override.id if ref.override and ref.override.replaces == "no_fault" else spec.id
         return StatutoryOutcome(rule_id, outcome, result, ref, applicable, role, notes, questions, overrides,
                                 version_only)
 
