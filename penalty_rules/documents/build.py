@@ -609,7 +609,7 @@ def _check_consistent(decision: Decision) -> None:
                                     "请使用 API 或 check --json 输出的完整决定", field="trace")
     rule = _winner(decision)
     if rule is None or decision.chosen_rule != trace.winner or rule.outcome != decision.outcome or rule.satisfied is False:
-        found = f"{rule.rule}: {_OUTCOME_ZH.get(rule.outcome, rule.outcome)}" if rule else "无"
+        found = f"{rule.citation or rule.title or rule.rule}: {_OUTCOME_ZH.get(rule.outcome, rule.outcome)}" if rule else "无"
         raise DocumentNotApplicable(
             "decision_inconsistent",
             f"决定的结果({_OUTCOME_ZH.get(decision.outcome, decision.outcome)})与推理记录中起决定作用的规则({found})不符, "

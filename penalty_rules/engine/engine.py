@@ -299,7 +299,8 @@ class Engine:
                 refs.append((ref, "not_in_force"))
                 if doc.start is None and ref.item.effective_from is None:
                     warnings.append(
-                        f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
+                        f"清单《{doc.title}》({doc.version} 版本)的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; "
+                        "请核实施行日期"
                     )
         if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
             violation = refs[0][0].item.violation

@@ -604,6 +604,11 @@ class StatutoryRules:
             if met is not None:
                 ref = StatutoryRef(spec, law, None, spec.bundle_items[met])
         notes = [spec.note] if spec.note else []
+        if ref.override is not None and ref.override.replaces == "limitation":
+            # the general rule's note (its period, its paragraph on counting) is not what governed
+            general = ref.general_citation.label().replace(f"《{law.law}》", f"《{law.law}》({law.version}年文本)", 1)
+            notes = [f"期限按{ref.override.citation.label()}的规定({ref.override.period.label}), 替代{general}的一般期限"
+                     "(该款: 法律另有规定的除外)"]
         version_only = applicable is None and satisfied is True  # met if this version applies
         if applicable is None and satisfied is not False:
             satisfied = None

@@ -172,7 +172,7 @@ def _pending_repeals(engine, doc) -> list[str]:
     """The deciding item's list has a repeal drafted but not yet reviewed and published (an itemless
     draft superseding it): the answer stands on the list as published, and says the repeal is pending."""
     return [
-        f"所依据的清单 {doc.key} 有待审核发布的废止版本草案 {d.key}"
+        f"所依据的清单《{doc.title}》({doc.version} 版本)有待审核发布的废止草案"
         + (f"(拟自 {d.effective_from.isoformat()} 起施行)" if d.effective_from else "")
         + ": 该清单可能已被废止, 本结论按已发布的清单作出, 请待法制审核后核对"
         for d in engine.corpus.versions(doc.id)

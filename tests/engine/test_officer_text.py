@@ -58,6 +58,7 @@ def test_security_limitation_names_article_22(engine):
     assert "《中华人民共和国治安管理处罚法》第二十二条" in rule and "二年" not in rule and "五年" not in rule
     winner = next(r for r in d.trace.rules if r.rule == d.trace.winner)
     assert "第二十二条" in (winner.citation or "") and "二年" not in (winner.title or "")
+    assert "治安管理处罚法》第二十二条" in winner.note and "第三十六条第二款" not in winner.note
 
 
 # ---------------------------------------------------------------- 3. the premise note of the old text
