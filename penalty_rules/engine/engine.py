@@ -17,7 +17,7 @@ from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
-from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, at_act_end, limitation_used
+from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
 from penalty_rules.model.conditions import Custom
@@ -92,6 +92,15 @@ class RuleResult:
             return self._trace
         return self._build_trace()
 
+    def _citation_label(self) -> str:
+        """The rule's article (citation_label: once per citation object); of a law version not in
+        force at the decision, with its text named (《…》(2017年文本)第二十九条第一款)."""
+        st = self.statutory
+        label = citation_label(st.citation)
+        if st.override is None and self.law_role and DECISION_ROLE not in self.law_role:
+            label = label.replace(f"《{st.law.law}》", f"《{st.law.law}》({st.law.version}年文本)", 1)
+        return label
+
     def _build_trace(self) -> RuleTrace:
         st = self.statutory
         if st is not None:
@@ -106,7 +115,7 @@ class RuleResult:
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
             title=st.title if st else None,
-            citation=citation_label(st.citation) if st else None,  # once per citation object
+            citation=self._citation_label() if st else None,
             law_version=law_version if st else None,
             overrides=list(self.overrides),
         )

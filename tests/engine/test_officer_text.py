@@ -28,6 +28,8 @@ def test_old_text_article_cited_with_its_version(engine):
     basis = line(d.summary, "法律依据")
     assert "《中华人民共和国行政处罚法》(2017年文本)第二十九条第一款" in basis
     assert "《中华人民共和国行政处罚法》第二十八条第一款" in basis  # the text in force at the decision: no version
+    winner = next(r for r in d.trace.rules if r.rule == d.trace.winner)
+    assert winner.citation == "《中华人民共和国行政处罚法》(2017年文本)第二十九条第一款"
 
 
 def test_text_in_force_at_decision_cited_without_version(engine):
