@@ -22,7 +22,8 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
     if d.chosen_item:
         for item in d.items:  # the chosen item as a binding, satisfied candidate
             if item.id == d.chosen_item and item.binding and item.satisfied:
-                lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
+                # the list by its title and number in the basis line below, not by its key (list@version)
+                lines.append(f"适用条目: {item.id} {item.violation}")
                 break
     elif d.chosen_rule:
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")

@@ -115,3 +115,12 @@ def test_reason_names_rules_not_ids(engine):
     reason = d.trace.reason
     assert "law-" not in reason and "按声明的优先顺序" not in reason
     assert "第三十三条第一款" in reason and "第三十二条" in reason
+
+
+def test_summary_names_the_item_without_list_key(engine):
+    d = engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", jurisdiction="371502",
+                                  party_type="individual", age=40, act_date=date(2023, 5, 1), discovered_date=date(2023, 5, 1),
+                                  continuing=False, first_offense=True, prior_offenses=[], circumstances=[],
+                                  minor_violation=False, harm="serious", corrected="not_corrected",
+                                  decision_date=date(2023, 6, 1)))
+    assert "@" not in line(d.summary, "适用条目")
