@@ -178,9 +178,18 @@ def _mental_reason(c) -> str:
 
 
 def _fact(decision: Decision, facts: dict | None, key: str):
+    """A fact of the decision record: the facts given, else what the engine derived, else what the
+    deciding rule's conditions read (their facts_used: the facts the decision was made on, so a
+    document drafted from the answer alone still words the law's sentence the facts meet)."""
     value = (facts or {}).get(key)
     if value is None and decision.trace is not None:
         value = decision.trace.derived_facts.get(key)
+    if value is None:
+        rule = _winner(decision)
+        for c in rule.conditions if rule is not None else ():
+            value = (c.facts_used or {}).get(key)
+            if value is not None:
+                break
     return value
 
 
@@ -251,17 +260,10 @@ def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) ->
     return [minor_words] if minor_words else met
 
 
-_UNKNOWN_ISSUER = ("未见", "未显示", "未载", "白皮书", "所述", "不详")
-_NOT_A_LIST = ("做法", "白皮书")
-
-
 def _list_citable(entry: BasisEntry) -> bool:
     """A list is cited as a legal basis only when it is a published normative document whose issuer
-    is known: not a practice described in a report (lc-practice-2022: 白皮书所述; 发文机关未见来源)."""
-    doc = entry.document
-    if doc is None:
-        return False
-    return not any(m in (doc.issuer or "") for m in _UNKNOWN_ISSUER) and not any(m in doc.title for m in _NOT_A_LIST)
+    is known (ListCitation.citable, the summary's test too)."""
+    return entry.document is not None and entry.document.citable
 
 
 def _list_label(entry: BasisEntry, d: _Draft) -> str | None:
@@ -607,7 +609,7 @@ def _check_consistent(decision: Decision) -> None:
                                     "请使用 API 或 check --json 输出的完整决定", field="trace")
     rule = _winner(decision)
     if rule is None or decision.chosen_rule != trace.winner or rule.outcome != decision.outcome or rule.satisfied is False:
-        found = f"{rule.rule}: {_OUTCOME_ZH.get(rule.outcome, rule.outcome)}" if rule else "无"
+        found = f"{rule.citation or rule.title or rule.rule}: {_OUTCOME_ZH.get(rule.outcome, rule.outcome)}" if rule else "无"
         raise DocumentNotApplicable(
             "decision_inconsistent",
             f"决定的结果({_OUTCOME_ZH.get(decision.outcome, decision.outcome)})与推理记录中起决定作用的规则({found})不符, "

@@ -14,10 +14,10 @@ from datetime import date
 
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
-from penalty_rules.engine.premises import MINOR_NOTE, effective_conditions, premise_note
+from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
-from penalty_rules.engine.statutory import StatutoryRef, StatutoryRules, at_act_end, limitation_used
+from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
 from penalty_rules.model.conditions import Custom
@@ -92,6 +92,15 @@ class RuleResult:
             return self._trace
         return self._build_trace()
 
+    def _citation_label(self) -> str:
+        """The rule's article (citation_label: once per citation object); of a law version not in
+        force at the decision, with its text named (《…》(2017年文本)第二十九条第一款)."""
+        st = self.statutory
+        label = citation_label(st.citation)
+        if st.override is None and self.law_role and DECISION_ROLE not in self.law_role:
+            label = label.replace(f"《{st.law.law}》", f"《{st.law.law}》({st.law.version}年文本)", 1)
+        return label
+
     def _build_trace(self) -> RuleTrace:
         st = self.statutory
         if st is not None:
@@ -106,7 +115,7 @@ class RuleResult:
             conditions=self.result.traces,
             note="; ".join(self.notes) or None,
             title=st.title if st else None,
-            citation=citation_label(st.citation) if st else None,  # once per citation object
+            citation=self._citation_label() if st else None,
             law_version=law_version if st else None,
             overrides=list(self.overrides),
         )
@@ -274,7 +283,7 @@ class Engine:
         else:
             count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec)
             if count:
-                where = f"执法领域 {facts.domain} " if facts.domain else ""
+                where = f"执法领域“{self._domain_zh(facts.domain)}”" if facts.domain else ""
                 warnings.append(
                     f"未提供条目编号或违法行为描述: 只按行政处罚法的法定规则判断, 未对照清单; 本地适用的清单中{where}有 {count} "
                     "个条目在决定日施行, 本案如属其中之一, 结果可能不同: 请提供违法行为描述(conduct)或条目编号(item_id)")
@@ -299,7 +308,8 @@ class Engine:
                 refs.append((ref, "not_in_force"))
                 if doc.start is None and ref.item.effective_from is None:
                     warnings.append(
-                        f"清单 {doc.key} 的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; 请核实施行日期"
+                        f"清单《{doc.title}》({doc.version} 版本)的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; "
+                        "请核实施行日期"
                     )
         if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
             violation = refs[0][0].item.violation
@@ -339,13 +349,19 @@ class Engine:
                            "不是任何清单条件、单行法事实或数量的名称, 未被使用; 请核对")
         return out
 
+    def _domain_zh(self, code: str) -> str:
+        """The Chinese name of an enforcement domain (lists/domains.yaml), for officer-facing text."""
+        domain = self.corpus.registry.domain(code)
+        return domain.zh if domain is not None else code
+
     def _item_disagreements(self, facts: CaseFacts, ids, stack: list[str]) -> list[str]:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides
         (the officer chose it), and the answer says what disagrees with it."""
         out = []
         item = self.corpus.item_refs(facts.item_id)[0].item
         if facts.domain is not None and item.domain != facts.domain:
-            out.append(f"所选条目 {facts.item_id} 属于执法领域 {item.domain}, 与案件的执法领域 {facts.domain} 不一致; 请核对条目编号")
+            out.append(f"所选条目 {facts.item_id} 属于执法领域“{self._domain_zh(item.domain)}”, 与案件的执法领域"
+                       f"“{self._domain_zh(facts.domain)}”不一致; 请核对条目编号")
         if facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding = [h for h in hits if h.binding_in(stack)]
@@ -550,10 +566,15 @@ class Engine:
         result = evaluate_conditions(conditions, FactView(facts, first.value))
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
+        version = None  # the premises in the words of the law version in force at the act (2017: art. 27(2))
+        if premise_text is not None or facts.minor_violation is False:
+            on = self.list_act_date(facts) or facts.decision_date
+            law = self.statutory.version_on(on) if on is not None else None
+            version = law.version if law is not None else None
         if premise_text is not None:
-            rr.notes.append(premise_text)
+            rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
         if facts.minor_violation is False and "minor_not_denied" in conditions.all:
-            rr.notes.append(MINOR_NOTE)
+            rr.notes.append(minor_note(version))
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:

@@ -34,12 +34,30 @@ HARM_TAGS = frozenset({"no_harm", "minor_harm"})
 HARM_PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
 CORRECTION_TAGS = frozenset({"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"})
 CORRECTION_PREMISE = "corrected_promptly"  # both sentences of 33(1) (old 27(2)): 及时改正 (纠正)
-PREMISE_NOTE = {
+PREMISE_NOTE = {  # 2021 text, 第三十三条第一款
     CORRECTION_PREMISE: "行政处罚法第三十三条第一款: 不予行政处罚以及时改正为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_not_denied": "行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, 不适用该条目",
     "no_harm": "行政处罚法第三十三条第一款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_harm": "行政处罚法第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提; 清单条目未载明的, 按法律的要求判断",
 }
+# The 2017 text (in force until 2021-07-14), 第二十七条第二款: “违法行为轻微并及时纠正，没有造成危害后果的，
+# 不予行政处罚。” It has no 初次违法 sentence: the first-offence premise stays the 2021 text's, said so.
+PREMISE_NOTE_2017 = {
+    CORRECTION_PREMISE: "行政处罚法(2017年文本)第二十七条第二款: 不予行政处罚以及时纠正为前提; 清单条目未载明的, 按法律的要求判断",
+    "minor_not_denied": ("行政处罚法(2017年文本)第二十七条第二款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, "
+                         "不适用该条目"),
+    "no_harm": "行政处罚法(2017年文本)第二十七条第二款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
+    "minor_harm": ("行政处罚法(2021年文本)第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提(违法行为时施行的2017年文本"
+                   "没有初次违法可以不予处罚的规定); 清单条目未载明的, 按法律的要求判断"),
+}
+_NOTES_BY_VERSION = {"2017": PREMISE_NOTE_2017}
+
+
+def premise_notes(version: str | None) -> dict[str, str]:
+    """The premise notes in the words and article numbers of the law version in force at the act
+    (its `version`, e.g. "2017"; None or another: the 2021 text's)."""
+    return _NOTES_BY_VERSION.get(version or "", PREMISE_NOTE)
+
 
 _EFFECTIVE: dict[int, tuple[object, Conditions]] = {}
 
@@ -68,10 +86,16 @@ def premises_of(item) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def premise_note(item) -> str | None:
-    """What the harm and correction premises added to the item say, for every trace of the item
-    (None: none added; minor_not_denied is noted only where it fails: MINOR_NOTE)."""
-    return "; ".join(PREMISE_NOTE[t] for t in premises_of(item) if t in HARM_TAGS or t == CORRECTION_PREMISE) or None
+def premise_note(item, version: str | None = None) -> str | None:
+    """What the harm and correction premises added to the item say, for every trace of the item, in
+    the law version's words (premise_notes) (None: none added; minor_not_denied is noted only where
+    it fails: minor_note)."""
+    notes = premise_notes(version)
+    return "; ".join(notes[t] for t in premises_of(item) if t in HARM_TAGS or t == CORRECTION_PREMISE) or None
+
+
+def minor_note(version: str | None = None) -> str:
+    return premise_notes(version)["minor_not_denied"]
 
 
 MINOR_NOTE = PREMISE_NOTE["minor_not_denied"]

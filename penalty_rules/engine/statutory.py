@@ -603,6 +603,8 @@ class StatutoryRules:
         if spec.limitation:
             test, overrides = _limitation_test(spec, f, dec, self.special, domain, laws)
             tests.append(test)
+            if overrides:  # a special law's period governed (另有规定): the rule stands on its article
+                ref = StatutoryRef(spec, law, self.override(overrides[0]))
         values = [result.satisfied]
         for t in tests:
             status = "met" if t.value is True else "not_met" if t.value is False else "unknown"
@@ -619,6 +621,11 @@ class StatutoryRules:
             if met is not None:
                 ref = StatutoryRef(spec, law, None, spec.bundle_items[met])
         notes = [spec.note] if spec.note else []
+        if ref.override is not None and ref.override.replaces == "limitation":
+            # the general rule's note (its period, its paragraph on counting) is not what governed
+            general = ref.general_citation.label().replace(f"《{law.law}》", f"《{law.law}》({law.version}年文本)", 1)
+            notes = [f"期限按{ref.override.citation.label()}的规定({ref.override.period.label}), 替代{general}的一般期限"
+                     "(该款: 法律另有规定的除外)"]
         version_only = applicable is None and satisfied is True  # met if this version applies
         if applicable is None and satisfied is not False:
             satisfied = None
@@ -628,7 +635,8 @@ class StatutoryRules:
         if satisfied is not None:
             result.missing = {}
         result.satisfied = satisfied
-        rule_id = ref.override.id if ref.override else spec.id
+        # a no-fault row replaces the rule (its own outcome); a limitation row only its period: the rule keeps its id
+        rule_id = ref.override.id if ref.override and ref.override.replaces == "no_fault" else spec.id
         return StatutoryOutcome(rule_id, outcome, result, ref, applicable, role, notes, questions, overrides,
                                 version_only)
 

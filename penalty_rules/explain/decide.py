@@ -14,11 +14,12 @@ from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
     BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace, maker,
 )
-from penalty_rules.model.facts import CaseFacts, Corrected
+from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
 from penalty_rules.model.outcome import VALUE as _VALUE, ZH as _OUTCOME_ZH, ZH_BY_VALUE as _ZH  # dicts: hot path
 from penalty_rules.model.statutory import LawVersion
+from penalty_rules.model.vocabulary import VOCABULARY
 
 # Constructors of the Decision models without validation (model.decision.built): every value below
 # is built from validated list and statute data or computed by the engine.
@@ -107,7 +108,30 @@ def _basis(engine, citations: list[Citation], role: str, on: date) -> list[Basis
     return out
 
 
-def _exact_entry(engine, c: Citation, role: str, on: date) -> BasisEntry:
+def versioned_label(c: Citation, law: LawVersion | None, dec_law: LawVersion | None) -> str:
+    """The citation's label; an article of a law version other than the one in force at the decision
+    says which text it is from (《中华人民共和国行政处罚法》(2017年文本)第二十九条第一款): beside the
+    articles of the text in force at the decision the same number names another provision."""
+    label = citation_label(c)
+    if law is None or dec_law is None or law is dec_law or c.law != law.law:
+        return label
+    return label.replace(f"《{c.law}》", f"《{c.law}》({law.version}年文本)", 1)
+
+
+def _rule_name(rule, dec_law, with_title: bool = False) -> str:
+    """A rule as the officer reads it: a statutory rule by its article (versioned_label), with its
+    title when asked; a list item by its list and item number (the basis label)."""
+    st = rule.statutory
+    if st is not None:
+        label = versioned_label(st.citation, None if st.override else st.law, dec_law)
+        return f"{label}({st.says if st.override else st.title})" if with_title else label
+    if rule.ref is not None:
+        return f"{_ref_data(rule.ref)[4]['label']}(条目 {rule.rule_id})"
+    return rule.rule_id
+
+
+def _exact_entry(engine, c: Citation, role: str, on: date, law: LawVersion | None = None,
+                 dec_law: LawVersion | None = None) -> BasisEntry:
     """A basis entry whose `on` is the date of the statute text of the version applied (statutory
     rules), so the text is that version's: it depends on list and statute data only, and its
     values are computed once per engine."""
@@ -122,6 +146,8 @@ def _exact_entry(engine, c: Citation, role: str, on: date) -> BasisEntry:
             cache.clear()
         cache[key] = hit
     _, label, text, version = hit
+    if law is not None and law is not dec_law:
+        label = versioned_label(c, law, dec_law)
     return _BasisEntry(role=role, citation=c, label=label, text=text, version=version)
 
 
@@ -146,7 +172,7 @@ def _pending_repeals(engine, doc) -> list[str]:
     """The deciding item's list has a repeal drafted but not yet reviewed and published (an itemless
     draft superseding it): the answer stands on the list as published, and says the repeal is pending."""
     return [
-        f"所依据的清单 {doc.key} 有待审核发布的废止版本草案 {d.key}"
+        f"所依据的清单《{doc.title}》({doc.version} 版本)有待审核发布的废止草案"
         + (f"(拟自 {d.effective_from.isoformat()} 起施行)" if d.effective_from else "")
         + ": 该清单可能已被废止, 本结论按已发布的清单作出, 请待法制审核后核对"
         for d in engine.corpus.versions(doc.id)
@@ -210,6 +236,18 @@ def _condition_label(traces, key: str) -> str | None:
     return None
 
 
+# The follow-up of 受他人胁迫或者诱骗 given undivided (Circumstance.coerced_or_deceived): 2021 art.
+# 32(二) names both, the 2017 text's art. 27(1)(二) only 胁迫, so where the old text may apply the
+# answer waits for which of the two (the vocabulary's question of `coerced`).
+_WHICH_COERCION = VOCABULARY.conditions["coerced"].question
+
+
+def _undivided_coercion(facts: CaseFacts | None) -> bool:
+    """As engine.conditions reads `coerced`: 胁迫或者诱骗 given, 胁迫 not named."""
+    given = facts.circumstances if facts is not None else None
+    return bool(given) and Circumstance.coerced_or_deceived in given and Circumstance.coerced not in given
+
+
 def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFact]:
     """The questions, in asking order (missing_order)."""
     if not open_rules:  # decided: nothing to ask
@@ -218,7 +256,10 @@ def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFa
     ordered = []
     for fact in order:
         rr, cond_key, top, needed_by, settles = missing[fact]
-        question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
+        if fact == "circumstances" and _undivided_coercion(facts):
+            question = _WHICH_COERCION  # the only circumstance still open: 胁迫 or 诱骗 (not the whole list again)
+        else:
+            question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
         ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=_VALUE[top],
                                     settles=settles, **answer_spec(fact)))
     if asks_conduct(open_rules, facts):
@@ -390,14 +431,14 @@ class Precedence:
         return self.best if not self.open_rules else None
 
 
-def _fallback_text(rule) -> str:
+def _fallback_text(rule, dec_law=None) -> str:
     """What binds the agency if it declines a 可以 answer (Precedence.fallback), in the law's words
     with its article. Not a basis entry: the basis holds the grounds of the answer given (a document
     of 不予处罚 cites every statutory entry as its ground)."""
     st = rule.statutory
     if st is not None:
-        return f"{st.says}({citation_label(st.citation)})"
-    return f"适用条目 {rule.rule_id}({_OUTCOME_ZH[rule.outcome]})"
+        return f"{st.says}({versioned_label(st.citation, None if st.override else st.law, dec_law)})"
+    return f"适用{_rule_name(rule, dec_law)}({_OUTCOME_ZH[rule.outcome]})"
 
 
 def _laws(results) -> tuple[dict[str, None], list[str], list[str]]:
@@ -452,6 +493,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     satisfied, item_results = p.satisfied, p.item_results
     best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
 
+    dec_law = engine.statutory.decision_version(dec)
     temporal = []
     if p.replaced is not None:
         cited_instead, replaced = best, p.replaced
@@ -465,22 +507,24 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     leniency = None
     if open_rules:
         reason = (
-            f"已满足的最从宽规则为 {best.rule_id}({_OUTCOME_ZH[best.outcome]})" if best else "尚无已满足的从宽规则"
+            f"已满足的最从宽规则为 {_rule_name(best, dec_law)}({_OUTCOME_ZH[best.outcome]})" if best else "尚无已满足的从宽规则"
         ) + f"; 仍有 {len(open_rules)} 条更从宽的规则取决于未知事实"
     else:
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
             ranged = best.statutory is not None and len(best.statutory.range) > 1  # 从轻或者减轻, as outcome_zh says
-            reason = f"{best.rule_id} 已满足, 结果为 {RANGED_ZH if ranged else _OUTCOME_ZH[best.outcome]}"
+            reason = f"{_rule_name(best, dec_law, True)} 已满足, 结果为 {RANGED_ZH if ranged else _OUTCOME_ZH[best.outcome]}"
             if rivals:
+                order = "、".join(o.zh for o in engine.corpus.registry.precedence)
                 reason += "; 同时满足的其他规则: " + "、".join(
-                    [f"{r.rule_id}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
-                ) + "; 按声明的优先顺序取前者"
+                    [f"{_rule_name(r, dec_law)}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
+                ) + f"; 按从宽结果的优先顺序({order})适用最从宽者"
             if p.companion is not None:
                 st = p.companion.statutory
-                reason += f"; 同时满足 {p.companion.rule_id}({st.says}), 其幅度仍适用"
+                reason += f"; 同时满足 {_rule_name(p.companion, dec_law)}({st.says}), 其幅度仍适用"
             if p.fallback is not None:
-                reason += f"; {best.rule_id} 为“可以”: 不予适用时, 按 {p.fallback.rule_id}: {_fallback_text(p.fallback)}"
+                reason += (f"; {_rule_name(best, dec_law)} 为“可以”: 不予适用时, 按 {_rule_name(p.fallback, dec_law)}: "
+                           f"{_fallback_text(p.fallback, dec_law)}")
         else:
             reason = "没有满足条件的从宽规则, 依法处罚"
         lenient = best if best is not None and best.statutory is not None else p.companion
@@ -494,6 +538,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     # basis: the list document and item, the legal ground of the leniency (of the version
     # applied, with the cited paragraph's text), the violated and penalty provisions, measures
     basis: list[BasisEntry] = []
+    replaced_general: dict[str, str] = {}  # label of a general article a special law replaced → its 另有规定 words
     on = act or dec
     winner_item = best.ref.item if best is not None and best.ref is not None and not open_rules else None
     measures: list[str] = []
@@ -501,10 +546,15 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if best is not None and best.statutory is not None:
             st = best.statutory
             if st.override is not None:
-                basis.append(_exact_entry(engine, st.general_citation, "statutory", st.law.text_version))
-                basis.append(_exact_entry(engine, st.citation, "special_law", st.text_on))
+                general = _exact_entry(engine, st.general_citation, "statutory", st.law.text_version, st.law, dec_law)
+                special = _exact_entry(engine, st.citation, "special_law", st.text_on)
+                # a special limitation period governs in place of the general one: it comes first, and the
+                # summary names the general article as the rule it replaces (法律另有规定的除外)
+                basis += [special, general] if st.override.replaces == "limitation" else [general, special]
+                quoted = re.search(r"“[^”]+”", st.override.general or "")
+                replaced_general[general.label] = quoted.group(0) if quoted else "另有规定"
             else:
-                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version))
+                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
             for oid in best.overrides:
                 row = engine.statutory.override(oid)
                 if row is not None:
@@ -513,11 +563,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             basis.append(_list_entry(best.ref))
             if p.companion is not None:  # the law's mandatory rule at the item's level (Precedence.companion)
                 st = p.companion.statutory
-                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version))
+                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
             version = engine.statutory.version_on(on)
             ground = _ground(winner_item, version)
             if ground is not None:
-                basis.append(_exact_entry(engine, ground, "leniency_ground", version.text_version))
+                basis.append(_exact_entry(engine, ground, "leniency_ground", version.text_version, version, dec_law))
             basis += _basis(engine, winner_item.exemption_basis, "exemption", on)
         main_item = winner_item or next(
             (r.ref.item for r in item_results if r.binding and r.role == "applicable"), None)
@@ -537,7 +587,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         doc = best.ref.document
         if not engine.item_in_force(best.ref, list_act):
             temporal.append(
-                f"{best.rule_id} 取自决定时施行的 {doc.key}; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
+                f"{_rule_name(best, dec_law)} 取自决定时施行的 {doc.version} 版本; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
                 "(清单不是行政处罚法第三十七条所称的法律、法规、规章: 从旧兼从轻适用于清单是本系统参照该条的做法, 待法制审核确认)"
             )
     if best is not None and best.statutory is not None and not open_rules and best.law_role \
@@ -545,13 +595,13 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         law = f"《{best.statutory.law.law}》({best.statutory.law.version}年文本)"
         if act is None:
             temporal.append(
-                f"违法行为日期未查明: {best.rule_id} 为作出决定时施行的{law}的规定; 违法行为如发生在该文本施行以前, "
+                f"违法行为日期未查明: {_rule_name(best, dec_law)} 为作出决定时施行的{law}的规定; 违法行为如发生在该文本施行以前, "
                 "应适用违法行为发生时施行的文本, 但该文本的规定较重时仍适用较轻的新规定(从旧兼从轻): 请查明违法行为日期后核对所引条款"
             )
             warnings.append(temporal[-1])  # the cited article depends on it: not only in the trace
         else:
             temporal.append(
-                f"{best.rule_id} 为作出决定时施行的{law}的规定; "
+                f"{_rule_name(best, dec_law)} 为作出决定时施行的{law}的规定; "
                 "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
     if best is not None and best.ref is not None and not open_rules:
@@ -610,5 +660,6 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     title = None  # of the rule that decides the case
     if best is not None and not open_rules:
         title = best.statutory.title if best.statutory is not None else best.rule_id
-    decision.summary = summarize(decision, title, _fallback_text(p.fallback) if p.fallback is not None else None)
+    decision.summary = summarize(decision, title, _fallback_text(p.fallback, dec_law) if p.fallback is not None else None,
+                                 replaced_general)
     return decision

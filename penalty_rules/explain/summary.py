@@ -4,8 +4,12 @@ from penalty_rules.model.decision import Decision
 from penalty_rules.model.outcome import ZH_BY_VALUE
 
 
-def summarize(d: Decision, rule_title: str | None = None, fallback: str | None = None) -> str:
-    """`fallback`: for a 可以 answer, what binds the agency if it declines it (explain.decide)."""
+def summarize(d: Decision, rule_title: str | None = None, fallback: str | None = None,
+              replaced: dict[str, str] | None = None) -> str:
+    """`fallback`: for a 可以 answer, what binds the agency if it declines it (explain.decide).
+    `replaced`: basis labels of general articles a special law replaced (另有规定) → the general
+    article's words that let it (“法律另有规定的除外”): named as what the special article replaces."""
+    replaced = replaced or {}
     lines = [f"处理建议: {d.outcome_zh}"]
     if d.leniency is not None:
         kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
@@ -18,12 +22,20 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
     if d.chosen_item:
         for item in d.items:  # the chosen item as a binding, satisfied candidate
             if item.id == d.chosen_item and item.binding and item.satisfied:
-                lines.append(f"适用条目: {item.id}({item.list}@{item.version}) {item.violation}")
+                # the list by its title and number in the basis line below, not by its key (list@version)
+                lines.append(f"适用条目: {item.id} {item.violation}")
                 break
     elif d.chosen_rule:
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")
-    if d.basis:
-        lines.append("法律依据: " + "; ".join(dict.fromkeys([b.label for b in d.basis])))
+    # a list that is no published normative document (a practice a white paper describes: the
+    # documents refuse to cite it, ListCitation.citable) is shown as what it is, not as 法律依据
+    legal = [b.label + (f"(一般规定, {replaced[b.label]}: 由前述特别规定替代)" if b.label in replaced else "")
+             for b in d.basis if b.document is None or b.document.citable]
+    other = [b.label for b in d.basis if b.document is not None and not b.document.citable]
+    if legal:
+        lines.append("法律依据: " + "; ".join(dict.fromkeys(legal)))
+    if other:
+        lines.append("参考依据(非法律、法规、规章或规范性文件, 不能作为法律依据引用): " + "; ".join(dict.fromkeys(other)))
     if d.measures:
         lines.append("应采取的措施: " + "、".join(d.measures))
     if d.missing_facts:

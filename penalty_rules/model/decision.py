@@ -44,6 +44,10 @@ class SearchCandidate(BaseModel):
     score: float
 
 
+_UNKNOWN_ISSUER = ("未见", "未显示", "未载", "白皮书", "所述", "不详")
+_NOT_A_LIST = ("做法", "白皮书")
+
+
 class ListCitation(BaseModel):
     """A list document and the item in it, as an officer cites it in a decision letter."""
 
@@ -54,6 +58,14 @@ class ListCitation(BaseModel):
     issuer: str
     doc_no: str | None = Field(description="文号; 来源未载明则为 null")
     item_no: int | str | None = Field(description="清单中的序号; 来源未显示则为 null")
+
+    @property
+    def citable(self) -> bool:
+        """A list is cited as a legal basis only when it is a published normative document whose
+        issuer is known: not a practice described in a report (lc-practice-2022: 白皮书所述; 发文机关
+        未见来源). The one test of the documents (which refuse to cite it) and the summary (which
+        shows it as 参考依据, not 法律依据)."""
+        return not any(m in (self.issuer or "") for m in _UNKNOWN_ISSUER) and not any(m in self.title for m in _NOT_A_LIST)
 
 
 class BasisEntry(BaseModel):
