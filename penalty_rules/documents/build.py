@@ -82,6 +82,15 @@ def resolve_kind(decision: Decision, request: DocumentRequest) -> DraftKind:
                 "discretion_no_penalty=true; 决定处罚的, 不适用不予行政处罚决定书", field="discretion_no_penalty")
         return "no_penalty"
     # reduced_penalty / lighter_penalty
+    lz = decision.leniency
+    if wanted == "no_penalty" and lz is not None and Outcome.discretionary_no_penalty.value in lz.range:
+        # a range reaching 免予处罚 (出境入境管理法 art. 83(2): 可以减轻或者免予处罚): the agency's choice
+        if not request.discretion_no_penalty:
+            raise DocumentNotApplicable(
+                "discretion_not_exercised",
+                f"该决定的法定幅度包括不予处罚({lz.wording}), 由执法机关裁量: 决定不予处罚时请在请求中写明 "
+                "discretion_no_penalty=true; 决定减轻处罚的, 请起草从轻、减轻处罚部分", field="discretion_no_penalty")
+        return "no_penalty"
     if wanted == "no_penalty":
         raise DocumentNotApplicable(
             "kind_mismatch", f"该决定的结果为{decision.outcome_zh or zh}, 不是不予处罚, 不能起草不予行政处罚决定书",
@@ -726,8 +735,9 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
                    "不予行政处罚决定书不适用 leniency_choice(从轻、减轻的选择), 已忽略; 请核对所选的文书和决定", "leniency_choice")
         verb = "不再给予行政处罚" if any(b.text and "不再给予行政处罚" in b.text for b in grounds) else "不予行政处罚"
         decision_text = f"{because}根据{cited}的规定，本机关决定{verb}。"
-        if decision.outcome == Outcome.discretionary_no_penalty.value:
-            decision_text = f"{because}根据{cited}的规定(可以不予行政处罚)，经裁量，本机关决定{verb}。"
+        if decision.outcome != Outcome.no_penalty.value:  # 可以: the agency's choice, in the law's words
+            may = decision.leniency.wording if decision.leniency is not None and decision.leniency.wording else "可以不予行政处罚"
+            decision_text = f"{because}根据{cited}的规定({may})，经裁量，本机关决定{verb}。"
         sections.append(Section(key="decision", paragraphs=[decision_text]))
         title = TAX_NO_PENALTY_TITLE if source.domain == "tax" else NO_PENALTY_TITLE
     else:

@@ -136,7 +136,7 @@ def add_period(start: date, period: Period) -> date:
 
 
 # ------------------------------------------------------------------------------- scope
-def _law_matches(scope: Scope, laws: list[str]) -> bool:
+def law_matches(scope: Scope, laws: list[str]) -> bool:
     names = {normalise_law_name(n) for n in scope.laws}
     for law in laws:
         key = normalise_law_name(law)
@@ -148,7 +148,7 @@ def _law_matches(scope: Scope, laws: list[str]) -> bool:
 def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[str] | None) -> tuple[Truth, list[str]]:
     """Does a special law govern this case? (value, facts that would decide it)."""
     if laws:
-        value: Truth = _law_matches(scope, laws)
+        value: Truth = law_matches(scope, laws)
         missing = []
     elif domain is not None:
         if domain in scope.domains:
@@ -475,14 +475,22 @@ class StatutoryRules:
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
 
-    def cautions_for(self, outcome: Outcome, f: CaseFacts, domain: str | None,
-                     laws: list[str] | None) -> list[str]:
+    def cautions_for(self, outcome: Outcome, f: CaseFacts, domain: str | None, laws: list[str] | None,
+                     winner: StatutoryRef | None = None) -> list[str]:
         """Warnings of the special laws' cautions (model.statutory.Caution) on a decided outcome: a
         caution whose law governs the case says its rule; one whose law may govern (the violated law
-        unknown, the domain among its possible ones) says it conditionally."""
+        unknown, the domain among its possible ones) says it conditionally. None where the case is
+        barred by a limitation period (no circumstance revives it), for acts outside the caution's
+        text, or where the answer stands on a special rule the caution does not concern."""
+        if winner is not None and winner.spec.limitation:
+            return []
+        override = winner.override.id if winner is not None and winner.override is not None else None
+        act = f.act_date
         out = []
         for c in self.cautions:
-            if outcome not in c.outcomes or (c.acts_before and f.act_date and f.act_date >= c.acts_before):
+            if outcome not in c.outcomes or override in c.unless_overrides:
+                continue
+            if act is not None and ((c.acts_before and act >= c.acts_before) or (c.acts_from and act < c.acts_from)):
                 continue
             value, _missing = scope_value(c.scope, f, domain, laws)
             if value is False:

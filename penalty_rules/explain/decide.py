@@ -166,6 +166,15 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
 
 
 RANGED_ZH = "从轻或者减轻处罚"  # the outcome of a rule whose range is 从轻或者减轻 (outcome_zh and the reason)
+_RANGE_WORD = {Outcome.lighter_penalty: "从轻", Outcome.reduced_penalty: "减轻",
+               Outcome.discretionary_no_penalty: "不予", Outcome.no_penalty: "不予"}
+
+
+def ranged_zh(range_) -> str:
+    """The outcome of a rule with a range, in its words: 从轻或者减轻处罚 (art. 32), 减轻或者不予处罚
+    (出境入境管理法 art. 83(2): 可以减轻或者免予处罚)."""
+    words = list(dict.fromkeys(_RANGE_WORD[Outcome(o)] for o in range_))
+    return RANGED_ZH if words == ["从轻", "减轻"] else "或者".join(words) + "处罚"
 
 
 def _pending_repeals(engine, doc) -> list[str]:
@@ -330,7 +339,10 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
         names = []
         if facts.corrected in _NOT_CORRECTED:
             names.append("order_correction")
-        if facts.illegal_gains_yuan:
+        special = best.statutory.override if best is not None and best.statutory is not None else None
+        if facts.illegal_gains_yuan and not (special is not None and any("违法所得" in m for m in special.measures)):
+            # (a special rule that confiscates the gains itself, 药品管理法实施条例 75, 出版管理条例 69: its
+            # measure, not a second one under art. 28(2))
             governs = _confiscation(engine, facts, dec)
             if limitation_run:
                 warnings.append(_NO_CONFISCATION_EXPIRED)
@@ -350,6 +362,23 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
                 basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text,
                                          version=version))
     return list(dict.fromkeys(measures)), basis
+
+
+def _special_measures_dropped(live, best, dec_law) -> list[str]:
+    """A special law's rule that applied to the case (its conditions met) with measures of its own
+    (没收、收缴) while another rule decided: its measures do not follow the answer — said, for the
+    legal office (whether goods and gains are confiscated in a 不予 decision is disputed)."""
+    out = []
+    for r in live:
+        st = r.statutory
+        row = st.override if st is not None else None
+        if row is None or not row.measures or r is best or r.result.satisfied is not True:
+            continue
+        if best.statutory is not None and best.statutory.override is row:
+            continue
+        out.append(f"{row.citation.label()}(另有规定)所定的“{'、'.join(row.measures)}”未随本结论适用(本结论依"
+                   f"{_rule_name(best, dec_law)}作出): 相关物品、违法所得如何处理请法制审核")
+    return out
 
 
 class Precedence:
@@ -513,7 +542,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if best:
             rivals = [r for r in satisfied if r is not best and r.outcome is not best.outcome]
             ranged = best.statutory is not None and len(best.statutory.range) > 1  # 从轻或者减轻, as outcome_zh says
-            reason = f"{_rule_name(best, dec_law, True)} 已满足, 结果为 {RANGED_ZH if ranged else _OUTCOME_ZH[best.outcome]}"
+            reason = (f"{_rule_name(best, dec_law, True)} 已满足, 结果为 "
+                      f"{ranged_zh(best.statutory.range) if ranged else _OUTCOME_ZH[best.outcome]}")
             if rivals:
                 order = "、".join(o.zh for o in engine.corpus.registry.precedence)
                 reason += "; 同时满足的其他规则: " + "、".join(
@@ -619,9 +649,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{row.citation.label()}所在的法律已修订, 修订文本自 {row.revised_on.isoformat()} 起施行, 但不在法规文本库中: "
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
-    if outcome_name != UNDETERMINED and outcome_name != Outcome.normal.value:
+    if outcome_name != UNDETERMINED:
         laws = [facts.violated_law] if facts.violated_law else engine._violated_laws(selection)
-        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, selection.domain, laws))
+        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, selection.domain, laws,
+                                                      best.statutory if best is not None else None))
+        if best is not None:
+            warnings.extend(_special_measures_dropped(p.live, best, dec_law))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
         act_date=act.isoformat() if act else None,
@@ -640,7 +673,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         outcome=outcome_name,
         outcome_zh=(
             UNDETERMINED_ZH if outcome_name == UNDETERMINED
-            else RANGED_ZH if leniency is not None and len(leniency.range) > 1
+            else ranged_zh(leniency.range) if leniency is not None and len(leniency.range) > 1
             else _ZH[outcome_name]
         ),
         possible_outcomes=possible_outcomes,

@@ -228,8 +228,12 @@ class Caution(BaseModel):
     says: str = Field(description="单行法的原文要点")
     scope: Scope
     outcomes: list[Outcome] = Field(min_length=1, description="对这些结论提示")
+    acts_from: date | None = Field(default=None, description="该文本施行之日: 此前的违法行为不提示")
     acts_before: date | None = Field(
         default=None, description="该文本只管此日以前的违法行为(修订文本不在法规文本库中)"
+    )
+    unless_overrides: list[str] = Field(
+        default_factory=list, description="结论由这些另有规定(overrides 的 id)作出时不提示"
     )
     warning: str = Field(description="对结论的提示: 本案如有该情形须如何核对")
     note: str | None = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from penalty_rules.engine.premises import effective_conditions
+from penalty_rules.engine.statutory import law_matches
 from penalty_rules.model.conditions import Custom, Threshold
 from penalty_rules.model.item import Item
 
@@ -181,9 +182,10 @@ def _corrected_without_harm(state: dict) -> bool:
     return state.get("corrected") in _PROMPT and state.get("harm") == "none"
 
 
-def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
+def statutory_outcomes(state: dict, *, act: date, decision: date, no_fault_open: bool = False) -> list[str]:
     """The outcomes the general rules of 行政处罚法 give on these facts (the act-date text, and the
-    2021 text when the decision is later: art. 37 takes the milder)."""
+    2021 text when the decision is later: art. 37 takes the milder). `no_fault_open`: a special law
+    may replace 33(2) for the item's case (ScaffoldContext): 33(2) is then open, not satisfied."""
     out = []
     prompt, harm, circ = state.get("corrected") in _PROMPT, state.get("harm"), state.get("circ") or set()
     if state.get("minor_violation") and _corrected_without_harm(state):  # 33(1) / old 27(2)
@@ -191,7 +193,7 @@ def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
     if decision >= LAW_2021:
         if state.get("first") and prompt and harm in ("none", "minor"):  # 33(1) 初次违法
             out.append("discretionary_no_penalty")
-        if state.get("no_fault"):  # 33(2)
+        if state.get("no_fault") and not no_fault_open:  # 33(2)
             out.append("no_penalty")
         if circ & {"eliminated_harm", "coerced_or_deceived", "coerced", "deceived", "confessed", "meritorious"}:
             out.append("lighter_penalty")  # 32
@@ -200,11 +202,15 @@ def statutory_outcomes(state: dict, *, act: date, decision: date) -> list[str]:
     return out
 
 
-def statutory_open(state: dict) -> list[str]:
-    """The outcomes of general rules that are open on these facts: only 33(1) first sentence (old
-    27(2)) with the violation's minority unknown and the rest of it met (the scaffold leaves no other
-    statutory fact unknown)."""
-    return ["no_penalty"] if state.get("minor_violation") is None and _corrected_without_harm(state) else []
+def statutory_open(state: dict, *, decision: date | None = None, no_fault_open: bool = False) -> list[str]:
+    """The outcomes of general rules that are open on these facts: 33(1) first sentence (old 27(2))
+    with the violation's minority unknown and the rest of it met, and 33(2) where a special law may
+    replace it (the engine asks the violated law or the special law's facts; the scaffold states
+    neither)."""
+    out = ["no_penalty"] if state.get("minor_violation") is None and _corrected_without_harm(state) else []
+    if no_fault_open and state.get("no_fault") and decision is not None and decision >= LAW_2021:
+        out.append("no_penalty")
+    return out
 
 
 def _most_lenient(outcomes: list[str]) -> str:
@@ -229,6 +235,25 @@ class ScaffoldContext:
     decision_date: date = DEFAULT_DECISION
     applies: bool = True  # the item's list version is in force on the chosen dates
     note: str = ""
+    no_fault_open: bool = False  # a special law may replace 33(2) for the item's case (special-laws.yaml)
+
+
+def _no_fault_open(corpus, ref, binding: bool) -> bool:
+    """Whether a special law's no-fault rule may govern the item's case: the laws the item says are
+    violated (read by the engine only for a binding item), else its domain (StatutoryRules.scope_value)."""
+    special = corpus.statutory.special if corpus.statutory is not None else None
+    if special is None:
+        return False
+    laws = [c.law for c in ref.item.violated] if binding else []
+    for row in special.overrides:
+        if row.replaces != "no_fault":
+            continue
+        if laws:
+            if law_matches(row.scope, laws):
+                return True
+        elif ref.item.domain in row.scope.domains or ref.item.domain in row.scope.possible_domains:
+            return True
+    return False
 
 
 def context_for(corpus, ref) -> ScaffoldContext:
@@ -236,22 +261,25 @@ def context_for(corpus, ref) -> ScaffoldContext:
     doc, item = ref.document, ref.item
     if not doc.binding_level:
         why = "草案, 尚未施行" if doc.status.value == "draft" else "外地清单(类比参考)"
-        return ScaffoldContext(binding=False, note=f"条目来自{why}, 对聊城市案件不具约束力: 期望结果为行政处罚法的法定结果")
+        return ScaffoldContext(binding=False, note=f"条目来自{why}, 对聊城市案件不具约束力: 期望结果为行政处罚法的法定结果",
+                               no_fault_open=_no_fault_open(corpus, ref, False))
+    no_fault_open = _no_fault_open(corpus, ref, True)
     start = max(d for d in (doc.start, item.effective_from) if d is not None) if (doc.start or item.effective_from) else None
     ends = [d for d in (corpus.end_of(doc), item.effective_to) if d is not None]
     end = min(ends) if ends else None  # exclusive
     if start is None:
-        return ScaffoldContext(applies=False, note="清单施行日期未载明, 条目不作为本案依据: 期望结果为行政处罚法的法定结果")
+        return ScaffoldContext(applies=False, note="清单施行日期未载明, 条目不作为本案依据: 期望结果为行政处罚法的法定结果",
+                               no_fault_open=no_fault_open)
 
     def inside(d: date) -> bool:
         return d >= start and (end is None or d < end)
 
     if inside(DEFAULT_ACT) and inside(DEFAULT_DECISION):
-        return ScaffoldContext()
+        return ScaffoldContext(no_fault_open=no_fault_open)
     act = start if end is None or end - start <= timedelta(days=2) else start + timedelta(days=1)
     decision = min(act + timedelta(days=60), (end - timedelta(days=1)) if end else act + timedelta(days=60))
     decision = max(decision, act)
-    return ScaffoldContext(act_date=act, decision_date=decision,
+    return ScaffoldContext(act_date=act, decision_date=decision, no_fault_open=no_fault_open,
                            note=f"日期取在条目施行期内({start} 起" + (f", {end} 前)" if end else ")"))
 
 
@@ -303,10 +331,12 @@ def _rows(item: Item, ctx: ScaffoldContext):
             state["first"] = True
         for step in cells + base:
             _apply(state, step)
-        outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date)
+        outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date,
+                                      no_fault_open=ctx.no_fault_open)
         if ctx.binding and ctx.applies and _item_holds(item, state):
             outcomes.append(item.outcome.value)
-        rows.append((label, cells, _expected(outcomes, statutory_open(state))))
+        open_ = statutory_open(state, decision=ctx.decision_date, no_fault_open=ctx.no_fault_open)
+        rows.append((label, cells, _expected(outcomes, open_)))
     return triples, base, rows
 
 

@@ -79,3 +79,17 @@ def test_scaffold_dates_inside_item_validity():
     text = scaffold_feature(item, context=ctx)
     assert f"违法行为发生于 {ctx.act_date.isoformat()}" in text
     assert ScaffoldContext().act_date == date(2025, 10, 1)  # default: inside every list in force now
+
+
+def test_scaffold_expects_33_2_open_where_a_special_law_may_replace_it(corpus):
+    """医疗器械监督管理条例 87, 化妆品监督管理条例 68, 药品管理法实施条例 75 replace 33(2) for some drugs cases
+    (special-laws.yaml, possible_domains drugs): a drugs item's no-fault row cannot expect 不予处罚 without the
+    violated law; a domain no special law reaches keeps 33(2)."""
+    no_fault = {"no_fault": True, "minor_violation": False, "corrected": "not_corrected", "harm": "serious"}
+    new = dict(act=date(2025, 10, 1), decision=date(2025, 12, 1))
+    assert statutory_outcomes(no_fault, **new) == ["no_penalty"]
+    assert statutory_outcomes(no_fault, **new, no_fault_open=True) == []
+    drug = next(r for r in corpus.all_refs() if r.item.id == "nm-drug-annex5/01")
+    assert context_for(corpus, drug).no_fault_open
+    road = next(r for r in corpus.all_refs() if r.item.domain == "road_traffic" and not r.item.violated)
+    assert not context_for(corpus, road).no_fault_open

@@ -25,3 +25,9 @@ def test_the_date_entered_decides_the_limitation(engine):
     complained = engine.evaluate(CaseFacts(**BASE, discovered_date=date(2023, 12, 1)))  # within 2 years
     assert inspected.outcome == "no_penalty"
     assert complained.outcome == "normal"
+
+
+def test_discovery_question_says_the_earliest_day_counts(engine):
+    d = engine.evaluate(CaseFacts(**BASE))
+    question = next(m.question for m in d.missing_facts if m.fact == "discovered_date")
+    assert "最早的一日" in question

@@ -60,3 +60,67 @@ def test_a_food_first_offence_names_what_the_regulation_calls_serious(engine):
     assert d.outcome == "no_penalty" and d.chosen_item == "cn-samr-2025-1/x05"
     found = _cautions(d, "六十七")
     assert found and "货值金额2万元以上或者违法行为持续时间3个月以上" in found[0] and "从重从严" in found[0]
+
+
+def test_no_caution_where_the_limitation_period_bars_the_case(engine):
+    """治安管理处罚法 art. 22: six months; no 从重 circumstance revives a barred case."""
+    late = {**SECURITY, "minor_violation": False, "harm": "serious", "corrected": "not_corrected", "first_offense": False,
+            "discovered_date": date(2023, 10, 2), "decision_date": date(2023, 10, 20)}
+    d = engine.evaluate(CaseFacts(**late))
+    assert d.outcome == "no_penalty" and "security-22" in d.trace.overrides
+    assert not _cautions(d, "十九") and not _cautions(d, "二十")
+
+
+def test_article_19_is_said_on_normal_handling_of_a_security_case(engine):
+    """19(一): 情节特别轻微的, 减轻处罚或者不予处罚 — a 依法处罚 answer under 行政处罚法 may miss it."""
+    d = engine.evaluate(CaseFacts(**{**SECURITY, "corrected": "not_corrected", "first_offense": False}))
+    assert d.outcome == "normal"
+    found = _cautions(d, "十九")
+    assert found and "情节特别轻微" in found[0] and not _cautions(d, "二十")
+
+
+def test_food_67_not_before_the_regulation_nor_on_a_food_136_exemption(engine):
+    """条例 art. 86: 自2019年12月1日起施行; 食品安全法 art. 136 exempts a trader who checked and did not know,
+    whatever the 情节 — 67's 危害后果轻微/初次违法 caution does not concern it."""
+    base = dict(domain="market", violated_law="中华人民共和国食品安全法", party_type="enterprise",
+                minor_violation=True, harm="none", corrected="promptly", first_offense=True, circumstances=[],
+                continuing=False)
+    early = engine.evaluate(CaseFacts(**base, act_date=date(2019, 6, 1), discovered_date=date(2019, 6, 1),
+                                      decision_date=date(2019, 7, 1)))
+    assert early.outcome == "no_penalty" and not _cautions(early, "六十七")
+    later = engine.evaluate(CaseFacts(**base, act_date=date(2022, 6, 1), discovered_date=date(2022, 6, 1),
+                                      decision_date=date(2022, 7, 1)))
+    assert later.outcome == "no_penalty" and _cautions(later, "六十七")
+    exempt = engine.evaluate(CaseFacts(**{**base, "minor_violation": False, "harm": "serious", "corrected": "not_corrected",
+                                          "first_offense": False, "subjective_fault": False,
+                                          "special_law_facts": {"food_trader_noncompliant_food": True,
+                                                                "food_purchase_checked_source_shown": True}},
+                                       act_date=date(2022, 6, 1), discovered_date=date(2022, 6, 1),
+                                       decision_date=date(2022, 7, 1)))
+    assert exempt.outcome == "discretionary_no_penalty" and not _cautions(exempt, "六十七")
+
+
+PUBLICATION = dict(domain="press_publication", violated_law="出版管理条例", party_type="individual_business", age=40,
+                   act_date=date(2023, 3, 1), continuing=False, discovered_date=date(2023, 5, 1),
+                   decision_date=date(2023, 6, 1), circumstances=[])
+
+
+def test_article_69_without_proof_of_no_fault_is_said(engine):
+    """出版管理条例 art. 69 has no knowledge element: a party at fault who explained the source (verified) may
+    still get 减轻或者免除其他行政处罚 — the engine applies 69 only with no fault proven, and says so."""
+    d = engine.evaluate(CaseFacts(**PUBLICATION, minor_violation=False, harm="serious", corrected="not_corrected",
+                                  first_offense=False, subjective_fault=True))
+    assert d.outcome == "normal"
+    found = _cautions(d, "六十九")
+    assert found and "不以当事人不知道为条件" in found[0]
+
+
+def test_measures_of_a_special_rule_that_did_not_decide_are_said(engine):
+    """33(1) decides (不予处罚) a minor, corrected, harmless case; 出版管理条例 art. 69 also applied (no fault,
+    source verified) with 没收出版物、违法所得: that measure does not follow the answer — said."""
+    d = engine.evaluate(CaseFacts(**PUBLICATION, minor_violation=True, harm="none", corrected="promptly",
+                                  first_offense=True, subjective_fault=False,
+                                  special_law_facts={"publication_illegal_distributed": True,
+                                                     "publication_source_verified": True}))
+    assert d.outcome == "no_penalty" and d.chosen_rule == "law-33-1a"
+    assert any("没收出版物、违法所得" in w and "未随本结论适用" in w for w in d.warnings)
