@@ -52,6 +52,7 @@ class StatutoryRef:
     law: LawVersion
     override: Override | None = None
     item: int | None = None  # the item (项) of the article that the case met
+    maybe: tuple[Override, ...] = ()  # no-fault rows that may replace the rule (scope unknown): their outcomes are possible
 
     # citation, general_citation and title: computed once per reference (a frozen value; results are
     # shared between cases by the engine's statutory cache)
@@ -627,7 +628,7 @@ class StatutoryRules:
                         if all(t.status == "met" for t in result.traces if t.bundle == b)
                         and any(t.bundle == b for t in result.traces)), None)
             if met is not None:
-                ref = StatutoryRef(spec, law, None, spec.bundle_items[met])
+                ref = StatutoryRef(spec, law, None, spec.bundle_items[met], ref.maybe)
         notes = [spec.note] if spec.note else []
         if ref.override is not None and ref.override.replaces == "limitation":
             # the general rule's note (its period, its paragraph on counting) is not what governed
@@ -652,6 +653,7 @@ class StatutoryRules:
         """Art. 33(2) 后段: a special law's own no-fault rule governs the cases it covers."""
         rows = [o for o in self.special if o.replaces == "no_fault" and o.in_force(dec)]
         extra: list[Test] = []
+        maybe: list[Override] = []
         for row in rows:
             value, missing = scope_value(row.scope, f, domain, laws)
             if row.scope.fact:
@@ -664,8 +666,11 @@ class StatutoryRules:
                                       [f"special_law_facts.{req.key}"]))
                 return StatutoryRef(ref.spec, ref.law, row), row.outcome, extra, [row.id]
             if value is None:
+                maybe.append(row)
                 extra.append(Test(
                     f"not_{row.id}", f"本案不属于{row.citation.label()}另有规定的情形", None,
                     {"violated_law": f.violated_law, "domain": domain}, missing,
                 ))
+        if maybe:  # the rule stays open; what these rows give is among the possible outcomes
+            ref = StatutoryRef(ref.spec, ref.law, None, None, tuple(maybe))
         return ref, ref.spec.outcome, extra, []

@@ -422,6 +422,8 @@ class Precedence:
             for r in [best, *open_rules]:
                 if r is not None and r.statutory is not None:
                     possible |= set(r.statutory.range)
+                    for row in r.statutory.maybe:  # a special law that may replace it (违反的法律未知)
+                        possible |= {row.outcome, *row.range}
             possible_outcomes = [_VALUE[o] for o in sorted(possible, key=rank, reverse=True)]
         else:
             outcome = _VALUE[best.outcome] if best else Outcome.normal.value
