@@ -161,11 +161,14 @@ def failure_reasons_zh(result: RunResult) -> list[str]:
         if "outcome" in rec:
             rule = rec.get("chosen_rule") or "-"
             item = rec.get("chosen_item") or "-"
-            out.append(f"    决定规则: {rule}; 适用条目: {item}")
+            named = f"{rec['rule_zh']} ({rule})" if rec.get("rule_zh") and not rec.get("chosen_item") else rule
+            out.append(f"    决定规则: {named}; 适用条目: {item}")
             if rec.get("missing"):
                 out.append("    需要补充的事实: " + " / ".join(f"{m['fact']}: {m['question']}" for m in rec["missing"]))
             if rec.get("basis"):
                 out.append("    法律依据: " + "; ".join(rec["basis"]))
+            if rec.get("reference"):
+                out.append("    参考依据(不能作为法律依据引用): " + "; ".join(rec["reference"]))
         if not bad and not rec.get("error"):
             out.append(f"    {_step_error(result.output, test)}")
     return out
@@ -279,8 +282,10 @@ def _decision_block(rec: dict) -> str:
         ("处理建议", f"{rec['outcome_zh']} ({rec['outcome']})"),
         ("可能的处理结果", "、".join(rec.get("possible") or []) or "-"),
         ("适用条目", rec.get("chosen_item") or "-"),
-        ("适用规则", rec.get("chosen_rule") or "-"),
+        ("适用规则", (f"{rec['rule_zh']} ({rec['chosen_rule']})" if rec.get("rule_zh") and rec.get("chosen_rule")
+                      and not rec.get("chosen_item") else rec.get("chosen_rule")) or "-"),
         ("法律依据", "; ".join(rec.get("basis") or []) or "-"),
+        ("参考依据(不能作为法律依据引用)", "; ".join(rec.get("reference") or []) or "-"),
         ("应采取措施", "、".join(rec.get("measures") or []) or "-"),
         ("需要补充的事实", " / ".join(f"{m['fact']}: {m['question']}" for m in rec.get("missing") or []) or "-"),
         ("提示", " / ".join(rec.get("warnings") or []) or "-"),

@@ -150,11 +150,30 @@ class Case:
             out.update(
                 outcome=d.outcome, outcome_zh=d.outcome_zh, possible=d.possible_outcomes,
                 chosen_item=d.chosen_item, chosen_rule=d.chosen_rule,
-                basis=[b.label for b in d.basis], measures=d.measures,
+                rule_zh=_rule_zh(d),
+                basis=[b.label for b in d.basis if _citable(b)],
+                reference=[b.label for b in d.basis if not _citable(b)],
+                measures=d.measures,
                 missing=[{"fact": m.fact, "question": m.question} for m in d.missing_facts],
                 warnings=d.warnings, summary=d.summary,
             )
         return out
+
+
+def _citable(entry) -> bool:
+    """A basis entry that is 法律依据 (the summary's and the documents' test, ListCitation.citable); the
+    HTTP steps' entries carry only a label (their summary splits them the same way)."""
+    document = getattr(entry, "document", None)
+    return document is None or document.citable
+
+
+def _rule_zh(d) -> str | None:
+    """The deciding statutory rule by its article, as the trace cites it (the HTTP steps' answers carry
+    no trace: None, the report shows the id alone)."""
+    trace = getattr(d, "trace", None)
+    if trace is None or not getattr(trace, "winner", None):
+        return None
+    return next((r.citation for r in trace.rules if r.rule == trace.winner and r.citation), None)
 
 
 @pytest.fixture

@@ -156,3 +156,33 @@ def test_report_labels_attested_facts():
     assert FACT_LABELS["attested"] == "认定事项"
     assert _fact_value("attested", {"fines_paid": False, "prior_violations_handled": True}) == \
         "罚款已缴纳: 否; 以往违法均已处理: 是"
+
+
+def test_failure_lines_name_the_rule_and_keep_a_white_paper_out_of_the_legal_basis(engine):
+    """A trainer reads the deciding statutory rule by its article (not only its id), and a practice a white
+    paper describes (lc-practice-2022) under 参考依据, as the officer's summary shows it."""
+    from datetime import date
+
+    from penalty_rules.model.facts import CaseFacts
+    from penalty_rules.scenarios.runner import RunResult, failure_reasons_zh
+    from penalty_rules.scenarios.steps import Case
+
+    def lines_for(facts):
+        case = Case()
+        case.decision = engine.evaluate(CaseFacts(**facts))
+        rec = {"nodeid": "f.py::test_x", "scenario": "x", **case.record()}
+        result = RunResult(1, {}, Path("x"), Path("y"), records=[rec], output="f.py::test_x FAILED")
+        return "\n".join(failure_reasons_zh(result))
+
+    minor = dict(domain="market", party_type="enterprise", act_date=date(2024, 3, 1), discovered_date=date(2024, 3, 1),
+                 decision_date=date(2024, 4, 1), minor_violation=True, harm="none", corrected="promptly",
+                 first_offense=True, circumstances=[], continuing=False)
+    text = lines_for(minor)
+    assert "决定规则: 《中华人民共和国行政处罚法》第三十三条第一款 (law-33-1a)" in text
+    parking = dict(item_id="lc-practice-2022/parking-notified", jurisdiction="371500", party_type="individual", age=40,
+                   act_date=date(2023, 5, 1), discovered_date=date(2023, 5, 1), decision_date=date(2023, 5, 1),
+                   corrected="within_deadline", harm="none", continuing=False)
+    text = lines_for(parking)
+    legal = next(line for line in text.splitlines() if line.strip().startswith("法律依据: "))
+    reference = next(line for line in text.splitlines() if line.strip().startswith("参考依据"))
+    assert "白皮书" in reference and "白皮书" not in legal
