@@ -364,6 +364,23 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
     return list(dict.fromkeys(measures)), basis
 
 
+def _wider_range_open(live, best, dec_law) -> list[str]:
+    """A list item decides at a level where a mandatory rule of the law with a wider range (第三十二条:
+    应当从轻或者减轻) is still open (its facts unknown): the item's outcome stands (it is within that range),
+    but 减轻 may also be open to the agency — said, with what would decide it (Precedence.companion when
+    that rule is met)."""
+    out = []
+    for r in live:
+        st = r.statutory
+        if (st is None or r.result.satisfied is not None or r.outcome is not best.outcome or not st.mandatory
+                or len(st.range) < 2):
+            continue
+        asks = " ".join(question_for(fact, key, None, r.questions) for fact, key in r.result.missing.items())
+        out.append(f"{_rule_name(r, dec_law)}({st.says})尚不能确定: 条目的结论在其幅度之内; 当事人如有该条所列情形, "
+                   f"还可以{_OUTCOME_ZH[max(st.range, key=lambda o: o.leniency)]}, 请查明: {asks}")
+    return out
+
+
 def _special_measures_dropped(live, best, dec_law) -> list[str]:
     """A special law's rule that applied to the case (its conditions met) with measures of its own
     (没收、收缴) while another rule decided: its measures do not follow the answer — said, for the
@@ -657,6 +674,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                                                       best.statutory if best is not None else None))
         if best is not None:
             warnings.extend(_special_measures_dropped(p.live, best, dec_law))
+            if best.statutory is None and p.companion is None:
+                warnings.extend(_wider_range_open(p.live, best, dec_law))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
         act_date=act.isoformat() if act else None,
