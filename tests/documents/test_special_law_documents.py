@@ -21,7 +21,7 @@ BASE = dict(party_type="enterprise", act_date=date(2023, 3, 1), discovered_date=
 DEVICE = dict(BASE, domain="drugs", violated_law="医疗器械监督管理条例",
               special_law_facts={"device_trader_noncompliant_device": True, "device_purchase_checked_source_shown": True})
 CARRIER = dict(BASE, domain="public_security", violated_law="中华人民共和国出境入境管理法",
-               special_law_facts={"carrier_carried_inadmissible": True})
+               special_law_facts={"carrier_carried_inadmissible": True, "carrier_reasonable_precautions": True})
 DRUG = dict(BASE, domain="drugs", violated_law="中华人民共和国药品管理法", illegal_gains_yuan=3000,
             special_law_facts={"drug_trader_fake_substandard": True, "drug_otherwise_compliant": True})
 

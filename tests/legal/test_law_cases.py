@@ -77,6 +77,7 @@ SPECIAL_LAW_KEYS = {
     "pq_source_shown", "device_trader_noncompliant_device", "device_purchase_checked_source_shown",
     "cosmetics_trader_noncompliant", "cosmetics_purchase_checked", "drug_trader_fake_substandard", "drug_otherwise_compliant",
     "publication_illegal_distributed", "publication_source_verified", "carrier_carried_inadmissible",
+    "carrier_reasonable_precautions",
 }
 PRIOR_KEYS = {"item_id", "conduct", "date", "same_conduct"}
 CASE_KEYS = {"id", "article", "why", "facts", "expect"}
