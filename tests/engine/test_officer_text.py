@@ -90,12 +90,17 @@ def test_coerced_or_deceived_follow_up_is_asked(engine):
 
 
 # ---------------------------------------------------------------- 5. a white paper is no 法律依据
+def _ev_first_entry(engine):
+    """A first entry of a low-speed e-vehicle into the restricted zone (lc-practice-2022, a white paper's practice)."""
+    return engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", jurisdiction="371502",
+                                     party_type="individual", age=40, act_date=date(2023, 5, 1),
+                                     discovered_date=date(2023, 5, 1), continuing=False, first_offense=True,
+                                     prior_offenses=[], circumstances=[], minor_violation=False, harm="serious",
+                                     corrected="not_corrected", decision_date=date(2023, 6, 1)))
+
+
 def test_white_paper_practice_is_not_legal_basis(engine):
-    d = engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", jurisdiction="371502",
-                                  party_type="individual", age=40, act_date=date(2023, 5, 1), discovered_date=date(2023, 5, 1),
-                                  continuing=False, first_offense=True, prior_offenses=[], circumstances=[],
-                                  minor_violation=False, harm="serious", corrected="not_corrected",
-                                  decision_date=date(2023, 6, 1)))
+    d = _ev_first_entry(engine)
     assert d.chosen_item == "lc-practice-2022/ev-restricted-zone"
     assert "白皮书" not in line(d.summary, "法律依据")
     assert "白皮书" in line(d.summary, "参考依据")
@@ -119,9 +124,5 @@ def test_reason_names_rules_not_ids(engine):
 
 
 def test_summary_names_the_item_without_list_key(engine):
-    d = engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", jurisdiction="371502",
-                                  party_type="individual", age=40, act_date=date(2023, 5, 1), discovered_date=date(2023, 5, 1),
-                                  continuing=False, first_offense=True, prior_offenses=[], circumstances=[],
-                                  minor_violation=False, harm="serious", corrected="not_corrected",
-                                  decision_date=date(2023, 6, 1)))
+    d = _ev_first_entry(engine)
     assert "@" not in line(d.summary, "适用条目")
