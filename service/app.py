@@ -8,6 +8,7 @@ import sys
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Annotated, Awaitable, Callable, Literal
+from urllib.parse import unquote_to_bytes
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -263,8 +264,6 @@ def require(role: str):
 def _query_pairs(raw: bytes) -> list[tuple[bytes, bytes]]:
     """The query string's name/value pairs as bytes (urllib.parse.parse_qsl's splitting, without
     decoding: Starlette decodes invalid UTF-8 as U+FFFD, and raw non-ASCII bytes as Latin-1)."""
-    from urllib.parse import unquote_to_bytes
-
     out = []
     for part in raw.split(b"&"):
         if not part:
