@@ -252,6 +252,18 @@ LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处�
                    r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
+# A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
+# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, never a required condition — kept
+# whole in the list's words (custom), flagged conditions.exclusion. 不予 / 从轻 / 减轻 处罚 are outcomes.
+EXCEPT_CLAUSE = re.compile(
+    r"[^;；。，,:：()（）]*?的[，,]?(?:依法|从重|应当|应|须|依法予以|依法给予|予以|给予)(?:行政)?处罚(?=$|[;；。，,])"
+    r"|[^;；。，,:：()（）]*?的[，,]?处以?[^;；。，,()（）]*?罚款[^;；。，,()（）]*"
+    r"|[^;；。，,:：()（）]*?的[，,]?(?:不适用|不予适用|不再适用)[^;；。，,:：()（）]*(?=$|[;；。，,])"
+)
+# A heading ending in 除外 / 不适用 (有下列情形之一的，不适用： / 但有下列情形除外：): what follows it, to the end
+# of the sentence, lists exclusions — kept whole with the heading (custom), flagged conditions.exclusion.
+EXCEPT_HEAD = re.compile(r"[^;；。:：，,()（）]*?(?:的[，,]?)?(?:除外|不适用|不予适用)[^;；。:：，,()（）]{0,6}[:：][^。]*")
+EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核对"
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
@@ -589,8 +601,11 @@ def tokenize(text: str) -> list[Token]:
         if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
             m = ENUM.match(text, pos)
             x = EXCLUSION.match(text, pos)
+            ex = None if m else (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos))
             if m:
                 hit = (m.end(), Token("ENUM", m.group(0)))
+            elif ex:
+                hit = (ex.end(), Token("TEXT", ex.group(0), note=EXCEPT_NOTE))
             elif x:
                 hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
             elif (e := MEASURE.match(text, pos)) and e.end() > pos:
@@ -949,6 +964,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     tokens = _guard(tokenize(text), flags)
     if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
+    if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
+        flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
     enums = [t for t in tokens if t.kind == "ENUM"]
     enum_alternatives = True
     if len(enums) >= 2:
