@@ -1031,11 +1031,19 @@ _COND = ("PHRASE", "THRESH", "TEXT")
 INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
 
 
+# A bracket that narrows the item (限 / 仅 / 指 / 是指 …, a time limit N日内 / N小时内, …的除外 / 不适用, a
+# conditional clause …的 / …的,…): a condition in the list's words, never a remark moved to the note.
+RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|不适用|不予适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
+                         r"|的$|的[，,]")
+
+
 def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
+        return True
+    if RESTRICTION.search(text):  # (限个体工商户) / (指在24小时内改正) / (…的除外): narrows the item
         return True
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
@@ -1073,6 +1081,8 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note="括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
+            if re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]):
+                flags.append("conditions.exclusion")
             continue
         out.append(tok)
     tokens, out = out, []

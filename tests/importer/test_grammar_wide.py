@@ -42,3 +42,29 @@ def test_exclusion_heading_makes_what_follows_exclusions():
 def test_outcome_clauses_stay_outcomes():
     assert conds("首次违法，及时改正的，不予处罚") == {"all": ["first_offense", "corrected_promptly"]}
     assert conds("初次违法，危害后果轻微的，可以不予处罚") == {"all": ["first_offense", "minor_harm"]}
+
+
+# 2. a bracket that restricts the item (限 / 仅 / 指, a time limit, …的除外 / 不适用, …的) is a condition
+def test_restricting_bracket_is_a_condition():
+    for text, tag, words in [
+        ("初次违法（限个体工商户）", "first_offense", "限个体工商户"),
+        ("初次违法（仅限小微企业）", "first_offense", "仅限小微企业"),
+        ("初次违法（当事人为自然人的）", "first_offense", "当事人为自然人"),
+        ("及时改正（3日内）", "corrected_promptly", "3日内"),
+        ("及时改正（指在24小时内改正）", "corrected_promptly", "指在24小时内改正"),
+        ("危害后果轻微（指未造成人员伤亡和财产损失）", "minor_harm", "指未造成人员伤亡和财产损失"),
+        ("初次违法（造成人员伤亡的除外）", "first_offense", "造成人员伤亡的除外"),
+        ("初次违法（两年内有同类违法行为的除外）", "first_offense", "两年内有同类违法行为的除外"),
+        ("初次违法(故意违法的不适用)", "first_offense", "故意违法的不适用"),
+        ("期限内补办手续(补办未获批准的,期限内拆除)", "corrected_within_deadline", "补办未获批准的,期限内拆除"),
+    ]:
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [tag, {"custom": words}]}, text
+        assert "conditions.bracket" in r.flags and not r.moved, text
+    for text in ("初次违法（造成人员伤亡的除外）", "初次违法(故意违法的不适用)"):
+        assert "conditions.exclusion" in flags(text), text
+
+
+def test_outcome_and_editorial_brackets_stay_remarks():
+    for text in ("初次违法（不罚款）", "初次违法（以警告代替罚款）", "首次违法（以行政处罚决定为准）"):
+        assert conds(text) == {"all": ["first_offense"]}, text
