@@ -68,3 +68,16 @@ def test_restricting_bracket_is_a_condition():
 def test_outcome_and_editorial_brackets_stay_remarks():
     for text in ("初次违法（不罚款）", "初次违法（以警告代替罚款）", "首次违法（以行政处罚决定为准）"):
         assert conds(text) == {"all": ["first_offense"]}, text
+
+
+# 3. 有下列情形之一的，(可以)不予处罚：A；B — the outcome after the comma belongs to the marker: one of A, B
+# (not an alternative "有下列情形之一" that an officer could tick alone)
+def test_any_marker_with_outcome_after_comma():
+    want = {"all": ["corrected_promptly"], "any_of": [["first_offense", "minor_harm"], ["minor_violation"]]}
+    for text in (
+        "有下列情形之一，可以不予处罚：（一）初次违法且危害后果轻微并及时改正；（二）违法行为轻微并及时改正",
+        "具有下列情形之一的，可以不予处罚：初次违法且危害后果轻微并及时改正；违法行为轻微并及时改正",
+        "满足下列条件之一的，不予处罚：初次违法且危害后果轻微并及时改正；违法行为轻微并及时改正",
+        "具有下列情形之一的，依法不予处罚：（一）初次违法且危害后果轻微并及时改正；（二）违法行为轻微并及时改正",
+    ):
+        assert conds(text) == want, text
