@@ -270,8 +270,11 @@ EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核�
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
-    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
+# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it, to the end of the
+# sentence, is the measure (kept in the note), never a condition or an alternative of a 之一 list.
+MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：][^。]*")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
@@ -609,12 +612,20 @@ def tokenize(text: str) -> list[Token]:
                 hit = (m.end(), Token("ENUM", m.group(0)))
             elif ex:
                 hit = (ex.end(), Token("TEXT", ex.group(0), note=EXCEPT_NOTE))
+            elif x and _holds_condition(x.group(0)):
+                # 首次违法的，不认定为从重情节: a condition word in it — the clause is kept whole (custom),
+                # flagged, never moved to the note with the condition
+                hit = (x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE))
             elif x:
                 hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
-            elif (e := MEASURE.match(text, pos)) and e.end() > pos:
+            elif (e := MEASURE_HEAD.match(text, pos)) and not _holds_condition(e.group(0)):
                 hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos:
+            elif (e := MEASURE.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
+                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
+            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
                 hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
+            # a measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正
+            # 且首次违法): not moved — read as any other words (the condition words as tags, the rest custom)
             else:
                 m = LABEL.match(text, pos)
                 if m:
@@ -640,6 +651,9 @@ def tokenize(text: str) -> list[Token]:
                 if w and w.group("tail"):
                     phrase = None
             m = OUTCOME.match(text, pos)
+            if m and re.match(r"的[:：]", m.group(0)) and _holds_condition(m.group(0)[2:]):
+                # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
+                m = re.compile(r"的[:：]").match(text, pos)
             if m and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,") and \
                     not buf:
                 hit = (m.end(), Token("OUTCOME", m.group(0)))
@@ -1038,6 +1052,15 @@ INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(
 # conditional clause …的 / …的,…): a condition in the list's words, never a remark moved to the note.
 RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|不适用|不予适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
                          r"|的$|的[，,]")
+
+
+def _holds_condition(text: str) -> bool:
+    """Words that hold a condition the lexicon reads (a tag word, a threshold, a deadline, a window);
+    a list's label (清单类型为首违不罚) names no condition."""
+    text = re.sub(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)", "", text)
+    return any(any(rx.match(text, i) for rx, _ in _LEXICON) or _match_threshold(text, i) or DEADLINE.match(text, i)
+               or DEADLINE_ACT.match(text, i) or BY_DUE.match(text, i) or _match_window(text, i)
+               for i in range(len(text)))
 
 
 def _tag_words(text: str) -> bool:

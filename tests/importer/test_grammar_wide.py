@@ -81,3 +81,41 @@ def test_any_marker_with_outcome_after_comma():
         "具有下列情形之一的，依法不予处罚：（一）初次违法且危害后果轻微并及时改正；（二）违法行为轻微并及时改正",
     ):
         assert conds(text) == want, text
+
+
+# 4. a measure / editor's / exclusion / outcome clause holding a condition word is not moved to the note
+# with that condition: the condition words are read, the rest stays in words
+def test_measure_and_editorial_clauses_keep_their_conditions():
+    assert conds("初次违法并接受行政指导，及时改正") == {
+        "all": ["first_offense", {"custom": "接受行政指导"}, "corrected_promptly"]}
+    assert conds("首次违法且违法所得已被没收") == {"all": ["first_offense", {"custom": "违法所得已被没收"}]}
+    assert conds("首次被发现且在页面显著位置补充公示") == {
+        "all": ["first_offense", {"custom": "在页面显著位置补充公示"}]}
+    assert conds("首次违法，转载作品已注明来源") == {"all": ["first_offense", {"custom": "转载作品已注明来源"}]}
+    for text in ("首次违法，经约谈、行政指导后及时改正", "经预警提示后及时改正且首次违法"):
+        r = parse_conditions(text)
+        c = to_conditions(r)
+        assert "first_offense" in c["all"] and any("及时改正" in v.get("custom", "") for v in c["all"]
+                                                   if isinstance(v, dict)), text
+        assert not r.moved, text
+    # the editor's remarks and measures without a condition word still go to the note
+    assert parse_conditions("首次违法;页面截断").editorial == ["页面截断"]
+    assert parse_conditions("首次违法;据转载推测").editorial == ["据转载推测"]
+
+
+def test_exclusion_definition_with_a_condition_is_kept_whole():
+    r = parse_conditions("首次违法的，不认定为从重情节；危害后果轻微")
+    assert to_conditions(r) == {"all": [{"custom": "首次违法的，不认定为从重情节"}, "minor_harm"]}
+    assert "conditions.exclusion" in r.flags
+
+
+def test_colon_outcome_holding_conditions():
+    assert conds("危害后果轻微的：及时改正") == {"all": ["minor_harm", "corrected_promptly"]}
+
+
+def test_measure_heading_is_no_alternative():
+    text = ("有下列情形之一:主动消除或减轻危害后果;受他人胁迫;配合查处有立功表现;"
+            "从轻后的裁量幅度:限期补种盗伐株数一倍的树木,并处盗伐林木价值五倍的罚款。")
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": [], "any_of": [["eliminated_harm"], ["coerced"], ["meritorious"]]}
+    assert "conditions.moved_to_note" in r.flags
