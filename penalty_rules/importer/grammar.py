@@ -353,6 +353,7 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
     return {"quantity": quantity, op: int(n) if float(n).is_integer() else n}
 
 
+QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
 _QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
 THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})(?P<post>{CMP_POST})?")
 
@@ -1120,6 +1121,16 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             neg = bool(NEGATION.search(prev.text))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
+            continue
+        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元: one bound after two nouns (each, or
+        # the sum?) — never the second noun's threshold and the first noun alone: the list's words, flagged
+        if tok.kind == "THRESH" and len(out) >= 2 and prev.kind in ("AND", "OR", "SEP") \
+                and prev.text in ("和", "及", "以及", "与", "、", "或", "或者") and out[-2].kind == "TEXT" \
+                and out[-2].note is None and QUANTITY_NOUN.fullmatch(out[-2].text.strip()):
+            conj = out.pop()
+            first = out.pop()
+            out.append(Token("TEXT", first.text + conj.text + tok.text, note="数额共用一个界限(各自或合计未说明), 按原文保留"))
+            flags.append("conditions.fragment")
             continue
         # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
         if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") and tok.note is None \

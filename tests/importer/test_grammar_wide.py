@@ -119,3 +119,16 @@ def test_measure_heading_is_no_alternative():
     r = parse_conditions(text)
     assert to_conditions(r) == {"all": [], "any_of": [["eliminated_harm"], ["coerced"], ["meritorious"]]}
     assert "conditions.moved_to_note" in r.flags
+
+
+# 5. one bound after two nouns (违法所得和货值金额不超过1000元): not "违法所得" alone and the second noun's
+# threshold — the list's words, flagged
+def test_shared_threshold_kept_in_words():
+    for text in ("违法所得和货值金额不超过1000元", "违法所得及货值金额不超过1000元", "违法所得、货值金额不超过1000元",
+                 "货值金额和违法所得不超过1000元", "违法所得和罚款不超过1000元"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.fragment" in r.flags, text
+    # two bounds, each with its noun, stay two thresholds
+    assert conds("违法所得不超过1000元且货值金额不超过3000元") == {"all": [
+        {"quantity": "illegal_gains_yuan", "max": 1000}, {"quantity": "goods_value_yuan", "max": 3000}]}
