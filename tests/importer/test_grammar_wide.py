@@ -132,3 +132,12 @@ def test_shared_threshold_kept_in_words():
     # two bounds, each with its noun, stay two thresholds
     assert conds("违法所得不超过1000元且货值金额不超过3000元") == {"all": [
         {"quantity": "illegal_gains_yuan", "max": 1000}, {"quantity": "goods_value_yuan", "max": 3000}]}
+
+
+# 6. 不良 is no negation: the 未 of 未造成危害后果 reaches 不良影响 (neither) — the list's words, never
+# no_harm and a positive custom "不良影响"
+def test_negation_reaches_buliang_nouns():
+    for text in ("未造成危害后果和不良影响", "未造成危害后果、不良社会影响", "无危害后果和不良影响", "未造成危害后果及不良后果"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert {"conditions.negation", "conditions.exclusion"} & set(r.flags), text
