@@ -250,6 +250,10 @@ OUTCOME = re.compile(
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
+# 危害后果：轻微 (a heading and a bare 轻微 after it): the heading says what is minor
+QUALIFIED_MINOR = re.compile(r"(?:较为|较)?轻微(?=$|[，,；;。、]|并|且|及时)")
+HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|后果|危害)")
+VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
 LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?:清单|事项|情形|类)?[:：,，]?|(?:不予处罚|免予处罚|免罚|从轻处罚|减轻处罚)情形[:：]?"
                    r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
@@ -636,6 +640,17 @@ def tokenize(text: str) -> list[Token]:
                 inner = tokenize(m.group("h"))  # a heading names no condition (else: 首次发生的: …)
                 if not any(t.kind in ("PHRASE", "THRESH") for t in inner) and not ANY_MARK.match(text, pos):
                     hit = (m.end(), Token("HEADING", m.group(0)))
+                    if HARM_HEADING.fullmatch(m.group("h")) and (q := re.compile(r"(?:无|没有)(?=$|[，,；;。])").match(
+                            text, m.end())):  # 危害后果：无 → no_harm (not a custom "无")
+                        hit = (q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm"))
+                    elif (q := QUALIFIED_MINOR.match(text, m.end())):
+                        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the
+                        # violation — never minor_violation with the heading dropped: the list's words
+                        words = m.group(0) + q.group(0)
+                        tag = "minor_harm" if HARM_HEADING.fullmatch(m.group("h")) else \
+                            "minor_violation" if VIOLATION_HEADING.fullmatch(m.group("h")) else None
+                        hit = (q.end(), Token("PHRASE", words, tag) if tag
+                               else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
         if not hit and not buf:

@@ -141,3 +141,12 @@ def test_negation_reaches_buliang_nouns():
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": [{"custom": text}]}, text
         assert {"conditions.negation", "conditions.exclusion"} & set(r.flags), text
+
+
+# 7. a heading says what is 轻微: 危害后果：轻微 is minor_harm; 社会影响 / 涉案数量：轻微 stay in words
+def test_heading_before_bare_minor():
+    assert conds("危害后果：轻微，及时改正") == {"all": ["minor_harm", "corrected_promptly"]}
+    assert conds("社会影响：轻微，及时改正") == {"all": [{"custom": "社会影响：轻微"}, "corrected_promptly"]}
+    assert conds("涉案数量：轻微，及时改正") == {"all": [{"custom": "涉案数量：轻微"}, "corrected_promptly"]}
+    assert conds("违法情节：轻微；危害后果：无") == {"all": ["minor_violation", "no_harm"]}
+    assert conds("总条件为：轻微、及时改正") == {"all": ["minor_violation", "corrected_promptly"]}
