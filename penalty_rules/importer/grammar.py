@@ -944,7 +944,8 @@ class Parser:
             alts.append(self.atom())
         if len(alts) == 1:
             return alts[0]
-        if all(isinstance(a, Leaf) for a in alts) and {a.condition for a in alts} == {"no_harm", "minor_harm"}:
+        if all(isinstance(a, Leaf) and isinstance(a.condition, str) for a in alts) \
+                and {a.condition for a in alts} == {"no_harm", "minor_harm"}:  # (a threshold is a dict: unhashable)
             # 没有造成危害后果或者危害后果轻微: no harm counts as minor harm (vocabulary: minor_harm)
             return Leaf("或".join(a.text for a in alts), "minor_harm")
         return Node("or", alts)

@@ -150,3 +150,30 @@ def test_heading_before_bare_minor():
     assert conds("涉案数量：轻微，及时改正") == {"all": [{"custom": "涉案数量：轻微"}, "corrected_promptly"]}
     assert conds("违法情节：轻微；危害后果：无") == {"all": ["minor_violation", "no_harm"]}
     assert conds("总条件为：轻微、及时改正") == {"all": ["minor_violation", "corrected_promptly"]}
+
+
+# 8. 或 without punctuation between atoms where one is a threshold: no crash (the condition of a threshold is
+# a dict), one of them
+def test_or_with_a_threshold_does_not_crash():
+    assert conds("没有违法所得或违法所得不超过500元") == {"all": [], "any_of": [
+        ["no_illegal_gains"], [{"quantity": "illegal_gains_yuan", "max": 500}]]}
+    assert conds("违法所得不超过1000元或货值金额不超过3000元") == {"all": [], "any_of": [
+        [{"quantity": "illegal_gains_yuan", "max": 1000}], [{"quantity": "goods_value_yuan", "max": 3000}]]}
+
+
+def test_cli_import_of_or_threshold_rows(lists_copy, tmp_path):
+    from typer.testing import CliRunner
+
+    from penalty_rules.cli.app import app
+    table = tmp_path / "or-threshold.csv"
+    table.write_text(
+        "序号,执法领域,违法行为,违法依据,处罚依据,不予处罚依据,适用条件,处理措施,备注\n"
+        "一、不予处罚事项,,,,,,,,\n"
+        "1,市场监管,经营者未按规定明码标价,,,,首次违法，没有违法所得或违法所得不超过500元，及时改正,,\n"
+        "2,市场监管,未按规定公示营业执照,,,,初次违法、危害后果轻微并及时改正,,\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["lists", "import", str(table), "--list-id", "or-thr", "--version", "1",
+                                   "--jurisdiction", "371500", "--domain", "market", "--lists", str(lists_copy),
+                                   "--out", str(tmp_path / "out")])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "or-thr" / "1.yaml").is_file()
