@@ -1000,6 +1000,11 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
+    if _or_scope_unclear(tokens):
+        # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
+        leaf = Leaf(raw, None)
+        return ParseResult(text, [[leaf]], [leaf], [], ["“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留"],
+                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
     enums = [t for t in tokens if t.kind == "ENUM"]
     enum_alternatives = True
     if len(enums) >= 2:
@@ -1248,6 +1253,34 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
 
 
 _CONDITION_KINDS = ("PHRASE", "THRESH", "TEXT")
+_SEP_LEVEL = {"、": 0, "，": 1, ",": 1, "；": 2, ";": 2}
+
+
+def _or_scope_unclear(tokens: list[Token]) -> bool:
+    """`A，或B，C` / `A；或者B；C`: a condition after the 或 clause behind a separator of the same level as
+    the one before 或 — one of A, B and then C, or A alone or B and C? (A，或B；C: C is for both; A，或B、C:
+    B、C is one alternative; a 之一 marker or numbers (1)(2) say the structure.)"""
+    if any(t.kind in ("ANY", "ENUM") for t in tokens):
+        return False
+    for i, tok in enumerate(tokens):
+        if tok.kind != "OR" or i == 0 or tokens[i - 1].kind not in ("SEP", "SEMI") \
+                or tokens[i - 1].text not in _SEP_LEVEL:
+            continue
+        level = _SEP_LEVEL[tokens[i - 1].text]
+        for j in range(i + 1, len(tokens)):
+            t = tokens[j]
+            if t.kind == "SEMI" and t.text == "。":
+                break
+            if t.kind in ("SEP", "SEMI") and _SEP_LEVEL.get(t.text, 9) >= level:
+                if _SEP_LEVEL.get(t.text, 9) > level:
+                    break
+                rest = tokens[j + 1:]
+                while rest and rest[0].kind == "AND":
+                    rest = rest[1:]
+                if rest and rest[0].kind in _CONDITION_KINDS:
+                    return True
+                break
+    return False
 
 
 def _split_at_any(tokens: list[Token]) -> list[list[Token]]:

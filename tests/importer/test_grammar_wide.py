@@ -177,3 +177,18 @@ def test_cli_import_of_or_threshold_rows(lists_copy, tmp_path):
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert res.exit_code == 0, res.output
     assert (tmp_path / "out" / "or-thr" / "1.yaml").is_file()
+
+
+# 9. a condition after the 或 clause behind the same punctuation as before 或: does it go with both
+# alternatives? not guessed (never the widest reading A | B∧C): the list's words, structure_unclear
+def test_or_scope_over_same_level_punctuation_is_kept():
+    for text in ("首次被发现，或者在责令改正期限内改正，未造成危害后果", "初次违法，或危害后果轻微，且及时改正",
+                 "首次违法；或者及时改正；危害后果轻微"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.structure_unclear" in r.flags, text
+    # the punctuation says it: ；after ，或 closes the alternatives, 、 binds within one
+    assert conds("初次违法，或者危害后果轻微；及时改正") == {
+        "all": ["corrected_promptly"], "any_of": [["first_offense"], ["minor_harm"]]}
+    assert conds("初次违法，或者危害后果轻微，或者及时改正") == {
+        "all": [], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
