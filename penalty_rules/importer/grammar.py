@@ -237,7 +237,9 @@ CONJ_AND = r"并且|而且|并|且|同时|以及|及(?!时)|和"
 CONJ_OR = r"或者|或是|或"
 # Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
 ANY_MARK = re.compile(
-    r"[（(](?:满足|符合|具备)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
+    r"[（(](?:满足|符合|具备)?(?:以上|上述|前述)?(?:[一二三四五两2-5]项)?(?:条件|情形)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
+    # A、B、C三项条件之一 / 以上条件之一 after the conditions: closes them (as the bracketed form)
+    r"|(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
     r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
     # 有下列情形之一的，可以不予处罚： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
     r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?"
@@ -359,7 +361,8 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
 
 QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
 _QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
-THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})(?P<post>{CMP_POST})?")
+THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})"
+                        rf"(?:[（(](?P<incl>不含|含)(?:本数)?[）)](?={CMP_POST}))?(?P<post>{CMP_POST})?")
 
 
 def _match_threshold(text: str, pos: int) -> tuple[int, Token] | None:
@@ -371,6 +374,8 @@ def _match_threshold(text: str, pos: int) -> tuple[int, Token] | None:
         return None
     q = next(QUANTITY_WORDS[int(k[1:])][1] for k, v in m.groupdict().items() if k.startswith("q") and v)
     op = _PRE_OP.get(cmp or "", "max")
+    if m.group("incl") == "不含" and op == "max":  # 1000元(不含)以下
+        op = "lt"
     try:
         n = number(m.group("n"))
     except ValueError:
@@ -546,7 +551,11 @@ TRAFFIC_STRICT = re.compile(
 
 
 # tags read alone only in these exact wordings; other wordings of them keep the words beside the tag
-EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT}
+# eliminated_harm is 主动消除或者减轻…危害后果 (met by merely reducing): 主动消除危害后果 alone says more
+# (eliminated) — the tag and the wording kept
+ELIMINATE_EXACT = re.compile(r"主动(?:消除(?:或者?|、)减轻|减轻(?:或者?|、)消除)(?:违法行为)?(?:的)?危害后果")
+EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT,
+               "eliminated_harm": ELIMINATE_EXACT}
 
 
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
@@ -556,7 +565,7 @@ def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
     tag, words = (best[1].value, best[1].text) if best else (None, "")
-    if isinstance(tag, str) and (KEEP_WORDS.match(words) or (
+    if isinstance(tag, str) and (KEEP_WORDS.search(words) or (
             (exact := EXACT_WORDS.get(tag)) is not None and not exact.fullmatch(words)) or (
             tag == "fines_paid" and not FINES_PRIOR.match(words) and not _prior_context(text, pos))):
         best[1].keep_words = True
@@ -1000,6 +1009,12 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
+    if _outcome_tiers(tokens):
+        # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
+        # conditions AND-ed together
+        leaf = Leaf(raw, None)
+        return ParseResult(text, [[leaf]], [leaf], [], ["条件分档对应不同的处理结果, 整段按原文保留"],
+                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
         leaf = Leaf(raw, None)
@@ -1256,6 +1271,20 @@ _CONDITION_KINDS = ("PHRASE", "THRESH", "TEXT")
 _SEP_LEVEL = {"、": 0, "，": 1, ",": 1, "；": 2, ";": 2}
 
 
+def _outcome_tiers(tokens: list[Token]) -> bool:
+    """`X的，不予处罚；Y的，减轻处罚`: conditions, an outcome, more conditions, another outcome (tiers)."""
+    last, since = None, False
+    for t in tokens:
+        if t.kind in _CONDITION_KINDS:
+            since = True
+        elif t.kind == "OUTCOME" and (m := re.search(r"不予|免予|免于|从轻|减轻|不罚款|警告", t.text)):
+            key = m.group(0).replace("免于", "免予")
+            if last is not None and key != last and since:
+                return True
+            last, since = key, False
+    return False
+
+
 def _or_scope_unclear(tokens: list[Token]) -> bool:
     """`A，或B，C` / `A；或者B；C`: a condition after the 或 clause behind a separator of the same level as
     the one before 或 — one of A, B and then C, or A alone or B and C? (A，或B；C: C is for both; A，或B、C:
@@ -1283,6 +1312,9 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
     return False
 
 
+CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
+
+
 def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
     """Conditions common to all alternatives around a 之一 marker in mid-text:
     `X且Y, 并满足其一: A; B; C` → X, Y hold and one of A, B, C (the marker opens the alternatives);
@@ -1292,10 +1324,13 @@ def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
         if tok.kind != "ANY":
             continue
         before, after = tokens[:i], tokens[i + 1:]
-        if tok.text.startswith(("(", "（")) and any(t.kind in _CONDITION_KINDS for t in before):
-            # closes: the alternatives are before it (A，或B，或C（三者之一），D)
+        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.match(tok.text)) \
+                and any(t.kind in _CONDITION_KINDS for t in before):
+            # closes: the alternatives are before it (A，或B，或C（三者之一），D / A、B、C三项条件之一)
+            if not any(t.kind in ("SEMI", "OR") for t in before):  # A、B、C三项条件之一: 、 / ， part them
+                before = [Token("SEMI", ";") if t.kind == "SEP" else t for t in before]
             if not any(t.kind in _CONDITION_KINDS for t in after):
-                return [tokens]
+                return [before + [tok] + after]
             return [before + [Token("REMARK", tok.text)], after]
         # opens: the alternatives run until 。 or a 且 / 并 after punctuation (…；(2)B。且C): what follows
         # applies to every alternative

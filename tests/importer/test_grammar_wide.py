@@ -192,3 +192,33 @@ def test_or_scope_over_same_level_punctuation_is_kept():
         "all": ["corrected_promptly"], "any_of": [["first_offense"], ["minor_harm"]]}
     assert conds("初次违法，或者危害后果轻微，或者及时改正") == {
         "all": [], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
+
+
+# 10. smaller readings wider than the words
+def test_zixing_inside_the_phrase_keeps_the_words():
+    for text in ("及时自行改正", "及时自行纠正"):
+        assert conds(text) == {"all": ["corrected_promptly", {"custom": text}]}, text
+
+
+def test_eliminated_harm_only_for_eliminate_or_reduce():
+    assert conds("主动消除或减轻危害后果") == {"all": ["eliminated_harm"]}
+    assert conds("主动消除危害后果") == {"all": ["eliminated_harm", {"custom": "主动消除危害后果"}]}
+
+
+def test_outcome_tiers_are_not_anded():
+    for text in ("没有造成危害后果的不予处罚，危害后果轻微的减轻处罚",
+                 "违法所得在1000元以下的，不予处罚；违法所得在1000元以上的，减轻处罚"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.structure_unclear" in r.flags, text
+
+
+def test_inclusive_mark_inside_a_threshold():
+    assert conds("违法所得1000元（含）以下") == {"all": [{"quantity": "illegal_gains_yuan", "max": 1000}]}
+    assert conds("违法所得1000元（不含）以下") == {"all": [{"quantity": "illegal_gains_yuan", "lt": 1000}]}
+
+
+def test_closing_any_markers():
+    want = {"all": [], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
+    assert conds("初次违法；危害后果轻微；及时改正（以上条件之一）") == want
+    assert conds("初次违法、危害后果轻微、及时改正三项条件之一") == want
