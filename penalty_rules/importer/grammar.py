@@ -72,11 +72,17 @@ A small grammar, not one regular expression per phrase:
    (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
-   (`conditions.structure_unclear`). Numbered conditions (1)(2) are alternatives only under a 之一 /
+   (`conditions.structure_unclear`); an exclusion without 除外 (…的，依法处罚 / 不适用本清单 / 处…罚款) or
+   after a heading ending in 除外 / 不适用, kept whole (`conditions.exclusion`); a bracket restricting the
+   item (限 / 仅 / 指, N日内, …的除外, …的); one bound after two nouns (违法所得和货值金额不超过N元,
+   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C)
+   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
+   Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
    labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款 …) go to the note (`ParseResult.moved`, counted
-   as not parsed), flagged `conditions.moved_to_note`.
+   as not parsed), flagged `conditions.moved_to_note` — never a clause holding a condition word
+   (初次违法并接受行政指导: the condition is read, the rest kept in words).
 
 Nothing is guessed: no threshold or quantity that the vocabulary does not have is created, and a
 phrase the lexicon does not know as a whole stays in words.
