@@ -72,11 +72,17 @@ A small grammar, not one regular expression per phrase:
    (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
-   (`conditions.structure_unclear`). Numbered conditions (1)(2) are alternatives only under a 之一 /
+   (`conditions.structure_unclear`); an exclusion without 除外 (…的，依法处罚 / 不适用本清单 / 处…罚款) or
+   after a heading ending in 除外 / 不适用, kept whole (`conditions.exclusion`); a bracket restricting the
+   item (限 / 仅 / 指, N日内, …的除外, …的); one bound after two nouns (违法所得和货值金额不超过N元,
+   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C)
+   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
+   Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
    labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款 …) go to the note (`ParseResult.moved`, counted
-   as not parsed), flagged `conditions.moved_to_note`.
+   as not parsed), flagged `conditions.moved_to_note` — never a clause holding a condition word
+   (初次违法并接受行政指导: the condition is read, the rest kept in words).
 
 Nothing is guessed: no threshold or quantity that the vocabulary does not have is created, and a
 phrase the lexicon does not know as a whole stays in words.
@@ -237,8 +243,13 @@ CONJ_AND = r"并且|而且|并|且|同时|以及|及(?!时)|和"
 CONJ_OR = r"或者|或是|或"
 # Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
 ANY_MARK = re.compile(
-    r"[（(](?:满足|符合|具备)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
+    r"[（(](?:满足|符合|具备)?(?:以上|上述|前述)?(?:[一二三四五两2-5]项)?(?:条件|情形)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
+    # A、B、C三项条件之一 / 以上条件之一 after the conditions: closes them (as the bracketed form)
+    r"|(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
     r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
+    # 有下列情形之一的，可以不予处罚： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
+    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?"
+    r"(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：]"
 )
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
@@ -247,16 +258,35 @@ OUTCOME = re.compile(
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
+# 危害后果：轻微 (a heading and a bare 轻微 after it): the heading says what is minor
+QUALIFIED_MINOR = re.compile(r"(?:较为|较)?轻微(?=$|[，,；;。、]|并|且|及时)")
+HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|后果|危害)")
+VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
 LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?:清单|事项|情形|类)?[:：,，]?|(?:不予处罚|免予处罚|免罚|从轻处罚|减轻处罚)情形[:：]?"
                    r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
+# A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
+# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, never a required condition — kept
+# whole in the list's words (custom), flagged conditions.exclusion. 不予 / 从轻 / 减轻 处罚 are outcomes.
+EXCEPT_CLAUSE = re.compile(
+    r"[^;；。，,:：()（）]*?的[，,]?(?:依法|从重|应当|应|须|依法予以|依法给予|予以|给予)(?:行政)?处罚(?=$|[;；。，,])"
+    r"|[^;；。，,:：()（）]*?的[，,]?处以?[^;；。，,()（）]*?罚款[^;；。，,()（）]*"
+    r"|[^;；。，,:：()（）]*?的[，,]?(?:不适用|不予适用|不再适用)[^;；。，,:：()（）]*(?=$|[;；。，,])"
+)
+# A heading ending in 除外 / 不适用 (有下列情形之一的，不适用： / 但有下列情形除外：): what follows it, to the end
+# of the sentence, lists exclusions — kept whole with the heading (custom), flagged conditions.exclusion.
+EXCEPT_HEAD = re.compile(r"[^;；。:：，,()（）]*?(?:的[，,]?)?(?:除外|不适用|不予适用)[^;；。:：，,()（）]{0,6}[:：][^。]*")
+EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核对"
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
-    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
+# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it, to the end of the
+# sentence, is the measure (kept in the note), never a condition or an alternative of a 之一 list.
+MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：][^。]*")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
@@ -335,8 +365,10 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
     return {"quantity": quantity, op: int(n) if float(n).is_integer() else n}
 
 
+QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
 _QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
-THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})(?P<post>{CMP_POST})?")
+THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})"
+                        rf"(?:[（(](?P<incl>不含|含)(?:本数)?[）)](?={CMP_POST}))?(?P<post>{CMP_POST})?")
 
 
 def _match_threshold(text: str, pos: int) -> tuple[int, Token] | None:
@@ -348,6 +380,8 @@ def _match_threshold(text: str, pos: int) -> tuple[int, Token] | None:
         return None
     q = next(QUANTITY_WORDS[int(k[1:])][1] for k, v in m.groupdict().items() if k.startswith("q") and v)
     op = _PRE_OP.get(cmp or "", "max")
+    if m.group("incl") == "不含" and op == "max":  # 1000元(不含)以下
+        op = "lt"
     try:
         n = number(m.group("n"))
     except ValueError:
@@ -523,7 +557,11 @@ TRAFFIC_STRICT = re.compile(
 
 
 # tags read alone only in these exact wordings; other wordings of them keep the words beside the tag
-EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT}
+# eliminated_harm is 主动消除或者减轻…危害后果 (met by merely reducing): 主动消除危害后果 alone says more
+# (eliminated) — the tag and the wording kept
+ELIMINATE_EXACT = re.compile(r"主动(?:消除(?:或者?|、)减轻|减轻(?:或者?|、)消除)(?:违法行为)?(?:的)?危害后果")
+EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT,
+               "eliminated_harm": ELIMINATE_EXACT}
 
 
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
@@ -533,7 +571,7 @@ def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
         if m and m.end() > pos and (best is None or m.end() > best[0]):
             best = (m.end(), Token("PHRASE", m.group(0), tag))
     tag, words = (best[1].value, best[1].text) if best else (None, "")
-    if isinstance(tag, str) and (KEEP_WORDS.match(words) or (
+    if isinstance(tag, str) and (KEEP_WORDS.search(words) or (
             (exact := EXACT_WORDS.get(tag)) is not None and not exact.fullmatch(words)) or (
             tag == "fines_paid" and not FINES_PRIOR.match(words) and not _prior_context(text, pos))):
         best[1].keep_words = True
@@ -589,14 +627,25 @@ def tokenize(text: str) -> list[Token]:
         if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
             m = ENUM.match(text, pos)
             x = EXCLUSION.match(text, pos)
+            ex = None if m else (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos))
             if m:
                 hit = (m.end(), Token("ENUM", m.group(0)))
+            elif ex:
+                hit = (ex.end(), Token("TEXT", ex.group(0), note=EXCEPT_NOTE))
+            elif x and _holds_condition(x.group(0)):
+                # 首次违法的，不认定为从重情节: a condition word in it — the clause is kept whole (custom),
+                # flagged, never moved to the note with the condition
+                hit = (x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE))
             elif x:
                 hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
-            elif (e := MEASURE.match(text, pos)) and e.end() > pos:
+            elif (e := MEASURE_HEAD.match(text, pos)) and not _holds_condition(e.group(0)):
                 hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos:
+            elif (e := MEASURE.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
+                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
+            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
                 hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
+            # a measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正
+            # 且首次违法): not moved — read as any other words (the condition words as tags, the rest custom)
             else:
                 m = LABEL.match(text, pos)
                 if m:
@@ -606,6 +655,17 @@ def tokenize(text: str) -> list[Token]:
                 inner = tokenize(m.group("h"))  # a heading names no condition (else: 首次发生的: …)
                 if not any(t.kind in ("PHRASE", "THRESH") for t in inner) and not ANY_MARK.match(text, pos):
                     hit = (m.end(), Token("HEADING", m.group(0)))
+                    if HARM_HEADING.fullmatch(m.group("h")) and (q := re.compile(r"(?:无|没有)(?=$|[，,；;。])").match(
+                            text, m.end())):  # 危害后果：无 → no_harm (not a custom "无")
+                        hit = (q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm"))
+                    elif (q := QUALIFIED_MINOR.match(text, m.end())):
+                        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the
+                        # violation — never minor_violation with the heading dropped: the list's words
+                        words = m.group(0) + q.group(0)
+                        tag = "minor_harm" if HARM_HEADING.fullmatch(m.group("h")) else \
+                            "minor_violation" if VIOLATION_HEADING.fullmatch(m.group("h")) else None
+                        hit = (q.end(), Token("PHRASE", words, tag) if tag
+                               else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
         if not hit and not buf:
@@ -622,6 +682,9 @@ def tokenize(text: str) -> list[Token]:
                 if w and w.group("tail"):
                     phrase = None
             m = OUTCOME.match(text, pos)
+            if m and re.match(r"的[:：]", m.group(0)) and _holds_condition(m.group(0)[2:]):
+                # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
+                m = re.compile(r"的[:：]").match(text, pos)
             if m and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,") and \
                     not buf:
                 hit = (m.end(), Token("OUTCOME", m.group(0)))
@@ -896,7 +959,8 @@ class Parser:
             alts.append(self.atom())
         if len(alts) == 1:
             return alts[0]
-        if all(isinstance(a, Leaf) for a in alts) and {a.condition for a in alts} == {"no_harm", "minor_harm"}:
+        if all(isinstance(a, Leaf) and isinstance(a.condition, str) for a in alts) \
+                and {a.condition for a in alts} == {"no_harm", "minor_harm"}:  # (a threshold is a dict: unhashable)
             # 没有造成危害后果或者危害后果轻微: no harm counts as minor harm (vocabulary: minor_harm)
             return Leaf("或".join(a.text for a in alts), "minor_harm")
         return Node("or", alts)
@@ -949,6 +1013,19 @@ def parse_conditions(text: str | None) -> ParseResult:
     tokens = _guard(tokenize(text), flags)
     if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
+    if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
+        flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
+    if _outcome_tiers(tokens):
+        # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
+        # conditions AND-ed together
+        leaf = Leaf(raw, None)
+        return ParseResult(text, [[leaf]], [leaf], [], ["条件分档对应不同的处理结果, 整段按原文保留"],
+                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
+    if _or_scope_unclear(tokens):
+        # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
+        leaf = Leaf(raw, None)
+        return ParseResult(text, [[leaf]], [leaf], [], ["“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留"],
+                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
     enums = [t for t in tokens if t.kind == "ENUM"]
     enum_alternatives = True
     if len(enums) >= 2:
@@ -1008,10 +1085,26 @@ def _time_governed(tok: Token) -> bool:
 
 
 def _bare_noun(text: str) -> bool:
-    """Words with no verb or negation of their own (人员伤亡, 交通事故): a negation before reaches them."""
-    return not re.search(r"未|无|不|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
+    """Words with no verb or negation of their own (人员伤亡, 交通事故, 不良影响: 不良 is an adjective, no
+    negation): a negation before reaches them."""
+    return not re.search(r"未|无|不(?!良)|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
 _COND = ("PHRASE", "THRESH", "TEXT")
 INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
+
+
+# A bracket that narrows the item (限 / 仅 / 指 / 是指 …, a time limit N日内 / N小时内, …的除外 / 不适用, a
+# conditional clause …的 / …的,…): a condition in the list's words, never a remark moved to the note.
+RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|不适用|不予适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
+                         r"|的$|的[，,]")
+
+
+def _holds_condition(text: str) -> bool:
+    """Words that hold a condition the lexicon reads (a tag word, a threshold, a deadline, a window);
+    a list's label (清单类型为首违不罚) names no condition."""
+    text = re.sub(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)", "", text)
+    return any(any(rx.match(text, i) for rx, _ in _LEXICON) or _match_threshold(text, i) or DEADLINE.match(text, i)
+               or DEADLINE_ACT.match(text, i) or BY_DUE.match(text, i) or _match_window(text, i)
+               for i in range(len(text)))
 
 
 def _tag_words(text: str) -> bool:
@@ -1019,6 +1112,8 @@ def _tag_words(text: str) -> bool:
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
+        return True
+    if RESTRICTION.search(text):  # (限个体工商户) / (指在24小时内改正) / (…的除外): narrows the item
         return True
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
@@ -1056,6 +1151,8 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note="括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
+            if re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]):
+                flags.append("conditions.exclusion")
             continue
         out.append(tok)
     tokens, out = out, []
@@ -1067,6 +1164,16 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             neg = bool(NEGATION.search(prev.text))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
+            continue
+        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元: one bound after two nouns (each, or
+        # the sum?) — never the second noun's threshold and the first noun alone: the list's words, flagged
+        if tok.kind == "THRESH" and len(out) >= 2 and prev.kind in ("AND", "OR", "SEP") \
+                and prev.text in ("和", "及", "以及", "与", "、", "或", "或者") and out[-2].kind == "TEXT" \
+                and out[-2].note is None and QUANTITY_NOUN.fullmatch(out[-2].text.strip()):
+            conj = out.pop()
+            first = out.pop()
+            out.append(Token("TEXT", first.text + conj.text + tok.text, note="数额共用一个界限(各自或合计未说明), 按原文保留"))
+            flags.append("conditions.fragment")
             continue
         # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
         if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") and tok.note is None \
@@ -1167,6 +1274,51 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
 
 
 _CONDITION_KINDS = ("PHRASE", "THRESH", "TEXT")
+_SEP_LEVEL = {"、": 0, "，": 1, ",": 1, "；": 2, ";": 2}
+
+
+def _outcome_tiers(tokens: list[Token]) -> bool:
+    """`X的，不予处罚；Y的，减轻处罚`: conditions, an outcome, more conditions, another outcome (tiers)."""
+    last, since = None, False
+    for t in tokens:
+        if t.kind in _CONDITION_KINDS:
+            since = True
+        elif t.kind == "OUTCOME" and (m := re.search(r"不予|免予|免于|从轻|减轻|不罚款|警告", t.text)):
+            key = m.group(0).replace("免于", "免予")
+            if last is not None and key != last and since:
+                return True
+            last, since = key, False
+    return False
+
+
+def _or_scope_unclear(tokens: list[Token]) -> bool:
+    """`A，或B，C` / `A；或者B；C`: a condition after the 或 clause behind a separator of the same level as
+    the one before 或 — one of A, B and then C, or A alone or B and C? (A，或B；C: C is for both; A，或B、C:
+    B、C is one alternative; a 之一 marker or numbers (1)(2) say the structure.)"""
+    if any(t.kind in ("ANY", "ENUM") for t in tokens):
+        return False
+    for i, tok in enumerate(tokens):
+        if tok.kind != "OR" or i == 0 or tokens[i - 1].kind not in ("SEP", "SEMI") \
+                or tokens[i - 1].text not in _SEP_LEVEL:
+            continue
+        level = _SEP_LEVEL[tokens[i - 1].text]
+        for j in range(i + 1, len(tokens)):
+            t = tokens[j]
+            if t.kind == "SEMI" and t.text == "。":
+                break
+            if t.kind in ("SEP", "SEMI") and _SEP_LEVEL.get(t.text, 9) >= level:
+                if _SEP_LEVEL.get(t.text, 9) > level:
+                    break
+                rest = tokens[j + 1:]
+                while rest and rest[0].kind == "AND":
+                    rest = rest[1:]
+                if rest and rest[0].kind in _CONDITION_KINDS:
+                    return True
+                break
+    return False
+
+
+CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
 
 
 def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
@@ -1178,10 +1330,13 @@ def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
         if tok.kind != "ANY":
             continue
         before, after = tokens[:i], tokens[i + 1:]
-        if tok.text.startswith(("(", "（")) and any(t.kind in _CONDITION_KINDS for t in before):
-            # closes: the alternatives are before it (A，或B，或C（三者之一），D)
+        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.match(tok.text)) \
+                and any(t.kind in _CONDITION_KINDS for t in before):
+            # closes: the alternatives are before it (A，或B，或C（三者之一），D / A、B、C三项条件之一)
+            if not any(t.kind in ("SEMI", "OR") for t in before):  # A、B、C三项条件之一: 、 / ， part them
+                before = [Token("SEMI", ";") if t.kind == "SEP" else t for t in before]
             if not any(t.kind in _CONDITION_KINDS for t in after):
-                return [tokens]
+                return [before + [tok] + after]
             return [before + [Token("REMARK", tok.text)], after]
         # opens: the alternatives run until 。 or a 且 / 并 after punctuation (…；(2)B。且C): what follows
         # applies to every alternative
