@@ -63,7 +63,7 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     from penalty_rules.config import PROJECT_ROOT
     from penalty_rules.publish.check import check_all, published_keys
     from service.audit import make_engine
-    from service.reviews import approval_records
+    from service.reviews import approval_records, review_records
 
     url = db or os.environ.get("DATABASE_URL")
     if not url:
@@ -88,13 +88,15 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
         return None, {}, f"审计库 {shown} 无法打开({type(exc).__name__}), 未能核对发布记录", failed
     try:
         records = approval_records(engine)
+        reviewed = review_records(engine) if records else []
     except sa.exc.SQLAlchemyError as exc:
         return None, {}, f"审计库 {shown} 无法读取({type(exc).__name__}), 未能核对发布记录", failed
     finally:
         engine.dispose()
     from penalty_rules.load.lockfile import load_lock_sections
 
-    problems = check_all(corpus, records or [], load_lock_sections(Path(root)), Path(root), check_lock)
+    problems = check_all(corpus, records or [], load_lock_sections(Path(root)), Path(root), check_lock,
+                         reviews=reviewed)
     if records is None:
         return problems, {}, (f"发布记录核对: 审计库 {shown} 尚无发布记录表(迁移 0004 之前), 没有经审核发布的版本;"
                               f"与清单不符 {len(problems)} 处"), "checked"
