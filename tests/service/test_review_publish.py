@@ -85,6 +85,23 @@ def draft_items(root: Path, key: str) -> list[str]:
     return [HEADER_ITEM] + [i.id for i in load_corpus(root).corpus.document(key).items]
 
 
+def register_keys(db: Path, keys_file: Path) -> None:
+    """What the service does at start-up with its keys file (service.app: AuditRepository.sync_keys):
+    the CLI accepts only keys the service has loaded (registered in api_keys)."""
+    from types import SimpleNamespace
+
+    from service.audit import AuditRepository
+    from service.auth import load_keys_file
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        migrate(engine)
+        AuditRepository._sync_keys(SimpleNamespace(engine=engine), load_keys_file(keys_file), "file")
+    finally:
+        engine.dispose()
+
+
 def check_published(root: Path, key: str, start: str) -> None:
     corpus = load_corpus_strict(root)  # the published folder loads strictly (lock complete)
     doc = corpus.document(key)
@@ -418,6 +435,7 @@ def test_imported_table_is_reviewed_and_published_through_the_cli(tmp_path):
                          "2026-1", "--jurisdiction", "371500", "--lists", str(root))
     assert code == 0, out
     key = "lc-tax-import@2026-1"
+    register_keys(tmp_path / "var" / "audit.db", keys_file)  # the service has loaded this keys file
     items = draft_items(root, key)
     assert items
     li = {**env, "PENALTY_RULES_API_KEY": keys["reviewer-li"]}
