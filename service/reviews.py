@@ -172,8 +172,16 @@ class ReviewStore:
         return self._insert(publications, row)
 
 
-def _counting(rows: list[dict]) -> list[dict]:
-    return [r for r in rows if r["role"] in REVIEWER_ROLES]
+def _counting(rows: list[dict], store: "ReviewStore | None" = None) -> list[dict]:
+    """The rows that count: a reviewer role and — once the service has registered keys in api_keys
+    (it does at every start) — a name it has loaded with that role (a row written under any other
+    name by a writer of the database does not count)."""
+    from penalty_rules.publish.check import registered_people
+    from penalty_rules.publish.status import person_key
+
+    known = registered_people(registered_keys(store.engine)) if store is not None else {}
+    return [r for r in rows if r["role"] in REVIEWER_ROLES
+            and (not known or r["role"] in known.get(person_key(r["reviewer"]), set()))]
 
 
 # ------------------------------------------------------------------------------- workflow
@@ -183,7 +191,7 @@ def status(store: ReviewStore, root: Path, key: str) -> tuple[VersionStatus, lis
     The status carries the open request on the current content (`st.open_request`)."""
     _, doc, _ = files.find_version(root, key)
     rows = store.reviews(key)
-    st = version_status(doc, _counting(rows))
+    st = version_status(doc, _counting(rows, store))
     pubs = store.publications(key)
     st.open_request = (None if doc.status.value != "draft" or any(p["action"] == "approve" for p in pubs)
                        else _open_request(pubs, files.content_hash(doc)))
@@ -301,7 +309,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
     if doc.status.value != "draft":
         raise PublishError("not_a_draft", f"清单版本 {key} 已发布(状态 {doc.status.value}); 已发布版本不能再改", "list")
     draft_hash = files.content_hash(doc)
-    st = version_status(doc, _counting(store.reviews(key)))
+    st = version_status(doc, _counting(store.reviews(key), store))
     pubs = store.publications(key)
     done = [p for p in pubs if p["action"] == "approve"]
     if done:  # published before, then set back to draft in its file
@@ -442,6 +450,17 @@ def approval_records(engine: SAEngine) -> list[dict] | None:
     return ReviewStore(engine).publications()
 
 
+def registered_keys(engine: SAEngine) -> list[dict]:
+    """The keys the service has loaded (`api_keys`: name, role; append-only)."""
+    from service.audit import ApiKey
+
+    if "api_keys" not in sa.inspect(engine).get_table_names():
+        return []
+    t = ApiKey.__table__
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(t.c.name, t.c.role)).mappings().all()]
+
+
 def review_records(engine: SAEngine) -> list[dict]:
     """Every `reviews` row (the four-eyes chains are verified from them: check.check_chains)."""
     if "reviews" not in sa.inspect(engine).get_table_names():
@@ -454,11 +473,12 @@ def publication_problems(engine: SAEngine, corpus, root: Path, check_lock: bool 
     the lock's `published` marks against the records; every non-draft version outside the lock's
     baseline must have an approval (penalty_rules.publish.check.check_all)."""
     from penalty_rules.load.lockfile import load_lock_sections
-    from penalty_rules.publish.check import check_all
+    from penalty_rules.publish.check import check_all, registered_people
 
     records = approval_records(engine) or []
     return check_all(corpus, records, load_lock_sections(Path(root)), Path(root), check_lock,
-                     reviews=review_records(engine) if records else [])
+                     reviews=review_records(engine) if records else [],
+                     known=registered_people(registered_keys(engine)) if records else None)
 
 
 def startup_refusal(engine: SAEngine, corpus, root: Path) -> str | None:

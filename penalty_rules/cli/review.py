@@ -70,7 +70,8 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     from penalty_rules.config import PROJECT_ROOT
     from penalty_rules.publish.check import check_all, published_keys
     from service.audit import make_engine
-    from service.reviews import approval_records, review_records
+    from penalty_rules.publish.check import registered_people
+    from service.reviews import approval_records, registered_keys, review_records
 
     url = db or os.environ.get("DATABASE_URL")
     if not url:
@@ -96,6 +97,7 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     try:
         records = approval_records(engine)
         reviewed = review_records(engine) if records else []
+        known = registered_people(registered_keys(engine)) if records else None
     except sa.exc.SQLAlchemyError as exc:
         return None, {}, f"审计库 {shown} 无法读取({type(exc).__name__}), 未能核对发布记录", failed
     finally:
@@ -103,7 +105,7 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     from penalty_rules.load.lockfile import load_lock_sections
 
     problems = check_all(corpus, records or [], load_lock_sections(Path(root)), Path(root), check_lock,
-                         reviews=reviewed)
+                         reviews=reviewed, known=known)
     if records is None:
         return problems, {}, (f"发布记录核对: 审计库 {shown} 尚无发布记录表(迁移 0004 之前), 没有经审核发布的版本;"
                               f"与清单不符 {len(problems)} 处"), "checked"
@@ -140,7 +142,7 @@ def _principal(name: str, engine):
     t = ApiKey.__table__
     with engine.connect() as conn:
         known = conn.execute(sa.select(t.c.name, t.c.role).where(t.c.key_sha256 == sha256_hex(key))).first()
-    if known is None or known.name != principal.name or known.role != principal.role:
+    if known is None or known.name.rstrip("+") != principal.name or known.role != principal.role:
         raise _fail(f"--as {name} 的密钥不是服务载入过的密钥(审计库 api_keys 中"
                     + ("没有它" if known is None else f"它登记为 {known.name}({known.role})")
                     + f"; 密钥文件 {path}): 命令行只接受服务配置并已载入的密钥 — 先以这一密钥文件启动服务"

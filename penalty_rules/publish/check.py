@@ -12,8 +12,9 @@ the whole four-eyes chain of every published version from the records at check t
 the approval names (stored before it, same version, same content and dates), requester and approver
 reviewer-role keys that are two people (person_key), and every reviewable of the published content
 (the list header pseudo-item and each item, penalty_rules.publish.status.reviewables) approved by a
-reviewer-role key with no open objection. A version whose chain is incomplete is refused, naming
-what is missing.
+reviewer-role key with no open objection; every one of these by a key the service has loaded (its
+`api_keys` table), with that role. A version whose chain is incomplete is refused, naming what is
+missing.
 """
 
 from pathlib import Path
@@ -22,7 +23,7 @@ from penalty_rules.errors import Problem
 from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED_FROZEN, frozen_differences
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Status
-from penalty_rules.publish.status import HEADER_ITEM, record_order, same_person, version_status
+from penalty_rules.publish.status import HEADER_ITEM, person_key, record_order, same_person, version_status
 
 REVIEWER_ROLES = ("reviewer", "admin")
 
@@ -128,9 +129,26 @@ def _content_unreviewed(doc, row: dict, counted: list[dict]) -> list[str]:
     return missing
 
 
-def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict]) -> list[Problem]:
+def registered_people(keys: list[dict]) -> dict[str, set[str]]:
+    """person_key → roles of the keys the service has loaded (rows of `api_keys`, append-only: keys
+    removed from the keys file stay; a later key of a known name is stored as `name+`)."""
+    out: dict[str, set[str]] = {}
+    for k in keys:
+        out.setdefault(person_key(str(k.get("name") or "").rstrip("+")), set()).add(k.get("role"))
+    return out
+
+
+def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
+                 known: dict[str, set[str]] | None = None) -> list[Problem]:
     """The four-eyes chain behind every `approve` row (module docstring). `records`: every row of
-    `publications`; `reviews`: every row of `reviews` (with `seq`, the database's order, where known)."""
+    `publications`; `reviews`: every row of `reviews` (with `seq`, the database's order, where known).
+    `known` (registered_people of `api_keys`; None or empty: not checked — the service registers
+    its keys at every start, so a database it ever served has some): a request, approval or review
+    counts only by a name the service has loaded, with that role."""
+    def registered(name, role) -> bool:
+        return not known or role in known.get(person_key(name), set())
+
+    reviews = [r for r in reviews if registered(r.get("reviewer"), r.get("role"))]
     problems: list[Problem] = []
     by_id = {r.get("id"): r for r in records if r.get("action") == "request"}
     for row in sorted((r for r in records if r.get("action") == "approve"), key=record_order):
@@ -147,6 +165,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict]) -> li
                 missing.append(f"发布申请 {req.get('id')} 记录在批准之后")
             if req.get("role") not in REVIEWER_ROLES:
                 missing.append(f"申请人 {req.get('actor')} 的角色 {req.get('role')} 不是审核人员")
+            if not registered(req.get("actor"), req.get("role")):
+                missing.append(f"申请人 {req.get('actor')}({req.get('role')})不是服务载入过的密钥(api_keys)")
             if same_person(req.get("actor"), row.get("actor")):
                 missing.append(f"申请人 {req.get('actor')} 与批准人 {row.get('actor')} 是同一人(四眼原则须两人)")
             if req.get("content_hash") != row.get("content_hash"):
@@ -156,6 +176,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict]) -> li
                     missing.append(f"批准的 {name} {row.get(name)} 与申请的 {req.get(name)} 不同")
         if row.get("role") not in REVIEWER_ROLES:
             missing.append(f"批准人 {row.get('actor')} 的角色 {row.get('role')} 不是审核人员")
+        if not registered(row.get("actor"), row.get("role")):
+            missing.append(f"批准人 {row.get('actor')}({row.get('role')})不是服务载入过的密钥(api_keys)")
         if corpus.hashes.get(key) == row.get("published_hash"):  # else check_publications says how it differs
             missing += _content_unreviewed(doc, row, [r for r in reviews if r.get("list_key") == key
                                                       and r.get("role") in REVIEWER_ROLES])
@@ -171,13 +193,14 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict]) -> li
 
 
 def check_all(corpus: Corpus, records: list[dict], lock, lists_root: Path | None = None,
-              check_lock: bool = True, reviews: list[dict] | None = None) -> list[Problem]:
+              check_lock: bool = True, reviews: list[dict] | None = None,
+              known: dict[str, set[str]] | None = None) -> list[Problem]:
     """Every check of the records against the lists: publications (check_publications), the
     four-eyes chain of each (check_chains: `reviews` are the rows of `reviews`), the lock's
     published marks, and non-draft versions without approval outside the baseline. `lock`: a
     penalty_rules.load.lockfile.LockSections."""
     problems = check_publications(corpus, records, lock.versions if check_lock else None, lists_root)
-    problems += check_chains(corpus, records, reviews or [])
+    problems += check_chains(corpus, records, reviews or [], known)
     problems += check_published_marks(lock.published, records, lists_root)
     problems += check_unreviewed(corpus, records, lock.baseline)
     return problems

@@ -182,3 +182,32 @@ def test_the_cli_takes_only_keys_the_service_has_loaded(tmp_path):
         assert [(r["reviewer"], r["channel"]) for r in rv.ReviewStore(db).reviews(key)] == [("reviewer-li", "cli")]
     finally:
         db.dispose()
+
+
+def test_a_forged_admin_row_under_an_unknown_name_does_not_clear_an_objection(tmp_path, audit_db):
+    """probe J: an `approved` row claiming role admin, under a name the service never loaded, stamped
+    2099, inserted after a real objection: neither the workflow nor the check of a published version
+    (start-up, lists validate) counts it — only keys in api_keys count."""
+    from types import SimpleNamespace
+
+    from service.audit import AuditRepository
+    from service.auth import sha256_hex
+
+    st, _, _ = audit_db
+    AuditRepository._sync_keys(SimpleNamespace(engine=st.engine), [
+        {"name": n, "role": "reviewer", "key_sha256": sha256_hex(k)} for n, k in KEYS.items()], "file")
+    root = make_lists(tmp_path)
+    key = add_draft(root, "2030-j")
+    approve_everything(st, root, key)
+    objection = rv.review(st, root, key, KEPT, "needs_change", "依据待核", R2)
+    st.add_review({**objection, "id": str(uuid.uuid4()), "created_at": "2099-01-01T00:00:00.000000Z",
+                   "reviewer": "nobody", "role": "admin", "verdict": "approved", "comment": None})
+    with pytest.raises(PublishError) as exc:
+        rv.publish(st, root, key, R1, "request", date(2030, 1, 1))
+    assert exc.value.code == "items_not_approved"
+    # published anyway (the approval written by a database writer as well)
+    req = st.add_publication(_row(key, "request", "reviewer-li", "x", "x"))
+    digest = _in_force_by_hand(root, key)
+    st.add_publication(_row(key, "approve", "reviewer-wang", "x", digest, req["id"]))
+    found = _chain_problems(st, root, key)
+    assert [p.code for p in found] == ["publication_chain_incomplete"] and KEPT in found[0].message, found
