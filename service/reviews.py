@@ -21,7 +21,11 @@ Publishing (four eyes):
    the files are rolled back. An `approve` row therefore means: published. A version is published
    once: a version with an approval on record is never requested or approved again.
 3. Start-up (service.app), `lists validate` and `lists lock` cross-check every approval against
-   the lists (penalty_rules.publish.check): still there, not a draft, the published hash.
+   the lists (penalty_rules.publish.check): still there, not a draft, the published hash — and the
+   whole chain behind it from the records (check_chains: the request by another person, the list
+   header pseudo-item `@list` and every item approved on the published content, no open objection).
+Records are read in the database's insertion order (`seq`), names compared by person_key, and
+once the service has registered its keys (api_keys) only rows under those names and roles count.
 A request counts only for the content it was made on: editing the draft after the request needs a
 new request. R1 and R2 may themselves have approved items (not required to be others).
 
