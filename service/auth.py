@@ -5,7 +5,9 @@ Dev mode: on first start a local key set (one key per role) is generated into va
 unless PENALTY_RULES_KEYS_FILE names a keys file:
     {"keys": [{"name": "officer-1", "role": "officer", "sha256": "<hex sha256 of the key>"}]}
 Names are unique, 1 to 64 characters (the audit columns api_keys.name and decisions.api_key are
-VARCHAR(64)), without control characters; each sha256 appears once.
+VARCHAR(64)), without control characters; each sha256 appears once. Names are unique also as
+people (penalty_rules.publish.status.person_key: NFKC, case folded, invisible characters removed):
+`Reviewer-Li` beside `reviewer-li` is refused, as the four-eyes checks compare person_key.
 
 Batch work is rate-limited per key name (RateLimiter, a token bucket): PENALTY_RULES_BATCH_RATE
 units per minute, PENALTY_RULES_BATCH_BURST at once.
@@ -20,6 +22,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from penalty_rules.publish.status import person_key
 
 ROLES = {"officer": 1, "reviewer": 2, "admin": 3}
 ROLES_ZH = {"officer": "执法人员", "reviewer": "法制审核人员", "admin": "管理员"}
@@ -69,6 +73,12 @@ def _check_entries(entries: list, where: str) -> list[dict]:
             raise KeysError(f"密钥文件 {where}: keys[{i}].name 不得含控制字符")
         if any(o["name"] == name for o in out):
             raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 重复(名称须唯一)")
+        twin = next((o["name"] for o in out if person_key(o["name"]) == person_key(name)), None)
+        if twin is not None:  # four eyes compares people: look-alike names would count as two
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 与 {twin!r} 只差大小写、全角半角或不可见字符,"
+                            " 会被当作同一人(四眼原则比较的是人); 请改用明显不同的名称")
+        if not person_key(name):
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name 只含不可见字符")
         if any(o["key_sha256"] == digest for o in out):
             raise KeysError(f"密钥文件 {where}: keys[{i}] 的 sha256 与前面的密钥相同(每个密钥只能出现一次)")
         out.append({"name": name, "role": role, "key_sha256": digest})

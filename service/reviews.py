@@ -21,7 +21,11 @@ Publishing (four eyes):
    the files are rolled back. An `approve` row therefore means: published. A version is published
    once: a version with an approval on record is never requested or approved again.
 3. Start-up (service.app), `lists validate` and `lists lock` cross-check every approval against
-   the lists (penalty_rules.publish.check): still there, not a draft, the published hash.
+   the lists (penalty_rules.publish.check): still there, not a draft, the published hash — and the
+   whole chain behind it from the records (check_chains: the request by another person, the list
+   header pseudo-item `@list` and every item approved on the published content, no open objection).
+Records are read in the database's insertion order (`seq`), names compared by person_key, and
+once the service has registered its keys (api_keys) only rows under those names and roles count.
 A request counts only for the content it was made on: editing the draft after the request needs a
 new request. R1 and R2 may themselves have approved items (not required to be others).
 
@@ -33,6 +37,7 @@ looks like personal data is refused (422 `comment_personal_data`), as case refer
 
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,7 +47,8 @@ from sqlalchemy.engine import Engine as SAEngine
 
 from penalty_rules.publish import files
 from penalty_rules.publish.files import PublishError
-from penalty_rules.publish.status import VERDICT_ZH, VERDICTS, VersionStatus, item_hash, version_status
+from penalty_rules.publish.status import (HEADER_ITEM, VERDICT_ZH, VERDICTS, VersionStatus, reviewables, same_person,
+                                          version_status)
 from service.audit import utc_now
 from service.auth import ROLES_ZH, Principal
 
@@ -59,6 +65,7 @@ reviews = sa.Table(
     sa.Column("role", sa.String(16)),
     sa.Column("verdict", sa.String(16)),
     sa.Column("comment", sa.Text),
+    sa.Column("channel", sa.String(8)),  # service | cli (migration 0005)
 )
 publications = sa.Table(
     "publications", metadata,
@@ -75,10 +82,36 @@ publications = sa.Table(
     sa.Column("published_hash", sa.String(71)),
     sa.Column("comment", sa.Text),
     sa.Column("allow_past", sa.Boolean),
+    sa.Column("channel", sa.String(8)),
 )
 COMMENT_MAX = 4000
 _PUBLISHING = threading.Lock()  # one publication step at a time in this process (files are rewritten)
 REVIEWER_ROLES = ("reviewer", "admin")
+CHANNELS = ("service", "cli")
+_COLUMNS: "weakref.WeakKeyDictionary[SAEngine, dict[str, set[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
+    """The columns the database has (a read-only check may meet a database before migration 0005)."""
+    known = _COLUMNS.setdefault(engine, {})
+    if table.name not in known:
+        known[table.name] = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
+    return known[table.name]
+
+
+def _select(engine: SAEngine, table: sa.Table):
+    """SELECT of the table's rows with `seq`, the order the database stored them in (SQLite: rowid,
+    which 0004's triggers keep writer-proof; PostgreSQL: the identity column of 0005)."""
+    have = _columns(engine, table)
+    cols = [c for c in table.c if c.name in have]
+    if engine.dialect.name == "sqlite":
+        seq = sa.literal_column(f"{table.name}.rowid")
+    elif "seq" in have:
+        seq = sa.literal_column(f"{table.name}.seq")
+    else:
+        seq = sa.null()
+    seq = seq.label("seq")
+    return sa.select(*cols, seq), seq
 
 
 def _check_reviewer(principal: Principal) -> None:
@@ -107,32 +140,34 @@ def _comment(comment: str | None) -> str | None:
 class ReviewStore:
     """Inserts and reads of the review tables; there is no update or delete path."""
 
-    def __init__(self, engine: SAEngine):
+    def __init__(self, engine: SAEngine, channel: str = "service"):
         self.engine = engine
+        self.channel = channel  # recorded on every row: service (a key the service proved) or cli
 
     def _insert(self, table: sa.Table, row: dict) -> dict:
+        row = {**row, "channel": self.channel}
         with self.engine.begin() as conn:
             conn.execute(table.insert().values(**row))
         return row
 
-    def reviews(self, key: str) -> list[dict]:
+    def _rows(self, table: sa.Table, where=None) -> list[dict]:
+        """Rows in the order the database stored them (`seq`), never by the writer's created_at."""
+        query, seq = _select(self.engine, table)
+        if where is not None:
+            query = query.where(where)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(reviews).where(reviews.c.list_key == key)
-                                .order_by(reviews.c.created_at, reviews.c.id)).mappings().all()
+            rows = conn.execute(query.order_by(seq, table.c.created_at, table.c.id)).mappings().all()
         return [dict(r) for r in rows]
 
-    def publications(self, key: str) -> list[dict]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(publications).where(publications.c.list_key == key)
-                                .order_by(publications.c.created_at, publications.c.id)).mappings().all()
-        return [dict(r) for r in rows]
+    def reviews(self, key: str | None = None) -> list[dict]:
+        return self._rows(reviews, None if key is None else reviews.c.list_key == key)
+
+    def publications(self, key: str | None = None) -> list[dict]:
+        return self._rows(publications, None if key is None else publications.c.list_key == key)
 
     def approvals(self) -> list[dict]:
         """Every `approve` row (every version published through the workflow)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(publications).where(publications.c.action == "approve")
-                                .order_by(publications.c.created_at, publications.c.id)).mappings().all()
-        return [dict(r) for r in rows]
+        return self._rows(publications, publications.c.action == "approve")
 
     def add_review(self, row: dict) -> dict:
         return self._insert(reviews, row)
@@ -141,8 +176,16 @@ class ReviewStore:
         return self._insert(publications, row)
 
 
-def _counting(rows: list[dict]) -> list[dict]:
-    return [r for r in rows if r["role"] in REVIEWER_ROLES]
+def _counting(rows: list[dict], store: "ReviewStore | None" = None) -> list[dict]:
+    """The rows that count: a reviewer role and — once the service has registered keys in api_keys
+    (it does at every start) — a name it has loaded with that role (a row written under any other
+    name by a writer of the database does not count)."""
+    from penalty_rules.publish.check import registered_people
+    from penalty_rules.publish.status import person_key
+
+    known = registered_people(registered_keys(store.engine)) if store is not None else {}
+    return [r for r in rows if r["role"] in REVIEWER_ROLES
+            and (not known or r["role"] in known.get(person_key(r["reviewer"]), set()))]
 
 
 # ------------------------------------------------------------------------------- workflow
@@ -152,7 +195,7 @@ def status(store: ReviewStore, root: Path, key: str) -> tuple[VersionStatus, lis
     The status carries the open request on the current content (`st.open_request`)."""
     _, doc, _ = files.find_version(root, key)
     rows = store.reviews(key)
-    st = version_status(doc, _counting(rows))
+    st = version_status(doc, _counting(rows, store))
     pubs = store.publications(key)
     st.open_request = (None if doc.status.value != "draft" or any(p["action"] == "approve" for p in pubs)
                        else _open_request(pubs, files.content_hash(doc)))
@@ -174,16 +217,18 @@ def review(store: ReviewStore, root: Path, key: str, item_id: str, verdict: str,
     if doc.status.value != "draft":
         raise PublishError("not_a_draft", f"清单版本 {key} 已发布(状态 {doc.status.value}), 不再审核; 修改须新建版本",
                            "list")
-    item = next((i for i in doc.items if i.id == item_id), None)
-    if item is None:
+    hashes = dict(reviewables(doc))  # the header pseudo-item HEADER_ITEM and every item
+    if item_id not in hashes:
         import difflib
 
         close = difflib.get_close_matches(item_id, [i.id for i in doc.items], n=5, cutoff=0.5)
         raise PublishError("unknown_item", f"清单版本 {key} 中没有条目 {item_id}"
-                           + (f";相近的: {'、'.join(close)}" if close else ""), "item", status=404)
+                           + (f";相近的: {'、'.join(close)}" if close else "")
+                           + f"(清单表头即首违界定、适用地域、层级、取代的版本等, 以 {HEADER_ITEM} 审核)", "item",
+                           status=404)
     return store.add_review({
         "id": str(uuid.uuid4()), "created_at": utc_now(), "list_key": key, "content_hash": corpus.hashes[key],
-        "item_id": item_id, "item_hash": item_hash(item), "reviewer": principal.name, "role": principal.role,
+        "item_id": item_id, "item_hash": hashes[item_id], "reviewer": principal.name, "role": principal.role,
         "verdict": verdict, "comment": comment,
     })
 
@@ -268,7 +313,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
     if doc.status.value != "draft":
         raise PublishError("not_a_draft", f"清单版本 {key} 已发布(状态 {doc.status.value}); 已发布版本不能再改", "list")
     draft_hash = files.content_hash(doc)
-    st = version_status(doc, _counting(store.reviews(key)))
+    st = version_status(doc, _counting(store.reviews(key), store))
     pubs = store.publications(key)
     done = [p for p in pubs if p["action"] == "approve"]
     if done:  # published before, then set back to draft in its file
@@ -279,7 +324,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
     if action == "auto":
         if request_id is not None:
             action = "approve"
-        elif pending is not None and pending["actor"] != principal.name and effective_from is None:
+        elif pending is not None and not same_person(pending["actor"], principal.name) and effective_from is None:
             raise PublishError("request_id_required", f"清单版本 {key} 有 {pending['actor']} 的待批准发布申请: "
                                + _pending_zh(pending) + "; 批准须指明该申请(request_id, 命令行 --request), "
                                "另行申请须给出生效日期", "request_id", status=422)
@@ -288,7 +333,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
     if action == "request":
         if request_id is not None:
             raise PublishError("bad_request_id", "request_id 只用于批准(action=approve)", "request_id", status=422)
-        if pending is not None and pending["actor"] == principal.name:
+        if pending is not None and same_person(pending["actor"], principal.name):
             same = effective_from is None or (
                 pending["effective_from"] == effective_from.isoformat()
                 and pending["effective_to"] == (effective_to.isoformat() if effective_to else None)
@@ -328,8 +373,8 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
         raise PublishError("request_superseded", f"发布申请 {request_id}({_pending_zh(named)})已被更新的申请取代: "
                            + (_pending_zh(pending) if pending else "无") + "; 核对新申请的日期后指明新申请批准",
                            "request_id")
-    if pending["actor"] == principal.name:
-        raise PublishError("four_eyes", f"发布申请由 {principal.name} 提出, 须由另一位审核人员批准(四眼原则)",
+    if same_person(pending["actor"], principal.name):
+        raise PublishError("four_eyes", f"发布申请由 {pending['actor']} 提出, 须由另一位审核人员批准(四眼原则)",
                            "reviewer", status=403)
     _check_past(date.fromisoformat(pending["effective_from"]), allow_past, today, "批准人")
     for given, recorded, name in ((effective_from, pending["effective_from"], "effective_from"),
@@ -402,11 +447,29 @@ def newest_decision(engine: SAEngine) -> tuple[str | None, int]:
 
 # ------------------------------------------------------------------- publications vs. the lists
 def approval_records(engine: SAEngine) -> list[dict] | None:
-    """The `approve` rows, or None when the database has no `publications` table (not migrated to
-    0004: nothing can have been published through it)."""
+    """Every `publications` row (requests and approvals), or None when the database has no
+    `publications` table (not migrated to 0004: nothing can have been published through it)."""
     if "publications" not in sa.inspect(engine).get_table_names():
         return None
-    return ReviewStore(engine).approvals()
+    return ReviewStore(engine).publications()
+
+
+def registered_keys(engine: SAEngine) -> list[dict]:
+    """The keys the service has loaded (`api_keys`: name, role; append-only)."""
+    from service.audit import ApiKey
+
+    if "api_keys" not in sa.inspect(engine).get_table_names():
+        return []
+    t = ApiKey.__table__
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(t.c.name, t.c.role)).mappings().all()]
+
+
+def review_records(engine: SAEngine) -> list[dict]:
+    """Every `reviews` row (the four-eyes chains are verified from them: check.check_chains)."""
+    if "reviews" not in sa.inspect(engine).get_table_names():
+        return []
+    return ReviewStore(engine).reviews()
 
 
 def publication_problems(engine: SAEngine, corpus, root: Path, check_lock: bool = True) -> list:
@@ -414,10 +477,12 @@ def publication_problems(engine: SAEngine, corpus, root: Path, check_lock: bool 
     the lock's `published` marks against the records; every non-draft version outside the lock's
     baseline must have an approval (penalty_rules.publish.check.check_all)."""
     from penalty_rules.load.lockfile import load_lock_sections
-    from penalty_rules.publish.check import check_all
+    from penalty_rules.publish.check import check_all, registered_people
 
     records = approval_records(engine) or []
-    return check_all(corpus, records, load_lock_sections(Path(root)), Path(root), check_lock)
+    return check_all(corpus, records, load_lock_sections(Path(root)), Path(root), check_lock,
+                     reviews=review_records(engine) if records else [],
+                     known=registered_people(registered_keys(engine)) if records else None)
 
 
 def startup_refusal(engine: SAEngine, corpus, root: Path) -> str | None:

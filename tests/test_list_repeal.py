@@ -18,6 +18,7 @@ from penalty_rules.load.loader import load_corpus_strict
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.listdoc import ListDocument
 from penalty_rules.publish.files import PublishError
+from penalty_rules.publish.status import HEADER_ITEM
 from service import reviews as rv
 from service.audit import make_engine, migrate
 from service.auth import Principal
@@ -55,6 +56,8 @@ def _publish_repeal(tmp: Path) -> Path:
     try:
         store = rv.ReviewStore(db)
         first, second = Principal("reviewer-li", "reviewer"), Principal("reviewer-wang", "reviewer")
+        # the list-level fields (supersedes: the version it repeals) are reviewed as the header pseudo-item
+        rv.review(store, root, KEY, HEADER_ITEM, "approved", None, first)
         req = rv.publish(store, root, KEY, first, "request", date(2021, 7, 20), allow_past=True,
                          comment="2021年版清单页面载明2020年版同时废止")
         rv.publish(store, root, KEY, second, "approve", request_id=req.record["id"], allow_past=True)
@@ -94,6 +97,7 @@ def test_an_itemless_version_publishes_only_as_a_repeal(tmp_path):
                                       ("", date(2021, 7, 20), "no_items"),
                                       ('supersedes: "2019"\n', date(2021, 7, 20), "no_items")):
             path.write_text(text.replace('supersedes: "2020"\n', supersedes), "utf-8")
+            rv.review(store, root, KEY, HEADER_ITEM, "approved", None, who)  # the header as it now is
             with pytest.raises(PublishError) as exc:
                 rv.publish(store, root, KEY, who, "request", day, allow_past=True)
             assert exc.value.code == code, (supersedes, exc.value.code)
@@ -139,12 +143,14 @@ def test_a_repeal_must_name_the_version_in_force_just_before_it(tmp_path):
                 ("2021-33", date(2025, 1, 1), date(2026, 1, 1), "repeal_with_effective_to", "effective_to")):
             draft.write_text(head.replace("supersedes: 2021-6", f"supersedes: {supersedes}") + "\nitems: []\n",
                              "utf-8")
+            rv.review(store, root, key, HEADER_ITEM, "approved", None, who)  # the header as it now is
             with pytest.raises(PublishError) as exc:
                 rv.publish(store, root, key, who, "request", day, until, allow_past=True)
             assert (exc.value.code, exc.value.field, exc.value.status) == (code, field, 422), supersedes
             assert supersedes in exc.value.message
         # naming the version in force, with no end: the request is recorded
         draft.write_text(head.replace("supersedes: 2021-6", "supersedes: 2021-33") + "\nitems: []\n", "utf-8")
+        rv.review(store, root, key, HEADER_ITEM, "approved", None, who)
         rv.publish(store, root, key, who, "request", date(2025, 1, 1), allow_past=True)
     finally:
         db.dispose()

@@ -3,9 +3,16 @@
 
 The CLI writes the audit database directly (DATABASE_URL, else var/audit.db — the same database
 and tables as the service; PostgreSQL: the service's INSERT/SELECT role is enough). Who acts is an
-API key of the service: `--as NAME` names it and the key itself is read from PENALTY_RULES_API_KEY;
-it must be a key of the current keys file (PENALTY_RULES_KEYS_FILE, else var/dev-keys.json) with
-that name and the reviewer role or above. Publishing writes the lists folder (--lists).
+API key of the service: `--as NAME` names it and the key itself (the secret, not a name) is read
+from PENALTY_RULES_API_KEY; it must be a key of the service's configured keys file (Settings:
+PENALTY_RULES_KEYS_FILE, else var/dev-keys.json) with that name and the reviewer role or above, AND
+a key the service itself has loaded: registered by the service in the audit database's `api_keys`
+(append-only; written at the service's start-up) with the same name and role. A keys file of the
+caller's own choosing therefore proves nothing the service did not accept. Every record the CLI
+writes carries channel `cli`. Residual limit (README, 审核与发布): whoever can INSERT into the audit
+database can still write any record, a key registration included; PostgreSQL with a service role
+that cannot UPDATE/DELETE and a CLI without the database's credentials is the deployment that
+resists it. Publishing writes the lists folder (--lists).
 """
 
 import json
@@ -63,7 +70,8 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     from penalty_rules.config import PROJECT_ROOT
     from penalty_rules.publish.check import check_all, published_keys
     from service.audit import make_engine
-    from service.reviews import approval_records
+    from penalty_rules.publish.check import registered_people
+    from service.reviews import approval_records, registered_keys, review_records
 
     url = db or os.environ.get("DATABASE_URL")
     if not url:
@@ -88,13 +96,16 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
         return None, {}, f"审计库 {shown} 无法打开({type(exc).__name__}), 未能核对发布记录", failed
     try:
         records = approval_records(engine)
+        reviewed = review_records(engine) if records else []
+        known = registered_people(registered_keys(engine)) if records else None
     except sa.exc.SQLAlchemyError as exc:
         return None, {}, f"审计库 {shown} 无法读取({type(exc).__name__}), 未能核对发布记录", failed
     finally:
         engine.dispose()
     from penalty_rules.load.lockfile import load_lock_sections
 
-    problems = check_all(corpus, records or [], load_lock_sections(Path(root)), Path(root), check_lock)
+    problems = check_all(corpus, records or [], load_lock_sections(Path(root)), Path(root), check_lock,
+                         reviews=reviewed, known=known)
     if records is None:
         return problems, {}, (f"发布记录核对: 审计库 {shown} 尚无发布记录表(迁移 0004 之前), 没有经审核发布的版本;"
                               f"与清单不符 {len(problems)} 处"), "checked"
@@ -103,8 +114,9 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
                                  f"与清单不符 {len(problems)} 处"), "checked"
 
 
-def _principal(name: str):
-    """The key named `name`, proven by the key in PENALTY_RULES_API_KEY."""
+def _principal(name: str, engine):
+    """The key named `name`, proven by the key in PENALTY_RULES_API_KEY: in the configured keys file
+    and registered by the service in the audit database (`api_keys`) with the same name and role."""
     from service.auth import KeysError, KeyStore, load_keys_file
     from service.config import ServiceSettings
 
@@ -122,6 +134,19 @@ def _principal(name: str):
         raise _fail(f"{KEY_ENV} 中的密钥无效(不在 {path} 中)")
     if principal.name != name:
         raise _fail(f"{KEY_ENV} 中的密钥属于 {principal.name}, 不是 --as {name}")
+    import sqlalchemy as sa
+
+    from service.audit import ApiKey
+    from service.auth import sha256_hex
+
+    t = ApiKey.__table__
+    with engine.connect() as conn:
+        known = conn.execute(sa.select(t.c.name, t.c.role).where(t.c.key_sha256 == sha256_hex(key))).first()
+    if known is None or known.name.rstrip("+") != principal.name or known.role != principal.role:
+        raise _fail(f"--as {name} 的密钥不是服务载入过的密钥(审计库 api_keys 中"
+                    + ("没有它" if known is None else f"它登记为 {known.name}({known.role})")
+                    + f"; 密钥文件 {path}): 命令行只接受服务配置并已载入的密钥 — 先以这一密钥文件启动服务"
+                    "(PENALTY_RULES_KEYS_FILE), 或经服务(HTTP)审核")
     return principal
 
 
@@ -137,18 +162,18 @@ def review(
     item: str = typer.Option(..., "--item", help="条目编号"),
     verdict: str = typer.Option(..., "--verdict", help="approved(通过)或 needs_change(需修改)"),
     comment: str = typer.Option(None, "--comment", help="审核意见(需修改时必填)"),
-    as_: str = typer.Option(..., "--as", help="审核人员的密钥名称(密钥本身放在 PENALTY_RULES_API_KEY)"),
+    as_: str = typer.Option(..., "--as", help="审核人员的密钥名称(密钥本身放在 PENALTY_RULES_API_KEY; 须为服务配置并已载入的密钥)"),
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     db: str = typer.Option(None, "--db", help="审计库地址(默认 DATABASE_URL 或 var/audit.db)"),
 ) -> None:
     """记录对草案中一个条目的审核结论(只增不改, 存入审计库)。"""
     from service import reviews as rv
 
-    principal = _principal(as_)
     engine = _db(db)
     try:
-        row = rv.review(rv.ReviewStore(engine), _root(lists_dir), version, item, verdict, comment, principal)
-        st, _, _ = rv.status(rv.ReviewStore(engine), _root(lists_dir), version)
+        principal = _principal(as_, engine)
+        row = rv.review(rv.ReviewStore(engine, "cli"), _root(lists_dir), version, item, verdict, comment, principal)
+        st, _, _ = rv.status(rv.ReviewStore(engine, "cli"), _root(lists_dir), version)
     except PublishError as exc:
         raise _publish_error(exc) from None
     finally:
@@ -210,7 +235,7 @@ def publish(
     request: str = typer.Option(None, "--request", help="批准时必填: 所批准的发布申请编号(lists reviews 列出)"),
     allow_past: bool = typer.Option(False, "--allow-past", help="生效日期早于今天(追溯生效)是有意的; 记入发布记录"),
     comment: str = typer.Option(None, "--comment", help="说明"),
-    as_: str = typer.Option(..., "--as", help="审核人员的密钥名称(密钥本身放在 PENALTY_RULES_API_KEY)"),
+    as_: str = typer.Option(..., "--as", help="审核人员的密钥名称(密钥本身放在 PENALTY_RULES_API_KEY; 须为服务配置并已载入的密钥)"),
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     db: str = typer.Option(None, "--db", help="审计库地址(默认 DATABASE_URL 或 var/audit.db)"),
 ) -> None:
@@ -218,11 +243,11 @@ def publish(
     批准时写入 status: in_force 和生效日期, 并把内容哈希记入 versions.lock。"""
     from service import reviews as rv
 
-    principal = _principal(as_)
     start, end = _parse_day(effective_from), _parse_day(effective_to)
     engine = _db(db)
     try:
-        result = rv.publish(rv.ReviewStore(engine), _root(lists_dir), version, principal, action, start, end, comment,
+        principal = _principal(as_, engine)
+        result = rv.publish(rv.ReviewStore(engine, "cli"), _root(lists_dir), version, principal, action, start, end, comment,
                             request, allow_past)
     except PublishError as exc:
         raise _publish_error(exc) from None

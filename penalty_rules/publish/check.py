@@ -6,6 +6,15 @@ deleted loads as a mere draft (a warning) without it.
 
 Used at service start-up (service.app.create_app refuses to start), by `penalty-rules lists
 validate` (with an audit database) and by `penalty-rules lists lock` (refuses to write).
+
+An `approve` row alone proves nothing (anyone who may INSERT can write one): check_chains verifies
+the whole four-eyes chain of every published version from the records at check time — the request
+the approval names (stored before it, same version, same content and dates), requester and approver
+reviewer-role keys that are two people (person_key), and every reviewable of the published content
+(the list header pseudo-item and each item, penalty_rules.publish.status.reviewables) approved by a
+reviewer-role key with no open objection; every one of these by a key the service has loaded (its
+`api_keys` table), with that role. A version whose chain is incomplete is refused, naming what is
+missing.
 """
 
 from pathlib import Path
@@ -14,6 +23,9 @@ from penalty_rules.errors import Problem
 from penalty_rules.load.lockfile import LOCK_NAME, PUBLISHED_FROZEN, frozen_differences
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Status
+from penalty_rules.publish.status import HEADER_ITEM, person_key, record_order, same_person, version_status
+
+REVIEWER_ROLES = ("reviewer", "admin")
 
 
 def _who(row: dict) -> str:
@@ -103,12 +115,92 @@ def check_published_marks(published: dict[str, str], records: list[dict],
     ]
 
 
+def _content_unreviewed(doc, row: dict, counted: list[dict]) -> list[str]:
+    """What of the published content (`doc`, as published) lacks an approval, or has an open objection."""
+    missing = []
+    for name in ("effective_from", "effective_to"):
+        now = getattr(doc, name)
+        if (now.isoformat() if now else None) != row.get(name):
+            missing.append(f"清单的 {name} {now} 与批准的 {row.get(name)} 不同")
+    for i in version_status(doc, counted).blocking():
+        what = "清单表头(@list: 首违界定、适用地域、层级、取代的版本等)" if i.item_id == HEADER_ITEM else f"条目 {i.item_id}"
+        missing.append(f"{what}在发布的内容上{'有未解决的需修改意见' if i.objections else '没有审核人员的通过结论'}"
+                       f"({i.state_zh})")
+    return missing
+
+
+def registered_people(keys: list[dict]) -> dict[str, set[str]]:
+    """person_key → roles of the keys the service has loaded (rows of `api_keys`, append-only: keys
+    removed from the keys file stay; a later key of a known name is stored as `name+`)."""
+    out: dict[str, set[str]] = {}
+    for k in keys:
+        out.setdefault(person_key(str(k.get("name") or "").rstrip("+")), set()).add(k.get("role"))
+    return out
+
+
+def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
+                 known: dict[str, set[str]] | None = None) -> list[Problem]:
+    """The four-eyes chain behind every `approve` row (module docstring). `records`: every row of
+    `publications`; `reviews`: every row of `reviews` (with `seq`, the database's order, where known).
+    `known` (registered_people of `api_keys`; None or empty: not checked — the service registers
+    its keys at every start, so a database it ever served has some): a request, approval or review
+    counts only by a name the service has loaded, with that role."""
+    def registered(name, role) -> bool:
+        return not known or role in known.get(person_key(name), set())
+
+    reviews = [r for r in reviews if registered(r.get("reviewer"), r.get("role"))]
+    problems: list[Problem] = []
+    by_id = {r.get("id"): r for r in records if r.get("action") == "request"}
+    for row in sorted((r for r in records if r.get("action") == "approve"), key=record_order):
+        key = row.get("list_key")
+        doc = corpus.document(key)
+        if doc is None:
+            continue  # check_publications: published_version_missing
+        missing: list[str] = []
+        req = by_id.get(row.get("request_id"))
+        if req is None or req.get("list_key") != key:
+            missing.append(f"批准所指的发布申请 {row.get('request_id')} 不存在(或不是这一版本的申请)")
+        else:
+            if record_order(req) >= record_order(row):
+                missing.append(f"发布申请 {req.get('id')} 记录在批准之后")
+            if req.get("role") not in REVIEWER_ROLES:
+                missing.append(f"申请人 {req.get('actor')} 的角色 {req.get('role')} 不是审核人员")
+            if not registered(req.get("actor"), req.get("role")):
+                missing.append(f"申请人 {req.get('actor')}({req.get('role')})不是服务载入过的密钥(api_keys)")
+            if same_person(req.get("actor"), row.get("actor")):
+                missing.append(f"申请人 {req.get('actor')} 与批准人 {row.get('actor')} 是同一人(四眼原则须两人)")
+            if req.get("content_hash") != row.get("content_hash"):
+                missing.append("批准的内容与申请的内容不同")
+            for name in ("effective_from", "effective_to"):
+                if req.get(name) != row.get(name):
+                    missing.append(f"批准的 {name} {row.get(name)} 与申请的 {req.get(name)} 不同")
+        if row.get("role") not in REVIEWER_ROLES:
+            missing.append(f"批准人 {row.get('actor')} 的角色 {row.get('role')} 不是审核人员")
+        if not registered(row.get("actor"), row.get("role")):
+            missing.append(f"批准人 {row.get('actor')}({row.get('role')})不是服务载入过的密钥(api_keys)")
+        if corpus.hashes.get(key) == row.get("published_hash"):  # else check_publications says how it differs
+            missing += _content_unreviewed(doc, row, [r for r in reviews if r.get("list_key") == key
+                                                      and r.get("role") in REVIEWER_ROLES])
+        if missing:
+            problems.append(Problem(
+                "publication_chain_incomplete",
+                f"已发布版本 {key} 的审核发布记录不完整(批准记录 {row.get('id')}, 批准人 {row.get('actor')}): "
+                + "; ".join(missing[:12]) + (f" 等 {len(missing)} 处" if len(missing) > 12 else "")
+                + "。批准发布须有另一位审核人员的发布申请, 且发布的内容(表头和每个条目)逐条经审核通过; "
+                "核对审计库是否被改写, 恢复后再启动",
+                corpus.files.get(key), path="status"))
+    return problems
+
+
 def check_all(corpus: Corpus, records: list[dict], lock, lists_root: Path | None = None,
-              check_lock: bool = True) -> list[Problem]:
-    """Every check of the records against the lists: publications (check_publications), the lock's
+              check_lock: bool = True, reviews: list[dict] | None = None,
+              known: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Every check of the records against the lists: publications (check_publications), the
+    four-eyes chain of each (check_chains: `reviews` are the rows of `reviews`), the lock's
     published marks, and non-draft versions without approval outside the baseline. `lock`: a
     penalty_rules.load.lockfile.LockSections."""
     problems = check_publications(corpus, records, lock.versions if check_lock else None, lists_root)
+    problems += check_chains(corpus, records, reviews or [], known)
     problems += check_published_marks(lock.published, records, lists_root)
     problems += check_unreviewed(corpus, records, lock.baseline)
     return problems

@@ -8,10 +8,25 @@ One reviewer's objection is never overridden by another's approval: a `needs_cha
 item's current content stays open — the item is `needs_change` whatever came later — until the
 same reviewer approves that content, or an admin key approves it after the objection, or the item
 is edited (a new content hash: the objection no longer applies, the item needs a new review).
+
+The list-level fields (title, issuer, jurisdiction, level, supersedes, first_offense, notes …:
+everything but `items` and the publication's own terms status / effective_from / effective_to,
+which the request and the approval record) are reviewed as one pseudo-item, HEADER_ITEM (`@list`),
+whose hash is header_hash: required like every item, so a change of the first-offense window after
+the items were approved makes that review stale. A pseudo-item rather than the header's hash folded
+into every item's: a header edit voids one review, not all of them, and an objection to the header
+is recorded where it belongs.
+
+Records are taken in the order the database stored them (`seq`: SQLite rowid, PostgreSQL identity
+column), never by `created_at`, which the writer supplies (a CLI host's clock): an approval stamped
+earlier that was stored after an objection still comes after it. Key names are compared by
+person_key (NFKC, case folded, format characters removed): `Reviewer-Li`, or `reviewer-li` with a
+zero-width space, is the same person as `reviewer-li`.
 """
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 
 from penalty_rules.model.item import Item
@@ -21,6 +36,40 @@ VERDICTS = ("approved", "needs_change")
 VERDICT_ZH = {"approved": "通过", "needs_change": "需修改"}
 STATE_ZH = {"approved": "已通过", "needs_change": "需修改", "stale": "审核后内容已修改, 须重新审核",
             "unreviewed": "未审核"}
+
+
+HEADER_ITEM = "@list"  # the list-level fields as one reviewable pseudo-item (never an item id: ids are [a-z0-9/...])
+HEADER_EXCLUDED = {"items", "status", "effective_from", "effective_to"}
+
+
+def person_key(name: str | None) -> str:
+    """A key name as compared for "the same person": NFKC, without format/control characters
+    (zero-width spaces, joiners, bidi marks) and whitespace, case folded."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Zl", "Zp") and not c.isspace())
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    return person_key(a) == person_key(b)
+
+
+def record_order(r: dict) -> tuple:
+    """Insertion order (`seq` from the database); created_at only for rows without one."""
+    seq = r.get("seq")
+    return (0, int(seq), "") if seq is not None else (1, 0, f"{r.get('created_at')}|{r.get('id')}")
+
+
+def header_hash(doc: ListDocument) -> str:
+    """sha256 over the version's list-level fields (HEADER_EXCLUDED left out), canonical as content_hash."""
+    data = doc.model_dump(mode="json", exclude_defaults=True, exclude=HEADER_EXCLUDED)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def reviewables(doc: ListDocument) -> list[tuple[str, str]]:
+    """(id, hash) of everything a version needs approved: the header pseudo-item, then every item."""
+    return [(HEADER_ITEM, header_hash(doc))] + [(i.id, item_hash(i)) for i in doc.items]
 
 
 def item_hash(item: Item) -> str:
@@ -87,12 +136,11 @@ def version_status(doc: ListDocument, records: list[dict]) -> VersionStatus:
     for r in records:
         by_item.setdefault(r["item_id"], []).append(r)
     out = VersionStatus(doc.key)
-    for item in doc.items:
-        rows = sorted(by_item.get(item.id, []), key=lambda r: (r["created_at"], r["id"]))
+    for item_id, current in reviewables(doc):
+        rows = sorted(by_item.get(item_id, []), key=record_order)
         if not rows:
-            out.items.append(ItemStatus(item.id, "unreviewed"))
+            out.items.append(ItemStatus(item_id, "unreviewed"))
             continue
-        current = item_hash(item)
         objections = open_objections(rows, current)
         last = rows[-1]
         if objections:  # blocks whatever came later (another reviewer's approval included)
@@ -101,7 +149,7 @@ def version_status(doc: ListDocument, records: list[dict]) -> VersionStatus:
             state, shown = "stale", last
         else:
             state, shown = last["verdict"], last
-        out.items.append(ItemStatus(item.id, state, shown["reviewer"], shown["verdict"], shown["created_at"],
+        out.items.append(ItemStatus(item_id, state, shown["reviewer"], shown["verdict"], shown["created_at"],
                                     shown.get("comment"), len(rows),
                                     [{k: o.get(k) for k in ("id", "reviewer", "role", "created_at", "comment")}
                                      for o in objections]))
@@ -111,14 +159,14 @@ def version_status(doc: ListDocument, records: list[dict]) -> VersionStatus:
 def open_objections(rows: list[dict], current: str) -> list[dict]:
     """The `needs_change` rows on the content `current` not yet resolved: resolved by a later
     `approved` of the same reviewer on that content, or by a later `approved` of an admin key on it.
-    `rows`: one item's rows in order (created_at, id)."""
+    `rows`: one item's rows in insertion order (record_order). Reviewers compared by person_key."""
     on_current = [r for r in rows if r["item_hash"] == current]
     out = []
     for i, r in enumerate(on_current):
         if r["verdict"] != "needs_change":
             continue
         later = on_current[i + 1:]
-        if any(x["verdict"] == "approved" and (x["reviewer"] == r["reviewer"] or x.get("role") == "admin")
+        if any(x["verdict"] == "approved" and (same_person(x["reviewer"], r["reviewer"]) or x.get("role") == "admin")
                for x in later):
             continue
         out.append(r)

@@ -24,6 +24,7 @@ from penalty_rules.load.hashing import content_hash
 from penalty_rules.load.loader import load_corpus, load_corpus_strict
 from penalty_rules.load.lockfile import LOCK_NAME, load_lock, load_lock_full, write_lock
 from penalty_rules.publish.files import PublishError, edit_text
+from penalty_rules.publish.status import HEADER_ITEM
 from service import reviews as rv
 from service.audit import make_engine, migrate
 from service.auth import Principal
@@ -80,7 +81,25 @@ CASES = [  # act and decision in 2023: version 2021-33 in force
 
 
 def draft_items(root: Path, key: str) -> list[str]:
-    return [i.id for i in load_corpus(root).corpus.document(key).items]
+    """Everything a reviewer approves before publishing: the list header pseudo-item, then every item."""
+    return [HEADER_ITEM] + [i.id for i in load_corpus(root).corpus.document(key).items]
+
+
+def register_keys(db: Path, keys_file: Path) -> None:
+    """What the service does at start-up with its keys file (service.app: AuditRepository.sync_keys):
+    the CLI accepts only keys the service has loaded (registered in api_keys)."""
+    from types import SimpleNamespace
+
+    from service.audit import AuditRepository
+    from service.auth import load_keys_file
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        migrate(engine)
+        AuditRepository._sync_keys(SimpleNamespace(engine=engine), load_keys_file(keys_file), "file")
+    finally:
+        engine.dispose()
 
 
 def check_published(root: Path, key: str, start: str) -> None:
@@ -126,14 +145,14 @@ def test_status_is_derived_from_records_and_stale_after_edit(tmp_path, store):
     root = make_lists(tmp_path)
     key = add_draft(root, "2030-t")
     st, _, _ = rv.status(store, root, key)
-    assert st.counts["unreviewed"] == 12 and not st.all_approved
+    assert st.counts["unreviewed"] == 13 and not st.all_approved  # 12 items and the header pseudo-item
     rv.review(store, root, key, CHANGED, "needs_change", "结果应核对原文", R1)
     with pytest.raises(PublishError) as exc:
         rv.review(store, root, key, KEPT, "needs_change", None, R1)
     assert exc.value.code == "comment_required" and exc.value.field == "comment"
     approve_all(store, root, key)
     st, rows, _ = rv.status(store, root, key)
-    assert st.all_approved and len(rows) == 13  # the needs_change stays recorded; the latest verdict counts
+    assert st.all_approved and len(rows) == 14  # the needs_change stays recorded; the latest verdict counts
     # editing an approved item after its review makes that review stale
     path = root / "national" / "cn-tax-first-offense" / "2030-t.yaml"
     path.write_text(path.read_text("utf-8").replace("测试条目: 仅用于审核流程测试的违法行为", "测试条目: 已改写"), "utf-8")
@@ -285,7 +304,7 @@ def _round_trip(tmp_path, backend: str):
                                                   "comment": "已逐字核对"})
                 assert r.status_code == 201, r.text
             body = rev.get("/v1/reviews", params={"list": key_service}).json()
-            assert body["all_approved"] and body["counts"]["approved"] == 12
+            assert body["all_approved"] and body["counts"]["approved"] == 13  # 12 items and the header
             assert {i["reviewer"] for i in body["items"]} == {"dev-reviewer"}
             path = f"/v1/lists/{key_service.replace('@', '/versions/')}/publish"
             r = rev.post(path, json={"action": "request", "effective_from": "2030-01-01"})
@@ -416,6 +435,7 @@ def test_imported_table_is_reviewed_and_published_through_the_cli(tmp_path):
                          "2026-1", "--jurisdiction", "371500", "--lists", str(root))
     assert code == 0, out
     key = "lc-tax-import@2026-1"
+    register_keys(tmp_path / "var" / "audit.db", keys_file)  # the service has loaded this keys file
     items = draft_items(root, key)
     assert items
     li = {**env, "PENALTY_RULES_API_KEY": keys["reviewer-li"]}

@@ -23,7 +23,7 @@ from service import reviews as rv
 from service.auth import Principal
 
 from test_review_publish import (ADDED, BUNDLED, CHANGED, KEPT, NO_DB, R1, R2, _run_cli, add_draft, approve_all,
-                                 audit_db, make_lists, publish_draft, serve_refused, store)  # noqa: F401 (fixtures)
+                                 audit_db, make_lists, publish_draft, register_keys, serve_refused, store)  # noqa: F401 (fixtures)
 
 R3 = Principal("reviewer-zhou", "reviewer")
 ADMIN = Principal("admin-chen", "admin")
@@ -371,6 +371,7 @@ def test_cli_refuses_personal_data_in_comments(tmp_path):
     env = {"PENALTY_RULES_VAR": str(tmp_path / "var"), "PENALTY_RULES_STATUTES": "", "DATABASE_URL": None,
            "PENALTY_RULES_MIGRATE_URL": None, "PENALTY_RULES_KEYS_FILE": str(keys_file),
            "PENALTY_RULES_API_KEY": "pr_rev_li_" + "a" * 24}
+    register_keys(tmp_path / "var" / "audit.db", keys_file)  # the service has loaded this keys file
     code, out = _run_cli(env, "lists", "review", key, "--item", KEPT, "--verdict", "needs_change", "--comment",
                          "联系电话 13812345678", "--as", "reviewer-li", "--lists", str(root))
     assert code == 1 and "comment_personal_data" in out, out
