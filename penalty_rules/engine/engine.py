@@ -654,7 +654,7 @@ class Engine:
         (StatutoryRules.limitation_share), given each case's own dates when `explain`."""
         group = self._group(facts.item_id) if facts.item_id else set()
         first = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
-        laws = [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
+        laws = self.case_laws(facts, selection)
         laws_key = None if laws is None else tuple(laws)
         questions = tuple(first.questions.items())
         domain = selection.domain
@@ -740,6 +740,11 @@ class Engine:
                           statutory.version_inputs(law.rules)))
             self._law_plans[id(law)] = plan
         return plan[1]
+
+    def case_laws(self, facts: CaseFacts, selection: "Selection") -> list[str] | None:
+        """The laws the case violates, as the statutory rules read them: the officer's violated_law,
+        else what the selected binding items say (None when nothing says)."""
+        return [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
 
     def _violated_laws(self, selection: "Selection") -> list[str] | None:
         """The laws the selected binding items say are violated (None when no item says)."""

@@ -363,7 +363,8 @@ def _limitation_test(
             period_label = governing.period.label
             applied.append(governing.id)
             used["special_law"] = governing.citation.label()
-            if value and governing.revised_on and f.act_date and f.act_date >= governing.revised_on:
+            revised = governing.revised_on
+            if value and revised and at_act_end(lambda day: day >= revised, [revised], f, dec)[0] is not False:
                 # an act under a revised text the collection lacks: its period cannot be confirmed
                 value, missing = None, []
                 period_label += f"(该法修订文本自{governing.revised_on.isoformat()}起施行, 期限待核对)"
@@ -476,27 +477,37 @@ class StatutoryRules:
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)
 
-    def cautions_for(self, outcome: Outcome, f: CaseFacts, domain: str | None, laws: list[str] | None,
-                     winner: StatutoryRef | None = None) -> list[str]:
+    def cautions_for(self, outcome: Outcome, f: CaseFacts, dec: date, domain: str | None, laws: list[str] | None,
+                     winner: StatutoryRef | None = None, barred: bool = False) -> list[str]:
         """Warnings of the special laws' cautions (model.statutory.Caution) on a decided outcome: a
         caution whose law governs the case says its rule; one whose law may govern (the violated law
-        unknown, the domain among its possible ones) says it conditionally. None where the case is
-        barred by a limitation period (no circumstance revives it), for acts outside the caution's
-        text, or where the answer stands on a special rule the caution does not concern."""
-        if winner is not None and winner.spec.limitation:
+        unknown, the domain among its possible ones) says it conditionally. None where a limitation
+        period bars the case (`barred`: no circumstance revives it, whichever rule decides), where
+        nothing names the case's law or domain, for acts that ended outside the caution's text
+        (at_act_end: a continuing act by its end; with the end unknown across the text's dates, said
+        conditionally), or where the answer stands on a special rule the caution does not concern."""
+        if barred or (domain is None and not laws):
             return []
         override = winner.override.id if winner is not None and winner.override is not None else None
-        act = f.act_date
         out = []
         for c in self.cautions:
             if outcome not in c.outcomes or override in c.unless_overrides:
                 continue
-            if act is not None and ((c.acts_before and act >= c.acts_before) or (c.acts_from and act < c.acts_from)):
-                continue
+            if c.acts_from or c.acts_before:
+                def in_text(day: date, c=c) -> bool:
+                    return (c.acts_from is None or day >= c.acts_from) and (c.acts_before is None or day < c.acts_before)
+
+                at_act, _missing = at_act_end(in_text, [d for d in (c.acts_from, c.acts_before) if d], f, dec)
+                if at_act is False:
+                    continue
+            else:
+                at_act = True
             value, _missing = scope_value(c.scope, f, domain, laws)
             if value is False:
                 continue
             lead = "" if value else f"本案如违反{'、'.join(f'《{law}》' for law in c.scope.laws)}: "
+            if at_act is None:
+                lead += "违法行为(终了)日期未查明, 如在该文本施行期间: "
             out.append(f"{lead}{c.citation.label()}规定“{c.says}”。{c.warning}")
         return out
 

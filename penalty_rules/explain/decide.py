@@ -669,9 +669,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
     if outcome_name != UNDETERMINED:
-        laws = [facts.violated_law] if facts.violated_law else engine._violated_laws(selection)
-        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, selection.domain, laws,
-                                                      best.statutory if best is not None else None))
+        barred = any(r.statutory is not None and r.statutory.spec.limitation and r.result.satisfied is True
+                     for r in p.live)
+        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, dec, selection.domain,
+                                                      engine.case_laws(facts, selection),
+                                                      best.statutory if best is not None else None, barred))
         if best is not None:
             warnings.extend(_special_measures_dropped(p.live, best, dec_law))
             if best.statutory is None and p.companion is None:

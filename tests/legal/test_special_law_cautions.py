@@ -124,3 +124,31 @@ def test_measures_of_a_special_rule_that_did_not_decide_are_said(engine):
                                                      "publication_source_verified": True}))
     assert d.outcome == "no_penalty" and d.chosen_rule == "law-33-1a"
     assert any("没收出版物、违法所得" in w and "未随本结论适用" in w for w in d.warnings)
+
+
+def test_no_caution_where_the_period_bars_the_case_whichever_rule_decides(engine):
+    """治安管理处罚法 art. 22 (six months) bars the case; 33(1) also gives 不予处罚 and may decide: still no
+    从重/减轻 caution (nothing revives a barred case)."""
+    d = engine.evaluate(CaseFacts(**{**SECURITY, "discovered_date": date(2023, 10, 2), "decision_date": date(2023, 10, 20)}))
+    assert d.outcome == "no_penalty" and "security-22" in d.trace.overrides
+    assert not _cautions(d, "十九") and not _cautions(d, "二十")
+
+
+def test_a_continuing_act_counts_by_its_end_for_the_caution_text(engine):
+    """The 2012 治安 text governs acts that ended before 2026-01-01; 食品安全法实施条例 acts that ended from
+    2019-12-01 (a continuing act is dated by its end, as law versions are: statutory.at_act_end)."""
+    ended_later = {**SECURITY, "act_date": date(2025, 12, 1), "continuing": True, "act_end_date": date(2026, 2, 1),
+                   "discovered_date": date(2026, 2, 1), "decision_date": date(2026, 2, 20)}
+    d = engine.evaluate(CaseFacts(**ended_later))
+    assert not _cautions(d, "十九") and not _cautions(d, "二十")
+    food = dict(domain="market", violated_law="中华人民共和国食品安全法", party_type="enterprise", minor_violation=True,
+                harm="none", corrected="promptly", first_offense=True, circumstances=[], act_date=date(2019, 6, 1),
+                continuing=True, act_end_date=date(2020, 3, 1), discovered_date=date(2020, 3, 1),
+                decision_date=date(2020, 4, 1))
+    assert _cautions(engine.evaluate(CaseFacts(**food)), "六十七")
+
+
+def test_no_caution_when_nothing_names_the_law_or_domain(engine):
+    d = engine.evaluate(CaseFacts(**{**SECURITY, "domain": None, "violated_law": None}))
+    assert d.outcome == "no_penalty"
+    assert not [w for w in d.warnings if "规定“" in w and "本案如违反" in w]
