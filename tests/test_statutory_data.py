@@ -80,3 +80,17 @@ def test_custom_condition_keys_are_unique_per_item(corpus):
     }
     assert len(items) > 1 and len(keys) == len(items)  # one answer never decides another item
     assert Settings.from_env().lists_dir.exists()
+
+
+def test_a_caution_naming_an_unknown_override_is_refused():
+    """A typo in `unless_overrides` would silently switch the exception off: refused at load."""
+    import pytest
+    from pydantic import ValidationError
+
+    from penalty_rules.model.statutory import SpecialLaws
+
+    row = {"id": "x", "citation": {"law": "某法", "article": 1}, "text_version": "2020-01-01", "says": "…",
+           "scope": {"laws": ["某法"]}, "outcomes": ["no_penalty"], "warning": "…", "unless_overrides": ["food-13"]}
+    with pytest.raises(ValidationError, match="food-13"):
+        SpecialLaws.model_validate({"kind": "special_laws", "id": "s", "version": "1", "title": "t", "overrides": [],
+                                    "cautions": [row]})

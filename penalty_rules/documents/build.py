@@ -20,7 +20,7 @@ from penalty_rules.model.conditions import PLACEHOLDER_MARKS
 from penalty_rules.model.decision import BasisEntry, Decision
 from penalty_rules.model.facts import ENUM_LABELS, Corrected, Harm, PartyType
 from penalty_rules.model.numerals import zh_number
-from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.outcome import Outcome, ranged_zh
 from penalty_rules.model.vocabulary import PREMISE, VOCABULARY
 
 BLANK = "＿＿＿＿"
@@ -411,6 +411,10 @@ def _penalty_kind(measure: str) -> str | None:
     return next((k for k in PENALTY_KINDS if measure.startswith(k)), None)
 
 
+_EDUCATION = r"不予行政处罚的，行政机关应当对当事人进行教育"  # 行政处罚法(2021) 第三十三条第三款
+_NO_PENALTY_OUTCOMES = (Outcome.no_penalty.value, Outcome.discretionary_no_penalty.value)
+
+
 def _measures(decision: Decision, request: DocumentRequest, d: _Draft, no_penalty: bool, on: date, lib
               ) -> tuple[list[str], list[str]]:
     """(measure paragraphs, penalty kinds named by the decision's measures: 警告, 罚款 … go into the
@@ -464,8 +468,13 @@ def _measures(decision: Decision, request: DocumentRequest, d: _Draft, no_penalt
         else:
             out.append(f"{by}责令当事人改正上述违法行为{order}，改正期限：{BLANK}。")
             d.flag("correction_deadline_missing", "决定要求责令改正, 未填写改正期限(correction_deadline)", "correction_deadline")
+    if (no_penalty and not education and decision.outcome not in _NO_PENALTY_OUTCOMES and lib is not None
+            and rem.find_paragraph(lib, rem.PENALTY_LAW, on, _EDUCATION) is not None):
+        # a 不予 decision the agency drafts from a range reaching 免予 (出境入境管理法 art. 83(2)): the answer
+        # (减轻 at its other end) does not list 33(3)'s education, which binds it where that text is in force
+        education = True
     if education:
-        by = basis_for("教育")
+        by = basis_for("教育", _EDUCATION if no_penalty else None)
         if not by:
             d.flag("measure_basis_missing", "措施“教育”的法律依据决定中未载明"
                    + ("(行政处罚法关于依法不予处罚时进行教育的规定不适用于处罚决定)" if not no_penalty else "")
@@ -754,9 +763,10 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
         effect = {"lighter_penalty": "从轻处罚", "reduced_penalty": "减轻处罚"}.get(choice or "")
         if effect is None:
             may = lz is not None and not lz.mandatory
+            section = [_OUTCOME_ZH[o] for o in range_ if o in ("lighter_penalty", "reduced_penalty")]
             d.flag("leniency_choice_missing",
-                   f"法律规定“{lz.wording if lz else '从轻或者减轻'}”: "
-                   + ("是否从轻、减轻以及从轻还是减轻由执法机关裁量" if may else "须在法定幅度内确定从轻还是减轻")
+                   f"法律规定“{lz.wording if lz else ranged_zh(range_)}”: "
+                   + (f"是否{'或者'.join(section)}由执法机关裁量" if may else f"须在法定幅度内确定{'还是'.join(section)}")
                    + ", 请填写 leniency_choice; 文书中的决定留空", "leniency_choice")
             effect = f"{BLANK}处罚"
         penalty = [b for b in decision.basis if b.role == "penalty"]

@@ -98,7 +98,7 @@ class RuleResult:
         st = self.statutory
         label = citation_label(st.citation)
         if st.override is None and self.law_role and DECISION_ROLE not in self.law_role:
-            label = label.replace(f"《{st.law.law}》", f"《{st.law.law}》({st.law.version}年文本)", 1)
+            label = st.law.named(label)
         return label
 
     def _build_trace(self) -> RuleTrace:

@@ -98,8 +98,6 @@ def minor_note(version: str | None = None) -> str:
     return premise_notes(version)["minor_not_denied"]
 
 
-MINOR_NOTE = PREMISE_NOTE["minor_not_denied"]
-
 
 def effective_conditions(item) -> Conditions:
     """The item's conditions with its statutory premise (built once per item object)."""

@@ -643,7 +643,9 @@ class StatutoryRules:
         notes = [spec.note] if spec.note else []
         if ref.override is not None and ref.override.replaces == "limitation":
             # the general rule's note (its period, its paragraph on counting) is not what governed
-            general = ref.general_citation.label().replace(f"《{law.law}》", f"《{law.law}》({law.version}年文本)", 1)
+            general = ref.general_citation.label()
+            if DECISION_ROLE not in role:  # the text in force at the decision is cited bare
+                general = law.named(general)
             notes = [f"期限按{ref.override.citation.label()}的规定({ref.override.period.label}), 替代{general}的一般期限"
                      "(该款: 法律另有规定的除外)"]
         version_only = applicable is None and satisfied is True  # met if this version applies

@@ -16,7 +16,7 @@ from penalty_rules.model.decision import (
 )
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected
 from penalty_rules.model.listdoc import Status
-from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
+from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome, ranged_zh
 from penalty_rules.model.outcome import VALUE as _VALUE, ZH as _OUTCOME_ZH, ZH_BY_VALUE as _ZH  # dicts: hot path
 from penalty_rules.model.statutory import LawVersion
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -115,7 +115,7 @@ def versioned_label(c: Citation, law: LawVersion | None, dec_law: LawVersion | N
     label = citation_label(c)
     if law is None or dec_law is None or law is dec_law or c.law != law.law:
         return label
-    return label.replace(f"《{c.law}》", f"《{c.law}》({law.version}年文本)", 1)
+    return law.named(label)
 
 
 def _rule_name(rule, dec_law, with_title: bool = False) -> str:
@@ -126,7 +126,8 @@ def _rule_name(rule, dec_law, with_title: bool = False) -> str:
         label = versioned_label(st.citation, None if st.override else st.law, dec_law)
         return f"{label}({st.says if st.override else st.title})" if with_title else label
     if rule.ref is not None:
-        return f"{_ref_data(rule.ref)[4]['label']}(条目 {rule.rule_id})"
+        _item, _doc, _key, _document, entry = _ref_data(rule.ref)
+        return f"{entry['label']}(条目 {rule.rule_id})"
     return rule.rule_id
 
 
@@ -165,16 +166,6 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
     return _law_citation(version, ref) if ref else None
 
 
-RANGED_ZH = "从轻或者减轻处罚"  # the outcome of a rule whose range is 从轻或者减轻 (outcome_zh and the reason)
-_RANGE_WORD = {Outcome.lighter_penalty: "从轻", Outcome.reduced_penalty: "减轻",
-               Outcome.discretionary_no_penalty: "不予", Outcome.no_penalty: "不予"}
-
-
-def ranged_zh(range_) -> str:
-    """The outcome of a rule with a range, in its words: 从轻或者减轻处罚 (art. 32), 减轻或者不予处罚
-    (出境入境管理法 art. 83(2): 可以减轻或者免予处罚)."""
-    words = list(dict.fromkeys(_RANGE_WORD[Outcome(o)] for o in range_))
-    return RANGED_ZH if words == ["从轻", "减轻"] else "或者".join(words) + "处罚"
 
 
 def _pending_repeals(engine, doc) -> list[str]:
@@ -340,7 +331,7 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
         if facts.corrected in _NOT_CORRECTED:
             names.append("order_correction")
         special = best.statutory.override if best is not None and best.statutory is not None else None
-        if facts.illegal_gains_yuan and not (special is not None and any("违法所得" in m for m in special.measures)):
+        if facts.illegal_gains_yuan and not (special is not None and special.confiscates_gains):
             # (a special rule that confiscates the gains itself, 药品管理法实施条例 75, 出版管理条例 69: its
             # measure, not a second one under art. 28(2))
             governs = _confiscation(engine, facts, dec)
@@ -368,7 +359,8 @@ def _wider_range_open(live, best, dec_law) -> list[str]:
     """A list item decides at a level where a mandatory rule of the law with a wider range (第三十二条:
     应当从轻或者减轻) is still open (its facts unknown): the item's outcome stands (it is within that range),
     but 减轻 may also be open to the agency — said, with what would decide it (Precedence.companion when
-    that rule is met)."""
+    that rule is met). The answer stays decided: possible_outcomes (and the verdict) are not widened by
+    a rule that is only open."""
     out = []
     for r in live:
         st = r.statutory
@@ -599,9 +591,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 special = _exact_entry(engine, st.citation, "special_law", st.text_on)
                 # a special limitation period governs in place of the general one: it comes first, and the
                 # summary names the general article as the rule it replaces (法律另有规定的除外)
-                basis += [special, general] if st.override.replaces == "limitation" else [general, special]
+                first = st.override.replaces == "limitation"
+                basis += [special, general] if first else [general, special]
                 quoted = re.search(r"“[^”]+”", st.override.general or "")
-                replaced_general[general.label] = quoted.group(0) if quoted else "另有规定"
+                replaced_general[general.label] = (f"{quoted.group(0) if quoted else '另有规定'}: "
+                                                   f"由{'前述' if first else '后列'}特别规定替代")
             else:
                 basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
             for oid in best.overrides:
@@ -641,7 +635,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             )
     if best is not None and best.statutory is not None and not open_rules and best.law_role \
             and best.law_role.startswith("作出决定时"):
-        law = f"《{best.statutory.law.law}》({best.statutory.law.version}年文本)"
+        law = best.statutory.law.named(f"《{best.statutory.law.law}》")
         if act is None:
             temporal.append(
                 f"违法行为日期未查明: {_rule_name(best, dec_law)} 为作出决定时施行的{law}的规定; 违法行为如发生在该文本施行以前, "

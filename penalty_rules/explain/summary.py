@@ -8,7 +8,7 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
               replaced: dict[str, str] | None = None) -> str:
     """`fallback`: for a 可以 answer, what binds the agency if it declines it (explain.decide).
     `replaced`: basis labels of general articles a special law replaced (另有规定) → the general
-    article's words that let it (“法律另有规定的除外”): named as what the special article replaces."""
+    article's words that let it (“法律另有规定的除外”) and where the special article stands (前述/后列)."""
     replaced = replaced or {}
     lines = [f"处理建议: {d.outcome_zh}"]
     if d.leniency is not None:
@@ -29,7 +29,7 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")
     # a list that is no published normative document (a practice a white paper describes: the
     # documents refuse to cite it, ListCitation.citable) is shown as what it is, not as 法律依据
-    legal = [b.label + (f"(一般规定, {replaced[b.label]}: 由前述特别规定替代)" if b.label in replaced else "")
+    legal = [b.label + (f"(一般规定, {replaced[b.label]})" if b.label in replaced else "")
              for b in d.basis if b.document is None or b.document.citable]
     other = [b.label for b in d.basis if b.document is not None and not b.document.citable]
     if legal:

@@ -42,3 +42,14 @@ ZH_BY_VALUE = {o.value: zh for o, zh in ZH.items()}
 
 UNDETERMINED = "undetermined"
 UNDETERMINED_ZH = "尚不能确定"
+
+RANGED_ZH = "从轻或者减轻处罚"  # art. 32's range, as outcome_zh and the reason say it
+_RANGE_WORD = {Outcome.lighter_penalty: "从轻", Outcome.reduced_penalty: "减轻",
+               Outcome.discretionary_no_penalty: "不予", Outcome.no_penalty: "不予"}
+
+
+def ranged_zh(range_) -> str:
+    """The outcome of a rule with a range, in its words: 从轻或者减轻处罚 (art. 32), 减轻或者不予处罚
+    (出境入境管理法 art. 83(2): 可以减轻或者免予处罚)."""
+    words = list(dict.fromkeys(_RANGE_WORD[Outcome(o)] for o in range_))
+    return RANGED_ZH if words == ["从轻", "减轻"] else "或者".join(words) + "处罚"

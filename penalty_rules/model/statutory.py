@@ -140,6 +140,12 @@ class LawVersion(BaseModel):
     def key(self) -> str:
         return f"{self.id}@{self.version}"
 
+    def named(self, label: str) -> str:
+        """A citation label of this law with this text named (《…》(2017年文本)第二十九条第一款): for an
+        article of a text other than the one in force at the decision (the same number names another
+        provision there)."""
+        return label.replace(f"《{self.law}》", f"《{self.law}》({self.version}年文本)", 1)
+
     def citation(self, ref: Ref) -> Citation:
         return _citation(self.law, ref.article, ref.paragraph, ref.item)
 
@@ -195,6 +201,8 @@ class Override(BaseModel):
     mandatory: bool | None = None
     requires: list[SpecialFact] = Field(default_factory=list, description="后果所需的其他事实")
     measures: list[str] = Field(default_factory=list)
+    confiscates_gains: bool = Field(
+        default=False, description="其措施已没收违法所得(不再按行政处罚法第二十八条第二款另列)")
     note: str | None = None
     revised_on: date | None = Field(
         default=None, description="该单行法的修订文本自此日施行, 但不在法规文本库中: 适用时提示核对"
@@ -248,6 +256,15 @@ class SpecialLaws(BaseModel):
     title: str
     overrides: list[Override]
     cautions: list[Caution] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_overrides(self) -> "SpecialLaws":
+        ids = {o.id for o in self.overrides}
+        for c in self.cautions:
+            unknown = [i for i in c.unless_overrides if i not in ids]
+            if unknown:
+                raise ValueError(f"cautions[{c.id}].unless_overrides 含未知的另有规定 id: {', '.join(unknown)}")
+        return self
 
     @property
     def key(self) -> str:

@@ -22,6 +22,7 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from penalty_rules.config import PROJECT_ROOT
+from penalty_rules.model.decision import BasisEntry
 from penalty_rules.scenarios.steps import _expand_priors
 
 
@@ -79,7 +80,7 @@ def _view(body: dict) -> SimpleNamespace:
     return SimpleNamespace(
         outcome=body["outcome"], outcome_zh=body["outcome_zh"], possible_outcomes=body.get("possible_outcomes", []),
         chosen_item=body.get("chosen_item"), chosen_rule=body.get("chosen_rule"), items=[],
-        basis=[SimpleNamespace(label=b["label"]) for b in body.get("basis", [])],
+        basis=[BasisEntry.model_validate(b) for b in body.get("basis", [])],  # with `document`: 参考依据 split as in-process
         measures=body.get("measures", []),
         missing_facts=[SimpleNamespace(fact=m["fact"], question=m["question"]) for m in body.get("missing_facts", [])],
         warnings=body.get("warnings", []), summary=body.get("summary", ""),

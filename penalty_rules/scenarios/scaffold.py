@@ -269,7 +269,7 @@ def context_for(corpus, ref) -> ScaffoldContext:
     end = min(ends) if ends else None  # exclusive
     if start is None:
         return ScaffoldContext(applies=False, note="清单施行日期未载明, 条目不作为本案依据: 期望结果为行政处罚法的法定结果",
-                               no_fault_open=no_fault_open)
+                               no_fault_open=_no_fault_open(corpus, ref, False))  # not applied: its laws are not read
 
     def inside(d: date) -> bool:
         return d >= start and (end is None or d < end)

@@ -601,16 +601,20 @@ def _chosen_rule(case, rule):
 
 @then(parsers.parse('法律依据包含 "{text}"'))
 def _basis(case, text):
-    d = case.require()
-    labels = [b.label for b in d.basis]
+    labels = [b.label for b in case.require().basis if _citable(b)]  # 法律依据: not a white paper's practice
     case.check("法律依据", f"包含 {text}", "; ".join(labels) or "(无)", any(text in label for label in labels))
 
 
 @then(parsers.parse('法律依据不包含 "{text}"'))
 def _basis_not(case, text):
-    d = case.require()
-    labels = [b.label for b in d.basis]
+    labels = [b.label for b in case.require().basis if _citable(b)]
     case.check("法律依据", f"不含 {text}", "; ".join(labels) or "(无)", not any(text in label for label in labels))
+
+
+@then(parsers.parse('参考依据包含 "{text}"'))
+def _reference(case, text):
+    labels = [b.label for b in case.require().basis if not _citable(b)]
+    case.check("参考依据", f"包含 {text}", "; ".join(labels) or "(无)", any(text in label for label in labels))
 
 
 @then(parsers.parse('应采取措施包含 "{text}"'))

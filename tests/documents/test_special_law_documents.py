@@ -33,6 +33,8 @@ def _decision_paragraph(doc):
 def test_device_87_document_says_its_own_consequence(doc_engine, statutes):
     d = doc_engine.evaluate(CaseFacts(**DEVICE))
     assert d.outcome == "discretionary_no_penalty"
+    # the general article (33(2)) is listed first, the special one after it: the summary says where it stands
+    assert "由后列特别规定替代" in d.summary and "由前述特别规定替代" not in d.summary
     doc = build_document(DecisionSource(decision=d, facts=None),
                          DocumentRequest(kind="no_penalty", discretion_no_penalty=True), statutes)
     text = _decision_paragraph(doc)
@@ -63,3 +65,16 @@ def test_drug_75_is_a_penalty_decision_with_the_gains_confiscated_once(doc_engin
         build_document(DecisionSource(decision=d, facts=None),
                        DocumentRequest(kind="no_penalty", discretion_no_penalty=True), statutes)
     assert refused.value.code == "kind_mismatch"
+
+
+def test_exit_entry_83_exempt_document_educates_and_its_section_speaks_of_no_lighter(doc_engine, statutes):
+    """行政处罚法(2021) art. 33(3): “对当事人的违法行为依法不予行政处罚的，行政机关应当对当事人进行教育” —
+    also when the agency chooses 免予 under 83(2); and 83(2) has no 从轻: the section's flag does not offer it."""
+    d = doc_engine.evaluate(CaseFacts(**CARRIER))
+    doc = build_document(DecisionSource(decision=d, facts=None),
+                         DocumentRequest(kind="no_penalty", discretion_no_penalty=True), statutes)
+    measures = next(s for s in doc.sections if s.key == "measures").paragraphs
+    assert any("对当事人进行教育" in m and "第三十三条第三款" in m for m in measures)
+    section = build_document(DecisionSource(decision=d, facts=None), DocumentRequest(kind="leniency_section"), statutes)
+    flag = next(f for f in section.flags if f.code == "leniency_choice_missing")
+    assert "从轻" not in flag.message_zh and "减轻处罚" in flag.message_zh

@@ -9,10 +9,13 @@ from penalty_rules.model.conditions import Custom, Threshold
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
 
 LAWS = [None, None, "中华人民共和国税收征收管理法", "中华人民共和国治安管理处罚法", "中华人民共和国食品安全法",
-        "中华人民共和国产品质量法", "中华人民共和国道路交通安全法", "医疗器械监督管理条例", "出版管理条例"]
+        "中华人民共和国产品质量法", "中华人民共和国道路交通安全法", "医疗器械监督管理条例", "出版管理条例", "中华人民共和国药品管理法",
+        "化妆品监督管理条例", "中华人民共和国出境入境管理法"]
 SPECIAL_KEYS = ["food_trader_noncompliant_food", "food_purchase_checked_source_shown",
                 "pq_seller_prohibited_products", "pq_source_shown", "device_trader_noncompliant_device",
-                "device_purchase_checked_source_shown", "publication_illegal_distributed", "publication_source_verified"]
+                "device_purchase_checked_source_shown", "publication_illegal_distributed", "publication_source_verified",
+                "drug_trader_fake_substandard", "drug_otherwise_compliant", "cosmetics_trader_noncompliant",
+                "cosmetics_purchase_checked", "carrier_carried_inadmissible", "carrier_reasonable_precautions"]
 
 
 def varied_cases(corpus, n: int, seed: int = 5) -> list[CaseFacts]:

@@ -61,6 +61,7 @@ def test_security_limitation_names_article_22(engine):
     winner = next(r for r in d.trace.rules if r.rule == d.trace.winner)
     assert "第二十二条" in (winner.citation or "") and "二年" not in (winner.title or "")
     assert "治安管理处罚法》第二十二条" in winner.note and "第三十六条第二款" not in winner.note
+    assert "(2021年文本)" not in winner.note  # the text in force at the decision is cited bare
     assert line(d.summary, "法律规定").startswith("法律规定: 不再处罚")  # the law's own words: “…的，不再处罚”
 
 

@@ -21,6 +21,7 @@ def test_discovery_question_says_a_report_or_complaint_dates_it(engine):
 
 
 def test_the_date_entered_decides_the_limitation(engine):
+    """Guard (passes before and after the question's wording changed): why the wording matters."""
     inspected = engine.evaluate(CaseFacts(**BASE, discovered_date=date(2024, 4, 1)))  # 2 years + 1 month
     complained = engine.evaluate(CaseFacts(**BASE, discovered_date=date(2023, 12, 1)))  # within 2 years
     assert inspected.outcome == "no_penalty"
