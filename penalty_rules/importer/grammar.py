@@ -284,9 +284,11 @@ EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核�
 EDITORIAL = re.compile(
     r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
-# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it, to the end of the
-# sentence, is the measure (kept in the note), never a condition or an alternative of a 之一 list.
-MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：][^。]*")
+# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it is the measure
+# (kept in the note), never a condition or an alternative of a 之一 list. It ends at ；/; /。/ a line break and at
+# a comma unless the next clause starts with 并 (，并处…): 处理措施：责令改正；限个体工商户 keeps 限个体工商户.
+MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：]"
+                          r"[^;；。，,\n]*(?:[，,]并[^;；。，,\n]*)*")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
