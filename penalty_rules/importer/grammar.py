@@ -1020,14 +1020,10 @@ def parse_conditions(text: str | None) -> ParseResult:
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], [], ["条件分档对应不同的处理结果, 整段按原文保留"],
-                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
+        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags)
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], [], ["“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留"],
-                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
+        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags)
     enums = [t for t in tokens if t.kind == "ENUM"]
     enum_alternatives = True
     if len(enums) >= 2:
@@ -1040,10 +1036,10 @@ def parse_conditions(text: str | None) -> ParseResult:
         if not any_marked and all_marked:
             enum_alternatives = False  # 同时符合下列条件：（一）…（二）…: all of them
         elif not any_marked:  # (1)…(2)… with no word saying all or one of them: not guessed
-            leaf = Leaf(raw, None)
-            return ParseResult(text, [[leaf]], [leaf], [], ["编号条件之间是“且”还是“或”未说明, 整段按原文保留"],
-                               flags=["conditions.structure_unclear"])
+            return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
     parts = _split_at_any(tokens)
+    if parts is None:  # A，B、C（以上条件之一）: which of them are the alternatives? not guessed
+        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags)
     parsers = [Parser(part, enum_alternatives) for part in parts]
     trees = [p.alternatives() for p in parsers]
     tree = trees[0] if len(trees) == 1 else Node("and", trees)
@@ -1060,10 +1056,15 @@ def parse_conditions(text: str | None) -> ParseResult:
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], remarks, ["条件组合过多, 整段按原文保留"], editorial,
-                           list(dict.fromkeys(flags + ["conditions.structure_unclear"])), moved)
+        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved)
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+
+
+def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=()) -> ParseResult:
+    """The whole text kept as one custom condition in the list's words, flagged structure_unclear."""
+    leaf = Leaf(raw, None)
+    return ParseResult(text, [[leaf]], [leaf], list(remarks), [note], list(editorial),
+                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved))
 
 
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
@@ -1321,13 +1322,33 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
 
 
 CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
+MARKER_COUNT = re.compile(r"(?P<n>[一二三四五两2-5])(?:项|者)")
 
 
-def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
+def _closed_alternatives(before: list[Token], marker: str) -> list[Token] | None:
+    """A、B、C（三者之一）: the 、 / ， before a closing marker part the alternatives — only when one kind of
+    separator is used, or the marker's count (两项 / 三者 …) is the number of parts. A，B、C（以上条件之一）
+    (two levels: is it A, B or C, or A and one of B, C?) → None: not guessed."""
+    body = list(before)
+    while body and body[-1].kind == "SEP":  # A、B、C，以上条件之一: the comma before the marker parts nothing
+        body.pop()
+    seps = [t for t in body if t.kind == "SEP" and t.text in _SEP_LEVEL]  # not the "" of a bracket condition
+    parts = len(seps) + 1
+    m = MARKER_COUNT.search(marker)
+    count = int(number(m.group("n"))) if m else None
+    if (count is not None and count != parts) or (
+            count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
+        return None
+    ids = {id(t) for t in seps}
+    return [Token("SEMI", ";") if id(t) in ids else t for t in before]
+
+
+def _split_at_any(tokens: list[Token]) -> list[list[Token]] | None:
     """Conditions common to all alternatives around a 之一 marker in mid-text:
     `X且Y, 并满足其一: A; B; C` → X, Y hold and one of A, B, C (the marker opens the alternatives);
     `A, 或B, 或C (三者之一), D` → one of A, B, C, and D (a bracketed marker closes them).
-    Without conditions on both sides, the text is one part (parsed as before)."""
+    Without conditions on both sides, the text is one part (parsed as before). None: a closing marker
+    after two levels of punctuation (see _closed_alternatives)."""
     for i, tok in enumerate(tokens):
         if tok.kind != "ANY":
             continue
@@ -1336,7 +1357,9 @@ def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
                 and any(t.kind in _CONDITION_KINDS for t in before):
             # closes: the alternatives are before it (A，或B，或C（三者之一），D / A、B、C三项条件之一)
             if not any(t.kind in ("SEMI", "OR") for t in before):  # A、B、C三项条件之一: 、 / ， part them
-                before = [Token("SEMI", ";") if t.kind == "SEP" else t for t in before]
+                before = _closed_alternatives(before, tok.text)
+                if before is None:
+                    return None
             if not any(t.kind in _CONDITION_KINDS for t in after):
                 return [before + [tok] + after]
             return [before + [Token("REMARK", tok.text)], after]

@@ -22,3 +22,24 @@ def test_measure_heading_stops_at_semicolon_and_line_break():
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": want}, text
         assert r.moved == [moved] and "conditions.moved_to_note" in r.flags, text
+
+
+# 2. a closing 之一 marker after two levels of punctuation (A，B、C（以上条件之一）): one of A, B, C, or A and one
+# of B, C? not guessed (never any one alone); nor when its count (三者 / 两项) is not the number of parts
+def test_closing_marker_over_two_punctuation_levels_is_kept_whole():
+    for text in ("违法行为轻微，初次违法、及时改正（满足其一）", "违法行为轻微，初次违法、及时改正（以上条件之一）",
+                 "违法行为轻微，初次违法、及时改正，以上条件之一", "首次违法、危害后果轻微，及时改正（以上条件之一）",
+                 "初次违法、及时改正（三者之一）"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.structure_unclear" in r.flags, text
+    want = {"all": [], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
+    for text in ("初次违法、危害后果轻微、及时改正，以上条件之一", "初次违法，危害后果轻微，及时改正（三者之一）",
+                 "初次违法、危害后果轻微、及时改正三项条件之一"):
+        assert conds(text) == want, text
+    # the count says it: three parts, three alternatives
+    assert conds("违法行为轻微，初次违法、及时改正（三者之一）") == {
+        "all": [], "any_of": [["minor_violation"], ["first_offense"], ["corrected_promptly"]]}
+    # a bracket condition stays with its condition, not an alternative of its own
+    assert conds("初次违法（限个体工商户）、及时改正两项条件之一") == {
+        "all": [], "any_of": [["first_offense", {"custom": "限个体工商户"}], ["corrected_promptly"]]}
