@@ -614,7 +614,11 @@ _SIMPLE = [
 ]
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, lines: str | None = None) -> list[Token]:
+    """`lines`: the same text with its line breaks (parse_conditions reads a line break as ；): an exclusion
+    heading reaches over a line break only into a numbered line, and keeps the list's wording."""
+    lines = lines if lines is not None and len(lines) == len(text) else text
+    breaks = [i for i, ch in enumerate(lines) if ch == "\n"]
     tokens: list[Token] = []
     buf: list[str] = []
     pos = 0
@@ -633,7 +637,8 @@ def tokenize(text: str) -> list[Token]:
             if m:
                 hit = (m.end(), Token("ENUM", m.group(0)))
             elif ex:
-                hit = (ex.end(), Token("TEXT", ex.group(0), note=EXCEPT_NOTE))
+                end = _except_end(text, ex, breaks)
+                hit = (end, Token("TEXT", lines[pos:end], note=EXCEPT_NOTE))
             elif x and _holds_condition(x.group(0)):
                 # 首次违法的，不认定为从重情节: a condition word in it — the clause is kept whole (custom),
                 # flagged, never moved to the note with the condition
@@ -718,6 +723,17 @@ def tokenize(text: str) -> list[Token]:
             pos += 1
     flush()
     return _glue(tokens)
+
+
+def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
+    """Where an exclusion (heading) ends: at the first line break after its colon that no number follows
+    (有下列情形之一的，不适用：⏎1.…⏎2.…⏎首次违法且及时改正: the last line is a condition again)."""
+    if m.re is EXCEPT_HEAD:
+        colon = max(m.group(0).rfind(c) for c in ":：") + m.start()
+        for b in breaks:
+            if colon < b < m.end() and not ENUM.match(text, b + 1):
+                return b
+    return m.end()
 
 
 ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
@@ -1010,9 +1026,10 @@ def parse_conditions(text: str | None) -> ParseResult:
     if not text:
         return ParseResult(text, [], [], [], [])
     raw = text
-    text = text.replace("\r", "").replace("\n", "；")
+    lines = text.replace("\r", "")
+    text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _guard(tokenize(text), flags)
+    tokens = _guard(tokenize(text, lines), flags)
     if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):

@@ -43,3 +43,14 @@ def test_closing_marker_over_two_punctuation_levels_is_kept_whole():
     # a bracket condition stays with its condition, not an alternative of its own
     assert conds("初次违法（限个体工商户）、及时改正两项条件之一") == {
         "all": [], "any_of": [["first_offense", {"custom": "限个体工商户"}], ["corrected_promptly"]]}
+
+
+# 5. an exclusion heading (…不适用： / …除外：) reaches over a line break only into a numbered line: the
+# conditions on the next lines are not swallowed; the exclusion keeps the list's wording (its line breaks)
+def test_exclusion_heading_stops_at_an_unnumbered_line():
+    r = parse_conditions("有下列情形之一的，不适用：\n1.造成人员伤亡\n2.社会影响恶劣\n首次违法且及时改正")
+    assert to_conditions(r) == {"all": [{"custom": "有下列情形之一的，不适用：\n1.造成人员伤亡\n2.社会影响恶劣"},
+                                        "first_offense", "corrected_promptly"]}
+    assert "conditions.exclusion" in r.flags
+    assert conds("初次违法，及时改正；下列情形除外：造成人员伤亡\n危害后果轻微") == {
+        "all": ["first_offense", "corrected_promptly", {"custom": "下列情形除外：造成人员伤亡"}, "minor_harm"]}
