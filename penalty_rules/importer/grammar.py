@@ -1313,29 +1313,35 @@ def _outcome_tiers(tokens: list[Token]) -> bool:
 
 def _or_scope_unclear(tokens: list[Token]) -> bool:
     """`A，或B，C` / `A；或者B；C`: a condition after the 或 clause behind a separator of the same level as
-    the one before 或 — one of A, B and then C, or A alone or B and C? (A，或B；C: C is for both; A，或B、C:
-    B、C is one alternative; a 之一 marker or numbers (1)(2) say the structure.)"""
-    if any(t.kind in ("ANY", "ENUM") for t in tokens):
-        return False
+    the one before 或 — one of A, B and then C, or A alone or B and C? Behind a stronger separator the
+    parser puts C with both only where its levels say so (A，或B；C / A，或B。C / A、或B；C, and A；或B。C
+    after an opening 之一 marker, whose alternatives a 。 closes); A、或B，C and A；或B。C are not guessed
+    either. A weaker separator binds within one alternative (A，或B、C). A 之一 marker or a number (1)(2)
+    ends the alternative the check looks at (…，或C（三者之一），D / (1)A，或B，(2)C)."""
     for i, tok in enumerate(tokens):
         if tok.kind != "OR" or i == 0 or tokens[i - 1].kind not in ("SEP", "SEMI") \
-                or tokens[i - 1].text not in _SEP_LEVEL:
+                or tokens[i - 1].text not in _OR_LEVEL:
             continue
-        level = _SEP_LEVEL[tokens[i - 1].text]
+        level = _OR_LEVEL[tokens[i - 1].text]
+        opened = any(t.kind == "ANY" for t in tokens[:i])
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
-            if t.kind == "SEMI" and t.text == "。":
+            if t.kind in ("ANY", "ENUM"):
                 break
-            if t.kind in ("SEP", "SEMI") and _SEP_LEVEL.get(t.text, 9) >= level:
-                if _SEP_LEVEL.get(t.text, 9) > level:
-                    break
-                rest = tokens[j + 1:]
-                while rest and rest[0].kind == "AND":
-                    rest = rest[1:]
-                if rest and rest[0].kind in _CONDITION_KINDS:
-                    return True
-                break
+            if t.kind not in ("SEP", "SEMI") or _OR_LEVEL.get(t.text, -1) < level:
+                continue
+            found = _OR_LEVEL.get(t.text, -1)
+            resolved = found > level and not (level == 0 and found == 1) and not (level == 2 and found == 3 and not opened)
+            rest = tokens[j + 1:]
+            while rest and rest[0].kind == "AND":
+                rest = rest[1:]
+            if not resolved and rest and rest[0].kind in _CONDITION_KINDS:
+                return True
+            break
     return False
+
+
+_OR_LEVEL = dict(_SEP_LEVEL, **{"。": 3})
 
 
 CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")

@@ -54,3 +54,21 @@ def test_exclusion_heading_stops_at_an_unnumbered_line():
     assert "conditions.exclusion" in r.flags
     assert conds("初次违法，及时改正；下列情形除外：造成人员伤亡\n危害后果轻微") == {
         "all": ["first_offense", "corrected_promptly", {"custom": "下列情形除外：造成人员伤亡"}, "minor_harm"]}
+
+
+# 3. the 或-scope check also under a number or a 之一 marker (per alternative), and behind a stronger separator
+# the parser does not resolve (A、或B，C / A；或B。C): never A | (B∧C) on a guess
+def test_or_scope_checked_per_alternative_and_across_levels():
+    for text in ("1.首次违法，或者及时改正，没有违法所得", "（一）首次违法，或者及时改正，没有违法所得",
+                 "有下列情形之一：首次违法，或者及时改正，没有违法所得",
+                 "首次违法、或者及时改正，没有违法所得", "首次违法；或者及时改正。没有违法所得"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.structure_unclear" in r.flags, text
+    # the levels the parser does resolve: the last condition goes with both
+    for text in ("首次违法，或者及时改正；没有违法所得", "首次违法、或者及时改正；没有违法所得",
+                 "首次违法，或者及时改正。没有违法所得"):
+        assert conds(text) == {"all": ["no_illegal_gains"], "any_of": [["first_offense"], ["corrected_promptly"]]}, text
+    # a closing marker ends the alternatives: D is for all of them
+    assert conds("初次违法，或危害后果轻微，或及时改正（三者之一），没有违法所得") == {
+        "all": ["no_illegal_gains"], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
