@@ -72,3 +72,28 @@ def test_or_scope_checked_per_alternative_and_across_levels():
     # a closing marker ends the alternatives: D is for all of them
     assert conds("初次违法，或危害后果轻微，或及时改正（三者之一），没有违法所得") == {
         "all": ["no_illegal_gains"], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
+
+
+# 4. more wordings of an exclusion without 除外: …的，(仍 / 应当 / 应予 / 依法 / 从重 / 给予 / 可以 …)处罚 / 查处 /
+# 处(以)…罚款 / 按一般程序处理 — kept whole in its words, flagged (never a condition an officer answers alone)
+def test_more_exclusion_clause_wordings():
+    for clause in ("造成危害后果的，依法从重处罚", "造成危害后果的，应当依法处罚", "造成危害后果的，应予处罚",
+                   "造成危害后果的，应当给予行政处罚", "造成危害后果的，仍应处罚", "造成危害后果的，依法予以查处",
+                   "造成危害后果的，按一般程序处理", "逾期不改正的，依法处以罚款", "逾期不改正的，可以处1000元罚款",
+                   "逾期不改正的，处1000元以上5000元以下罚款"):
+        r = parse_conditions("初次违法，及时改正；" + clause)
+        assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly", {"custom": clause}]}, clause
+        assert "conditions.exclusion" in r.flags, clause
+    # outcomes stay outcomes
+    assert conds("初次违法，危害后果轻微并及时改正的，可以从轻处罚") == {
+        "all": ["first_offense", "minor_harm", "corrected_promptly"]}
+
+
+# 11. 的处罚款项 / 的处罚决定 / 的处置 are nouns, not "处…罚款" of an exclusion: the words kept, not flagged exclusion
+def test_penalty_nouns_are_no_exclusion():
+    for text, words in [("首次违法，已缴纳此前的处罚款项", "已缴纳此前的处罚款项"),
+                        ("首次违法，已履行前次的处罚决定中的罚款", "已履行前次的处罚决定中的罚款"),
+                        ("首次违法，涉案物品的处置以罚款方式", "涉案物品的处置以罚款方式")]:
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": ["first_offense", {"custom": words}]}, text
+        assert "conditions.exclusion" not in r.flags, text
