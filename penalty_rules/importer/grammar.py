@@ -1119,8 +1119,10 @@ INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(
 
 # A bracket that narrows the item (限 / 仅 / 指 / 是指 …, a time limit N日内 / N小时内, …的除外 / 不适用, a
 # conditional clause …的 / …的,…): a condition in the list's words, never a remark moved to the note.
-RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|不适用|不予适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
-                         r"|的$|的[，,]")
+RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|以外|不适用|不予适用|适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
+                         r"|期限(?:内|之内)|的$|的[，,]")
+# (页面截断的) / (注：转载自某网页的) / (详见附件): the editor's remark or a pointer, not a condition (the note)
+REFERENCE = re.compile(r"(?:注|备注|说明)[:：]|详见|参见|见附件")
 
 
 def _holds_condition(text: str) -> bool:
@@ -1132,13 +1134,21 @@ def _holds_condition(text: str) -> bool:
                for i in range(len(text)))
 
 
+def _editor_bracket(text: str) -> bool:
+    """(页面截断的) / (注：转载自某网页的) / (详见附件的): the editor's remark or a pointer, holding no condition."""
+    return bool(EDITORIAL.fullmatch(text) or REFERENCE.match(text)) and not _holds_condition(text) \
+        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", text)  # (另称不含餐饮环节 / 其后条件截断)
+
+
 def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
+    if _editor_bracket(text):
+        return False
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
-    if RESTRICTION.search(text):  # (限个体工商户) / (指在24小时内改正) / (…的除外): narrows the item
+    if RESTRICTION.search(re.sub(r"^(?:注|备注|说明)[:：]", "", text)):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
@@ -1169,6 +1179,10 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
                 continue
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.bracket")
+            continue
+        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and EDITORIAL.fullmatch(tok.text[1:-1]) \
+                and _editor_bracket(tok.text[1:-1]):
+            out.append(Token("REMARK", tok.text, note="编者说明(不是适用条件)"))
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a

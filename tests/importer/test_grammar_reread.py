@@ -97,3 +97,24 @@ def test_penalty_nouns_are_no_exclusion():
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": ["first_offense", {"custom": words}]}, text
         assert "conditions.exclusion" not in r.flags, text
+
+
+# 10. the bracket rule: an editor's remark or a pointer ending in 的 is no restriction (the note, not a required
+# condition); 适用 / 以外 / 期限内 restrict the item (a condition in its words, never moved to the note)
+def test_editor_brackets_and_more_restricting_brackets():
+    for text, bracket in [("首次违法（页面截断的）", "（页面截断的）"), ("初次违法（注：转载自某网页的）", "（注：转载自某网页的）"),
+                          ("初次违法（详见附件的）", "（详见附件的）")]:
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": ["first_offense"]}, text
+        assert r.moved == [bracket] and "conditions.bracket" not in r.flags, text
+    assert parse_conditions("首次违法（页面截断的）").editorial == ["（页面截断的）"]
+    # a remark that says the conditions are cut off, or names a restriction, stays a condition in its words
+    assert conds("及时改正(原文其后条件截断)") == {"all": ["corrected_promptly", {"custom": "原文其后条件截断"}]}
+    assert conds("初次违法（注：限个体工商户）") == {"all": ["first_offense", {"custom": "注：限个体工商户"}]}
+    for text, tag, words in [("初次违法（个体工商户适用）", "first_offense", "个体工商户适用"),
+                             ("初次违法（自然人以外）", "first_offense", "自然人以外"),
+                             ("及时改正（责令改正期限内）", "corrected_promptly", "责令改正期限内")]:
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [tag, {"custom": words}]}, text
+        assert "conditions.bracket" in r.flags and not r.moved, text
+    assert "conditions.exclusion" in parse_conditions("初次违法（自然人以外）").flags
