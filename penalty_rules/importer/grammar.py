@@ -373,6 +373,9 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
 
 
 QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
+# 违法所得、货值金额和 / 违法所得和/或: quantity nouns before the noun of a threshold, under its one bound
+_QN = "|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS)
+NOUN_CHAIN = re.compile(rf"(?:{_QN})(?:(?:、|和|及|以及|与|或者|或|和/|和／)(?:{_QN}))*(?:和/|和／|/|／)?")
 _QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
 THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})"
                         rf"(?:[（(](?P<incl>不含|含)(?:本数)?[）)](?={CMP_POST}))?(?P<post>{CMP_POST})?")
@@ -1204,11 +1207,12 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
             continue
-        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元: one bound after two nouns (each, or
-        # the sum?) — never the second noun's threshold and the first noun alone: the list's words, flagged
+        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元 / 违法所得、货值金额和罚款… / 违法所得和/或
+        # 货值金额…: one bound after two or more nouns (each, or the sum?) — never the last noun's threshold and
+        # the others alone: the list's words, flagged
         if tok.kind == "THRESH" and len(out) >= 2 and prev.kind in ("AND", "OR", "SEP") \
                 and prev.text in ("和", "及", "以及", "与", "、", "或", "或者") and out[-2].kind == "TEXT" \
-                and out[-2].note is None and QUANTITY_NOUN.fullmatch(out[-2].text.strip()):
+                and out[-2].note is None and NOUN_CHAIN.fullmatch(out[-2].text.strip()):
             conj = out.pop()
             first = out.pop()
             out.append(Token("TEXT", first.text + conj.text + tok.text, note="数额共用一个界限(各自或合计未说明), 按原文保留"))

@@ -118,3 +118,11 @@ def test_editor_brackets_and_more_restricting_brackets():
         assert to_conditions(r) == {"all": [tag, {"custom": words}]}, text
         assert "conditions.bracket" in r.flags and not r.moved, text
     assert "conditions.exclusion" in parse_conditions("初次违法（自然人以外）").flags
+
+
+# 8. one bound after a chain of nouns (违法所得、货值金额和罚款 / 违法所得和/或货值金额): the whole chain in words
+def test_shared_bound_over_a_noun_chain():
+    for text in ("违法所得、货值金额和罚款不超过1000元", "违法所得和/或货值金额不超过1000元"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert "conditions.fragment" in r.flags, text
