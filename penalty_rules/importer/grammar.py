@@ -1113,9 +1113,9 @@ def _time_governed(tok: Token) -> bool:
 
 
 def _bare_noun(text: str) -> bool:
-    """Words with no verb or negation of their own (人员伤亡, 交通事故, 不良影响: 不良 is an adjective, no
-    negation): a negation before reaches them."""
-    return not re.search(r"未|无|不(?!良)|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
+    """Words with no verb or negation of their own (人员伤亡, 交通事故, 不良影响 / 不利影响 / 不当得利 / 不正当竞争 /
+    不可挽回的损失: 不良 … are adjectives, no negation): a negation before reaches them."""
+    return not re.search(r"未|无|不(?!良|利|当|正当|可挽回|法|实)|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
 _COND = ("PHRASE", "THRESH", "TEXT")
 INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
 

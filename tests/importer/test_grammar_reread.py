@@ -126,3 +126,11 @@ def test_shared_bound_over_a_noun_chain():
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": [{"custom": text}]}, text
         assert "conditions.fragment" in r.flags, text
+
+
+# 7. 不利 / 不当 / 不可挽回 … are adjectives like 不良: the 未 / 无 of the tag word reaches the noun (neither)
+def test_negation_reaches_more_bu_adjective_nouns():
+    for text in ("未造成危害后果和不利影响", "无危害后果和不当得利", "未造成危害后果、不可挽回的损失"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, text
+        assert {"conditions.negation", "conditions.exclusion"} & set(r.flags), text
