@@ -258,8 +258,8 @@ OUTCOME = re.compile(
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
-# 危害后果：轻微 (a heading and a bare 轻微 after it): the heading says what is minor
-QUALIFIED_MINOR = re.compile(r"(?:较为|较)?轻微(?=$|[，,；;。、]|并|且|及时)")
+# 危害后果：轻微 / 轻微的，… / 轻微（…） / 轻微或者… (a heading and a bare 轻微 after it): the heading says what is minor
+HEADED_MINOR = re.compile(r"(?:较为|较)?轻微(?:的)?(?=$|[，,；;。、（(]|或|并|且|及时)")
 HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|后果|危害)")
 VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
@@ -673,7 +673,7 @@ def tokenize(text: str, lines: str | None = None) -> list[Token]:
                     if HARM_HEADING.fullmatch(m.group("h")) and (q := re.compile(r"(?:无|没有)(?=$|[，,；;。])").match(
                             text, m.end())):  # 危害后果：无 → no_harm (not a custom "无")
                         hit = (q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm"))
-                    elif (q := QUALIFIED_MINOR.match(text, m.end())):
+                    elif (q := HEADED_MINOR.match(text, m.end())):
                         # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the
                         # violation — never minor_violation with the heading dropped: the list's words
                         words = m.group(0) + q.group(0)

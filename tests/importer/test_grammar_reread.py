@@ -134,3 +134,10 @@ def test_negation_reaches_more_bu_adjective_nouns():
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": [{"custom": text}]}, text
         assert {"conditions.negation", "conditions.exclusion"} & set(r.flags), text
+
+
+# 9. a heading before a bare 轻微 also when 的 / a bracket / 或 follows it: never a bare custom "轻微"
+def test_heading_before_minor_with_de_bracket_or():
+    assert conds("危害后果：轻微的，及时改正") == {"all": ["minor_harm", "corrected_promptly"]}
+    assert conds("危害后果：轻微或者没有危害后果") == {"all": ["minor_harm"]}
+    assert conds("社会影响：轻微（未造成投诉）") == {"all": [{"custom": "社会影响：轻微"}, {"custom": "未造成投诉"}]}
