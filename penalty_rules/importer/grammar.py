@@ -245,7 +245,7 @@ CONJ_OR = r"或者|或是|或"
 ANY_MARK = re.compile(
     r"[（(](?:满足|符合|具备)?(?:以上|上述|前述)?(?:[一二三四五两2-5]项)?(?:条件|情形)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
     # A、B、C三项条件之一 / 以上条件之一 after the conditions: closes them (as the bracketed form)
-    r"|(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
+    r"|(?:满足|符合|具备)?(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
     r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
     # 有下列情形之一的，可以不予处罚： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
     r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?"
@@ -1372,18 +1372,25 @@ MARKER_COUNT = re.compile(r"(?P<n>[一二三四五两2-5])(?:项|者)")
 
 
 def _closed_alternatives(before: list[Token], marker: str) -> list[Token] | None:
-    """A、B、C（三者之一）: the 、 / ， before a closing marker part the alternatives — only when one kind of
-    separator is used, or the marker's count (两项 / 三者 …) is the number of parts. A，B、C（以上条件之一）
-    (two levels: is it A, B or C, or A and one of B, C?) → None: not guessed."""
+    """The alternatives before a closing marker: parted by 或 (A，或B，或C（三者之一）), by ；(A；B；C（以上条件之一）)
+    or, with neither, by 、 / ， (A、B、C三项条件之一) — then only when one kind of separator is used. The
+    marker's count (两项 / 三者 …), if any, must be the number of parts. Two levels (A，B、C（以上条件之一）: is it
+    A, B or C, or A and one of B, C? / X；A，或B（二者之一）) → None: not guessed."""
     body = list(before)
-    while body and body[-1].kind == "SEP":  # A、B、C，以上条件之一: the comma before the marker parts nothing
+    while body and body[-1].kind in ("SEP", "SEMI"):  # A、B、C，以上条件之一: the comma before the marker parts nothing
         body.pop()
+    ors = [t for t in body if t.kind == "OR"]
+    semis = [t for t in body if t.kind == "SEMI"]
     seps = [t for t in body if t.kind == "SEP" and t.text in _SEP_LEVEL]  # not the "" of a bracket condition
-    parts = len(seps) + 1
     m = MARKER_COUNT.search(marker)
     count = int(number(m.group("n"))) if m else None
-    if (count is not None and count != parts) or (
-            count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
+    if ors or semis:
+        parts = len(ors or semis) + 1
+        if (ors and semis) or (count is not None and count != parts):
+            return None
+        return before
+    parts = len(seps) + 1
+    if (count is not None and count != parts) or (count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
         return None
     ids = {id(t) for t in seps}
     return [Token("SEMI", ";") if id(t) in ids else t for t in before]
@@ -1399,16 +1406,19 @@ def _split_at_any(tokens: list[Token]) -> list[list[Token]] | None:
         if tok.kind != "ANY":
             continue
         before, after = tokens[:i], tokens[i + 1:]
-        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.match(tok.text)) \
+        if CLOSING_ANY.search(tok.text) and not tok.text.startswith(("(", "（")) \
+                and not any(t.kind in _CONDITION_KINDS for t in before):
+            # 符合上述条件之一，及时改正: the conditions meant are not in this text — the marker stays in words
+            return [before + [Token("TEXT", tok.text)] + after]
+        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.search(tok.text)) \
                 and any(t.kind in _CONDITION_KINDS for t in before):
             # closes: the alternatives are before it (A，或B，或C（三者之一），D / A、B、C三项条件之一)
-            if not any(t.kind in ("SEMI", "OR") for t in before):  # A、B、C三项条件之一: 、 / ， part them
-                before = _closed_alternatives(before, tok.text)
-                if before is None:
-                    return None
+            before = _closed_alternatives(before, tok.text)
+            if before is None:
+                return None
             if not any(t.kind in _CONDITION_KINDS for t in after):
                 return [before + [tok] + after]
-            return [before + [Token("REMARK", tok.text)], after]
+            return [before + [tok], after]  # the marker announces the alternatives of the first part
         # opens: the alternatives run until 。 or a 且 / 并 after punctuation (…；(2)B。且C): what follows
         # applies to every alternative
         tail: list[Token] = []

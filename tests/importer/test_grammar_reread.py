@@ -141,3 +141,16 @@ def test_heading_before_minor_with_de_bracket_or():
     assert conds("危害后果：轻微的，及时改正") == {"all": ["minor_harm", "corrected_promptly"]}
     assert conds("危害后果：轻微或者没有危害后果") == {"all": ["minor_harm"]}
     assert conds("社会影响：轻微（未造成投诉）") == {"all": [{"custom": "社会影响：轻微"}, {"custom": "未造成投诉"}]}
+
+
+# 12. a closing marker in mid-text: the alternatives are before it, what follows is for all of them; a marker
+# pointing at conditions not in the text stays in words
+def test_closing_marker_mid_text():
+    assert conds("初次违法、危害后果轻微两项条件之一，及时改正") == {
+        "all": ["corrected_promptly"], "any_of": [["first_offense"], ["minor_harm"]]}
+    assert conds("初次违法；危害后果轻微；及时改正（以上条件之一），没有违法所得") == {
+        "all": ["no_illegal_gains"], "any_of": [["first_offense"], ["minor_harm"], ["corrected_promptly"]]}
+    assert conds("符合上述条件之一，及时改正") == {"all": [{"custom": "符合上述条件之一"}, "corrected_promptly"]}
+    text = "首次违法；初次违法，或危害后果轻微（二者之一），及时改正"  # two levels before the marker
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": [{"custom": text}]} and "conditions.structure_unclear" in r.flags
