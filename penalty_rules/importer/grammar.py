@@ -1000,7 +1000,7 @@ class Parser:
             wording = tok.text.strip(" ：:，,、；;。").rstrip("的")
             if not wording:  # punctuation only (a colon after a remark): structure, not a phrase
                 return None
-            leaf = Leaf(wording, None)
+            leaf = Leaf(wording, None, tok.note)  # the note (排除情形 … / 数额共用一个界限 …) reaches the item
         elif isinstance(tok.value, str) and "+" in tok.value:  # one phrase, two conditions
             parts = [Leaf(tok.text, tag, tok.note) for tag in tok.value.split("+")]
             self.leaves.extend(parts)

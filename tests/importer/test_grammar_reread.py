@@ -154,3 +154,13 @@ def test_closing_marker_mid_text():
     text = "首次违法；初次违法，或危害后果轻微（二者之一），及时改正"  # two levels before the marker
     r = parse_conditions(text)
     assert to_conditions(r) == {"all": [{"custom": text}]} and "conditions.structure_unclear" in r.flags
+
+
+# 6. the explanation of a custom condition kept in words reaches the result's notes (the item's note)
+def test_notes_of_kept_words_reach_the_result():
+    for text, note in [("初次违法，及时改正；造成危害后果的，依法处罚", "排除情形"),
+                       ("违法所得和货值金额不超过1000元", "数额共用一个界限"),
+                       ("社会影响：轻微，及时改正", "“轻微”所指见标题"),
+                       ("初次违法（限个体工商户）", "括号中的条件"),
+                       ("初次违法且危害后果轻微或及时改正", "且/或的结合方式不明")]:
+        assert any(n.startswith(note) for n in parse_conditions(text).notes), text
