@@ -268,8 +268,11 @@ LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处�
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
 # A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
-# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, never a required condition — kept
-# whole in the list's words (custom), flagged conditions.exclusion. 不予 / 从轻 / 减轻 处罚 are outcomes.
+# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, not a condition of the item. It is
+# kept whole in the list's words as a custom condition — which sits in `all` like any other: answered "holds",
+# it would make the item apply to the very cases the list excludes — flagged conditions.exclusion, with
+# EXCEPT_NOTE in the item's note: the reviewer must rewrite it (e.g. as a negated condition) before
+# publishing. 不予 / 从轻 / 减轻 处罚 are outcomes.
 _MUST = r"(?:仍|应当|应予|应|须|依法|予以|给予|从重|可以|可|并)"  # 依法从重 / 应当给予 / 仍应 / 可以 …
 EXCEPT_CLAUSE = re.compile(
     rf"[^;；。，,:：()（）]*?的[，,]?{_MUST}+(?:行政)?(?:处罚|查处)(?=$|[;；。，,])"
@@ -283,7 +286,8 @@ EXCEPT_CLAUSE = re.compile(
 # A heading ending in 除外 / 不适用 (有下列情形之一的，不适用： / 但有下列情形除外：): what follows it, to the end
 # of the sentence, lists exclusions — kept whole with the heading (custom), flagged conditions.exclusion.
 EXCEPT_HEAD = re.compile(r"[^;；。:：，,()（）]*?(?:的[，,]?)?(?:除外|不适用|不予适用)[^;；。:：，,()（）]{0,6}[:：][^。]*")
-EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核对"
+EXCEPT_NOTE = ("排除情形(不是适用条件): 暂按原文作为自定义条件保留, 发布前审核人须改写(例如写成否定的条件)或删除;"
+               " 不改写时对此条答“符合”会使本条目适用于清单排除的情形")
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
@@ -1190,10 +1194,11 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
+            excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
             out.append(Token("SEP", ""))
-            out.append(Token("TEXT", tok.text[1:-1], note="括号中的条件, 按原文保留"))
+            out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
-            if re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]):
+            if excluded:
                 flags.append("conditions.exclusion")
             continue
         out.append(tok)
@@ -1282,15 +1287,17 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             run[0].kind == "PHRASE" and NEG_START.search(run[0].text) and any(
                 t.kind == "TEXT" and _bare_noun(t.text) for t in run[1:]))
         if j > i and any(t.kind == "TEXT" for t in run) and (shared or EXCEPT_END.search(run[-1].text.rstrip("的"))):
-            out.append(Token("TEXT", "".join(t.text for t in run)))
+            out.append(Token("TEXT", "".join(t.text for t in run),
+                             note=EXCEPT_NOTE if EXCEPT_END.search(run[-1].text.rstrip("的")) else None))
             flags.append("conditions.exclusion")
         else:
             out.extend(run)
         i = j + 1
-    for tok in out:
-        if tok.kind == "TEXT" and (EXCEPT_END.search(tok.text.rstrip("的")) or NEG_START.search(tok.text)) \
-                and "conditions.exclusion" not in flags and EXCEPT_END.search(tok.text.rstrip("的")):
+    for k, tok in enumerate(out):  # …的除外 / …以外: an exclusion kept in words (see EXCEPT_NOTE)
+        if tok.kind == "TEXT" and EXCEPT_END.search(tok.text.rstrip("的")):
             flags.append("conditions.exclusion")
+            if tok.note is None:
+                out[k] = Token("TEXT", tok.text, note=EXCEPT_NOTE)
     # 且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed
     tokens, out = out, []
     seg: list[Token] = []

@@ -164,3 +164,14 @@ def test_notes_of_kept_words_reach_the_result():
                        ("初次违法（限个体工商户）", "括号中的条件"),
                        ("初次违法且危害后果轻微或及时改正", "且/或的结合方式不明")]:
         assert any(n.startswith(note) for n in parse_conditions(text).notes), text
+
+
+# 13. an exclusion is kept as a custom condition in `all`: its note tells the reviewer to rewrite it (e.g. as a
+# negated condition) before publishing — answered "holds" as written, it would make the item apply
+def test_exclusion_note_says_rewrite_before_publishing():
+    for text in ("初次违法，及时改正；造成危害后果的，依法处罚", "初次违法（造成人员伤亡的除外）",
+                 "初次违法，造成人员伤亡、社会影响恶劣的除外", "初次违法；下列情形除外：造成人员伤亡"):
+        r = parse_conditions(text)
+        assert "conditions.exclusion" in r.flags, text
+        note = next(n for n in r.notes if n.startswith("排除情形"))
+        assert "发布前审核人须改写" in note and "否定" in note and "答“符合”会使本条目适用" in note, text
