@@ -286,8 +286,10 @@ EXCEPT_CLAUSE = re.compile(
 # A heading ending in 除外 / 不适用 (有下列情形之一的，不适用： / 但有下列情形除外：): what follows it, to the end
 # of the sentence, lists exclusions — kept whole with the heading (custom), flagged conditions.exclusion.
 EXCEPT_HEAD = re.compile(r"[^;；。:：，,()（）]*?(?:的[，,]?)?(?:除外|不适用|不予适用)[^;；。:：，,()（）]{0,6}[:：][^。]*")
-EXCEPT_NOTE = ("排除情形(不是适用条件): 暂按原文作为自定义条件保留, 发布前审核人须改写(例如写成否定的条件)或删除;"
+EXCEPT_PREFIX = "排除情形(不是适用条件)"
+EXCEPT_NOTE = (EXCEPT_PREFIX + ": 暂按原文作为自定义条件保留, 发布前审核人须改写(例如写成否定的条件)或删除;"
                " 不改写时对此条答“符合”会使本条目适用于清单排除的情形")
+EXCLUSION_REMARK_NOTE = EXCEPT_PREFIX + ", 须人工核对"  # X的，不认定为Y (no condition word): a remark
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
@@ -634,57 +636,10 @@ def tokenize(text: str, lines: str | None = None) -> list[Token]:
     tokens: list[Token] = []
     buf: list[str] = []
     pos = 0
-
-    def flush():
-        if buf:
-            tokens.append(Token("TEXT", "".join(buf)))
-            buf.clear()
-
     while pos < len(text):
         hit: tuple[int, Token] | None = None
         if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
-            m = ENUM.match(text, pos)
-            x = EXCLUSION.match(text, pos)
-            ex = None if m else (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos))
-            if m:
-                hit = (m.end(), Token("ENUM", m.group(0)))
-            elif ex:
-                end = _except_end(text, ex, breaks)
-                hit = (end, Token("TEXT", lines[pos:end], note=EXCEPT_NOTE))
-            elif x and _holds_condition(x.group(0)):
-                # 首次违法的，不认定为从重情节: a condition word in it — the clause is kept whole (custom),
-                # flagged, never moved to the note with the condition
-                hit = (x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE))
-            elif x:
-                hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
-            elif (e := MEASURE_HEAD.match(text, pos)) and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := MEASURE.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
-            # a measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正
-            # 且首次违法): not moved — read as any other words (the condition words as tags, the rest custom)
-            else:
-                m = LABEL.match(text, pos)
-                if m:
-                    hit = (m.end(), Token("LABEL", m.group(0)))
-            m = None if hit else HEADING.match(text, pos)
-            if m:
-                inner = tokenize(m.group("h"))  # a heading names no condition (else: 首次发生的: …)
-                if not any(t.kind in ("PHRASE", "THRESH") for t in inner) and not ANY_MARK.match(text, pos):
-                    hit = (m.end(), Token("HEADING", m.group(0)))
-                    if HARM_HEADING.fullmatch(m.group("h")) and (q := re.compile(r"(?:无|没有)(?=$|[，,；;。])").match(
-                            text, m.end())):  # 危害后果：无 → no_harm (not a custom "无")
-                        hit = (q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm"))
-                    elif (q := HEADED_MINOR.match(text, m.end())):
-                        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the
-                        # violation — never minor_violation with the heading dropped: the list's words
-                        words = m.group(0) + q.group(0)
-                        tag = "minor_harm" if HARM_HEADING.fullmatch(m.group("h")) else \
-                            "minor_violation" if VIOLATION_HEADING.fullmatch(m.group("h")) else None
-                        hit = (q.end(), Token("PHRASE", words, tag) if tag
-                               else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+            hit = _match_clause_start(text, pos, lines, breaks) or _match_heading(text, pos)
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
         if not hit and not buf:
@@ -694,47 +649,103 @@ def tokenize(text: str, lines: str | None = None) -> list[Token]:
             hit = matcher(text, pos)
             if hit:
                 break
-        if not hit:
-            phrase = _match_phrase(text, pos)
-            if phrase and phrase[1].value == "first_offense":  # 首次 … 两年内: window after the word
-                w = WINDOW.match(text, phrase[0])
-                if w and w.group("tail"):
-                    phrase = None
-            m = OUTCOME.match(text, pos)
-            if m and re.match(r"的[:：]", m.group(0)) and _holds_condition(m.group(0)[2:]):
-                # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
-                m = re.compile(r"的[:：]").match(text, pos)
-            if m and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,") and \
-                    not buf:
-                hit = (m.end(), Token("OUTCOME", m.group(0)))
-            elif m and buf and (text[pos] in "的，,可应" ) and m.end() > pos + 1:
-                hit = (m.end(), Token("OUTCOME", m.group(0)))
-            elif phrase:
-                hit = phrase
-        if not hit:
-            for kind, rx in _SIMPLE:
-                m = rx.match(text, pos)
-                if m and m.end() > pos:
-                    hit = (m.end(), Token(kind, m.group(0)))
-                    break
-        if not hit:
-            m = REMARK.match(text, pos)
-            if m:
-                hit = (m.end(), Token("REMARK", m.group(0)))
-        if not hit:
-            m = re.compile(CONJ_AND).match(text, pos)
-            if m:
-                hit = (m.end(), Token("AND", m.group(0)))
+        hit = hit or _match_word(text, pos, bool(buf)) or _match_structure(text, pos)
         if hit:
-            flush()
+            if buf:
+                tokens.append(Token("TEXT", "".join(buf)))
+                buf.clear()
             if hit[1].kind != "END":
                 tokens.append(hit[1])
             pos = hit[0]
         else:
             buf.append(text[pos])
             pos += 1
-    flush()
+    if buf:
+        tokens.append(Token("TEXT", "".join(buf)))
     return _glue(tokens)
+
+
+MEASURE_NOTE = "处理措施或说明(不是适用条件), 记入备注"
+EDITOR_NOTE = "编者说明(不是适用条件)"
+
+
+def _match_clause_start(text: str, pos: int, lines: str, breaks: list[int]) -> tuple[int, Token] | None:
+    """At the start of a clause: a number (1)/其一, an exclusion (…的，依法处罚 / …不适用： / X的，不认定为Y), a
+    measure (处理措施：… / 以警示教育代替行政处罚), an editor's remark (页面截断) or a label (首违不罚清单:).
+    A measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正且首次违法)
+    is not moved: it is read as any other words (the condition words as tags, the rest custom)."""
+    if m := ENUM.match(text, pos):
+        return m.end(), Token("ENUM", m.group(0))
+    if ex := (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos)):
+        end = _except_end(text, ex, breaks)
+        return end, Token("TEXT", lines[pos:end], note=EXCEPT_NOTE)
+    if x := EXCLUSION.match(text, pos):
+        # 首次违法的，不认定为从重情节: with a condition word in it the clause is kept whole (custom), flagged,
+        # never moved to the note with the condition
+        if _holds_condition(x.group(0)):
+            return x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE)
+        return x.end(), Token("REMARK", x.group(0), note=EXCLUSION_REMARK_NOTE)
+    for rx, note in ((MEASURE_HEAD, MEASURE_NOTE), (MEASURE, MEASURE_NOTE), (EDITORIAL, EDITOR_NOTE)):
+        if (e := rx.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
+            return e.end(), Token("REMARK", e.group(0), note=note)
+    if m := LABEL.match(text, pos):
+        return m.end(), Token("LABEL", m.group(0))
+    return None
+
+
+HEADED_NONE = re.compile(r"(?:无|没有)(?=$|[，,；;。])")
+
+
+def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
+    """A heading (危害后果：/ 适用情形：) naming no condition; 危害后果：无 → no_harm, 危害后果：轻微 → minor_harm."""
+    m = HEADING.match(text, pos)
+    if not m or ANY_MARK.match(text, pos):
+        return None
+    if any(t.kind in ("PHRASE", "THRESH") for t in tokenize(m.group("h"))):  # 首次发生的: … names a condition
+        return None
+    h = m.group("h")
+    if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
+        return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
+    if q := HEADED_MINOR.match(text, m.end()):
+        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the violation —
+        # never minor_violation with the heading dropped: the list's words
+        words = m.group(0) + q.group(0)
+        tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
+        return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+    return m.end(), Token("HEADING", m.group(0))
+
+
+COLON_OUTCOME = re.compile(r"的[:：]")
+
+
+def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None:
+    """A condition word of the lexicon, or an outcome clause (……的，可以不予处罚) where it is longer."""
+    phrase = _match_phrase(text, pos)
+    if phrase and phrase[1].value == "first_offense":  # 首次 … 两年内: window after the word
+        w = WINDOW.match(text, phrase[0])
+        if w and w.group("tail"):
+            phrase = None
+    m = OUTCOME.match(text, pos)
+    if m and COLON_OUTCOME.match(m.group(0)) and _holds_condition(m.group(0)[2:]):
+        # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
+        m = COLON_OUTCOME.match(text, pos)
+    if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
+        return m.end(), Token("OUTCOME", m.group(0))
+    if m and in_words and text[pos] in "的，,可应" and m.end() > pos + 1:
+        return m.end(), Token("OUTCOME", m.group(0))
+    return phrase
+
+
+_CONJ_AND = re.compile(CONJ_AND)
+
+
+def _match_structure(text: str, pos: int) -> tuple[int, Token] | None:
+    """Punctuation, markers, 或, a bracketed remark, 且 / 并 …"""
+    for kind, rx in _SIMPLE + [("REMARK", REMARK), ("AND", _CONJ_AND)]:
+        m = rx.match(text, pos)
+        if m and m.end() > pos:
+            return m.end(), Token(kind, m.group(0))
+    return None
 
 
 def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
@@ -871,7 +882,7 @@ class Parser:
                 if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
                         (tok.kind == "HEADING" and not STRUCTURE_WORDS.search(tok.text)):
                     self.moved.append(tok.text)  # may hold a condition: counted as not parsed
-                if tok.note and tok.note.startswith("编者说明"):
+                if tok.note == EDITOR_NOTE:
                     self.editorial.append(tok.text)
                 if tok.kind == "HEADING" and ANY_MARK.search(tok.text):
                     self.alternatives_announced = True
@@ -1042,7 +1053,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     text = lines.replace("\n", "；")
     flags: list[str] = []
     tokens = _guard(tokenize(text, lines), flags)
-    if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
+    if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
@@ -1189,7 +1200,7 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and EDITORIAL.fullmatch(tok.text[1:-1]) \
                 and _editor_bracket(tok.text[1:-1]):
-            out.append(Token("REMARK", tok.text, note="编者说明(不是适用条件)"))
+            out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
