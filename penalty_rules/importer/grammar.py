@@ -1175,6 +1175,14 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
     """Readings that would make an item more lenient are undone, the words kept (custom) and flagged:
     a negation or 除外 around a tag word, words qualifying a tag word (社会影响轻微), a 、 list under a
     shared 不存在 / 未 or ending in 除外, a bracket naming a condition, and 且 … 或 without punctuation."""
+    for step in (_guard_brackets, _guard_words, _guard_lists, _guard_and_or):
+        tokens = step(tokens, flags)
+    return tokens
+
+
+def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A bracket after a threshold sets its bound ((不含) / (含)); a bracket naming or restricting a condition
+    is kept as one in its words; an editor's bracket is a remark."""
     out: list[Token] = []
     for tok in tokens:
         prev = out[-1] if out else None
@@ -1213,7 +1221,13 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
                 flags.append("conditions.exclusion")
             continue
         out.append(tok)
-    tokens, out = out, []
+    return out
+
+
+def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A tag word qualified, negated or excepted by the words around it, one bound after several nouns,
+    a negation over 和 / 或, a subjectless clause after 或, a time limit shared with a remedy."""
+    out: list[Token] = []
     for tok in tokens:
         prev = out[-1] if out else None
         # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
@@ -1283,8 +1297,13 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
                 flags.append("conditions.negation")
             continue
         out.append(tok)
-    # a 、 list under a shared negation or ending in 除外 / 以外: one phrase, unless every part is a tag
-    tokens, out = out, []
+    return out
+
+
+def _guard_lists(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A 、 list under a shared negation or ending in 除外 / 以外: one phrase, unless every part is a tag;
+    …的除外 is an exclusion."""
+    out: list[Token] = []
     i = 0
     while i < len(tokens):
         j = i
@@ -1309,8 +1328,12 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             flags.append("conditions.exclusion")
             if tok.note is None:
                 out[k] = Token("TEXT", tok.text, note=EXCEPT_NOTE)
-    # 且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed
-    tokens, out = out, []
+    return out
+
+
+def _guard_and_or(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed."""
+    out: list[Token] = []
     seg: list[Token] = []
 
     def close_seg():
