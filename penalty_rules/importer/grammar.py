@@ -242,14 +242,15 @@ MONTH_WINDOW = re.compile(
 CONJ_AND = r"并且|而且|并|且|同时|以及|及(?!时)|和"
 CONJ_OR = r"或者|或是|或"
 # Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
+_ANY_OPEN = (r"(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?"
+             r"(?:之一|其一|任一|任意一项)(?:即可)?")
 ANY_MARK = re.compile(
     r"[（(](?:满足|符合|具备)?(?:以上|上述|前述)?(?:[一二三四五两2-5]项)?(?:条件|情形)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
     # A、B、C三项条件之一 / 以上条件之一 after the conditions: closes them (as the bracketed form)
     r"|(?:满足|符合|具备)?(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
-    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
-    # 有下列情形之一的，可以不予处罚： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
-    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?"
-    r"(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：]"
+    # 有下列情形之一： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
+    rf"|{_ANY_OPEN}(?:[^:：;；，,]{{0,12}}?[:：]"
+    r"|(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：])"
 )
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
@@ -1064,19 +1065,9 @@ def parse_conditions(text: str | None) -> ParseResult:
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
         return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags)
-    enums = [t for t in tokens if t.kind == "ENUM"]
-    enum_alternatives = True
-    if len(enums) >= 2:
-        first = tokens.index(enums[0])
-        lead = "".join(t.text for t in tokens[:first])
-        any_marked = any(t.kind == "ANY" for t in tokens) or bool(re.search(r"之一|其一|任一|任意一", lead))
-        all_marked = any(t.kind == "ALLMARK" for t in tokens) or bool(
-            re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
-                t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))))
-        if not any_marked and all_marked:
-            enum_alternatives = False  # 同时符合下列条件：（一）…（二）…: all of them
-        elif not any_marked:  # (1)…(2)… with no word saying all or one of them: not guessed
-            return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
+    enum_alternatives = _numbered_alternatives(tokens)
+    if enum_alternatives is None:  # (1)…(2)… with no word saying all or one of them: not guessed
+        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
     parts = _split_at_any(tokens)
     if parts is None:  # A，B、C（以上条件之一）: which of them are the alternatives? not guessed
         return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags)
@@ -1098,6 +1089,21 @@ def parse_conditions(text: str | None) -> ParseResult:
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
         return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved)
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+
+
+def _numbered_alternatives(tokens: list[Token]) -> bool | None:
+    """Numbered conditions (1)(2): alternatives (True) under a 之一 / 其一 / 任一 marker or with fewer than two
+    numbers, all of them (False) under 同时 / 下列条件 …, None with no word saying which."""
+    enums = [t for t in tokens if t.kind == "ENUM"]
+    if len(enums) < 2:
+        return True
+    lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
+    if any(t.kind == "ANY" for t in tokens) or re.search(r"之一|其一|任一|任意一", lead):
+        return True
+    if any(t.kind == "ALLMARK" for t in tokens) or re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
+            t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))):
+        return False  # 同时符合下列条件：（一）…（二）…: all of them
+    return None
 
 
 def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=()) -> ParseResult:
