@@ -23,7 +23,10 @@ A small grammar, not one regular expression per phrase:
    Remarks in brackets and outcome clauses are kept as remarks, never as conditions.
 
    A 之一 marker in mid-text splits the text first (`_split_at_any`): `X且Y，并满足其一：A；B` is X, Y
-   and one of A, B; `A，或B，或C（三者之一），D` is one of A, B, C, and D.
+   and one of A, B; `A，或B，或C（三者之一），D` is one of A, B, C, and D. A closing marker parts its
+   alternatives at 或, at ； or, with neither, at one kind of 、 / ， — two levels (A，B、C（以上条件之一）) or a
+   count (三者 / 两项) that is not the number of parts keep the whole text (structure_unclear); a closing
+   marker with no condition before it (符合上述条件之一，…) points outside the text and stays in words.
 4. Rules that read a phrase with its context (each tested on the list's own wording in
    tests/importer/test_grammar.py):
    - time windows: `N年内无同类违法(记录)` / `二年内未就该事项被查处` → first_offense, window noted
@@ -72,15 +75,20 @@ A small grammar, not one regular expression per phrase:
    (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
-   (`conditions.structure_unclear`); an exclusion without 除外 (…的，依法处罚 / 不适用本清单 / 处…罚款) or
-   after a heading ending in 除外 / 不适用, kept whole (`conditions.exclusion`); a bracket restricting the
-   item (限 / 仅 / 指, N日内, …的除外, …的); one bound after two nouns (违法所得和货值金额不超过N元,
-   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C)
+   (`conditions.structure_unclear`); an exclusion without 除外 (…的，(依法 / 应当 / 从重 …)处罚 / 查处 /
+   不适用本清单 / 处…罚款 / 按一般程序处理) or after a heading ending in 除外 / 不适用 (to the end of the
+   sentence, over a line break only into a numbered line), kept whole (`conditions.exclusion`) — a custom in
+   `all` whose note (EXCEPT_NOTE) tells the reviewer to rewrite it (e.g. negated) before publishing; a
+   bracket restricting the item (限 / 仅 / 指, N日内, 期限内, …的除外 / 以外 / 适用, …的), not an editor's
+   bracket (页面截断的 / 详见附件); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
+   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C),
+   or behind a stronger one the parser does not resolve (A、或B，C / A；或B。C), checked per alternative,
    and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
-   labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款 …) go to the note (`ParseResult.moved`, counted
+   labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款, 处理措施：… up to ；/ a line break / a comma not
+   followed by 并) go to the note (`ParseResult.moved`, counted
    as not parsed), flagged `conditions.moved_to_note` — never a clause holding a condition word
    (初次违法并接受行政指导: the condition is read, the rest kept in words).
 
