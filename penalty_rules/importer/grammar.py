@@ -23,7 +23,10 @@ A small grammar, not one regular expression per phrase:
    Remarks in brackets and outcome clauses are kept as remarks, never as conditions.
 
    A 之一 marker in mid-text splits the text first (`_split_at_any`): `X且Y，并满足其一：A；B` is X, Y
-   and one of A, B; `A，或B，或C（三者之一），D` is one of A, B, C, and D.
+   and one of A, B; `A，或B，或C（三者之一），D` is one of A, B, C, and D. A closing marker parts its
+   alternatives at 或, at ； or, with neither, at one kind of 、 / ， — two levels (A，B、C（以上条件之一）) or a
+   count (三者 / 两项) that is not the number of parts keep the whole text (structure_unclear); a closing
+   marker with no condition before it (符合上述条件之一，…) points outside the text and stays in words.
 4. Rules that read a phrase with its context (each tested on the list's own wording in
    tests/importer/test_grammar.py):
    - time windows: `N年内无同类违法(记录)` / `二年内未就该事项被查处` → first_offense, window noted
@@ -72,15 +75,20 @@ A small grammar, not one regular expression per phrase:
    (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
-   (`conditions.structure_unclear`); an exclusion without 除外 (…的，依法处罚 / 不适用本清单 / 处…罚款) or
-   after a heading ending in 除外 / 不适用, kept whole (`conditions.exclusion`); a bracket restricting the
-   item (限 / 仅 / 指, N日内, …的除外, …的); one bound after two nouns (违法所得和货值金额不超过N元,
-   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C)
+   (`conditions.structure_unclear`); an exclusion without 除外 (…的，(依法 / 应当 / 从重 …)处罚 / 查处 /
+   不适用本清单 / 处…罚款 / 按一般程序处理) or after a heading ending in 除外 / 不适用 (to the end of the
+   sentence, over a line break only into a numbered line), kept whole (`conditions.exclusion`) — a custom in
+   `all` whose note (EXCEPT_NOTE) tells the reviewer to rewrite it (e.g. negated) before publishing; a
+   bracket restricting the item (限 / 仅 / 指, N日内, 期限内, …的除外 / 以外 / 适用, …的), not an editor's
+   bracket (页面截断的 / 详见附件); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
+   `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C),
+   or behind a stronger one the parser does not resolve (A、或B，C / A；或B。C), checked per alternative,
    and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
-   labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款 …) go to the note (`ParseResult.moved`, counted
+   labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款, 处理措施：… up to ；/ a line break / a comma not
+   followed by 并) go to the note (`ParseResult.moved`, counted
    as not parsed), flagged `conditions.moved_to_note` — never a clause holding a condition word
    (初次违法并接受行政指导: the condition is read, the rest kept in words).
 
@@ -242,14 +250,15 @@ MONTH_WINDOW = re.compile(
 CONJ_AND = r"并且|而且|并|且|同时|以及|及(?!时)|和"
 CONJ_OR = r"或者|或是|或"
 # Alternatives announced in words (满足其一 …): a ; after them separates alternatives.
+_ANY_OPEN = (r"(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?"
+             r"(?:之一|其一|任一|任意一项)(?:即可)?")
 ANY_MARK = re.compile(
     r"[（(](?:满足|符合|具备)?(?:以上|上述|前述)?(?:[一二三四五两2-5]项)?(?:条件|情形)?(?:其一|之一|任一|三者之一|两者之一|二者之一)(?:即可)?[）)][:：]?"
     # A、B、C三项条件之一 / 以上条件之一 after the conditions: closes them (as the bracketed form)
-    r"|(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
-    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?[^:：;；，,]{0,12}?[:：]"
-    # 有下列情形之一的，可以不予处罚： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
-    r"|(?:并|且)?(?:(?:满足|符合|具备|具有|有)(?:下列|以下)?|下列|以下)(?:情形|条件)?(?:其中)?(?:之一|其一|任一|任意一项)(?:即可)?"
-    r"(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：]"
+    r"|(?:满足|符合|具备)?(?:(?:以上|上述|前述)(?:[一二三四五两2-5]项)?|[一二三四五两2-5]项)(?:条件|情形)(?:其一|之一|任一)(?:即可)?(?=$|[。；;，,])"
+    # 有下列情形之一： / 满足下列条件之一的，不予处罚：: the outcome after a comma is part of the marker
+    rf"|{_ANY_OPEN}(?:[^:：;；，,]{{0,12}}?[:：]"
+    r"|(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：])"
 )
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
@@ -258,8 +267,8 @@ OUTCOME = re.compile(
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
-# 危害后果：轻微 (a heading and a bare 轻微 after it): the heading says what is minor
-QUALIFIED_MINOR = re.compile(r"(?:较为|较)?轻微(?=$|[，,；;。、]|并|且|及时)")
+# 危害后果：轻微 / 轻微的，… / 轻微（…） / 轻微或者… (a heading and a bare 轻微 after it): the heading says what is minor
+HEADED_MINOR = re.compile(r"(?:较为|较)?轻微(?:的)?(?=$|[，,；;。、（(]|或|并|且|及时)")
 HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|后果|危害)")
 VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
@@ -268,25 +277,38 @@ LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处�
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
 # A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
-# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, never a required condition — kept
-# whole in the list's words (custom), flagged conditions.exclusion. 不予 / 从轻 / 减轻 处罚 are outcomes.
+# 逾期不改正的，处1000元罚款 / 两年内再次违法的，从重处罚): an exclusion, not a condition of the item. It is
+# kept whole in the list's words as a custom condition — which sits in `all` like any other: answered "holds",
+# it would make the item apply to the very cases the list excludes — flagged conditions.exclusion, with
+# EXCEPT_NOTE in the item's note: the reviewer must rewrite it (e.g. as a negated condition) before
+# publishing. 不予 / 从轻 / 减轻 处罚 are outcomes.
+_MUST = r"(?:仍|应当|应予|应|须|依法|予以|给予|从重|可以|可|并)"  # 依法从重 / 应当给予 / 仍应 / 可以 …
 EXCEPT_CLAUSE = re.compile(
-    r"[^;；。，,:：()（）]*?的[，,]?(?:依法|从重|应当|应|须|依法予以|依法给予|予以|给予)(?:行政)?处罚(?=$|[;；。，,])"
-    r"|[^;；。，,:：()（）]*?的[，,]?处以?[^;；。，,()（）]*?罚款[^;；。，,()（）]*"
+    rf"[^;；。，,:：()（）]*?的[，,]?{_MUST}+(?:行政)?(?:处罚|查处)(?=$|[;；。，,])"
+    r"|[^;；。，,:：()（）]*?的[，,]?(?:依法)?按(?:照)?一般程序(?:处理|办理|查处)(?=$|[;；。，,])"
+    # 处…罚款 after a comma or a modal (的，处1000元罚款 / 的依法处以罚款), or with an amount (的处1000元罚款):
+    # not 的处罚款项 / 的处置 (a noun, no clause)
+    rf"|[^;；。，,:：()（）]*?的(?:[，,]{_MUST}*|{_MUST}+)处以?(?!置)[^;；。，,()（）]*?罚款[^;；。，,()（）]*"
+    rf"|[^;；。，,:：()（）]*?的处以?(?:人民币)?{NUM}[^;；。，,()（）]*?罚款[^;；。，,()（）]*"
     r"|[^;；。，,:：()（）]*?的[，,]?(?:不适用|不予适用|不再适用)[^;；。，,:：()（）]*(?=$|[;；。，,])"
 )
 # A heading ending in 除外 / 不适用 (有下列情形之一的，不适用： / 但有下列情形除外：): what follows it, to the end
 # of the sentence, lists exclusions — kept whole with the heading (custom), flagged conditions.exclusion.
 EXCEPT_HEAD = re.compile(r"[^;；。:：，,()（）]*?(?:的[，,]?)?(?:除外|不适用|不予适用)[^;；。:：，,()（）]{0,6}[:：][^。]*")
-EXCEPT_NOTE = "排除情形(不是适用条件), 按原文保留, 须人工核对"
+EXCEPT_PREFIX = "排除情形(不是适用条件)"
+EXCEPT_NOTE = (EXCEPT_PREFIX + ": 暂按原文作为自定义条件保留, 发布前审核人须改写(例如写成否定的条件)或删除;"
+               " 不改写时对此条答“符合”会使本条目适用于清单排除的情形")
+EXCLUSION_REMARK_NOTE = EXCEPT_PREFIX + ", 须人工核对"  # X的，不认定为Y (no condition word): a remark
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
     r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
-# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it, to the end of the
-# sentence, is the measure (kept in the note), never a condition or an alternative of a 之一 list.
-MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：][^。]*")
+# 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it is the measure
+# (kept in the note), never a condition or an alternative of a 之一 list. It ends at ；/; /。/ a line break and at
+# a comma unless the next clause starts with 并 (，并处…): 处理措施：责令改正；限个体工商户 keeps 限个体工商户.
+MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：]"
+                          r"[^;；。，,\n]*(?:[，,]并[^;；。，,\n]*)*")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
@@ -366,6 +388,9 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
 
 
 QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
+# 违法所得、货值金额和 / 违法所得和/或: quantity nouns before the noun of a threshold, under its one bound
+_QN = "|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS)
+NOUN_CHAIN = re.compile(rf"(?:{_QN})(?:(?:、|和|及|以及|与|或者|或|和/|和／)(?:{_QN}))*(?:和/|和／|/|／)?")
 _QWORDS = "|".join(f"(?P<q{i}>{w})" for i, (w, _) in enumerate(QUANTITY_WORDS))
 THRESH_PRE = re.compile(rf"(?:{_QWORDS})(?:的)?(?:在|为)?(?P<cmp>{CMP_PRE})?(?:人民币)?(?P<n>{NUM})(?P<unit>{UNIT})"
                         rf"(?:[（(](?P<incl>不含|含)(?:本数)?[）)](?={CMP_POST}))?(?P<post>{CMP_POST})?")
@@ -612,60 +637,18 @@ _SIMPLE = [
 ]
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, lines: str | None = None) -> list[Token]:
+    """`lines`: the same text with its line breaks (parse_conditions reads a line break as ；): an exclusion
+    heading reaches over a line break only into a numbered line, and keeps the list's wording."""
+    lines = lines if lines is not None and len(lines) == len(text) else text
+    breaks = [i for i, ch in enumerate(lines) if ch == "\n"]
     tokens: list[Token] = []
     buf: list[str] = []
     pos = 0
-
-    def flush():
-        if buf:
-            tokens.append(Token("TEXT", "".join(buf)))
-            buf.clear()
-
     while pos < len(text):
         hit: tuple[int, Token] | None = None
         if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
-            m = ENUM.match(text, pos)
-            x = EXCLUSION.match(text, pos)
-            ex = None if m else (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos))
-            if m:
-                hit = (m.end(), Token("ENUM", m.group(0)))
-            elif ex:
-                hit = (ex.end(), Token("TEXT", ex.group(0), note=EXCEPT_NOTE))
-            elif x and _holds_condition(x.group(0)):
-                # 首次违法的，不认定为从重情节: a condition word in it — the clause is kept whole (custom),
-                # flagged, never moved to the note with the condition
-                hit = (x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE))
-            elif x:
-                hit = (x.end(), Token("REMARK", x.group(0), note="排除情形(不是适用条件), 须人工核对"))
-            elif (e := MEASURE_HEAD.match(text, pos)) and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := MEASURE.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="处理措施或说明(不是适用条件), 记入备注"))
-            elif (e := EDITORIAL.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-                hit = (e.end(), Token("REMARK", e.group(0), note="编者说明(不是适用条件)"))
-            # a measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正
-            # 且首次违法): not moved — read as any other words (the condition words as tags, the rest custom)
-            else:
-                m = LABEL.match(text, pos)
-                if m:
-                    hit = (m.end(), Token("LABEL", m.group(0)))
-            m = None if hit else HEADING.match(text, pos)
-            if m:
-                inner = tokenize(m.group("h"))  # a heading names no condition (else: 首次发生的: …)
-                if not any(t.kind in ("PHRASE", "THRESH") for t in inner) and not ANY_MARK.match(text, pos):
-                    hit = (m.end(), Token("HEADING", m.group(0)))
-                    if HARM_HEADING.fullmatch(m.group("h")) and (q := re.compile(r"(?:无|没有)(?=$|[，,；;。])").match(
-                            text, m.end())):  # 危害后果：无 → no_harm (not a custom "无")
-                        hit = (q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm"))
-                    elif (q := QUALIFIED_MINOR.match(text, m.end())):
-                        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the
-                        # violation — never minor_violation with the heading dropped: the list's words
-                        words = m.group(0) + q.group(0)
-                        tag = "minor_harm" if HARM_HEADING.fullmatch(m.group("h")) else \
-                            "minor_violation" if VIOLATION_HEADING.fullmatch(m.group("h")) else None
-                        hit = (q.end(), Token("PHRASE", words, tag) if tag
-                               else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+            hit = _match_clause_start(text, pos, lines, breaks) or _match_heading(text, pos)
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
         if not hit and not buf:
@@ -675,47 +658,114 @@ def tokenize(text: str) -> list[Token]:
             hit = matcher(text, pos)
             if hit:
                 break
-        if not hit:
-            phrase = _match_phrase(text, pos)
-            if phrase and phrase[1].value == "first_offense":  # 首次 … 两年内: window after the word
-                w = WINDOW.match(text, phrase[0])
-                if w and w.group("tail"):
-                    phrase = None
-            m = OUTCOME.match(text, pos)
-            if m and re.match(r"的[:：]", m.group(0)) and _holds_condition(m.group(0)[2:]):
-                # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
-                m = re.compile(r"的[:：]").match(text, pos)
-            if m and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,") and \
-                    not buf:
-                hit = (m.end(), Token("OUTCOME", m.group(0)))
-            elif m and buf and (text[pos] in "的，,可应" ) and m.end() > pos + 1:
-                hit = (m.end(), Token("OUTCOME", m.group(0)))
-            elif phrase:
-                hit = phrase
-        if not hit:
-            for kind, rx in _SIMPLE:
-                m = rx.match(text, pos)
-                if m and m.end() > pos:
-                    hit = (m.end(), Token(kind, m.group(0)))
-                    break
-        if not hit:
-            m = REMARK.match(text, pos)
-            if m:
-                hit = (m.end(), Token("REMARK", m.group(0)))
-        if not hit:
-            m = re.compile(CONJ_AND).match(text, pos)
-            if m:
-                hit = (m.end(), Token("AND", m.group(0)))
+        hit = hit or _match_word(text, pos, bool(buf)) or _match_structure(text, pos)
         if hit:
-            flush()
+            if buf:
+                tokens.append(Token("TEXT", "".join(buf)))
+                buf.clear()
             if hit[1].kind != "END":
                 tokens.append(hit[1])
             pos = hit[0]
         else:
             buf.append(text[pos])
             pos += 1
-    flush()
+    if buf:
+        tokens.append(Token("TEXT", "".join(buf)))
     return _glue(tokens)
+
+
+MEASURE_NOTE = "处理措施或说明(不是适用条件), 记入备注"
+EDITOR_NOTE = "编者说明(不是适用条件)"
+
+
+def _match_clause_start(text: str, pos: int, lines: str, breaks: list[int]) -> tuple[int, Token] | None:
+    """At the start of a clause: a number (1)/其一, an exclusion (…的，依法处罚 / …不适用： / X的，不认定为Y), a
+    measure (处理措施：… / 以警示教育代替行政处罚), an editor's remark (页面截断) or a label (首违不罚清单:).
+    A measure or an editor's clause holding a condition word (初次违法并接受行政指导 / 经预警提示后及时改正且首次违法)
+    is not moved: it is read as any other words (the condition words as tags, the rest custom)."""
+    if m := ENUM.match(text, pos):
+        return m.end(), Token("ENUM", m.group(0))
+    if ex := (EXCEPT_HEAD.match(text, pos) or EXCEPT_CLAUSE.match(text, pos)):
+        end = _except_end(text, ex, breaks)
+        return end, Token("TEXT", lines[pos:end], note=EXCEPT_NOTE)
+    if x := EXCLUSION.match(text, pos):
+        # 首次违法的，不认定为从重情节: with a condition word in it the clause is kept whole (custom), flagged,
+        # never moved to the note with the condition
+        if _holds_condition(x.group(0)):
+            return x.end(), Token("TEXT", x.group(0), note=EXCEPT_NOTE)
+        return x.end(), Token("REMARK", x.group(0), note=EXCLUSION_REMARK_NOTE)
+    for rx, note in ((MEASURE_HEAD, MEASURE_NOTE), (MEASURE, MEASURE_NOTE), (EDITORIAL, EDITOR_NOTE)):
+        if (e := rx.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
+            return e.end(), Token("REMARK", e.group(0), note=note)
+    if m := LABEL.match(text, pos):
+        return m.end(), Token("LABEL", m.group(0))
+    return None
+
+
+HEADED_NONE = re.compile(r"(?:无|没有)(?=$|[，,；;。])")
+
+
+def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
+    """A heading (危害后果：/ 适用情形：) naming no condition; 危害后果：无 → no_harm, 危害后果：轻微 → minor_harm."""
+    m = HEADING.match(text, pos)
+    if not m or ANY_MARK.match(text, pos):
+        return None
+    if any(t.kind in ("PHRASE", "THRESH") for t in tokenize(m.group("h"))):  # 首次发生的: … names a condition
+        return None
+    h = m.group("h")
+    if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
+        return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
+    if q := HEADED_MINOR.match(text, m.end()):
+        # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the violation —
+        # never minor_violation with the heading dropped: the list's words
+        words = m.group(0) + q.group(0)
+        tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
+        return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+    return m.end(), Token("HEADING", m.group(0))
+
+
+COLON_OUTCOME = re.compile(r"的[:：]")
+
+
+def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None:
+    """A condition word of the lexicon, or an outcome clause (……的，可以不予处罚) where it is longer."""
+    phrase = _match_phrase(text, pos)
+    if phrase and phrase[1].value == "first_offense":  # 首次 … 两年内: window after the word
+        w = WINDOW.match(text, phrase[0])
+        if w and w.group("tail"):
+            phrase = None
+    m = OUTCOME.match(text, pos)
+    if m and COLON_OUTCOME.match(m.group(0)) and _holds_condition(m.group(0)[2:]):
+        # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
+        m = COLON_OUTCOME.match(text, pos)
+    if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
+        return m.end(), Token("OUTCOME", m.group(0))
+    if m and in_words and text[pos] in "的，,可应" and m.end() > pos + 1:
+        return m.end(), Token("OUTCOME", m.group(0))
+    return phrase
+
+
+_CONJ_AND = re.compile(CONJ_AND)
+
+
+def _match_structure(text: str, pos: int) -> tuple[int, Token] | None:
+    """Punctuation, markers, 或, a bracketed remark, 且 / 并 …"""
+    for kind, rx in _SIMPLE + [("REMARK", REMARK), ("AND", _CONJ_AND)]:
+        m = rx.match(text, pos)
+        if m and m.end() > pos:
+            return m.end(), Token(kind, m.group(0))
+    return None
+
+
+def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
+    """Where an exclusion (heading) ends: at the first line break after its colon that no number follows
+    (有下列情形之一的，不适用：⏎1.…⏎2.…⏎首次违法且及时改正: the last line is a condition again)."""
+    if m.re is EXCEPT_HEAD:
+        colon = max(m.group(0).rfind(c) for c in ":：") + m.start()
+        for b in breaks:
+            if colon < b < m.end() and not ENUM.match(text, b + 1):
+                return b
+    return m.end()
 
 
 ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
@@ -841,7 +891,7 @@ class Parser:
                 if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
                         (tok.kind == "HEADING" and not STRUCTURE_WORDS.search(tok.text)):
                     self.moved.append(tok.text)  # may hold a condition: counted as not parsed
-                if tok.note and tok.note.startswith("编者说明"):
+                if tok.note == EDITOR_NOTE:
                     self.editorial.append(tok.text)
                 if tok.kind == "HEADING" and ANY_MARK.search(tok.text):
                     self.alternatives_announced = True
@@ -974,7 +1024,7 @@ class Parser:
             wording = tok.text.strip(" ：:，,、；;。").rstrip("的")
             if not wording:  # punctuation only (a colon after a remark): structure, not a phrase
                 return None
-            leaf = Leaf(wording, None)
+            leaf = Leaf(wording, None, tok.note)  # the note (排除情形 … / 数额共用一个界限 …) reaches the item
         elif isinstance(tok.value, str) and "+" in tok.value:  # one phrase, two conditions
             parts = [Leaf(tok.text, tag, tok.note) for tag in tok.value.split("+")]
             self.leaves.extend(parts)
@@ -1008,40 +1058,27 @@ def parse_conditions(text: str | None) -> ParseResult:
     if not text:
         return ParseResult(text, [], [], [], [])
     raw = text
-    text = text.replace("\r", "").replace("\n", "；")
+    lines = text.replace("\r", "")
+    text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _guard(tokenize(text), flags)
-    if any(t.kind == "REMARK" and (t.note or "").startswith("排除情形") for t in tokens):
+    tokens = _guard(tokenize(text, lines), flags)
+    if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], [], ["条件分档对应不同的处理结果, 整段按原文保留"],
-                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
+        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags)
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], [], ["“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留"],
-                           flags=list(dict.fromkeys(flags + ["conditions.structure_unclear"])))
-    enums = [t for t in tokens if t.kind == "ENUM"]
-    enum_alternatives = True
-    if len(enums) >= 2:
-        first = tokens.index(enums[0])
-        lead = "".join(t.text for t in tokens[:first])
-        any_marked = any(t.kind == "ANY" for t in tokens) or bool(re.search(r"之一|其一|任一|任意一", lead))
-        all_marked = any(t.kind == "ALLMARK" for t in tokens) or bool(
-            re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
-                t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))))
-        if not any_marked and all_marked:
-            enum_alternatives = False  # 同时符合下列条件：（一）…（二）…: all of them
-        elif not any_marked:  # (1)…(2)… with no word saying all or one of them: not guessed
-            leaf = Leaf(raw, None)
-            return ParseResult(text, [[leaf]], [leaf], [], ["编号条件之间是“且”还是“或”未说明, 整段按原文保留"],
-                               flags=["conditions.structure_unclear"])
+        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags)
+    enum_alternatives = _numbered_alternatives(tokens)
+    if enum_alternatives is None:  # (1)…(2)… with no word saying all or one of them: not guessed
+        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
     parts = _split_at_any(tokens)
+    if parts is None:  # A，B、C（以上条件之一）: which of them are the alternatives? not guessed
+        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags)
     parsers = [Parser(part, enum_alternatives) for part in parts]
     trees = [p.alternatives() for p in parsers]
     tree = trees[0] if len(trees) == 1 else Node("and", trees)
@@ -1058,10 +1095,30 @@ def parse_conditions(text: str | None) -> ParseResult:
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
-        leaf = Leaf(raw, None)
-        return ParseResult(text, [[leaf]], [leaf], remarks, ["条件组合过多, 整段按原文保留"], editorial,
-                           list(dict.fromkeys(flags + ["conditions.structure_unclear"])), moved)
+        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved)
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+
+
+def _numbered_alternatives(tokens: list[Token]) -> bool | None:
+    """Numbered conditions (1)(2): alternatives (True) under a 之一 / 其一 / 任一 marker or with fewer than two
+    numbers, all of them (False) under 同时 / 下列条件 …, None with no word saying which."""
+    enums = [t for t in tokens if t.kind == "ENUM"]
+    if len(enums) < 2:
+        return True
+    lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
+    if any(t.kind == "ANY" for t in tokens) or re.search(r"之一|其一|任一|任意一", lead):
+        return True
+    if any(t.kind == "ALLMARK" for t in tokens) or re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
+            t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))):
+        return False  # 同时符合下列条件：（一）…（二）…: all of them
+    return None
+
+
+def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=()) -> ParseResult:
+    """The whole text kept as one custom condition in the list's words, flagged structure_unclear."""
+    leaf = Leaf(raw, None)
+    return ParseResult(text, [[leaf]], [leaf], list(remarks), [note], list(editorial),
+                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved))
 
 
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
@@ -1085,17 +1142,19 @@ def _time_governed(tok: Token) -> bool:
 
 
 def _bare_noun(text: str) -> bool:
-    """Words with no verb or negation of their own (人员伤亡, 交通事故, 不良影响: 不良 is an adjective, no
-    negation): a negation before reaches them."""
-    return not re.search(r"未|无|不(?!良)|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
+    """Words with no verb or negation of their own (人员伤亡, 交通事故, 不良影响 / 不利影响 / 不当得利 / 不正当竞争 /
+    不可挽回的损失: 不良 … are adjectives, no negation): a negation before reaches them."""
+    return not re.search(r"未|无|不(?!良|利|当|正当|可挽回|法|实)|没有|改正|纠正|整改|配合|主动|及时|已|能|具备|取得|按|在", text)
 _COND = ("PHRASE", "THRESH", "TEXT")
 INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(?P<n>{NUM})?(?P<unit>万元|千元|元|个月|日|天|人|%)?(?:本数)?[）)]")
 
 
 # A bracket that narrows the item (限 / 仅 / 指 / 是指 …, a time limit N日内 / N小时内, …的除外 / 不适用, a
 # conditional clause …的 / …的,…): a condition in the list's words, never a remark moved to the note.
-RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|不适用|不予适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
-                         r"|的$|的[，,]")
+RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|以外|不适用|不予适用|适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
+                         r"|期限(?:内|之内)|的$|的[，,]")
+# (页面截断的) / (注：转载自某网页的) / (详见附件): the editor's remark or a pointer, not a condition (the note)
+REFERENCE = re.compile(r"(?:注|备注|说明)[:：]|详见|参见|见附件")
 
 
 def _holds_condition(text: str) -> bool:
@@ -1107,13 +1166,21 @@ def _holds_condition(text: str) -> bool:
                for i in range(len(text)))
 
 
+def _editor_bracket(text: str) -> bool:
+    """(页面截断的) / (注：转载自某网页的) / (详见附件的): the editor's remark or a pointer, holding no condition."""
+    return bool(EDITORIAL.fullmatch(text) or REFERENCE.match(text)) and not _holds_condition(text) \
+        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", text)  # (另称不含餐饮环节 / 其后条件截断)
+
+
 def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
+    if _editor_bracket(text):
+        return False
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
-    if RESTRICTION.search(text):  # (限个体工商户) / (指在24小时内改正) / (…的除外): narrows the item
+    if RESTRICTION.search(re.sub(r"^(?:注|备注|说明)[:：]", "", text)):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
@@ -1122,6 +1189,14 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
     """Readings that would make an item more lenient are undone, the words kept (custom) and flagged:
     a negation or 除外 around a tag word, words qualifying a tag word (社会影响轻微), a 、 list under a
     shared 不存在 / 未 or ending in 除外, a bracket naming a condition, and 且 … 或 without punctuation."""
+    for step in (_guard_brackets, _guard_words, _guard_lists, _guard_and_or):
+        tokens = step(tokens, flags)
+    return tokens
+
+
+def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A bracket after a threshold sets its bound ((不含) / (含)); a bracket naming or restricting a condition
+    is kept as one in its words; an editor's bracket is a remark."""
     out: list[Token] = []
     for tok in tokens:
         prev = out[-1] if out else None
@@ -1145,17 +1220,28 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.bracket")
             continue
+        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and EDITORIAL.fullmatch(tok.text[1:-1]) \
+                and _editor_bracket(tok.text[1:-1]):
+            out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
+            continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
+            excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
             out.append(Token("SEP", ""))
-            out.append(Token("TEXT", tok.text[1:-1], note="括号中的条件, 按原文保留"))
+            out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
-            if re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]):
+            if excluded:
                 flags.append("conditions.exclusion")
             continue
         out.append(tok)
-    tokens, out = out, []
+    return out
+
+
+def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A tag word qualified, negated or excepted by the words around it, one bound after several nouns,
+    a negation over 和 / 或, a subjectless clause after 或, a time limit shared with a remedy."""
+    out: list[Token] = []
     for tok in tokens:
         prev = out[-1] if out else None
         # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
@@ -1165,11 +1251,12 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
             continue
-        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元: one bound after two nouns (each, or
-        # the sum?) — never the second noun's threshold and the first noun alone: the list's words, flagged
+        # 违法所得和货值金额不超过1000元 / 货值金额、违法所得不超过1000元 / 违法所得、货值金额和罚款… / 违法所得和/或
+        # 货值金额…: one bound after two or more nouns (each, or the sum?) — never the last noun's threshold and
+        # the others alone: the list's words, flagged
         if tok.kind == "THRESH" and len(out) >= 2 and prev.kind in ("AND", "OR", "SEP") \
                 and prev.text in ("和", "及", "以及", "与", "、", "或", "或者") and out[-2].kind == "TEXT" \
-                and out[-2].note is None and QUANTITY_NOUN.fullmatch(out[-2].text.strip()):
+                and out[-2].note is None and NOUN_CHAIN.fullmatch(out[-2].text.strip()):
             conj = out.pop()
             first = out.pop()
             out.append(Token("TEXT", first.text + conj.text + tok.text, note="数额共用一个界限(各自或合计未说明), 按原文保留"))
@@ -1224,8 +1311,13 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
                 flags.append("conditions.negation")
             continue
         out.append(tok)
-    # a 、 list under a shared negation or ending in 除外 / 以外: one phrase, unless every part is a tag
-    tokens, out = out, []
+    return out
+
+
+def _guard_lists(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A 、 list under a shared negation or ending in 除外 / 以外: one phrase, unless every part is a tag;
+    …的除外 is an exclusion."""
+    out: list[Token] = []
     i = 0
     while i < len(tokens):
         j = i
@@ -1239,17 +1331,23 @@ def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
             run[0].kind == "PHRASE" and NEG_START.search(run[0].text) and any(
                 t.kind == "TEXT" and _bare_noun(t.text) for t in run[1:]))
         if j > i and any(t.kind == "TEXT" for t in run) and (shared or EXCEPT_END.search(run[-1].text.rstrip("的"))):
-            out.append(Token("TEXT", "".join(t.text for t in run)))
+            out.append(Token("TEXT", "".join(t.text for t in run),
+                             note=EXCEPT_NOTE if EXCEPT_END.search(run[-1].text.rstrip("的")) else None))
             flags.append("conditions.exclusion")
         else:
             out.extend(run)
         i = j + 1
-    for tok in out:
-        if tok.kind == "TEXT" and (EXCEPT_END.search(tok.text.rstrip("的")) or NEG_START.search(tok.text)) \
-                and "conditions.exclusion" not in flags and EXCEPT_END.search(tok.text.rstrip("的")):
+    for k, tok in enumerate(out):  # …的除外 / …以外: an exclusion kept in words (see EXCEPT_NOTE)
+        if tok.kind == "TEXT" and EXCEPT_END.search(tok.text.rstrip("的")):
             flags.append("conditions.exclusion")
-    # 且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed
-    tokens, out = out, []
+            if tok.note is None:
+                out[k] = Token("TEXT", tok.text, note=EXCEPT_NOTE)
+    return out
+
+
+def _guard_and_or(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """且 … 或 with no punctuation between: (A且B)或C or A且(B或C) — not guessed."""
+    out: list[Token] = []
     seg: list[Token] = []
 
     def close_seg():
@@ -1293,51 +1391,89 @@ def _outcome_tiers(tokens: list[Token]) -> bool:
 
 def _or_scope_unclear(tokens: list[Token]) -> bool:
     """`A，或B，C` / `A；或者B；C`: a condition after the 或 clause behind a separator of the same level as
-    the one before 或 — one of A, B and then C, or A alone or B and C? (A，或B；C: C is for both; A，或B、C:
-    B、C is one alternative; a 之一 marker or numbers (1)(2) say the structure.)"""
-    if any(t.kind in ("ANY", "ENUM") for t in tokens):
-        return False
+    the one before 或 — one of A, B and then C, or A alone or B and C? Behind a stronger separator the
+    parser puts C with both only where its levels say so (A，或B；C / A，或B。C / A、或B；C, and A；或B。C
+    after an opening 之一 marker, whose alternatives a 。 closes); A、或B，C and A；或B。C are not guessed
+    either. A weaker separator binds within one alternative (A，或B、C). A 之一 marker or a number (1)(2)
+    ends the alternative the check looks at (…，或C（三者之一），D / (1)A，或B，(2)C)."""
     for i, tok in enumerate(tokens):
         if tok.kind != "OR" or i == 0 or tokens[i - 1].kind not in ("SEP", "SEMI") \
-                or tokens[i - 1].text not in _SEP_LEVEL:
+                or tokens[i - 1].text not in _OR_LEVEL:
             continue
-        level = _SEP_LEVEL[tokens[i - 1].text]
+        level = _OR_LEVEL[tokens[i - 1].text]
+        opened = any(t.kind == "ANY" for t in tokens[:i])
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
-            if t.kind == "SEMI" and t.text == "。":
+            if t.kind in ("ANY", "ENUM"):
                 break
-            if t.kind in ("SEP", "SEMI") and _SEP_LEVEL.get(t.text, 9) >= level:
-                if _SEP_LEVEL.get(t.text, 9) > level:
-                    break
-                rest = tokens[j + 1:]
-                while rest and rest[0].kind == "AND":
-                    rest = rest[1:]
-                if rest and rest[0].kind in _CONDITION_KINDS:
-                    return True
-                break
+            if t.kind not in ("SEP", "SEMI") or _OR_LEVEL.get(t.text, -1) < level:
+                continue
+            found = _OR_LEVEL.get(t.text, -1)
+            resolved = found > level and not (level == 0 and found == 1) and not (level == 2 and found == 3 and not opened)
+            rest = tokens[j + 1:]
+            while rest and rest[0].kind == "AND":
+                rest = rest[1:]
+            if not resolved and rest and rest[0].kind in _CONDITION_KINDS:
+                return True
+            break
     return False
 
 
+_OR_LEVEL = dict(_SEP_LEVEL, **{"。": 3})
+
+
 CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
+MARKER_COUNT = re.compile(r"(?P<n>[一二三四五两2-5])(?:项|者)")
 
 
-def _split_at_any(tokens: list[Token]) -> list[list[Token]]:
+def _closed_alternatives(before: list[Token], marker: str) -> list[Token] | None:
+    """The alternatives before a closing marker: parted by 或 (A，或B，或C（三者之一）), by ；(A；B；C（以上条件之一）)
+    or, with neither, by 、 / ， (A、B、C三项条件之一) — then only when one kind of separator is used. The
+    marker's count (两项 / 三者 …), if any, must be the number of parts. Two levels (A，B、C（以上条件之一）: is it
+    A, B or C, or A and one of B, C? / X；A，或B（二者之一）) → None: not guessed."""
+    body = list(before)
+    while body and body[-1].kind in ("SEP", "SEMI"):  # A、B、C，以上条件之一: the comma before the marker parts nothing
+        body.pop()
+    ors = [t for t in body if t.kind == "OR"]
+    semis = [t for t in body if t.kind == "SEMI"]
+    seps = [t for t in body if t.kind == "SEP" and t.text in _SEP_LEVEL]  # not the "" of a bracket condition
+    m = MARKER_COUNT.search(marker)
+    count = int(number(m.group("n"))) if m else None
+    if ors or semis:
+        parts = len(ors or semis) + 1
+        if (ors and semis) or (count is not None and count != parts):
+            return None
+        return before
+    parts = len(seps) + 1
+    if (count is not None and count != parts) or (count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
+        return None
+    ids = {id(t) for t in seps}
+    return [Token("SEMI", ";") if id(t) in ids else t for t in before]
+
+
+def _split_at_any(tokens: list[Token]) -> list[list[Token]] | None:
     """Conditions common to all alternatives around a 之一 marker in mid-text:
     `X且Y, 并满足其一: A; B; C` → X, Y hold and one of A, B, C (the marker opens the alternatives);
     `A, 或B, 或C (三者之一), D` → one of A, B, C, and D (a bracketed marker closes them).
-    Without conditions on both sides, the text is one part (parsed as before)."""
+    Without conditions on both sides, the text is one part (parsed as before). None: a closing marker
+    after two levels of punctuation (see _closed_alternatives)."""
     for i, tok in enumerate(tokens):
         if tok.kind != "ANY":
             continue
         before, after = tokens[:i], tokens[i + 1:]
-        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.match(tok.text)) \
+        if CLOSING_ANY.search(tok.text) and not tok.text.startswith(("(", "（")) \
+                and not any(t.kind in _CONDITION_KINDS for t in before):
+            # 符合上述条件之一，及时改正: the conditions meant are not in this text — the marker stays in words
+            return [before + [Token("TEXT", tok.text)] + after]
+        if (tok.text.startswith(("(", "（")) or CLOSING_ANY.search(tok.text)) \
                 and any(t.kind in _CONDITION_KINDS for t in before):
             # closes: the alternatives are before it (A，或B，或C（三者之一），D / A、B、C三项条件之一)
-            if not any(t.kind in ("SEMI", "OR") for t in before):  # A、B、C三项条件之一: 、 / ， part them
-                before = [Token("SEMI", ";") if t.kind == "SEP" else t for t in before]
+            before = _closed_alternatives(before, tok.text)
+            if before is None:
+                return None
             if not any(t.kind in _CONDITION_KINDS for t in after):
                 return [before + [tok] + after]
-            return [before + [Token("REMARK", tok.text)], after]
+            return [before + [tok], after]  # the marker announces the alternatives of the first part
         # opens: the alternatives run until 。 or a 且 / 并 after punctuation (…；(2)B。且C): what follows
         # applies to every alternative
         tail: list[Token] = []
