@@ -299,13 +299,14 @@ def check_query(request: Request) -> None:
     declared = _declared_query(request.scope.get("route"))
     for name_b, value_b, part in _query_pairs(raw):
         name = name_b.decode("utf-8", "replace")
+        if any(b > 0x7F for b in part):  # sent unencoded (curl passes a UTF-8 URL as is)
+            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 含未经百分号编码的字符: 请按百分号编码"
+                           "(UTF-8), 如 case_ref=%E8%81%8A… 表示 聊…; curl 可用 -G --data-urlencode", field=name)
         try:
-            if any(b > 0x7F for b in part):
-                raise UnicodeDecodeError("ascii", part, 0, 1, "raw byte")
             name_b.decode("utf-8")
             value_b.decode("utf-8")
         except UnicodeDecodeError:
-            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 的值须为 UTF-8 编码并按百分号编码(含无效字节)",
+            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 按百分号解码后不是有效的 UTF-8(含无效字节)",
                            field=name) from None
         if declared is not None and name not in declared:
             accepted = f"只接受 {'、'.join(declared)}" if declared else "该接口不接受查询参数"
