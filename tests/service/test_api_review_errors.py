@@ -54,6 +54,9 @@ def test_act_after_decision_has_one_code_explicit_or_implicit(officer):
                                                            {"item_id": TAX, "act_date": "2099-05-01"}]})
     codes = [(c["error"]["code"], c["error"]["details"][0]["field"]) for c in r.json()["results"]]
     assert codes == [("act_after_decision", "cases[0].act_date"), ("act_after_decision", "cases[1].act_date")]
+    # the batch says which case (a lone error keeps its code and its message, prefixed by the case)
+    said = [c["error"]["message_zh"] for c in r.json()["results"]]
+    assert said[0].startswith("第 1 个案件(cases[0]): ") and said[1].startswith("第 2 个案件(cases[1]): "), said
 
 
 # ------------------------------------------------------------------ 3. case_ref not UTF-8
