@@ -184,6 +184,9 @@ def migrate(engine: SAEngine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    from service.reviews import forget_columns  # columns cached before the upgrade are stale
+
+    forget_columns(engine)
 
 
 class AuditUnavailable(Exception):

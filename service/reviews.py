@@ -46,6 +46,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine as SAEngine
 
 from penalty_rules.publish import files
+from penalty_rules.publish.check import REVIEWER_ROLES, registered_people
+from penalty_rules.publish.check import is_registered as _is_registered
 from penalty_rules.publish.files import PublishError
 from penalty_rules.publish.status import (HEADER_ITEM, VERDICT_ZH, VERDICTS, VersionStatus, reviewables, same_person,
                                           version_status)
@@ -86,13 +88,18 @@ publications = sa.Table(
 )
 COMMENT_MAX = 4000
 _PUBLISHING = threading.Lock()  # one publication step at a time in this process (files are rewritten)
-REVIEWER_ROLES = ("reviewer", "admin")
 CHANNELS = ("service", "cli")
 _COLUMNS: "weakref.WeakKeyDictionary[SAEngine, dict[str, set[str]]]" = weakref.WeakKeyDictionary()
 
 
+def forget_columns(engine: SAEngine) -> None:
+    """Drop the cached columns of `engine` (service.audit.migrate calls it: the schema changed)."""
+    _COLUMNS.pop(engine, None)
+
+
 def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
-    """The columns the database has (a read-only check may meet a database before migration 0005)."""
+    """The columns the database has (a read-only check may meet a database before migration 0005;
+    cached per engine, forgotten when migrate runs on it)."""
     known = _COLUMNS.setdefault(engine, {})
     if table.name not in known:
         known[table.name] = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
@@ -142,6 +149,8 @@ class ReviewStore:
     """Inserts and reads of the review tables; there is no update or delete path."""
 
     def __init__(self, engine: SAEngine, channel: str = "service"):
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
         self.engine = engine
         self.channel = channel  # recorded on every row: service (a key the service proved) or cli
 
@@ -178,17 +187,7 @@ class ReviewStore:
 
 
 def _known(store: ReviewStore) -> dict[str, set[str]]:
-    from penalty_rules.publish.check import registered_people
-
     return registered_people(registered_keys(store.engine))
-
-
-def _is_registered(known: dict[str, set[str]], name: str | None, role: str | None) -> bool:
-    """The chain check's test (penalty_rules.publish.check.check_chains): a name the service has
-    loaded with that role; nothing registered yet (a database no service has served): not checked."""
-    from penalty_rules.publish.status import person_key
-
-    return not known or role in known.get(person_key(name), set())
 
 
 def _counting(rows: list[dict], known: dict[str, set[str]]) -> list[dict]:

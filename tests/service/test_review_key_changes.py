@@ -11,15 +11,13 @@ people: a deployed service must not drop a reviewer's records nor refuse its own
 
 import uuid
 from datetime import date
-from types import SimpleNamespace
-
 import pytest
 
 from penalty_rules.load.loader import load_corpus
 from penalty_rules.publish.files import PublishError
 from penalty_rules.publish.status import HEADER_ITEM, person_key
 from service import reviews as rv
-from service.audit import AuditRepository
+from service.audit import register_keys
 from service.auth import KeysError, Principal, _check_entries
 
 from test_review_publish import R1, R2, add_draft, audit_db, make_lists, store  # noqa: F401
@@ -27,7 +25,7 @@ from test_review_publish import R1, R2, add_draft, audit_db, make_lists, store  
 
 def _sync(engine, li_role: str) -> None:
     """A start of the service with its keys file (li's role as given; same secrets)."""
-    AuditRepository._sync_keys(SimpleNamespace(engine=engine), [
+    register_keys(engine, [
         {"name": "reviewer-li", "role": li_role, "key_sha256": "a" * 64},
         {"name": "reviewer-wang", "role": "reviewer", "key_sha256": "b" * 64}], "file")
 

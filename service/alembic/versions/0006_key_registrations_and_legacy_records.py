@@ -86,8 +86,8 @@ def upgrade() -> None:
         # seq is the identity's own value: OVERRIDING SYSTEM VALUE (a writer's seq) is refused
         op.execute(
             "CREATE FUNCTION review_seq_assigned() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ "
-            "BEGIN IF NEW.seq IS DISTINCT FROM currval(pg_get_serial_sequence(TG_TABLE_SCHEMA || '.' || "
-            "TG_TABLE_NAME, 'seq')) THEN RAISE EXCEPTION '%: seq must be assigned by the database', TG_TABLE_NAME; "
+            "BEGIN IF NEW.seq IS DISTINCT FROM currval(pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, "
+            "TG_TABLE_NAME), 'seq')) THEN RAISE EXCEPTION '%: seq must be assigned by the database', TG_TABLE_NAME; "
             "END IF; RETURN NEW; END $$")
         for table in TABLES:
             op.execute(f"CREATE TRIGGER {table}_seq_assigned BEFORE INSERT ON {table} "
