@@ -38,7 +38,7 @@ def test_a_writer_cannot_insert_a_row_before_a_stored_one(audit_db):
             _insert(conn, _row(**{seq: 500}), extra="OVERRIDING SYSTEM VALUE" if pg else "")
     with st.engine.begin() as conn:  # the database's own numbering still works
         _insert(conn, _row())
-        assert conn.execute(sa.text(f"SELECT count(*) FROM reviews")).scalar() == 2
+        assert conn.execute(sa.text("SELECT count(*) FROM reviews")).scalar() == 2
 
 
 def test_the_latest_approval_is_the_latest_stored():
