@@ -26,7 +26,7 @@ from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
-                           service_role_problems, setup_service_role, utc_iso)
+                           service_role_problems, setup_service_role, sync_keys, utc_iso)
 from service.privacy import SaltMissing, resolve_salt
 from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
 from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
@@ -107,6 +107,15 @@ def prepare(ss: ServiceSettings, *, announce: bool = True):
                 print(f"{what}: {ss.dev_keys_file} (权限 0600; 请求头 X-API-Key)", file=sys.stderr, flush=True)
     except KeysError as exc:
         raise StartupRefused(f"{exc}; 服务未启动") from None
+    # a key the service has loaded before whose role or name changed in the keys file is registered
+    # under the new ones before the publication check (startup_refusal), so the records it wrote under
+    # them count; new keys are registered after the check (create_app), as they always were
+    from service.reviews import registered_keys
+
+    loaded = {k["key_sha256"] for k in registered_keys(db)}
+    changed = [e for e in entries if e["key_sha256"] in loaded]
+    if changed:
+        sync_keys(db, changed, source)
     return db, entries, source
 
 

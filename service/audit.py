@@ -688,21 +688,25 @@ class AuditRepository:
             return [dict(r) for r in conn.execute(select(ApiKey.__table__)).mappings().all()]
 
     def sync_keys(self, entries: list[dict], source: str) -> None:
-        """Insert keys (name, role, key_sha256) not yet stored; keys are only ever added. With several
-        worker processes (`serve --workers N`) each starts at once: a key another worker inserted
-        meanwhile (unique violation, or a stale SQLite snapshot) is read again and skipped."""
-        from sqlalchemy.exc import IntegrityError, OperationalError
-
-        for attempt in range(5):
-            try:
-                return self._sync_keys(entries, source)
-            except (IntegrityError, OperationalError):
-                if attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        sync_keys(self.engine, entries, source)
 
     def _sync_keys(self, entries: list[dict], source: str) -> None:
         register_keys(self.engine, entries, source)
+
+
+def sync_keys(engine: SAEngine, entries: list[dict], source: str) -> None:
+    """register_keys, retried: with several worker processes (`serve --workers N`) each starts at
+    once; a key another worker inserted meanwhile (unique violation, or a stale SQLite snapshot) is
+    read again and skipped. Keys are only ever added."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(5):
+        try:
+            return register_keys(engine, entries, source)
+        except (IntegrityError, OperationalError):
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def register_keys(engine: SAEngine, entries: list[dict], source: str = "file") -> None:

@@ -91,3 +91,48 @@ def test_look_alike_names_are_one_person(twin):
 def test_names_that_are_no_person_or_end_in_plus_are_refused(name):
     with pytest.raises(KeysError):
         _check_entries([{"name": name, "role": "admin", "sha256": "b" * 64}], "keys.json")
+
+
+def test_a_start_with_a_changed_role_registers_it_before_the_check(tmp_path, monkeypatch):
+    """A database where reviewer-li, registered as reviewer, approved as admin (the keys file had
+    changed; the code of 0005 let that approval through): the next start with that keys file
+    registers (reviewer-li, admin) before checking the publications, and starts."""
+    import asyncio
+    import json
+
+    from penalty_rules.publish import files
+    from service.app import create_app
+    from service.audit import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    migrate(engine)
+    _sync(engine, "reviewer")
+    st = rv.ReviewStore(engine)
+    root = make_lists(tmp_path)
+    key = add_draft(root, "2030-c")
+    li = Principal("reviewer-li", "admin")
+    for item in _everything(root, key):
+        for who in (li, R2):
+            rv.review(st, root, key, item, "approved", None, who)
+    req = rv.publish(st, root, key, R2, "request", date(2030, 1, 1)).record
+    p = rv.files.plan(root, key, date(2030, 1, 1))
+    files.write(p, record=lambda: st.add_publication({
+        **req, "id": str(uuid.uuid4()), "action": "approve", "actor": li.name, "role": li.role,
+        "request_id": req["id"], "published_hash": p.published_hash}))
+    assert rv.startup_refusal(engine, load_corpus(root).corpus, root)  # not registered as admin yet
+    engine.dispose()
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"keys": [{"name": "reviewer-li", "role": "admin", "sha256": "a" * 64},
+                                         {"name": "reviewer-wang", "role": "reviewer", "sha256": "b" * 64}]}))
+    for k in ("DATABASE_URL", "PENALTY_RULES_ENV", "PENALTY_RULES_MIGRATE_URL"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in {"PENALTY_RULES_VAR": str(tmp_path), "PENALTY_RULES_KEYS_FILE": str(keys),
+                 "PENALTY_RULES_LISTS": str(root), "PENALTY_RULES_STATUTES": "", "PENALTY_RULES_DURABLE": "0"}.items():
+        monkeypatch.setenv(k, v)
+    app = create_app()
+
+    async def start():
+        async with app.router.lifespan_context(app):
+            pass
+
+    asyncio.run(start())  # no StartupRefused
