@@ -509,8 +509,12 @@ def list_version_page(request: Request, list_id: str, version: str):
                     message=exc.body()["error"]["message_zh"])
     others = [d.key for d in ctx.corpus.versions(list_id) if d.key != lv.key]
     reg = ctx.corpus.registry
+    from penalty_rules.publish.status import HEADER_ITEM
+
+    has_reviews, header_reviews = _review_records(ctx, HEADER_ITEM, lv.key)
     return page(request, "list_version.html", user, lv=lv, doc=lv.document, others=others,
-                domain_zh={d.code: d.zh for d in reg.domains})
+                domain_zh={d.code: d.zh for d in reg.domains}, has_reviews=has_reviews,
+                header_reviews=header_reviews)
 
 
 REVIEW_COLUMNS = {"created_at": "时间(UTC)", "list_key": "清单版本", "reviewer": "审核人(密钥名称)", "role": "角色",
@@ -532,7 +536,7 @@ def _review_cell(k: str, v):
     return v
 
 
-def _review_records(ctx, item_id: str) -> tuple[bool, list[dict]]:
+def _review_records(ctx, item_id: str, list_key: str | None = None) -> tuple[bool, list[dict]]:
     """Review records of an item from a reviews table, if one exists (added by another migration):
     read defensively, any table whose name has 'review' and a column naming the item."""
     try:
@@ -550,6 +554,8 @@ def _review_records(ctx, item_id: str) -> tuple[bool, list[dict]]:
                 continue
             order = table.c.seq if "seq" in table.c else text(f"{name}.rowid") if engine.dialect.name == "sqlite" else None
             query = select(table).where(col == item_id)
+            if list_key is not None and "list_key" in table.c:  # the header pseudo-item @list: one version's
+                query = query.where(table.c.list_key == list_key)
             with engine.connect() as conn:
                 for r in conn.execute((query.order_by(order) if order is not None else query).limit(200)).mappings():
                     rows.append({REVIEW_COLUMNS.get(k, k): _review_cell(k, v)

@@ -23,3 +23,17 @@ def test_review_records_columns_are_chinese(tmp_path):
     assert {k for r in rows for k in r} <= set(routes.REVIEW_COLUMNS.values()), rows
     assert [(r["渠道"], r["结论"], r["角色"]) for r in rows] == [("服务", "需修改", "法制审核人员"),
                                                               ("命令行", "通过", "法制审核人员")]
+
+
+def test_header_review_records_of_one_version(tmp_path):
+    """The list version page shows the @list records of that version only (finding 7)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    migrate(engine)
+    for key in ("l@v", "l@w"):
+        rv.ReviewStore(engine).add_review({
+            "id": str(uuid.uuid4()), "created_at": "2026-11-30T16:00:00.000000Z", "list_key": key,
+            "content_hash": "x", "item_id": "@list", "item_hash": "x", "reviewer": "reviewer-li",
+            "role": "reviewer", "verdict": "approved", "comment": None})
+    found, rows = routes._review_records(SimpleNamespace(repo=SimpleNamespace(engine=engine)), "@list", "l@v")
+    engine.dispose()
+    assert found and [r["清单版本"] for r in rows] == ["l@v"]
