@@ -26,7 +26,7 @@ from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
-                           service_role_problems, setup_service_role, utc_iso)
+                           service_role_problems, setup_service_role, sync_keys, utc_iso)
 from service.privacy import SaltMissing, resolve_salt
 from service.auth import HEADER, ROLES_ZH, KeysError, KeyStore, RateLimiter, ensure_dev_keys, load_keys_file
 from service.config import FULL_WEIGHT, MAX_BATCH, MAX_BATCH_FULL, MAX_BODY_BYTES, ServiceSettings
@@ -107,6 +107,15 @@ def prepare(ss: ServiceSettings, *, announce: bool = True):
                 print(f"{what}: {ss.dev_keys_file} (权限 0600; 请求头 X-API-Key)", file=sys.stderr, flush=True)
     except KeysError as exc:
         raise StartupRefused(f"{exc}; 服务未启动") from None
+    # a key the service has loaded before whose role or name changed in the keys file is registered
+    # under the new ones before the publication check (startup_refusal), so the records it wrote under
+    # them count; new keys are registered after the check (create_app), as they always were
+    from service.reviews import registered_keys
+
+    loaded = {k["key_sha256"] for k in registered_keys(db)}
+    changed = [e for e in entries if e["key_sha256"] in loaded]
+    if changed:
+        sync_keys(db, changed, source)
     return db, entries, source
 
 
@@ -261,7 +270,7 @@ def require(role: str):
     return dependency
 
 
-def _query_pairs(raw: bytes) -> list[tuple[bytes, bytes]]:
+def _query_pairs(raw: bytes) -> list[tuple[bytes, bytes, bytes]]:
     """The query string's name/value pairs as bytes (urllib.parse.parse_qsl's splitting, without
     decoding: Starlette decodes invalid UTF-8 as U+FFFD, and raw non-ASCII bytes as Latin-1)."""
     out = []
@@ -274,18 +283,23 @@ def _query_pairs(raw: bytes) -> list[tuple[bytes, bytes]]:
     return out
 
 
+_QUERY_NAMES: dict[int, tuple[object, tuple[str, ...]]] = {}  # id(route) → (route, its declared query names)
+
+
 def _declared_query(route) -> tuple[str, ...] | None:
     """The query parameters a route declares (by their names in the URL: `from`, not `from_`)."""
     if route is None or not hasattr(route, "dependant"):
         return None
-    names = getattr(route, "_query_names", None)
+    known = _QUERY_NAMES.get(id(route))
+    names = known[1] if known is not None and known[0] is route else None  # routes are not hashable
     if names is None:
         found, todo = [], [route.dependant]
         while todo:  # the endpoint's parameters and its dependencies'
             dependant = todo.pop(0)
             found += [p.alias for p in dependant.query_params]
             todo += dependant.dependencies
-        names = route._query_names = tuple(dict.fromkeys(found))
+        names = tuple(dict.fromkeys(found))
+        _QUERY_NAMES[id(route)] = (route, names)
     return names
 
 
@@ -299,13 +313,14 @@ def check_query(request: Request) -> None:
     declared = _declared_query(request.scope.get("route"))
     for name_b, value_b, part in _query_pairs(raw):
         name = name_b.decode("utf-8", "replace")
+        if any(b > 0x7F for b in part):  # sent unencoded (curl passes a UTF-8 URL as is)
+            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 含未经百分号编码的字符: 请按百分号编码"
+                           "(UTF-8), 如 case_ref=%E8%81%8A… 表示 聊…; curl 可用 -G --data-urlencode", field=name)
         try:
-            if any(b > 0x7F for b in part):
-                raise UnicodeDecodeError("ascii", part, 0, 1, "raw byte")
             name_b.decode("utf-8")
             value_b.decode("utf-8")
         except UnicodeDecodeError:
-            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 的值须为 UTF-8 编码并按百分号编码(含无效字节)",
+            raise ApiError(422, "invalid_encoding", f"查询参数 {name} 按百分号解码后不是有效的 UTF-8(含无效字节)",
                            field=name) from None
         if declared is not None and name not in declared:
             accepted = f"只接受 {'、'.join(declared)}" if declared else "该接口不接受查询参数"
@@ -333,7 +348,7 @@ def _evaluate_job(ctx: handlers.Context, raw: bytes, principal, full: bool, case
     except JsonInputError as exc:
         raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
     except ValidationError as exc:
-        raise _invalid(exc.errors()) from None
+        raise invalid(exc.errors()) from None
     resp, row = handlers.evaluate(ctx, facts, principal, full, case_ref)
     return resp.model_dump_json(exclude=None if full else {"trace", "items"}).encode(), row
 
@@ -379,10 +394,6 @@ async def _json_body(request: Request):
         return raw, load_json_strict(raw)
     except JsonInputError as exc:
         raise ApiError(400, exc.code, exc.message, field=exc.field or "body") from None
-
-
-def _invalid(errors, prefix: str | None = None) -> ApiError:
-    return invalid(errors, prefix)
 
 
 def _body_doc(model: type, examples: dict | None = None) -> dict:
@@ -455,7 +466,7 @@ def _routes(app: FastAPI) -> None:
         每个成功的案件各有一条审计记录。每个密钥的批量案件数限速(默认每分钟 30000 个, full 每个案件计 5 个)。"""
         _, body = await _json_body(request)
         if not isinstance(body, dict):
-            raise _invalid([{"type": "model_type", "loc": ()}])
+            raise invalid([{"type": "model_type", "loc": ()}])
         errors = [{"type": "extra_forbidden", "loc": (k,)} for k in body if k not in ("cases", "case_refs")]
         cases = body.get("cases")
         if "cases" not in body:
@@ -463,7 +474,7 @@ def _routes(app: FastAPI) -> None:
         elif not isinstance(cases, list):
             errors.append({"type": "list_type", "loc": ("cases",)})
         if errors:
-            raise _invalid(errors)
+            raise invalid(errors)
         full = detail == "full"
         limit = MAX_BATCH_FULL if full else MAX_BATCH
         if len(cases) > limit:
@@ -503,10 +514,7 @@ def _routes(app: FastAPI) -> None:
     ):
         """按违法行为描述检索条目: 本案辖区清单体系中有约束力的条目在前, 外地清单(类比参考)在后, 各按得分排序;
         每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit。"""
-        for name in request.query_params:
-            if name not in handlers.SEARCH_PARAMS:
-                raise ApiError(422, "unknown_parameter", f"未知的参数 {name}(只接受 q、jurisdiction、domain、limit)",
-                               field=name)
+        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
             if len(request.query_params.getlist(name)) > 1:
                 raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
         return handlers.ranked_search(_ctx(request), q, jurisdiction, domain, limit)
@@ -597,9 +605,7 @@ def _routes(app: FastAPI) -> None:
     ):
         """按 as_of(或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
         可能结果、适用条目、待补事实和依据的变化(不写审计记录)。只接受 as_of 和 list_version 两个参数。"""
-        for name in request.query_params:
-            if name not in handlers.REPLAY_PARAMS:
-                raise ApiError(422, "unknown_parameter", f"未知的参数 {name}(只接受 as_of 和 list_version)", field=name)
+        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
             if len(request.query_params.getlist(name)) > 1:
                 raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
         return handlers.replay(_ctx(request), decision_id, as_of, list_version)

@@ -95,6 +95,21 @@ class ApiKey(Base):
     created_at: Mapped[str] = mapped_column(String(32))
 
 
+class KeyRegistration(Base):
+    """Every (name, role) a key was loaded under (migration 0006, append-only): api_keys keeps only
+    the first name and role of a secret; a key whose role or name changed in the keys file keeps
+    its earlier records counting and its new ones count too."""
+
+    __tablename__ = "key_registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key_sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
 def utc_now() -> str:
     """2026-01-31T08:00:00.000000Z (fixed width; isoformat is faster than strftime)."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
@@ -169,6 +184,9 @@ def migrate(engine: SAEngine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    from service.reviews import forget_columns  # columns cached before the upgrade are stale
+
+    forget_columns(engine)
 
 
 class AuditUnavailable(Exception):
@@ -670,36 +688,51 @@ class AuditRepository:
             return [dict(r) for r in conn.execute(select(ApiKey.__table__)).mappings().all()]
 
     def sync_keys(self, entries: list[dict], source: str) -> None:
-        """Insert keys (name, role, key_sha256) not yet stored; keys are only ever added. With several
-        worker processes (`serve --workers N`) each starts at once: a key another worker inserted
-        meanwhile (unique violation, or a stale SQLite snapshot) is read again and skipped."""
-        from sqlalchemy.exc import IntegrityError, OperationalError
-
-        for attempt in range(5):
-            try:
-                return self._sync_keys(entries, source)
-            except (IntegrityError, OperationalError):
-                if attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        sync_keys(self.engine, entries, source)
 
     def _sync_keys(self, entries: list[dict], source: str) -> None:
-        t = ApiKey.__table__
-        with self.engine.begin() as conn:
-            have = {r.key_sha256 for r in conn.execute(select(t.c.key_sha256))}
-            names = {r.name for r in conn.execute(select(t.c.name))}
-            for e in entries:
-                if e["key_sha256"] in have:
-                    continue
-                name = e["name"]
-                while name in names:
-                    name += "+"
-                names.add(name)
-                conn.execute(
-                    t.insert().values(
-                        name=name, role=e["role"], key_sha256=e["key_sha256"], source=source, created_at=utc_now()
-                    )
-                )
+        register_keys(self.engine, entries, source)
+
+
+def sync_keys(engine: SAEngine, entries: list[dict], source: str) -> None:
+    """register_keys, retried: with several worker processes (`serve --workers N`) each starts at
+    once; a key another worker inserted meanwhile (unique violation, or a stale SQLite snapshot) is
+    read again and skipped. Keys are only ever added."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(5):
+        try:
+            return register_keys(engine, entries, source)
+        except (IntegrityError, OperationalError):
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def register_keys(engine: SAEngine, entries: list[dict], source: str = "file") -> None:
+    """Record the keys the service loads: a new secret in `api_keys` (its first name and role; a
+    rotated key of a known name as `name+`), and every (secret, name, role) not yet seen in
+    `key_registrations` — a role or name changed in the keys file is registered as well, the
+    earlier ones stay (records count by any of them)."""
+    t = ApiKey.__table__
+    r = KeyRegistration.__table__
+    with engine.begin() as conn:
+        have = {x.key_sha256 for x in conn.execute(select(t.c.key_sha256))}
+        names = {x.name for x in conn.execute(select(t.c.name))}
+        seen = {(x.key_sha256, x.name, x.role) for x in conn.execute(select(r.c.key_sha256, r.c.name, r.c.role))}
+        for e in entries:
+            if (e["key_sha256"], e["name"], e["role"]) not in seen:
+                seen.add((e["key_sha256"], e["name"], e["role"]))
+                conn.execute(r.insert().values(key_sha256=e["key_sha256"], name=e["name"], role=e["role"],
+                                               source=source, created_at=utc_now()))
+            if e["key_sha256"] in have:
+                continue
+            name = e["name"]
+            while name in names:
+                name += "+"
+            names.add(name)
+            conn.execute(t.insert().values(name=name, role=e["role"], key_sha256=e["key_sha256"], source=source,
+                                           created_at=utc_now()))
 
 
 # ------------------------------------------------------------------------------ PostgreSQL roles
@@ -738,15 +771,19 @@ def setup_service_role(owner: SAEngine, role: str, password: str | None = None) 
         if table_owner == role:
             raise ValueError(f"审计服务角色 {role} 是 decisions 表的所有者; 服务须以另一角色连接")
         seq = conn.execute(text("SELECT pg_get_serial_sequence('api_keys', 'id')")).scalar()
+        reg = conn.execute(text("SELECT pg_get_serial_sequence('key_registrations', 'id')")).scalar()
         r = q(role)
         for stmt in (
             f"GRANT USAGE ON SCHEMA {q(schema)} TO {r}",
-            f"REVOKE ALL ON decisions, api_keys, reviews, publications, alembic_version FROM {r}",
+            f"REVOKE ALL ON decisions, api_keys, reviews, publications, key_registrations, legacy_records, "
+            f"alembic_version FROM {r}",
             f"GRANT SELECT, INSERT ON decisions TO {r}",
             f"GRANT SELECT, INSERT ON api_keys TO {r}",  # keys are only ever added
             f"GRANT SELECT, INSERT ON reviews, publications TO {r}",  # review records (0004), append-only
-            f"GRANT SELECT ON alembic_version TO {r}",
+            f"GRANT SELECT, INSERT ON key_registrations TO {r}",  # every (name, role) of a key (0006)
+            f"GRANT SELECT ON legacy_records, alembic_version TO {r}",
             *([f"GRANT USAGE ON SEQUENCE {seq} TO {r}"] if seq else []),
+            *([f"GRANT USAGE ON SEQUENCE {reg} TO {r}"] if reg else []),
         ):
             conn.exec_driver_sql(stmt)
 

@@ -71,11 +71,13 @@ def _check_entries(entries: list, where: str) -> list[dict]:
                             f" 审计库的密钥名称列为 VARCHAR({KEY_NAME_MAX}))")
         if any(ord(c) < 32 or ord(c) == 127 for c in name):
             raise KeysError(f"密钥文件 {where}: keys[{i}].name 不得含控制字符")
+        if name.endswith("+"):  # the service's mark of a rotated key in api_keys (a later key of a known name)
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 不得以 + 结尾(审计库以 名称+ 标记轮换后的密钥)")
         if any(o["name"] == name for o in out):
             raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 重复(名称须唯一)")
         twin = next((o["name"] for o in out if person_key(o["name"]) == person_key(name)), None)
         if twin is not None:  # four eyes compares people: look-alike names would count as two
-            raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 与 {twin!r} 只差大小写、全角半角或不可见字符,"
+            raise KeysError(f"密钥文件 {where}: keys[{i}].name {name!r} 与 {twin!r} 只差大小写、全角半角、连接号的样式或不可见字符,"
                             " 会被当作同一人(四眼原则比较的是人); 请改用明显不同的名称")
         if not person_key(name):
             raise KeysError(f"密钥文件 {where}: keys[{i}].name 只含不可见字符")

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.facts import ACT_AFTER_DECISION
-from penalty_rules.model.facts_json import error_loc, json_error_zh, validation_message_zh
+from penalty_rules.model.facts_json import error_loc, json_error_zh, loc_text, validation_message_zh
 
 log = logging.getLogger("penalty_rules.service")
 
@@ -54,12 +54,7 @@ def field_path(loc, prefix: str | None = None) -> str:
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
-    out = prefix or ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            out += ("." if out else "") + str(p)
+    out = loc_text(parts, prefix)
     return out or (prefix or "body")
 
 

@@ -157,12 +157,14 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
         except ValidationError as exc:
             details = validation_details(exc.errors(), prefix=f"cases[{i}]")
             code, message = error_code(details, message=f"第 {i + 1} 个案件(cases[{i}])的事实不符合要求")
+            if not message.startswith("第"):  # a lone error with its own code: its message, said of which case
+                message = f"第 {i + 1} 个案件(cases[{i}]): {message}"
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
                 **cap_details({"code": code, "message_zh": message, "details": details}))))
             continue
         except InvalidFacts as exc:
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
-                code=exc.code, message_zh=exc.message,
+                code=exc.code, message_zh=f"第 {i + 1} 个案件(cases[{i}]): {exc.message}",
                 details=[s.ErrorDetail(field=f"cases[{i}].{exc.field}", code=exc.code, message_zh=exc.message)])))
             continue
         except UnknownItem as exc:
@@ -218,9 +220,6 @@ def search(ctx: Context, q: str, domain: str | None, jurisdiction: str | None, a
         for h in hits
     ]
     return s.SearchResponse(query=q, count=len(out), hits=out)
-
-
-SEARCH_PARAMS = ("q", "jurisdiction", "domain", "limit")
 
 
 def ranked_search(ctx: Context, q: str, jurisdiction: str, domain: str | None, limit: int) -> s.RankedSearchResponse:
@@ -405,9 +404,6 @@ def get_decision(ctx: Context, decision_id: str) -> s.DecisionRecordOut:
 def list_decisions(ctx: Context, q: DecisionQuery) -> s.DecisionsPage:
     total, rows = ctx.repo.query(q)
     return s.DecisionsPage(total=total, limit=q.limit, offset=q.offset, decisions=[_record_out(r) for r in rows])
-
-
-REPLAY_PARAMS = ("as_of", "list_version")
 
 
 def _zh(outcome: str) -> str:

@@ -155,7 +155,8 @@ def _body(model) -> dict:
 
 
 def add_routes(app: FastAPI) -> None:
-    from service.app import Reviewer, _invalid, _json_body
+    from service.app import Reviewer, _json_body
+    from service.errors import invalid
 
     def lists_root(request: Request):
         return request.app.state.settings.engine.lists_dir
@@ -168,7 +169,7 @@ def add_routes(app: FastAPI) -> None:
         try:
             return model.model_validate_json(raw, strict=True)
         except ValidationError as exc:
-            raise _invalid(exc.errors()) from None
+            raise invalid(exc.errors()) from None
 
     @app.post("/v1/reviews", tags=["reviews"], status_code=201, openapi_extra=_body(ReviewIn))
     async def post_review(request: Request, principal: Reviewer) -> Response:

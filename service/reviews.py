@@ -46,6 +46,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine as SAEngine
 
 from penalty_rules.publish import files
+from penalty_rules.publish.check import REVIEWER_ROLES, registered_people
+from penalty_rules.publish.check import is_registered as _is_registered
 from penalty_rules.publish.files import PublishError
 from penalty_rules.publish.status import (HEADER_ITEM, VERDICT_ZH, VERDICTS, VersionStatus, reviewables, same_person,
                                           version_status)
@@ -86,13 +88,18 @@ publications = sa.Table(
 )
 COMMENT_MAX = 4000
 _PUBLISHING = threading.Lock()  # one publication step at a time in this process (files are rewritten)
-REVIEWER_ROLES = ("reviewer", "admin")
 CHANNELS = ("service", "cli")
 _COLUMNS: "weakref.WeakKeyDictionary[SAEngine, dict[str, set[str]]]" = weakref.WeakKeyDictionary()
 
 
+def forget_columns(engine: SAEngine) -> None:
+    """Drop the cached columns of `engine` (service.audit.migrate calls it: the schema changed)."""
+    _COLUMNS.pop(engine, None)
+
+
 def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
-    """The columns the database has (a read-only check may meet a database before migration 0005)."""
+    """The columns the database has (a read-only check may meet a database before migration 0005;
+    cached per engine, forgotten when migrate runs on it)."""
     known = _COLUMNS.setdefault(engine, {})
     if table.name not in known:
         known[table.name] = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
@@ -101,7 +108,8 @@ def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
 
 def _select(engine: SAEngine, table: sa.Table):
     """SELECT of the table's rows with `seq`, the order the database stored them in (SQLite: rowid,
-    which 0004's triggers keep writer-proof; PostgreSQL: the identity column of 0005)."""
+    never reused (0004's triggers) and never given below a stored one (0006's); PostgreSQL: the
+    identity column of 0005, a writer's own value refused by 0006's trigger)."""
     have = _columns(engine, table)
     cols = [c for c in table.c if c.name in have]
     if engine.dialect.name == "sqlite":
@@ -141,6 +149,8 @@ class ReviewStore:
     """Inserts and reads of the review tables; there is no update or delete path."""
 
     def __init__(self, engine: SAEngine, channel: str = "service"):
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
         self.engine = engine
         self.channel = channel  # recorded on every row: service (a key the service proved) or cli
 
@@ -176,16 +186,14 @@ class ReviewStore:
         return self._insert(publications, row)
 
 
-def _counting(rows: list[dict], store: "ReviewStore | None" = None) -> list[dict]:
-    """The rows that count: a reviewer role and — once the service has registered keys in api_keys
-    (it does at every start) — a name it has loaded with that role (a row written under any other
-    name by a writer of the database does not count)."""
-    from penalty_rules.publish.check import registered_people
-    from penalty_rules.publish.status import person_key
+def _known(store: ReviewStore) -> dict[str, set[str]]:
+    return registered_people(registered_keys(store.engine))
 
-    known = registered_people(registered_keys(store.engine)) if store is not None else {}
-    return [r for r in rows if r["role"] in REVIEWER_ROLES
-            and (not known or r["role"] in known.get(person_key(r["reviewer"]), set()))]
+
+def _counting(rows: list[dict], known: dict[str, set[str]]) -> list[dict]:
+    """The rows that count: a reviewer role and a name the service has loaded with that role
+    (_is_registered: a row written under any other name by a writer of the database does not count)."""
+    return [r for r in rows if r["role"] in REVIEWER_ROLES and _is_registered(known, r["reviewer"], r["role"])]
 
 
 # ------------------------------------------------------------------------------- workflow
@@ -195,10 +203,11 @@ def status(store: ReviewStore, root: Path, key: str) -> tuple[VersionStatus, lis
     The status carries the open request on the current content (`st.open_request`)."""
     _, doc, _ = files.find_version(root, key)
     rows = store.reviews(key)
-    st = version_status(doc, _counting(rows, store))
+    known = _known(store)
+    st = version_status(doc, _counting(rows, known))
     pubs = store.publications(key)
     st.open_request = (None if doc.status.value != "draft" or any(p["action"] == "approve" for p in pubs)
-                       else _open_request(pubs, files.content_hash(doc)))
+                       else _open_request(pubs, files.content_hash(doc), known))
     return st, rows, pubs
 
 
@@ -253,11 +262,12 @@ class PublishResult:
                 f" 已记入 versions.lock; 服务须重启后载入新版本")
 
 
-def _open_request(pubs: list[dict], draft_hash: str) -> dict | None:
-    """The latest request on the current content. The version is still a draft, so no approval of
-    it took effect (an approval whose file write was rolled back may be given again)."""
+def _open_request(pubs: list[dict], draft_hash: str, known: dict[str, set[str]]) -> dict | None:
+    """The latest request on the current content by a registered reviewer key (_is_registered: a
+    request under another name would not count in the chain check). The version is still a draft,
+    so no approval of it took effect (an approval whose file write was rolled back may be given again)."""
     open_ = [p for p in pubs if p["action"] == "request" and p["content_hash"] == draft_hash
-             and p["role"] in REVIEWER_ROLES]
+             and p["role"] in REVIEWER_ROLES and _is_registered(known, p["actor"], p["role"])]
     return open_[-1] if open_ else None
 
 
@@ -313,14 +323,19 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
     if doc.status.value != "draft":
         raise PublishError("not_a_draft", f"清单版本 {key} 已发布(状态 {doc.status.value}); 已发布版本不能再改", "list")
     draft_hash = files.content_hash(doc)
-    st = version_status(doc, _counting(store.reviews(key), store))
+    known = _known(store)
+    if not _is_registered(known, principal.name, principal.role):  # its records would not count: refuse before writing
+        raise PublishError("key_not_registered", f"密钥 {principal.name}({ROLES_ZH.get(principal.role, principal.role)})"
+                           "不是服务载入过的密钥(审计库 key_registrations), 它的发布记录不会被承认; 先以含这一密钥的"
+                           "密钥文件启动服务, 再申请或批准发布", "reviewer", status=403)
+    st = version_status(doc, _counting(store.reviews(key), known))
     pubs = store.publications(key)
     done = [p for p in pubs if p["action"] == "approve"]
     if done:  # published before, then set back to draft in its file
         raise PublishError("already_published", f"清单版本 {key} 已于 {done[0]['created_at'][:10]} 经审核发布"
                            f"(批准人 {done[0]['actor']}, 记录 {done[0]['id']}), 其文件却被改回草案; 已发布版本不能再发布"
                            "或修改: 恢复发布时的内容, 修改须以新的版本号建立草案", "list")
-    pending = _open_request(pubs, draft_hash)
+    pending = _open_request(pubs, draft_hash, known)
     if action == "auto":
         if request_id is not None:
             action = "approve"
@@ -448,21 +463,52 @@ def newest_decision(engine: SAEngine) -> tuple[str | None, int]:
 # ------------------------------------------------------------------- publications vs. the lists
 def approval_records(engine: SAEngine) -> list[dict] | None:
     """Every `publications` row (requests and approvals), or None when the database has no
-    `publications` table (not migrated to 0004: nothing can have been published through it)."""
+    `publications` table (not migrated to 0004: nothing can have been published through it). Rows
+    written before the chain check are marked `legacy` (mark_legacy)."""
     if "publications" not in sa.inspect(engine).get_table_names():
         return None
-    return ReviewStore(engine).publications()
+    return mark_legacy(engine, ReviewStore(engine).publications(), "publications")
 
 
 def registered_keys(engine: SAEngine) -> list[dict]:
-    """The keys the service has loaded (`api_keys`: name, role; append-only)."""
-    from service.audit import ApiKey
+    """Every (key_sha256, name, role) a key was loaded under by the service (`key_registrations`,
+    migration 0006, append-only: a role or name changed in the keys file adds one, the earlier
+    stay). A database before 0006: `api_keys` (first name and role of each secret; a `name+` row,
+    the service's renaming of a rotated key, under the name it renamed)."""
+    from service.audit import ApiKey, KeyRegistration
 
-    if "api_keys" not in sa.inspect(engine).get_table_names():
+    tables = sa.inspect(engine).get_table_names()
+    if "key_registrations" in tables:
+        t = KeyRegistration.__table__
+        with engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(t.c.key_sha256, t.c.name, t.c.role)).mappings().all()]
+    if "api_keys" not in tables:
         return []
     t = ApiKey.__table__
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(t.c.name, t.c.role)).mappings().all()]
+        rows = [dict(r) for r in conn.execute(sa.select(t.c.key_sha256, t.c.name, t.c.role)).mappings().all()]
+    names = {r["name"] for r in rows}
+    for r in rows:
+        while r["name"].endswith("+") and r["name"][:-1] in names:
+            r["name"] = r["name"][:-1]
+    return rows
+
+
+def mark_legacy(engine: SAEngine, rows: list[dict], table: str) -> list[dict]:
+    """Mark (`legacy`: True) the rows written before migration 0005 by the code before the chain
+    check: `channel` NULL and `seq` at most the highest such seq recorded by migration 0006
+    (`legacy_records`; a row inserted later without a channel is not legacy). A database before
+    0006: every row without a channel."""
+    bound = None
+    if "legacy_records" in sa.inspect(engine).get_table_names():
+        with engine.connect() as conn:
+            bound = conn.execute(sa.text("SELECT max_seq FROM legacy_records WHERE table_name = :t"),
+                                 {"t": table}).scalar()
+        bound = int(bound or 0)
+    for r in rows:
+        r["legacy"] = r.get("channel") is None and (
+            bound is None or (r.get("seq") is not None and int(r["seq"]) <= bound))
+    return rows
 
 
 def review_records(engine: SAEngine) -> list[dict]:

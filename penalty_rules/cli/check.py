@@ -14,7 +14,7 @@ from rich.markup import escape
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.cli.json_source import SourceProblem, read_json_object
-from penalty_rules.model.facts_json import error_loc, validation_message_zh
+from penalty_rules.model.facts_json import error_loc, loc_text, validation_message_zh
 
 console = Console()
 err = Console(stderr=True)
@@ -40,7 +40,7 @@ def check(
     except ValidationError as exc:
         lines = []
         for e in exc.errors():
-            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error_loc(e)).lstrip(".") or "(顶层)"
+            path = loc_text(error_loc(e)) or "(顶层)"
             lines.append(f"{path}: {validation_message_zh(e)} [{e['type']}]")
         _fail("; ".join(lines))
 

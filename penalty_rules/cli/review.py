@@ -68,9 +68,8 @@ def publication_check(corpus, root: Path, db: str | None, check_lock: bool = Tru
     from sqlalchemy.engine import make_url
 
     from penalty_rules.config import PROJECT_ROOT
-    from penalty_rules.publish.check import check_all, published_keys
+    from penalty_rules.publish.check import check_all, published_keys, registered_people
     from service.audit import make_engine
-    from penalty_rules.publish.check import registered_people
     from service.reviews import approval_records, registered_keys, review_records
 
     url = db or os.environ.get("DATABASE_URL")
@@ -134,17 +133,14 @@ def _principal(name: str, engine):
         raise _fail(f"{KEY_ENV} 中的密钥无效(不在 {path} 中)")
     if principal.name != name:
         raise _fail(f"{KEY_ENV} 中的密钥属于 {principal.name}, 不是 --as {name}")
-    import sqlalchemy as sa
-
-    from service.audit import ApiKey
     from service.auth import sha256_hex
+    from service.reviews import registered_keys
 
-    t = ApiKey.__table__
-    with engine.connect() as conn:
-        known = conn.execute(sa.select(t.c.name, t.c.role).where(t.c.key_sha256 == sha256_hex(key))).first()
-    if known is None or known.name.rstrip("+") != principal.name or known.role != principal.role:
-        raise _fail(f"--as {name} 的密钥不是服务载入过的密钥(审计库 api_keys 中"
-                    + ("没有它" if known is None else f"它登记为 {known.name}({known.role})")
+    digest = sha256_hex(key)
+    known = [k for k in registered_keys(engine) if k["key_sha256"] == digest]
+    if not any(k["name"] == principal.name and k["role"] == principal.role for k in known):
+        raise _fail(f"--as {name} 的密钥不是服务载入过的密钥(审计库 api_keys、key_registrations 中"
+                    + ("没有它" if not known else "它登记为 " + "、".join(f"{k['name']}({k['role']})" for k in known))
                     + f"; 密钥文件 {path}): 命令行只接受服务配置并已载入的密钥 — 先以这一密钥文件启动服务"
                     "(PENALTY_RULES_KEYS_FILE), 或经服务(HTTP)审核")
     return principal

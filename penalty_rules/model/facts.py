@@ -109,6 +109,9 @@ def _no_null_answer(value):
 
 CaseDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
 
+Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
 # The one code of an act dated after the decision, whether decision_date is given (validation,
 # date_error) or is today by default (engine.Engine, InvalidFacts): act_date is named in both.
 ACT_AFTER_DECISION = "act_after_decision"
@@ -118,8 +121,6 @@ def date_error(field: str, message: str, code: str = "value_error") -> PydanticC
     """A cross-field error of a model validator that names its field: pydantic gives such errors the
     model's location, so the field rides in the context (`field`); facts_json.error_loc appends it."""
     return PydanticCustomError(code, "{message}", {"field": field, "message": message})
-Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
-Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 
 class PriorOffense(BaseModel):

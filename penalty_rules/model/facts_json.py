@@ -201,6 +201,13 @@ def error_loc(err: dict) -> tuple:
     return (*loc, named) if isinstance(named, str) and named else loc
 
 
+def loc_text(loc, prefix: str | None = None) -> str:
+    """A location as the field path the errors name: ("cases", 0, "act_date") → cases[0].act_date,
+    after `prefix` when given; "" for an empty location without prefix."""
+    out = (prefix or "") + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    return out if prefix else out.lstrip(".")
+
+
 def _expected_zh(expected: str) -> str:
     """pydantic's "'a', 'b' or 'c'" as "'a'、'b'、'c'" (no English "or" in a Chinese message)."""
     return re.sub(r"(?<=')(?:, | or )(?=')", "、", expected)

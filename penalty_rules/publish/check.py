@@ -40,8 +40,7 @@ def check_publications(corpus: Corpus, records: list[dict], lock: dict[str, str]
     lock_file = str(Path(lists_root.name) / LOCK_NAME) if lists_root is not None else LOCK_NAME
     seen: set[tuple[str, str | None]] = set()
     problems: list[Problem] = []
-    rows = sorted((r for r in records if r.get("action") == "approve"),
-                  key=lambda r: (str(r.get("created_at") or ""), str(r.get("id") or "")))
+    rows = sorted((r for r in records if r.get("action") == "approve"), key=record_order)
     for row in rows:
         key, expected = row["list_key"], row.get("published_hash")
         if (key, expected) in seen:
@@ -71,10 +70,10 @@ def check_publications(corpus: Corpus, records: list[dict], lock: dict[str, str]
 
 
 def published_keys(records: list[dict]) -> dict[str, str]:
-    """version → published hash of the `approve` rows (the latest per version)."""
+    """version → published hash of the `approve` rows (the latest per version, in the database's order)."""
     out: dict[str, str] = {}
     for r in sorted((r for r in records if r.get("action") == "approve" and r.get("published_hash")),
-                    key=lambda r: (str(r.get("created_at") or ""), str(r.get("id") or ""))):
+                    key=record_order):
         out[r["list_key"]] = r["published_hash"]
     return out
 
@@ -115,14 +114,17 @@ def check_published_marks(published: dict[str, str], records: list[dict],
     ]
 
 
-def _content_unreviewed(doc, row: dict, counted: list[dict]) -> list[str]:
-    """What of the published content (`doc`, as published) lacks an approval, or has an open objection."""
+def _content_unreviewed(doc, row: dict, counted: list[dict], legacy: bool = False) -> list[str]:
+    """What of the published content (`doc`, as published) lacks an approval, or has an open objection.
+    `legacy`: an approval written before the header pseudo-item existed (no @list review asked)."""
     missing = []
     for name in ("effective_from", "effective_to"):
         now = getattr(doc, name)
         if (now.isoformat() if now else None) != row.get(name):
             missing.append(f"清单的 {name} {now} 与批准的 {row.get(name)} 不同")
     for i in version_status(doc, counted).blocking():
+        if legacy and i.item_id == HEADER_ITEM:
+            continue
         what = "清单表头(@list: 首违界定、适用地域、层级、取代的版本等)" if i.item_id == HEADER_ITEM else f"条目 {i.item_id}"
         missing.append(f"{what}在发布的内容上{'有未解决的需修改意见' if i.objections else '没有审核人员的通过结论'}"
                        f"({i.state_zh})")
@@ -130,12 +132,18 @@ def _content_unreviewed(doc, row: dict, counted: list[dict]) -> list[str]:
 
 
 def registered_people(keys: list[dict]) -> dict[str, set[str]]:
-    """person_key → roles of the keys the service has loaded (rows of `api_keys`, append-only: keys
-    removed from the keys file stay; a later key of a known name is stored as `name+`)."""
+    """person_key → roles of the keys the service has loaded (service.reviews.registered_keys: every
+    name and role a key was loaded under, append-only: keys removed from the keys file stay)."""
     out: dict[str, set[str]] = {}
     for k in keys:
-        out.setdefault(person_key(str(k.get("name") or "").rstrip("+")), set()).add(k.get("role"))
+        out.setdefault(person_key(str(k.get("name") or "")), set()).add(k.get("role"))
     return out
+
+
+def is_registered(known: dict[str, set[str]] | None, name: str | None, role: str | None) -> bool:
+    """A name the service has loaded with that role (`known`: registered_people); nothing registered
+    (a database no service has served): not checked. The workflow counts records by the same test."""
+    return not known or role in known.get(person_key(name), set())
 
 
 def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
@@ -144,11 +152,19 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
     `publications`; `reviews`: every row of `reviews` (with `seq`, the database's order, where known).
     `known` (registered_people of `api_keys`; None or empty: not checked — the service registers
     its keys at every start, so a database it ever served has some): a request, approval or review
-    counts only by a name the service has loaded, with that role."""
-    def registered(name, role) -> bool:
-        return not known or role in known.get(person_key(name), set())
+    counts only by a name the service has loaded, with that role.
 
-    reviews = [r for r in reviews if registered(r.get("reviewer"), r.get("role"))]
+    Rows marked `legacy` (written before migration 0005 by the code before this check: see
+    service.reviews.mark_legacy) cannot meet today's rules: an `approve` row marked legacy is held
+    to the rules it was written under — the request by another key name, reviewer roles, every item
+    approved on the published content with no open objection, in the writer's created_at order —
+    without the @list header review and the key registration, which did not exist then. Any row
+    written later is checked in full."""
+    def registered(name, role) -> bool:
+        return is_registered(known, name, role)
+
+    all_reviews = [r for r in reviews if r.get("role") in REVIEWER_ROLES]
+    reviews = [r for r in all_reviews if registered(r.get("reviewer"), r.get("role"))]
     problems: list[Problem] = []
     by_id = {r.get("id"): r for r in records if r.get("action") == "request"}
     for row in sorted((r for r in records if r.get("action") == "approve"), key=record_order):
@@ -157,6 +173,7 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
         if doc is None:
             continue  # check_publications: published_version_missing
         missing: list[str] = []
+        legacy = bool(row.get("legacy"))
         req = by_id.get(row.get("request_id"))
         if req is None or req.get("list_key") != key:
             missing.append(f"批准所指的发布申请 {row.get('request_id')} 不存在(或不是这一版本的申请)")
@@ -165,22 +182,30 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
                 missing.append(f"发布申请 {req.get('id')} 记录在批准之后")
             if req.get("role") not in REVIEWER_ROLES:
                 missing.append(f"申请人 {req.get('actor')} 的角色 {req.get('role')} 不是审核人员")
-            if not registered(req.get("actor"), req.get("role")):
+            if not legacy and not registered(req.get("actor"), req.get("role")):
                 missing.append(f"申请人 {req.get('actor')}({req.get('role')})不是服务载入过的密钥(api_keys)")
-            if same_person(req.get("actor"), row.get("actor")):
+            if (req.get("actor") == row.get("actor")) if legacy else same_person(req.get("actor"), row.get("actor")):
                 missing.append(f"申请人 {req.get('actor')} 与批准人 {row.get('actor')} 是同一人(四眼原则须两人)")
             if req.get("content_hash") != row.get("content_hash"):
                 missing.append("批准的内容与申请的内容不同")
+            newer = [r for r in records if r.get("action") == "request" and r.get("list_key") == key
+                     and r.get("content_hash") == row.get("content_hash") and r.get("role") in REVIEWER_ROLES
+                     and registered(r.get("actor"), r.get("role")) and record_order(req) < record_order(r) < record_order(row)]
+            if newer and not legacy:  # the workflow approves only the newest request on the content
+                missing.append(f"批准的发布申请 {req.get('id')} 在批准前已被同一内容上更新的申请 {newer[-1].get('id')} 取代")
             for name in ("effective_from", "effective_to"):
                 if req.get(name) != row.get(name):
                     missing.append(f"批准的 {name} {row.get(name)} 与申请的 {req.get(name)} 不同")
         if row.get("role") not in REVIEWER_ROLES:
             missing.append(f"批准人 {row.get('actor')} 的角色 {row.get('role')} 不是审核人员")
-        if not registered(row.get("actor"), row.get("role")):
+        if not legacy and not registered(row.get("actor"), row.get("role")):
             missing.append(f"批准人 {row.get('actor')}({row.get('role')})不是服务载入过的密钥(api_keys)")
         if corpus.hashes.get(key) == row.get("published_hash"):  # else check_publications says how it differs
-            missing += _content_unreviewed(doc, row, [r for r in reviews if r.get("list_key") == key
-                                                      and r.get("role") in REVIEWER_ROLES])
+            if legacy:  # the old workflow's order (created_at) and no registration
+                counted = [{**r, "seq": None} for r in all_reviews if r.get("list_key") == key]
+            else:
+                counted = [r for r in reviews if r.get("list_key") == key]
+            missing += _content_unreviewed(doc, row, counted, legacy)
         if missing:
             problems.append(Problem(
                 "publication_chain_incomplete",

@@ -20,7 +20,7 @@ is recorded where it belongs.
 Records are taken in the order the database stored them (`seq`: SQLite rowid, PostgreSQL identity
 column), never by `created_at`, which the writer supplies (a CLI host's clock): an approval stamped
 earlier that was stored after an objection still comes after it. Key names are compared by
-person_key (NFKC, case folded, format characters removed): `Reviewer-Li`, or `reviewer-li` with a
+person_key (NFKC, case folded, format and default-ignorable characters removed, dashes as "-"): `Reviewer-Li`, or `reviewer-li` with a
 zero-width space, is the same person as `reviewer-li`.
 """
 
@@ -42,11 +42,29 @@ HEADER_ITEM = "@list"  # the list-level fields as one reviewable pseudo-item (ne
 HEADER_EXCLUDED = {"items", "status", "effective_from", "effective_to"}
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): drawn as nothing — variation
+# selectors, the combining grapheme joiner, Hangul fillers, Mongolian free variation selectors …
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+              (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+              (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+              (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+_MINUS_SIGNS = "\u2212\u02d7\u2796"  # look like a hyphen but are no dash punctuation (Pd)
+
+
+def _ignorable(c: str) -> bool:
+    o = ord(c)
+    return any(lo <= o <= hi for lo, hi in _IGNORABLE)
+
+
 def person_key(name: str | None) -> str:
     """A key name as compared for "the same person": NFKC, without format/control characters
-    (zero-width spaces, joiners, bidi marks) and whitespace, case folded."""
+    (zero-width spaces, joiners, bidi marks), default-ignorable code points (variation selectors,
+    U+034F, Hangul fillers …) and whitespace, every dash (Unicode Pd: U+2010 hyphen, en dash …) and
+    minus sign as "-", case folded."""
     text = unicodedata.normalize("NFKC", name or "")
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Zl", "Zp") and not c.isspace())
+    text = "".join("-" if unicodedata.category(c) == "Pd" or c in _MINUS_SIGNS else c for c in text
+                   if unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Zl", "Zp") and not c.isspace()
+                   and not _ignorable(c))
     return unicodedata.normalize("NFKC", text.casefold())
 
 

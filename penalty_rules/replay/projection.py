@@ -49,14 +49,14 @@ class RowError(Exception):
 
 def official_error(row: dict) -> RowError | None:
     """The official boundary's verdict on a row (None: the row is valid)."""
-    from penalty_rules.model.facts_json import error_loc, validation_message_zh
+    from penalty_rules.model.facts_json import error_loc, loc_text, validation_message_zh
 
     try:
         validate_facts_value(row)
     except ValidationError as exc:
         errs = exc.errors()
         e = errs[0]
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error_loc(e)).lstrip(".") or "(顶层)"
+        path = loc_text(error_loc(e)) or "(顶层)"
         more = f"(另有 {len(errs) - 1} 处错误)" if len(errs) > 1 else ""
         return RowError(e["type"], f"{path}: {validation_message_zh(e)}{more}", path)
     return None

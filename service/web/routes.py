@@ -509,20 +509,38 @@ def list_version_page(request: Request, list_id: str, version: str):
                     message=exc.body()["error"]["message_zh"])
     others = [d.key for d in ctx.corpus.versions(list_id) if d.key != lv.key]
     reg = ctx.corpus.registry
+    from penalty_rules.publish.status import HEADER_ITEM
+
+    has_reviews, header_reviews = _review_records(ctx, HEADER_ITEM, lv.key)
     return page(request, "list_version.html", user, lv=lv, doc=lv.document, others=others,
-                domain_zh={d.code: d.zh for d in reg.domains})
+                domain_zh={d.code: d.zh for d in reg.domains}, has_reviews=has_reviews,
+                header_reviews=header_reviews)
 
 
 REVIEW_COLUMNS = {"created_at": "时间(UTC)", "list_key": "清单版本", "reviewer": "审核人(密钥名称)", "role": "角色",
-                  "verdict": "结论", "comment": "意见"}
+                  "verdict": "结论", "comment": "意见", "channel": "渠道"}
+REVIEW_HIDDEN = ("id", "item_id", "seq")  # seq: the database's order (PostgreSQL), the rows' order here
 VERDICT_ZH = {"approved": "通过", "needs_change": "需修改"}
+CHANNEL_ZH = {"service": "服务", "cli": "命令行", None: "服务或命令行(迁移 0005 之前)"}
 
 
-def _review_records(ctx, item_id: str) -> tuple[bool, list[dict]]:
+def _review_cell(k: str, v):
+    from service.auth import ROLES_ZH
+
+    if k == "verdict":
+        return VERDICT_ZH.get(v, v)
+    if k == "channel":
+        return CHANNEL_ZH.get(v, v)
+    if k == "role":
+        return ROLES_ZH.get(v, v)
+    return v
+
+
+def _review_records(ctx, item_id: str, list_key: str | None = None) -> tuple[bool, list[dict]]:
     """Review records of an item from a reviews table, if one exists (added by another migration):
     read defensively, any table whose name has 'review' and a column naming the item."""
     try:
-        from sqlalchemy import MetaData, Table, inspect, select
+        from sqlalchemy import MetaData, Table, inspect, select, text
 
         engine = ctx.repo.engine
         names = [n for n in inspect(engine).get_table_names() if "review" in n.lower()]
@@ -534,10 +552,14 @@ def _review_records(ctx, item_id: str) -> tuple[bool, list[dict]]:
             col = next((table.c[c] for c in ("item_id", "item", "item_key") if c in table.c), None)
             if col is None:
                 continue
+            order = table.c.seq if "seq" in table.c else text(f"{name}.rowid") if engine.dialect.name == "sqlite" else None
+            query = select(table).where(col == item_id)
+            if list_key is not None and "list_key" in table.c:  # the header pseudo-item @list: one version's
+                query = query.where(table.c.list_key == list_key)
             with engine.connect() as conn:
-                for r in conn.execute(select(table).where(col == item_id).limit(200)).mappings():
-                    rows.append({REVIEW_COLUMNS.get(k, k): VERDICT_ZH.get(v, v) if k == "verdict" else v
-                                 for k, v in r.items() if k not in ("id", "item_id") and not k.endswith("hash")})
+                for r in conn.execute((query.order_by(order) if order is not None else query).limit(200)).mappings():
+                    rows.append({REVIEW_COLUMNS.get(k, k): _review_cell(k, v)
+                                 for k, v in r.items() if k not in REVIEW_HIDDEN and not k.endswith("hash")})
         return True, rows
     except Exception as exc:  # noqa: BLE001 - another helper's table: never break the item page
         log.warning("审核记录读取失败: %s", type(exc).__name__)

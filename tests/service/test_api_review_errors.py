@@ -54,6 +54,9 @@ def test_act_after_decision_has_one_code_explicit_or_implicit(officer):
                                                            {"item_id": TAX, "act_date": "2099-05-01"}]})
     codes = [(c["error"]["code"], c["error"]["details"][0]["field"]) for c in r.json()["results"]]
     assert codes == [("act_after_decision", "cases[0].act_date"), ("act_after_decision", "cases[1].act_date")]
+    # the batch says which case (a lone error keeps its code and its message, prefixed by the case)
+    said = [c["error"]["message_zh"] for c in r.json()["results"]]
+    assert said[0].startswith("第 1 个案件(cases[0]): ") and said[1].startswith("第 2 个案件(cases[1]): "), said
 
 
 # ------------------------------------------------------------------ 3. case_ref not UTF-8
@@ -163,3 +166,26 @@ def test_other_english_fragments_are_gone(officer, reviewer):
                  reviewer.post("/v1/reviews", json={"list": "a@b", "item": "x", "verdict": "maybe"})):
         err = _err(resp, 422)
         assert not [m for m in _messages(err) if ENGLISH.search(m)], err
+
+
+
+@pytest.mark.parametrize("raw,encoded", [(True, False), (False, True)])
+def test_unencoded_utf8_query_is_told_to_percent_encode(raw, encoded):
+    """README's example as curl sends it (the URL's UTF-8 bytes unencoded; uvicorn's httptools
+    refuses such a request line itself, other front ends pass it on): the answer says to
+    percent-encode and claims no invalid bytes; invalid UTF-8 after decoding says so (finding 8)."""
+    from urllib.parse import quote
+
+    from starlette.requests import Request
+
+    from service.app import check_query
+    from service.errors import ApiError
+
+    ref = "聊市监罚〔2026〕12号"
+    query = ("case_ref=" + ref).encode() if raw else b"case_ref=" + quote(ref).encode() + b"%FF"
+    with pytest.raises(ApiError) as exc:
+        check_query(Request({"type": "http", "query_string": query, "headers": []}))
+    err = exc.value.body()["error"]
+    assert err["code"] == "invalid_encoding" and err["details"][0]["field"] == "case_ref", err
+    assert ("请按百分号编码" in err["message_zh"]) is raw and ("无效字节" in err["message_zh"]) is encoded, err
+    check_query(Request({"type": "http", "query_string": b"case_ref=" + quote(ref).encode(), "headers": []}))

@@ -188,13 +188,11 @@ def test_a_forged_admin_row_under_an_unknown_name_does_not_clear_an_objection(tm
     """probe J: an `approved` row claiming role admin, under a name the service never loaded, stamped
     2099, inserted after a real objection: neither the workflow nor the check of a published version
     (start-up, lists validate) counts it — only keys in api_keys count."""
-    from types import SimpleNamespace
-
-    from service.audit import AuditRepository
+    from service.audit import register_keys
     from service.auth import sha256_hex
 
     st, _, _ = audit_db
-    AuditRepository._sync_keys(SimpleNamespace(engine=st.engine), [
+    register_keys(st.engine, [
         {"name": n, "role": "reviewer", "key_sha256": sha256_hex(k)} for n, k in KEYS.items()], "file")
     root = make_lists(tmp_path)
     key = add_draft(root, "2030-j")

@@ -88,16 +88,14 @@ def draft_items(root: Path, key: str) -> list[str]:
 def register_keys(db: Path, keys_file: Path) -> None:
     """What the service does at start-up with its keys file (service.app: AuditRepository.sync_keys):
     the CLI accepts only keys the service has loaded (registered in api_keys)."""
-    from types import SimpleNamespace
-
-    from service.audit import AuditRepository
+    from service.audit import register_keys as register
     from service.auth import load_keys_file
 
     db.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{db}")
     try:
         migrate(engine)
-        AuditRepository._sync_keys(SimpleNamespace(engine=engine), load_keys_file(keys_file), "file")
+        register(engine, load_keys_file(keys_file), "file")
     finally:
         engine.dispose()
 

@@ -4,8 +4,9 @@
 workflow orders records by when the database stored them, not by `created_at`, which the writer
 supplies (the CLI writes it from its host's clock: an approval stamped earlier, stored after an
 objection, must not sort before it). SQLite has the same order in its rowid, guarded by 0004's
-triggers (never reused, never assigned by the writer), and gets no column. Rows stored before
-this revision are numbered in the table's physical order.
+triggers (never reused, at least 1) and gets no column. (As written here, a writer could still give
+a rowid, or on PostgreSQL a seq with OVERRIDING SYSTEM VALUE, below a stored one: 0006 refuses
+both.) Rows stored before this revision are numbered in the table's physical order.
 
 `channel`: through which program the record was written — `service` (a key proven by the HTTP
 service) or `cli` (the command line, whose key is read from the keys file of the service's
