@@ -9,16 +9,12 @@ from penalty_rules.load.loader import load_corpus
 from penalty_rules.publish import files
 from service import reviews as rv
 
-from test_review_publish import R1, R2, add_draft, make_lists, store  # noqa: F401
-from test_review_key_changes import _everything, _sync
+from test_review_publish import R1, R2, store  # noqa: F401  (store: the fixture)
+from test_review_key_changes import approved_draft
 
 
 def test_an_approval_of_a_superseded_request_is_refused_at_check(tmp_path, store):
-    _sync(store.engine, "reviewer")
-    root = make_lists(tmp_path)
-    key = add_draft(root, "2030-s")
-    for item in _everything(root, key):
-        rv.review(store, root, key, item, "approved", None, R1)
+    root, key = approved_draft(store, tmp_path, "2030-s")
     first = rv.publish(store, root, key, R1, "request", date(2030, 1, 1)).record
     rv.publish(store, root, key, R1, "request", date(2030, 2, 1))  # supersedes the first
     p = files.plan(root, key, date(2030, 1, 1))

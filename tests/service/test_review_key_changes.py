@@ -34,6 +34,17 @@ def _everything(root, key) -> list[str]:
     return [HEADER_ITEM] + [i.id for i in load_corpus(root).corpus.document(key).items]
 
 
+def approved_draft(store, tmp_path, label: str):
+    """Keys registered as a start-up does, a draft `label` with the header and every item approved by R1:
+    (lists root, version key)."""
+    _sync(store.engine, "reviewer")
+    root = make_lists(tmp_path)
+    key = add_draft(root, label)
+    for item in _everything(root, key):
+        rv.review(store, root, key, item, "approved", None, R1)
+    return root, key
+
+
 def test_a_role_changed_in_the_keys_file_keeps_every_record_counting(tmp_path, audit_db):
     st, _, _ = audit_db
     _sync(st.engine, "reviewer")
@@ -56,11 +67,7 @@ def test_a_role_changed_in_the_keys_file_keeps_every_record_counting(tmp_path, a
 
 
 def test_an_unregistered_key_cannot_publish_and_its_request_is_not_open(tmp_path, store):
-    _sync(store.engine, "reviewer")
-    root = make_lists(tmp_path)
-    key = add_draft(root, "2030-u")
-    for item in _everything(root, key):
-        rv.review(store, root, key, item, "approved", None, R1)
+    root, key = approved_draft(store, tmp_path, "2030-u")
     stranger = Principal("reviewer-zhao", "reviewer")
     with pytest.raises(PublishError) as exc:
         rv.publish(store, root, key, stranger, "request", date(2030, 1, 1))
