@@ -763,9 +763,24 @@ def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
     if m.re is EXCEPT_HEAD:
         colon = max(m.group(0).rfind(c) for c in ":：") + m.start()
         for b in breaks:
-            if colon < b < m.end() and not ENUM.match(text, b + 1):
-                return b
+            if not colon < b < m.end() or LINE_NUMBER.match(text, b + 1):
+                continue
+            if not text[colon + 1:b].strip("；; \t"):  # the break right after the colon: the items follow it
+                return m.end()  # unnumbered items: where they end is not said — to 。, flagged (_unnumbered_items)
+            return b
     return m.end()
+
+
+# A numbered line of an exclusion list: 1. / (1) / 其一： / 一、 / ① / - / •
+LINE_NUMBER = re.compile(rf"{ENUM.pattern}|[一二三四五六七八九十]+[、.．]|[①-⑳]|[-－•·]")
+
+
+def _unnumbered_items(text: str) -> bool:
+    """An exclusion heading whose items follow on lines of their own with no number (除外：⏎造成人员伤亡⏎…):
+    where the items end is not said — kept to the end of the sentence, flagged structure_unclear."""
+    head, sep, rest = text.partition("\n")
+    return bool(sep) and bool(rest.strip()) and re.search(r"[:：]\s*$", head) is not None \
+        and not LINE_NUMBER.match(rest.lstrip())
 
 
 ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
@@ -1066,6 +1081,8 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
+    if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
+        flags.append("conditions.structure_unclear")  # 除外：⏎A⏎B: unnumbered items, reach not said
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
