@@ -703,6 +703,8 @@ def _match_clause_start(text: str, pos: int, lines: str, breaks: list[int]) -> t
 
 
 HEADED_NONE = re.compile(r"(?:无|没有)(?=$|[，,；;。])")
+_OR = re.compile(CONJ_OR)
+_CLAUSE_REST = re.compile(r"[^;；。，,]*")
 
 
 def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
@@ -715,7 +717,17 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
     h = m.group("h")
     if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
         return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
-    if q := HEADED_MINOR.match(text, m.end()):
+    if (q := HEADED_MINOR.match(text, m.end())) and q.group(0).endswith("的") and (
+            ex := EXCEPT_CLAUSE.match(text, m.end())):
+        # 违法情节：轻微的，依法从重处罚 / 危害后果：轻微的，不适用: an exclusion, kept whole (custom), flagged
+        return ex.end(), Token("TEXT", text[pos:ex.end()], note=EXCEPT_NOTE)
+    if q and (o := _OR.match(text, q.end())):
+        # 危害后果：轻微或无 / 情节：轻微或较轻: the words after 或 have no condition of their own — the
+        # heading：X或Y kept whole; 轻微或没有危害后果 (a full phrase after 或) is read as usual
+        if not ((y := _match_phrase(text, o.end())) and y[1].kind == "PHRASE"):
+            end = _CLAUSE_REST.match(text, o.end()).end()
+            return end, Token("TEXT", text[pos:end], note="“轻微或…”所指见标题, 按原文保留")
+    if q:
         # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the violation —
         # never minor_violation with the heading dropped: the list's words
         words = m.group(0) + q.group(0)

@@ -34,3 +34,17 @@ def test_exclusion_heading_keeps_items_after_a_line_break():
         assert to_conditions(r)["all"] == ["first_offense", "corrected_promptly",
                                            {"custom": "下列情形除外：\n" + items}, "minor_harm"], items
         assert "conditions.exclusion" in r.flags and "conditions.structure_unclear" not in r.flags, items
+
+
+# 4. 危害后果：轻微的，… / 情节：轻微或…: an exclusion after 轻微的 is caught (kept whole, flagged); after 轻微或 the
+# heading：X或Y is kept whole unless the words after 或 are a full condition phrase
+def test_headed_minor_with_exclusion_or_bare_alternative():
+    for clause in ("违法情节：轻微的，依法从重处罚", "危害后果：轻微的，按一般程序处理", "危害后果：轻微的，不适用"):
+        r = parse_conditions("首次违法；" + clause)
+        assert to_conditions(r) == {"all": ["first_offense", {"custom": clause}]}, clause
+        assert "conditions.exclusion" in r.flags, clause
+    for text in ("危害后果：轻微或无", "情节：轻微或较轻"):
+        c = conds("首次违法；" + text)
+        assert c == {"all": ["first_offense", {"custom": text}]}, (text, c)
+    assert conds("首次违法；危害后果：轻微的，及时改正") == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert conds("危害后果：轻微或没有危害后果") == {"all": ["minor_harm"]}  # read as 危害后果轻微或没有危害后果
