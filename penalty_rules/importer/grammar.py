@@ -1472,12 +1472,35 @@ def _closed_alternatives(before: list[Token], marker: str) -> list[Token] | None
         parts = len(ors or semis) + 1
         if (ors and semis) or (count is not None and count != parts):
             return None
+        inner = _inner_joins(body, "OR" if ors else "SEMI")
+        # 首次违法；没有违法所得、危害后果轻微（二者之一）: is the part after ； one alternative or two? Read by ；
+        # / 或 only when the count says so and does not fit the lower level (the part before the marker)
+        if any(inner) and not (count is not None and count != inner[-1] + 1):
+            return None
         return before
     parts = len(seps) + 1
     if (count is not None and count != parts) or (count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
         return None
     ids = {id(t) for t in seps}
     return [Token("SEMI", ";") if id(t) in ids else t for t in before]
+
+
+def _inner_joins(body: list[Token], kind: str) -> list[int]:
+    """For each part of `body` split at `kind` (OR / SEMI): how many 、/，/且/并 join conditions inside it."""
+    counts, part = [], []
+    for t in body + [Token(kind, "")]:
+        if t.kind != kind:
+            part.append(t)
+            continue
+        n = 0
+        for k, x in enumerate(part):
+            if (x.kind == "SEP" and x.text in _SEP_LEVEL or x.kind == "AND") \
+                    and any(y.kind in _CONDITION_KINDS for y in part[:k]) \
+                    and any(y.kind in _CONDITION_KINDS for y in part[k + 1:]):
+                n += 1
+        counts.append(n)
+        part = []
+    return counts
 
 
 def _split_at_any(tokens: list[Token]) -> list[list[Token]] | None:

@@ -48,3 +48,20 @@ def test_headed_minor_with_exclusion_or_bare_alternative():
         assert c == {"all": ["first_offense", {"custom": text}]}, (text, c)
     assert conds("首次违法；危害后果：轻微的，及时改正") == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
     assert conds("危害后果：轻微或没有危害后果") == {"all": ["minor_harm"]}  # read as 危害后果轻微或没有危害后果
+
+
+# 2. a closing marker after ；/ 或 when a part holds 、/，/且 between conditions: two levels — kept whole, flagged,
+# never (A | (B∧C)) ∧ D on a guess; read by ；only when the count fits that level and not the lower one
+def test_closing_marker_under_semicolon_with_two_levels_is_kept_whole():
+    for text in ("首次违法；没有违法所得、危害后果轻微（二者之一），及时改正",
+                 "首次违法；没有违法所得，危害后果轻微（二者之一），及时改正",
+                 "首次违法；没有违法所得、危害后果轻微（以上条件之一），及时改正",
+                 "首次违法；危害后果轻微、及时改正（二者之一）",
+                 "违法行为轻微，首次违法或及时改正（以上条件之一）"):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": [{"custom": text}]}, (text, to_conditions(r))
+        assert "conditions.structure_unclear" in r.flags, text
+    c = conds("首次违法；没有违法所得、危害后果轻微、及时改正（二者之一）")
+    assert c["any_of"] == [["first_offense"], ["no_illegal_gains", "minor_harm", "corrected_promptly"]], c
+    c = conds("首次违法；及时改正（二者之一），没有违法所得")
+    assert c == {"all": ["no_illegal_gains"], "any_of": [["first_offense"], ["corrected_promptly"]]}, c
