@@ -308,7 +308,13 @@ EDITORIAL = re.compile(
 # (kept in the note), never a condition or an alternative of a 之一 list. It ends at ；/; /。/ a line break and at
 # a comma unless the next clause starts with 并 (，并处…): 处理措施：责令改正；限个体工商户 keeps 限个体工商户.
 MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：]"
-                          r"[^;；。，,\n]*(?:[，,]并[^;；。，,\n]*)*")
+                          r"[^;；。，,\n]*")
+# After a comma the measure goes on (处1000元以上，5000元以下罚款 / 责令改正，逾期不改正的，处1000元罚款 / 警告，
+# 或者处500元以下罚款) unless the next clause holds a condition word or a restriction (限 / 仅 / 当事人 / 适用):
+# 处理措施：批评教育，没有违法所得 / 责令改正，限个体工商户 end the measure; ，并处… / ，并责令… always go on
+MEASURE_MORE = re.compile(r"[，,](?P<c>[^;；。，,\n]*)")
+MEASURE_GOES_ON = re.compile(r"并处|并责令")
+MEASURE_STOP = re.compile(r"(?<![期时])限(?![期时])|仅|当事人|适用")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
@@ -696,7 +702,14 @@ def _match_clause_start(text: str, pos: int, lines: str, breaks: list[int]) -> t
         return x.end(), Token("REMARK", x.group(0), note=EXCLUSION_REMARK_NOTE)
     for rx, note in ((MEASURE_HEAD, MEASURE_NOTE), (MEASURE, MEASURE_NOTE), (EDITORIAL, EDITOR_NOTE)):
         if (e := rx.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-            return e.end(), Token("REMARK", e.group(0), note=note)
+            end = e.end()
+            while rx is MEASURE_HEAD and (c := MEASURE_MORE.match(text, end)) and (
+                    MEASURE_GOES_ON.match(c.group("c")) or not (_holds_condition(c.group("c"))
+                                                                 or MEASURE_STOP.search(c.group("c")))):
+                end = c.end()
+            if rx is MEASURE_HEAD and text[end:end + 1] in "，," and (x := EXCEPT_CLAUSE.match(text, end + 1)):
+                end = x.end()  # 责令改正，逾期不改正的，处1000元罚款: the measure's own sanction, not an exclusion
+            return end, Token("REMARK", text[pos:end], note=note)
     if m := LABEL.match(text, pos):
         return m.end(), Token("LABEL", m.group(0))
     return None

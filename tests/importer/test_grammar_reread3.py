@@ -65,3 +65,22 @@ def test_closing_marker_under_semicolon_with_two_levels_is_kept_whole():
     assert c["any_of"] == [["first_offense"], ["no_illegal_gains", "minor_harm", "corrected_promptly"]], c
     c = conds("首次违法；及时改正（二者之一），没有违法所得")
     assert c == {"all": ["no_illegal_gains"], "any_of": [["first_offense"], ["corrected_promptly"]]}, c
+
+
+# 5. a measure heading goes on over a comma (处1000元以上，5000元以下罚款 / 警告，或者处…) unless the next clause holds
+# a condition word or a restriction (限 / 仅 / 当事人 / 适用); ，并处 / ，并责令 always go on
+def test_measure_heading_over_a_comma():
+    for measure in ("裁量幅度：处1000元以上，5000元以下罚款", "处罚措施：责令改正,罚款", "处理措施：责令改正，给予警告",
+                    "裁量幅度：警告，或者处500元以下罚款", "处理措施：责令改正，逾期不改正的，处1000元罚款",
+                    "处理措施：责令限期改正，期限为15日"):
+        r = parse_conditions("首次违法；" + measure)
+        assert to_conditions(r) == {"all": ["first_offense"]}, measure
+        assert r.moved == [measure] and "conditions.exclusion" not in r.flags, measure
+    for text, want, moved in (
+            ("首次违法；处理措施：批评教育，没有违法所得", ["first_offense", "no_illegal_gains"], "处理措施：批评教育"),
+            ("首次违法；处理措施：责令改正，并处警告，限个体工商户", ["first_offense", {"custom": "限个体工商户"}],
+             "处理措施：责令改正，并处警告"),
+            ("首次违法；处理措施：批评教育，并且当事人为个体工商户", ["first_offense", {"custom": "当事人为个体工商户"}],
+             "处理措施：批评教育")):
+        r = parse_conditions(text)
+        assert to_conditions(r) == {"all": want} and r.moved == [moved], text
