@@ -302,7 +302,7 @@ EXCLUSION_REMARK_NOTE = EXCEPT_PREFIX + ", 须人工核对"  # X的，不认定�
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
-    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面[^;；。,，()（）“”]*另提|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
 # 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it is the measure
 # (kept in the note), never a condition or an alternative of a 之一 list. It ends at ；/; /。/ a line break and at
@@ -1197,6 +1197,10 @@ RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|以�
                          r"|期限(?:内|之内)|的$|的[，,]")
 # (页面截断的) / (注：转载自某网页的) / (详见附件): the editor's remark or a pointer, not a condition (the note)
 REFERENCE = re.compile(r"(?:注|备注|说明)[:：]|详见|参见|见附件")
+NOTE_PREFIX = re.compile(r"^(?:注|备注|说明)[:：]")
+# (详见附件) / (参见附件一) / (注：见《…》第十条): a bare pointer, nothing else — the editor's (the note)
+POINTER = re.compile(r"(?:详见|参见|见)(?:(?:附件|附表|附录)[一二三四五六七八九十0-9]*"
+                     r"|《[^》]{1,30}》(?:第[一二三四五六七八九十百零0-9]+条)?(?:第[一二三四五六七八九十0-9]+款)?)(?:的)?")
 
 
 def _holds_condition(text: str) -> bool:
@@ -1210,8 +1214,13 @@ def _holds_condition(text: str) -> bool:
 
 def _editor_bracket(text: str) -> bool:
     """(页面截断的) / (注：转载自某网页的) / (详见附件的): the editor's remark or a pointer, holding no condition."""
-    return bool(EDITORIAL.fullmatch(text) or REFERENCE.match(text)) and not _holds_condition(text) \
-        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", text)  # (另称不含餐饮环节 / 其后条件截断)
+    rest = NOTE_PREFIX.sub("", text)
+    if POINTER.fullmatch(rest):
+        return True
+    # (注：当事人为小微企业的) / (说明：在城市建成区内): words after 注： are read as any bracket — only the
+    # editor's own wording (转载 / 截断 …) goes to the note
+    return bool(EDITORIAL.fullmatch(rest)) and not _holds_condition(rest) \
+        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", rest)  # (另称不含餐饮环节 / 其后条件截断)
 
 
 def _tag_words(text: str) -> bool:
@@ -1220,6 +1229,8 @@ def _tag_words(text: str) -> bool:
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
     if _editor_bracket(text):
         return False
+    if NOTE_PREFIX.match(text):  # (注：非主要农作物种子): not the editor's — kept as a condition in words
+        return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
     if RESTRICTION.search(re.sub(r"^(?:注|备注|说明)[:：]", "", text)):  # (限个体工商户) / (注：限…) / (…的除外)
@@ -1262,8 +1273,7 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.bracket")
             continue
-        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and EDITORIAL.fullmatch(tok.text[1:-1]) \
-                and _editor_bracket(tok.text[1:-1]):
+        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _editor_bracket(tok.text[1:-1]):
             out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):

@@ -84,3 +84,17 @@ def test_measure_heading_over_a_comma():
              "处理措施：批评教育")):
         r = parse_conditions(text)
         assert to_conditions(r) == {"all": want} and r.moved == [moved], text
+
+
+# 3. (注：…) / (说明：…) / (参见…) hold restrictions as any bracket: only a bare pointer (详见附件 / 参见附件一) or the
+# editor's own wording goes to the note (recorded in `editorial`); 页面 alone is no editor's word
+def test_note_brackets_keep_restrictions():
+    for inner in ("注：当事人为小微企业的", "注：未取得许可的", "参见附件一所列情形的", "注：指个体工商户", "注：个体工商户适用",
+                  "注：非主要农作物种子", "说明：在城市建成区内", "在网店页面公示的", "商品详情页面未标注价格的"):
+        r = parse_conditions("首次违法（" + inner + "）")
+        c = to_conditions(r)
+        assert c["all"][0] == "first_offense" and len(c["all"]) == 2 and "custom" in c["all"][1], (inner, c)
+        assert not r.moved and not r.editorial, inner
+    for bracket in ("（详见附件）", "（参见附件一）", "（注：见附件二）", "（页面截断）"):
+        r = parse_conditions("首次违法" + bracket)
+        assert to_conditions(r) == {"all": ["first_offense"]} and r.editorial == [bracket], bracket
