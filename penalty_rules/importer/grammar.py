@@ -788,7 +788,7 @@ def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
     if m.re is EXCEPT_HEAD:
         colon = max(m.group(0).rfind(c) for c in ":：") + m.start()
         for b in breaks:
-            if not colon < b < m.end() or LINE_NUMBER.match(text, b + 1):
+            if not colon < b < m.end() or LINE_NUMBER.match(text, b + 1) or b + 1 in breaks:  # or an empty line
                 continue
             if not text[colon + 1:b].strip("；; \t"):  # the break right after the colon: the items follow it
                 return m.end()  # unnumbered items: where they end is not said — to 。, flagged (_unnumbered_items)
@@ -797,7 +797,7 @@ def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
 
 
 # A numbered line of an exclusion list: 1. / (1) / 其一： / 一、 / ① / - / •
-LINE_NUMBER = re.compile(rf"{ENUM.pattern}|[一二三四五六七八九十]+[、.．]|[①-⑳]|[-－•·]")
+LINE_NUMBER = re.compile(rf"[ \t　]*(?:{ENUM.pattern}|[一二三四五六七八九十]+[、.．]|[①-⑳]|[-－•·])")
 
 
 def _unnumbered_items(text: str) -> bool:

@@ -98,3 +98,12 @@ def test_note_brackets_keep_restrictions():
     for bracket in ("（详见附件）", "（参见附件一）", "（注：见附件二）", "（页面截断）"):
         r = parse_conditions("首次违法" + bracket)
         assert to_conditions(r) == {"all": ["first_offense"]} and r.editorial == [bracket], bracket
+
+
+def test_exclusion_heading_items_after_an_empty_line_or_indented():
+    r = parse_conditions("初次违法，及时改正；下列情形除外：\n\n  1.造成人员伤亡\n  2.社会影响恶劣\n危害后果轻微")
+    assert to_conditions(r)["all"] == ["first_offense", "corrected_promptly",
+                                       {"custom": "下列情形除外：\n\n  1.造成人员伤亡\n  2.社会影响恶劣"}, "minor_harm"]
+    r = parse_conditions("初次违法；下列情形除外：\n\n造成人员伤亡")
+    assert to_conditions(r)["all"] == ["first_offense", {"custom": "下列情形除外：\n\n造成人员伤亡"}]
+    assert "conditions.structure_unclear" in r.flags
