@@ -302,13 +302,19 @@ EXCLUSION_REMARK_NOTE = EXCEPT_PREFIX + ", 须人工核对"  # X的，不认定�
 # A clause about the source rather than the case (页面截断, 新闻转述 …): the editor's remark, not a
 # condition. Kept as a remark (listed in the report and the item's note), never as a condition.
 EDITORIAL = re.compile(
-    r"(?![（(“])[^;；。,，()（）“”]*(?:页面|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
+    r"(?![（(“])[^;；。,，()（）“”]*(?:页面[^;；。,，()（）“”]*另提|截断|摘录|转载(?=页|自|稿|网页|文章|推测)|据转载|转述|照录|推测|未核实|未显示|原文其后)[^;；。,，()（）“”]*"
 )
 # 从轻后的裁量幅度:限期补种…,并处…罚款: a heading naming the measure or range — what follows it is the measure
 # (kept in the note), never a condition or an alternative of a 之一 list. It ends at ；/; /。/ a line break and at
 # a comma unless the next clause starts with 并 (，并处…): 处理措施：责令改正；限个体工商户 keeps 限个体工商户.
 MEASURE_HEAD = re.compile(r"[^;；。:：，,()（）]*(?:裁量幅度|处罚幅度|处理措施|处罚措施|配套措施)(?:为)?[:：]"
-                          r"[^;；。，,\n]*(?:[，,]并[^;；。，,\n]*)*")
+                          r"[^;；。，,\n]*")
+# After a comma the measure goes on (处1000元以上，5000元以下罚款 / 责令改正，逾期不改正的，处1000元罚款 / 警告，
+# 或者处500元以下罚款) unless the next clause holds a condition word or a restriction (限 / 仅 / 当事人 / 适用):
+# 处理措施：批评教育，没有违法所得 / 责令改正，限个体工商户 end the measure; ，并处… / ，并责令… always go on
+MEASURE_MORE = re.compile(r"[，,](?P<c>[^;；。，,\n]*)")
+MEASURE_GOES_ON = re.compile(r"并处|并责令")
+MEASURE_STOP = re.compile(r"(?<![期时])限(?![期时])|仅|当事人|适用")
 # Measures, outcomes and labels written in the conditions cell (以警示教育代替行政处罚, 不得选择性适用,
 # 未整改处1万元罚款 …): not conditions — kept verbatim in the item's note, flagged.
 MEASURE = re.compile(
@@ -696,13 +702,22 @@ def _match_clause_start(text: str, pos: int, lines: str, breaks: list[int]) -> t
         return x.end(), Token("REMARK", x.group(0), note=EXCLUSION_REMARK_NOTE)
     for rx, note in ((MEASURE_HEAD, MEASURE_NOTE), (MEASURE, MEASURE_NOTE), (EDITORIAL, EDITOR_NOTE)):
         if (e := rx.match(text, pos)) and e.end() > pos and not _holds_condition(e.group(0)):
-            return e.end(), Token("REMARK", e.group(0), note=note)
+            end = e.end()
+            while rx is MEASURE_HEAD and (c := MEASURE_MORE.match(text, end)) and (
+                    MEASURE_GOES_ON.match(c.group("c")) or not (_holds_condition(c.group("c"))
+                                                                 or MEASURE_STOP.search(c.group("c")))):
+                end = c.end()
+            if rx is MEASURE_HEAD and text[end:end + 1] in "，," and (x := EXCEPT_CLAUSE.match(text, end + 1)):
+                end = x.end()  # 责令改正，逾期不改正的，处1000元罚款: the measure's own sanction, not an exclusion
+            return end, Token("REMARK", text[pos:end], note=note)
     if m := LABEL.match(text, pos):
         return m.end(), Token("LABEL", m.group(0))
     return None
 
 
 HEADED_NONE = re.compile(r"(?:无|没有)(?=$|[，,；;。])")
+_OR = re.compile(CONJ_OR)
+_CLAUSE_REST = re.compile(r"[^;；。，,]*")
 
 
 def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
@@ -715,7 +730,17 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
     h = m.group("h")
     if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
         return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
-    if q := HEADED_MINOR.match(text, m.end()):
+    if (q := HEADED_MINOR.match(text, m.end())) and q.group(0).endswith("的") and (
+            ex := EXCEPT_CLAUSE.match(text, m.end())):
+        # 违法情节：轻微的，依法从重处罚 / 危害后果：轻微的，不适用: an exclusion, kept whole (custom), flagged
+        return ex.end(), Token("TEXT", text[pos:ex.end()], note=EXCEPT_NOTE)
+    if q and (o := _OR.match(text, q.end())):
+        # 危害后果：轻微或无 / 情节：轻微或较轻: the words after 或 have no condition of their own — the
+        # heading：X或Y kept whole; 轻微或没有危害后果 (a full phrase after 或) is read as usual
+        if not ((y := _match_phrase(text, o.end())) and y[1].kind == "PHRASE"):
+            end = _CLAUSE_REST.match(text, o.end()).end()
+            return end, Token("TEXT", text[pos:end], note="“轻微或…”所指见标题, 按原文保留")
+    if q:
         # 危害后果：轻微 is minor_harm; 社会影响：轻微 / 涉案数量：轻微 qualify other words than the violation —
         # never minor_violation with the heading dropped: the list's words
         words = m.group(0) + q.group(0)
@@ -763,9 +788,24 @@ def _except_end(text: str, m: re.Match, breaks: list[int]) -> int:
     if m.re is EXCEPT_HEAD:
         colon = max(m.group(0).rfind(c) for c in ":：") + m.start()
         for b in breaks:
-            if colon < b < m.end() and not ENUM.match(text, b + 1):
-                return b
+            if not colon < b < m.end() or LINE_NUMBER.match(text, b + 1) or b + 1 in breaks:  # or an empty line
+                continue
+            if not text[colon + 1:b].strip("；; \t"):  # the break right after the colon: the items follow it
+                return m.end()  # unnumbered items: where they end is not said — to 。, flagged (_unnumbered_items)
+            return b
     return m.end()
+
+
+# A numbered line of an exclusion list: 1. / (1) / 其一： / 一、 / ① / - / •
+LINE_NUMBER = re.compile(rf"[ \t　]*(?:{ENUM.pattern}|[一二三四五六七八九十]+[、.．]|[①-⑳]|[-－•·])")
+
+
+def _unnumbered_items(text: str) -> bool:
+    """An exclusion heading whose items follow on lines of their own with no number (除外：⏎造成人员伤亡⏎…):
+    where the items end is not said — kept to the end of the sentence, flagged structure_unclear."""
+    head, sep, rest = text.partition("\n")
+    return bool(sep) and bool(rest.strip()) and re.search(r"[:：]\s*$", head) is not None \
+        and not LINE_NUMBER.match(rest.lstrip())
 
 
 ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
@@ -1066,6 +1106,8 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
+    if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
+        flags.append("conditions.structure_unclear")  # 除外：⏎A⏎B: unnumbered items, reach not said
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
@@ -1155,6 +1197,10 @@ RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|以�
                          r"|期限(?:内|之内)|的$|的[，,]")
 # (页面截断的) / (注：转载自某网页的) / (详见附件): the editor's remark or a pointer, not a condition (the note)
 REFERENCE = re.compile(r"(?:注|备注|说明)[:：]|详见|参见|见附件")
+NOTE_PREFIX = re.compile(r"^(?:注|备注|说明)[:：]")
+# (详见附件) / (参见附件一) / (注：见《…》第十条): a bare pointer, nothing else — the editor's (the note)
+POINTER = re.compile(r"(?:详见|参见|见)(?:(?:附件|附表|附录)[一二三四五六七八九十0-9]*"
+                     r"|《[^》]{1,30}》(?:第[一二三四五六七八九十百零0-9]+条)?(?:第[一二三四五六七八九十0-9]+款)?)(?:的)?")
 
 
 def _holds_condition(text: str) -> bool:
@@ -1168,8 +1214,13 @@ def _holds_condition(text: str) -> bool:
 
 def _editor_bracket(text: str) -> bool:
     """(页面截断的) / (注：转载自某网页的) / (详见附件的): the editor's remark or a pointer, holding no condition."""
-    return bool(EDITORIAL.fullmatch(text) or REFERENCE.match(text)) and not _holds_condition(text) \
-        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", text)  # (另称不含餐饮环节 / 其后条件截断)
+    rest = NOTE_PREFIX.sub("", text)
+    if POINTER.fullmatch(rest):
+        return True
+    # (注：当事人为小微企业的) / (说明：在城市建成区内): words after 注： are read as any bracket — only the
+    # editor's own wording (转载 / 截断 …) goes to the note
+    return bool(EDITORIAL.fullmatch(rest)) and not _holds_condition(rest) \
+        and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", rest)  # (另称不含餐饮环节 / 其后条件截断)
 
 
 def _tag_words(text: str) -> bool:
@@ -1178,6 +1229,8 @@ def _tag_words(text: str) -> bool:
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
     if _editor_bracket(text):
         return False
+    if NOTE_PREFIX.match(text):  # (注：非主要农作物种子): not the editor's — kept as a condition in words
+        return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
     if RESTRICTION.search(re.sub(r"^(?:注|备注|说明)[:：]", "", text)):  # (限个体工商户) / (注：限…) / (…的除外)
@@ -1220,8 +1273,7 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.bracket")
             continue
-        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and EDITORIAL.fullmatch(tok.text[1:-1]) \
-                and _editor_bracket(tok.text[1:-1]):
+        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _editor_bracket(tok.text[1:-1]):
             out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
@@ -1443,12 +1495,35 @@ def _closed_alternatives(before: list[Token], marker: str) -> list[Token] | None
         parts = len(ors or semis) + 1
         if (ors and semis) or (count is not None and count != parts):
             return None
+        inner = _inner_joins(body, "OR" if ors else "SEMI")
+        # 首次违法；没有违法所得、危害后果轻微（二者之一）: is the part after ； one alternative or two? Read by ；
+        # / 或 only when the count says so and does not fit the lower level (the part before the marker)
+        if any(inner) and not (count is not None and count != inner[-1] + 1):
+            return None
         return before
     parts = len(seps) + 1
     if (count is not None and count != parts) or (count is None and len({_SEP_LEVEL[t.text] for t in seps}) > 1):
         return None
     ids = {id(t) for t in seps}
     return [Token("SEMI", ";") if id(t) in ids else t for t in before]
+
+
+def _inner_joins(body: list[Token], kind: str) -> list[int]:
+    """For each part of `body` split at `kind` (OR / SEMI): how many 、/，/且/并 join conditions inside it."""
+    counts, part = [], []
+    for t in body + [Token(kind, "")]:
+        if t.kind != kind:
+            part.append(t)
+            continue
+        n = 0
+        for k, x in enumerate(part):
+            if (x.kind == "SEP" and x.text in _SEP_LEVEL or x.kind == "AND") \
+                    and any(y.kind in _CONDITION_KINDS for y in part[:k]) \
+                    and any(y.kind in _CONDITION_KINDS for y in part[k + 1:]):
+                n += 1
+        counts.append(n)
+        part = []
+    return counts
 
 
 def _split_at_any(tokens: list[Token]) -> list[list[Token]] | None:
