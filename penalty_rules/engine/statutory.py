@@ -425,6 +425,7 @@ class StatutoryRules:
         self.corpus = corpus
         self.special = list(corpus.special.overrides) if corpus.special else []
         self.cautions = list(corpus.special.cautions) if corpus.special else []
+        self._caution_scopes: dict[tuple, list] = {}  # (outcome, domain, laws) → [(caution, scope value)]
         # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
         # a day only through how many of them fall on or before it (its era)
         self._bounds = sorted({d for v in corpus.versions for d in (v.in_force_from, v.in_force_to) if d})
@@ -488,10 +489,20 @@ class StatutoryRules:
         conditionally), or where the answer stands on a special rule the caution does not concern."""
         if barred or (domain is None and not laws):
             return []
+        key = (outcome, domain, tuple(laws) if laws else None)
+        scoped = self._caution_scopes.get(key)
+        if scoped is None:  # a caution's scope reads only the domain and the laws (it has no fact of its own)
+            scoped = [(c, v) for c in self.cautions if outcome in c.outcomes
+                      for v in [scope_value(c.scope, f, domain, laws)[0]] if v is not False]
+            if len(self._caution_scopes) >= 4096:  # laws come from requests: bounded
+                self._caution_scopes.clear()
+            self._caution_scopes[key] = scoped
+        if not scoped:
+            return []
         override = winner.override.id if winner is not None and winner.override is not None else None
         out = []
-        for c in self.cautions:
-            if outcome not in c.outcomes or override in c.unless_overrides:
+        for c, value in scoped:
+            if override in c.unless_overrides:
                 continue
             if c.acts_from or c.acts_before:
                 def in_text(day: date, c=c) -> bool:
@@ -502,9 +513,6 @@ class StatutoryRules:
                     continue
             else:
                 at_act = True
-            value, _missing = scope_value(c.scope, f, domain, laws)
-            if value is False:
-                continue
             lead = "" if value else f"本案如违反{'、'.join(f'《{law}》' for law in c.scope.laws)}: "
             if at_act is None:
                 lead += "违法行为(终了)日期未查明, 如在该文本施行期间: "
