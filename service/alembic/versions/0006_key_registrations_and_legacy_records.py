@@ -8,7 +8,9 @@ refused. Records count by any (name, role) the key was loaded under (service.rev
 Filled from `api_keys` (a `name+` row under the name it renamed).
 
 `legacy_records` (append-only): per review table, the highest `seq` (SQLite rowid, PostgreSQL
-identity) of the rows written before 0005 (`channel` NULL): records of the code before the
+identity) of the rows written before 0005 (`channel` NULL, and below the first row with a channel:
+the code of 0005 writes one on every row, a channel-less row after it came from another writer and
+is no legacy): records of the code before the
 four-eyes chain check (no `@list` header review, keys not registered by the CLI). The chain check
 holds them to the rules they were written under (penalty_rules.publish.check.check_chains); a
 row written later, with or without a channel, is checked in full.
@@ -64,6 +66,9 @@ def upgrade() -> None:
     for table in TABLES:
         seq = "rowid" if dialect == "sqlite" else "seq"
         top = bind.execute(sa.text(f"SELECT max({seq}) FROM {table} WHERE channel IS NULL")).scalar()
+        first = bind.execute(sa.text(f"SELECT min({seq}) FROM {table} WHERE channel IS NOT NULL")).scalar()
+        if top is not None and first is not None:  # a channel-less row after 0005's first is no legacy
+            top = min(int(top), int(first) - 1)
         bind.execute(sa.text("INSERT INTO legacy_records (table_name, max_seq) VALUES (:t, :m)"),
                      {"t": table, "m": int(top or 0)})
     if dialect == "sqlite":
