@@ -109,7 +109,9 @@ def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
 def _select(engine: SAEngine, table: sa.Table):
     """SELECT of the table's rows with `seq`, the order the database stored them in (SQLite: rowid,
     never reused (0004's triggers) and never given below a stored one (0006's); PostgreSQL: the
-    identity column of 0005, a writer's own value refused by 0006's trigger)."""
+    identity column of 0005, a value other than the session's currval refused by 0006's trigger —
+    drawn at insert, not commit, so not a writer's-proof order: README, residual). Rows before
+    0005 (legacy) are ordered by created_at (penalty_rules.publish.status.record_order)."""
     have = _columns(engine, table)
     cols = [c for c in table.c if c.name in have]
     if engine.dialect.name == "sqlite":

@@ -18,7 +18,13 @@ row written later, with or without a channel, is checked in full.
 SQLite: `seq` (rowid) can no longer be given lower than a stored one (an AFTER INSERT trigger: a
 writer inserting rowid 500 after 1000 is refused). PostgreSQL: `seq` must be the identity's own
 value (OVERRIDING SYSTEM VALUE refused by a BEFORE INSERT trigger comparing it with the session's
-currval of the identity; a unique index refuses a repeated seq).
+currval of the identity; a unique index refuses a repeated seq). This narrows, does not close,
+a PostgreSQL writer's placing of a row before stored ones: a seq is drawn at insert, not at commit
+(a transaction held open stores its row behind rows committed meanwhile), and a value drawn in a
+rolled-back insert is still the session's currval (README, residual).
+
+A key name ending in `+` beside the name without it is folded into that name (a real `li+` too:
+the service's rotated-key renaming cannot be told from it here).
 
 Revision ID: 0006
 Revises: 0005
