@@ -1,6 +1,7 @@
 """Every (name, role) a key was loaded under, and which review records predate the chain check
 
-`key_registrations` (append-only): one row per (key_sha256, name, role) the service has loaded.
+`key_registrations` (append-only): one row per (key_sha256, name, role) the service has loaded
+(unique: two workers registering the same key at once insert it once).
 `api_keys` keeps the first name and role of a secret (its unique columns; a rotated key of a known
 name stored as `name+`): a key whose role or name changed in the keys file (same secret) was still
 registered under the old ones only, so its new records did not count and the next start was
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("source", sa.String(16), nullable=True),
         sa.Column("created_at", sa.String(32), nullable=False),
+        sa.UniqueConstraint("key_sha256", "name", "role", name="uq_key_registrations_key_name_role"),
     )
     op.create_table(
         "legacy_records",
