@@ -315,7 +315,7 @@ def check_query(request: Request) -> None:
         name = name_b.decode("utf-8", "replace")
         if any(b > 0x7F for b in part):  # sent unencoded (curl passes a UTF-8 URL as is)
             raise ApiError(422, "invalid_encoding", f"查询参数 {name} 含未经百分号编码的字符: 请按百分号编码"
-                           "(UTF-8), 如 case_ref=%E8%81%8A… 表示 聊…; curl 可用 -G --data-urlencode", field=name)
+                           "(UTF-8), 如 case_ref=%E8%81%8A… 表示 聊…; curl(≥ 7.87)可用 --url-query 'case_ref=…'", field=name)
         try:
             name_b.decode("utf-8")
             value_b.decode("utf-8")

@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, create_engine, event, func, or_, select, text
+from sqlalchemy import Integer, String, Text, UniqueConstraint, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -101,6 +101,7 @@ class KeyRegistration(Base):
     its earlier records counting and its new ones count too."""
 
     __tablename__ = "key_registrations"
+    __table_args__ = (UniqueConstraint("key_sha256", "name", "role", name="uq_key_registrations_key_name_role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key_sha256: Mapped[str] = mapped_column(String(64))
@@ -709,6 +710,18 @@ def sync_keys(engine: SAEngine, entries: list[dict], source: str) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
+def _insert_if_absent(engine: SAEngine, table):
+    """INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE's equivalent): another worker may
+    have registered the same row since it was read."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return table.insert()
+    return insert(table).on_conflict_do_nothing()
+
+
 def register_keys(engine: SAEngine, entries: list[dict], source: str = "file") -> None:
     """Record the keys the service loads: a new secret in `api_keys` (its first name and role; a
     rotated key of a known name as `name+`), and every (secret, name, role) not yet seen in
@@ -723,8 +736,8 @@ def register_keys(engine: SAEngine, entries: list[dict], source: str = "file") -
         for e in entries:
             if (e["key_sha256"], e["name"], e["role"]) not in seen:
                 seen.add((e["key_sha256"], e["name"], e["role"]))
-                conn.execute(r.insert().values(key_sha256=e["key_sha256"], name=e["name"], role=e["role"],
-                                               source=source, created_at=utc_now()))
+                conn.execute(_insert_if_absent(engine, r).values(
+                    key_sha256=e["key_sha256"], name=e["name"], role=e["role"], source=source, created_at=utc_now()))
             if e["key_sha256"] in have:
                 continue
             name = e["name"]

@@ -109,7 +109,9 @@ def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
 def _select(engine: SAEngine, table: sa.Table):
     """SELECT of the table's rows with `seq`, the order the database stored them in (SQLite: rowid,
     never reused (0004's triggers) and never given below a stored one (0006's); PostgreSQL: the
-    identity column of 0005, a writer's own value refused by 0006's trigger)."""
+    identity column of 0005, a value other than the session's currval refused by 0006's trigger —
+    drawn at insert, not commit, so not a writer's-proof order: README, residual). Rows before
+    0005 (legacy) are ordered by created_at (penalty_rules.publish.status.record_order)."""
     have = _columns(engine, table)
     cols = [c for c in table.c if c.name in have]
     if engine.dialect.name == "sqlite":
@@ -496,15 +498,21 @@ def registered_keys(engine: SAEngine) -> list[dict]:
 
 def mark_legacy(engine: SAEngine, rows: list[dict], table: str) -> list[dict]:
     """Mark (`legacy`: True) the rows written before migration 0005 by the code before the chain
-    check: `channel` NULL and `seq` at most the highest such seq recorded by migration 0006
-    (`legacy_records`; a row inserted later without a channel is not legacy). A database before
-    0006: every row without a channel."""
+    check: `channel` NULL and `seq` at most the bound recorded by migration 0006 (`legacy_records`;
+    a row inserted later without a channel is not legacy). A database before 0006 (`rows`: the whole
+    table): the same rule as 0006's — the highest seq without a channel, but below the first row
+    with one (the code of 0005 writes a channel on every row: a channel-less row after it is no
+    record of the code before)."""
     bound = None
     if "legacy_records" in sa.inspect(engine).get_table_names():
         with engine.connect() as conn:
             bound = conn.execute(sa.text("SELECT max_seq FROM legacy_records WHERE table_name = :t"),
                                  {"t": table}).scalar()
         bound = int(bound or 0)
+    else:
+        channelled = [int(r["seq"]) for r in rows if r.get("channel") is not None and r.get("seq") is not None]
+        if channelled:
+            bound = min(channelled) - 1
     for r in rows:
         r["legacy"] = r.get("channel") is None and (
             bound is None or (r.get("seq") is not None and int(r["seq"]) <= bound))
@@ -512,10 +520,11 @@ def mark_legacy(engine: SAEngine, rows: list[dict], table: str) -> list[dict]:
 
 
 def review_records(engine: SAEngine) -> list[dict]:
-    """Every `reviews` row (the four-eyes chains are verified from them: check.check_chains)."""
+    """Every `reviews` row (the four-eyes chains are verified from them: check.check_chains); rows
+    written before the chain check are marked `legacy` (mark_legacy)."""
     if "reviews" not in sa.inspect(engine).get_table_names():
         return []
-    return ReviewStore(engine).reviews()
+    return mark_legacy(engine, ReviewStore(engine).reviews(), "reviews")
 
 
 def publication_problems(engine: SAEngine, corpus, root: Path, check_lock: bool = True) -> list:

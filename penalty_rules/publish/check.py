@@ -157,9 +157,10 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
     Rows marked `legacy` (written before migration 0005 by the code before this check: see
     service.reviews.mark_legacy) cannot meet today's rules: an `approve` row marked legacy is held
     to the rules it was written under — the request by another key name, reviewer roles, every item
-    approved on the published content with no open objection, in the writer's created_at order —
-    without the @list header review and the key registration, which did not exist then. Any row
-    written later is checked in full."""
+    approved on the published content with no open objection, counting only the reviews marked
+    legacy too (a later row, or one by a name never loaded, cannot block or make it), in the
+    writer's created_at order (record_order) — without the @list header review and the key
+    registration, which did not exist then. Any row written later is checked in full."""
     def registered(name, role) -> bool:
         return is_registered(known, name, role)
 
@@ -178,7 +179,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
         if req is None or req.get("list_key") != key:
             missing.append(f"批准所指的发布申请 {row.get('request_id')} 不存在(或不是这一版本的申请)")
         else:
-            if record_order(req) >= record_order(row):
+            if ((str(req.get("created_at")) > str(row.get("created_at"))) if legacy and req.get("legacy")
+                    else record_order(req) >= record_order(row)):  # legacy: the writer's created_at order
                 missing.append(f"发布申请 {req.get('id')} 记录在批准之后")
             if req.get("role") not in REVIEWER_ROLES:
                 missing.append(f"申请人 {req.get('actor')} 的角色 {req.get('role')} 不是审核人员")
@@ -201,8 +203,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
         if not legacy and not registered(row.get("actor"), row.get("role")):
             missing.append(f"批准人 {row.get('actor')}({row.get('role')})不是服务载入过的密钥(api_keys)")
         if corpus.hashes.get(key) == row.get("published_hash"):  # else check_publications says how it differs
-            if legacy:  # the old workflow's order (created_at) and no registration
-                counted = [{**r, "seq": None} for r in all_reviews if r.get("list_key") == key]
+            if legacy:  # the old workflow's reviews only, in its order (created_at), no registration
+                counted = [r for r in all_reviews if r.get("list_key") == key and r.get("legacy")]
             else:
                 counted = [r for r in reviews if r.get("list_key") == key]
             missing += _content_unreviewed(doc, row, counted, legacy)

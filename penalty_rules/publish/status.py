@@ -73,9 +73,14 @@ def same_person(a: str | None, b: str | None) -> bool:
 
 
 def record_order(r: dict) -> tuple:
-    """Insertion order (`seq` from the database); created_at only for rows without one."""
+    """Insertion order (`seq` from the database); created_at only for rows without one. Rows marked
+    `legacy` (written before migration 0005, service.reviews.mark_legacy: their seq was given by
+    0005 in the table's physical order, which a reused slot can invert) come first, in the writer's
+    created_at order."""
     seq = r.get("seq")
-    return (0, int(seq), "") if seq is not None else (1, 0, f"{r.get('created_at')}|{r.get('id')}")
+    if r.get("legacy"):
+        return (0, 0, f"{r.get('created_at')}|{r.get('id')}")
+    return (1, int(seq), "") if seq is not None else (2, 0, f"{r.get('created_at')}|{r.get('id')}")
 
 
 def header_hash(doc: ListDocument) -> str:

@@ -536,28 +536,43 @@ def _review_cell(k: str, v):
     return v
 
 
+REVIEW_LIMIT = 200  # records shown per item: the newest
+
+
+class ReviewRows(list):
+    """Rows shown, oldest first; `left_out`: how many older records were not (REVIEW_LIMIT)."""
+    left_out = 0
+
+
 def _review_records(ctx, item_id: str, list_key: str | None = None) -> tuple[bool, list[dict]]:
     """Review records of an item from a reviews table, if one exists (added by another migration):
     read defensively, any table whose name has 'review' and a column naming the item."""
     try:
-        from sqlalchemy import MetaData, Table, inspect, select, text
+        from sqlalchemy import MetaData, Table, func, inspect, select, text
 
         engine = ctx.repo.engine
         names = [n for n in inspect(engine).get_table_names() if "review" in n.lower()]
         if not names:
             return False, []
-        rows = []
+        rows = ReviewRows()
         for name in names:
             table = Table(name, MetaData(), autoload_with=engine)
             col = next((table.c[c] for c in ("item_id", "item", "item_key") if c in table.c), None)
             if col is None:
                 continue
-            order = table.c.seq if "seq" in table.c else text(f"{name}.rowid") if engine.dialect.name == "sqlite" else None
+            newest_first = (table.c.seq.desc() if "seq" in table.c else text(f"{name}.rowid DESC")
+                            if engine.dialect.name == "sqlite" else None)
             query = select(table).where(col == item_id)
             if list_key is not None and "list_key" in table.c:  # the header pseudo-item @list: one version's
                 query = query.where(table.c.list_key == list_key)
-            with engine.connect() as conn:
-                for r in conn.execute((query.order_by(order) if order is not None else query).limit(200)).mappings():
+            with engine.connect() as conn:  # the newest REVIEW_LIMIT, shown oldest first
+                found = conn.execute((query.order_by(newest_first) if newest_first is not None else query)
+                                     .limit(REVIEW_LIMIT + 1)).mappings().all()
+                if len(found) > REVIEW_LIMIT:
+                    rows.left_out += conn.execute(select(func.count()).select_from(query.subquery())).scalar() \
+                        - REVIEW_LIMIT
+                    found = found[:REVIEW_LIMIT]
+                for r in reversed(found):
                     rows.append({REVIEW_COLUMNS.get(k, k): _review_cell(k, v)
                                  for k, v in r.items() if k not in REVIEW_HIDDEN and not k.endswith("hash")})
         return True, rows

@@ -143,3 +143,37 @@ def test_a_start_with_a_changed_role_registers_it_before_the_check(tmp_path, mon
             pass
 
     asyncio.run(start())  # no StartupRefused
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_key_registration_is_stored_once(tmp_path, backend, monkeypatch):
+    """Two workers registering the same key at once (both read it absent): one row (unique index,
+    insert-if-absent), no error."""
+    import sqlalchemy as sa
+
+    import service.audit as audit
+    from tests.service.live_servers import pg_schema_or_skip
+
+    pg = None
+    if backend == "postgresql":
+        monkeypatch.setattr(audit, "setup_service_role", lambda *a, **k: None)
+        pg = pg_schema_or_skip()
+        monkeypatch.undo()
+        engine = audit.make_engine(pg.owner_url)
+    else:
+        engine = audit.make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+        audit.migrate(engine)
+    try:
+        entry = {"key_sha256": "c" * 64, "name": "reviewer-zhao", "role": "reviewer"}
+        register_keys(engine, [entry])
+        stale = sa.select(sa.literal_column("1")).where(sa.false())  # the other worker read nothing
+        monkeypatch.setattr(audit, "select", lambda *a: stale if a and getattr(a[0], "table", None) is not None
+                            and a[0].table.name == "key_registrations" else sa.select(*a))
+        register_keys(engine, [entry])
+        monkeypatch.undo()
+        with engine.connect() as c:
+            assert c.execute(sa.text("SELECT count(*) FROM key_registrations WHERE name = 'reviewer-zhao'")).scalar() == 1
+    finally:
+        engine.dispose()
+        if pg is not None:
+            pg.drop()

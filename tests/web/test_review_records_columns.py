@@ -37,3 +37,20 @@ def test_header_review_records_of_one_version(tmp_path):
     found, rows = routes._review_records(SimpleNamespace(repo=SimpleNamespace(engine=engine)), "@list", "l@v")
     engine.dispose()
     assert found and [r["清单版本"] for r in rows] == ["l@v"]
+
+
+def test_an_item_with_many_records_shows_its_newest(tmp_path):
+    """More records than the page shows: the newest (oldest first), and how many were left out."""
+    limit = getattr(routes, "REVIEW_LIMIT", 200)
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    migrate(engine)
+    store = rv.ReviewStore(engine)
+    for n in range(limit + 2):
+        store.add_review({
+            "id": str(uuid.uuid4()), "created_at": "2026-11-30T16:00:00.000000Z", "list_key": "l@v",
+            "content_hash": "x", "item_id": "l/01", "item_hash": "x", "reviewer": "reviewer-li",
+            "role": "reviewer", "verdict": "approved", "comment": f"第{n}条"})
+    found, rows = routes._review_records(SimpleNamespace(repo=SimpleNamespace(engine=engine)), "l/01")
+    engine.dispose()
+    assert found and [r["意见"] for r in rows] == [f"第{n}条" for n in range(2, limit + 2)]
+    assert getattr(rows, "left_out", None) == 2

@@ -6,7 +6,9 @@ supplies (the CLI writes it from its host's clock: an approval stamped earlier, 
 objection, must not sort before it). SQLite has the same order in its rowid, guarded by 0004's
 triggers (never reused, at least 1) and gets no column. (As written here, a writer could still give
 a rowid, or on PostgreSQL a seq with OVERRIDING SYSTEM VALUE, below a stored one: 0006 refuses
-both.) Rows stored before this revision are numbered in the table's physical order.
+SQLite's and narrows PostgreSQL's — a seq is drawn at insert, not at commit, see README, residual.)
+Rows stored before this revision are numbered in the table's physical order, which is not their
+order (a slot freed by VACUUM is reused): those rows are ordered by created_at (legacy, 0006).
 
 `channel`: through which program the record was written — `service` (a key proven by the HTTP
 service) or `cli` (the command line, whose key is read from the keys file of the service's

@@ -1,6 +1,7 @@
 """Every (name, role) a key was loaded under, and which review records predate the chain check
 
-`key_registrations` (append-only): one row per (key_sha256, name, role) the service has loaded.
+`key_registrations` (append-only): one row per (key_sha256, name, role) the service has loaded
+(unique: two workers registering the same key at once insert it once).
 `api_keys` keeps the first name and role of a secret (its unique columns; a rotated key of a known
 name stored as `name+`): a key whose role or name changed in the keys file (same secret) was still
 registered under the old ones only, so its new records did not count and the next start was
@@ -8,7 +9,9 @@ refused. Records count by any (name, role) the key was loaded under (service.rev
 Filled from `api_keys` (a `name+` row under the name it renamed).
 
 `legacy_records` (append-only): per review table, the highest `seq` (SQLite rowid, PostgreSQL
-identity) of the rows written before 0005 (`channel` NULL): records of the code before the
+identity) of the rows written before 0005 (`channel` NULL, and below the first row with a channel:
+the code of 0005 writes one on every row, a channel-less row after it came from another writer and
+is no legacy): records of the code before the
 four-eyes chain check (no `@list` header review, keys not registered by the CLI). The chain check
 holds them to the rules they were written under (penalty_rules.publish.check.check_chains); a
 row written later, with or without a channel, is checked in full.
@@ -16,7 +19,13 @@ row written later, with or without a channel, is checked in full.
 SQLite: `seq` (rowid) can no longer be given lower than a stored one (an AFTER INSERT trigger: a
 writer inserting rowid 500 after 1000 is refused). PostgreSQL: `seq` must be the identity's own
 value (OVERRIDING SYSTEM VALUE refused by a BEFORE INSERT trigger comparing it with the session's
-currval of the identity; a unique index refuses a repeated seq).
+currval of the identity; a unique index refuses a repeated seq). This narrows, does not close,
+a PostgreSQL writer's placing of a row before stored ones: a seq is drawn at insert, not at commit
+(a transaction held open stores its row behind rows committed meanwhile), and a value drawn in a
+rolled-back insert is still the session's currval (README, residual).
+
+A key name ending in `+` beside the name without it is folded into that name (a real `li+` too:
+the service's rotated-key renaming cannot be told from it here).
 
 Revision ID: 0006
 Revises: 0005
@@ -44,6 +53,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("source", sa.String(16), nullable=True),
         sa.Column("created_at", sa.String(32), nullable=False),
+        sa.UniqueConstraint("key_sha256", "name", "role", name="uq_key_registrations_key_name_role"),
     )
     op.create_table(
         "legacy_records",
@@ -64,6 +74,9 @@ def upgrade() -> None:
     for table in TABLES:
         seq = "rowid" if dialect == "sqlite" else "seq"
         top = bind.execute(sa.text(f"SELECT max({seq}) FROM {table} WHERE channel IS NULL")).scalar()
+        first = bind.execute(sa.text(f"SELECT min({seq}) FROM {table} WHERE channel IS NOT NULL")).scalar()
+        if top is not None and first is not None:  # a channel-less row after 0005's first is no legacy
+            top = min(int(top), int(first) - 1)
         bind.execute(sa.text("INSERT INTO legacy_records (table_name, max_seq) VALUES (:t, :m)"),
                      {"t": table, "m": int(top or 0)})
     if dialect == "sqlite":
