@@ -547,9 +547,10 @@ class StatutoryRules:
                 # the decision date matters only through which no-fault rows are in force on it
                 # (_no_fault_override): cases decided on other days with the same rows share a result
                 rows = [o for o in self.special if o.replaces == "no_fault"]
+                # which rows are in force changes only on their dates: the era of the decision date
+                bounds = sorted({d for o in rows for d in (o.in_force_from, o.in_force_to) if d is not None})
                 out.append(("no_fault_rows", "r", lambda f, first, q, dec, domain, laws: (
-                    tuple([o.in_force(dec) for o in rows]), domain, laws, f.violated_law,
-                    special_key(f))))
+                    bisect_right(bounds, dec), domain, laws, f.violated_law, special_key(f))))
         if spec.limitation:
             out.append(("limitation", "r", _limitation_inputs))
         if "first_offense" in spec.conditions.keys():
