@@ -246,6 +246,13 @@ class Caution(BaseModel):
     warning: str = Field(description="对结论的提示: 本案如有该情形须如何核对")
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _no_fact(self) -> "Caution":
+        # its scope is read from the domain and the laws alone (StatutoryRules.cautions_for keeps it per those)
+        if self.scope.fact is not None:
+            raise ValueError(f"cautions[{self.id}]: 提示的适用范围不设事实(scope.fact)")
+        return self
+
 
 class SpecialLaws(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
