@@ -691,9 +691,6 @@ class AuditRepository:
     def sync_keys(self, entries: list[dict], source: str) -> None:
         sync_keys(self.engine, entries, source)
 
-    def _sync_keys(self, entries: list[dict], source: str) -> None:
-        register_keys(self.engine, entries, source)
-
 
 def sync_keys(engine: SAEngine, entries: list[dict], source: str) -> None:
     """register_keys, retried: with several worker processes (`serve --workers N`) each starts at

@@ -157,7 +157,7 @@ def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, li
         except ValidationError as exc:
             details = validation_details(exc.errors(), prefix=f"cases[{i}]")
             code, message = error_code(details, message=f"第 {i + 1} 个案件(cases[{i}])的事实不符合要求")
-            if not message.startswith("第"):  # a lone error with its own code: its message, said of which case
+            if code != "validation_error":  # a lone error with its own code: its message, said of which case
                 message = f"第 {i + 1} 个案件(cases[{i}]): {message}"
             results.append(s.BatchResult(index=i, ok=False, error=s.ErrorBody(
                 **cap_details({"code": code, "message_zh": message, "details": details}))))

@@ -90,11 +90,22 @@ COMMENT_MAX = 4000
 _PUBLISHING = threading.Lock()  # one publication step at a time in this process (files are rewritten)
 CHANNELS = ("service", "cli")
 _COLUMNS: "weakref.WeakKeyDictionary[SAEngine, dict[str, set[str]]]" = weakref.WeakKeyDictionary()
+_TABLES: "weakref.WeakKeyDictionary[SAEngine, set[str]]" = weakref.WeakKeyDictionary()
 
 
 def forget_columns(engine: SAEngine) -> None:
-    """Drop the cached columns of `engine` (service.audit.migrate calls it: the schema changed)."""
+    """Drop the cached tables and columns of `engine` (service.audit.migrate calls it: the schema changed)."""
     _COLUMNS.pop(engine, None)
+    _TABLES.pop(engine, None)
+
+
+def _has_table(engine: SAEngine, name: str) -> bool:
+    """Whether the database has the table (cached per engine with the columns; a table not seen is
+    looked up again: migrations only add tables)."""
+    tables = _TABLES.get(engine)
+    if tables is None or name not in tables:
+        tables = _TABLES[engine] = set(sa.inspect(engine).get_table_names())
+    return name in tables
 
 
 def _columns(engine: SAEngine, table: sa.Table) -> set[str]:
@@ -176,10 +187,6 @@ class ReviewStore:
 
     def publications(self, key: str | None = None) -> list[dict]:
         return self._rows(publications, None if key is None else publications.c.list_key == key)
-
-    def approvals(self) -> list[dict]:
-        """Every `approve` row (every version published through the workflow)."""
-        return self._rows(publications, publications.c.action == "approve")
 
     def add_review(self, row: dict) -> dict:
         return self._insert(reviews, row)
@@ -467,7 +474,7 @@ def approval_records(engine: SAEngine) -> list[dict] | None:
     """Every `publications` row (requests and approvals), or None when the database has no
     `publications` table (not migrated to 0004: nothing can have been published through it). Rows
     written before the chain check are marked `legacy` (mark_legacy)."""
-    if "publications" not in sa.inspect(engine).get_table_names():
+    if not _has_table(engine, "publications"):
         return None
     return mark_legacy(engine, ReviewStore(engine).publications(), "publications")
 
@@ -479,12 +486,11 @@ def registered_keys(engine: SAEngine) -> list[dict]:
     the service's renaming of a rotated key, under the name it renamed)."""
     from service.audit import ApiKey, KeyRegistration
 
-    tables = sa.inspect(engine).get_table_names()
-    if "key_registrations" in tables:
+    if _has_table(engine, "key_registrations"):
         t = KeyRegistration.__table__
         with engine.connect() as conn:
             return [dict(r) for r in conn.execute(sa.select(t.c.key_sha256, t.c.name, t.c.role)).mappings().all()]
-    if "api_keys" not in tables:
+    if not _has_table(engine, "api_keys"):
         return []
     t = ApiKey.__table__
     with engine.connect() as conn:
@@ -504,7 +510,7 @@ def mark_legacy(engine: SAEngine, rows: list[dict], table: str) -> list[dict]:
     with one (the code of 0005 writes a channel on every row: a channel-less row after it is no
     record of the code before)."""
     bound = None
-    if "legacy_records" in sa.inspect(engine).get_table_names():
+    if _has_table(engine, "legacy_records"):
         with engine.connect() as conn:
             bound = conn.execute(sa.text("SELECT max_seq FROM legacy_records WHERE table_name = :t"),
                                  {"t": table}).scalar()
@@ -522,7 +528,7 @@ def mark_legacy(engine: SAEngine, rows: list[dict], table: str) -> list[dict]:
 def review_records(engine: SAEngine) -> list[dict]:
     """Every `reviews` row (the four-eyes chains are verified from them: check.check_chains); rows
     written before the chain check are marked `legacy` (mark_legacy)."""
-    if "reviews" not in sa.inspect(engine).get_table_names():
+    if not _has_table(engine, "reviews"):
         return []
     return mark_legacy(engine, ReviewStore(engine).reviews(), "reviews")
 

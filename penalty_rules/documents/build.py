@@ -130,7 +130,6 @@ def _strip_party(label: str) -> str:
     return _LEADING_NOTE.sub("", label)
 
 
-_PLACEHOLDER = PLACEHOLDER_MARKS
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _AGE = re.compile(r"(\d+)周岁")
 _PROMPT = ("before_discovery", "within_deadline", "promptly")
@@ -164,7 +163,7 @@ def _met_conditions(decision: Decision, d: "_Draft") -> list[str]:
         if c.key == "mental":
             out.append(_mental_reason(c))
             continue
-        if any(m in c.label for m in _PLACEHOLDER):
+        if any(m in c.label for m in PLACEHOLDER_MARKS):
             d.flag("placeholder_condition",
                    f"适用条件“{c.label}”是数据中的占位(清单原文未见), 未写入文书; 须按清单原文核对并写明当事人符合的情形",
                    "facts_found")
@@ -263,7 +262,7 @@ def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) ->
     flags it)."""
     met = _met_conditions(decision, d)  # flags placeholder conditions either way
     rule = _winner(decision)
-    placeholder = rule is not None and any(m in c.label for c in rule.conditions for m in _PLACEHOLDER)
+    placeholder = rule is not None and any(m in c.label for c in rule.conditions for m in PLACEHOLDER_MARKS)
     if rule is not None and rule.kind == "item" and not placeholder:
         return met
     return [minor_words] if minor_words else met

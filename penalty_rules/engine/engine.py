@@ -6,6 +6,7 @@ each statutory rule three-valued; durable-rules decides which items fire (checke
 reference evaluator); precedence picks the winner; explain builds basis, measures, questions.
 """
 
+import dataclasses
 import difflib
 import threading
 from bisect import bisect_right
@@ -77,13 +78,8 @@ class RuleResult:
     def with_traces(self, traces: list) -> "RuleResult":
         """The same result with other condition traces (Engine._own_dates): a new object (results
         are shared between cases), its rule trace built anew."""
-        return RuleResult(
-            rule_id=self.rule_id, outcome=self.outcome,
-            result=ConditionsResult(self.result.satisfied, traces, self.result.missing), binding=self.binding,
-            ref=self.ref, statutory=self.statutory, role=self.role, notes=self.notes, measures=self.measures,
-            derived=self.derived, questions=self.questions, overrides=self.overrides, law_role=self.law_role,
-            version_only=self.version_only, first_offense=self.first_offense, _law_keys=self._law_keys,
-        )
+        return dataclasses.replace(
+            self, result=ConditionsResult(self.result.satisfied, traces, self.result.missing), _trace=None)
 
     def to_trace(self) -> RuleTrace:
         if self.statutory is not None:  # shared between cases: built once
@@ -256,14 +252,19 @@ class Engine:
             self._groups[item_id] = hit
         return hit
 
-    def _select(self, facts: CaseFacts, stack: list[str], act: date | None, dec: date) -> Selection:
+    def _select(self, facts: CaseFacts, stack: list[str], act: date | None, dec: date,
+                explain: bool = True) -> Selection:
+        """The items the case is judged by. `explain` False (Engine.verdict): the warnings that only
+        explain (an item id its domain or conduct contradicts, the binding items a statutory-only answer
+        did not consult) are not built — they change no answer."""
         warnings: list[str] = []
         if facts.item_id:
             if not self.corpus.item_refs(facts.item_id):
                 close = difflib.get_close_matches(facts.item_id, self.corpus.item_ids(), n=5, cutoff=0.6)
                 raise UnknownItem(facts.item_id, close)
             ids, how = self._group(facts.item_id), f"按条目编号 {facts.item_id}"
-            warnings += self._item_disagreements(facts, ids, stack)
+            if explain:
+                warnings += self._item_disagreements(facts, ids, stack)
         elif facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding_hits = [h for h in hits if h.binding_in(stack)]
@@ -281,7 +282,7 @@ class Engine:
             else:
                 return self._unclear(facts, hits, stack, dec)
         else:
-            count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec)
+            count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec) if explain else 0
             if count:
                 where = f"执法领域“{self._domain_zh(facts.domain)}”" if facts.domain else ""
                 warnings.append(
@@ -845,7 +846,7 @@ class Engine:
         stack = self._stacks.get(facts.jurisdiction)
         if stack is None:
             stack = self._stacks[facts.jurisdiction] = registry.stack(facts.jurisdiction)
-        selection = self._select(facts, stack, act, dec)
+        selection = self._select(facts, stack, act, dec, explain)
         warnings = list(selection.warnings)
         if explain and (facts.custom_conditions or facts.special_law_facts or facts.quantities):
             warnings += self._unknown_keys(facts)

@@ -146,8 +146,9 @@ def law_matches(scope: Scope, laws: list[str]) -> bool:
     return False
 
 
-def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[str] | None) -> tuple[Truth, list[str]]:
-    """Does a special law govern this case? (value, facts that would decide it)."""
+def scope_match(scope: Scope, domain: str | None, laws: list[str] | None) -> tuple[Truth, list[str]]:
+    """Does a special law govern cases of this domain and these violated laws? (value, facts that would
+    decide it), before its own scope fact (scope_value)."""
     if laws:
         value: Truth = law_matches(scope, laws)
         missing = []
@@ -160,6 +161,13 @@ def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[s
             value, missing = False, []
     else:
         value, missing = None, ["violated_law"]
+    return value, missing
+
+
+def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[str] | None) -> tuple[Truth, list[str]]:
+    """Does a special law govern this case? (value, facts that would decide it): scope_match, then the
+    row's own scope fact."""
+    value, missing = scope_match(scope, domain, laws)
     if scope.fact is not None and value is not False:
         answer = (facts.special_law_facts or {}).get(scope.fact.key)
         value = and3([value, answer])
@@ -493,7 +501,7 @@ class StatutoryRules:
         scoped = self._caution_scopes.get(key)
         if scoped is None:  # a caution's scope reads only the domain and the laws (it has no fact of its own)
             scoped = [(c, v) for c in self.cautions if outcome in c.outcomes
-                      for v in [scope_value(c.scope, f, domain, laws)[0]] if v is not False]
+                      for v in [scope_match(c.scope, domain, laws)[0]] if v is not False]
             if len(self._caution_scopes) >= 4096:  # laws come from requests: bounded
                 self._caution_scopes.clear()
             self._caution_scopes[key] = scoped

@@ -31,8 +31,9 @@ FACT_QUESTIONS = {
     # art. 20 counts a report or complaint (“未被劳动保障行政部门发现，也未被举报、投诉”); the practice view
     # that a verified report dates the discovery (“群众举报后被认定属实的，发现时效以举报时间为准”):
     # http://www.zhfeier.com/lvshizixun/25976.html (a law firm's summary of 法工委 / 法制办 views)
-    "discovered_date": ("行政机关是哪一天发现该违法行为的?(以立案、启动调查或者检查中最早的一日为准; 因举报、投诉查处且经查证属实的, "
-                        "以收到举报、投诉之日为准, 不是其后检查或者立案之日)"),
+    "discovered_date": ("行政机关是哪一天发现该违法行为的?(实务做法, 待法制审核: 以立案、启动调查或者检查中最早的一日为准; "
+                        "因举报、投诉查处且经查证属实的, 以收到举报、投诉之日为准, 不是其后检查或者立案之日"
+                        "(劳动保障监察见劳动保障监察条例第二十条: 二年内被举报、投诉的, 仍应查处))"),
     "continuing": "违法行为是否有连续或者继续状态?",
     "act_end_date": "连续或者继续状态的违法行为是哪一天终了的?",
     "safety_related": "违法行为是否涉及公民生命健康安全、金融安全且有危害后果?",

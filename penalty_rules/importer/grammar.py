@@ -393,7 +393,6 @@ def _threshold(quantity_key: str, unit: str, n: float, op: str) -> dict | None:
     return {"quantity": quantity, op: int(n) if float(n).is_integer() else n}
 
 
-QUANTITY_NOUN = re.compile("|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS))
 # 违法所得、货值金额和 / 违法所得和/或: quantity nouns before the noun of a threshold, under its one bound
 _QN = "|".join(f"(?:{w})" for w, _ in QUANTITY_WORDS)
 NOUN_CHAIN = re.compile(rf"(?:{_QN})(?:(?:、|和|及|以及|与|或者|或|和/|和／)(?:{_QN}))*(?:和/|和／|/|／)?")
@@ -771,11 +770,12 @@ def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None
 
 
 _CONJ_AND = re.compile(CONJ_AND)
+_STRUCTURE = _SIMPLE + [("REMARK", REMARK), ("AND", _CONJ_AND)]
 
 
 def _match_structure(text: str, pos: int) -> tuple[int, Token] | None:
     """Punctuation, markers, 或, a bracketed remark, 且 / 并 …"""
-    for kind, rx in _SIMPLE + [("REMARK", REMARK), ("AND", _CONJ_AND)]:
+    for kind, rx in _STRUCTURE:
         m = rx.match(text, pos)
         if m and m.end() > pos:
             return m.end(), Token(kind, m.group(0))
@@ -1196,7 +1196,6 @@ INCLUSIVE = re.compile(rf"[（(](?P<neg>不含|不包括|含|包括)(?:本数)?(
 RESTRICTION = re.compile(rf"^(?:限|仅|指|是指|专指|特指)|(?:除外|以外|不适用|不予适用|适用)$|{NUM}(?:个)?(?:工作日|日|天|小时|个月|月|年)(?:内|之内|以内)"
                          r"|期限(?:内|之内)|的$|的[，,]")
 # (页面截断的) / (注：转载自某网页的) / (详见附件): the editor's remark or a pointer, not a condition (the note)
-REFERENCE = re.compile(r"(?:注|备注|说明)[:：]|详见|参见|见附件")
 NOTE_PREFIX = re.compile(r"^(?:注|备注|说明)[:：]")
 # (详见附件) / (参见附件一) / (注：见《…》第十条): a bare pointer, nothing else — the editor's (the note)
 POINTER = re.compile(r"(?:详见|参见|见)(?:(?:附件|附表|附录)[一二三四五六七八九十0-9]*"
@@ -1227,13 +1226,11 @@ def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
         return False  # (不罚款) / (以警告代替罚款): the outcome, not a condition
-    if _editor_bracket(text):
-        return False
     if NOTE_PREFIX.match(text):  # (注：非主要农作物种子): not the editor's — kept as a condition in words
         return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
-    if RESTRICTION.search(re.sub(r"^(?:注|备注|说明)[:：]", "", text)):  # (限个体工商户) / (注：限…) / (…的除外)
+    if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
@@ -1383,8 +1380,7 @@ def _guard_lists(tokens: list[Token], flags: list[str]) -> list[Token]:
             run[0].kind == "PHRASE" and NEG_START.search(run[0].text) and any(
                 t.kind == "TEXT" and _bare_noun(t.text) for t in run[1:]))
         if j > i and any(t.kind == "TEXT" for t in run) and (shared or EXCEPT_END.search(run[-1].text.rstrip("的"))):
-            out.append(Token("TEXT", "".join(t.text for t in run),
-                             note=EXCEPT_NOTE if EXCEPT_END.search(run[-1].text.rstrip("的")) else None))
+            out.append(Token("TEXT", "".join(t.text for t in run)))
             flags.append("conditions.exclusion")
         else:
             out.extend(run)

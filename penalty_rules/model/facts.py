@@ -175,7 +175,8 @@ class CaseFacts(BaseModel):
     )
     discovered_date: CaseDate | None = Field(
         default=None,
-        description="违法行为被行政机关发现的日期(立案或者启动调查、检查之日; 因举报、投诉查处且经查证属实的, 为收到举报、投诉之日)",
+        description="违法行为被行政机关发现的日期(实务做法, 待法制审核: 立案或者启动调查、检查之日; 因举报、投诉查处且经查证属实的, "
+                    "为收到举报、投诉之日)",
     )
     continuing: bool | None = Field(default=None, description="违法行为是否有连续或者继续状态")
     act_end_date: CaseDate | None = Field(default=None, description="连续或者继续状态的违法行为终了的日期")

@@ -17,6 +17,8 @@ reviewer-role key with no open objection; every one of these by a key the servic
 missing.
 """
 
+from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 from penalty_rules.errors import Problem
@@ -161,11 +163,20 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
     legacy too (a later row, or one by a name never loaded, cannot block or make it), in the
     writer's created_at order (record_order) — without the @list header review and the key
     registration, which did not exist then. Any row written later is checked in full."""
-    def registered(name, role) -> bool:
-        return is_registered(known, name, role)
-
-    all_reviews = [r for r in reviews if r.get("role") in REVIEWER_ROLES]
-    reviews = [r for r in all_reviews if registered(r.get("reviewer"), r.get("role"))]
+    registered = partial(is_registered, known)
+    # grouped once (this runs at every start): reviews by version, registered requests by version and content
+    counted_by_key: dict[str, list[dict]] = defaultdict(list)  # registered reviewers' rows
+    legacy_by_key: dict[str, list[dict]] = defaultdict(list)  # the old workflow's rows (no registration then)
+    for r in reviews:
+        if r.get("role") in REVIEWER_ROLES:
+            if registered(r.get("reviewer"), r.get("role")):
+                counted_by_key[r.get("list_key")].append(r)
+            if r.get("legacy"):
+                legacy_by_key[r.get("list_key")].append(r)
+    requests_by_content: dict[tuple, list[dict]] = defaultdict(list)
+    for r in records:
+        if r.get("action") == "request" and r.get("role") in REVIEWER_ROLES and registered(r.get("actor"), r.get("role")):
+            requests_by_content[(r.get("list_key"), r.get("content_hash"))].append(r)
     problems: list[Problem] = []
     by_id = {r.get("id"): r for r in records if r.get("action") == "request"}
     for row in sorted((r for r in records if r.get("action") == "approve"), key=record_order):
@@ -190,9 +201,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
                 missing.append(f"申请人 {req.get('actor')} 与批准人 {row.get('actor')} 是同一人(四眼原则须两人)")
             if req.get("content_hash") != row.get("content_hash"):
                 missing.append("批准的内容与申请的内容不同")
-            newer = [r for r in records if r.get("action") == "request" and r.get("list_key") == key
-                     and r.get("content_hash") == row.get("content_hash") and r.get("role") in REVIEWER_ROLES
-                     and registered(r.get("actor"), r.get("role")) and record_order(req) < record_order(r) < record_order(row)]
+            newer = [r for r in requests_by_content[(key, row.get("content_hash"))]
+                     if record_order(req) < record_order(r) < record_order(row)]
             if newer and not legacy:  # the workflow approves only the newest request on the content
                 missing.append(f"批准的发布申请 {req.get('id')} 在批准前已被同一内容上更新的申请 {newer[-1].get('id')} 取代")
             for name in ("effective_from", "effective_to"):
@@ -203,10 +213,8 @@ def check_chains(corpus: Corpus, records: list[dict], reviews: list[dict],
         if not legacy and not registered(row.get("actor"), row.get("role")):
             missing.append(f"批准人 {row.get('actor')}({row.get('role')})不是服务载入过的密钥(api_keys)")
         if corpus.hashes.get(key) == row.get("published_hash"):  # else check_publications says how it differs
-            if legacy:  # the old workflow's reviews only, in its order (created_at), no registration
-                counted = [r for r in all_reviews if r.get("list_key") == key and r.get("legacy")]
-            else:
-                counted = [r for r in reviews if r.get("list_key") == key]
+            # legacy: the old workflow's reviews only, in its order (created_at), no registration
+            counted = legacy_by_key[key] if legacy else counted_by_key[key]
             missing += _content_unreviewed(doc, row, counted, legacy)
         if missing:
             problems.append(Problem(

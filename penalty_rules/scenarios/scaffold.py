@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from penalty_rules.engine.premises import effective_conditions
-from penalty_rules.engine.statutory import law_matches
+from penalty_rules.engine.statutory import scope_match
 from penalty_rules.model.conditions import Custom, Threshold
 from penalty_rules.model.item import Item
 
@@ -240,20 +240,13 @@ class ScaffoldContext:
 
 def _no_fault_open(corpus, ref, binding: bool) -> bool:
     """Whether a special law's no-fault rule may govern the item's case: the laws the item says are
-    violated (read by the engine only for a binding item), else its domain (StatutoryRules.scope_value)."""
+    violated (read by the engine only for a binding item), else its domain (statutory.scope_match)."""
     special = corpus.statutory.special if corpus.statutory is not None else None
     if special is None:
         return False
-    laws = [c.law for c in ref.item.violated] if binding else []
-    for row in special.overrides:
-        if row.replaces != "no_fault":
-            continue
-        if laws:
-            if law_matches(row.scope, laws):
-                return True
-        elif ref.item.domain in row.scope.domains or ref.item.domain in row.scope.possible_domains:
-            return True
-    return False
+    laws = [c.law for c in ref.item.violated] if binding else None
+    return any(scope_match(row.scope, ref.item.domain, laws or None)[0] is not False
+               for row in special.overrides if row.replaces == "no_fault")
 
 
 def context_for(corpus, ref) -> ScaffoldContext:

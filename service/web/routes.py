@@ -525,8 +525,6 @@ CHANNEL_ZH = {"service": "服务", "cli": "命令行", None: "服务或命令行
 
 
 def _review_cell(k: str, v):
-    from service.auth import ROLES_ZH
-
     if k == "verdict":
         return VERDICT_ZH.get(v, v)
     if k == "channel":

@@ -127,3 +127,22 @@ def test_reason_names_rules_not_ids(engine):
 def test_summary_names_the_item_without_list_key(engine):
     d = _ev_first_entry(engine)
     assert "@" not in line(d.summary, "适用条目")
+
+
+# ---------------------------------------------------------------- the discovery-date question (发现)
+DISCOVERY_BASE = dict(domain="hr_social_security", party_type="enterprise", act_date=date(2022, 3, 1), continuing=False,
+                      decision_date=date(2024, 6, 1), minor_violation=False, harm="serious", corrected="not_corrected",
+                      first_offense=False, circumstances=[], safety_related=False)
+
+
+def test_discovery_question_says_a_report_or_complaint_dates_it(engine):
+    d = engine.evaluate(CaseFacts(**DISCOVERY_BASE))
+    asked = {m.fact: m.question for m in d.missing_facts}
+    assert "discovered_date" in asked
+    assert "举报、投诉" in asked["discovered_date"] and "收到举报、投诉之日" in asked["discovered_date"]
+
+
+def test_discovery_question_says_the_earliest_day_counts(engine):
+    d = engine.evaluate(CaseFacts(**DISCOVERY_BASE))
+    question = next(m.question for m in d.missing_facts if m.fact == "discovered_date")
+    assert "最早的一日" in question
