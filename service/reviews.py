@@ -45,6 +45,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine as SAEngine
 
+from penalty_rules.lint.flags import blocking_flags, blocking_zh
 from penalty_rules.publish import files
 from penalty_rules.publish.check import REVIEWER_ROLES, registered_people
 from penalty_rules.publish.check import is_registered as _is_registered
@@ -244,6 +245,10 @@ def review(store: ReviewStore, root: Path, key: str, item_id: str, verdict: str,
                            + (f";相近的: {'、'.join(close)}" if close else "")
                            + f"(清单表头即首违界定、适用地域、层级、取代的版本等, 以 {HEADER_ITEM} 审核)", "item",
                            status=404)
+    item = next((i for i in doc.items if i.id == item_id), None)
+    if verdict == "approved" and item is not None and blocking_flags(item):
+        raise PublishError("unresolved_exclusion", blocking_zh(item) + "; 处理前不能通过审核(可给出需修改意见)",
+                           "item", status=422)
     return store.add_review({
         "id": str(uuid.uuid4()), "created_at": utc_now(), "list_key": key, "content_hash": corpus.hashes[key],
         "item_id": item_id, "item_hash": hashes[item_id], "reviewer": principal.name, "role": principal.role,
@@ -280,9 +285,15 @@ def _open_request(pubs: list[dict], draft_hash: str, known: dict[str, set[str]])
     return open_[-1] if open_ else None
 
 
-def _require_approved(st: VersionStatus) -> None:
+def _require_approved(st: VersionStatus, doc) -> None:
     from penalty_rules.errors import Problem
 
+    flagged = [i for i in doc.items if blocking_flags(i)]
+    if flagged:  # approvals given before the check, or a flag added back after them, do not count
+        raise PublishError("unresolved_exclusion", f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的排除情形, "
+                           "不能发布: " + "; ".join(blocking_zh(i) for i in flagged[:10]), "items",
+                           problems=[Problem("unresolved_exclusion", blocking_zh(i), path=f"items.{i.id}")
+                                     for i in flagged])
     blocking = st.blocking()
     if blocking:
         listed = "、".join(f"{i.item_id}({i.state_zh})" for i in blocking[:10])
@@ -368,7 +379,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
             raise PublishError("missing_effective_from", "发布申请须给出生效日期 effective_from", "effective_from",
                                status=422)
         _check_past(effective_from, allow_past, today, "申请人")
-        _require_approved(st)
+        _require_approved(st, doc)
         p = files.plan(root, key, effective_from, effective_to)
         row = store.add_publication({
             "id": str(uuid.uuid4()), "created_at": utc_now(), "list_key": key, "content_hash": draft_hash,
@@ -406,7 +417,7 @@ def _publish(store, root, key, principal, action, effective_from, effective_to, 
         if given is not None and given.isoformat() != recorded:
             raise PublishError("dates_differ", f"{name} {given.isoformat()} 与发布申请中的 {recorded} 不同;"
                                "日期不同须重新申请", name, status=422)
-    _require_approved(st)
+    _require_approved(st, doc)
     p = files.plan(root, key, date.fromisoformat(pending["effective_from"]),
                    date.fromisoformat(pending["effective_to"]) if pending["effective_to"] else None)
     row = {

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from penalty_rules.config import PROJECT_ROOT
 from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.lint.flags import blocking_zh
 from penalty_rules.model.conditions import condition_label
 from penalty_rules.model.facts_json import validate_facts_value
 from penalty_rules.model.outcome import Outcome
@@ -69,7 +70,7 @@ env = jinja2.Environment(
 )
 env.globals.update(OUTCOME_ZH=OUTCOME_ZH, ROLES_ZH=ROLES_ZH, BASIS_ROLE_ZH=BASIS_ROLE_ZH, ROLE_LABELS=ROLE_LABELS,
                    CONFIDENCE_ZH=CONFIDENCE_ZH, STATUS_ZH=STATUS_ZH, LEVEL_ZH=LEVEL_ZH, CSRF_FIELD=CSRF_FIELD,
-                   condition_label=condition_label, quote=quote)
+                   condition_label=condition_label, quote=quote, blocking_zh=blocking_zh)
 env.filters["outcome_zh"] = lambda v: OUTCOME_ZH.get(str(v), str(v))
 env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True) if v is not None else "—"
 

@@ -418,6 +418,29 @@ def test_pg_review_tables_are_append_only_for_the_service_role(tmp_path):
 
 # ------------------------------------------------------------------ import → review → publish
 IMPORT_TABLE = Path(__file__).resolve().parents[1] / "data" / "import" / "dev" / "tax-all.docx"
+# The table's two items whose conditions end in a definition by exclusion (…的,不认定为危害后果轻微): the
+# importer keeps it as a custom condition flagged conditions.exclusion, which blocks approval and
+# publication until the reviewer rewrites it (test_review_exclusion). The reviewer's rewrite:
+TAX_EXCLUSION = ("造成不可挽回的税费损失或较大社会影响的,不认定为危害后果轻微", "未造成不可挽回的税费损失或较大社会影响")
+
+
+def rewrite_exclusions(path: Path, wording: tuple[str, str]) -> list[str]:
+    """The reviewer's edit of an imported draft: each flagged exclusion rewritten as a negated
+    condition and its flag deleted. Returns the ids of the items edited."""
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edited = []
+    for item in doc["items"]:
+        if "conditions.exclusion" not in item["provenance"]["flags"]:
+            continue
+        conds = item["conditions"]
+        for group in [conds.get("all", [])] + [b for b in conds.get("any_of", []) or []]:
+            for n, c in enumerate(group):
+                if c == {"custom": wording[0]}:
+                    group[n] = {"custom": wording[1]}
+        item["provenance"]["flags"].remove("conditions.exclusion")
+        edited.append(item["id"])
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return edited
 
 
 @pytest.mark.skipif(not IMPORT_TABLE.exists(), reason="the import test tables are not built")
@@ -438,6 +461,11 @@ def test_imported_table_is_reviewed_and_published_through_the_cli(tmp_path):
     assert items
     li = {**env, "PENALTY_RULES_API_KEY": keys["reviewer-li"]}
     wang = {**env, "PENALTY_RULES_API_KEY": keys["reviewer-wang"]}
+    draft = root / "liaocheng" / "lc-tax-import" / "2026-1.yaml"
+    code, out = _run_cli(li, "lists", "review", key, "--item", "lc-tax-import/np-11", "--verdict", "approved",
+                         "--as", "reviewer-li", "--lists", str(root))
+    assert code == 1 and "unresolved_exclusion" in out, out  # not as it reads: rewritten first
+    assert rewrite_exclusions(draft, TAX_EXCLUSION) == ["lc-tax-import/np-11", "lc-tax-import/np-12"]
     code, out = _run_cli(li, "lists", "publish", key, "--effective-from", "2036-12-01", "--as", "reviewer-li",
                          "--lists", str(root))
     assert code == 1 and "items_not_approved" in out and f"未审核 {len(items)} 条" in out

@@ -1,0 +1,166 @@
+"""An exclusion the importer kept as a condition (flag `conditions.exclusion`) cannot be approved,
+requested or published, and a version in force holding one is refused at load.
+
+The importer keeps `造成较大社会影响的，依法处罚` whole as a custom condition in `all` (the conditions
+model has no negated form): answered “符合”, it would make the item apply to the very cases the list
+excludes. Before this check nothing in review, publish or load read the flag: a reviewer could
+approve and publish the item as it read. The table here is test content in the published layout
+(its condition wording is the exclusion form the README names); every folder is a temporary copy."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from penalty_rules.errors import CorpusInvalid
+from penalty_rules.load.loader import load_corpus, load_corpus_strict
+from penalty_rules.load.lockfile import load_lock_sections, write_lock
+from penalty_rules.publish.files import PublishError
+from service import reviews as rv
+
+from test_review_publish import NO_DB, R1, R2, _run_cli, check_published, draft_items, make_lists, store  # noqa: F401
+
+EXCLUSION = "造成较大社会影响的，依法处罚"
+TABLE = ("人民防空领域包容审慎监管清单(审核流程测试表格),,,,,,,,\n"
+         "序号,执法领域,违法行为,违法依据,处罚依据,不予处罚依据,适用条件,处理措施,备注\n"
+         "一、不予处罚事项,,,,,,,,\n"
+         "1,人民防空,城市新建民用建筑违反国家规定不修建战时可用于防空的地下室,,"
+         "《中华人民共和国人民防空法》第四十八条,《中华人民共和国行政处罚法》第三十三条,"
+         f"初次违法、危害后果轻微并及时改正。{EXCLUSION}。,,\n")
+KEY = "lc-air-import@2026-1"
+
+
+def import_draft(tmp_path: Path) -> tuple[Path, Path, str]:
+    """(lists root, the draft's file, the flagged item's id) after `penalty-rules lists import`."""
+    root = make_lists(tmp_path)
+    table = tmp_path / "table.csv"
+    table.write_text(TABLE, "utf-8")
+    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
+                         "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
+                         "--lists", str(root))
+    assert code == 0, out
+    path = root / "liaocheng" / "lc-air-import" / "2026-1.yaml"
+    [item] = load_corpus(root).corpus.document(KEY).items
+    assert "conditions.exclusion" in item.provenance.flags
+    assert EXCLUSION in [c.custom for c in item.conditions.all if hasattr(c, "custom")]
+    return root, path, item.id
+
+
+def resolve(path: Path) -> None:
+    """What the reviewer does: the exclusion rewritten as a negated condition, the flag deleted."""
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    [item] = doc["items"]
+    item["conditions"]["all"] = [c if c != {"custom": EXCLUSION} else {"custom": "未造成较大社会影响"}
+                                 for c in item["conditions"]["all"]]
+    item["provenance"]["flags"] = [f for f in item["provenance"]["flags"] if f != "conditions.exclusion"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def test_draft_with_an_exclusion_is_flagged_by_validate(tmp_path):
+    root, _, item_id = import_draft(tmp_path)
+    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "validate", "--lists",
+                         str(root), "--no-history")
+    assert code == 0, out  # a draft may hold it: a warning, naming the item and what to do
+    assert "unresolved_exclusion" in out and item_id in out and "改写" in out, out
+
+
+def test_exclusion_cannot_be_approved_or_published_until_rewritten(tmp_path, store):
+    root, path, item_id = import_draft(tmp_path)
+    others = [i for i in draft_items(root, KEY) if i != item_id]
+    for i in others:
+        rv.review(store, root, KEY, i, "approved", None, R1)
+    with pytest.raises(PublishError) as exc:
+        rv.review(store, root, KEY, item_id, "approved", None, R1)
+    assert exc.value.code == "unresolved_exclusion" and exc.value.status == 422
+    assert item_id in exc.value.message and "改写" in exc.value.message
+    rv.review(store, root, KEY, item_id, "needs_change", "排除情形须改写为否定条件", R1)  # an objection is fine
+    with pytest.raises(PublishError) as exc:
+        rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 1))
+    assert exc.value.code == "unresolved_exclusion"
+    resolve(path)
+    rv.review(store, root, KEY, item_id, "approved", None, R1)  # the objector lifts their own objection
+    req = rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 1))
+    rv.publish(store, root, KEY, R2, "approve", request_id=req.record["id"])
+    check_published(root, KEY, "2036-12-01")
+
+
+def test_flag_put_back_after_the_approvals_blocks_the_approval(tmp_path, store):
+    """Approvals of a flagged item cannot exist through the service, but records written before this
+    check (or by hand) may: publication reads the flag itself, not the approvals."""
+    root, path, item_id = import_draft(tmp_path)
+    text = path.read_text("utf-8")
+    resolve(path)
+    for i in draft_items(root, KEY):
+        rv.review(store, root, KEY, i, "approved", None, R1)
+    req = rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 1))
+    path.write_text(text, "utf-8")  # the exclusion and its flag back: the item's content changed
+    for i in draft_items(root, KEY):
+        if i != item_id:
+            rv.review(store, root, KEY, i, "approved", None, R1)
+    with pytest.raises(PublishError) as exc:
+        rv.publish(store, root, KEY, R2, "approve", request_id=req.record["id"])
+    assert exc.value.code in ("unresolved_exclusion", "request_stale")
+    with pytest.raises(PublishError) as exc:
+        rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 2))
+    assert exc.value.code == "unresolved_exclusion", exc.value.message
+
+
+def test_version_in_force_holding_an_exclusion_is_refused_at_load(tmp_path):
+    root, path, item_id = import_draft(tmp_path)
+    text = path.read_text("utf-8")
+    text = re.sub(r"^status: draft$", "status: in_force", text, flags=re.M)
+    text = re.sub(r"^effective_from: null$", "effective_from: 2036-12-01", text, flags=re.M)
+    path.write_text(text, "utf-8")
+    sec = load_lock_sections(root)
+    digest = load_corpus(root).corpus.hashes[KEY]
+    write_lock(root, {**sec.versions, KEY: digest}, sec.published, baseline=sec.baseline)
+    with pytest.raises(CorpusInvalid) as exc:
+        load_corpus_strict(root)
+    found = [p for p in exc.value.problems if p.code == "unresolved_exclusion"]
+    assert len(found) == 1 and found[0].severity == "error" and item_id in found[0].message
+    assert found[0].file and found[0].file.endswith("2026-1.yaml") and found[0].line, str(found[0])
+    resolve(path)  # rewritten and relocked: loads
+    write_lock(root, {**sec.versions, KEY: load_corpus(root).corpus.hashes[KEY]}, sec.published,
+               baseline=sec.baseline)
+    assert load_corpus_strict(root).document(KEY).status.value == "in_force"
+
+
+def test_bundled_lists_hold_no_unresolved_exclusion():
+    """Guard (passes before and after): no bundled version carries the flag."""
+    lists = Path(__file__).resolve().parents[2] / "lists"
+    flagged = [(d.key, i.id) for d in load_corpus(lists).corpus.documents for i in d.items
+               if "conditions.exclusion" in i.provenance.flags]
+    assert flagged == [], json.dumps(flagged, ensure_ascii=False)
+
+
+def test_service_refuses_the_approval_and_the_item_page_says_why(tmp_path):
+    """Through the real service: POST /v1/reviews answers 422 unresolved_exclusion naming the item,
+    and the reviewer's item page says why it cannot be approved."""
+    from tests.service.live_servers import Server, server_env
+
+    root, _, item_id = import_draft(tmp_path)
+    var = tmp_path / "var-svc"
+    env = server_env(var, PENALTY_RULES_LISTS=str(root), PENALTY_RULES_DURABLE="0", PENALTY_RULES_STATUTES="")
+    srv = Server(var, env).start()
+    try:
+        with srv.client("reviewer") as rev:
+            r = rev.post("/v1/reviews", json={"list": KEY, "item": item_id, "verdict": "approved"})
+            assert r.status_code == 422, r.text
+            err = r.json()["error"]
+            assert err["code"] == "unresolved_exclusion" and item_id in err["message_zh"], err
+            r = rev.post("/v1/reviews", json={"list": KEY, "item": item_id, "verdict": "needs_change",
+                                              "comment": "排除情形须改写"})
+            assert r.status_code == 201, r.text
+        from tests.web.webtest_helpers import login_client
+
+        web = login_client(srv, "reviewer")
+        try:
+            page = web.get(f"/web/items/{item_id}", params={"list": KEY})
+            assert page.status_code == 200, page.text[:500]
+            assert "不能通过审核" in page.text and "改写" in page.text
+        finally:
+            web.close()
+    finally:
+        srv.stop()
