@@ -1450,6 +1450,8 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
             continue
         level = _OR_LEVEL[tokens[i - 1].text]
         opened = any(t.kind == "ANY" for t in tokens[:i])
+        if level >= 2 and not opened and _comma_clause_after(tokens, i + 1, level):
+            return True
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
             if t.kind in ("ANY", "ENUM"):
@@ -1468,6 +1470,23 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
 
 
 _OR_LEVEL = dict(_SEP_LEVEL, **{"。": 3})
+
+
+def _comma_clause_after(tokens: list[Token], start: int, level: int) -> bool:
+    """`A；或者B，C` / `A。或者B，C` (no 之一 marker announcing the alternatives): after the 或 clause a ， and a
+    condition before the next ；/。: C with B only, A | (B ∧ C), or with both, (A | B) ∧ C? The lists use ； and ，
+    loosely — not guessed. 、 and 且 / 并 bind within the clause (A；或B、C / A；或B且C: one alternative)."""
+    for j in range(start, len(tokens)):
+        t = tokens[j]
+        if t.kind in ("ANY", "ENUM") or (t.kind in ("SEP", "SEMI") and _OR_LEVEL.get(t.text, -1) >= level):
+            return False
+        if t.kind == "SEP" and _OR_LEVEL.get(t.text, -1) == 1:
+            rest = tokens[j + 1:]
+            while rest and rest[0].kind == "AND":
+                rest = rest[1:]
+            if rest and rest[0].kind in _CONDITION_KINDS:
+                return True
+    return False
 
 
 CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
