@@ -358,6 +358,19 @@ CLASSIFY = re.compile(r"(?:即)?(?:属于?|为|系)轻微违法(?:行为)?")
 # pH值在5至10之间: one phrase, two bounds.
 RANGE = re.compile(rf"pH值?(?:在|为)?(?P<a>{NUM})(?:至|到|~|～|-|－)(?P<b>{NUM})(?:之间)?")
 REMARK = re.compile(r"[（(][^（）()]*[）)]|“[^”]*”")
+# k of n (满足其中两项 / 具备下列条件中的两项 / 符合以下任意两项 / (满足其中两项) / 以上条件满足两项即可 / 三项中至少符合
+#两项): the condition model has no k-of-n form. Every part is kept (all of them: stricter than the wording, never
+# wider) and the text flagged conditions.k_of_n with a note naming how many the list asks (build: the report).
+_K = "[两二三四五六七八九2-9]"
+_KOFN_VERB = r"(?:满足|符合|具备|具有|达到)"
+_KOFN_ANY = r"(?:任意|任何|至少|任)"
+KOFN = re.compile(
+    rf"[（(]?(?:并|且)?(?:须|应|需|应当|只需|只须|仅需)?{_KOFN_VERB}?"
+    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:条件|情形|各项)?)?"
+    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形)?)?(?P<sub>中的|之中|其中的?|中)?"
+    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<any2>{_KOFN_ANY})?"
+    rf"(?P<k>{_K})(?:项|个|条|种)(?P<more>或以上|及以上|以上)?(?:条件|情形)?(?P<ok>即可)?(?P<close>[）)])?[:：]?"
+)
 AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
 FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "并已", "等", "的情形", "情形", "属于",
            "查实为", "查实", "经查实", "经核实", "经查证", "本次", "其", "则", "能够", "能", "后", "须", "可", "当事人"}
@@ -366,7 +379,7 @@ FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "�
 # -- tokens -----------------------------------------------------------------------------------------
 @dataclass
 class Token:
-    kind: str  # PHRASE THRESH TEXT AND OR SEP SEMI ALT ANY ENUM REMARK OUTCOME HEADING ALLMARK
+    kind: str  # PHRASE THRESH TEXT AND OR SEP SEMI ALT ANY ENUM REMARK OUTCOME HEADING ALLMARK KOFN
     text: str
     value: object = None  # the condition (tag, threshold dict or list of them) of PHRASE / THRESH tokens
     note: str | None = None
@@ -502,6 +515,27 @@ def _match_month_window(text: str, pos: int) -> tuple[int, Token] | None:
     note = (f"首违期限: {m.group('w')}内(以月计, 清单的 first_offense.window_years 不能表示; {scope}"
             "原文另作自定义条件保留)")
     return m.end(), Token("PHRASE", m.group(0), "first_offense", note, keep_words=True)
+
+
+def _match_kofn(text: str, pos: int) -> tuple[int, Token] | None:
+    """满足其中两项 / (任意两项) / 三项中至少符合两项: a k-of-n marker (value k). Not 第三项, (三项同时满足),
+    两项条件之一 (one of them), nor a count with no word saying "only so many" (同时具备三项)."""
+    m = KOFN.match(text, pos)
+    if not m or (pos and text[pos - 1] in "第"):
+        return None
+    words = m.group(0)
+    if not (m.group("sub") or m.group("any") or m.group("any2") or m.group("more") or m.group("ok")):
+        return None
+    if words[:1] in "（(" and not m.group("close") or m.group("close") and words[:1] not in "（(":
+        return None
+    if re.match(r"之一|其一|任一|同时|全部|均", text[m.end():]) or re.search(r"同时", text[max(0, pos - 2):pos]):
+        return None
+    if m.end() < len(text) and text[m.end()] not in "，,；;。：:" and not words.endswith(("）", ")", "：", ":")):
+        return None  # 具备其中两项资质证书: words go on — not a marker
+    k = int(number(m.group("k")))
+    if m.group("n") and int(number(m.group("n"))) <= k:  # 三项中满足三项: all of them
+        return None
+    return m.end(), Token("KOFN", words, k)
 
 
 _FAMILY_MEMBERS = {q for fam in FAMILY.values() for q, _ in fam.values()}
@@ -652,7 +686,9 @@ def tokenize(text: str, lines: str | None = None) -> list[Token]:
     pos = 0
     while pos < len(text):
         hit: tuple[int, Token] | None = None
-        if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
+        if not buf or text[pos] in "（(":
+            hit = _match_kofn(text, pos)
+        if not hit and not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
             hit = _match_clause_start(text, pos, lines, breaks) or _match_heading(text, pos)
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
@@ -926,6 +962,9 @@ class Parser:
         for tok in tokens:
             if tok.kind == "ENUM" and not enum_alternatives:
                 continue  # numbered conditions that all hold: the numbers are structure
+            if tok.kind == "KOFN":  # structure, not a moved condition (parse_conditions flags it)
+                self.remarks.append(tok.text)
+                continue
             if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
                 self.remarks.append(tok.text)
                 if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
@@ -1108,6 +1147,9 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
         flags.append("conditions.structure_unclear")  # 除外：⏎A⏎B: unnumbered items, reach not said
+    kofn = [t for t in tokens if t.kind == "KOFN"]
+    if kofn:
+        flags.append("conditions.k_of_n")
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
@@ -1130,6 +1172,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     editorial = [r for p in parsers for r in p.editorial]
     moved = [r for p in parsers for r in p.moved]
     notes = [leaf.note for leaf in leaves if leaf.note]
+    notes += [KOFN_NOTE.format(k=t.value, words=t.text) for t in kofn]
     if any(re.search(r"之一|其一|任一|同时|下列条件|以下条件", r) for r in remarks):
         flags.append("conditions.marker")  # the structure word went to the note: check the reading
     if moved:
@@ -1141,12 +1184,18 @@ def parse_conditions(text: str | None) -> ParseResult:
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
 
 
+KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
+             " 审核人须确定")
+
+
 def _numbered_alternatives(tokens: list[Token]) -> bool | None:
     """Numbered conditions (1)(2): alternatives (True) under a 之一 / 其一 / 任一 marker or with fewer than two
     numbers, all of them (False) under 同时 / 下列条件 …, None with no word saying which."""
     enums = [t for t in tokens if t.kind == "ENUM"]
     if len(enums) < 2:
         return True
+    if any(t.kind == "KOFN" for t in tokens) and not any(t.kind == "ANY" for t in tokens):
+        return False  # 满足其中两项：(1)…(2)…(3)…: all of them (stricter), flagged conditions.k_of_n
     lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
     if any(t.kind == "ANY" for t in tokens) or re.search(r"之一|其一|任一|任意一", lead):
         return True
