@@ -263,7 +263,7 @@ ANY_MARK = re.compile(
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
 OUTCOME = re.compile(
-    r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:可以|可|应当|均|即可|一律)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
+    r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:依法|可以|可|应当|应|均|即可|一律)*(?:予以)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
@@ -800,7 +800,7 @@ def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None
         m = COLON_OUTCOME.match(text, pos)
     if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
         return m.end(), Token("OUTCOME", m.group(0))
-    if m and in_words and text[pos] in "的，,可应" and m.end() > pos + 1:
+    if m and in_words and text[pos] in "的，,可应依" and m.end() > pos + 1:
         return m.end(), Token("OUTCOME", m.group(0))
     return phrase
 
@@ -938,6 +938,7 @@ class ParseResult:
     editorial: list[str] = field(default_factory=list)  # remarks about the source (页面截断, 新闻转述 …)
     flags: list[str] = field(default_factory=list)  # review flags (conditions.structure_unclear …)
     moved: list[str] = field(default_factory=list)  # text that may be a condition, moved to the note
+    outcomes: list[str] = field(default_factory=list)  # outcome clauses (……的，依法不予处罚): build checks the column
 
     @property
     def parsed(self) -> list[Leaf]:
@@ -1148,21 +1149,23 @@ def parse_conditions(text: str | None) -> ParseResult:
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
         flags.append("conditions.structure_unclear")  # 除外：⏎A⏎B: unnumbered items, reach not said
     kofn = [t for t in tokens if t.kind == "KOFN"]
+    outcomes = [t.text for t in tokens if t.kind == "OUTCOME"]  # ……的，依法不予处罚: build checks the column
     if kofn:
         flags.append("conditions.k_of_n")
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
-        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags)
+        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags, outcomes=outcomes)
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
-        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags)
+        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags,
+                      outcomes=outcomes)
     enum_alternatives = _numbered_alternatives(tokens)
     if enum_alternatives is None:  # (1)…(2)… with no word saying all or one of them: not guessed
-        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
+        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags, outcomes=outcomes)
     parts = _split_at_any(tokens)
     if parts is None:  # A，B、C（以上条件之一）: which of them are the alternatives? not guessed
-        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags)
+        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags, outcomes=outcomes)
     parsers = [Parser(part, enum_alternatives) for part in parts]
     trees = [p.alternatives() for p in parsers]
     tree = trees[0] if len(trees) == 1 else Node("and", trees)
@@ -1180,8 +1183,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
-        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved)
-    return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved, outcomes)
+    return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved, outcomes)
 
 
 KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
@@ -1205,11 +1208,12 @@ def _numbered_alternatives(tokens: list[Token]) -> bool | None:
     return None
 
 
-def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=()) -> ParseResult:
+def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=(),
+           outcomes=()) -> ParseResult:
     """The whole text kept as one custom condition in the list's words, flagged structure_unclear."""
     leaf = Leaf(raw, None)
     return ParseResult(text, [[leaf]], [leaf], list(remarks), [note], list(editorial),
-                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved))
+                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved), list(outcomes))
 
 
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
