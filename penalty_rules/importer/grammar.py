@@ -83,7 +83,13 @@ A small grammar, not one regular expression per phrase:
    bracket (页面截断的 / 详见附件); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
    `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C),
    or behind a stronger one the parser does not resolve (A、或B，C / A；或B。C), checked per alternative,
-   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
+   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`); also
+   A；或者B，C / A。或者B，C with no 之一 marker before (C with B only or with both: `_comma_clause_after`).
+   A k-of-n marker (满足其中两项 …, `KOFN`): every part kept — all of them, stricter than the wording (the model
+   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k. A bracket or heading naming the party
+   (对小微企业 / 适用于… / 个体工商户: `PARTY`) is a condition in words (`conditions.party`), never a remark.
+   Outcome clauses (…的，依法不予处罚) are remarks, listed in `ParseResult.outcomes`: build.py flags one that
+   names another outcome than the row's (`conditions.outcome_mismatch`).
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
@@ -781,6 +787,8 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
         words = m.group(0) + q.group(0)
         tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
         return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+    if PARTY.search(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
+        return m.end(), Token("TEXT", m.group(0), note=PARTY_NOTE)
     return m.end(), Token("HEADING", m.group(0))
 
 
@@ -902,7 +910,7 @@ def _glue(tokens: list[Token]) -> list[Token]:
             conj = out.pop()
             prev = out.pop()
             tok = Token("TEXT", prev.text + conj.text + tok.text)
-        elif tok.kind == "TEXT" and out and out[-1].kind == "TEXT":
+        elif tok.kind == "TEXT" and out and out[-1].kind == "TEXT" and out[-1].note != PARTY_NOTE:
             tok = Token("TEXT", out.pop().text + tok.text)
         out.append(tok)
     return out
@@ -1144,6 +1152,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     tokens = _guard(tokenize(text, lines), flags)
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
+    if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
+        flags.append("conditions.party")  # 对小微企业： a heading naming the party, kept as a condition
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
@@ -1275,6 +1285,14 @@ def _editor_bracket(text: str) -> bool:
         and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", rest)  # (另称不含餐饮环节 / 其后条件截断)
 
 
+# 对 / 对于 / 针对 / 适用于 X, or a party named (小微企业, 个体工商户 …), in a bracket or a heading: the party the item
+# is for (对 is no restriction word of the grammar) — kept as a condition in the list's words, never moved to the
+# note (conditions.party)
+PARTY = re.compile(r"^(?:仅|只|限)?(?:对于|针对|对(?!应|照|比|外|此|其|象)|适用于).|小微企业|小型企业|微型企业|个体工商户|个体户"
+                   r"|个体经营者|小摊贩|农民专业合作社|初创企业|新设立|新开办|新办")
+PARTY_NOTE = "当事人范围的限定, 按原文保留为条件"
+
+
 def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
@@ -1282,6 +1300,8 @@ def _tag_words(text: str) -> bool:
     if NOTE_PREFIX.match(text):  # (注：非主要农作物种子): not the editor's — kept as a condition in words
         return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
+        return True
+    if PARTY.search(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
@@ -1330,6 +1350,8 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
             excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
+            if PARTY.search(tok.text[1:-1]):
+                flags.append("conditions.party")
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
