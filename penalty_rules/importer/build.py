@@ -61,6 +61,22 @@ def read_outcome(text: str) -> Outcome | None:
     return None
 
 
+def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
+    """An outcome clause in the conditions cell (……的，依法不予处罚) is no condition (the grammar keeps it as a
+    remark); when it names another outcome than the table's column or section, the reviewer is told (None:
+    it agrees, names no single outcome, or the row has none)."""
+    if outcome is None:
+        return None
+    outcome = Outcome(outcome)
+    for clause in parse.outcomes:
+        words = re.sub(r"^的?[，,:：]?", "", clause)
+        said = read_outcome(words)
+        if said is not None and said is not outcome:
+            return (f"适用条件中的处理结果“{words}”({said.zh})与本条目的处理结果({outcome.zh})不一致,"
+                    " 须人工核对处理结果栏或条件原文")
+    return None
+
+
 @dataclass
 class Rejected:
     row: int
@@ -365,6 +381,9 @@ def build_draft(
             flags.append("conditions.custom")
         flags += parse.flags
         notes += [n for n in parse.notes if n]
+        if problem := outcome_clause_problem(parse, outcome):
+            flags.append("conditions.outcome_mismatch")
+            notes.append(problem)
         if parse.remarks:
             notes.append("适用条件中的说明文字(未作为条件): " + ";".join(parse.remarks))
 

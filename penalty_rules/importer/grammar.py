@@ -83,7 +83,13 @@ A small grammar, not one regular expression per phrase:
    bracket (页面截断的 / 详见附件); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
    `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C),
    or behind a stronger one the parser does not resolve (A、或B，C / A；或B。C), checked per alternative,
-   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`).
+   and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`); also
+   A；或者B，C / A。或者B，C with no 之一 marker before (C with B only or with both: `_comma_clause_after`).
+   A k-of-n marker (满足其中两项 …, `KOFN`): every part kept — all of them, stricter than the wording (the model
+   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k. A bracket or heading naming the party
+   (对小微企业 / 适用于… / 个体工商户: `PARTY`) is a condition in words (`conditions.party`), never a remark.
+   Outcome clauses (…的，依法不予处罚) are remarks, listed in `ParseResult.outcomes`: build.py flags one that
+   names another outcome than the row's (`conditions.outcome_mismatch`).
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
@@ -263,7 +269,7 @@ ANY_MARK = re.compile(
 ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
 OUTCOME = re.compile(
-    r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:可以|可|应当|均|即可|一律)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
+    r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:依法|可以|可|应当|应|均|即可|一律)*(?:予以)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
     r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
@@ -358,6 +364,19 @@ CLASSIFY = re.compile(r"(?:即)?(?:属于?|为|系)轻微违法(?:行为)?")
 # pH值在5至10之间: one phrase, two bounds.
 RANGE = re.compile(rf"pH值?(?:在|为)?(?P<a>{NUM})(?:至|到|~|～|-|－)(?P<b>{NUM})(?:之间)?")
 REMARK = re.compile(r"[（(][^（）()]*[）)]|“[^”]*”")
+# k of n (满足其中两项 / 具备下列条件中的两项 / 符合以下任意两项 / (满足其中两项) / 以上条件满足两项即可 / 三项中至少符合
+#两项): the condition model has no k-of-n form. Every part is kept (all of them: stricter than the wording, never
+# wider) and the text flagged conditions.k_of_n with a note naming how many the list asks (build: the report).
+_K = "[两二三四五六七八九2-9]"
+_KOFN_VERB = r"(?:满足|符合|具备|具有|达到)"
+_KOFN_ANY = r"(?:任意|任何|至少|任)"
+KOFN = re.compile(
+    rf"[（(]?(?:并|且)?(?:须|应|需|应当|只需|只须|仅需)?{_KOFN_VERB}?"
+    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:条件|情形|各项)?)?"
+    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形)?)?(?P<sub>中的|之中|其中的?|中)?"
+    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<any2>{_KOFN_ANY})?"
+    rf"(?P<k>{_K})(?:项|个|条|种)(?P<more>或以上|及以上|以上)?(?:条件|情形)?(?P<ok>即可)?(?P<close>[）)])?[:：]?"
+)
 AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
 FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "并已", "等", "的情形", "情形", "属于",
            "查实为", "查实", "经查实", "经核实", "经查证", "本次", "其", "则", "能够", "能", "后", "须", "可", "当事人"}
@@ -366,7 +385,7 @@ FILLERS = {"属", "系", "为", "的", "已", "均", "经", "即", "且已", "�
 # -- tokens -----------------------------------------------------------------------------------------
 @dataclass
 class Token:
-    kind: str  # PHRASE THRESH TEXT AND OR SEP SEMI ALT ANY ENUM REMARK OUTCOME HEADING ALLMARK
+    kind: str  # PHRASE THRESH TEXT AND OR SEP SEMI ALT ANY ENUM REMARK OUTCOME HEADING ALLMARK KOFN
     text: str
     value: object = None  # the condition (tag, threshold dict or list of them) of PHRASE / THRESH tokens
     note: str | None = None
@@ -502,6 +521,27 @@ def _match_month_window(text: str, pos: int) -> tuple[int, Token] | None:
     note = (f"首违期限: {m.group('w')}内(以月计, 清单的 first_offense.window_years 不能表示; {scope}"
             "原文另作自定义条件保留)")
     return m.end(), Token("PHRASE", m.group(0), "first_offense", note, keep_words=True)
+
+
+def _match_kofn(text: str, pos: int) -> tuple[int, Token] | None:
+    """满足其中两项 / (任意两项) / 三项中至少符合两项: a k-of-n marker (value k). Not 第三项, (三项同时满足),
+    两项条件之一 (one of them), nor a count with no word saying "only so many" (同时具备三项)."""
+    m = KOFN.match(text, pos)
+    if not m or (pos and text[pos - 1] in "第"):
+        return None
+    words = m.group(0)
+    if not (m.group("sub") or m.group("any") or m.group("any2") or m.group("more") or m.group("ok")):
+        return None
+    if words[:1] in "（(" and not m.group("close") or m.group("close") and words[:1] not in "（(":
+        return None
+    if re.match(r"之一|其一|任一|同时|全部|均", text[m.end():]) or re.search(r"同时", text[max(0, pos - 2):pos]):
+        return None
+    if m.end() < len(text) and text[m.end()] not in "，,；;。：:" and not words.endswith(("）", ")", "：", ":")):
+        return None  # 具备其中两项资质证书: words go on — not a marker
+    k = int(number(m.group("k")))
+    if m.group("n") and int(number(m.group("n"))) <= k:  # 三项中满足三项: all of them
+        return None
+    return m.end(), Token("KOFN", words, k)
 
 
 _FAMILY_MEMBERS = {q for fam in FAMILY.values() for q, _ in fam.values()}
@@ -652,7 +692,9 @@ def tokenize(text: str, lines: str | None = None) -> list[Token]:
     pos = 0
     while pos < len(text):
         hit: tuple[int, Token] | None = None
-        if not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
+        if not buf or text[pos] in "（(":
+            hit = _match_kofn(text, pos)
+        if not hit and not buf and (not tokens or tokens[-1].kind in ("SEMI", "SEP", "ENUM", "ANY", "REMARK")):
             hit = _match_clause_start(text, pos, lines, breaks) or _match_heading(text, pos)
         if not hit and not buf and tokens and tokens[-1].kind == "THRESH" and (c := CLASSIFY.match(text, pos)):
             hit = (c.end(), Token("REMARK", c.group(0), note="阈值的定性说明(不是另一条件)"))
@@ -745,6 +787,8 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
         words = m.group(0) + q.group(0)
         tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
         return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
+    if PARTY.search(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
+        return m.end(), Token("TEXT", m.group(0), note=PARTY_NOTE)
     return m.end(), Token("HEADING", m.group(0))
 
 
@@ -764,7 +808,7 @@ def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None
         m = COLON_OUTCOME.match(text, pos)
     if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
         return m.end(), Token("OUTCOME", m.group(0))
-    if m and in_words and text[pos] in "的，,可应" and m.end() > pos + 1:
+    if m and in_words and text[pos] in "的，,可应依" and m.end() > pos + 1:
         return m.end(), Token("OUTCOME", m.group(0))
     return phrase
 
@@ -866,7 +910,7 @@ def _glue(tokens: list[Token]) -> list[Token]:
             conj = out.pop()
             prev = out.pop()
             tok = Token("TEXT", prev.text + conj.text + tok.text)
-        elif tok.kind == "TEXT" and out and out[-1].kind == "TEXT":
+        elif tok.kind == "TEXT" and out and out[-1].kind == "TEXT" and out[-1].note != PARTY_NOTE:
             tok = Token("TEXT", out.pop().text + tok.text)
         out.append(tok)
     return out
@@ -902,6 +946,7 @@ class ParseResult:
     editorial: list[str] = field(default_factory=list)  # remarks about the source (页面截断, 新闻转述 …)
     flags: list[str] = field(default_factory=list)  # review flags (conditions.structure_unclear …)
     moved: list[str] = field(default_factory=list)  # text that may be a condition, moved to the note
+    outcomes: list[str] = field(default_factory=list)  # outcome clauses (……的，依法不予处罚): build checks the column
 
     @property
     def parsed(self) -> list[Leaf]:
@@ -926,6 +971,9 @@ class Parser:
         for tok in tokens:
             if tok.kind == "ENUM" and not enum_alternatives:
                 continue  # numbered conditions that all hold: the numbers are structure
+            if tok.kind == "KOFN":  # structure, not a moved condition (parse_conditions flags it)
+                self.remarks.append(tok.text)
+                continue
             if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
                 self.remarks.append(tok.text)
                 if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
@@ -1104,23 +1152,30 @@ def parse_conditions(text: str | None) -> ParseResult:
     tokens = _guard(tokenize(text, lines), flags)
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
+    if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
+        flags.append("conditions.party")  # 对小微企业： a heading naming the party, kept as a condition
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # …的，依法处罚 / 不适用: kept whole as a custom exclusion
     if any(t.kind == "TEXT" and t.note == EXCEPT_NOTE and _unnumbered_items(t.text) for t in tokens):
         flags.append("conditions.structure_unclear")  # 除外：⏎A⏎B: unnumbered items, reach not said
+    kofn = [t for t in tokens if t.kind == "KOFN"]
+    outcomes = [t.text for t in tokens if t.kind == "OUTCOME"]  # ……的，依法不予处罚: build checks the column
+    if kofn:
+        flags.append("conditions.k_of_n")
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
-        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags)
+        return _whole(raw, text, "条件分档对应不同的处理结果, 整段按原文保留", flags, outcomes=outcomes)
     if _or_scope_unclear(tokens):
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
-        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags)
+        return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags,
+                      outcomes=outcomes)
     enum_alternatives = _numbered_alternatives(tokens)
     if enum_alternatives is None:  # (1)…(2)… with no word saying all or one of them: not guessed
-        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags)
+        return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags, outcomes=outcomes)
     parts = _split_at_any(tokens)
     if parts is None:  # A，B、C（以上条件之一）: which of them are the alternatives? not guessed
-        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags)
+        return _whole(raw, text, "“之一”所指的条件范围不明(标点分两级或项数不符), 整段按原文保留", flags, outcomes=outcomes)
     parsers = [Parser(part, enum_alternatives) for part in parts]
     trees = [p.alternatives() for p in parsers]
     tree = trees[0] if len(trees) == 1 else Node("and", trees)
@@ -1130,6 +1185,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     editorial = [r for p in parsers for r in p.editorial]
     moved = [r for p in parsers for r in p.moved]
     notes = [leaf.note for leaf in leaves if leaf.note]
+    notes += [KOFN_NOTE.format(k=t.value, words=t.text) for t in kofn]
     if any(re.search(r"之一|其一|任一|同时|下列条件|以下条件", r) for r in remarks):
         flags.append("conditions.marker")  # the structure word went to the note: check the reading
     if moved:
@@ -1137,8 +1193,12 @@ def parse_conditions(text: str | None) -> ParseResult:
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
-        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved)
-    return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved)
+        return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved, outcomes)
+    return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved, outcomes)
+
+
+KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
+             " 审核人须确定")
 
 
 def _numbered_alternatives(tokens: list[Token]) -> bool | None:
@@ -1147,6 +1207,8 @@ def _numbered_alternatives(tokens: list[Token]) -> bool | None:
     enums = [t for t in tokens if t.kind == "ENUM"]
     if len(enums) < 2:
         return True
+    if any(t.kind == "KOFN" for t in tokens) and not any(t.kind == "ANY" for t in tokens):
+        return False  # 满足其中两项：(1)…(2)…(3)…: all of them (stricter), flagged conditions.k_of_n
     lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
     if any(t.kind == "ANY" for t in tokens) or re.search(r"之一|其一|任一|任意一", lead):
         return True
@@ -1156,11 +1218,12 @@ def _numbered_alternatives(tokens: list[Token]) -> bool | None:
     return None
 
 
-def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=()) -> ParseResult:
+def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=(),
+           outcomes=()) -> ParseResult:
     """The whole text kept as one custom condition in the list's words, flagged structure_unclear."""
     leaf = Leaf(raw, None)
     return ParseResult(text, [[leaf]], [leaf], list(remarks), [note], list(editorial),
-                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved))
+                       list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved), list(outcomes))
 
 
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
@@ -1222,6 +1285,14 @@ def _editor_bracket(text: str) -> bool:
         and not re.search(r"不含|不包括|除外|以外|限|仅|不适用|条件", rest)  # (另称不含餐饮环节 / 其后条件截断)
 
 
+# 对 / 对于 / 针对 / 适用于 X, or a party named (小微企业, 个体工商户 …), in a bracket or a heading: the party the item
+# is for (对 is no restriction word of the grammar) — kept as a condition in the list's words, never moved to the
+# note (conditions.party)
+PARTY = re.compile(r"^(?:仅|只|限)?(?:对于|针对|对(?!应|照|比|外|此|其|象)|适用于).|小微企业|小型企业|微型企业|个体工商户|个体户"
+                   r"|个体经营者|小摊贩|农民专业合作社|初创企业|新设立|新开办|新办")
+PARTY_NOTE = "当事人范围的限定, 按原文保留为条件"
+
+
 def _tag_words(text: str) -> bool:
     """A bracket that names a condition (a tag word, an amount, 总则 / 条件)."""
     if (m := OUTCOME.match(text)) and m.end() == len(text) or MEASURE.fullmatch(text):
@@ -1229,6 +1300,8 @@ def _tag_words(text: str) -> bool:
     if NOTE_PREFIX.match(text):  # (注：非主要农作物种子): not the editor's — kept as a condition in words
         return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
+        return True
+    if PARTY.search(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
@@ -1277,6 +1350,8 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
             excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
+            if PARTY.search(tok.text[1:-1]):
+                flags.append("conditions.party")
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))
             flags.append("conditions.bracket")
@@ -1450,6 +1525,8 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
             continue
         level = _OR_LEVEL[tokens[i - 1].text]
         opened = any(t.kind == "ANY" for t in tokens[:i])
+        if level >= 2 and not opened and _comma_clause_after(tokens, i + 1, level):
+            return True
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
             if t.kind in ("ANY", "ENUM"):
@@ -1468,6 +1545,23 @@ def _or_scope_unclear(tokens: list[Token]) -> bool:
 
 
 _OR_LEVEL = dict(_SEP_LEVEL, **{"。": 3})
+
+
+def _comma_clause_after(tokens: list[Token], start: int, level: int) -> bool:
+    """`A；或者B，C` / `A。或者B，C` (no 之一 marker announcing the alternatives): after the 或 clause a ， and a
+    condition before the next ；/。: C with B only, A | (B ∧ C), or with both, (A | B) ∧ C? The lists use ； and ，
+    loosely — not guessed. 、 and 且 / 并 bind within the clause (A；或B、C / A；或B且C: one alternative)."""
+    for j in range(start, len(tokens)):
+        t = tokens[j]
+        if t.kind in ("ANY", "ENUM") or (t.kind in ("SEP", "SEMI") and _OR_LEVEL.get(t.text, -1) >= level):
+            return False
+        if t.kind == "SEP" and _OR_LEVEL.get(t.text, -1) == 1:
+            rest = tokens[j + 1:]
+            while rest and rest[0].kind == "AND":
+                rest = rest[1:]
+            if rest and rest[0].kind in _CONDITION_KINDS:
+                return True
+    return False
 
 
 CLOSING_ANY = re.compile(r"(?:以上|上述|前述|[一二三四五两2-5]项)")
