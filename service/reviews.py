@@ -45,7 +45,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine as SAEngine
 
-from penalty_rules.lint.flags import blocking_flags, blocking_zh
+from penalty_rules.lint.flags import CODES, blocking_flags, blocking_zh
 from penalty_rules.publish import files
 from penalty_rules.publish.check import REVIEWER_ROLES, registered_people
 from penalty_rules.publish.check import is_registered as _is_registered
@@ -247,7 +247,7 @@ def review(store: ReviewStore, root: Path, key: str, item_id: str, verdict: str,
                            status=404)
     item = next((i for i in doc.items if i.id == item_id), None)
     if verdict == "approved" and item is not None and blocking_flags(item):
-        raise PublishError("unresolved_exclusion", blocking_zh(item) + "; 处理前不能通过审核(可给出需修改意见)",
+        raise PublishError(CODES[blocking_flags(item)[0]], blocking_zh(item) + "; 处理前不能通过审核(可给出需修改意见)",
                            "item", status=422)
     return store.add_review({
         "id": str(uuid.uuid4()), "created_at": utc_now(), "list_key": key, "content_hash": corpus.hashes[key],
@@ -290,10 +290,10 @@ def _require_approved(st: VersionStatus, doc) -> None:
 
     flagged = [i for i in doc.items if blocking_flags(i)]
     if flagged:  # approvals given before the check, or a flag added back after them, do not count
-        raise PublishError("unresolved_exclusion", f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的排除情形, "
-                           "不能发布: " + "; ".join(blocking_zh(i) for i in flagged[:10]), "items",
-                           problems=[Problem("unresolved_exclusion", blocking_zh(i), path=f"items.{i.id}")
-                                     for i in flagged])
+        raise PublishError(CODES[blocking_flags(flagged[0])[0]], f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的"
+                           "导入标记(排除情形或处理结果不符), 不能发布: " + "; ".join(blocking_zh(i) for i in flagged[:10]),
+                           "items", problems=[Problem(CODES[blocking_flags(i)[0]], blocking_zh(i), path=f"items.{i.id}")
+                                              for i in flagged])
     blocking = st.blocking()
     if blocking:
         listed = "、".join(f"{i.item_id}({i.state_zh})" for i in blocking[:10])

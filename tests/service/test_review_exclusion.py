@@ -164,3 +164,33 @@ def test_service_refuses_the_approval_and_the_item_page_says_why(tmp_path):
             web.close()
     finally:
         srv.stop()
+
+
+MISMATCH_TABLE = TABLE.replace(f"初次违法、危害后果轻微并及时改正。{EXCLUSION}。", "初次违法、危害后果轻微并及时改正的，依法从轻处罚。")
+
+
+def test_an_outcome_clause_other_than_the_rows_blocks_approval_until_settled(tmp_path, store):
+    """The row sits under 不予处罚事项 but its conditions end “…的，依法从轻处罚”: as imported the item
+    would give 不予处罚 where the list's words say 从轻 — approval and publication are refused."""
+    root = make_lists(tmp_path)
+    table = tmp_path / "table.csv"
+    table.write_text(MISMATCH_TABLE, "utf-8")
+    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
+                         "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
+                         "--lists", str(root))
+    assert code == 0, out
+    [item] = load_corpus(root).corpus.document(KEY).items
+    assert item.outcome.value == "no_penalty" and "conditions.outcome_mismatch" in item.provenance.flags
+    with pytest.raises(PublishError) as exc:
+        rv.review(store, root, KEY, item.id, "approved", None, R1)
+    assert exc.value.code == "unresolved_outcome_clause" and "处理结果" in exc.value.message
+    path = root / "liaocheng" / "lc-air-import" / "2026-1.yaml"
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["items"][0]["outcome"] = "lighter_penalty"  # the reviewer follows the list's words
+    doc["items"][0]["provenance"]["flags"].remove("conditions.outcome_mismatch")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    for i in draft_items(root, KEY):
+        rv.review(store, root, KEY, i, "approved", None, R1)
+    req = rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 1))
+    rv.publish(store, root, KEY, R2, "approve", request_id=req.record["id"])
+    check_published(root, KEY, "2036-12-01")
