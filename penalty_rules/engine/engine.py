@@ -201,8 +201,8 @@ class Engine:
         # special-law fact, every quantity of the vocabulary
         self._known_customs = frozenset(c.key for r in corpus.all_refs()
                                         for c in effective_conditions(r.item).iter_all() if isinstance(c, Custom))
-        self._known_special = frozenset(
-            f.key for o in self.statutory.special for f in ([o.scope.fact] if o.scope.fact else []) + list(o.requires))
+        special = self.statutory.corpus.special
+        self._known_special = special.fact_keys if special else frozenset()
         self._first_offense_rules = {
             r.id for v in self.statutory.corpus.versions for r in v.rules if "first_offense" in r.conditions.keys()
         }

@@ -277,6 +277,11 @@ class SpecialLaws(BaseModel):
     def key(self) -> str:
         return f"{self.id}@{self.version}"
 
+    @property
+    def fact_keys(self) -> frozenset[str]:
+        """Every key CaseFacts.special_law_facts may hold: the overrides' scope facts and required facts."""
+        return frozenset(f.key for o in self.overrides for f in ([o.scope.fact] if o.scope.fact else []) + o.requires)
+
 
 class StatutoryCorpus(BaseModel):
     """Every law version (ascending by in_force_from) and the special-law table."""

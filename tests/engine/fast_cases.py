@@ -11,15 +11,11 @@ from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
 LAWS = [None, None, "中华人民共和国税收征收管理法", "中华人民共和国治安管理处罚法", "中华人民共和国食品安全法",
         "中华人民共和国产品质量法", "中华人民共和国道路交通安全法", "医疗器械监督管理条例", "出版管理条例", "中华人民共和国药品管理法",
         "化妆品监督管理条例", "中华人民共和国出境入境管理法"]
-SPECIAL_KEYS = ["food_trader_noncompliant_food", "food_purchase_checked_source_shown",
-                "pq_seller_prohibited_products", "pq_source_shown", "device_trader_noncompliant_device",
-                "device_purchase_checked_source_shown", "publication_illegal_distributed", "publication_source_verified",
-                "drug_trader_fake_substandard", "drug_otherwise_compliant", "cosmetics_trader_noncompliant",
-                "cosmetics_purchase_checked", "carrier_carried_inadmissible", "carrier_reasonable_precautions"]
 
 
 def varied_cases(corpus, n: int, seed: int = 5) -> list[CaseFacts]:
     rnd = random.Random(seed)
+    special = sorted(corpus.statutory.special.fact_keys)  # the special laws' own facts
     refs = [r for r in corpus.all_refs() if r.document.binding_level]
     ids = sorted({r.item.id for r in refs})
     customs: dict[str, list[str]] = {}
@@ -67,7 +63,7 @@ def varied_cases(corpus, n: int, seed: int = 5) -> list[CaseFacts]:
             "act_end_date": (act + timedelta(days=rnd.randrange(0, max(1, (dec - act).days + 1)))).isoformat()
             if continuing and rnd.random() < 0.5 else None,
             "violated_law": pick(LAWS),
-            "special_law_facts": {k: rnd.random() < 0.5 for k in SPECIAL_KEYS if rnd.random() < 0.3} or None,
+            "special_law_facts": {k: rnd.random() < 0.5 for k in special if rnd.random() < 0.3} or None,
             "circumstances": None if rnd.random() < 0.3 else [c.value for c in Circumstance if rnd.random() < 0.25],
             "safety_related": pick([True, False, None]),
             "quantities": {q: pick([0, 1, 3, 5, 10, 100, 1000]) for q in quantities if rnd.random() < 0.4} or None,
