@@ -398,7 +398,7 @@ class Engine:
         binding = [h for h in hits if h.binding_in(stack) and h.score >= CANDIDATE_SHARE * top]
         analogues = [h for h in hits if not h.binding_in(stack)]
         dropped: list[Hit] = []
-        if binding and analogues and ItemSearch.is_clear([max(analogues, key=lambda h: h.score), binding[0]]) \
+        if binding and analogues and ItemSearch.is_clear([max(analogues, key=lambda h: h.score), binding[0]], named=False) \
                 and analogues[0].score > binding[0].score:
             binding, dropped = [], binding[:MAX_CANDIDATES]
         binding = binding[:MAX_CANDIDATES]
@@ -417,6 +417,12 @@ class Engine:
                    "本案如属其一, 请提供条目编号(item_id)")
         else:
             ask = ", 本地清单未见相近条目"
+        first = binding[0] if binding else None
+        if first is not None and not first.distinct and any(r.item.id == first.ref.item.id for r in candidates):
+            # the best binding hit shares only the actor and generic words with the text
+            features = "、".join(self.search.distinguishing(first.ref.item.id)[:6])
+            ask += (f"; 描述与条目 {first.ref.item.id} 只有当事人或一般用语相同, 未载明该条目违法行为的特征"
+                    f"({features}), 不能据此认定属于该条目")
         warnings = [f"违法行为描述未能明确对应本地有效清单条目(相近条目: {named(shown[:3]) or '无'}); 行政处罚法的法定规则照常适用"
                     + ask]
         refs = [(h.ref, "similar_elsewhere") for h in analogues[:3]]
