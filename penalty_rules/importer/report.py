@@ -11,8 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from penalty_rules.importer.build import ImportResult
+from penalty_rules.lint.flags import BLOCKING_FLAGS
 
 STATUS_ZH = {"resolved": "已核对", "law_only": "仅法名", "unresolved": "未解析", "not_checked": "未核对(无法规文本)"}
+
+
+def blocking(result: ImportResult) -> list[dict]:
+    """Items the reviewer must rewrite before any approval (penalty_rules.lint.flags): what and why."""
+    return [{"item_id": i["id"], "flag": f, "what": BLOCKING_FLAGS[f][0], "do": BLOCKING_FLAGS[f][1]}
+            for i in result.items for f in i.get("provenance", {}).get("flags", []) if f in BLOCKING_FLAGS]
 
 
 def summary(result: ImportResult) -> dict:
@@ -37,6 +44,7 @@ def summary(result: ImportResult) -> dict:
         "citations_not_checked": counts.get("not_checked", 0),
         "citation_text_unread": counts.get("unread", 0),
         "conflicts": len(result.conflicts),
+        "blocking": blocking(result),
         "remarks": len(result.remarks),
         "editorial_remarks": len(result.editorial),
         "custom_phrases": [{"text": t, "count": n} for t, n in custom.most_common()],
@@ -60,6 +68,7 @@ def print_report(result: ImportResult, console: Console) -> None:
         ("引用", s["citations"]), ("引用已核对到条文", s["citations_resolved"]), ("引用仅法名", s["citations_law_only"]),
         ("引用未解析", s["citations_unresolved"]), ("引用未核对(无法规文本)", s["citations_not_checked"]),
         ("依据栏中无法识别的文字", s["citation_text_unread"]), ("与现行约束性条目的冲突", s["conflicts"]),
+        ("须先改写才能审核通过的条目", len({b["item_id"] for b in s["blocking"]})),
     ]
     for k, v in rows:
         t.add_row(Text(k), Text(str(v)))
@@ -80,6 +89,13 @@ def print_report(result: ImportResult, console: Console) -> None:
         console.print(ct)
         if len(s["custom_phrases"]) > 30:
             console.print(f"…… 另有 {len(s['custom_phrases']) - 30} 个, 见 HTML 报告", markup=False)
+    if s["blocking"]:
+        bt = Table(title="须先改写才能审核通过的条目(改写后从 provenance.flags 删除该标记)")
+        for h in ("条目", "问题", "须如何处理"):
+            bt.add_column(h, overflow="fold")
+        for b in s["blocking"]:
+            bt.add_row(Text(b["item_id"]), Text(b["what"]), Text(b["do"]))
+        console.print(bt)
     if result.conflicts:
         ft = Table(title="与现行约束性条目的冲突")
         for h in ("行", "新条目", "现有条目", "原因", "处理结果相同"):
@@ -115,7 +131,10 @@ def html_report(result: ImportResult) -> str:
             ["引用已核对到条文", s["citations_resolved"]], ["引用仅法名", s["citations_law_only"]],
             ["引用未解析", s["citations_unresolved"]], ["依据栏中无法识别的文字", s["citation_text_unread"]],
             ["与现行约束性条目的冲突", s["conflicts"]],
+            ["须先改写才能审核通过的条目", len({b["item_id"] for b in s["blocking"]})],
         ]),
+        "<h2 class='bad'>须先改写才能审核通过的条目</h2>",
+        _table(["条目", "标记", "问题", "须如何处理"], [[b["item_id"], b["flag"], b["what"], b["do"]] for b in s["blocking"]]),
         "<h2 class='bad'>拒收的行</h2>",
         _table(["行", "列", "代码", "原因"], [[r.row, r.column or "—", r.code, r.message] for r in result.rejected]),
         "<h2>按原文保留的条件短语(custom, 待审核)</h2>",

@@ -194,3 +194,19 @@ def test_an_outcome_clause_other_than_the_rows_blocks_approval_until_settled(tmp
     req = rv.publish(store, root, KEY, R1, "request", rv.date(2036, 12, 1))
     rv.publish(store, root, KEY, R2, "approve", request_id=req.record["id"])
     check_published(root, KEY, "2036-12-01")
+
+
+def test_import_report_lists_the_items_to_rewrite(tmp_path):
+    root = make_lists(tmp_path)
+    table = tmp_path / "table.csv"
+    table.write_text(TABLE, "utf-8")
+    report = tmp_path / "report.html"
+    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
+                         "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
+                         "--lists", str(root), "--report", str(report))
+    assert code == 0, out
+    [item] = load_corpus(root).corpus.document(KEY).items
+    squeezed = re.sub(r"[\s│┃]", "", out)  # cells fold over lines in a narrow terminal
+    assert "须先改写才能审核通过的条目" in squeezed and item.id in squeezed, out
+    page = report.read_text("utf-8")
+    assert "须先改写才能审核通过的条目" in page and item.id in page and "conditions.exclusion" in page
