@@ -8,6 +8,7 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 
 import dataclasses
 import difflib
+import re
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -149,6 +150,28 @@ LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为日至决定日�
 # Unclear conduct search: binding hits scoring at least this share of the best hit are candidates.
 CANDIDATE_SHARE = 0.5
 MAX_CANDIDATES = 5
+
+
+# The party an item's conduct names at its start (个体工商户未将营业执照… / 药品零售企业未按规定…): the
+# party types it cannot be. A 个体工商户 is no 企业 and no 企业 is a 个体工商户 (市场主体登记管理条例
+# distinguishes them); a natural person is neither.
+_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|([\u4e00-\u9fff、]{0,10}企业))")
+_PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
+
+
+def _party_disagreement(item, party, item_id: str) -> list[str]:
+    """The officer's party type is not the party the item's conduct names: the item still decides
+    (the officer chose it), the answer says so."""
+    m = _ITEM_PARTY.match(item.violation)
+    if m is None:
+        return []
+    # 其他组织 may be an enterprise's branch or an unregistered one: not said to disagree with 企业
+    named, allowed = (m.group(1), {"individual_business"}) if m.group(1) else (m.group(2), {"enterprise", "other"})
+    value = getattr(party, "value", party)
+    if value in allowed:
+        return []
+    return [f"所选条目 {item_id} 的违法行为是“{named}”的行为({item.violation}), 当事人却是{_PARTY_ZH.get(value, value)}: "
+            "该条目可能不适用于本案当事人, 本案仍按所选条目判断, 请核对条目编号"]
 
 
 class Engine:
@@ -363,6 +386,8 @@ class Engine:
         if facts.domain is not None and item.domain != facts.domain:
             out.append(f"所选条目 {facts.item_id} 属于执法领域“{self._domain_zh(item.domain)}”, 与案件的执法领域"
                        f"“{self._domain_zh(facts.domain)}”不一致; 请核对条目编号")
+        if facts.party_type is not None:
+            out += _party_disagreement(item, facts.party_type, facts.item_id)
         if facts.conduct:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding = [h for h in hits if h.binding_in(stack)]

@@ -114,3 +114,25 @@ def test_the_reason_states_the_range_the_outcome_states(engine):
     decision = engine.evaluate(facts)
     assert decision.outcome_zh == "从轻或者减轻处罚"
     assert "结果为 从轻或者减轻处罚" in decision.trace.reason
+
+
+def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corpus):
+    """An item whose conduct is a 个体工商户's (sd-lenient-list/x01: 个体工商户未将营业执照置于经营场所醒目位置)
+    chosen for an enterprise, or a 企业's (x08: 药品零售企业…) for a 个体工商户 or a natural person: the item
+    still decides (the officer chose it), the answer says the party differs (a legal review found the
+    first answered 不予处罚 silently)."""
+    base = {"act_date": date(2020, 7, 1), "decision_date": date(2020, 7, 31), "corrected": "within_deadline",
+            "harm": "none", "first_offense": True}
+    assert corpus.item_refs("sd-lenient-list/x01")[0].item.violation.startswith("个体工商户")
+    said = engine.evaluate(CaseFacts(item_id="sd-lenient-list/x01", party_type="enterprise", **base))
+    assert said.chosen_item == "sd-lenient-list/x01"
+    assert any("个体工商户" in w and "当事人却是企业" in w for w in said.warnings), said.warnings
+    fits = engine.evaluate(CaseFacts(item_id="sd-lenient-list/x01", party_type="individual_business", **base))
+    assert not any("当事人却是" in w for w in fits.warnings)
+    drug = {**base, "act_date": date(2025, 9, 1), "decision_date": date(2025, 10, 8)}
+    for party, zh in (("individual_business", "个体工商户"), ("individual", "自然人")):
+        d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type=party, **drug))
+        assert any("药品零售企业" in w and f"当事人却是{zh}" in w for w in d.warnings), d.warnings
+    for party in ("enterprise", "other"):
+        d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type=party, **drug))
+        assert not any("当事人却是" in w for w in d.warnings)
