@@ -6,6 +6,7 @@ from datetime import date
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
+from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import ground_kind
 from penalty_rules.engine.statutory import version_at_act
 from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
@@ -515,6 +516,24 @@ def _derived_facts(item_results) -> dict[str, object]:
     return derived
 
 
+def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> list[str]:
+    """初次违法 not given but a history is (prior_offenses, even empty): the engine counted it. When the
+    deciding rule read 首违 as met, the answer says it was derived from the records — an empty list
+    reads as "records checked, none found", which a client sending [] by default does not mean — and
+    a statutory rule's derivation is recorded in derived_facts (an item's is there already)."""
+    trace = best._trace or best.to_trace()
+    if not any(c.key == "first_offense" and c.status == "met" for c in trace.conditions):
+        return []
+    if best.statutory is not None:
+        group = engine._group(facts.item_id) if facts.item_id else set()
+        first = derive_first_offense(facts, group, None, engine._prior_matcher, engine._prior_item_matcher)
+        derived["first_offense"] = {"value": first.value, "prior_count": first.prior_count, "how": first.explanation}
+    records = ("违法记录为空(prior_offenses: [])" if not facts.prior_offenses
+               else f"所列 {len(facts.prior_offenses)} 条违法记录中没有计入的同类违法")
+    return [f"未填写是否初次违法(first_offense): 按{records}推定为初次违法, 本结论以此为前提; 空的违法记录表示已查询"
+            "当事人的违法记录且没有同类违法, 如未查询, 请查询后填写 first_offense 或违法记录"]
+
+
 def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:
     """Content hash of every list version and law version used: the items' lists, then the laws."""
     rulesets = {}
@@ -672,6 +691,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             warnings.extend(_special_measures_dropped(p.live, best, dec_law))
             if best.statutory is None and p.companion is None:
                 warnings.extend(_wider_range_open(p.live, best, dec_law))
+    derived = _derived_facts(item_results)
+    if facts.first_offense is None and facts.prior_offenses is not None and best is not None and not open_rules:
+        warnings.extend(_first_offense_derived(engine, facts, best, derived))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
         act_date=act.isoformat() if act else None,
@@ -682,7 +704,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         winner=best.rule_id if best and not open_rules else None,
         reason=reason,
         temporal=temporal,
-        derived_facts=_derived_facts(item_results),
+        derived_facts=derived,
         law_versions=law_versions,
         overrides=overrides,
     )

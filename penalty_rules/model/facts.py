@@ -155,7 +155,10 @@ class CaseFacts(BaseModel):
     decision_date: CaseDate | None = Field(default=None, description="作出决定的日期, 缺省为今天")
     party_type: PartyType | None = Field(default=None, description="当事人类型", json_schema_extra=_labels(PartyType))
     first_offense: bool | None = Field(default=None, description="是否首次违法")
-    prior_offenses: list[PriorOffense] | None = Field(default=None, max_length=500)
+    prior_offenses: list[PriorOffense] | None = Field(
+        default=None, max_length=500,
+        description="当事人此前的违法记录(已查询的); 空列表 [] 表示已查询且没有记录, 未填写初次违法时据此推定为初次违法"
+                    "(结论中说明); 未查询时不要填写")
     corrected: Corrected | None = Field(default=None, description="改正情况", json_schema_extra=_labels(Corrected))
     harm: Harm | None = Field(default=None, description="危害后果", json_schema_extra=_labels(Harm))
     minor_violation: bool | None = Field(default=None, description="执法人员认定违法行为轻微")
