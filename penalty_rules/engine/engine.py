@@ -16,11 +16,13 @@ from datetime import date
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
-from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
+from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
+from penalty_rules.explain.decide import (
+    Precedence, asks_conduct, build_decision, citation_label, compile_item, missing_order,
+)
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
@@ -206,6 +208,22 @@ class Engine:
         self._first_offense_rules = {
             r.id for v in self.statutory.corpus.versions for r in v.rules if "first_offense" in r.conditions.keys()
         }
+        self._compile_list_data()
+
+    def _compile_list_data(self) -> None:
+        """The list and statute data every evaluation reads, compiled once when the engine is built
+        (as durable-rules' rulesets are), not on the first case of each item: each item version's
+        evaluation plan (_item_plan), its conditions' readers and those of the statutory rules
+        (reference.compile_conditions), the days it may come into or out of force (_item_bounds) and
+        what the explanation reads of it (explain.decide.compile_item). The same values the lazy
+        paths build on first use (they remain, and rebuild what a bounded cache dropped)."""
+        for ref in self.corpus.all_refs():
+            compile_conditions(self._item_plan(ref)[4])
+            self._item_bounds(ref)
+            compile_item(ref)
+        for version in self.statutory.corpus.versions:
+            for spec in version.rules:
+                compile_conditions(spec.conditions)
 
     @classmethod
     def from_settings(cls, settings=None, *, use_durable: bool = True, memo_size: int = 0) -> "Engine":

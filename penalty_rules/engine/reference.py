@@ -59,6 +59,12 @@ def _plan(conditions: Conditions):
     return plan
 
 
+def compile_conditions(conditions: Conditions) -> None:
+    """Compile a Conditions object ahead of its first evaluation (Engine builds every item's and
+    statutory rule's at load): what evaluate_conditions would compile on first use."""
+    _plan(conditions)
+
+
 def _lookup(entry, facts, first, view) -> tuple[Truth, ConditionTrace]:
     """(value, trace) of one compiled condition for these raw values, shared between cases."""
     cond, bundle, read, ident = entry

@@ -56,6 +56,15 @@ def _ref_data(ref) -> tuple:
     return hit
 
 
+def compile_item(ref) -> None:
+    """What the explanation reads of an item version, built ahead of its first case (Engine does it
+    at load): its candidate and list basis data (_ref_data) and the labels of its citations."""
+    _ref_data(ref)
+    item = ref.item
+    for c in (*item.violated, *item.penalty_basis, *item.exemption_basis):
+        citation_label(c)
+
+
 def _candidate(rr) -> CandidateItem:
     id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
     return _CandidateItem(
