@@ -80,8 +80,12 @@ class RuleResult:
     def with_traces(self, traces: list) -> "RuleResult":
         """The same result with other condition traces (Engine._own_dates): a new object (results
         are shared between cases), its rule trace built anew."""
-        return dataclasses.replace(
-            self, result=ConditionsResult(self.result.satisfied, traces, self.result.missing), _trace=None)
+        new = _new_result(RuleResult)
+        for name in _RESULT_FIELDS:  # every field, as dataclasses.replace copies them (the same objects)
+            setattr(new, name, getattr(self, name))
+        new.result = ConditionsResult(self.result.satisfied, traces, self.result.missing)
+        new._trace = None
+        return new
 
     def to_trace(self) -> RuleTrace:
         if self.statutory is not None:  # shared between cases: built once
@@ -119,6 +123,11 @@ class RuleResult:
         )
 
 
+_UNREAD = object()
+_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(RuleResult))
+_new_result = object.__new__
+
+
 @dataclass(slots=True)
 class Selection:
     refs: list[tuple[ItemRef, str]]  # (ref, role)
@@ -130,6 +139,7 @@ class Selection:
     # item ref key → the fact that decides whether its version was in force at the act's end (an
     # act that may have gone on past the version's end): the item's result is then unknown
     open_versions: dict[str, str] = field(default_factory=dict)
+    item_laws: object = _UNREAD  # Engine._violated_laws of these refs once read
 
 
 def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
@@ -311,11 +321,13 @@ class Engine:
         refs: list[tuple[ItemRef, str]] = []
         open_versions: dict[str, str] = {}
         domain = facts.domain
+        similar = applicable = 0  # refs of each role (the checks after the loop)
         for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
             domain = domain or item_domain
             if not binding_here:
                 if item_id == facts.item_id or not any(r is ref for r, _ in refs):
                     refs.append((ref, "similar_elsewhere"))
+                    similar += 1
                 continue
             in_dec = self.item_in_force(ref, dec)
             in_act, open_fact = (False, None) if in_dec else self._in_force_at_act(ref, facts, dec)
@@ -323,6 +335,7 @@ class Engine:
                 open_versions[ref.key] = open_fact
             if in_act or in_dec:
                 refs.append((ref, "applicable"))
+                applicable += 1
             else:
                 refs.append((ref, "not_in_force"))
                 if doc.start is None and ref.item.effective_from is None:
@@ -330,11 +343,11 @@ class Engine:
                         f"清单《{doc.title}》({doc.version} 版本)的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; "
                         "请核实施行日期"
                     )
-        if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
+        if facts.item_id and similar == len(refs):
             violation = refs[0][0].item.violation
             warnings.append(f"条目 {facts.item_id} {violation} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
-        if refs and not any(role == "applicable" for _, role in refs):
-            if any(role == "not_in_force" for _, role in refs):
+        if refs and not applicable:
+            if similar < len(refs):  # some ref not in force
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain, open_versions=open_versions)
 
@@ -360,9 +373,11 @@ class Engine:
         for field_name, given, known in (
             ("custom_conditions", facts.custom_conditions, self._known_customs),
             ("special_law_facts", facts.special_law_facts, self._known_special),
-            ("quantities", facts.quantities, VOCABULARY.quantities),
+            ("quantities", facts.quantities, VOCABULARY.quantities.keys()),
         ):
-            unknown = [k for k in (given or ()) if k not in known]
+            if not given or given.keys() <= known:  # every key known (the usual case): one set comparison
+                continue
+            unknown = [k for k in given if k not in known]
             if unknown:
                 out.append(f"{field_name} 中的 {'、'.join(unknown[:10])}{' 等' if len(unknown) > 10 else ''} "
                            "不是任何清单条件、单行法事实或数量的名称, 未被使用; 请核对")
@@ -579,12 +594,20 @@ class Engine:
             self._plans[(id(item), id(doc))] = plan
         return plan
 
-    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
+    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts, explain: bool = True) -> RuleResult:
+        """One item for the case. `explain` False (Engine.verdict): its notes and derived facts, which
+        only explain, are not written (what decides — its result, missing facts, questions, the
+        escalation step's outcome — is the same)."""
         item, doc, group, definition, conditions, premise_text, measures, date_note, derived_key = self._item_plan(ref)
         first = derive_first_offense(facts, group, definition, self._prior_matcher, self._prior_item_matcher)
         result = evaluate_conditions(conditions, FactView(facts, first.value))
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
+        if not explain:
+            self._ask_priors(rr, first)
+            if item.escalation:
+                self._escalate(rr, first)
+            return rr
         version = None  # the premises in the words of the law version in force at the act (2017: art. 27(2))
         if premise_text is not None or facts.minor_violation is False:
             on = self.list_act_date(facts) or facts.decision_date
@@ -766,7 +789,15 @@ class Engine:
         return [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
 
     def _violated_laws(self, selection: "Selection") -> list[str] | None:
-        """The laws the selected binding items say are violated (None when no item says)."""
+        """The laws the selected binding items say are violated (None when no item says): read once
+        per selection (its refs are fixed when it is made), a fresh list for each caller."""
+        laws = selection.item_laws
+        if laws is _UNREAD:
+            laws = selection.item_laws = self._read_violated_laws(selection)
+        return None if laws is None else list(laws)
+
+    @staticmethod
+    def _read_violated_laws(selection: "Selection") -> list[str] | None:
         laws = [
             c.law for ref, role in selection.refs if role == "applicable" for c in ref.item.violated
         ]
@@ -878,7 +909,7 @@ class Engine:
         if act is None and selection.refs:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 
-        results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
+        results = [self._evaluate_item(ref, role, facts, explain) for ref, role in selection.refs]
         if explain:
             self._check_durable(results, facts, warnings)
         if selection.open_versions:
