@@ -80,9 +80,7 @@ class RuleResult:
     def with_traces(self, traces: list) -> "RuleResult":
         """The same result with other condition traces (Engine._own_dates): a new object (results
         are shared between cases), its rule trace built anew."""
-        new = _new_result(RuleResult)
-        for name in _RESULT_FIELDS:  # every field, as dataclasses.replace copies them (the same objects)
-            setattr(new, name, getattr(self, name))
+        new = _copy_result(self)  # every field, as dataclasses.replace copies them (the same objects)
         new.result = ConditionsResult(self.result.satisfied, traces, self.result.missing)
         new._trace = None
         return new
@@ -124,8 +122,17 @@ class RuleResult:
 
 
 _UNREAD = object()
-_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(RuleResult))
-_new_result = object.__new__
+def _copier(cls):
+    """fn(obj) → a new `cls` with every dataclass field of `obj` (the same objects, as
+    dataclasses.replace passes them on), generated from the fields once: plain attribute copies."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    source = "def copy(o):\n    n = _new(_cls)\n" + "".join(f"    n.{x} = o.{x}\n" for x in names) + "    return n\n"
+    namespace = {"_new": object.__new__, "_cls": cls}
+    exec(compile(source, f"<{cls.__name__} copy>", "exec"), namespace)  # noqa: S102 - our own field names
+    return namespace["copy"]
+
+
+_copy_result = _copier(RuleResult)
 
 
 @dataclass(slots=True)
