@@ -17,11 +17,13 @@ from datetime import date
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
-from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
+from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_conditions
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.explain.decide import Precedence, asks_conduct, build_decision, citation_label, missing_order
+from penalty_rules.explain.decide import (
+    Precedence, asks_conduct, build_decision, citation_label, compile_item, missing_order,
+)
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
@@ -79,8 +81,10 @@ class RuleResult:
     def with_traces(self, traces: list) -> "RuleResult":
         """The same result with other condition traces (Engine._own_dates): a new object (results
         are shared between cases), its rule trace built anew."""
-        return dataclasses.replace(
-            self, result=ConditionsResult(self.result.satisfied, traces, self.result.missing), _trace=None)
+        new = _copy_result(self)  # every field, as dataclasses.replace copies them (the same objects)
+        new.result = ConditionsResult(self.result.satisfied, traces, self.result.missing)
+        new._trace = None
+        return new
 
     def to_trace(self) -> RuleTrace:
         if self.statutory is not None:  # shared between cases: built once
@@ -118,6 +122,20 @@ class RuleResult:
         )
 
 
+_UNREAD = object()
+def _copier(cls):
+    """fn(obj) → a new `cls` with every dataclass field of `obj` (the same objects, as
+    dataclasses.replace passes them on), generated from the fields once: plain attribute copies."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    source = "def copy(o):\n    n = _new(_cls)\n" + "".join(f"    n.{x} = o.{x}\n" for x in names) + "    return n\n"
+    namespace = {"_new": object.__new__, "_cls": cls}
+    exec(compile(source, f"<{cls.__name__} copy>", "exec"), namespace)  # noqa: S102 - our own field names
+    return namespace["copy"]
+
+
+_copy_result = _copier(RuleResult)
+
+
 @dataclass(slots=True)
 class Selection:
     refs: list[tuple[ItemRef, str]]  # (ref, role)
@@ -129,6 +147,7 @@ class Selection:
     # item ref key → the fact that decides whether its version was in force at the act's end (an
     # act that may have gone on past the version's end): the item's result is then unknown
     open_versions: dict[str, str] = field(default_factory=dict)
+    item_laws: object = _UNREAD  # Engine._violated_laws of these refs once read
 
 
 def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
@@ -229,6 +248,22 @@ class Engine:
         self._first_offense_rules = {
             r.id for v in self.statutory.corpus.versions for r in v.rules if "first_offense" in r.conditions.keys()
         }
+        self._compile_list_data()
+
+    def _compile_list_data(self) -> None:
+        """The list and statute data every evaluation reads, compiled once when the engine is built
+        (as durable-rules' rulesets are), not on the first case of each item: each item version's
+        evaluation plan (_item_plan), its conditions' readers and those of the statutory rules
+        (reference.compile_conditions), the days it may come into or out of force (_item_bounds) and
+        what the explanation reads of it (explain.decide.compile_item). The same values the lazy
+        paths build on first use (they remain, and rebuild what a bounded cache dropped)."""
+        for ref in self.corpus.all_refs():
+            compile_conditions(self._item_plan(ref)[4])
+            self._item_bounds(ref)
+            compile_item(ref)
+        for version in self.statutory.corpus.versions:
+            for spec in version.rules:
+                compile_conditions(spec.conditions)
 
     @classmethod
     def from_settings(cls, settings=None, *, use_durable: bool = True, memo_size: int = 0) -> "Engine":
@@ -316,11 +351,13 @@ class Engine:
         refs: list[tuple[ItemRef, str]] = []
         open_versions: dict[str, str] = {}
         domain = facts.domain
+        similar = applicable = 0  # refs of each role (the checks after the loop)
         for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
             domain = domain or item_domain
             if not binding_here:
                 if item_id == facts.item_id or not any(r is ref for r, _ in refs):
                     refs.append((ref, "similar_elsewhere"))
+                    similar += 1
                 continue
             in_dec = self.item_in_force(ref, dec)
             in_act, open_fact = (False, None) if in_dec else self._in_force_at_act(ref, facts, dec)
@@ -328,6 +365,7 @@ class Engine:
                 open_versions[ref.key] = open_fact
             if in_act or in_dec:
                 refs.append((ref, "applicable"))
+                applicable += 1
             else:
                 refs.append((ref, "not_in_force"))
                 if doc.start is None and ref.item.effective_from is None:
@@ -335,11 +373,11 @@ class Engine:
                         f"清单《{doc.title}》({doc.version} 版本)的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; "
                         "请核实施行日期"
                     )
-        if facts.item_id and all(role == "similar_elsewhere" for _, role in refs):
+        if facts.item_id and similar == len(refs):
             violation = refs[0][0].item.violation
             warnings.append(f"条目 {facts.item_id} {violation} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
-        if refs and not any(role == "applicable" for _, role in refs):
-            if any(role == "not_in_force" for _, role in refs):
+        if refs and not applicable:
+            if similar < len(refs):  # some ref not in force
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain, open_versions=open_versions)
 
@@ -365,9 +403,11 @@ class Engine:
         for field_name, given, known in (
             ("custom_conditions", facts.custom_conditions, self._known_customs),
             ("special_law_facts", facts.special_law_facts, self._known_special),
-            ("quantities", facts.quantities, VOCABULARY.quantities),
+            ("quantities", facts.quantities, VOCABULARY.quantities.keys()),
         ):
-            unknown = [k for k in (given or ()) if k not in known]
+            if not given or given.keys() <= known:  # every key known (the usual case): one set comparison
+                continue
+            unknown = [k for k in given if k not in known]
             if unknown:
                 out.append(f"{field_name} 中的 {'、'.join(unknown[:10])}{' 等' if len(unknown) > 10 else ''} "
                            "不是任何清单条件、单行法事实或数量的名称, 未被使用; 请核对")
@@ -592,12 +632,20 @@ class Engine:
             self._plans[(id(item), id(doc))] = plan
         return plan
 
-    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts) -> RuleResult:
+    def _evaluate_item(self, ref: ItemRef, role: str, facts: CaseFacts, explain: bool = True) -> RuleResult:
+        """One item for the case. `explain` False (Engine.verdict): its notes and derived facts, which
+        only explain, are not written (what decides — its result, missing facts, questions, the
+        escalation step's outcome — is the same)."""
         item, doc, group, definition, conditions, premise_text, measures, date_note, derived_key = self._item_plan(ref)
         first = derive_first_offense(facts, group, definition, self._prior_matcher, self._prior_item_matcher)
         result = evaluate_conditions(conditions, FactView(facts, first.value))
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
+        if not explain:
+            self._ask_priors(rr, first)
+            if item.escalation:
+                self._escalate(rr, first)
+            return rr
         version = None  # the premises in the words of the law version in force at the act (2017: art. 27(2))
         if premise_text is not None or facts.minor_violation is False:
             on = self.list_act_date(facts) or facts.decision_date
@@ -779,7 +827,15 @@ class Engine:
         return [facts.violated_law] if facts.violated_law else self._violated_laws(selection)
 
     def _violated_laws(self, selection: "Selection") -> list[str] | None:
-        """The laws the selected binding items say are violated (None when no item says)."""
+        """The laws the selected binding items say are violated (None when no item says): read once
+        per selection (its refs are fixed when it is made), a fresh list for each caller."""
+        laws = selection.item_laws
+        if laws is _UNREAD:
+            laws = selection.item_laws = self._read_violated_laws(selection)
+        return None if laws is None else list(laws)
+
+    @staticmethod
+    def _read_violated_laws(selection: "Selection") -> list[str] | None:
         laws = [
             c.law for ref, role in selection.refs if role == "applicable" for c in ref.item.violated
         ]
@@ -891,7 +947,7 @@ class Engine:
         if act is None and selection.refs:
             warnings.append("违法行为发生日期未知, 按决定日施行的清单版本判断")
 
-        results = [self._evaluate_item(ref, role, facts) for ref, role in selection.refs]
+        results = [self._evaluate_item(ref, role, facts, explain) for ref, role in selection.refs]
         if explain:
             self._check_durable(results, facts, warnings)
         if selection.open_versions:

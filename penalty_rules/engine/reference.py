@@ -48,8 +48,9 @@ def _plan(conditions: Conditions):
     if entry is not None and entry[0] is conditions:  # the object is kept: its id is not reused
         return entry[1]
 
-    def compiled(cond, bundle):
-        return cond, bundle, raw_reader(cond), _identity(cond)
+    def compiled(cond, bundle):  # with its key, label and missing facts (list data: computed here once)
+        return (cond, bundle, raw_reader(cond), _identity(cond), condition_key(cond), condition_label(cond),
+                tuple(missing_fact_names(cond)))
 
     plan = ([compiled(c, None) for c in conditions.all],
             [[compiled(c, i) for c in b] for i, b in enumerate(conditions.any_of)])
@@ -59,16 +60,21 @@ def _plan(conditions: Conditions):
     return plan
 
 
+def compile_conditions(conditions: Conditions) -> None:
+    """Compile a Conditions object ahead of its first evaluation (Engine builds every item's and
+    statutory rule's at load): what evaluate_conditions would compile on first use."""
+    _plan(conditions)
+
+
 def _lookup(entry, facts, first, view) -> tuple[Truth, ConditionTrace]:
     """(value, trace) of one compiled condition for these raw values, shared between cases."""
-    cond, bundle, read, ident = entry
+    cond, bundle, read, ident, cond_key, label, _missing_names = entry
     key = (ident, bundle, read(facts, first))
     hit = _TRACES.get(key)
     if hit is None:
         value, used = view.evaluate(cond)
         trace = _ConditionTrace(  # engine-built values: no validation on the hot path (model.decision.built)
-            key=condition_key(cond), label=condition_label(cond), status=_status(value),
-            facts_used=used, bundle=bundle,
+            key=cond_key, label=label, status=_status(value), facts_used=used, bundle=bundle,
         )
         hit = (value, trace)
         if len(_TRACES) >= _MAX_TRACES:
@@ -89,7 +95,7 @@ def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsRes
         value, trace = _lookup(entry, facts, first, view)
         traces.append(trace)
         if value is None:
-            unknown_conds.append((entry[0], None))
+            unknown_conds.append(entry)
             if all_value is True:
                 all_value = None
         elif value is False:
@@ -101,7 +107,7 @@ def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsRes
             value, trace = _lookup(entry, facts, first, view)
             traces.append(trace)
             if value is None:
-                unknown_conds.append((entry[0], entry[1]))
+                unknown_conds.append(entry)
                 if bundle_value is True:
                     bundle_value = None
             elif value is False:
@@ -123,12 +129,14 @@ def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsRes
 
     missing: dict[str, str] = {}
     if satisfied is None:
-        for cond, bundle in unknown_conds:
+        for entry in unknown_conds:
+            bundle = entry[1]
             # a fact is worth asking only if its bundle can still hold
             if bundle is not None and bundle_values[bundle] is False:
                 continue
             if bundle is not None and any_value is True:
                 continue
-            for name in missing_fact_names(cond):
-                missing.setdefault(name, condition_key(cond))
+            cond_key = entry[4]
+            for name in entry[6]:
+                missing.setdefault(name, cond_key)
     return ConditionsResult(satisfied, traces, missing)

@@ -57,6 +57,15 @@ def _ref_data(ref) -> tuple:
     return hit
 
 
+def compile_item(ref) -> None:
+    """What the explanation reads of an item version, built ahead of its first case (Engine does it
+    at load): its candidate and list basis data (_ref_data) and the labels of its citations."""
+    _ref_data(ref)
+    item = ref.item
+    for c in (*item.violated, *item.penalty_basis, *item.exemption_basis):
+        citation_label(c)
+
+
 def _candidate(rr) -> CandidateItem:
     id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
     return _CandidateItem(
@@ -404,6 +413,8 @@ class Precedence:
         self.fallback = None  # a decided 可以 answer: the rule that binds the agency if it declines it
         self.companion = None  # a list item decides: a satisfied 应当 rule of the law at its level with a wider range
         live, satisfied, unknown, item_results = [], [], [], []
+        best = None
+        best_key = None
         for r in results:
             if r.ref is not None:
                 item_results.append(r)
@@ -412,17 +423,16 @@ class Precedence:
                 value = r.result.satisfied
                 if value is True:
                     satisfied.append(r)
+                    # the most lenient (max(): the first of equals wins; 应当 before 可以)
+                    st = r.statutory
+                    key = (ranks[r.outcome], st is None or st.mandatory)
+                    if best is None or key > best_key:
+                        best, best_key = r, key
                 elif value is None:
                     unknown.append(r)
-        best = None
-        best_key = None
-        for r in satisfied:  # max(): the first of equals wins
-            key = (ranks[r.outcome], r.statutory is None or r.statutory.mandatory)
-            if best is None or key > best_key:
-                best, best_key = r, key
-        cited_instead = _act_version_alternative(best, live, rank)
+        cited_instead = _act_version_alternative(best, live, rank) if best is not None else None
         best_rank = ranks[best.outcome] if best else 0
-        open_rules = [r for r in unknown if ranks[r.outcome] > best_rank]
+        open_rules = [r for r in unknown if ranks[r.outcome] > best_rank] if unknown else []
         self.replaced = None  # the rule cited_instead stands for (same outcome, the newer text)
         if cited_instead is not None:
             self.replaced, best = best, cited_instead
