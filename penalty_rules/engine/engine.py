@@ -171,10 +171,14 @@ CANDIDATE_SHARE = 0.5
 MAX_CANDIDATES = 5
 
 
-# The party an item's conduct names at its start (个体工商户未将营业执照… / 药品零售企业未按规定…): the
-# party types it cannot be. A 个体工商户 is no 企业 and no 企业 is a 个体工商户 (市场主体登记管理条例
-# distinguishes them); a natural person is neither.
-_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|([\u4e00-\u9fff、]{0,10}企业))")
+# The party an item's conduct names at its start (个体工商户未将营业执照… / 药品零售企业未按规定…). A
+# 个体工商户 item is not one of an enterprise, another organisation or a natural person without a
+# business (市场主体登记管理条例 distinguishes them). A …企业 item is not one of a natural person; it
+# is not said to disagree with a 个体工商户, since such terms are often defined by function (药品管理法
+# 实施条例 art. 77: 药品零售企业，是指将购进的药品直接销售给消费者的药品经营企业) and a licensed 个体 shop is one.
+# Only a leading actor of plain words counts: not 民办非企业单位, not an actor followed by 或 / 而 / 以.
+_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|((?:(?!非企业)(?:[^\W\d_未而以的]|、)){0,10}?企业))(?![单或而以])")
+_NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "enterprise": {"individual"}}
 _PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
 
 
@@ -184,10 +188,9 @@ def _party_disagreement(item, party, item_id: str) -> list[str]:
     m = _ITEM_PARTY.match(item.violation)
     if m is None:
         return []
-    # 其他组织 may be an enterprise's branch or an unregistered one: not said to disagree with 企业
-    named, allowed = (m.group(1), {"individual_business"}) if m.group(1) else (m.group(2), {"enterprise", "other"})
+    named, kind = (m.group(1), "individual_business") if m.group(1) else (m.group(2), "enterprise")
     value = getattr(party, "value", party)
-    if value in allowed:
+    if value not in _NOT_PARTY[kind]:
         return []
     return [f"所选条目 {item_id} 的违法行为是“{named}”的行为({item.violation}), 当事人却是{_PARTY_ZH.get(value, value)}: "
             "该条目可能不适用于本案当事人, 本案仍按所选条目判断, 请核对条目编号"]

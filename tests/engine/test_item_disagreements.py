@@ -118,7 +118,7 @@ def test_the_reason_states_the_range_the_outcome_states(engine):
 
 def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corpus):
     """An item whose conduct is a 个体工商户's (sd-lenient-list/x01: 个体工商户未将营业执照置于经营场所醒目位置)
-    chosen for an enterprise, or a 企业's (x08: 药品零售企业…) for a 个体工商户 or a natural person: the item
+    chosen for an enterprise, or a 企业's (x08: 药品零售企业…) for a natural person: the item
     still decides (the officer chose it), the answer says the party differs (a legal review found the
     first answered 不予处罚 silently)."""
     base = {"act_date": date(2020, 7, 1), "decision_date": date(2020, 7, 31), "corrected": "within_deadline",
@@ -130,9 +130,20 @@ def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corp
     fits = engine.evaluate(CaseFacts(item_id="sd-lenient-list/x01", party_type="individual_business", **base))
     assert not any("当事人却是" in w for w in fits.warnings)
     drug = {**base, "act_date": date(2025, 9, 1), "decision_date": date(2025, 10, 8)}
-    for party, zh in (("individual_business", "个体工商户"), ("individual", "自然人")):
-        d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type=party, **drug))
-        assert any("药品零售企业" in w and f"当事人却是{zh}" in w for w in d.warnings), d.warnings
-    for party in ("enterprise", "other"):
+    d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type="individual", **drug))
+    assert any("药品零售企业" in w and "当事人却是自然人" in w for w in d.warnings), d.warnings
+    # 药品管理法实施条例 art. 77 defines 药品零售企业 by function (将购进的药品直接销售给消费者的药品经营企业):
+    # a licensed 个体 pharmacy is one — no disagreement said for a 个体工商户
+    for party in ("enterprise", "other", "individual_business"):
         d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type=party, **drug))
         assert not any("当事人却是" in w for w in d.warnings)
+
+
+def test_no_party_named_where_the_leading_words_are_no_actor(engine):
+    """民办非企业单位 is no 企业; 未领营业执照而以合伙企业名义经营 names no actor (a false alarm each, found
+    by a re-reader)."""
+    from penalty_rules.engine.engine import _ITEM_PARTY
+
+    assert _ITEM_PARTY.match("民办非企业单位未按规定办理变更登记") is None
+    assert _ITEM_PARTY.match("未领营业执照而以合伙企业名义从事经营活动") is None
+    assert _ITEM_PARTY.match("食盐定点生产、批发企业违反规定聘用相关人员").group(2) == "食盐定点生产、批发企业"
