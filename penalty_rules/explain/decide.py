@@ -528,20 +528,30 @@ def _derived_facts(item_results) -> dict[str, object]:
 
 def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> list[str]:
     """初次违法 not given but a history is (prior_offenses, even empty): the engine counted it. When the
-    deciding rule read 首违 as met, the answer says it was derived from the records — an empty list
-    reads as "records checked, none found", which a client sending [] by default does not mean — and
-    a statutory rule's derivation is recorded in derived_facts (an item's is there already)."""
+    deciding rule read 首违 as met, or an item's escalation step was chosen by the counted priors, the
+    answer says it rests on that count, in the derivation's own words (its window, the priors not
+    counted) — an empty list reads as "records checked, none found", which a client sending [] by
+    default does not mean — and a statutory rule's derivation is recorded in derived_facts (an item's
+    is there already)."""
     trace = best._trace or best.to_trace()
-    if not any(c.key == "first_offense" and c.status == "met" for c in trace.conditions):
+    step = best.ref is not None and bool(best.ref.item.escalation)
+    if not step and not any(c.key == "first_offense" and c.status == "met" for c in trace.conditions):
         return []
     if best.statutory is not None:
         group = engine._group(facts.item_id) if facts.item_id else set()
         first = derive_first_offense(facts, group, None, engine._prior_matcher, engine._prior_item_matcher)
         derived["first_offense"] = {"value": first.value, "prior_count": first.prior_count, "how": first.explanation}
-    records = ("违法记录为空(prior_offenses: [])" if not facts.prior_offenses
-               else f"所列 {len(facts.prior_offenses)} 条违法记录中没有计入的同类违法")
-    return [f"未填写是否初次违法(first_offense): 按{records}推定为初次违法, 本结论以此为前提; 空的违法记录表示已查询"
-            "当事人的违法记录且没有同类违法, 如未查询, 请查询后填写 first_offense 或违法记录"]
+        how = first.explanation
+    else:
+        how = next((v["how"] for v in best.derived.values() if isinstance(v, dict) and "how" in v), None)
+    if how is None:
+        return []
+    how = how.removeprefix("按违法记录推定: ")
+    what = "此前同项违法次数(所适用的档次)" if step else "初次违法"
+    empty = (" 违法记录为空(prior_offenses: [])表示已查询当事人的违法记录且没有同类违法, 如未查询, 请查询后填写;"
+             if not facts.prior_offenses else "")
+    return [f"未填写是否初次违法(first_offense): {what}按所提供的违法记录推定({how}), 本结论以此为前提;{empty}"
+            " 请核对"]
 
 
 def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:

@@ -19,14 +19,14 @@ ECOLOGY = dict(domain="ecology", act_date=date(2023, 3, 1), decision_date=date(2
 
 
 def _said(d):
-    return [w for w in d.warnings if "推定为初次违法" in w]
+    return [w for w in d.warnings if "未填写是否初次违法" in w]
 
 
 def test_an_item_decided_on_first_offence_derived_from_an_empty_history_says_so(engine):
     d = engine.evaluate(CaseFacts(**TAX, prior_offenses=[]))
     assert d.outcome == "no_penalty" and d.chosen_item == "cn-tax-2021-6/03"
     [w] = _said(d)
-    assert "prior_offenses: []" in w and "已查询" in w
+    assert "prior_offenses: []" in w and "已查询" in w and "同类违法 0 次" in w
     assert engine.evaluate(CaseFacts(**TAX, prior_offenses=[], first_offense=False)).outcome == "normal"
 
 
@@ -42,7 +42,7 @@ def test_other_priors_not_counted_are_named(engine):
     other = {"conduct": "未按规定办理排污登记", "date": date(2021, 5, 6), "same_conduct": False}
     d = engine.evaluate(CaseFacts(**ECOLOGY, prior_offenses=[other]))
     [w] = _said(d)
-    assert "所列 1 条违法记录中没有计入的同类违法" in w
+    assert "同类违法 0 次" in w and "prior_offenses: []" not in w
 
 
 def test_nothing_said_when_the_officer_answered_or_the_rule_does_not_read_it(engine):
@@ -53,3 +53,17 @@ def test_nothing_said_when_the_officer_answered_or_the_rule_does_not_read_it(eng
     unknown = engine.evaluate(CaseFacts(**ECOLOGY))  # no history, no answer: asked, not derived
     assert not _said(unknown) and unknown.outcome == "undetermined"
     assert "first_offense" in [m.fact for m in unknown.missing_facts]
+
+
+def test_an_escalation_step_chosen_by_the_counted_priors_says_so(engine):
+    """The e-vehicle practice (lc-practice-2022/ev-restricted-zone): 首次驶入 警告教育, then 依法处罚 — the
+    step follows the count of earlier entries; with no first_offense given it rests on the records."""
+    facts = dict(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=50,
+                 act_date=date(2024, 3, 1), continuing=False, discovered_date=date(2024, 3, 2),
+                 decision_date=date(2024, 3, 20), minor_violation=False, harm="serious", corrected="not_corrected",
+                 subjective_fault=True, circumstances=[])
+    d = engine.evaluate(CaseFacts(**facts, prior_offenses=[]))
+    assert d.chosen_item == "lc-practice-2022/ev-restricted-zone"
+    [w] = _said(d)
+    assert "此前同项违法次数" in w and "prior_offenses: []" in w
+    assert not _said(engine.evaluate(CaseFacts(**facts, prior_offenses=[], first_offense=True)))
