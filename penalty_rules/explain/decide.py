@@ -526,6 +526,20 @@ def _derived_facts(item_results) -> dict[str, object]:
     return derived
 
 
+def _unresolved_import_flags(item) -> list[str]:
+    """A published item holding an import flag that now blocks publication (published before that
+    check; penalty_rules.lint.flags): the answer it decides says what may be wrong with it."""
+    from penalty_rules.lint.flags import BLOCKING_FLAGS, blocking_flags, exclusion_wordings
+
+    out = []
+    for f in blocking_flags(item, reread=False):
+        said = "、".join(f"“{w}”" for w in exclusion_wordings(item)) if f == "conditions.exclusion" else ""
+        out.append(f"所依据的条目 {item.id} 含发布前未处理的导入问题: {BLOCKING_FLAGS[f][0]}"
+                   + (f"(条件 {said}: 本案如属该情形, 不应适用本条目)" if said else "")
+                   + "; 该版本须以新的版本号改写后重新审核发布, 请核对本结论")
+    return out
+
+
 def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> list[str]:
     """初次违法 not given but a history is (prior_offenses, even empty): the engine counted it. When the
     deciding rule read 首违 as met, or an item's escalation step was chosen by the counted priors, the
@@ -711,6 +725,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             warnings.extend(_special_measures_dropped(p.live, best, dec_law))
             if best.statutory is None and p.companion is None:
                 warnings.extend(_wider_range_open(p.live, best, dec_law))
+    if winner_item is not None and winner_item.provenance.flags:
+        warnings.extend(_unresolved_import_flags(winner_item))
     derived = _derived_facts(item_results)
     if facts.first_offense is None and facts.prior_offenses is not None and best is not None and not open_rules:
         warnings.extend(_first_offense_derived(engine, facts, best, derived))

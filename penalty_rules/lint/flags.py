@@ -10,14 +10,21 @@ conditions cell names an outcome (…的，依法从轻处罚) other than the ro
 than the list's words until the reviewer settles the outcome.
 
 Until then: a draft holding the flag gets a warning here, an item holding it cannot be approved and
-its version cannot be requested for publication or published (service.reviews), and a version in
-force holding it is refused at load (error): it could never have been reviewed as it reads.
+its version cannot be requested for publication or published (service.reviews). Deleting the flag
+alone does not lift it: a custom condition still in the exclusion's form (…的，依法处罚 / …除外 /
+不适用本清单, not negated) blocks as the flag does. A version published before these checks that
+holds the flag loads with a warning (refusing it would stop a service that ran the day before, and
+a published version cannot be edited): the fix is a new version, and until then an answer decided by
+such an item says so (explain.decide).
 """
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from penalty_rules.errors import Problem
 from penalty_rules.load.locator import Locator
+from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument, Status
@@ -33,14 +40,43 @@ BLOCKING_FLAGS = {  # flag → (what is wrong, what the reviewer must do)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause"}
 
 
-def blocking_flags(item: Item) -> list[str]:
-    """The item's import flags that forbid approving or publishing it as it reads."""
-    return [f for f in item.provenance.flags if f in BLOCKING_FLAGS]
+# An exclusion's form, in a custom condition the reviewer has not rewritten: …除外, …的，依法处罚 / 从重处罚 /
+# 予以查处 / 不适用, …的，不认定为…, 不适用本清单. A negated condition (非 / 不 / 未 / 无 / 没有 …) is a rewrite, and a
+# bracket quoting the source (原文: …除外) is the reviewer's note, not the condition.
+_EXCLUSION_FORM = re.compile(r"除外|的[，,]\s*(?:应当|可以)?(?:依法)?(?:从重|予以)?(?:处罚|查处|处以|给予|不适用)|的[，,]\s*不认定为"
+                             r"|不适用本清单")
+_SOURCE_QUOTE = re.compile(r"[（(]原文[:：].*?[)）]")
+_NEGATED = re.compile(r"^(?:非|不|未|无|没有)")
+
+
+@lru_cache(maxsize=4096)
+def reads_as_exclusion(wording: str) -> bool:
+    core = _SOURCE_QUOTE.sub("", wording).strip()
+    return not _NEGATED.match(core) and bool(_EXCLUSION_FORM.search(core))
+
+
+def exclusion_wordings(item: Item) -> list[str]:
+    """Custom conditions of the item still worded as an exclusion (flag or not)."""
+    return [c.custom for c in item.conditions.iter_all() if isinstance(c, Custom) and reads_as_exclusion(c.custom)]
+
+
+def blocking_flags(item: Item, *, reread: bool = True) -> list[str]:
+    """The item's import flags that forbid approving or publishing it as it reads; with `reread`, also
+    conditions.exclusion when a custom condition is still in an exclusion's form (the flag deleted
+    without the rewrite)."""
+    flags = [f for f in item.provenance.flags if f in BLOCKING_FLAGS]
+    if reread and "conditions.exclusion" not in flags and exclusion_wordings(item):
+        flags.insert(0, "conditions.exclusion")
+    return flags
 
 
 def blocking_zh(item: Item) -> str:
-    """One sentence per blocking flag of the item, with what the reviewer must do."""
-    return "; ".join(f"条目 {item.id}: {BLOCKING_FLAGS[f][0]}({f}); {_resolve(f)}" for f in blocking_flags(item))
+    """One sentence per blocking flag of the item, with the wording at fault and what the reviewer must do."""
+    out = []
+    for f in blocking_flags(item):
+        said = "、".join(f"“{w}”" for w in exclusion_wordings(item)) if f == "conditions.exclusion" else ""
+        out.append(f"条目 {item.id}: {BLOCKING_FLAGS[f][0]}({f}{'; 条件 ' + said if said else ''}); {_resolve(f)}")
+    return "; ".join(out)
 
 
 def _resolve(flag: str) -> str:
@@ -48,8 +84,9 @@ def _resolve(flag: str) -> str:
 
 
 def check_flags(corpus: Corpus, root: Path | None = None) -> list[Problem]:
-    """`unresolved_exclusion` / `unresolved_outcome_clause`: a warning on a draft, an error on any
-    version that is not a draft."""
+    """`unresolved_exclusion` / `unresolved_outcome_clause`, warnings: on a draft (to rewrite before
+    review), and on a published version that holds the flag (published before these checks: a new
+    version must replace it)."""
     locator = Locator(corpus, root)
     problems = []
     for doc in corpus.documents:
@@ -61,12 +98,16 @@ def _document_flags(doc: ListDocument, locator: Locator) -> list[Problem]:
     draft = doc.status is Status.draft
     out = []
     for i, item in enumerate(doc.items):
-        for flag in blocking_flags(item):
-            n = item.provenance.flags.index(flag)
-            file, line, col = locator.locate(doc, ("items", i, "provenance", "flags", n))
-            where = "草案发布前须处理" if draft else "已发布(施行中或已废止)的版本不能含有未处理的导入标记"
-            out.append(Problem(CODES[flag],
-                               f"{doc.key} 条目 {item.id}: {BLOCKING_FLAGS[flag][0]}; {where}: {_resolve(flag)}",
-                               file, line, col, f"items[{i}].provenance.flags[{n}]",
-                               severity="warning" if draft else "error"))
+        for flag in blocking_flags(item, reread=draft):
+            n = item.provenance.flags.index(flag) if flag in item.provenance.flags else None
+            loc = ("items", i, "provenance", "flags", n) if n is not None else ("items", i, "conditions")
+            file, line, col = locator.locate(doc, loc)
+            if draft:
+                where = f"草案发布前须处理: {_resolve(flag)}"
+            else:
+                where = (f"该版本在本检查之前已发布, 已发布版本不能修改: 须以新的版本号建立草案, {BLOCKING_FLAGS[flag][1]}后"
+                         "审核发布; 在此之前, 由该条目作出的结论会提示此问题")
+            out.append(Problem(CODES[flag], f"{doc.key} 条目 {item.id}: {BLOCKING_FLAGS[flag][0]}; {where}",
+                               file, line, col, f"items[{i}]." + (f"provenance.flags[{n}]" if n is not None else "conditions"),
+                               severity="warning"))
     return out

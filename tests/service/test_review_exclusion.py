@@ -107,24 +107,49 @@ def test_flag_put_back_after_the_approvals_blocks_the_approval(tmp_path, store):
     assert exc.value.code == "unresolved_exclusion", exc.value.message
 
 
-def test_version_in_force_holding_an_exclusion_is_refused_at_load(tmp_path):
+def test_version_published_holding_an_exclusion_loads_with_a_warning_and_its_answers_say_so(tmp_path):
+    """A version published before these checks (the old code let it through) must not stop the service
+    that ran it the day before, and cannot be edited: it loads with a warning naming the remedy (a new
+    version), and an answer it decides names the exclusion (a re-reader: refusing it at load left no
+    way out)."""
+    from penalty_rules.engine.engine import Engine
+    from penalty_rules.model.facts import CaseFacts
+
     root, path, item_id = import_draft(tmp_path)
     text = path.read_text("utf-8")
     text = re.sub(r"^status: draft$", "status: in_force", text, flags=re.M)
-    text = re.sub(r"^effective_from: null$", "effective_from: 2036-12-01", text, flags=re.M)
+    text = re.sub(r"^effective_from: null$", "effective_from: 2026-01-01", text, flags=re.M)
     path.write_text(text, "utf-8")
     sec = load_lock_sections(root)
     digest = load_corpus(root).corpus.hashes[KEY]
-    write_lock(root, {**sec.versions, KEY: digest}, sec.published, baseline=sec.baseline)
-    with pytest.raises(CorpusInvalid) as exc:
-        load_corpus_strict(root)
-    found = [p for p in exc.value.problems if p.code == "unresolved_exclusion"]
-    assert len(found) == 1 and found[0].severity == "error" and item_id in found[0].message
-    assert found[0].file and found[0].file.endswith("2026-1.yaml") and found[0].line, str(found[0])
-    resolve(path)  # rewritten and relocked: loads
-    write_lock(root, {**sec.versions, KEY: load_corpus(root).corpus.hashes[KEY]}, sec.published,
-               baseline=sec.baseline)
-    assert load_corpus_strict(root).document(KEY).status.value == "in_force"
+    write_lock(root, {**sec.versions, KEY: digest}, {**sec.published, KEY: digest}, baseline=sec.baseline)
+    from penalty_rules.lint.corpus import corpus_checks
+
+    found = [p for p in corpus_checks(load_corpus(root).corpus, root) if p.code == "unresolved_exclusion"]
+    assert len(found) == 1 and found[0].severity == "warning" and item_id in found[0].message
+    assert "新的版本号" in found[0].message and found[0].file.endswith("2026-1.yaml") and found[0].line
+    corpus = load_corpus_strict(root)  # starts
+    engine = Engine(corpus, search=None)
+    item = corpus.document(KEY).items[0]
+    custom = next(c for c in item.conditions.all if getattr(c, "custom", None) == EXCLUSION)
+    facts = CaseFacts(item_id=item_id, jurisdiction="371500", act_date=rv.date(2026, 3, 2),
+                      decision_date=rv.date(2026, 3, 20), first_offense=True, harm="minor", corrected="promptly",
+                      minor_violation=True, custom_conditions={custom.key: True})
+    d = engine.evaluate(facts)
+    assert d.chosen_item == item_id, (d.outcome, d.warnings)
+    assert any("发布前未处理的导入问题" in w and EXCLUSION in w and "不应适用本条目" in w for w in d.warnings), d.warnings
+
+
+def test_deleting_the_flag_without_the_rewrite_does_not_pass(tmp_path, store):
+    root, path, item_id = import_draft(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("    - conditions.exclusion\n", ""), "utf-8")
+    [item] = load_corpus(root).corpus.document(KEY).items
+    assert "conditions.exclusion" not in item.provenance.flags  # only the flag is gone
+    with pytest.raises(PublishError) as exc:
+        rv.review(store, root, KEY, item_id, "approved", None, R1)
+    assert exc.value.code == "unresolved_exclusion" and EXCLUSION in exc.value.message
+    resolve(path)
+    rv.review(store, root, KEY, item_id, "approved", None, R1)
 
 
 def test_bundled_lists_hold_no_unresolved_exclusion():
