@@ -793,6 +793,22 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
 
 
 COLON_OUTCOME = re.compile(r"的[:：]")
+# Before 依法 … 处罚 these words make it part of a condition (未被依法不予处罚过 / 其他依法从轻处罚情形): no outcome.
+_YIFA_INSIDE = re.compile(r"(?:被|未|曾|受到|受过|其他|规定|给予|已)$")
+
+
+def _yifa_outcome(text: str, pos: int, m: re.Match) -> bool:
+    """An outcome clause naming 依法 / 予以 (……的，依法不予处罚) is the outcome only after 的 (的，依法… / 的依法…)
+    or as a whole clause after punctuation, and only where its clause ends (end, ，；。 or a bracket): 未被依法不予
+    处罚过 / 有其他依法不予处罚情形的 / 被依法从轻处罚 are words of a condition (the old reading: kept whole)."""
+    if m.end() < len(text) and text[m.end()] not in "，,；;。:：）)":
+        return False
+    words = m.group(0)
+    if words.startswith(("的", "，", ",")):
+        return True
+    before = text[:pos]
+    return before.endswith("的") or (not before.rstrip() or before.rstrip()[-1] in "，,；;。:：") \
+        and not _YIFA_INSIDE.search(before)
 
 
 def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None:
@@ -806,6 +822,8 @@ def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None
     if m and COLON_OUTCOME.match(m.group(0)) and _holds_condition(m.group(0)[2:]):
         # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
         m = COLON_OUTCOME.match(text, pos)
+    if m and re.search(r"依法|予以", m.group(0)) and not _yifa_outcome(text, pos, m):
+        m = None  # 被依法从轻处罚 / 未被依法不予处罚过 / 其他依法不予处罚情形: words of a condition, kept whole
     if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
         return m.end(), Token("OUTCOME", m.group(0))
     if m and in_words and text[pos] in "的，,可应依" and m.end() > pos + 1:
@@ -821,6 +839,9 @@ def _match_structure(text: str, pos: int) -> tuple[int, Token] | None:
     """Punctuation, markers, 或, a bracketed remark, 且 / 并 …"""
     for kind, rx in _STRUCTURE:
         m = rx.match(text, pos)
+        if kind == "LABEL" and m and not m.group(0).endswith((":", "：", "，", ",")) and \
+                re.search(r"(?:依法|其他|规定|可以|可)$", text[:pos]):
+            continue  # 有其他依法不予处罚情形的 / 规定其他从轻处罚情形: words of a condition, not a label
         if m and m.end() > pos:
             return m.end(), Token(kind, m.group(0))
     return None
