@@ -39,3 +39,38 @@ def test_yifa_outcome_after_de_or_as_a_last_clause_is_the_outcome(text, outcome)
     r = parse_conditions(text)
     assert r.outcomes == [outcome]
     assert all(isinstance(x, str) for x in to_conditions(r)["all"])
+
+
+# 2. 从轻或者减轻处罚 is one range: no fragment 依法从轻 as a condition; a row of either outcome agrees
+@pytest.mark.parametrize("tail", ["，依法从轻或者减轻处罚", "，可以从轻或者减轻处罚", "，依法从轻、减轻处罚"])
+def test_lighter_or_reduced_is_one_outcome_range(tail):
+    r = parse_conditions("首次违法且及时改正的" + tail)
+    assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly"]}, tail
+    assert build.outcome_clause_problem(r, Outcome.lighter_penalty) is None
+    assert build.outcome_clause_problem(r, Outcome.reduced_penalty) is None
+    assert build.outcome_clause_problem(r, Outcome.no_penalty)
+
+
+# 3. a heading (or other moved text) naming an outcome is checked against the row's outcome
+@pytest.mark.parametrize("text,said", [
+    ("可以依法减轻处罚的情形：初次违法、危害后果轻微", Outcome.reduced_penalty),
+    ("依法从轻处罚：初次违法、危害后果轻微", Outcome.lighter_penalty),
+])
+def test_heading_naming_another_outcome_is_a_mismatch(text, said):
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": ["first_offense", "minor_harm"]}
+    problem = build.outcome_clause_problem(r, Outcome.no_penalty)
+    assert problem and "不予处罚" in problem
+    assert build.outcome_clause_problem(r, said) is None
+
+
+def test_heading_mismatch_flagged_in_the_draft(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "序号,执法领域,违法行为,违法依据,处罚依据,不予处罚依据,适用条件,处理措施,备注\n"
+        "一、不予处罚事项,,,,,,,,\n"
+        "1,税务,未按照规定期限办理纳税申报和报送纳税资料,《中华人民共和国税收征收管理法》第二十五条第一款,,,"
+        "依法从轻处罚：初次违法、危害后果轻微,,\n", encoding="utf-8")
+    result = build.build_draft(table, list_id="t", version="1", jurisdiction="371500", domain="tax")
+    item, = result.document["items"]
+    assert "conditions.outcome_mismatch" in item["provenance"]["flags"]
