@@ -372,9 +372,9 @@ _KOFN_VERB = r"(?:满足|符合|具备|具有|达到)"
 _KOFN_ANY = r"(?:任意|任何|至少|任)"
 KOFN = re.compile(
     rf"[（(]?(?:并|且)?(?:须|应|需|应当|只需|只须|仅需)?{_KOFN_VERB}?"
-    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:条件|情形|各项)?)?"
-    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形)?)?(?P<sub>中的|之中|其中的?|中)?"
-    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<any2>{_KOFN_ANY})?"
+    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:(?:从轻|减轻|不予处罚|免罚)?(?:条件|情形|情节)|各项)?)?"
+    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形|情节)?)?(?P<sub>中的|之中|其中的?|中)?"
+    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<sub2>其中的?)?(?P<any2>{_KOFN_ANY})?"
     rf"(?P<k>{_K})(?:项|个|条|种)(?P<more>或以上|及以上|以上)?(?:条件|情形)?(?P<ok>即可)?(?P<close>[）)])?[:：]?"
 )
 AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
@@ -530,7 +530,8 @@ def _match_kofn(text: str, pos: int) -> tuple[int, Token] | None:
     if not m or (pos and text[pos - 1] in "第"):
         return None
     words = m.group(0)
-    if not (m.group("sub") or m.group("any") or m.group("any2") or m.group("more") or m.group("ok")):
+    if not (m.group("sub") or m.group("sub2") or m.group("any") or m.group("any2") or m.group("more")
+            or m.group("ok")):
         return None
     if words[:1] in "（(" and not m.group("close") or m.group("close") and words[:1] not in "（(":
         return None
@@ -1170,7 +1171,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     lines = text.replace("\r", "")
     text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _guard(tokenize(text, lines), flags)
+    tokens = _kofn_in_words(_guard(tokenize(text, lines), flags), flags)
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -1220,6 +1221,25 @@ def parse_conditions(text: str | None) -> ParseResult:
 
 KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
              " 审核人须确定")
+
+
+# (至少两项) right after one condition's words (采取整改措施（至少两项）): it counts what that condition names, not
+# the conditions — kept in the list's words, in the condition (without it one measure would answer 符合: wider)
+KOFN_OWN = re.compile(rf"[（(](?:{_KOFN_ANY})?{_K}(?:项|个|条|种)(?:或以上|及以上|以上)?[）)]")
+KOFN_OWN_NOTE = "条件中的“{words}”(满足其中几项)按原文保留, 审核人须确定"
+
+
+def _kofn_in_words(tokens: list[Token], flags: list[str]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "KOFN" and KOFN_OWN.fullmatch(tok.text) and out and out[-1].kind == "TEXT" and not (
+                len(out) > 1 and out[-2].kind in ("SEP", "AND") and out[-2].text != "，"):  # A、B、C（至少两项）: the list
+            prev = out.pop()
+            out.append(Token("TEXT", prev.text + tok.text, note=KOFN_OWN_NOTE.format(words=tok.text)))
+            flags.append("conditions.k_of_n")
+            continue
+        out.append(tok)
+    return out
 
 
 def _numbered_alternatives(tokens: list[Token]) -> bool | None:

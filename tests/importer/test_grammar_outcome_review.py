@@ -74,3 +74,24 @@ def test_heading_mismatch_flagged_in_the_draft(tmp_path):
     result = build.build_draft(table, list_id="t", version="1", jurisdiction="371500", domain="tax")
     item, = result.document["items"]
     assert "conditions.outcome_mismatch" in item["provenance"]["flags"]
+
+
+# 4. k of n: a count inside one condition stays in its words; k-of-n headings are flagged
+@pytest.mark.parametrize("text,kept", [
+    ("采取整改措施（至少两项）", "采取整改措施（至少两项）"),
+    ("首次违法，采取整改措施（至少两项）", "采取整改措施（至少两项）"),
+])
+def test_count_inside_one_condition_is_kept_in_words(text, kept):
+    r = parse_conditions(text)
+    assert {"custom": kept} in to_conditions(r)["all"]  # never 采取整改措施 alone: one measure would answer 符合
+    assert "conditions.k_of_n" in r.flags
+    assert not any("比原文严" in n for n in r.notes)  # the note does not claim the stricter reading
+
+
+@pytest.mark.parametrize("text", ["以下三项满足其中两项：首次违法；危害后果轻微；及时改正",
+                                  "具有下列从轻情节中的两项以上：首次违法；危害后果轻微；及时改正"])
+def test_k_of_n_headings_are_flagged(text):
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert "conditions.k_of_n" in r.flags
+    assert any("只要求满足其中2项" in n for n in r.notes), r.notes
