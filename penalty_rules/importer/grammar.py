@@ -788,7 +788,7 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
         words = m.group(0) + q.group(0)
         tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
         return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
-    if PARTY.search(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
+    if _party(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
         return m.end(), Token("TEXT", m.group(0), note=PARTY_NOTE)
     return m.end(), Token("HEADING", m.group(0))
 
@@ -1184,6 +1184,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     outcomes = [t.text for t in tokens if t.kind == "OUTCOME"]  # ……的，依法不予处罚: build checks the column
     if kofn:
         flags.append("conditions.k_of_n")
+    if _party_tiers(tokens):
+        return _whole(raw, text, "按当事人分档的条件(对小微企业：…；对其他企业：…), 整段按原文保留", flags, outcomes=outcomes)
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
@@ -1332,6 +1334,18 @@ def _editor_bracket(text: str) -> bool:
 PARTY = re.compile(r"^(?:仅|只|限)?(?:对于|针对|对(?!应|照|比|外|此|其|象)|适用于).|小微企业|小型企业|微型企业|个体工商户|个体户"
                    r"|个体经营者|小摊贩|农民专业合作社|初创企业|新设立|新开办|新办")
 PARTY_NOTE = "当事人范围的限定, 按原文保留为条件"
+# A bracket or heading that is only a party noun ((自然人) / (个人) / (企业) / 单位：/ 对其他企业：): the party too
+PARTY_NOUN = re.compile(r"(?:仅|只|限)?(?:对于?|针对)?(?:其他|其余|其它)?(?:自然人|个人|公民|法人|单位|企业|中小企业|事业单位|企业事业单位"
+                        r"|其他组织|非法人组织|社会组织|社会团体|机关|经营者|生产经营单位)")
+
+
+def _party(text: str) -> bool:
+    return bool(PARTY.search(text) or PARTY_NOUN.fullmatch(text.strip()))
+
+
+def _party_tiers(tokens: list[Token]) -> bool:
+    """对小微企业：A；对其他企业：B / 个人：A；单位：B: conditions per party, each its own tier — not AND-ed."""
+    return sum(1 for t in tokens if t.kind == "TEXT" and t.note == PARTY_NOTE and t.text.endswith((":", "："))) > 1
 
 
 def _tag_words(text: str) -> bool:
@@ -1342,7 +1356,7 @@ def _tag_words(text: str) -> bool:
         return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
-    if PARTY.search(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
+    if _party(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
@@ -1391,7 +1405,7 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
             excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
-            if PARTY.search(tok.text[1:-1]):
+            if _party(tok.text[1:-1]):
                 flags.append("conditions.party")
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))

@@ -95,3 +95,26 @@ def test_k_of_n_headings_are_flagged(text):
     assert to_conditions(r) == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
     assert "conditions.k_of_n" in r.flags
     assert any("只要求满足其中2项" in n for n in r.notes), r.notes
+
+
+# 5. a bracket or heading that is only a party noun is the party the item is for: a condition in words
+@pytest.mark.parametrize("text,party", [
+    ("首次违法且及时改正（自然人）", "自然人"), ("首次违法且及时改正（个人）", "个人"),
+    ("首次违法且及时改正（事业单位）", "事业单位"), ("首次违法且及时改正（企业）", "企业"),
+    ("首次违法且及时改正（中小企业）", "中小企业"), ("个人：首次违法且及时改正", "个人"),
+    ("单位：首次违法且及时改正", "单位"),
+])
+def test_party_noun_is_kept_as_a_condition(text, party):
+    r = parse_conditions(text)
+    c = to_conditions(r)
+    assert {"custom": party} in c["all"] and {"first_offense", "corrected_promptly"} <= set(
+        x for x in c["all"] if isinstance(x, str)), c
+    assert "conditions.party" in r.flags and party not in "".join(r.moved)
+
+
+@pytest.mark.parametrize("text", ["对小微企业：首次违法；对其他企业：首次违法且及时改正",
+                                  "个人：首次违法；单位：首次违法且及时改正"])
+def test_party_tiers_are_kept_whole(text):
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": [{"custom": text}]}
+    assert {"conditions.party", "conditions.structure_unclear"} <= set(r.flags)
