@@ -86,10 +86,14 @@ A small grammar, not one regular expression per phrase:
    and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`); also
    A；或者B，C / A。或者B，C with no 之一 marker before (C with B only or with both: `_comma_clause_after`).
    A k-of-n marker (满足其中两项 …, `KOFN`): every part kept — all of them, stricter than the wording (the model
-   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k. A bracket or heading naming the party
-   (对小微企业 / 适用于… / 个体工商户: `PARTY`) is a condition in words (`conditions.party`), never a remark.
-   Outcome clauses (…的，依法不予处罚) are remarks, listed in `ParseResult.outcomes`: build.py flags one that
-   names another outcome than the row's (`conditions.outcome_mismatch`).
+   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k; a count right after one condition
+   (采取整改措施（至少两项）) stays in that condition's words. A bracket or heading naming the party
+   (对小微企业 / 适用于… / 个体工商户 / (自然人) / 单位：: `PARTY`, `PARTY_NOUN`) is a condition in words
+   (`conditions.party`), never a remark; conditions tiered by party (对小微企业：A；对其他企业：B) are kept whole.
+   Outcome clauses (…的，依法不予处罚; 从轻或者减轻处罚 one range) are remarks, listed in `ParseResult.outcomes`:
+   build.py flags one — or a heading / moved text naming an outcome — that names another outcome than the
+   row's (`conditions.outcome_mismatch`). 依法…处罚 is an outcome only after 的 or as a whole last clause:
+   未被依法不予处罚过 / 其他依法从轻处罚情形 are words of a condition.
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
@@ -802,7 +806,7 @@ def _yifa_outcome(text: str, pos: int, m: re.Match) -> bool:
     """An outcome clause naming 依法 / 予以 (……的，依法不予处罚) is the outcome only after 的 (的，依法… / 的依法…)
     or as a whole clause after punctuation, and only where its clause ends (end, ，；。 or a bracket): 未被依法不予
     处罚过 / 有其他依法不予处罚情形的 / 被依法从轻处罚 are words of a condition (the old reading: kept whole)."""
-    if m.end() < len(text) and text[m.end()] not in "，,；;。:：）)":
+    if m.end() < len(text) and text[m.end()] not in "，,；;。:：）)（(":
         return False
     words = m.group(0)
     if words.startswith(("的", "，", ",")):

@@ -118,3 +118,9 @@ def test_party_tiers_are_kept_whole(text):
     r = parse_conditions(text)
     assert to_conditions(r) == {"all": [{"custom": text}]}
     assert {"conditions.party", "conditions.structure_unclear"} <= set(r.flags)
+
+
+def test_outcome_clause_before_a_bracket_is_the_outcome():
+    r = parse_conditions("首次违法且及时改正的，依法不予处罚（见附件）")
+    assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly"]}
+    assert r.outcomes == ["，依法不予处罚"]
