@@ -68,13 +68,26 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
     if outcome is None:
         return None
     outcome = Outcome(outcome)
-    for clause in parse.outcomes:
+    # headings and moved text (可以依法减轻处罚的情形： / 依法从轻处罚：) name an outcome too: read where they say
+    # 不予·免予·从轻·减轻 处罚
+    said_elsewhere = [r for r in list(parse.remarks) + list(parse.moved)
+                      if r not in parse.outcomes and OUTCOME_WORDS.search(r)]
+    for clause in list(parse.outcomes) + said_elsewhere:
         words = re.sub(r"^的?[，,:：]?", "", clause)
+        if RANGE_OUTCOME.search(words):  # 从轻或者减轻处罚: one range, either outcome agrees
+            if outcome in (Outcome.lighter_penalty, Outcome.reduced_penalty):
+                continue
+            return (f"适用条件中的处理结果“{words}”(从轻或者减轻处罚)与本条目的处理结果({outcome.zh})不一致,"
+                    " 须人工核对处理结果栏或条件原文")
         said = read_outcome(words)
         if said is not None and said is not outcome:
             return (f"适用条件中的处理结果“{words}”({said.zh})与本条目的处理结果({outcome.zh})不一致,"
                     " 须人工核对处理结果栏或条件原文")
     return None
+
+
+OUTCOME_WORDS = re.compile(r"(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚")
+RANGE_OUTCOME = re.compile(r"从轻(?:或者|或|、)减轻(?:行政)?处罚")
 
 
 @dataclass

@@ -86,10 +86,14 @@ A small grammar, not one regular expression per phrase:
    and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`); also
    A；或者B，C / A。或者B，C with no 之一 marker before (C with B only or with both: `_comma_clause_after`).
    A k-of-n marker (满足其中两项 …, `KOFN`): every part kept — all of them, stricter than the wording (the model
-   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k. A bracket or heading naming the party
-   (对小微企业 / 适用于… / 个体工商户: `PARTY`) is a condition in words (`conditions.party`), never a remark.
-   Outcome clauses (…的，依法不予处罚) are remarks, listed in `ParseResult.outcomes`: build.py flags one that
-   names another outcome than the row's (`conditions.outcome_mismatch`).
+   has no k-of-n form) — flagged `conditions.k_of_n`, the note naming k; a count right after one condition
+   (采取整改措施（至少两项）) stays in that condition's words. A bracket or heading naming the party
+   (对小微企业 / 适用于… / 个体工商户 / (自然人) / 单位：: `PARTY`, `PARTY_NOUN`) is a condition in words
+   (`conditions.party`), never a remark; conditions tiered by party (对小微企业：A；对其他企业：B) are kept whole.
+   Outcome clauses (…的，依法不予处罚; 从轻或者减轻处罚 one range) are remarks, listed in `ParseResult.outcomes`:
+   build.py flags one — or a heading / moved text naming an outcome — that names another outcome than the
+   row's (`conditions.outcome_mismatch`). 依法…处罚 is an outcome only after 的 or as a whole last clause:
+   未被依法不予处罚过 / 其他依法从轻处罚情形 are words of a condition.
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
    marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
@@ -270,7 +274,7 @@ ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三�
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
 OUTCOME = re.compile(
     r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:依法|可以|可|应当|应|均|即可|一律)*(?:予以)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
-    r"|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
+    r"|从轻(?:或者|或|、)减轻(?:行政)?处罚|从轻(?:行政)?处罚|减轻(?:行政)?处罚|不罚款[^;；。]{0,10})"
 )
 HEADING = re.compile(r"(?P<h>[^:：;；,，。()（）]{1,16})[:：]")
 # 危害后果：轻微 / 轻微的，… / 轻微（…） / 轻微或者… (a heading and a bare 轻微 after it): the heading says what is minor
@@ -372,9 +376,9 @@ _KOFN_VERB = r"(?:满足|符合|具备|具有|达到)"
 _KOFN_ANY = r"(?:任意|任何|至少|任)"
 KOFN = re.compile(
     rf"[（(]?(?:并|且)?(?:须|应|需|应当|只需|只须|仅需)?{_KOFN_VERB}?"
-    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:条件|情形|各项)?)?"
-    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形)?)?(?P<sub>中的|之中|其中的?|中)?"
-    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<any2>{_KOFN_ANY})?"
+    r"(?:(?:以上|上述|前述|下列|以下)(?:所列)?(?:(?:从轻|减轻|不予处罚|免罚)?(?:条件|情形|情节)|各项)?)?"
+    rf"(?:(?P<n>{_K}|十)(?:项|个|条)(?:条件|情形|情节)?)?(?P<sub>中的|之中|其中的?|中)?"
+    rf"(?P<any>{_KOFN_ANY})?{_KOFN_VERB}?(?P<sub2>其中的?)?(?P<any2>{_KOFN_ANY})?"
     rf"(?P<k>{_K})(?:项|个|条|种)(?P<more>或以上|及以上|以上)?(?:条件|情形)?(?P<ok>即可)?(?P<close>[）)])?[:：]?"
 )
 AND_MARK = re.compile(r"(?:并|且)?(?:须|应|应当)?(?:同时具备|同时满足|同时符合)(?:以下条件|下列条件)?[:：]?|[（(](?:三|两|二|四)项同时满足[）)]")
@@ -530,7 +534,8 @@ def _match_kofn(text: str, pos: int) -> tuple[int, Token] | None:
     if not m or (pos and text[pos - 1] in "第"):
         return None
     words = m.group(0)
-    if not (m.group("sub") or m.group("any") or m.group("any2") or m.group("more") or m.group("ok")):
+    if not (m.group("sub") or m.group("sub2") or m.group("any") or m.group("any2") or m.group("more")
+            or m.group("ok")):
         return None
     if words[:1] in "（(" and not m.group("close") or m.group("close") and words[:1] not in "（(":
         return None
@@ -787,12 +792,28 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
         words = m.group(0) + q.group(0)
         tag = "minor_harm" if HARM_HEADING.fullmatch(h) else "minor_violation" if VIOLATION_HEADING.fullmatch(h) else None
         return q.end(), (Token("PHRASE", words, tag) if tag else Token("TEXT", words, note="“轻微”所指见标题, 按原文保留"))
-    if PARTY.search(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
+    if _party(h):  # 对小微企业： / 个体工商户：: the party the item is for — a condition, never a heading
         return m.end(), Token("TEXT", m.group(0), note=PARTY_NOTE)
     return m.end(), Token("HEADING", m.group(0))
 
 
 COLON_OUTCOME = re.compile(r"的[:：]")
+# Before 依法 … 处罚 these words make it part of a condition (未被依法不予处罚过 / 其他依法从轻处罚情形): no outcome.
+_YIFA_INSIDE = re.compile(r"(?:被|未|曾|受到|受过|其他|规定|给予|已)$")
+
+
+def _yifa_outcome(text: str, pos: int, m: re.Match) -> bool:
+    """An outcome clause naming 依法 / 予以 (……的，依法不予处罚) is the outcome only after 的 (的，依法… / 的依法…)
+    or as a whole clause after punctuation, and only where its clause ends (end, ，；。 or a bracket): 未被依法不予
+    处罚过 / 有其他依法不予处罚情形的 / 被依法从轻处罚 are words of a condition (the old reading: kept whole)."""
+    if m.end() < len(text) and text[m.end()] not in "，,；;。:：）)（(":
+        return False
+    words = m.group(0)
+    if words.startswith(("的", "，", ",")):
+        return True
+    before = text[:pos]
+    return before.endswith("的") or (not before.rstrip() or before.rstrip()[-1] in "，,；;。:：") \
+        and not _YIFA_INSIDE.search(before)
 
 
 def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None:
@@ -806,6 +827,8 @@ def _match_word(text: str, pos: int, in_words: bool) -> tuple[int, Token] | None
     if m and COLON_OUTCOME.match(m.group(0)) and _holds_condition(m.group(0)[2:]):
         # 危害后果轻微的：及时改正: the words after the colon are conditions, not the outcome
         m = COLON_OUTCOME.match(text, pos)
+    if m and re.search(r"依法|予以", m.group(0)) and not _yifa_outcome(text, pos, m):
+        m = None  # 被依法从轻处罚 / 未被依法不予处罚过 / 其他依法不予处罚情形: words of a condition, kept whole
     if m and not in_words and (phrase is None or m.end() >= phrase[0]) and m.group(0).lstrip("的，,"):
         return m.end(), Token("OUTCOME", m.group(0))
     if m and in_words and text[pos] in "的，,可应依" and m.end() > pos + 1:
@@ -821,6 +844,9 @@ def _match_structure(text: str, pos: int) -> tuple[int, Token] | None:
     """Punctuation, markers, 或, a bracketed remark, 且 / 并 …"""
     for kind, rx in _STRUCTURE:
         m = rx.match(text, pos)
+        if kind == "LABEL" and m and not m.group(0).endswith((":", "：", "，", ",")) and \
+                re.search(r"(?:依法|其他|规定|可以|可)$", text[:pos]):
+            continue  # 有其他依法不予处罚情形的 / 规定其他从轻处罚情形: words of a condition, not a label
         if m and m.end() > pos:
             return m.end(), Token(kind, m.group(0))
     return None
@@ -1149,7 +1175,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     lines = text.replace("\r", "")
     text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _guard(tokenize(text, lines), flags)
+    tokens = _kofn_in_words(_guard(tokenize(text, lines), flags), flags)
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -1162,6 +1188,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     outcomes = [t.text for t in tokens if t.kind == "OUTCOME"]  # ……的，依法不予处罚: build checks the column
     if kofn:
         flags.append("conditions.k_of_n")
+    if _party_tiers(tokens):
+        return _whole(raw, text, "按当事人分档的条件(对小微企业：…；对其他企业：…), 整段按原文保留", flags, outcomes=outcomes)
     if _outcome_tiers(tokens):
         # 没有造成危害后果的不予处罚，危害后果轻微的减轻处罚: tiers with their own outcomes — not one item's
         # conditions AND-ed together
@@ -1199,6 +1227,25 @@ def parse_conditions(text: str | None) -> ParseResult:
 
 KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
              " 审核人须确定")
+
+
+# (至少两项) right after one condition's words (采取整改措施（至少两项）): it counts what that condition names, not
+# the conditions — kept in the list's words, in the condition (without it one measure would answer 符合: wider)
+KOFN_OWN = re.compile(rf"[（(](?:{_KOFN_ANY})?{_K}(?:项|个|条|种)(?:或以上|及以上|以上)?[）)]")
+KOFN_OWN_NOTE = "条件中的“{words}”(满足其中几项)按原文保留, 审核人须确定"
+
+
+def _kofn_in_words(tokens: list[Token], flags: list[str]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "KOFN" and KOFN_OWN.fullmatch(tok.text) and out and out[-1].kind == "TEXT" and not (
+                len(out) > 1 and out[-2].kind in ("SEP", "AND") and out[-2].text != "，"):  # A、B、C（至少两项）: the list
+            prev = out.pop()
+            out.append(Token("TEXT", prev.text + tok.text, note=KOFN_OWN_NOTE.format(words=tok.text)))
+            flags.append("conditions.k_of_n")
+            continue
+        out.append(tok)
+    return out
 
 
 def _numbered_alternatives(tokens: list[Token]) -> bool | None:
@@ -1291,6 +1338,18 @@ def _editor_bracket(text: str) -> bool:
 PARTY = re.compile(r"^(?:仅|只|限)?(?:对于|针对|对(?!应|照|比|外|此|其|象)|适用于).|小微企业|小型企业|微型企业|个体工商户|个体户"
                    r"|个体经营者|小摊贩|农民专业合作社|初创企业|新设立|新开办|新办")
 PARTY_NOTE = "当事人范围的限定, 按原文保留为条件"
+# A bracket or heading that is only a party noun ((自然人) / (个人) / (企业) / 单位：/ 对其他企业：): the party too
+PARTY_NOUN = re.compile(r"(?:仅|只|限)?(?:对于?|针对)?(?:其他|其余|其它)?(?:自然人|个人|公民|法人|单位|企业|中小企业|事业单位|企业事业单位"
+                        r"|其他组织|非法人组织|社会组织|社会团体|机关|经营者|生产经营单位)")
+
+
+def _party(text: str) -> bool:
+    return bool(PARTY.search(text) or PARTY_NOUN.fullmatch(text.strip()))
+
+
+def _party_tiers(tokens: list[Token]) -> bool:
+    """对小微企业：A；对其他企业：B / 个人：A；单位：B: conditions per party, each its own tier — not AND-ed."""
+    return sum(1 for t in tokens if t.kind == "TEXT" and t.note == PARTY_NOTE and t.text.endswith((":", "："))) > 1
 
 
 def _tag_words(text: str) -> bool:
@@ -1301,7 +1360,7 @@ def _tag_words(text: str) -> bool:
         return True
     if re.search(r"总则|条件|不含|含", text) or NEG_START.search(text):  # (未造成观测数据中断): a condition
         return True
-    if PARTY.search(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
+    if _party(text):  # (对小微企业) / (适用于个体工商户) / (小微企业): the party the item is for
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
@@ -1350,7 +1409,7 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a
             # condition in the list's words, beside the others, flagged
             excluded = bool(re.search(r"(?:除外|以外|不适用|不予适用)$", tok.text[1:-1]))
-            if PARTY.search(tok.text[1:-1]):
+            if _party(tok.text[1:-1]):
                 flags.append("conditions.party")
             out.append(Token("SEP", ""))
             out.append(Token("TEXT", tok.text[1:-1], note=EXCEPT_NOTE if excluded else "括号中的条件, 按原文保留"))
