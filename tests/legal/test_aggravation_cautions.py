@@ -110,3 +110,29 @@ def test_no_aggravation_caution_on_normal_handling(engine):
                                      "minor_violation": False, "harm": "serious", "corrected": "not_corrected",
                                      "first_offense": False}))
     assert d.outcome == "normal" and not _said(d, "药品管理法", "一百三十七")
+
+
+def test_police_procedure_160_for_other_laws_the_police_enforce(engine):
+    """Art. 2: every administrative case the police decide — 出境入境管理法 cases too (a re-reader found
+    only 治安/道路交通 covered)."""
+    d = engine.evaluate(CaseFacts(**{**BASE, "party_type": "individual", "age": 30, "domain": "public_security",
+                                     "violated_law": "中华人民共和国出境入境管理法"}))
+    assert d.outcome == "no_penalty"
+    assert _said(d, "公安机关办理行政案件程序规定", "一百六十"), d.warnings
+
+
+def test_fire_65_is_a_market_authority_rule_not_a_fire_rescue_one(engine):
+    """消防法 65(1): 由产品质量监督部门或者工商行政管理部门…从重处罚; under 65(3) the 消防救援机构 only reports
+    such products: a fire-rescue case without a named law is not told 65, a market case is (conditionally)."""
+    fire = engine.evaluate(CaseFacts(**{**BASE, "domain": "fire_rescue"}))
+    assert not _said(fire, "消防法", "六十五")
+    market = engine.evaluate(CaseFacts(**{**BASE, "domain": "market"}))
+    found = _said(market, "消防法", "六十五")
+    assert found and found[0].startswith("本案如违反"), market.warnings
+
+
+def test_food_67_names_the_articles_it_governs(engine):
+    """67 covers 食品安全法 123–126 and 132 (and the regulation's 72, 73), not every food-law violation."""
+    d = engine.evaluate(CaseFacts(**{**BASE, "domain": "market", "violated_law": "中华人民共和国食品安全法"}))
+    [w] = [w for w in d.warnings if "第六十七条" in w]
+    assert "本案如为食品安全法第一百二十三条至第一百二十六条、第一百三十二条" in w
