@@ -2,7 +2,7 @@
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import jieba
@@ -335,8 +335,7 @@ class ItemSearch:
                 continue
             if as_of is not None and self.corpus.in_force(doc.id, as_of) is None:
                 continue
-            named = tuple(sorted(w for w in self.distinct[i] if w in said))
-            hits.append(Hit(ref, float(score), named, self._weak(i, named, said, said_kinds) if named else ""))
+            hits.append(Hit(ref, float(score), tuple(sorted(w for w in self.distinct[i] if w in said))))
         if prefer is not None:
             # binding items of the stack first, but only those near the best score: a weak binding
             # hit (other conduct) must not push a strong analogue down the list
@@ -344,7 +343,9 @@ class ItemSearch:
             hits.sort(key=lambda h: (not (h.binding_in(prefer) and h.score >= floor), -h.score, h.ref.item.id))
         else:
             hits.sort(key=lambda h: (-h.score, h.ref.item.id))
-        return hits[:limit]
+        # why a hit naming distinct words still cannot decide (Hit.weak), for the hits returned only
+        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said, said_kinds)) if h.distinct else h
+                for h in hits[:limit]]
 
     @staticmethod
     def is_clear(hits: list[Hit], ratio: float = 1.3, *, named: bool = True) -> bool:
