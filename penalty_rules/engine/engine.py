@@ -337,11 +337,25 @@ class Engine:
             # binding list here)
             rivals = [h for h in binding_hits if h.ref.item.id not in group]
             best_analogue = max((h.score for h in analogues if h.ref.item.id not in group), default=0.0)
-            if top and ItemSearch.is_clear([top, *rivals]) and top.score >= best_analogue:
+            clear = top is not None and ItemSearch.is_clear([top, *rivals]) and top.score >= best_analogue
+            # an item whose conduct names another party than the officer's (个体工商户… for an enterprise)
+            # is not decided by the text: the officer chooses (item_id), the answer says why
+            other_party = (_party_disagreement(top.ref.item, facts.party_type, top.ref.item.id)
+                           if clear and facts.party_type is not None else [])
+            if clear and not other_party:
                 ids = self._group(top.ref.item.id)
                 how = f"按违法行为描述检索, 最佳匹配 {top.ref.item.id} {top.ref.item.violation}(得分 {top.score:.1f})"
             else:
-                return self._unclear(facts, hits, stack, dec)
+                selection = self._unclear(facts, hits, stack, dec)
+                if other_party:
+                    item = top.ref.item
+                    named = _ITEM_PARTY.match(item.violation)
+                    who = named.group(1) or named.group(2)
+                    selection.warnings.append(
+                        f"描述最接近条目 {item.id}({item.violation}), 但该条目是“{who}”的行为, 当事人却是"
+                        f"{_PARTY_ZH.get(getattr(facts.party_type, 'value', facts.party_type), facts.party_type)}: "
+                        "不按描述认定属于该条目, 请确认条目编号(item_id)")
+                return selection
         else:
             count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec) if explain else 0
             if count:
@@ -491,6 +505,9 @@ class Engine:
             features = "、".join(self.search.distinguishing(first.ref.item.id)[:6])
             ask += (f"; 描述与条目 {first.ref.item.id} 只有当事人或一般用语相同, 未载明该条目违法行为的特征"
                     f"({features}), 不能据此认定属于该条目")
+        elif first is not None and first.weak and any(r.item.id == first.ref.item.id for r in candidates):
+            # the best binding hit shares only field-common words or the kind of goods, or names other goods
+            ask += f"; 条目 {first.ref.item.id}: {first.weak}, 不能据此认定属于该条目"
         warnings = [f"违法行为描述未能明确对应本地有效清单条目(相近条目: {named(shown[:3]) or '无'}); 行政处罚法的法定规则照常适用"
                     + ask]
         refs = [(h.ref, "similar_elsewhere") for h in analogues[:3]]

@@ -2,7 +2,7 @@
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import jieba
@@ -44,11 +44,20 @@ _COLLOQUIAL = (
     (re.compile(r"排口"), "排放口"),
     (re.compile(r"农药残留超标|兽药残留超标|农残超标|瘦肉精"), "不符合食品安全标准"),
     (re.compile(r"蔬菜|水果|鲜肉|猪肉|禽蛋|水产品"), "食用农产品"),
-    (re.compile(r"过期"), "超过保质期"),
+    # 过期 of a licence or certificate is its term ending (许可证过期 → 有效期届满); of goods, their
+    # shelf life (过期食品 → 超过保质期); of a 健康证明 it stays 过期 (no valid certificate, not x10)
+    (re.compile(r"(许可证|执照|证书)(?:已)?(?:过期|到期)"), r"\1有效期届满"),
+    (re.compile(r"未续(?:证|期)?"), "未延续"),
+    (re.compile(r"(?<![证照书明])过期"), "超过保质期"),
+    (re.compile(r"不规范|不合规"), "未按规定"),
+    (re.compile(r"不合格"), "不符合标准"),
+    (re.compile(r"混在一(?:起|个|块|处)|(?:摆|放)在一(?:起|块)|混合摆放"), "混放"),
+    (re.compile(r"虚假登记"), "提交不真实材料取得登记"),
+    (re.compile(r"以?(?:欺骗|欺诈)手段"), "提交不真实材料"),
     (re.compile(r"健康证(?!明)"), "健康证明"),
     (re.compile(r"保健品"), "保健食品"),
-    (re.compile(r"乱停|违停"), "违法停放"),
-    (re.compile(r"雇佣|雇用|雇(?!主)"), "聘用"),
+    (re.compile(r"乱停|违停|不(?:该|能|准)停|停错(?:了)?地方|禁停"), "违法停放"),
+    (re.compile(r"雇佣|雇用|雇(?!主)|录用|招用"), "聘用"),
 )
 
 
@@ -88,24 +97,72 @@ _ACTOR = re.compile(
     r"转让|采购|进货|购进|收购|运输|存在|作为|变更|改变|组织|逾期|终止|扣押|设立|延长|收取|发布|取得)")
 # Words naming a party (the actor, or another: 劳动者, 消费者, 生产者, 个体工商户), anywhere in the text: who,
 # not what was done, so never distinguishing.
-_PARTY_WORD = re.compile(r"(?:企业|者|人|单位|机构|公司|工商户|商户|经营户|零售户|排水户)$")
+_PARTY_WORD = re.compile(r"(?:企业|者|人|单位|机构|公司|工商户|商户|经营户|零售户|排水户|主)$")
+# Vehicles and the authority a report goes to name who or what, not what was done (电动车闯红灯 is no
+# 低速电动车驶入限行区域, 车主无证驾驶 no 机动车违法停放, 报送税务机关 no 银行账号报送): taken out of an item's
+# conduct words like the actor.
+_NOT_CONDUCT = re.compile(
+    r"(?:低速)?电动(?:自行|三轮)?车|(?:非)?机动车|(?:载货|载客)?汽车|货车|摩托车|车辆|(?:主管)?税务机关|税务局|车主")
+# A clause setting the scene before the violation (纳税人用税控装置开具发票后, 未按规定期限…报送开票数据):
+# its words are not the conduct (安装税控装置 is not 04).
+_CONTEXT_CLAUSE = re.compile(r"^[^,，;；]*(?:后|之后|以后)[,，]")
+# Kinds of goods or things a conduct is about, each with the kinds it is one of. A text naming a kind
+# decides an item naming kinds only when one of the text's kinds is one of the item's (预包装食品 is a
+# 食品: an item about 食品 fits; 食品 or 预包装食品 is no 食用农产品, 化妆品 no 食品, 危险废物 no
+# 一般工业固体废物).
+_KINDS = {
+    "食品": (), "食用农产品": ("食品",), "预包装食品": ("食品",), "散装食品": ("食品",), "普通食品": ("食品",),
+    "特殊食品": ("食品",), "保健食品": ("特殊食品", "食品"), "婴幼儿配方食品": ("特殊食品", "食品"),
+    "食品添加剂": (), "化妆品": (), "药品": (), "处方药": ("药品",), "医疗器械": (),
+    "固体废物": (), "一般工业固体废物": ("固体废物",), "危险废物": ("固体废物",),
+}
+# Papers a conduct is about, another family: 注销登记 is no 注销(许可) (公司未按规定申请注销登记 is not
+# sd-2021/x05, a 食品生产许可's cancellation).
+_PAPERS = {"登记": (), "许可": ()}
+_PAPER = re.compile(r"许可|登记")
+# (食品 of 食品安全 / 食品经营许可证 / 食品生产者 is no kind of goods)
+_KIND = re.compile("(?:" + "|".join(sorted(_KINDS, key=len, reverse=True)) + ")(?!安全|经营|生产|许可|从业|卫生|企业|标签|说明书)")
+
+
+def kinds(text: str) -> frozenset[str]:
+    """The kinds of goods (_KINDS) and papers (_PAPERS) a normalised text names (the longest at each place)."""
+    return frozenset(_KIND.findall(text)) | frozenset(_PAPER.findall(text))
+
+
+def kinds_fit(said: frozenset[str], item: frozenset[str]) -> bool:
+    """The text's kinds fit the item's, family by family (goods, papers): where both name some, one
+    of the text's is one of the item's."""
+    for family in (_KINDS, _PAPERS):
+        s, i = said & family.keys(), item & family.keys()
+        if s and i and not any(k == j or j in family[k] for k in s for j in i):
+            return False
+    return True
+
+
+# A word in more than this share of a field's items (its distinct violation texts, at least
+# FIELD_MIN of them) is common in the field (税务、期限、报送 in tax): naming it alone decides no item.
+FIELD_SHARE = 0.25
+FIELD_MIN = 3
 # Verbs and words of any penalty text (and of the lists' editorial notes), never distinguishing.
 _GENERIC_WORDS = frozenset({
     "销售", "经营", "生产", "使用", "提供", "办理", "从事", "要求", "相关", "有关", "所得", "违反规定", "或者",
     "除外", "可能", "造成", "原文", "如此", "页面", "截断", "按规定", "手续", "事项", "情况", "内容", "条件", "相应",
     "工作", "活动", "措施",
+    # timing (未按规定期限 = 逾期, 按时, 按期): when, not what was done
+    "期限",
 })
 # A word in more than this share of the items' violation texts is generic (企业, 许可证, 食品, 登记, 办理 …).
 GENERIC_SHARE = 0.04
 
 
-def _words(text: str) -> list[str]:
-    """Words (two characters or more) of a normalised text, without stop words and generic phrases."""
+def _words(text: str, *, generic: bool = False) -> list[str]:
+    """Words (two characters or more) of a normalised text, without stop words and generic phrases
+    (`generic` True: with the generic words)."""
     out = []
     for part in _PUNCT.split(_GENERIC.sub(" ", text)):
         for tok in jieba.cut_for_search(part) if part else ():
             tok = tok.strip()
-            if len(tok) >= 2 and tok not in _STOP and tok not in _GENERIC_WORDS and not tok.startswith("未"):
+            if len(tok) >= 2 and tok not in _STOP and (generic or tok not in _GENERIC_WORDS) and not tok.startswith("未"):
                 out.append(tok)
     return out
 
@@ -116,9 +173,14 @@ def _conduct_words(violation: str, keywords: list[str]) -> tuple[set[str], str]:
     text = re.sub(r"[(（][^)）]*[)）]", " ", normalize(violation))
     m = _ACTOR.match(text)
     actor = m.group(0) if m else ""
-    words = set(_words(text[len(actor):]))
+    rest = _NOT_CONDUCT.sub(" ", _CONTEXT_CLAUSE.sub(" ", text[len(actor):]))
+    words = set(_words(rest))
     for k in keywords:
-        words.update(_words(normalize(k)))
+        words.update(_words(_NOT_CONDUCT.sub(" ", normalize(k))))
+    if not words:  # an item of a vehicle, a report or a time limit only: its whole text names it
+        words = set(_words(text[len(actor):], generic=True)) - {"销售", "经营", "办理"}
+        for k in keywords:
+            words.update(_words(normalize(k)))
     return {w for w in words if w not in actor and not _PARTY_WORD.search(w)}, actor
 
 
@@ -134,6 +196,10 @@ class Hit:
     # the item's distinguishing words (ItemSearch.distinct) the text names: none = the text shares
     # only the actor and generic words with the item, and cannot decide it (is_clear)
     distinct: tuple[str, ...] = ()
+    # why the text, though naming distinct words, cannot decide the item ("" = it can): it names only
+    # words common in the item's field, or the item's kind of goods alone while saying more, or kinds
+    # of goods the item is not about
+    weak: str = ""
 
     @property
     def binding(self) -> bool:
@@ -169,7 +235,24 @@ class ItemSearch:
             for w in set(_words(normalize(r.item.violation))):
                 df[w] = df.get(w, 0) + 1
         limit = GENERIC_SHARE * len(self.refs)
-        self.distinct: list[frozenset[str]] = [frozenset(w for w in ws if df.get(w, 0) <= limit) for ws in conduct]
+        # (an item all of whose conduct words are common keeps them: some text must name it)
+        self.distinct: list[frozenset[str]] = [frozenset(w for w in ws if df.get(w, 0) <= limit) or frozenset(ws)
+                                               for ws in conduct]
+        # words common in the item's field (FIELD_SHARE of its distinct violation texts)
+        texts: dict[str, dict[str, frozenset[str]]] = {}
+        for r in self.refs:
+            texts.setdefault(r.item.domain or "", {})[r.item.violation] = frozenset(_words(normalize(r.item.violation)))
+        common: dict[str, frozenset[str]] = {}
+        for dom, by_text in texts.items():
+            n = len(by_text)
+            count: dict[str, int] = {}
+            for ws in by_text.values():
+                for w in ws:
+                    count[w] = count.get(w, 0) + 1
+            common[dom] = frozenset(w for w, k in count.items() if k >= FIELD_MIN and k > FIELD_SHARE * n)
+        self.common = [common[r.item.domain or ""] for r in self.refs]
+        self.kinds = [kinds(normalize(r.item.violation + " " + " ".join(r.item.keywords))) for r in self.refs]
+        self._conduct = conduct
         self._index = {r.item.id: i for i, r in enumerate(self.refs)}
 
     def distinguishing(self, item_id: str) -> list[str]:
@@ -182,6 +265,25 @@ class ItemSearch:
         longest = [w for w in words if not any(w != o and w in o for o in words)]
         text = normalize(self.refs[i].item.violation + " " + " ".join(self.refs[i].item.keywords))
         return sorted(longest, key=lambda w: (text.find(w) if w in text else len(text), w))
+
+    def _weak(self, i: int, named: tuple[str, ...], said: str, said_kinds: frozenset[str]) -> str:
+        """Why the named distinct words cannot decide item i ("" = they can); `said_kinds`: kinds(said)."""
+        item_kinds = self.kinds[i]
+        if not kinds_fit(said_kinds, item_kinds):
+            return f"描述所指物品({'、'.join(sorted(said_kinds))})与条目({'、'.join(sorted(item_kinds))})不同"
+        longest = [w for w in named if not any(w != o and w in o for o in named)]
+        if all(w in self.common[i] for w in longest) and len(longest) < 2:
+            return f"描述只载明该领域的常见用语({'、'.join(longest)})"
+        beside = _KIND.sub(" ", said)
+        if not any(w in beside for w in named):
+            # the item's kind of goods alone (保健食品 of 未按规定要求销售保健食品): decides only when the
+            # text says nothing else (虚假宣传保健食品功效 says a conduct the item does not name)
+            item_words = self._conduct[i]
+            rest = [w for w in _words(_KIND.sub(" ", said)) if not any(w in o or o in w for o in item_words)
+                    and not _PARTY_WORD.search(w) and not w.endswith("店")]
+            if rest:
+                return f"描述与条目只有物品({'、'.join(longest)})相同, 另述{'、'.join(rest[:4])}"
+        return ""
 
     def _scores(self, query: list[str]) -> dict[int, float]:
         """BM25Okapi.get_scores for the documents holding a query term (the others score 0): per
@@ -216,6 +318,7 @@ class ItemSearch:
             return []
         scores = self._scores(tokenize(text))
         said = normalize(text)
+        said_kinds = kinds(said)
         hits = []
         refs = self.refs
         for i in sorted(scores):  # document order, as get_scores lists them
@@ -240,19 +343,22 @@ class ItemSearch:
             hits.sort(key=lambda h: (not (h.binding_in(prefer) and h.score >= floor), -h.score, h.ref.item.id))
         else:
             hits.sort(key=lambda h: (-h.score, h.ref.item.id))
-        return hits[:limit]
+        # why a hit naming distinct words still cannot decide (Hit.weak), for the hits returned only
+        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said, said_kinds)) if h.distinct else h
+                for h in hits[:limit]]
 
     @staticmethod
     def is_clear(hits: list[Hit], ratio: float = 1.3, *, named: bool = True) -> bool:
         """The best match is clear when the text names what distinguishes its conduct (Hit.distinct:
         not only the actor and generic words, e.g. 药品零售企业…销售 for 药品零售企业未按规定凭处方销售处方药
-        without 处方) and it beats the runner-up by `ratio`. `named` False: by the scores alone (one
-        hit far ahead of another, whatever the text names)."""
+        without 处方; nor only one word common in the item's field, other kinds of goods, or the item's
+        kind of goods alone beside other conduct: Hit.weak) and it beats the runner-up by `ratio`.
+        `named` False: by the scores alone (one hit far ahead of another, whatever the text names)."""
         # No share of the item's words is required beyond one: field wording names few of a long
-        # item's words (车主 alone of the parking item's 14, 露天 of 一般工业固体废物露天堆放), while the
+        # item's words (停放 alone of the parking item's, 露天 of 一般工业固体废物露天堆放), while the
         # wrong one-feature matches (过期 → x10's 超过保质期) name as large a share as the right ones
         # (tests/data/search_labels.yaml): a share threshold would drop right answers, not wrong ones.
-        if not hits or (named and not hits[0].distinct):
+        if not hits or (named and (not hits[0].distinct or hits[0].weak)):
             return False
         if len(hits) == 1:
             return True
