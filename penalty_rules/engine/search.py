@@ -118,8 +118,12 @@ _KINDS = {
 }
 # Papers a conduct is about, another family: 注销登记 is no 注销(许可) (公司未按规定申请注销登记 is not
 # sd-2021/x05, a 食品生产许可's cancellation).
-_PAPERS = {"登记": (), "许可": ()}
-_PAPER = re.compile(r"许可|登记")
+# A named licence is narrower than 许可 and no other licence: 药品经营许可证过期 is not the food
+# licence's 有效期届满 (x02); a bare 许可证 names no licence and decides none of them.
+_LICENCES = ("食品经营许可", "食品生产许可", "药品经营许可", "药品生产许可", "排污许可", "取水许可", "经营许可",
+             "生产许可")
+_PAPERS = {"登记": (), "许可": (), **{lic: ("许可",) for lic in _LICENCES}}
+_PAPER = re.compile("|".join(sorted(_PAPERS, key=len, reverse=True)))
 # (食品 of 食品安全 / 食品经营许可证 / 食品生产者 is no kind of goods)
 _KIND = re.compile("(?:" + "|".join(sorted(_KINDS, key=len, reverse=True)) + ")(?!安全|经营|生产|许可|从业|卫生|企业|标签|说明书)")
 

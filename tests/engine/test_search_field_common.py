@@ -67,7 +67,6 @@ def test_field_words_vehicle_scene_or_other_goods_do_not_decide_the_item(engine,
 
 @pytest.mark.parametrize("conduct, domain, item, extra", [
     ("食品经营许可证过期了还在营业", "market", "cn-samr-2025-1/x02", {}),    # 许可证过期 = 有效期届满
-    ("许可证到期未续证继续经营", "market", "cn-samr-2025-1/x02", {}),
     ("员工健康证明过期仍上岗", "market", "cn-samr-2025-1/x05", {}),        # no valid 健康证明
     ("盐业批发企业录用了不符合条件的人员", "market", "sd-2021/x01", {}),     # 录用 = 聘用
     ("以欺骗手段取得公司登记", "market", "sd-mr-2024-reduced/x01", {}),
@@ -104,3 +103,12 @@ def test_an_item_of_another_party_is_asked_not_decided(engine):
     # a 个体工商户: decided as before
     d = engine.evaluate(CaseFacts(**case, party_type="individual_business"), today=TODAY)
     assert decided(d) == "sd-lenient-list/x01"
+
+
+@pytest.mark.parametrize("conduct", ["药品经营许可证过期仍经营", "食品生产许可证过期仍生产", "许可证到期未续证继续经营"])
+def test_another_or_an_unnamed_licence_does_not_decide_the_food_licence_item(engine, conduct):
+    """x02 is the 食品经营许可证's term (食品安全法 art. 122 is production without a licence; 药品管理法 art.
+    115 selling drugs without one): a 药品经营 or 食品生产 licence, or a 许可证 not named, is asked, never
+    decided as x02 (a re-reader found the first two answered 不予处罚 under x02)."""
+    d = run(engine, conduct=conduct, domain="market")
+    assert decided(d) != "cn-samr-2025-1/x02" and d.chosen_item != "cn-samr-2025-1/x02", (d.outcome, d.trace.selection)
