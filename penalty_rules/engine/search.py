@@ -274,7 +274,7 @@ class ItemSearch:
         """Why the named distinct words cannot decide item i ("" = they can); `said_kinds`: kinds(said)."""
         item_kinds = self.kinds[i]
         if not kinds_fit(said_kinds, item_kinds):
-            return f"描述所指物品({'、'.join(sorted(said_kinds))})与条目({'、'.join(sorted(item_kinds))})不同"
+            return f"描述所指的对象({'、'.join(sorted(said_kinds))})与条目所指的({'、'.join(sorted(item_kinds))})不同"
         longest = [w for w in named if not any(w != o and w in o for o in named)]
         if all(w in self.common[i] for w in longest) and len(longest) < 2:
             return f"描述只载明该领域的常见用语({'、'.join(longest)})"
@@ -286,7 +286,8 @@ class ItemSearch:
             rest = [w for w in _words(_KIND.sub(" ", said)) if not any(w in o or o in w for o in item_words)
                     and not _PARTY_WORD.search(w) and not w.endswith("店")]
             if rest:
-                return f"描述与条目只有物品({'、'.join(longest)})相同, 另述{'、'.join(rest[:4])}"
+                return (f"描述与条目只有所涉物品({'、'.join(longest)})相同, 描述的行为({'、'.join(rest[:4])})"
+                        "条目未载明")
         return ""
 
     def _scores(self, query: list[str]) -> dict[int, float]:

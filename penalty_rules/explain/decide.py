@@ -536,7 +536,7 @@ def _unresolved_import_flags(item) -> list[str]:
         said = "、".join(f"“{w}”" for w in exclusion_wordings(item)) if f == "conditions.exclusion" else ""
         out.append(f"所依据的条目 {item.id} 含发布前未处理的导入问题: {BLOCKING_FLAGS[f][0]}"
                    + (f"(条件 {said}: 本案如属该情形, 不应适用本条目)" if said else "")
-                   + "; 该版本须以新的版本号改写后重新审核发布, 请核对本结论")
+                   + "; 请核对本结论(该清单版本待改写后重新审核发布)")
     return out
 
 
@@ -562,8 +562,8 @@ def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> lis
         return []
     how = how.removeprefix("按违法记录推定: ")
     what = "此前同项违法次数(所适用的档次)" if step else "初次违法"
-    empty = (" 违法记录为空(prior_offenses: [])表示已查询当事人的违法记录且没有同类违法, 如未查询, 请查询后填写;"
-             if not facts.prior_offenses else "")
+    empty = (" 违法记录为空(prior_offenses: [])表示已查询当事人的违法记录且没有同类违法, 如未查询, 请查询后填写初次违法"
+             "情况(first_offense)或违法记录;" if not facts.prior_offenses else "")
     return [f"未填写是否初次违法(first_offense): {what}按所提供的违法记录推定({how}), 本结论以此为前提;{empty}"
             " 请核对"]
 

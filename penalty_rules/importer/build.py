@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from penalty_rules.importer.citations import parse_citations
 from penalty_rules.importer.errors import TableImportError
-from penalty_rules.importer.grammar import parse_conditions, to_conditions
+from penalty_rules.importer.grammar import _YIFA_INSIDE, parse_conditions, to_conditions
 from penalty_rules.importer.header import ColumnMap, detect_header, load_column_map, normalise
 from penalty_rules.importer.tables import RawRow, read_table
 from penalty_rules.model.citation import Citation
@@ -72,6 +72,12 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
     # 不予·免予·从轻·减轻 处罚
     said_elsewhere = [r for r in list(parse.remarks) + list(parse.moved)
                       if r not in parse.outcomes and OUTCOME_WORDS.search(r)]
+    # …及时改正依法从轻处罚, no punctuation before it: kept in a custom condition's words, still an outcome
+    # the row must agree with (not after 被 / 未 / 曾 / 其他 …: 未被依法从轻处罚过 is a condition)
+    for leaf in parse.leaves:
+        m = TAIL_OUTCOME.search(leaf.text) if leaf.condition is None else None
+        if m and not _YIFA_INSIDE.search(leaf.text[:m.start()]):
+            said_elsewhere.append(m.group(0))
     for clause in list(parse.outcomes) + said_elsewhere:
         words = re.sub(r"^的?[，,:：]?", "", clause)
         if RANGE_OUTCOME.search(words):  # 从轻或者减轻处罚: one range, either outcome agrees
@@ -87,6 +93,7 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
 
 
 OUTCOME_WORDS = re.compile(r"(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚")
+TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$")
 RANGE_OUTCOME = re.compile(r"从轻(?:或者|或|、)减轻(?:行政)?处罚")
 
 

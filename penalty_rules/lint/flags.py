@@ -40,19 +40,20 @@ BLOCKING_FLAGS = {  # flag → (what is wrong, what the reviewer must do)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause"}
 
 
-# An exclusion's form, in a custom condition the reviewer has not rewritten: …除外, …的，依法处罚 / 从重处罚 /
-# 予以查处 / 不适用, …的，不认定为…, 不适用本清单. A negated condition (非 / 不 / 未 / 无 / 没有 …) is a rewrite, and a
-# bracket quoting the source (原文: …除外) is the reviewer's note, not the condition.
-_EXCLUSION_FORM = re.compile(r"除外|的[，,]\s*(?:应当|可以)?(?:依法)?(?:从重|予以)?(?:处罚|查处|处以|给予|不适用)|的[，,]\s*不认定为"
-                             r"|不适用本清单")
+# An exclusion's form, in a custom condition the reviewer has not rewritten: what the importer itself
+# keeps as an exclusion (its EXCEPT_CLAUSE / EXCEPT_HEAD / EXCLUSION: …的，依法处罚 / 应予处罚 / 处…罚款 /
+# 按一般程序处理 / 不适用 …, 以下情形不适用：…, …的，不认定为…), and …除外 / 不适用本清单. A bracket quoting
+# the source (原文: …除外) is the reviewer's note, not the condition; 以外 is no exclusion (位于…以外).
 _SOURCE_QUOTE = re.compile(r"[（(]原文[:：].*?[)）]")
-_NEGATED = re.compile(r"^(?:非|不|未|无|没有)")
+_PLAIN_EXCLUSION = re.compile(r"除外|不适用本清单")
 
 
 @lru_cache(maxsize=4096)
 def reads_as_exclusion(wording: str) -> bool:
+    from penalty_rules.importer.grammar import EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION
+
     core = _SOURCE_QUOTE.sub("", wording).strip()
-    return not _NEGATED.match(core) and bool(_EXCLUSION_FORM.search(core))
+    return any(p.search(core) for p in (EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, _PLAIN_EXCLUSION))
 
 
 def exclusion_wordings(item: Item) -> list[str]:
@@ -105,8 +106,8 @@ def _document_flags(doc: ListDocument, locator: Locator) -> list[Problem]:
             if draft:
                 where = f"草案发布前须处理: {_resolve(flag)}"
             else:
-                where = (f"该版本在本检查之前已发布, 已发布版本不能修改: 须以新的版本号建立草案, {BLOCKING_FLAGS[flag][1]}后"
-                         "审核发布; 在此之前, 由该条目作出的结论会提示此问题")
+                where = ("该版本在本检查之前已发布, 已发布版本不能修改: 请以新的版本号建立草案, 在草案中"
+                         f"{BLOCKING_FLAGS[flag][1].removeprefix('须')}, 再审核发布; 在此之前, 由该条目作出的结论会提示此问题")
             out.append(Problem(CODES[flag], f"{doc.key} 条目 {item.id}: {BLOCKING_FLAGS[flag][0]}; {where}",
                                file, line, col, f"items[{i}]." + (f"provenance.flags[{n}]" if n is not None else "conditions"),
                                severity="warning"))

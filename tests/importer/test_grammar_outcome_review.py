@@ -124,3 +124,15 @@ def test_outcome_clause_before_a_bracket_is_the_outcome():
     r = parse_conditions("首次违法且及时改正的，依法不予处罚（见附件）")
     assert to_conditions(r) == {"all": ["first_offense", "corrected_promptly"]}
     assert r.outcomes == ["，依法不予处罚"]
+
+
+def test_an_outcome_at_the_end_of_a_condition_without_punctuation_is_still_checked():
+    """首次违法及时改正依法从轻处罚 on a 不予处罚 row: the outcome stays in the custom's words (no 的 or
+    punctuation before it) but is still an outcome the row must agree with (a re-reader: the mismatch,
+    which blocks publication, was no longer flagged); 一年内未被依法从轻处罚 is a condition."""
+    from penalty_rules.importer.build import outcome_clause_problem
+
+    assert outcome_clause_problem(parse_conditions("首次违法及时改正依法从轻处罚"), "no_penalty")
+    assert outcome_clause_problem(parse_conditions("初次违法并及时改正依法减轻处罚"), "no_penalty")
+    assert outcome_clause_problem(parse_conditions("首次违法及时改正依法从轻处罚"), "lighter_penalty") is None
+    assert outcome_clause_problem(parse_conditions("一年内未被依法从轻处罚"), "no_penalty") is None

@@ -235,3 +235,30 @@ def test_import_report_lists_the_items_to_rewrite(tmp_path):
     assert "须先改写才能审核通过的条目" in squeezed and item.id in squeezed, out
     page = report.read_text("utf-8")
     assert "须先改写才能审核通过的条目" in page and item.id in page and "conditions.exclusion" in page
+
+
+EXCLUSION_WORDINGS = [  # each is kept whole and flagged conditions.exclusion by the importer's grammar
+    "造成较大社会影响的，依法处罚", "未在规定期限内改正的，依法查处", "不按期改正的，依法查处", "造成危害后果的，应予处罚",
+    "造成危害后果的，予以行政处罚", "造成危害后果的，仍应处罚", "造成危害后果的，须依法处罚", "逾期不改正的，处1000元罚款",
+    "造成危害后果的，按一般程序处理", "造成危害后果的，不予适用", "以下情形不适用：造成危害后果",
+    "造成人员伤亡的除外",
+]
+
+
+@pytest.mark.parametrize("wording", EXCLUSION_WORDINGS)
+def test_every_exclusion_the_importer_flags_blocks_without_its_flag(wording):
+    """A re-reader found 12 of 26 such wordings passed once the flag was deleted (negated starts like
+    未在规定期限内改正的 were taken for rewrites): the lint reads them with the importer's own patterns."""
+    from penalty_rules.importer.grammar import parse_conditions
+    from penalty_rules.lint.flags import reads_as_exclusion
+
+    assert "conditions.exclusion" in parse_conditions(wording).flags  # what the importer says of it
+    assert reads_as_exclusion(wording)
+
+
+@pytest.mark.parametrize("wording", ["未造成较大社会影响", "非散装熟食销售(原文:散装熟食销售除外)", "位于名录所列环境敏感区以外",
+                                     "未在规定期限内改正"])
+def test_rewritten_or_plain_conditions_do_not_read_as_exclusions(wording):
+    from penalty_rules.lint.flags import reads_as_exclusion
+
+    assert not reads_as_exclusion(wording)
