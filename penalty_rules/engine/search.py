@@ -115,6 +115,11 @@ _KINDS = {
     "特殊食品": ("食品",), "保健食品": ("特殊食品", "食品"), "婴幼儿配方食品": ("特殊食品", "食品"),
     "食品添加剂": (), "化妆品": (), "药品": (), "处方药": ("药品",), "医疗器械": (),
     "固体废物": (), "一般工业固体废物": ("固体废物",), "危险废物": ("固体废物",),
+    # vehicles: the parking practice is 机动车's, the restricted-zone one 低速电动车's; a 非机动车 (电动自行车,
+    # 自行车) is neither, and a 三轮车 or 低速电动车 is not said to be a 机动车 here (their status differs by
+    # type and by local rule: asked)
+    "机动车": (), "汽车": ("机动车",), "货车": ("机动车",), "摩托车": ("机动车",), "低速电动车": (),
+    "非机动车": (), "电动自行车": ("非机动车",), "自行车": ("非机动车",), "三轮车": (),
 }
 # Papers a conduct is about, another family: 注销登记 is no 注销(许可) (公司未按规定申请注销登记 is not
 # sd-2021/x05, a 食品生产许可's cancellation).

@@ -112,3 +112,14 @@ def test_another_or_an_unnamed_licence_does_not_decide_the_food_licence_item(eng
     decided as x02 (a re-reader found the first two answered 不予处罚 under x02)."""
     d = run(engine, conduct=conduct, domain="market")
     assert decided(d) != "cn-samr-2025-1/x02" and d.chosen_item != "cn-samr-2025-1/x02", (d.outcome, d.trace.selection)
+
+
+@pytest.mark.parametrize("conduct", ["非机动车违停", "电动自行车乱停乱放", "三轮车乱停"])
+def test_a_vehicle_other_than_the_items_does_not_decide_it(engine, conduct):
+    """The parking practice is 机动车违法停放 (聊城市道路交通安全条例 art. 42 is its rules for 机动车): a
+    非机动车, an 电动自行车 or a 三轮车 (motor or not: unsaid) is asked, not decided as that item's 不予处罚
+    (a re-reader found all three decided)."""
+    d = run(engine, conduct=conduct, domain="road_traffic", **PERSON)
+    assert decided(d) != "lc-practice-2022/parking-notified" and d.chosen_item != "lc-practice-2022/parking-notified"
+    assert decided(run(engine, conduct="机动车违法停放", domain="road_traffic", **PERSON)) == \
+        "lc-practice-2022/parking-notified"
