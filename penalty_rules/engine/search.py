@@ -127,7 +127,8 @@ _KINDS = {
 # licence's 有效期届满 (x02); a bare 许可证 names no licence and decides none of them.
 _LICENCES = ("食品经营许可", "食品生产许可", "药品经营许可", "药品生产许可", "排污许可", "取水许可", "经营许可",
              "生产许可")
-_PAPERS = {"登记": (), "许可": (), **{lic: ("许可",) for lic in _LICENCES}}
+_PAPERS = {"登记": (), "许可": (), **{lic: ("许可",) for lic in _LICENCES},
+           "发票": (), "账簿": (), "记账凭证": ()}  # 保管发票 is not 保管账簿、记账凭证 (6/02)
 _PAPER = re.compile("|".join(sorted(_PAPERS, key=len, reverse=True)))
 # (食品 of 食品安全 / 食品经营许可证 / 食品生产者 is no kind of goods)
 _KIND = re.compile("(?:" + "|".join(sorted(_KINDS, key=len, reverse=True)) + ")(?!安全|经营|生产|许可|从业|卫生|企业|标签|说明书)")

@@ -123,3 +123,11 @@ def test_a_vehicle_other_than_the_items_does_not_decide_it(engine, conduct):
     assert decided(d) != "lc-practice-2022/parking-notified" and d.chosen_item != "lc-practice-2022/parking-notified"
     assert decided(run(engine, conduct="机动车违法停放", domain="road_traffic", **PERSON)) == \
         "lc-practice-2022/parking-notified"
+
+
+def test_keeping_invoices_is_not_keeping_books(engine):
+    """6/02 is 未按规定设置、保管账簿, 或未按规定保管记账凭证和有关资料 (税收征收管理法 art. 60); 发票 are
+    governed apart (发票管理办法): 未按规定保管发票 is asked, not decided as 6/02 (a re-reader)."""
+    d = run(engine, conduct="未按规定保管发票", domain="tax")
+    assert decided(d) not in ("cn-tax-2021-6/02", "cn-tax-2021-33/02")
+    assert decided(run(engine, conduct="未按规定保管账簿", domain="tax")) in ("cn-tax-2021-6/02", "cn-tax-2021-33/02")
