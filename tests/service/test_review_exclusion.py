@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from penalty_rules.errors import CorpusInvalid
 from penalty_rules.load.loader import load_corpus, load_corpus_strict
 from penalty_rules.load.lockfile import load_lock_sections, write_lock
 from penalty_rules.publish.files import PublishError
@@ -32,15 +31,21 @@ TABLE = ("人民防空领域包容审慎监管清单(审核流程测试表格),,
 KEY = "lc-air-import@2026-1"
 
 
-def import_draft(tmp_path: Path) -> tuple[Path, Path, str]:
-    """(lists root, the draft's file, the flagged item's id) after `penalty-rules lists import`."""
+def run_import(tmp_path: Path, text: str, *extra: str) -> tuple[Path, str]:
+    """`penalty-rules lists import` of a one-row table into a copy of the bundled lists: (root, output)."""
     root = make_lists(tmp_path)
     table = tmp_path / "table.csv"
-    table.write_text(TABLE, "utf-8")
+    table.write_text(text, "utf-8")
     code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
                          "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
-                         "--lists", str(root))
+                         "--lists", str(root), *extra)
     assert code == 0, out
+    return root, out
+
+
+def import_draft(tmp_path: Path) -> tuple[Path, Path, str]:
+    """(lists root, the draft's file, the flagged item's id) after `penalty-rules lists import`."""
+    root, _ = run_import(tmp_path, TABLE)
     path = root / "liaocheng" / "lc-air-import" / "2026-1.yaml"
     [item] = load_corpus(root).corpus.document(KEY).items
     assert "conditions.exclusion" in item.provenance.flags
@@ -197,13 +202,7 @@ MISMATCH_TABLE = TABLE.replace(f"初次违法、危害后果轻微并及时改�
 def test_an_outcome_clause_other_than_the_rows_blocks_approval_until_settled(tmp_path, store):
     """The row sits under 不予处罚事项 but its conditions end “…的，依法从轻处罚”: as imported the item
     would give 不予处罚 where the list's words say 从轻 — approval and publication are refused."""
-    root = make_lists(tmp_path)
-    table = tmp_path / "table.csv"
-    table.write_text(MISMATCH_TABLE, "utf-8")
-    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
-                         "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
-                         "--lists", str(root))
-    assert code == 0, out
+    root, _ = run_import(tmp_path, MISMATCH_TABLE)
     [item] = load_corpus(root).corpus.document(KEY).items
     assert item.outcome.value == "no_penalty" and "conditions.outcome_mismatch" in item.provenance.flags
     with pytest.raises(PublishError) as exc:
@@ -222,14 +221,8 @@ def test_an_outcome_clause_other_than_the_rows_blocks_approval_until_settled(tmp
 
 
 def test_import_report_lists_the_items_to_rewrite(tmp_path):
-    root = make_lists(tmp_path)
-    table = tmp_path / "table.csv"
-    table.write_text(TABLE, "utf-8")
     report = tmp_path / "report.html"
-    code, out = _run_cli({**NO_DB, "PENALTY_RULES_VAR": str(tmp_path / "var")}, "lists", "import", str(table),
-                         "--list-id", "lc-air-import", "--version", "2026-1", "--jurisdiction", "371500",
-                         "--lists", str(root), "--report", str(report))
-    assert code == 0, out
+    root, out = run_import(tmp_path, TABLE, "--report", str(report))
     [item] = load_corpus(root).corpus.document(KEY).items
     squeezed = re.sub(r"[\s│┃]", "", out)  # cells fold over lines in a narrow terminal
     assert "须先改写才能审核通过的条目" in squeezed and item.id in squeezed, out
