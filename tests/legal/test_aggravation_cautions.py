@@ -9,7 +9,8 @@ to establish); the answer says the rule:
 - 食品安全法实施条例 art. 67 also for a food item that names no law (a market case: said conditionally);
 - 价格违法行为行政处罚规定 art. 17(2) (屡查屡犯 …), 消防法 art. 65 (不合格的消防产品: 依照产品质量法从重处罚),
   商标法 art. 60(2) (五年内实施两次以上商标侵权行为), 营业性演出管理条例 art. 53(3) (2年内2次受到行政处罚),
-  化妆品生产经营监督管理办法 art. 61 (情节严重, from 2022-01-01, art. 66)."""
+  化妆品生产经营监督管理办法 art. 61 (情节严重, from 2022-01-01, art. 66); 校车安全管理条例 48(2) and 50,
+  乳品质量安全监督管理条例 58, 动物防疫法 109 (from 2021-05-01), 聊城市水环境保护条例 83(3) (from 2018-05-01)."""
 
 from datetime import date
 
@@ -33,6 +34,15 @@ def _said(d, law_words, article):
     ("ip", "中华人民共和国商标法", "商标法", "六十"),
     ("culture_tourism", "营业性演出管理条例", "营业性演出管理条例", "五十三"),
     ("road_traffic", "中华人民共和国道路交通安全法", "公安机关办理行政案件程序规定", "一百六十"),
+    # 校车安全管理条例 48(2): 校车驾驶人违反…道路通行规定的，…依法从重处罚; art. 50: 校车载人超过核定人数的…从重处罚
+    ("road_traffic", "校车安全管理条例", "校车安全管理条例", "四十八"),
+    ("road_traffic", "校车安全管理条例", "校车安全管理条例", "五十"),
+    # 乳品质量安全监督管理条例 58 (婴幼儿奶粉 …，依照本条例规定，从重处罚)
+    ("market", "乳品质量安全监督管理条例", "乳品质量安全监督管理条例", "五十八"),
+    # 动物防疫法(2021) 109: 造成人畜共患传染病传播、流行的，依法从重给予处分、处罚
+    ("agriculture", "中华人民共和国动物防疫法", "动物防疫法", "一百零九"),
+    # 聊城市水环境保护条例 83(3): 在特殊水体保护区内建设畜禽养殖场… 依照第七十九条第一款的规定从重处罚
+    ("ecology", "聊城市水环境保护条例", "聊城市水环境保护条例", "八十三"),
 ])
 def test_a_lenient_answer_under_the_law_names_its_aggravation_rule(engine, domain, law, law_words, article):
     d = engine.evaluate(CaseFacts(**{**BASE, "domain": domain, "violated_law": law}))
