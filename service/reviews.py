@@ -246,8 +246,9 @@ def review(store: ReviewStore, root: Path, key: str, item_id: str, verdict: str,
                            + f"(清单表头即首违界定、适用地域、层级、取代的版本等, 以 {HEADER_ITEM} 审核)", "item",
                            status=404)
     item = next((i for i in doc.items if i.id == item_id), None)
-    if verdict == "approved" and item is not None and blocking_flags(item):
-        raise PublishError(CODES[blocking_flags(item)[0]], blocking_zh(item) + "; 处理前不能通过审核(可给出需修改意见)",
+    flags = blocking_flags(item) if verdict == "approved" and item is not None else []
+    if flags:
+        raise PublishError(CODES[flags[0]], blocking_zh(item) + "; 处理前不能通过审核(可给出需修改意见)",
                            "item", status=422)
     return store.add_review({
         "id": str(uuid.uuid4()), "created_at": utc_now(), "list_key": key, "content_hash": corpus.hashes[key],
@@ -288,12 +289,12 @@ def _open_request(pubs: list[dict], draft_hash: str, known: dict[str, set[str]])
 def _require_approved(st: VersionStatus, doc) -> None:
     from penalty_rules.errors import Problem
 
-    flagged = [i for i in doc.items if blocking_flags(i)]
+    flagged = [(i, flags) for i in doc.items if (flags := blocking_flags(i))]
     if flagged:  # approvals given before the check, or a flag added back after them, do not count
-        raise PublishError(CODES[blocking_flags(flagged[0])[0]], f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的"
-                           "导入标记(排除情形或处理结果不符), 不能发布: " + "; ".join(blocking_zh(i) for i in flagged[:10]),
-                           "items", problems=[Problem(CODES[blocking_flags(i)[0]], blocking_zh(i), path=f"items.{i.id}")
-                                              for i in flagged])
+        raise PublishError(CODES[flagged[0][1][0]], f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的"
+                           "导入标记(排除情形或处理结果不符), 不能发布: " + "; ".join(blocking_zh(i) for i, _ in flagged[:10]),
+                           "items", problems=[Problem(CODES[flags[0]], blocking_zh(i), path=f"items.{i.id}")
+                                              for i, flags in flagged])
     blocking = st.blocking()
     if blocking:
         listed = "、".join(f"{i.item_id}({i.state_zh})" for i in blocking[:10])

@@ -182,17 +182,23 @@ _NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "ent
 _PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
 
 
+def _other_party(item, party) -> tuple[str, str] | None:
+    """(the party the item's conduct names, the officer's party type in Chinese) when they disagree."""
+    m = _ITEM_PARTY.match(item.violation) if party is not None else None
+    if m is None:
+        return None
+    named, kind = (m.group(1), "individual_business") if m.group(1) else (m.group(2), "enterprise")
+    value = getattr(party, "value", party)
+    return (named, _PARTY_ZH.get(value, value)) if value in _NOT_PARTY[kind] else None
+
+
 def _party_disagreement(item, party, item_id: str) -> list[str]:
     """The officer's party type is not the party the item's conduct names: the item still decides
     (the officer chose it), the answer says so."""
-    m = _ITEM_PARTY.match(item.violation)
-    if m is None:
+    other = _other_party(item, party)
+    if other is None:
         return []
-    named, kind = (m.group(1), "individual_business") if m.group(1) else (m.group(2), "enterprise")
-    value = getattr(party, "value", party)
-    if value not in _NOT_PARTY[kind]:
-        return []
-    return [f"所选条目 {item_id} 的违法行为是“{named}”的行为({item.violation}), 当事人却是{_PARTY_ZH.get(value, value)}: "
+    return [f"所选条目 {item_id} 的违法行为是“{other[0]}”的行为({item.violation}), 当事人却是{other[1]}: "
             "该条目可能不适用于本案当事人, 本案仍按所选条目判断, 请核对条目编号"]
 
 
@@ -340,21 +346,17 @@ class Engine:
             clear = top is not None and ItemSearch.is_clear([top, *rivals]) and top.score >= best_analogue
             # an item whose conduct names another party than the officer's (个体工商户… for an enterprise)
             # is not decided by the text: the officer chooses (item_id), the answer says why
-            other_party = (_party_disagreement(top.ref.item, facts.party_type, top.ref.item.id)
-                           if clear and facts.party_type is not None else [])
-            if clear and not other_party:
-                ids = self._group(top.ref.item.id)
+            other = _other_party(top.ref.item, facts.party_type) if clear else None
+            if clear and other is None:
+                ids = group
                 how = f"按违法行为描述检索, 最佳匹配 {top.ref.item.id} {top.ref.item.violation}(得分 {top.score:.1f})"
             else:
                 selection = self._unclear(facts, hits, stack, dec)
-                if other_party:
+                if other is not None:
                     item = top.ref.item
-                    named = _ITEM_PARTY.match(item.violation)
-                    who = named.group(1) or named.group(2)
                     selection.warnings.append(
-                        f"描述最接近条目 {item.id}({item.violation}), 但该条目是“{who}”的行为, 当事人却是"
-                        f"{_PARTY_ZH.get(getattr(facts.party_type, 'value', facts.party_type), facts.party_type)}: "
-                        "不按描述认定属于该条目, 请确认条目编号(item_id)")
+                        f"描述最接近条目 {item.id}({item.violation}), 但该条目是“{other[0]}”的行为, 当事人却是"
+                        f"{other[1]}: 不按描述认定属于该条目, 请确认条目编号(item_id)")
                 return selection
         else:
             count = self._binding_items_in_force(facts.jurisdiction, stack, facts.domain, dec) if explain else 0
@@ -752,8 +754,7 @@ class Engine:
         version's applicability, so a case reuses every rule whose inputs an earlier case had; a
         limitation rule's result is also shared by the cases within its shortest period
         (StatutoryRules.limitation_share), given each case's own dates when `explain`."""
-        group = self._group(facts.item_id) if facts.item_id else set()
-        first = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
+        first = self.case_first_offense(facts)
         laws = self.case_laws(facts, selection)
         laws_key = None if laws is None else tuple(laws)
         questions = tuple(first.questions.items())
@@ -883,6 +884,12 @@ class Engine:
                 f"规则引擎与参考求值器结果不一致(durable-rules: {sorted(fired)}, 参考: {sorted(expected)}), 以参考求值器为准"
             )
 
+    def case_first_offense(self, facts: CaseFacts):
+        """首违 of the case as the statutory rules read it (no list's definition): the officer's answer
+        and the history, the case item's same-conduct group deciding which priors count."""
+        group = self._group(facts.item_id) if facts.item_id else set()
+        return derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
+
     def _first_offense_for(self, facts: CaseFacts, ref: ItemRef):
         """首违 of one item for these facts, derived on its own: the oracle of the durable-rules
         differential tests and of bench_engine (evaluation itself reuses the value _evaluate_item
@@ -960,8 +967,7 @@ class Engine:
         if explain:
             warnings += _after_decision(facts, dec)
             if facts.first_offense is True and facts.prior_offenses:
-                group = self._group(facts.item_id) if facts.item_id else set()
-                derived = derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
+                derived = self.case_first_offense(facts)
                 if derived.value is False:
                     warnings.append("执法人员填写的“初次违法: 是”与此前违法记录不符(有同类违法记录): 按违法记录认定为非初次违法, 请核对")
         if act is None and selection.refs:

@@ -240,9 +240,10 @@ class ItemSearch:
         # per item, the words that distinguish its conduct: its conduct words less those in more than
         # GENERIC_SHARE of the items (list data, built once)
         conduct = [_conduct_words(r.item.violation, r.item.keywords)[0] for r in self.refs]
+        violation_words = [frozenset(_words(normalize(r.item.violation))) for r in self.refs]  # jieba once per item
         df: dict[str, int] = {}
-        for r in self.refs:
-            for w in set(_words(normalize(r.item.violation))):
+        for ws in violation_words:
+            for w in ws:
                 df[w] = df.get(w, 0) + 1
         limit = GENERIC_SHARE * len(self.refs)
         # (an item all of whose conduct words are common keeps them: some text must name it)
@@ -250,8 +251,8 @@ class ItemSearch:
                                                for ws in conduct]
         # words common in the item's field (FIELD_SHARE of its distinct violation texts)
         texts: dict[str, dict[str, frozenset[str]]] = {}
-        for r in self.refs:
-            texts.setdefault(r.item.domain or "", {})[r.item.violation] = frozenset(_words(normalize(r.item.violation)))
+        for r, ws in zip(self.refs, violation_words):
+            texts.setdefault(r.item.domain or "", {})[r.item.violation] = ws
         common: dict[str, frozenset[str]] = {}
         for dom, by_text in texts.items():
             n = len(by_text)

@@ -6,7 +6,6 @@ from datetime import date
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
-from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import ground_kind
 from penalty_rules.engine.statutory import version_at_act
 from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
@@ -529,11 +528,11 @@ def _derived_facts(item_results) -> dict[str, object]:
 def _unresolved_import_flags(item) -> list[str]:
     """A published item holding an import flag that now blocks publication (published before that
     check; penalty_rules.lint.flags): the answer it decides says what may be wrong with it."""
-    from penalty_rules.lint.flags import BLOCKING_FLAGS, blocking_flags, exclusion_wordings
+    from penalty_rules.lint.flags import BLOCKING_FLAGS, blocking_flags, wording_at_fault
 
     out = []
     for f in blocking_flags(item, reread=False):
-        said = "、".join(f"“{w}”" for w in exclusion_wordings(item)) if f == "conditions.exclusion" else ""
+        said = wording_at_fault(item, f)
         out.append(f"所依据的条目 {item.id} 含发布前未处理的导入问题: {BLOCKING_FLAGS[f][0]}"
                    + (f"(条件 {said}: 本案如属该情形, 不应适用本条目)" if said else "")
                    + "; 请核对本结论(该清单版本待改写后重新审核发布)")
@@ -552,8 +551,7 @@ def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> lis
     if not step and not any(c.key == "first_offense" and c.status == "met" for c in trace.conditions):
         return []
     if best.statutory is not None:
-        group = engine._group(facts.item_id) if facts.item_id else set()
-        first = derive_first_offense(facts, group, None, engine._prior_matcher, engine._prior_item_matcher)
+        first = engine.case_first_offense(facts)
         derived["first_offense"] = {"value": first.value, "prior_count": first.prior_count, "how": first.explanation}
         how = first.explanation
     else:

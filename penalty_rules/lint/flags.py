@@ -26,6 +26,7 @@ from penalty_rules.errors import Problem
 from penalty_rules.load.locator import Locator
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus
+from penalty_rules.model.facts_json import loc_text
 from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument, Status
 
@@ -61,6 +62,11 @@ def exclusion_wordings(item: Item) -> list[str]:
     return [c.custom for c in item.conditions.iter_all() if isinstance(c, Custom) and reads_as_exclusion(c.custom)]
 
 
+def wording_at_fault(item: Item, flag: str) -> str:
+    """The custom conditions a blocking flag is about, quoted (“…”、“…”); empty when it names none."""
+    return "、".join(f"“{w}”" for w in exclusion_wordings(item)) if flag == "conditions.exclusion" else ""
+
+
 def blocking_flags(item: Item, *, reread: bool = True) -> list[str]:
     """The item's import flags that forbid approving or publishing it as it reads; with `reread`, also
     conditions.exclusion when a custom condition is still in an exclusion's form (the flag deleted
@@ -75,7 +81,7 @@ def blocking_zh(item: Item) -> str:
     """One sentence per blocking flag of the item, with the wording at fault and what the reviewer must do."""
     out = []
     for f in blocking_flags(item):
-        said = "、".join(f"“{w}”" for w in exclusion_wordings(item)) if f == "conditions.exclusion" else ""
+        said = wording_at_fault(item, f)
         out.append(f"条目 {item.id}: {BLOCKING_FLAGS[f][0]}({f}{'; 条件 ' + said if said else ''}); {_resolve(f)}")
     return "; ".join(out)
 
@@ -109,6 +115,6 @@ def _document_flags(doc: ListDocument, locator: Locator) -> list[Problem]:
                 where = ("该版本在本检查之前已发布, 已发布版本不能修改: 请以新的版本号建立草案, 在草案中"
                          f"{BLOCKING_FLAGS[flag][1].removeprefix('须')}, 再审核发布; 在此之前, 由该条目作出的结论会提示此问题")
             out.append(Problem(CODES[flag], f"{doc.key} 条目 {item.id}: {BLOCKING_FLAGS[flag][0]}; {where}",
-                               file, line, col, f"items[{i}]." + (f"provenance.flags[{n}]" if n is not None else "conditions"),
+                               file, line, col, loc_text(loc),
                                severity="warning"))
     return out

@@ -30,7 +30,8 @@ def _said(d, law_words, article):
 @pytest.mark.parametrize("domain,law,law_words,article", [
     ("drugs", "中华人民共和国药品管理法", "药品管理法", "一百三十七"),
     ("market", "中华人民共和国价格法", "价格违法行为行政处罚规定", "十七"),
-    ("fire_rescue", "中华人民共和国消防法", "消防法", "六十五"),
+    # 消防法 65(1): 由产品质量监督部门或者工商行政管理部门依照产品质量法从重处罚 — a market-authority case
+    ("market", "中华人民共和国产品质量法", "消防法", "六十五"),
     ("ip", "中华人民共和国商标法", "商标法", "六十"),
     ("culture_tourism", "营业性演出管理条例", "营业性演出管理条例", "五十三"),
     ("road_traffic", "中华人民共和国道路交通安全法", "公安机关办理行政案件程序规定", "一百六十"),
