@@ -164,7 +164,13 @@ def run_replay(cases: list[Path], *, list_from=None, list_to=None, rev_from=None
             "seconds_load": round(t_load, 2), "seconds_replay": round(t_run, 2),
             "workers": workers if not dask else dask_info.get("workers"), "dask": dask,
         }
+        from penalty_rules.lint.flags import published_flagged_items
+
+        warnings = report.flag_warnings(partial, [published_flagged_items(side_a.corpus),
+                                                  published_flagged_items(side_b.corpus)])
+        figures["warnings"] = warnings
         meta = {
+            "warnings": warnings,
             "describe": [["重放前", f"{side_a.label}: {side_a.describe}"], ["重放后", f"{side_b.label}: {side_b.describe}"],
                          ["案件文件", ", ".join(str(Path(c).name) for c in cases)],
                          ["缺省决定日(案件未给出决定日期时)", today.isoformat()]],

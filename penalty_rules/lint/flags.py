@@ -77,6 +77,21 @@ def blocking_flags(item: Item, *, reread: bool = True) -> list[str]:
     return flags
 
 
+def published_flagged_items(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
+    """Items of versions in force (not drafts) that hold a blocking import flag: item id → (list
+    version key, flags). Such a version was published before the checks and still decides cases;
+    whoever reads its answers in bulk (the replay report) must be told which items they are."""
+    out = {}
+    for doc in corpus.documents:
+        if doc.status is Status.draft:
+            continue
+        for item in doc.items:
+            flags = blocking_flags(item, reread=False)
+            if flags:
+                out[item.id] = (doc.key, flags)
+    return out
+
+
 def blocking_zh(item: Item) -> str:
     """One sentence per blocking flag of the item, with the wording at fault and what the reviewer must do."""
     out = []

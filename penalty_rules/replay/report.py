@@ -186,6 +186,34 @@ def build_tables(partial, domains: dict | None = None) -> Tables:
                   dict(by_item), newly, top, fo, to, domains=dict(domains or {}), bad_listed=len(partial.bad_rows))
 
 
+def flagged_decisions(partial, flagged: dict[str, tuple[str, list[str]]], side: int) -> Counter:
+    """Cases whose answer on one side (0: 重放前, 1: 重放后) names an item of `flagged`
+    (lint.flags.published_flagged_items of that side's snapshot), per item id."""
+    out = Counter()
+    for (_domain, _item, a, b), n in partial.groups.items():
+        item = (a, b)[side][1]
+        if item in flagged:
+            out[item] += n
+    return out
+
+
+def flag_warnings(partial, flagged_sides: list[dict]) -> list[str]:
+    """The report's warnings for snapshots holding versions published before the import-flag check
+    (an exclusion kept as a condition, an outcome clause other than the row's): their answers may be
+    more lenient than the list's words; the service says it per answer, the replay once per item."""
+    from penalty_rules.lint.flags import BLOCKING_FLAGS
+
+    out = []
+    for side, (name, flagged) in enumerate(zip(("重放前", "重放后"), flagged_sides)):
+        counts = flagged_decisions(partial, flagged, side)
+        for item_id, (key, flags) in sorted(flagged.items()):
+            what = "; ".join(BLOCKING_FLAGS[f][0] for f in flags)
+            out.append(f"{name}快照的已发布版本 {key} 条目 {item_id} 含发布前未处理的导入问题({what}): "
+                       f"本次重放中由该条目编号作出的答案 {counts.get(item_id, 0):,} 件, 须逐件核对; "
+                       "该版本须改写后以新版本重新审核发布")
+    return out
+
+
 def _answer_text(a) -> str:
     outcome, item, rule, possible, missing = a
     parts = [outcome_zh(outcome)]
@@ -372,6 +400,8 @@ def write_html(t: Tables, partial, path: Path, meta: dict) -> Path:
              f"<style>{_CSS}</style></head><body>"]
     parts.append("<h1>案件重放报告(清单版本影响分析)</h1>")
     parts.append(_table(["项目", "内容"], [[k, v] for k, v in meta.get("describe", [])]))
+    if meta.get("warnings"):
+        parts.append("<h2>警告</h2><ul>" + "".join(f"<li>{_e(w)}</li>" for w in meta["warnings"]) + "</ul>")
     parts.append("<p class='note'>每个案件按相同事实、相同日期分别在“重放前”和“重放后”两个清单快照下判断。"
                  "答案包括处理结果、适用条目/规则、可能结果和待补事实; 任何一项不同即计为“答案变化”。</p>")
     capped = t.bad > t.bad_listed
@@ -451,3 +481,5 @@ def print_summary(console, t: Tables, meta: dict) -> None:
         console.print(f"无效行过多: bad_rows 只列出前 {t.bad_listed:,} 行, 其余只计数", highlight=False)
     for k, v in meta.get("figures", []):
         console.print(f"  {k}: {v}", highlight=False, markup=False)
+    for w in meta.get("warnings", []):
+        console.print(f"警告: {w}", highlight=False, markup=False)

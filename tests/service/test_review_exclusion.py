@@ -1,5 +1,5 @@
 """An exclusion the importer kept as a condition (flag `conditions.exclusion`) cannot be approved,
-requested or published, and a version in force holding one is refused at load.
+requested or published, and a version in force holding one loads with a warning that its answers (and the replay report) repeat.
 
 The importer keeps `造成较大社会影响的，依法处罚` whole as a custom condition in `all` (the conditions
 model has no negated form): answered “符合”, it would make the item apply to the very cases the list
@@ -112,14 +112,9 @@ def test_flag_put_back_after_the_approvals_blocks_the_approval(tmp_path, store):
     assert exc.value.code == "unresolved_exclusion", exc.value.message
 
 
-def test_version_published_holding_an_exclusion_loads_with_a_warning_and_its_answers_say_so(tmp_path):
-    """A version published before these checks (the old code let it through) must not stop the service
-    that ran it the day before, and cannot be edited: it loads with a warning naming the remedy (a new
-    version), and an answer it decides names the exclusion (a re-reader: refusing it at load left no
-    way out)."""
-    from penalty_rules.engine.engine import Engine
-    from penalty_rules.model.facts import CaseFacts
-
+def published_with_exclusion(tmp_path: Path) -> tuple[Path, str]:
+    """(lists root, item id): the imported draft set in force from 2026-01-01 and locked as published
+    without the rewrite, as the code before the review gate let a version through."""
     root, path, item_id = import_draft(tmp_path)
     text = path.read_text("utf-8")
     text = re.sub(r"^status: draft$", "status: in_force", text, flags=re.M)
@@ -128,6 +123,18 @@ def test_version_published_holding_an_exclusion_loads_with_a_warning_and_its_ans
     sec = load_lock_sections(root)
     digest = load_corpus(root).corpus.hashes[KEY]
     write_lock(root, {**sec.versions, KEY: digest}, {**sec.published, KEY: digest}, baseline=sec.baseline)
+    return root, item_id
+
+
+def test_version_published_holding_an_exclusion_loads_with_a_warning_and_its_answers_say_so(tmp_path):
+    """A version published before these checks (the old code let it through) must not stop the service
+    that ran it the day before, and cannot be edited: it loads with a warning naming the remedy (a new
+    version), and an answer it decides names the exclusion (a re-reader: refusing it at load left no
+    way out)."""
+    from penalty_rules.engine.engine import Engine
+    from penalty_rules.model.facts import CaseFacts
+
+    root, item_id = published_with_exclusion(tmp_path)
     from penalty_rules.lint.corpus import corpus_checks
 
     found = [p for p in corpus_checks(load_corpus(root).corpus, root) if p.code == "unresolved_exclusion"]
@@ -143,6 +150,36 @@ def test_version_published_holding_an_exclusion_loads_with_a_warning_and_its_ans
     d = engine.evaluate(facts)
     assert d.chosen_item == item_id, (d.outcome, d.warnings)
     assert any("发布前未处理的导入问题" in w and EXCLUSION in w and "不应适用本条目" in w for w in d.warnings), d.warnings
+
+
+def test_replay_report_names_the_cases_decided_by_an_item_published_with_an_exclusion(tmp_path):
+    """The replay reads answers without their warnings (Engine.verdict): a reviewer replaying a caseload
+    onto a snapshot holding such a version must still be told which item and how many answers it gave
+    (the report, the terminal summary and summary.json), and only on the side that holds it."""
+    import shutil
+
+    from penalty_rules.cli.replay import run_replay
+    from penalty_rules.model.facts import CaseFacts
+
+    bundled_lock = tmp_path / "before.lock"
+    root, item_id = published_with_exclusion(tmp_path)
+    shutil.copy(Path(__file__).parents[2] / "lists" / "versions.lock", bundled_lock)
+    item = load_corpus(root).corpus.document(KEY).items[0]
+    custom = next(c for c in item.conditions.all if getattr(c, "custom", None) == EXCLUSION)
+    case = CaseFacts(item_id=item_id, jurisdiction="371500", act_date=rv.date(2026, 3, 2),
+                     decision_date=rv.date(2026, 3, 20), first_offense=True, harm="minor", corrected="promptly",
+                     minor_violation=True, custom_conditions={custom.key: True})
+    other = CaseFacts(jurisdiction="371500", domain="tax", act_date=rv.date(2026, 3, 2), decision_date=rv.date(2026, 3, 20))
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(c.model_dump_json(exclude_none=True) for c in (case, case, other)) + "\n", "utf-8")
+    fig = run_replay([cases], lock_from=bundled_lock, lock_to=root / "versions.lock", lists=root,
+                     out=tmp_path / "r", workers=1, progress=False, quiet=True, formats=("csv",))
+    assert fig["rows"] == 3 and fig["bad_rows"] == 0
+    [warning] = fig["warnings"]
+    assert warning.startswith("重放后快照") and KEY in warning and item_id in warning and "答案 2 件" in warning
+    html = (tmp_path / "r" / "report.html").read_text("utf-8")
+    assert "<h2>警告</h2>" in html and item_id in html.split("<h2>警告</h2>")[1].split("</ul>")[0]
+    assert json.loads((tmp_path / "r" / "summary.json").read_text("utf-8"))["warnings"] == [warning]
 
 
 def test_deleting_the_flag_without_the_rewrite_does_not_pass(tmp_path, store):
