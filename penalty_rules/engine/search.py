@@ -134,9 +134,29 @@ _PAPER = re.compile("|".join(sorted(_PAPERS, key=len, reverse=True)))
 _KIND = re.compile("(?:" + "|".join(sorted(_KINDS, key=len, reverse=True)) + ")(?!安全|经营|生产|许可|从业|卫生|企业|标签|说明书)")
 
 
+# Records and rules a conduct is about, a third family: 未建立进货查验记录制度 (食品安全法 126(1)(3)) is not
+# 未建立食品安全管理制度 (126(1)(2), cn-samr-2025-1/x04). Named by the words before 制度 / 记录 / 台账 /
+# 档案 back to the verb; one fits another when their names share a character that tells records apart
+# (_record_core).
+_RECORD = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:制度|记录|台账|档案)")
+_RECORD_LEAD = re.compile(r"^.*(?:建立|健全|遵守|执行|落实|实行|制定|违反|保管|提供|设置|如实|未按规定|未)")
+
+
+def _records(text: str) -> frozenset[str]:
+    out = set()
+    for m in _RECORD.findall(text):
+        name = _RECORD_LEAD.sub("", m)
+        name = name.removesuffix("制度") if name.endswith("记录制度") else name
+        if len(name) > 2:
+            out.add(name)
+    return frozenset(out)
+
+
 def kinds(text: str) -> frozenset[str]:
-    """The kinds of goods (_KINDS) and papers (_PAPERS) a normalised text names (the longest at each place)."""
-    return frozenset(_KIND.findall(text)) | frozenset(_PAPER.findall(text))
+    """The kinds of goods (_KINDS) and papers (_PAPERS) a normalised text names (the longest at each
+    place), and the records or rules it names (_records, marked 记:)."""
+    return (frozenset(_KIND.findall(text)) | frozenset(_PAPER.findall(text))
+            | frozenset("记:" + r for r in _records(text)))
 
 
 def kinds_fit(said: frozenset[str], item: frozenset[str]) -> bool:
@@ -146,7 +166,20 @@ def kinds_fit(said: frozenset[str], item: frozenset[str]) -> bool:
         s, i = said & family.keys(), item & family.keys()
         if s and i and not any(k == j or j in family[k] for k in s for j in i):
             return False
-    return True
+    s = [_record_core(k) for k in said if k.startswith("记:")]
+    i = [_record_core(k) for k in item if k.startswith("记:")]
+    return not (s and i and not any(a & b for a in s for b in i))
+
+
+def _record_core(token: str) -> frozenset[str]:
+    """The characters that tell one record or rule from another (记:进货查验记录 → 进货查验; the words
+    every such name shares left out): an officer's paraphrase (没有记环保台账 for 环境管理台账) keeps
+    some of them; a different record (食品安全管理制度) none."""
+    return frozenset(_RECORD_SUFFIX.sub("", token.removeprefix("记:"))) - _RECORD_COMMON
+
+
+_RECORD_SUFFIX = re.compile(r"(?:制度|记录|台账|档案)+$")
+_RECORD_COMMON = frozenset("管理制度记录台账档案")
 
 
 # A word in more than this share of a field's items (its distinct violation texts, at least

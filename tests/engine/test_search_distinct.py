@@ -116,3 +116,28 @@ def test_a_generic_text_given_with_an_item_id_is_not_said_to_match_another_item(
     d = run(engine, **REVIEWER, item_id="cn-samr-2025-1/x10", conduct="药品零售企业销售过期药品", minor_violation=True)
     assert "cn-samr-2025-1/x10" in d.trace.selection
     assert not any(X08 in w and "明确对应" in w for w in d.warnings)
+
+
+X04 = "cn-samr-2025-1/x04"  # 食品生产经营企业未按规定建立食品安全管理制度 … (食品安全法 126(1)(2))
+# 食品安全法(2021-04-29) 第一百二十六条第一款: "（二）食品生产经营企业未按规定建立食品安全管理制度 …；
+# （三）食品、食品添加剂生产经营者进货时未查验许可证和相关证明文件，或者未按规定建立并遵守进货查验记录、
+# 出厂检验记录和销售记录制度" — two conducts; the list item is about (二) only.
+RECORDS = dict(party_type="enterprise", domain="market", act_date="2026-03-01", decision_date="2026-03-10",
+               first_offense=True, harm="minor", corrected="promptly")
+
+
+@pytest.mark.parametrize("conduct", ["食品经营者未建立进货查验记录制度", "未按规定建立并遵守进货查验记录制度",
+                                     "超市未建立进货查验记录"])
+def test_another_record_does_not_decide_the_management_rules_item(engine, conduct):
+    """The search decided these as x04 (their shared words: 建立 … 制度) and answered 不予处罚 under the
+    首违不罚 item of 126(1)(2), while their conduct is 126(1)(3), which that item does not name."""
+    d = run(engine, **RECORDS, conduct=conduct)
+    assert decided(d) is None and d.chosen_item is None, (d.outcome, d.chosen_item)
+    assert X04 in [c.value for c in d.candidates]
+    assert d.next_question is not None and d.next_question.fact == "item_id"
+
+
+def test_the_management_rules_text_still_decides_x04(engine):
+    for conduct in ("未建立食品安全管理制度", "食品生产企业未按规定建立食品安全管理制度"):
+        d = run(engine, **RECORDS, conduct=conduct)
+        assert decided(d) == X04 and d.chosen_item == X04, conduct
