@@ -52,6 +52,12 @@ def same_conduct_question(index: int, prior: PriorOffense) -> str:
             "(与本案同一清单条目所列的违法行为)?")
 
 
+def before_act_question(index: int, prior: PriorOffense) -> str:
+    what = prior.conduct or prior.item_id or "(未写明行为)"
+    return (f"此前违法记录第{index + 1}条「{what}」与本案违法行为同日({prior.date.isoformat()}): 是否为本案违法行为"
+            "之前的另一次违法?(否: 即本案本身或其后的违法)")
+
+
 def _same_kind(
     prior: PriorOffense, item_ids: set[str], conduct: str | None, matcher: ConductMatcher | None,
     item_matcher: ItemMatcher | None = None,
@@ -104,18 +110,28 @@ def derive_first_offense(
                             questions={"act_date": "违法行为是哪一天发生的?(按清单期限计算首违需要)"})
     counted: list[int] = []
     undecided: list[int] = []
+    same_day: list[int] = []
     for i, prior in enumerate(facts.prior_offenses):
-        if reference and prior.date >= reference:
+        if reference and prior.date > reference:
             continue  # only earlier violations count
+        if reference and prior.date == reference and prior.before_act is False:
+            continue  # the officer: this case itself, or a later act of that day
         if definition and definition.counted_from and prior.date < definition.counted_from:
             continue
         if definition and definition.window_years and reference:
             if prior.date < window_start(reference, definition.window_years):
                 continue
         same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher, item_matcher)
-        if same is True:
+        if same is False:
+            continue
+        if reference and prior.date == reference and prior.before_act is None:
+            # the act's own day: an earlier violation that day, or this case's own record (a history
+            # exported with the case in it) — the date cannot tell; asked, never counted or dropped
+            same_day.append(i)
+            undecided.append(i)
+        elif same is True:
             counted.append(i)
-        elif same is None:
+        else:
             undecided.append(i)
     window = ""
     if definition and definition.window_years:
@@ -123,11 +139,20 @@ def derive_first_offense(
     if definition and definition.counted_from:
         window += f"自{definition.counted_from.isoformat()}起"
     text = f"按违法记录推定: {window}同类违法 {len(counted)} 次"
-    questions = {
-        f"prior_offenses[{i}].same_conduct": same_conduct_question(i, facts.prior_offenses[i]) for i in undecided
-    }
+    questions = {}
+    for i in undecided:
+        prior = facts.prior_offenses[i]
+        if i in same_day:
+            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior)
+        if i not in same_day or _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher,
+                                           item_matcher) is None:
+            questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)
     if undecided:
-        text += f", 另有 {len(undecided)} 条记录无法判断是否属于同类违法行为"
+        kinds = len(undecided) - len(same_day)
+        if kinds:
+            text += f", 另有 {kinds} 条记录无法判断是否属于同类违法行为"
+        if same_day:
+            text += f", 另有 {len(same_day)} 条记录与本案违法行为同日, 无法判断是否为本案之前的另一次违法"
     at_least = max(len(counted), 1 if explicit is False else 0)
     at_most: int | None = max(at_least, len(counted) + len(undecided))
     if explicit is False and not counted and not undecided:

@@ -60,7 +60,7 @@ _ENUM_FACTS = {
 _BOOLEAN_FACTS = {"first_offense", "minor_violation", "subjective_fault", "continuing", "safety_related"}
 _DATE_FACTS = {"act_date", "discovered_date", "act_end_date", "birth_date", "decision_date"}
 _NUMBER_FACTS = {"illegal_gains_yuan", "goods_value_yuan"}
-_PRIOR_SAME = re.compile(r"^prior_offenses\[\d+\]\.same_conduct$")
+_PRIOR_SAME = re.compile(r"^prior_offenses\[\d+\]\.(?:same_conduct|before_act)$")
 
 
 def _attested_tag(fact: str) -> str | None:

@@ -104,7 +104,7 @@ class MissingFact(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fact: str = Field(
         description="CaseFacts 字段名(或 quantities.<名>、attested.<条件标签>、custom_conditions.<编号>、special_law_facts.<键>、"
-                    "prior_offenses[i].same_conduct、conduct)"
+                    "prior_offenses[i].same_conduct、prior_offenses[i].before_act、conduct)"
     )
     question: str
     needed_by: list[str] = Field(default_factory=list, description="需要此事实的条目或法定规则")

@@ -134,6 +134,10 @@ class PriorOffense(BaseModel):
     same_conduct: bool | None = Field(
         default=None, description="执法人员认定该记录与本案是否属于同类违法行为(与本案同一清单条目所列的行为; 无法由条目编号或描述判断时须回答)"
     )
+    before_act: bool | None = Field(
+        default=None, description="与本案违法行为同日的记录: 是否为本案违法行为之前的另一次违法(否: 即本案本身或其后的违法); "
+        "同日记录未回答时须询问, 不计也不略过"
+    )
 
     @model_validator(mode="after")
     def _what(self) -> "PriorOffense":

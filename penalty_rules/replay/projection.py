@@ -318,7 +318,7 @@ class Projector:
             for pdate in prior_dates:
                 sig.extend(pdate < c for c in self.counted_from)
                 if act is not None:
-                    sig.append(pdate >= act)
+                    sig.append((pdate > act) - (pdate < act))  # the act's own day is asked (history)
                     sig.extend(pdate < s for s in shifts)
         return tid, tuple(sig)
 

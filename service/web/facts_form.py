@@ -140,12 +140,14 @@ def facts_from_form(form, field_list: list[Field]) -> dict:
         facts.setdefault(group, {})[key] = value
     priors = []
     for i in range(MAX_PRIORS):
-        row = {k: (form.get(f"prior-{i}-{k}") or "").strip() for k in ("date", "item_id", "conduct", "same_conduct")}
+        row = {k: (form.get(f"prior-{i}-{k}") or "").strip()
+               for k in ("date", "item_id", "conduct", "same_conduct", "before_act")}
         if not any(row.values()):
             continue
         prior = {k: row[k] for k in ("date", "item_id", "conduct") if row[k]}
-        if row["same_conduct"]:
-            prior["same_conduct"] = _bool(f"prior-{i}-same_conduct", row["same_conduct"])
+        for k in ("same_conduct", "before_act"):
+            if row[k]:
+                prior[k] = _bool(f"prior-{i}-{k}", row[k])
         priors.append(prior)
     if priors or form.get("priors_known") == "true":
         facts["prior_offenses"] = priors
@@ -193,13 +195,13 @@ def apply_answer(facts: dict, form) -> dict:
         return out
     if not raw:
         raise FormError("answer", "请先作答再提交")
-    m = re.match(r"^prior_offenses\[(\d{1,3})\]\.same_conduct$", fact)
+    m = re.match(r"^prior_offenses\[(\d{1,3})\]\.(same_conduct|before_act)$", fact)
     if m:
         i = int(m.group(1))
         priors = [dict(p) for p in facts.get("prior_offenses") or []]
         if i >= len(priors):
             raise FormError("answer", f"没有第 {i + 1} 条违法记录")
-        priors[i]["same_conduct"] = _bool("answer", raw)
+        priors[i][m.group(2)] = _bool("answer", raw)
         out["prior_offenses"] = priors
         return out
     if "." in fact:

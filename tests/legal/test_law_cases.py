@@ -74,7 +74,7 @@ CIRCUMSTANCES = {
     "cooperated", "eliminated_harm", "coerced_or_deceived", "coerced", "deceived", "confessed", "meritorious",
 }
 SPECIAL_LAW_KEYS = bundled_statutory().special.fact_keys  # a case file may answer the special laws' own facts
-PRIOR_KEYS = {"item_id", "conduct", "date", "same_conduct"}
+PRIOR_KEYS = {"item_id", "conduct", "date", "same_conduct", "before_act"}
 CASE_KEYS = {"id", "article", "why", "facts", "expect"}
 EXPECT_KEYS = {
     "outcome", "rule", "missing", "range", "mandatory", "wording", "basis", "basis_exclude",
