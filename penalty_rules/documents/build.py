@@ -142,11 +142,24 @@ def _clean_label(label: str) -> str:
     return _AGE.sub(lambda m: f"{zh_number(int(m.group(1)))}周岁", label)
 
 
-def _met_conditions(decision: Decision, d: "_Draft") -> list[str]:
-    """The met conditions of the deciding rule that carry the decision: those outside any any_of
-    group, and those of the groups that hold in full (per the trace). Placeholder conditions (our
-    data's stand-ins for wording not seen) are never printed: they are flagged."""
-    rule = _winner(decision)
+def _beside(decision: Decision) -> list:
+    """Statutory rules satisfied beside the deciding rule, with its outcome, whose articles the decision
+    cites (art. 30 beside a 从轻 item: the companion of explain.decide; explain.decide._co_deciding):
+    their circumstances carry the answer too."""
+    trace = decision.trace
+    if trace is None:
+        return []
+    cited = {b.label for b in decision.basis}
+    return [r for r in trace.rules if r.kind == "statutory" and r.satisfied is True and r.rule != trace.winner
+            and r.outcome == decision.outcome and r.citation
+            and any(r.citation in label or label in r.citation for label in cited)]
+
+
+def _met_conditions(decision: Decision, d: "_Draft", rule=None) -> list[str]:
+    """The met conditions of the deciding rule (or `rule`) that carry the decision: those outside
+    any any_of group, and those of the groups that hold in full (per the trace). Placeholder
+    conditions (our data's stand-ins for wording not seen) are never printed: they are flagged."""
+    rule = rule or _winner(decision)
     if rule is None:
         return []
     groups: dict[int, list] = {}
@@ -263,9 +276,12 @@ def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) ->
     met = _met_conditions(decision, d)  # flags placeholder conditions either way
     rule = _winner(decision)
     placeholder = rule is not None and any(m in c.label for c in rule.conditions for m in PLACEHOLDER_MARKS)
+    # the rules of the law cited beside the deciding one (art. 30 beside an escalation step whose met
+    # conditions may be none, art. 31 / 32 beside art. 30, art. 30 beside 33(1)): their circumstances too
+    beside = [c for r in _beside(decision) for c in _met_conditions(decision, d, r)]
     if rule is not None and rule.kind == "item" and not placeholder:
-        return met
-    return [minor_words] if minor_words else met
+        return list(dict.fromkeys(met + beside))
+    return list(dict.fromkeys(([minor_words] if minor_words else met) + beside))
 
 
 def _list_citable(entry: BasisEntry) -> bool:
