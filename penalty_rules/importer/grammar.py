@@ -152,11 +152,16 @@ _FIRST = r"(?:首次|初次|首违|第一次)"
 # with the longer forms reachable (a regex alternation takes the first that matches: 改正|改正违法行为 never
 # reached the second, and 改正违法行为 / 整改到位 / 整改完毕 were cut to a fragment)
 _CORR = r"(?:完成整改|(?:改正|纠正|整改)(?:违法行为)?(?:到位|完毕|完成)?)"
-# The order to correct as the occasion (经责令改正后 / 责令限期整改后,): no condition of its own
-_ORDER_THEN = r"(?:经?(?:执法人员|行政机关|执法机关|执法部门)?责令(?:限期)?(?:改正|整改)?(?:后|以后)[，,]?(?:能够?)?)"
+# The order to correct, or another act of the officers, as the occasion (经责令改正后 / 责令限期整改后, / 经执法人员
+# 指出后 / 经批评教育后 / 被发现后): no condition of its own — the condition is the correction said after it
+_ORDER_THEN = (r"(?:(?:经|在)?(?:执法人员|行政机关|执法机关|执法部门)?(?:责令(?:限期)?(?:改正|整改)?|指出|提醒|告知|批评教育"
+               r"|教育|警示|约谈|提示|被?发现|现场检查|检查)(?:后|以后)[，,]?(?:能够?)?)")
 LEXICON: list[tuple[str, str]] = [
     # first offence (window words before it are read by WINDOW below)
-    (rf"(?:属|系|为|是)?{_FIRST}(?:(?:发生|实施)?(?:违法|违规)(?:行为)?|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|被查处)(?:的)?"
+    # 首次违反本规定 / 首次违反《…》的规定: the first breach of the rule the item is about (first: an alternation
+    # takes the first branch that matches, and 首次违反 alone is one)
+    (rf"(?:属|系|为|是)?{_FIRST}违反[^，,；;。、()（）]{{0,14}}?(?:规定|条例|办法|规范|要求)(?:的)?(?=$|[，,；;。、且并及和或（(])"
+     rf"|(?:属|系|为|是)?{_FIRST}(?:(?:发生|实施)?(?:违法|违规)(?:行为)?|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|被查处)(?:的)?"
      r"|(?:属于?)?首违|此前(?:无|没有|未有)同类(?:违法|违规)(?:记录|行为)?", "first_offense"),
     # harm
     # 此前无涉烟违法 (no window, any kind named): first_offense with the wording kept (KEEP_WORDS)
@@ -169,6 +174,8 @@ LEXICON: list[tuple[str, str]] = [
     (rf"{_ORDER_THEN}?(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?改正|责令(?:限期)?整改|责令|规定|限定|要求|整改|限期)?(?:的)?(?:期限|时限|期间|限期)(?:内|之内)"
      rf"(?:已|及时)?(?:予以)?{_CORR}"
      rf"|(?:在|于)?限期(?:内|之内){_CORR}|按期(?:改正|整改|完成整改)"
+     # 在规定时间内改正 / 在责令改正的时间内改正: 时间 with the words that make it a time set (not 短时间内)
+     rf"|{_ORDER_THEN}?(?:在|于)?{_AGENCY}(?:责令(?:限期)?(?:改正|整改)|规定|限定|要求)(?:的)?时间(?:内|之内)(?:已|及时)?(?:予以)?{_CORR}"
      r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
      r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令限期(?:改正|整改)(?:后|以后)(?:在期限内|按期)(?:改正|纠正|整改)",
      "corrected_within_deadline"),
@@ -303,7 +310,12 @@ HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|�
 VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
 LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?:清单|事项|情形|类)?[:：,，]?|(?:不予处罚|免予处罚|免罚|从轻处罚|减轻处罚)情形[:：]?"
-                   r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
+                   r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?"
+                   # 从轻条件： / 不予处罚条件： / 一般条件：: the kind of the conditions that follow, with a colon
+                   r"|(?:从轻|减轻|从轻或者?减轻|不予处罚|免予处罚|免罚|不罚|轻罚)(?:处罚)?(?:的)?(?:适用)?条件[:：]"
+                   r"|(?:适用|总|一般|通用|基本)条件[:：]")
+# Words before a label that only name the list (该清单一般条件：/ 本清单从轻条件：): the label's own
+LABEL_LEAD = re.compile(r"(?:该|本|此)?(?:清单|基准|目录)(?:的)?")
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
 # A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
@@ -799,6 +811,9 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
     if any(t.kind in ("PHRASE", "THRESH") for t in tokenize(m.group("h"))):  # 首次发生的: … names a condition
         return None
     h = m.group("h")
+    lead = LABEL_LEAD.match(h)
+    if LABEL.fullmatch(m.group(0)[lead.end() if lead else 0:]):  # 该清单一般条件： / 从轻条件：: a label
+        return m.end(), Token("LABEL", m.group(0))
     if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
         return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
     if (q := HEADED_MINOR.match(text, m.end())) and q.group(0).endswith("的") and (
@@ -935,6 +950,17 @@ FILLER_AFTER_TAG = {"等"}
 FILLER_BEFORE_TAG = {"本次": {"fines_paid"}, "本案": {"fines_paid"}}
 
 
+# A run of filler words (当事人能够 / 经查实属 / 已经): as one filler — never with a word that says something
+# next to some tags (等 / 本次 / 本案: see _context_filler)
+_FILLER_RUN = re.compile("(?:" + "|".join(sorted((re.escape(w) for w in FILLERS - FILLER_AFTER_TAG - set(FILLER_BEFORE_TAG)),
+                                               key=len, reverse=True)) + ")+")
+
+
+def _is_filler(text: str, strip: str = " ：:，,、；;。") -> bool:
+    t = text.strip(strip)
+    return t in FILLERS | {""} or bool(_FILLER_RUN.fullmatch(t))
+
+
 def _context_filler(word: str, before: Token | None, after: Token | None) -> bool:
     """A filler word that says something here (see FILLER_AFTER_TAG / FILLER_BEFORE_TAG)."""
     if word in FILLER_AFTER_TAG and before is not None and before.kind in ("PHRASE", "THRESH"):
@@ -951,9 +977,11 @@ def _glue(tokens: list[Token]) -> list[Token]:
     for k, tok in enumerate(toks):
         if tok.kind == "LABEL" and out and out[-1].kind == "TEXT" and (not tok.text.endswith(("，", ",")))\
                 and (len(out) == 1 or out[-2].kind in ("SEMI", "ENUM", "REMARK", "HEADING")):
-            # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading)
-            tok = Token("HEADING", out.pop().text + tok.text)
-        if tok.kind == "TEXT" and tok.text.strip() in FILLERS and not _context_filler(
+            # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading); 该清单 + 一般条件：
+            # only names the list: still a label
+            lead = out.pop().text
+            tok = Token("LABEL" if LABEL_LEAD.fullmatch(lead.strip()) else "HEADING", lead + tok.text)
+        if tok.kind == "TEXT" and tok.text.strip() and _is_filler(tok.text, " ") and not _context_filler(
                 tok.text.strip(), out[-1] if out else None, toks[k + 1] if k + 1 < len(toks) else None):
             continue
         if (tok.kind == "TEXT" and len(out) >= 2 and out[-2].kind == "TEXT"
@@ -1454,7 +1482,7 @@ def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
         prev = out[-1] if out else None
         # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
         if tok.kind in ("PHRASE", "THRESH") and prev is not None and prev.kind == "TEXT" and prev.note is None \
-                and (prev.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(prev.text.strip(), None, tok)):
+                and (not _is_filler(prev.text) or _context_filler(prev.text.strip(), None, tok)):
             neg = bool(NEGATION.search(prev.text))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
@@ -1472,7 +1500,7 @@ def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
             continue
         # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
         if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") and tok.note is None \
-                and (tok.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(tok.text.strip(), prev, None)):
+                and (not _is_filler(tok.text) or _context_filler(tok.text.strip(), prev, None)):
             neg = bool(EXCEPT_END.search(tok.text)) or tok.text.startswith(("的除外", "除外"))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")

@@ -101,3 +101,47 @@ def test_cooperated_with_the_investigators_named():
     assert conds("积极配合税务机关调查") == {"all": ["cooperated"]}
     assert conds("积极配合执法人员查处") == {"all": ["cooperated", {"custom": "积极配合执法人员查处"}]}
     assert "cooperated" not in str(conds("主动配合调查"))  # 主动 is not 积极: not read
+
+
+# -- plain synonyms of constructions the grammar reads ------------------------------------------------
+def test_time_set_for_the_correction():
+    # 规定时间 / 责令改正的时间 is the deadline; a bare 短时间内 is not
+    assert conds("在规定时间内改正") == {"all": ["corrected_within_deadline"]}
+    assert conds("在责令改正的时间内改正到位") == {"all": ["corrected_within_deadline"]}
+    assert conds("短时间内改正") == {"all": [{"custom": "短时间内改正"}]}
+
+
+def test_a_run_of_filler_words():
+    # 当事人能够 (two fillers) before a tag word says nothing more
+    assert conds("当事人能够当场改正") == {"all": ["corrected_promptly", {"custom": "当场改正"}]}
+    assert conds("当事人已经及时改正") == {"all": ["corrected_promptly"]}
+    # 本次 is not filler before 罚款已缴纳 (this case's fine), not in a run either
+    assert "fines_paid" not in conds("当事人本次罚款已缴纳")["all"]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("经执法人员指出后立即改正", ["corrected_promptly", {"custom": "经执法人员指出后立即改正"}]),
+    ("经批评教育后及时改正", ["corrected_promptly"]),
+    ("被发现后及时改正", ["corrected_promptly"]),
+])
+def test_the_officers_act_as_the_occasion(words, expected):
+    # the occasion (指出 / 批评教育 / 发现 后) is no condition; the correction said after it is
+    assert conds(words) == {"all": expected}
+
+
+def test_first_breach_of_the_rule():
+    assert conds("首次违反本规定") == {"all": ["first_offense"]}
+    assert conds("首次违反《娱乐场所管理条例》的规定") == {"all": ["first_offense"]}
+    assert conds("非首次违反本规定") == {"all": [{"custom": "非首次违反本规定"}]}
+
+
+def test_labels_naming_the_kind_of_conditions_are_not_moved():
+    # 从轻条件： / 该清单一般条件：: the kind of conditions that follow — a label (remark), not text moved to the note
+    r = parse_conditions("从轻条件:因公益项目建设而非法占地。")
+    assert to_conditions(r) == {"all": [{"custom": "因公益项目建设而非法占地"}]}
+    assert r.moved == [] and "从轻条件:" in r.remarks
+    r = parse_conditions("无违法所得、无危害后果。该清单一般条件:一年内无同类违法记录")
+    assert to_conditions(r) == {"all": ["no_illegal_gains", "no_harm", "first_offense"]}
+    assert r.moved == [] and "该清单一般条件:" in r.remarks
+    # other words before it: still a heading moved to the note (其他从轻条件： may say more)
+    assert parse_conditions("其他从轻条件：首次违法").moved == ["其他从轻条件："]
