@@ -1055,7 +1055,8 @@ class Parser:
                 continue
             if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
                 self.remarks.append(tok.text)
-                if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
+                if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)
+                        and not _outcome_bracket(tok.text)) or \
                         (tok.kind == "HEADING" and not STRUCTURE_WORDS.search(tok.text)):
                     self.moved.append(tok.text)  # may hold a condition: counted as not parsed
                 if tok.note == EDITOR_NOTE:
@@ -1324,6 +1325,16 @@ def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editori
     leaf = Leaf(raw, None)
     return ParseResult(text, [[leaf]], [leaf], list(remarks), [note], list(editorial),
                        list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved), list(outcomes))
+
+
+# (不罚款) / “免于经济处罚” / (免予处罚): a bracket or quote naming only the outcome — no condition (a remark, not
+# text moved to the note)
+OUTCOME_ONLY = re.compile(r"(?:依法|可以|可|应当|应|均|一律)*(?:予以)?(?:不罚款|不予(?:行政)?处罚|(?:免予|免于)[^，,；;。()（）]{0,4}处罚"
+                          r"|免罚|不罚|从轻(?:行政)?处罚|减轻(?:行政)?处罚|从轻(?:或者|或|、)减轻(?:行政)?处罚)")
+
+
+def _outcome_bracket(text: str) -> bool:
+    return text[:1] in "(（“" and text[-1:] in ")）”" and bool(OUTCOME_ONLY.fullmatch(text[1:-1]))
 
 
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition

@@ -145,3 +145,12 @@ def test_labels_naming_the_kind_of_conditions_are_not_moved():
     assert r.moved == [] and "该清单一般条件:" in r.remarks
     # other words before it: still a heading moved to the note (其他从轻条件： may say more)
     assert parse_conditions("其他从轻条件：首次违法").moved == ["其他从轻条件："]
+
+
+def test_a_bracket_naming_only_the_outcome_is_not_moved():
+    # (不罚款) / “免于经济处罚”: the outcome, no condition — a remark, not text moved to the note
+    r = parse_conditions("“免于经济处罚”(不罚款):在责令限期补办审批手续期限内补办完成。")
+    assert to_conditions(r) == {"all": ["corrected_within_deadline"]}
+    assert r.moved == [] and "(不罚款)" in r.remarks and "“免于经济处罚”" in r.remarks
+    # with more words it may say more: still moved
+    assert parse_conditions("违法行为轻微并及时改正的,不予处罚(经核实后主动不罚)。").moved == ["(经核实后主动不罚)"]
