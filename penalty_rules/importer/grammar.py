@@ -42,6 +42,12 @@ A small grammar, not one regular expression per phrase:
      、/并 only into more of the same act (报备, 恢复原状, 验收 …).
    - a shared verb: `主动或限期内改正`: 主动改正 is no tag (not necessarily before discovery), so the
      phrase stays in words; `立即或限期内改正` → 立即改正 or 限期内改正.
+   - the correction verb takes its object and completion (_CORR: 改正违法行为 / 整改到位 / 整改完毕 / 整改完成 are
+     改正); the order as the occasion (责令改正后…) may precede a deadline (→ corrected_within_deadline) or 立即 /
+     当场 / 自行 (→ corrected_promptly with the words); 及时 / 立即 + the act that corrects (按要求及时退还 / 及时补办
+     手续 / 及时办理登记: PROMPT_ACT) → corrected_promptly AND the words; a deadline + such an act (限期内取得许可 /
+     30日内补办手续) → corrected_within_deadline / the threshold, the act noted. 停止 / 恢复原状 after 及时 / 立即
+     are no correction (stopping is not correcting): in words.
    - corrections: only 及时改正 is corrected_promptly alone; 立即 / 当场 / 自行 改正 → the tag and the
      wording kept (after a deadline too: 7日内自行纠正 → the threshold and the wording); 发现前主动改正 →
      corrected_before_discovery; 经责令改正(后)已/及时改正 (no deadline said) is not
@@ -136,10 +142,26 @@ def number(text: str) -> float:
 # tried longest first at each position. Taken over from tools/import_reference.py (OTHER_TO_TAG) where
 # that converter had already judged a wording, and from the vocabulary's own Chinese labels.
 _AGENCY = r"(?:税务机关|行政机关|执法机关|执法部门|监管部门)?"
+# who investigates (积极配合执法人员调查): the same cooperation whoever is named
+_INVESTIGATOR = r"(?:行政机关|执法机关|执法部门|执法人员|办案人员|调查人员|税务机关|监管部门)?"
+# acts that correct, named after 及时 / 立即 (及时补办手续 / 按要求及时退还) or after a deadline (期限内取得许可)
+PROMPT_ACT = r"(?:补办|补报|补正|补登|补缴|办理|返还|退还|退回|取得)"
+_PROMPT_OBJ = r"[^;；。,，、()（）“”并且或和及无未不没]"
 _FIRST = r"(?:首次|初次|首违|第一次)"
+# The correction verb and what completes it: 改正 / 纠正 / 整改 (违法行为) (到位 / 完毕 / 完成) / 完成整改 — written
+# with the longer forms reachable (a regex alternation takes the first that matches: 改正|改正违法行为 never
+# reached the second, and 改正违法行为 / 整改到位 / 整改完毕 were cut to a fragment)
+_CORR = r"(?:完成整改|(?:改正|纠正|整改)(?:违法行为)?(?:到位|完毕|完成)?)"
+# The order to correct, or another act of the officers, as the occasion (经责令改正后 / 责令限期整改后, / 经执法人员
+# 指出后 / 经批评教育后 / 被发现后): no condition of its own — the condition is the correction said after it
+_ORDER_THEN = (r"(?:(?:经|在)?(?:执法人员|行政机关|执法机关|执法部门)?(?:责令(?:限期)?(?:改正|整改)?|指出|提醒|告知|批评教育"
+               r"|教育|警示|约谈|提示|被?发现|现场检查|检查)(?:后|以后)[，,]?(?:能够?)?)")
 LEXICON: list[tuple[str, str]] = [
     # first offence (window words before it are read by WINDOW below)
-    (rf"(?:属|系|为|是)?{_FIRST}(?:违法|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|违规|被查处)(?:的)?"
+    # 首次违反本规定 / 首次违反《…》的规定: the first breach of the rule the item is about (first: an alternation
+    # takes the first branch that matches, and 首次违反 alone is one)
+    (rf"(?:属|系|为|是)?{_FIRST}违反[^，,；;。、()（）]{{0,14}}?(?:规定|条例|办法|规范|要求)(?:的)?(?=$|[，,；;。、且并及和或（(])"
+     rf"|(?:属|系|为|是)?{_FIRST}(?:(?:发生|实施)?(?:违法|违规)(?:行为)?|违反|被发现|发现(?:该违规行为|该违法行为)?|发生|实施|被查处)(?:的)?"
      r"|(?:属于?)?首违|此前(?:无|没有|未有)同类(?:违法|违规)(?:记录|行为)?", "first_offense"),
     # harm
     # 此前无涉烟违法 (no window, any kind named): first_offense with the wording kept (KEEP_WORDS)
@@ -148,20 +170,22 @@ LEXICON: list[tuple[str, str]] = [
     (r"(?:尚|均|也|并)?(?:没有|未|无|不)(?:造成|产生|发生)?(?:其他)?(?:任何)?(?:危害后果|危害结果|社会危害后果|不良后果)"
      r"|(?:没有|未|无)(?:造成|产生|发生)?(?:其他)?(?:任何)?危害(?!公共|国家|社会|他人|人体|健康|安全)", "no_harm"),
     # correction
-    (rf"{_AGENCY}发现(?:违法行为)?(?:之)?前(?:已)?主动(?:改正|纠正|整改)", "corrected_before_discovery"),
-    (rf"(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?改正|责令(?:限期)?整改|责令|规定|限定|要求|整改|限期)?(?:的)?(?:期限|时限|期间|限期)(?:内|之内)"
-     r"(?:已|及时)?(?:予以)?(?:改正|纠正|整改|完成整改|整改完毕|改正完毕)"
-     r"|(?:在|于)?限期(?:内|之内)(?:改正|纠正|整改|完成整改)|按期(?:改正|整改|完成整改)"
+    (rf"{_AGENCY}发现(?:违法行为)?(?:之)?前(?:已)?主动{_CORR}", "corrected_before_discovery"),
+    (rf"{_ORDER_THEN}?(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?改正|责令(?:限期)?整改|责令|规定|限定|要求|整改|限期)?(?:的)?(?:期限|时限|期间|限期)(?:内|之内)"
+     rf"(?:已|及时)?(?:予以)?{_CORR}"
+     rf"|(?:在|于)?限期(?:内|之内){_CORR}|按期(?:改正|整改|完成整改)"
+     # 在规定时间内改正 / 在责令改正的时间内改正: 时间 with the words that make it a time set (not 短时间内)
+     rf"|{_ORDER_THEN}?(?:在|于)?{_AGENCY}(?:责令(?:限期)?(?:改正|整改)|规定|限定|要求)(?:的)?时间(?:内|之内)(?:已|及时)?(?:予以)?{_CORR}"
      r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
      r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令限期(?:改正|整改)(?:后|以后)(?:在期限内|按期)(?:改正|纠正|整改)",
      "corrected_within_deadline"),
-    (r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?"
-     # 经责令(改正)后及时改正: the order is the occasion, the condition is 及时改正 (no deadline said)
-     r"|经?(?:执法人员|行政机关|执法机关|执法部门)?责令(?:限期)?(?:改正|整改)?(?:后|以后)[，,]?(?:能够?)?"
-     r"及时(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?", "corrected_promptly"),
-    # 立即 / 当场 / 自行 改正: narrower or other than 及时 — the tag is written and the wording kept (PROMPT_WORDS)
-    (r"(?:立即|自行|自觉|当场|立即自行|及时自行)(?:予以)?(?:改正|纠正|整改|完成整改|改正违法行为|纠正违法行为)(?:的)?",
-     "corrected_promptly"),
+    # 经责令(改正)后及时改正: the order is the occasion, the condition is 及时改正 (no deadline said)
+    (rf"{_ORDER_THEN}?及时(?:予以)?{_CORR}(?:的)?", "corrected_promptly"),
+    # 立即 / 当场 / 自行 改正: narrower or other than 及时 — the tag is written and the wording kept (KEEP_WORDS)
+    (rf"{_ORDER_THEN}?(?:立即|自行|自觉|当场|立即自行|及时自行)(?:予以)?{_CORR}(?:的)?", "corrected_promptly"),
+    # (按要求)及时 / 立即 补办手续 / 退还 / 办理登记 …: the correction is the act named — the tag and the wording
+    # (KEEP_WORDS: PROMPT_ACT). Not 停止 / 恢复原状 (stopping is not correcting; 立即停止建设或恢复原状 stays in words)
+    (rf"(?:按要求|按照要求)?(?:及时|立即|当场)(?:予以)?{PROMPT_ACT}{_PROMPT_OBJ}{{0,10}}", "corrected_promptly"),
     # gains
     (r"(?:没有|无|未(?:获得|产生|取得)?|不存在)(?:违法所得)", "no_illegal_gains"),
     # fault
@@ -174,7 +198,7 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?<![^，,、；;：:。为或])轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
     (r"违法行为及(?:其)?危害后果(?:均)?轻微", "minor_violation+minor_harm"),
     # art. 32 grounds
-    (r"积极配合(?:行政机关|执法机关|执法部门)?(?:调查|检查调查|检查、调查"
+    (rf"积极配合{_INVESTIGATOR}(?:调查|检查调查|检查、调查"
      # 积极配合查处: the investigation and its handling — the tag plus the wording (KEEP_WORDS);
      # 配合查处有立功表现 is meritorious, not this
      r"|查处(?:工作)?(?![^，,；;。]*立功))(?:的)?", "cooperated"),
@@ -235,7 +259,9 @@ _PRE_OP = {"不足": "lt", "未满": "lt", "不满": "lt", "低于": "lt", "少�
 DEADLINE = re.compile(
     rf"(?:自|在|于)?(?P<start>责令改正|责令整改|责令限期改正|现场检查|检查|被发现|发现)?(?:之日)?(?:后|起)?"
     rf"(?P<n>{NUM})(?P<unit>个工作日|工作日|日|天|个月)(?:内|之内)"
-    r"(?P<act>(?:及时)?(?:自行)?(?:按要求)?(?:改正|纠正|整改|完成整改|完成(?:备案|验收|审批|补办)[^，,；;。、()（）“”]{0,12}))"
+    rf"(?P<act>(?:及时)?(?:自行)?(?:按要求)?(?:完成(?:备案|验收|审批|补办)[^，,；;。、()（）“”]{{0,12}}|{_CORR}"
+    # 30日内补办手续 / 10日内退还: the act named is the correction (noted)
+    rf"|{PROMPT_ACT}{_PROMPT_OBJ}{{0,10}}))"
 )
 # 24小时内报告: time taken to report (vocabulary quantity report_hours).
 REPORT = re.compile(rf"(?P<n>{NUM})小时(?:内|之内|以内)报告")
@@ -247,7 +273,8 @@ DEADLINE_QUANTITY = {"个工作日": "correction_workdays", "工作日": "correc
 WINDOW = re.compile(
     rf"(?:本次违法)?前?(?P<n>{NUM})年(?:内|以内|之内)(?P<tail>(?:未|没有|无)(?:就该事项|因同类违法行为|因)?(?:同类|相同|同一)?"
     r"(?:违法(?:行为)?|违规)?(?:记录|被查处|查处|被处罚|受到?(?:过)?(?:行政)?处罚)(?:记录)?(?:的)?"
-    r"|(?:未|没有|无)(?:同类|相同|同一)(?:违法(?:行为)?|违规(?:行为)?)(?:的)?)?"
+    # 三年内未发生同类违法行为 / 两年内无违法行为 (any kind: the words kept, see _match_window)
+    r"|(?:未|没有|无)(?:发生|有|存在|出现)?(?:过)?(?:同类|相同|同一)?(?:违法(?:行为)?|违规(?:行为)?)(?!所得)(?:的)?)?"
 )
 # 本次违法前6个月内 / 半年内 (车辆和驾驶人) 无违法记录 (traffic lists): first_offense, but the window is in
 # months (first_offense.window_years cannot say it) and the record is any violation, not only the same
@@ -283,7 +310,12 @@ HARM_HEADING = re.compile(r"(?:违法行为的?)?(?:危害后果|危害结果|�
 VIOLATION_HEADING = re.compile(r"违法行为|违法情节|情节|违规行为")  # the lexicon's own X轻微 → minor_violation
 # The kind of list named in front of its conditions (首违不罚: …): a label, not a condition.
 LABEL = re.compile(r"(?:首违|轻微|初次)(?:不罚|免罚|轻罚|不予处罚|免予处罚)(?:清单|事项|情形|类)?[:：,，]?|(?:不予处罚|免予处罚|免罚|从轻处罚|减轻处罚)情形[:：]?"
-                   r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?")
+                   r"|(?:适用|总|一般|通用|基本)条件(?:为|是)[:：]?"
+                   # 从轻条件： / 不予处罚条件： / 一般条件：: the kind of the conditions that follow, with a colon
+                   r"|(?:从轻|减轻|从轻或者?减轻|不予处罚|免予处罚|免罚|不罚|轻罚)(?:处罚)?(?:的)?(?:适用)?条件[:：]"
+                   r"|(?:适用|总|一般|通用|基本)条件[:：]")
+# Words before a label that only name the list (该清单一般条件：/ 本清单从轻条件：): the label's own
+LABEL_LEAD = re.compile(r"(?:该|本|此)?(?:清单|基准|目录)(?:的)?")
 # "X的, 不认定为Y": a definition by exclusion, not a condition (kept as a remark for review).
 EXCLUSION = re.compile(r"[^;；。]*的[，,]?不(?:认定|视|属于?)为[^;；。]*")
 # A clause that says when the item does NOT apply, without 除外 (造成危害后果的，依法处罚 / …的，不适用本清单 /
@@ -338,7 +370,7 @@ MEASURE = re.compile(
 # deadline, the act named (kept in the item's note). The act is one corrective verb (ACT_VERB) and its
 # object; it goes on over 、/并 only into more of the same act (ACT_MORE), never into another condition.
 _ORDERED = r"(?:经责令(?:限期)?(?:改正|整改)(?:后)?|(?:单位)?收到《?责令[^，,；;。《》]{0,12}通知书》?后)"
-ACT_VERB = r"(?:完成|补办|补报|补正|拆除|停止)"
+ACT_VERB = rf"(?:完成|拆除|停止|{PROMPT_ACT[3:-1]})"
 _ACT_OBJ = r"[^;；。,，、()（）“”并且]"
 DEADLINE_ACT = re.compile(
     rf"{_ORDERED}?(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?(?:改正|整改|补办{_ACT_OBJ}{{1,8}}?)|规定|限定|要求)?(?:的)?"
@@ -461,7 +493,8 @@ def _match_deadline(text: str, pos: int) -> tuple[int, Token] | None:
         notes.append(f"期限自{m.group('start')}之日起计算")
     end = _act_end(text, m.end())
     act = m.group("act") + text[m.end():end]
-    if "完成" in act and act != "完成整改":
+    core = re.sub(r"^(?:及时)?(?:自行)?(?:按要求)?", "", act)
+    if not re.fullmatch(_CORR, core):  # 完成备案 / 补办手续 / 退还: the act is noted
         notes.append(f"期限内改正的内容: {act}")
     # 7日内自行纠正: the time taken is the threshold, but 自行 / 立即 / 当场 say more (on one's own, at
     # once): the wording is kept as a custom condition beside it, as for 自行改正 (KEEP_WORDS)
@@ -603,8 +636,11 @@ _LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
 # kept as a custom condition beside it (keep_words), flagged.
 # 积极配合查处: 查处 is 调查 and 处理, more than the tag's 配合调查 — cooperated AND the wording.
 # 书面承诺: a written promise, more than the tag's 承诺 (a spoken one would meet the tag) — the tag AND the wording.
-KEEP_WORDS = re.compile(r"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)|积极配合(?:行政机关|执法机关|执法部门)?查处"
+KEEP_WORDS = re.compile(rf"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)|积极配合{_INVESTIGATOR}查处"
                         r"|书面承诺")
+# 按要求及时退还 / 及时补办手续 (corrected_promptly): the act named is the correction — more than the tag says:
+# the tag AND the wording (only for that tag: 能证明未及时办理无主观过错 is no correction)
+PROMPT_ACT_WORDS = re.compile(rf"及时(?:予以)?{PROMPT_ACT}")
 # 承诺不再违规 (违规 is not 违法: a rule, not the law) and 承诺不再实施同类 / 类似违法行为 (the same kind
 # only, less than the tag's any violation): the tag AND the wording. Only the lists' own wordings
 # 承诺(今后 / 以后)不再违法 / 不再实施违法行为 (and 发生违法行为, a plain synonym) are the tag alone.
@@ -647,6 +683,7 @@ def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
             best = (m.end(), Token("PHRASE", m.group(0), tag))
     tag, words = (best[1].value, best[1].text) if best else (None, "")
     if isinstance(tag, str) and (KEEP_WORDS.search(words) or (
+            tag == "corrected_promptly" and PROMPT_ACT_WORDS.search(words)) or (
             (exact := EXACT_WORDS.get(tag)) is not None and not exact.fullmatch(words)) or (
             tag == "fines_paid" and not FINES_PRIOR.match(words) and not _prior_context(text, pos))):
         best[1].keep_words = True
@@ -774,6 +811,9 @@ def _match_heading(text: str, pos: int) -> tuple[int, Token] | None:
     if any(t.kind in ("PHRASE", "THRESH") for t in tokenize(m.group("h"))):  # 首次发生的: … names a condition
         return None
     h = m.group("h")
+    lead = LABEL_LEAD.match(h)
+    if LABEL.fullmatch(m.group(0)[lead.end() if lead else 0:]):  # 该清单一般条件： / 从轻条件：: a label
+        return m.end(), Token("LABEL", m.group(0))
     if HARM_HEADING.fullmatch(h) and (q := HEADED_NONE.match(text, m.end())):  # not a custom "无"
         return q.end(), Token("PHRASE", m.group(0) + q.group(0), "no_harm")
     if (q := HEADED_MINOR.match(text, m.end())) and q.group(0).endswith("的") and (
@@ -910,6 +950,17 @@ FILLER_AFTER_TAG = {"等"}
 FILLER_BEFORE_TAG = {"本次": {"fines_paid"}, "本案": {"fines_paid"}}
 
 
+# A run of filler words (当事人能够 / 经查实属 / 已经): as one filler — never with a word that says something
+# next to some tags (等 / 本次 / 本案: see _context_filler)
+_FILLER_RUN = re.compile("(?:" + "|".join(sorted((re.escape(w) for w in FILLERS - FILLER_AFTER_TAG - set(FILLER_BEFORE_TAG)),
+                                               key=len, reverse=True)) + ")+")
+
+
+def _is_filler(text: str, strip: str = " ：:，,、；;。") -> bool:
+    t = text.strip(strip)
+    return t in FILLERS | {""} or bool(_FILLER_RUN.fullmatch(t))
+
+
 def _context_filler(word: str, before: Token | None, after: Token | None) -> bool:
     """A filler word that says something here (see FILLER_AFTER_TAG / FILLER_BEFORE_TAG)."""
     if word in FILLER_AFTER_TAG and before is not None and before.kind in ("PHRASE", "THRESH"):
@@ -926,9 +977,11 @@ def _glue(tokens: list[Token]) -> list[Token]:
     for k, tok in enumerate(toks):
         if tok.kind == "LABEL" and out and out[-1].kind == "TEXT" and (not tok.text.endswith(("，", ",")))\
                 and (len(out) == 1 or out[-2].kind in ("SEMI", "ENUM", "REMARK", "HEADING")):
-            # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading)
-            tok = Token("HEADING", out.pop().text + tok.text)
-        if tok.kind == "TEXT" and tok.text.strip() in FILLERS and not _context_filler(
+            # 基准的通用 + 不予处罚情形: the words before a label belong to the label (a heading); 该清单 + 一般条件：
+            # only names the list: still a label
+            lead = out.pop().text
+            tok = Token("LABEL" if LABEL_LEAD.fullmatch(lead.strip()) else "HEADING", lead + tok.text)
+        if tok.kind == "TEXT" and tok.text.strip() and _is_filler(tok.text, " ") and not _context_filler(
                 tok.text.strip(), out[-1] if out else None, toks[k + 1] if k + 1 < len(toks) else None):
             continue
         if (tok.kind == "TEXT" and len(out) >= 2 and out[-2].kind == "TEXT"
@@ -1002,7 +1055,8 @@ class Parser:
                 continue
             if tok.kind in ("REMARK", "OUTCOME", "HEADING", "ALLMARK", "LABEL"):
                 self.remarks.append(tok.text)
-                if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)) or \
+                if (tok.kind == "REMARK" and not MARKER_REMARK.fullmatch(tok.text)
+                        and not _outcome_bracket(tok.text)) or \
                         (tok.kind == "HEADING" and not STRUCTURE_WORDS.search(tok.text)):
                     self.moved.append(tok.text)  # may hold a condition: counted as not parsed
                 if tok.note == EDITOR_NOTE:
@@ -1273,6 +1327,16 @@ def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editori
                        list(dict.fromkeys(flags + ["conditions.structure_unclear"])), list(moved), list(outcomes))
 
 
+# (不罚款) / “免于经济处罚” / (免予处罚): a bracket or quote naming only the outcome — no condition (a remark, not
+# text moved to the note)
+OUTCOME_ONLY = re.compile(r"(?:依法|可以|可|应当|应|均|一律)*(?:予以)?(?:不罚款|不予(?:行政)?处罚|(?:免予|免于)[^，,；;。()（）]{0,4}处罚"
+                          r"|免罚|不罚|从轻(?:行政)?处罚|减轻(?:行政)?处罚|从轻(?:或者|或|、)减轻(?:行政)?处罚)")
+
+
+def _outcome_bracket(text: str) -> bool:
+    return text[:1] in "(（“" and text[-1:] in ")）”" and bool(OUTCOME_ONLY.fullmatch(text[1:-1]))
+
+
 # Headings that only announce the structure (同时符合下列条件: / 有下列情形之一:): not a moved condition
 STRUCTURE_WORDS = re.compile(r"之一|其一|任一|同时|下列|以下")
 MARKER_REMARK = re.compile(r"[（(][^（）()]{0,8}(?:同时满足|同时具备|之一|其一|任一)(?:即可)?[）)]")
@@ -1429,7 +1493,7 @@ def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
         prev = out[-1] if out else None
         # 非首次违法 / 不属于首次违法 / 未及时改正 / 社会影响轻微: the tag word is qualified by what precedes it
         if tok.kind in ("PHRASE", "THRESH") and prev is not None and prev.kind == "TEXT" and prev.note is None \
-                and (prev.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(prev.text.strip(), None, tok)):
+                and (not _is_filler(prev.text) or _context_filler(prev.text.strip(), None, tok)):
             neg = bool(NEGATION.search(prev.text))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
@@ -1447,7 +1511,7 @@ def _guard_words(tokens: list[Token], flags: list[str]) -> list[Token]:
             continue
         # 初次违法的除外 / 不危害公共安全 / 未造成危害后果或损失: what follows qualifies it
         if tok.kind == "TEXT" and prev is not None and prev.kind in ("PHRASE", "THRESH") and tok.note is None \
-                and (tok.text.strip(" ：:，,、；;。") not in FILLERS | {""} or _context_filler(tok.text.strip(), prev, None)):
+                and (not _is_filler(tok.text) or _context_filler(tok.text.strip(), prev, None)):
             neg = bool(EXCEPT_END.search(tok.text)) or tok.text.startswith(("的除外", "除外"))
             out[-1] = Token("TEXT", prev.text + tok.text)
             flags.append("conditions.negation" if neg else "conditions.fragment")
