@@ -652,11 +652,11 @@ class StatutoryRules:
                     result.missing.setdefault(name, t.key)
         satisfied = and3(values)
         if satisfied and spec.bundle_items and ref.override is None:
-            met = next((b for b in range(len(spec.bundle_items))
-                        if all(t.status == "met" for t in result.traces if t.bundle == b)
-                        and any(t.bundle == b for t in result.traces)), None)
-            if met is not None:
-                ref = StatutoryRef(spec, law, None, spec.bundle_items[met], ref.maybe)
+            met = [b for b in range(len(spec.bundle_items))
+                   if all(t.status == "met" for t in result.traces if t.bundle == b)
+                   and any(t.bundle == b for t in result.traces)]
+            if len(met) == 1:  # one item (项) met: cited; several: the article (第三十二条, not its first item only)
+                ref = StatutoryRef(spec, law, None, spec.bundle_items[met[0]], ref.maybe)
         notes = [spec.note] if spec.note else []
         if ref.override is not None and ref.override.replaces == "limitation":
             # the general rule's note (its period, its paragraph on counting) is not what governed

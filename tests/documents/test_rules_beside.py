@@ -75,3 +75,15 @@ def test_an_escalation_step_beside_art30_says_the_age(doc_engine, statutes):
     section = next(s for s in doc.sections if s.key == "leniency").paragraphs[0]
     assert section.startswith("鉴于当事人违法行为时已满十四周岁不满十八周岁"), section
     assert "reasons_missing" not in [f.code for f in doc.flags]
+
+
+def test_two_items_of_art32_cite_the_article_not_the_first_item(doc_engine):
+    """第三十二条: "（一）主动消除或者减轻违法行为危害后果的；……（三）主动供述行政机关尚未掌握的违法行为的" —
+    both met: the answer cited 第三十二条第（一）项 alone while its reasons named (三) too."""
+    one = doc_engine.evaluate(CaseFacts(**dict(SECOND, age=40, circumstances=["eliminated_harm"])), today=TODAY)
+    both = doc_engine.evaluate(CaseFacts(**dict(SECOND, age=40, circumstances=["eliminated_harm", "confessed"])),
+                               today=TODAY)
+    assert one.chosen_rule == both.chosen_rule == "law-32"
+    assert "《中华人民共和国行政处罚法》第三十二条第（一）项" in [b.label for b in one.basis]
+    labels = [b.label for b in both.basis]
+    assert "《中华人民共和国行政处罚法》第三十二条" in labels and not any("第三十二条第" in x for x in labels), labels
