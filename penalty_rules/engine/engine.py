@@ -803,12 +803,14 @@ class Engine:
                              results: list[RuleResult], warnings: list[str] | None) -> list[RuleResult]:
         """The exemption rows (a law's or local regulation's own 不予处罚, StatutoryRules.exemption) that
         may govern the case, each a statutory rule result standing on its row; an act before a row's
-        period is not decided by it, nor an unknown fact where a binding item names the conduct: their
+        period is not decided by it, nor an unknown fact where a list item names the conduct: their
         warnings are said (`warnings`, when explaining)."""
         statutory = self.statutory
         if not statutory.exemptions:
             return []
-        item_conduct = any(r.ref is not None and r.binding and r.role == "applicable" for r in results)
+        # a list item names the case's conduct (binding or a reference from elsewhere, in force or not: the
+        # conduct is named either way; unclear-search candidates come later and name none)
+        item_conduct = any(r.ref is not None for r in results)
         laws = None
         out = []
         for row, spec in statutory.exemptions:

@@ -530,9 +530,11 @@ class StatutoryRules:
         act: at its end) from in_force_from on; an act date unknown, or a continuing act whose end is
         unknown across that day → open (the date asked); an earlier act → not applied (role
         not_in_force), the answer unchanged, and `earlier_warning` said where the fact is not denied.
-        `item_conduct`: a binding list item of the case names its conduct (its list, locked and
-        published, decides that conduct with its own examples): with the fact unknown the item's answer
-        stands and the question is said in `warning` — the fact is never taken as given either way."""
+        `item_conduct`: a list item of the case names its conduct (a binding list, locked and
+        published, decides that conduct with its own examples; an item not in force, or one of another
+        place's list, still names it): with the fact unknown the answer the case otherwise has stands
+        and the question is said in `warning` — the fact is never taken as given either way. A case
+        named only by its domain or law is asked (missing fact)."""
         scope = row.scope
         if scope.jurisdictions and not any(j in stack for j in scope.jurisdictions):
             return None

@@ -133,3 +133,13 @@ def test_the_verdict_path_agrees(engine):
     assert (outcome, rule) == ("no_penalty", "lc-traffic-75")
     outcome, _item, rule, possible, missing = engine.verdict(_case())
     assert outcome == "undetermined" and f"special_law_facts.{FACT}" in missing
+
+
+def test_an_item_not_in_force_still_names_the_conduct(engine):
+    """The city's low-speed EV practice is applied from 2022-07-10: an entry on 2022-05-01 is decided by the law
+    (依法处罚 here); the item still names the conduct, so the yielding is said, not asked."""
+    d = engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=45,
+                                  act_date=date(2022, 5, 1), decision_date=date(2022, 5, 2), continuing=False,
+                                  first_offense=True, minor_violation=False, harm="minor",
+                                  corrected="not_corrected", circumstances=[]))
+    assert d.outcome == "normal" and any(w.startswith("本案如属“因让行") for w in d.warnings)
