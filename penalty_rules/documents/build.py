@@ -16,6 +16,7 @@ from penalty_rules.documents import remedies as rem
 from penalty_rules.documents.model import (
     CitedText, DocumentNotApplicable, DocumentRequest, DraftDocument, DraftKind, Flag, RemedyLimit, Section,
 )
+from penalty_rules.engine.statutory import EXEMPTION_PREMISES
 from penalty_rules.model.conditions import PLACEHOLDER_MARKS
 from penalty_rules.model.decision import BasisEntry, Decision
 from penalty_rules.model.facts import ENUM_LABELS, Corrected, Harm, PartyType
@@ -185,7 +186,7 @@ def _met_conditions(decision: Decision, d: "_Draft", rule=None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_PREMISES = frozenset(t for t, spec in VOCABULARY.conditions.items() if spec.kind == PREMISE)
+_PREMISES = frozenset(t for t, spec in VOCABULARY.conditions.items() if spec.kind == PREMISE) | EXEMPTION_PREMISES
 _MENTAL_WHO = re.compile(r"^(精神病人、智力残疾人|精神病人)")
 
 

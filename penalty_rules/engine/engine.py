@@ -799,6 +799,34 @@ class Engine:
                 out.append(rr)
         return out
 
+    def _evaluate_exemptions(self, facts: CaseFacts, dec: date, selection: "Selection", stack: list[str],
+                             results: list[RuleResult], warnings: list[str] | None) -> list[RuleResult]:
+        """The exemption rows (a law's or local regulation's own 不予处罚, StatutoryRules.exemption) that
+        may govern the case, each a statutory rule result standing on its row; an act before a row's
+        period is not decided by it, nor an unknown fact where a list item names the conduct: their
+        warnings are said (`warnings`, when explaining)."""
+        statutory = self.statutory
+        if not statutory.exemptions:
+            return []
+        # a list item names the case's conduct (binding or a reference from elsewhere, in force or not: the
+        # conduct is named either way; unclear-search candidates come later and name none)
+        item_conduct = any(r.ref is not None for r in results)
+        laws = None
+        out = []
+        for row, spec in statutory.exemptions:
+            if laws is None:
+                laws = self.case_laws(facts, selection) or []
+            ex = statutory.exemption(row, spec, facts, dec, selection.domain, laws or None, stack, item_conduct)
+            if ex is None:
+                continue
+            out.append(RuleResult(row.id, spec.outcome, ex.result, binding=True, statutory=ex.ref,
+                                  role="applicable" if ex.applicable else "not_in_force",
+                                  notes=[row.note] if row.note else [], measures=ex.ref.measures,
+                                  questions=ex.questions, law_role=ex.role))
+            if ex.warning and warnings is not None:
+                warnings.append(ex.warning)  # the answer is not the row's: what would make it so
+        return out
+
     @staticmethod
     def _own_dates(rr: RuleResult, facts: CaseFacts) -> RuleResult:
         """A cached limitation result shared by cases within the shortest period
@@ -979,5 +1007,6 @@ class Engine:
         if selection.open_versions:
             self._open_list_versions(results, selection.open_versions)
         results += self._evaluate_statutory(facts, dec, selection, explain)
+        results += self._evaluate_exemptions(facts, dec, selection, stack, results, warnings if explain else None)
         results += self._open_candidates(selection, facts, results)
         return selection, results, warnings, stack, act

@@ -16,7 +16,10 @@ unknown.
 Special laws (另有规定, lists/statutory/special-laws.yaml) replace the limitation period (art. 36,
 old art. 29 “法律另有规定的除外”) or the no-fault rule (art. 33(2) “从其规定”) for the laws and
 domains they govern. Where the governing law is unknown and the answer depends on it, the engine
-asks for it.
+asks for it. An exemption row (`replaces: exemption`) is a rule of its own beside those of
+行政处罚法 (a local regulation's 不予处罚, StatutoryRules.exemption): it applies in its
+jurisdictions, to the domains and laws of its scope, from its in_force_from (earlier acts: a
+warning, never the rule), and asks its fact while it is unknown.
 """
 
 import calendar
@@ -34,7 +37,7 @@ from penalty_rules.model.decision import ConditionTrace, maker
 from penalty_rules.model.facts import CaseFacts, PartyType
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.model.statutory import (
-    LawVersion, LimitationTest, Override, Period, Scope, SpecialFact, StatutoryCorpus, StatutoryRuleSpec,
+    LawVersion, LimitationTest, Override, Period, Ref, Scope, SpecialFact, StatutoryCorpus, StatutoryRuleSpec,
 )
 from penalty_rules.statutes.names import normalise_law_name
 
@@ -176,6 +179,10 @@ def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[s
         elif value is False:
             missing = []
     return value, (missing if value is None else [])
+
+
+def _status(value: Truth) -> str:
+    return "met" if value is True else "not_met" if value is False else "unknown"
 
 
 def _special(facts: CaseFacts, f: SpecialFact) -> Truth:
@@ -426,6 +433,34 @@ def _reads(cond) -> tuple:
     return ("custom", cond.key)
 
 
+def _exemption_spec(row: Override) -> StatutoryRuleSpec:
+    """The rule an exemption row is (StatutoryRef.spec): its id, its words and outcome; its citation is
+    the row's own (StatutoryRef.citation reads the override), never an article of 行政处罚法."""
+    c = row.citation
+    return StatutoryRuleSpec(
+        id=row.id, title=f"{c.label()}: {row.says}", citation=Ref(article=c.article, paragraph=c.paragraph, item=c.item),
+        says=row.consequence or row.says, outcome=row.outcome, range=list(row.range), mandatory=row.mandatory,
+        note=row.note,
+    )
+
+
+# the conditions of an exemption row that are the engine's premises (where, which cases, when), not the
+# party's circumstance: a document never gives them as the reason (documents.build)
+EXEMPTION_PREMISES = frozenset({"exemption_jurisdiction", "exemption_scope", "exemption_in_force"})
+
+
+@dataclass
+class Exemption:
+    """One exemption row evaluated for one case (StatutoryRules.exemption)."""
+
+    ref: StatutoryRef
+    result: ConditionsResult
+    applicable: bool  # the act lies in the row's period (or may): False → said in `warning` only
+    questions: dict[str, str]
+    role: str  # why the 行政处罚法 version of `ref` applies (StatutoryRules.role)
+    warning: str | None = None  # said with the answer: the act predates the row's period, or an item stands
+
+
 class StatutoryRules:
     """The statutory rule corpus, ready to evaluate cases."""
 
@@ -433,6 +468,8 @@ class StatutoryRules:
         self.corpus = corpus
         self.special = list(corpus.special.overrides) if corpus.special else []
         self.cautions = list(corpus.special.cautions) if corpus.special else []
+        # exemption rows (rules of their own), each with the rule spec its StatutoryRef stands on
+        self.exemptions = [(o, _exemption_spec(o)) for o in self.special if o.replaces == "exemption"]
         self._caution_scopes: dict[tuple, list] = {}  # (outcome, domain, laws) → [(caution, scope value)]
         # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
         # a day only through how many of them fall on or before it (its era)
@@ -482,6 +519,85 @@ class StatutoryRules:
         if hit is False:
             hit = self._version_by_era[era] = next((v for v in self.corpus.versions if v.in_force(on)), None)
         return hit
+
+    def exemption(self, row: Override, spec: StatutoryRuleSpec, f: CaseFacts, dec: date, domain: str | None,
+                  laws: list[str] | None, stack: list[str], item_conduct: bool = False) -> Exemption | None:
+        """An exemption row (replaces: exemption) for one case; None where it cannot govern it: another
+        jurisdiction, nothing naming the case's domain or law (as cautions_for: never asked of every
+        case), or a domain and laws outside its scope. Else three-valued like any rule: its scope fact
+        unknown → open, asked with the row's question (never assumed); the violated law unknown where the
+        domain only may be governed → open (violated_law). Time: the rule applies to acts (a continuing
+        act: at its end) from in_force_from on; an act date unknown, or a continuing act whose end is
+        unknown across that day → open (the date asked); an earlier act → not applied (role
+        not_in_force), the answer unchanged, and `earlier_warning` said where the fact is not denied.
+        `item_conduct`: a list item of the case names its conduct (a binding list, locked and
+        published, decides that conduct with its own examples; an item not in force, or one of another
+        place's list, still names it): with the fact unknown the answer the case otherwise has stands
+        and the question is said in `warning` — the fact is never taken as given either way. A case
+        named only by its domain or law is asked (missing fact)."""
+        scope = row.scope
+        if scope.jurisdictions and not any(j in stack for j in scope.jurisdictions):
+            return None
+        if domain is None and not laws:
+            return None
+        in_scope, scope_missing = scope_match(scope, domain, laws)
+        if in_scope is False:
+            return None
+        fact = scope.fact
+        fact_name = f"special_law_facts.{fact.key}"
+        answer = (f.special_law_facts or {}).get(fact.key)
+        start = row.in_force_from
+        if start is None:
+            at_act, act_missing = True, []
+        else:
+            at_act, act_missing = at_act_end(lambda day: day >= start, [start], f, dec)
+        traces = []
+        if scope.jurisdictions:
+            traces.append(_ConditionTrace(bundle=None, key="exemption_jurisdiction", status="met",
+                                          label=f"本案由{row.citation.law}施行的行政区域内的机关办理",
+                                          facts_used={"jurisdiction": f.jurisdiction}))
+        traces.append(_ConditionTrace(bundle=None, key="exemption_scope", status=_status(in_scope),
+                                      label=f"本案受{row.citation.label()}调整(执法领域或违反的法律)",
+                                      facts_used={"domain": domain, "violated_law": f.violated_law}))
+        traces.append(_ConditionTrace(bundle=None, key=fact.key, status=_status(answer), label=fact.label,
+                                      facts_used={fact_name: answer}))
+        if start is not None:
+            traces.append(_ConditionTrace(
+                bundle=None, key="exemption_in_force", status=_status(at_act),
+                label=f"违法行为(连续或者继续状态的, 终了)在{start.isoformat()}以后(本款可以确认适用的期间)",
+                facts_used={k: v for k, v in limitation_used(f).items() if k in ("act_date", "continuing", "act_end_date")}))
+        law, role = self.version_on(dec), DECISION_ROLE
+        if at_act is True and f.act_date is not None:  # 行政处罚法 as in force at the act (its procedure, 33(3))
+            day = f.act_end_date if f.continuing and f.act_end_date is not None else f.act_date
+            law = self.version_on(day) or law
+            role = self.role(True, law.in_force(dec))
+        ref = StatutoryRef(spec, law, row)
+        questions = {fact_name: fact.question}
+        if at_act is False:
+            warning = None
+            if answer is not False and row.earlier_warning:
+                lead = "" if answer else f"本案如属“{fact.label}”: "
+                warning = f"{lead}{row.citation.label()}规定“{row.says}”。{row.earlier_warning}"
+            return Exemption(ref, ConditionsResult(False, traces, {}), False, questions, role, warning)
+        satisfied = and3([in_scope, answer, at_act])
+        if answer is None and item_conduct and satisfied is None:
+            traces[-2 if start is not None else -1] = _ConditionTrace(
+                bundle=None, key=fact.key, status="unknown", label=f"{fact.label}(未查明: 按清单条目的结论, 见提示)",
+                facts_used={fact_name: answer})
+            warning = (f"本案如属“{fact.label}”: {row.citation.label()}规定“{row.says}”, 本结论按清单条目作出, "
+                       f"未适用该款; 请查明: {fact.question}(填写 special_law_facts.{fact.key})")
+            return Exemption(ref, ConditionsResult(False, traces, {}), True, questions, role, warning)
+        missing: dict[str, str] = {}
+        if satisfied is None:
+            if answer is None:
+                missing[fact_name] = fact.key
+            if in_scope is None:
+                for name in scope_missing:
+                    missing.setdefault(name, "exemption_scope")
+            if at_act is None:
+                for name in act_missing:
+                    missing.setdefault(name, "exemption_in_force")
+        return Exemption(ref, ConditionsResult(satisfied, traces, missing), True, questions, role)
 
     def override(self, override_id: str) -> Override | None:
         return next((o for o in self.special if o.id == override_id), None)

@@ -652,7 +652,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     if outcome_name != UNDETERMINED:
         if best is not None and best.statutory is not None:
             st = best.statutory
-            if st.override is not None:
+            if st.override is not None and st.override.replaces == "exemption":
+                # a rule of its own (a local regulation's 不予处罚): it replaces no article of 行政处罚法
+                basis.append(_exact_entry(engine, st.citation, "special_law", st.text_on))
+                if st.override.warning:
+                    warnings.append(st.override.warning)
+            elif st.override is not None:
                 general = _exact_entry(engine, st.general_citation, "statutory", st.law.text_version, st.law, dec_law)
                 special = _exact_entry(engine, st.citation, "special_law", st.text_on)
                 # a special limitation period governs in place of the general one: it comes first, and the

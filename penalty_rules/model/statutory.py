@@ -6,7 +6,8 @@ Two kinds of file:
   force from 2021-07-15), each rule with its article, the law's words and its conditions;
 - the special-law table (`kind: special_laws`): 另有规定 of single laws that replace a general
   rule (limitation periods under art. 36 / old art. 29, no-fault under art. 33(2)), for the
-  domains or violated laws they govern.
+  domains or violated laws they govern; and exemptions (`replaces: exemption`): a law's or a
+  local regulation's own 不予处罚 rule that replaces no general rule, asked by its fact.
 
 Conditions are vocabulary tags (penalty_rules/data/vocabulary.yaml) and a few statutory tests
 whose logic lives in penalty_rules/engine/statutory.py (age, capacity, no fault, limitation).
@@ -180,6 +181,10 @@ class Scope(BaseModel):
         default_factory=list, description="这些执法领域的案件可能受其调整(须知道违反的法律)"
     )
     fact: SpecialFact | None = Field(default=None, description="另需认定的适用范围事实")
+    jurisdictions: list[str] = Field(
+        default_factory=list,
+        description="只管这些行政区划(含其所辖区划)办理的案件(地方性法规的施行范围); 空: 不限",
+    )
 
 
 class Override(BaseModel):
@@ -189,8 +194,9 @@ class Override(BaseModel):
     citation: Citation
     text_version: date
     says: str = Field(description="单行法的原文要点")
-    replaces: Literal["limitation", "no_fault"]
-    general: str = Field(description="被替代的一般规定及其除外条款")
+    replaces: Literal["limitation", "no_fault", "exemption"] = Field(
+        description="exemption: 不替代行政处罚法的一般规定, 是该法规自己的从宽(不予处罚)规定, 以 scope.fact 询问")
+    general: str = Field(description="被替代的一般规定及其除外条款(exemption: 与一般规定的关系)")
     scope: Scope
     in_force_from: date | None = None
     in_force_to: date | None = None
@@ -208,13 +214,21 @@ class Override(BaseModel):
         default=None, description="该单行法的修订文本自此日施行, 但不在法规文本库中: 适用时提示核对"
     )
     revised_sources: list[str] = Field(default_factory=list, description="载明修订及施行日期的页面")
+    warning: str | None = Field(
+        default=None, description="exemption: 本行作出结论时的提示(如与上位法的关系待法制机构确认)")
+    earlier_warning: str | None = Field(
+        default=None, description="exemption: 违法行为早于 in_force_from 时的提示(该款当时是否施行未能核实)")
 
     @model_validator(mode="after")
     def _shape(self) -> "Override":
         if self.replaces == "limitation" and self.period is None:
             raise ValueError("replaces=limitation 须给出 period")
-        if self.replaces == "no_fault" and (self.outcome is None or self.mandatory is None):
-            raise ValueError("replaces=no_fault 须给出 outcome 与 mandatory")
+        if self.replaces in ("no_fault", "exemption") and (self.outcome is None or self.mandatory is None):
+            raise ValueError(f"replaces={self.replaces} 须给出 outcome 与 mandatory")
+        if self.replaces == "exemption" and self.scope.fact is None:
+            raise ValueError("replaces=exemption 须以 scope.fact 询问其适用的情形")
+        if self.replaces != "exemption" and (self.scope.jurisdictions or self.warning or self.earlier_warning):
+            raise ValueError("scope.jurisdictions、warning、earlier_warning 只用于 replaces=exemption")
         return self
 
     def in_force(self, on: date) -> bool:
@@ -249,8 +263,8 @@ class Caution(BaseModel):
     @model_validator(mode="after")
     def _no_fact(self) -> "Caution":
         # its scope is read from the domain and the laws alone (StatutoryRules.cautions_for keeps it per those)
-        if self.scope.fact is not None:
-            raise ValueError(f"cautions[{self.id}]: 提示的适用范围不设事实(scope.fact)")
+        if self.scope.fact is not None or self.scope.jurisdictions:
+            raise ValueError(f"cautions[{self.id}]: 提示的适用范围不设事实(scope.fact)或行政区划(scope.jurisdictions)")
         return self
 
 

@@ -1,0 +1,145 @@
+"""聊城市道路交通安全条例(2021-12-03 text) art. 75(2): “因让行而产生的违反交通信号灯、交通标志、标线等行为，
+不予处罚。” — art. 39: “遇有开启警报器、标志灯具等执行紧急任务的警车、消防车、救护车、工程救险车，其他车辆和行人
+应当按照下列规定让行”; art. 2: “本市行政区域内的车辆驾驶人、行人、乘车人以及与道路交通活动有关的单位和个人，应当
+遵守本条例。” (a 聊城 local regulation: 聊城市 371500 and the jurisdictions under it, road traffic cases).
+Time: the library holds only the text as amended by the decision approved by the province on 2021-12-03
+(立法法(2015) art. 72(2): “设区的市的地方性法规须报省、自治区的人民代表大会常务委员会批准后施行”): the amended
+text is not in force before that day; whether the 2017 original (in force 2017-03-01, art. 84) had the
+paragraph is not known — an earlier act is never decided by it, only warned.
+Relation to 道路交通安全法 art. 53(1) (“其他车辆和行人应当让行”) and art. 90: for the legal office (warning)."""
+
+from datetime import date
+
+from penalty_rules.model.facts import CaseFacts
+
+FACT = "lc_traffic_yield_emergency"
+CITED = "《聊城市道路交通安全条例》第七十五条第二款"
+# a red light run in 东昌府区 (under 聊城市), found and decided the same month; not minor, not corrected, not a
+# first offence: without 75(2) the law gives 依法处罚
+RED_LIGHT = dict(jurisdiction="371502", domain="road_traffic", violated_law="中华人民共和国道路交通安全法",
+                 party_type="individual", age=35, act_date=date(2024, 5, 6), continuing=False,
+                 discovered_date=date(2024, 5, 6), decision_date=date(2024, 5, 20), minor_violation=False,
+                 harm="none", corrected="not_corrected", first_offense=False, circumstances=[])
+
+
+def _case(**changes) -> CaseFacts:
+    return CaseFacts(**{**RED_LIGHT, **changes})
+
+
+def _yielded(value=True, **changes) -> CaseFacts:
+    return _case(special_law_facts={FACT: value}, **changes)
+
+
+def _applied(d) -> bool:
+    return any(r.rule == "lc-traffic-75" and r.satisfied is True for r in d.trace.rules)
+
+
+def test_a_red_light_run_to_give_way_in_liaocheng_is_not_penalised_under_75_2(engine):
+    d = engine.evaluate(_yielded())
+    assert d.outcome == "no_penalty" and d.chosen_rule == "lc-traffic-75" and d.chosen_item is None
+    assert d.leniency.mandatory is True and d.leniency.wording == "不予处罚"
+    cited = [b for b in d.basis if b.label == CITED]
+    assert cited and cited[0].citation.law == "聊城市道路交通安全条例"
+    assert (cited[0].citation.article, cited[0].citation.paragraph) == (75, 2)
+    assert CITED in d.summary and "因让行而产生的违反交通信号灯、交通标志、标线等行为，不予处罚" in d.summary
+    assert "对当事人进行教育" in d.measures  # 行政处罚法 33(3): every 不予行政处罚
+    # the relation to the national law is said, for the legal office
+    national = [w for w in d.warnings if w.startswith("本结论依《聊城市道路交通安全条例》第七十五条第二款")]
+    assert national and "第五十三条第一款" in national[0] and "其他车辆和行人应当让行" in national[0]
+    assert "待法制机构确认" in national[0]
+
+
+def test_the_city_itself_is_in_the_regulations_area(engine):
+    assert engine.evaluate(_yielded(jurisdiction="371500")).outcome == "no_penalty"
+
+
+def test_the_text_is_quoted_from_the_library(engine):
+    d = engine.evaluate(_yielded())
+    entry = next(b for b in d.basis if b.label == CITED)
+    if entry.text is not None:  # the statute folder configured
+        assert entry.text.startswith("因让行而产生的违反交通信号灯、交通标志、标线等行为，不予处罚")
+
+
+def test_whether_the_party_gave_way_unknown_is_asked_not_assumed(engine):
+    d = engine.evaluate(_case())
+    assert d.outcome == "undetermined"
+    assert "no_penalty" in d.possible_outcomes and "normal" in d.possible_outcomes
+    asked = {m.fact: m.question for m in d.missing_facts}
+    question = asked.get(f"special_law_facts.{FACT}")
+    assert question is not None and "让行" in question and "救护车" in question and "交通信号灯" in question
+    assert not _applied(d)
+
+
+def test_not_given_way_the_answer_is_what_the_law_otherwise_gives(engine):
+    d = engine.evaluate(_yielded(False))
+    assert d.outcome == "normal" and not _applied(d)
+    assert not any(CITED in w for w in d.warnings)
+
+
+def test_outside_liaocheng_the_regulation_does_not_apply(engine):
+    d = engine.evaluate(_yielded(jurisdiction="370000"))  # 山东省: not under 聊城市
+    assert d.outcome == "normal" and not any(r.rule == "lc-traffic-75" for r in d.trace.rules)
+    unknown = engine.evaluate(_case(jurisdiction="370000"))
+    assert unknown.outcome == "normal" and not unknown.missing_facts
+
+
+def test_another_domain_is_not_governed(engine):
+    d = engine.evaluate(_yielded(domain="market", violated_law="中华人民共和国广告法"))
+    assert d.outcome == "normal" and not any(r.rule == "lc-traffic-75" for r in d.trace.rules)
+    unknown = engine.evaluate(_case(domain="market", violated_law="中华人民共和国广告法"))
+    assert unknown.outcome == "normal"
+
+
+def test_an_act_before_the_amended_text_is_not_decided_by_it_but_warned(engine):
+    early = dict(act_date=date(2021, 11, 1), discovered_date=date(2021, 11, 1), decision_date=date(2021, 11, 20))
+    d = engine.evaluate(_yielded(**early))
+    assert d.outcome == "normal" and not _applied(d)  # kept: not a firm 不予处罚
+    said = [w for w in d.warnings if CITED in w and "因让行而产生的违反交通信号灯、交通标志、标线等行为" in w]
+    assert said and "2021年12月3日" in said[0] and "法制机构" in said[0] and "第三十七条" in said[0]
+    # decided later (the amended text in force at the decision): still not firm — the legal office checks
+    later = engine.evaluate(_yielded(act_date=date(2021, 11, 1), discovered_date=date(2021, 11, 1),
+                                     decision_date=date(2022, 6, 1)))
+    assert later.outcome == "normal" and any(CITED in w for w in later.warnings)
+
+
+def test_the_act_date_unknown_is_asked_before_75_2_decides(engine):
+    d = engine.evaluate(_yielded(act_date=None, continuing=None))
+    assert d.outcome == "undetermined" and "no_penalty" in d.possible_outcomes
+    assert "act_date" in {m.fact for m in d.missing_facts}
+
+
+def test_a_continuing_act_ending_after_the_amendment_is_governed_by_it(engine):
+    d = engine.evaluate(_yielded(act_date=date(2021, 11, 20), continuing=True, act_end_date=date(2021, 12, 10),
+                                 discovered_date=date(2021, 12, 10), decision_date=date(2021, 12, 20)))
+    assert d.outcome == "no_penalty" and d.chosen_rule == "lc-traffic-75"
+
+
+def test_a_city_item_case_keeps_its_answer_and_asks_about_giving_way(engine):
+    """A 聊城 practice item names the conduct (驶入限行区域, second time: 依法处罚): with the yielding
+    unknown the item's answer stands and the question is said; given, 75(2) decides."""
+    facts = dict(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=45,
+                 prior_offenses=[{"item_id": "lc-practice-2022/ev-restricted-zone", "date": date(2023, 3, 1)}],
+                 act_date=date(2023, 4, 1), decision_date=date(2023, 4, 1), minor_violation=False, harm="none",
+                 corrected="not_corrected", circumstances=[])
+    d = engine.evaluate(CaseFacts(**facts))
+    assert d.outcome == "normal"
+    assert any(w.startswith("本案如属“因让行") and CITED in w for w in d.warnings)
+    given = engine.evaluate(CaseFacts(**facts, special_law_facts={FACT: True}))
+    assert given.outcome == "no_penalty" and given.chosen_rule == "lc-traffic-75"
+
+
+def test_the_verdict_path_agrees(engine):
+    outcome, _item, rule, possible, missing = engine.verdict(_yielded())
+    assert (outcome, rule) == ("no_penalty", "lc-traffic-75")
+    outcome, _item, rule, possible, missing = engine.verdict(_case())
+    assert outcome == "undetermined" and f"special_law_facts.{FACT}" in missing
+
+
+def test_an_item_not_in_force_still_names_the_conduct(engine):
+    """The city's low-speed EV practice is applied from 2022-07-10: an entry on 2022-05-01 is decided by the law
+    (依法处罚 here); the item still names the conduct, so the yielding is said, not asked."""
+    d = engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=45,
+                                  act_date=date(2022, 5, 1), decision_date=date(2022, 5, 2), continuing=False,
+                                  first_offense=True, minor_violation=False, harm="minor",
+                                  corrected="not_corrected", circumstances=[]))
+    assert d.outcome == "normal" and any(w.startswith("本案如属“因让行") for w in d.warnings)
