@@ -382,15 +382,18 @@ def _wider_range_open(live, best, dec_law) -> list[str]:
     return out
 
 
-def _co_deciding(best, satisfied, open_rules) -> list:
+def _co_deciding(best, satisfied, open_rules, law_key) -> list:
     """Rules of the law (行政处罚法, no special row) satisfied with the same outcome as the one applied:
     the answer stands on them too. Art. 30 / 31 beside 33(1) or a 不予 item keep their orders
     (责令监护人加以管教 / 严加看管和治疗: the articles say 不予行政处罚, 但应当责令…), and a second
     从轻或者减轻 ground (art. 32 beside art. 30) is cited, not lost behind the first."""
     if best is None or open_rules:
         return []
+    # only rules of the text the answer applies (`law_key`): the other text's rule with the same result
+    # is not a ground (art. 37: with equal results the act-time text alone is cited, _act_version_alternative)
     return [r for r in satisfied if r is not best and r.outcome is best.outcome and r.statutory is not None
-            and r.statutory.override is None and not r.statutory.spec.limitation]
+            and r.statutory.override is None and not r.statutory.spec.limitation
+            and r.statutory.law.key == law_key]
 
 
 def _special_measures_dropped(live, best, dec_law) -> list[str]:
@@ -594,6 +597,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     p = Precedence(results, ranks)
     satisfied, item_results = p.satisfied, p.item_results
     best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
+    if best is not None and best.statutory is not None:  # the 行政处罚法 text the answer applies
+        applied = best.statutory.law.key
+    else:  # a list item: its ground is read in the text in force at the act (or the decision)
+        version = engine.statutory.version_on(act or dec)
+        applied = version.key if version is not None else None
+    co = _co_deciding(best, satisfied, open_rules, applied)
 
     dec_law = engine.statutory.decision_version(dec)
     temporal = []
@@ -622,7 +631,6 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{_rule_name(r, dec_law)}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
                 ) + f"; 按从宽结果的优先顺序({order})适用最从宽者"
-            co = _co_deciding(best, satisfied, open_rules)
             if co:
                 reason += ("; 同时满足结果相同的 " + "、".join(_rule_name(r, dec_law) for r in co)
                            + ", 一并列为依据" + (", 其所定措施一并适用" if any(r.measures for r in co) else ""))
@@ -690,7 +698,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
         limitation_run = any(r.statutory is not None and r.statutory.spec.limitation for r in satisfied)
         measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, limitation_run)
-        for r in _co_deciding(best, satisfied, open_rules):
+        for r in co:
             st = r.statutory
             basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
             measures += [m for m in r.measures if m not in measures]

@@ -87,3 +87,17 @@ def test_two_items_of_art32_cite_the_article_not_the_first_item(doc_engine):
     assert "《中华人民共和国行政处罚法》第三十二条第（一）项" in [b.label for b in one.basis]
     labels = [b.label for b in both.basis]
     assert "《中华人民共和国行政处罚法》第三十二条" in labels and not any("第三十二条第" in x for x in labels), labels
+
+
+def test_only_the_text_applied_is_cited_beside(doc_engine, statutes):
+    """(re-reader) An act of 2020-06-01 decided on 2021-08-01, a child of 13: 2017 art. 25 and 2021 art. 30
+    give the same result; 行政处罚法(2021) 第三十七条 "实施行政处罚，适用违法行为发生时的法律、法规、规章的
+    规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻……适用新的规定" —
+    the new text is not lighter, so the act-time text alone is cited, not both side by side."""
+    facts = dict(BASE, act_date="2020-06-01", decision_date="2021-08-01", age=13, minor_violation=False,
+                 corrected="not_corrected", harm="serious", first_offense=False)
+    d = doc_engine.evaluate(CaseFacts(**facts), today=TODAY)
+    labels = [b.label for b in d.basis]
+    assert "《中华人民共和国行政处罚法》(2017年文本)第二十五条" in labels and ART30 not in labels, labels
+    text = _text(build_document(DecisionSource(decision=d, facts=facts), DocumentRequest(), statutes))
+    assert "第三十条" not in text
