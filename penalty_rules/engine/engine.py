@@ -809,7 +809,9 @@ class Engine:
         if not statutory.exemptions:
             return []
         # a list item names the case's conduct (binding or a reference from elsewhere, in force or not: the
-        # conduct is named either way; unclear-search candidates come later and name none)
+        # conduct is named either way; unclear-search candidates come later and name none). The yielding is
+        # then said in warnings, not asked: asked of every such case, it asked it of 超载 and 违停 alike; the
+        # answer may be harsher than 75(2) for a case that did give way, never more lenient
         item_conduct = any(r.ref is not None for r in results)
         laws = None
         out = []

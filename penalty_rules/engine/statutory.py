@@ -526,10 +526,10 @@ class StatutoryRules:
         jurisdiction, nothing naming the case's domain or law (as cautions_for: never asked of every
         case), or a domain and laws outside its scope. Else three-valued like any rule: its scope fact
         unknown → open, asked with the row's question (never assumed); the violated law unknown where the
-        domain only may be governed → open (violated_law). Time: the rule applies to acts (a continuing
-        act: at its end) from in_force_from on; an act date unknown, or a continuing act whose end is
-        unknown across that day → open (the date asked); an earlier act → not applied (role
-        not_in_force), the answer unchanged, and `earlier_warning` said where the fact is not denied.
+        domain only may be governed → open (violated_law). Time: the rule applies to decisions from
+        in_force_from on, whatever the act date (a lighter new rule reaches earlier acts, 行政处罚法
+        37); an earlier decision → not applied (role not_in_force), the answer unchanged, and
+        `earlier_warning` said where the fact is not denied.
         `item_conduct`: a list item of the case names its conduct (a binding list, locked and
         published, decides that conduct with its own examples; an item not in force, or one of another
         place's list, still names it): with the fact unknown the answer the case otherwise has stands
@@ -546,11 +546,12 @@ class StatutoryRules:
         fact = scope.fact
         fact_name = f"special_law_facts.{fact.key}"
         answer = (f.special_law_facts or {}).get(fact.key)
+        # time: read against the decision date. The row's text applies once it is known in force
+        # (in_force_from); an earlier act is reached too, the rule being lighter than what the act-time
+        # text said (行政处罚法 37: 新的规定处罚较轻的, 适用新的规定; or that text had it already). A decision
+        # before that date is not decided by the row: its earlier_warning is said.
         start = row.in_force_from
-        if start is None:
-            at_act, act_missing = True, []
-        else:
-            at_act, act_missing = at_act_end(lambda day: day >= start, [start], f, dec)
+        at_act, act_missing = (True if start is None else dec >= start), []
         traces = []
         if scope.jurisdictions:
             traces.append(_ConditionTrace(bundle=None, key="exemption_jurisdiction", status="met",
@@ -564,8 +565,8 @@ class StatutoryRules:
         if start is not None:
             traces.append(_ConditionTrace(
                 bundle=None, key="exemption_in_force", status=_status(at_act),
-                label=f"违法行为(连续或者继续状态的, 终了)在{start.isoformat()}以后(本款可以确认适用的期间)",
-                facts_used={k: v for k, v in limitation_used(f).items() if k in ("act_date", "continuing", "act_end_date")}))
+                label=f"作出决定时本款已施行({start.isoformat()}起可以确认; 此前的违法行为依行政处罚法第三十七条适用较轻的本款)",
+                facts_used={"decision_date": dec.isoformat()}))
         law, role = self.version_on(dec), DECISION_ROLE
         if at_act is True and f.act_date is not None:  # 行政处罚法 as in force at the act (its procedure, 33(3))
             day = f.act_end_date if f.continuing and f.act_end_date is not None else f.act_date

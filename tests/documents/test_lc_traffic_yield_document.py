@@ -9,8 +9,8 @@ from penalty_rules.documents.model import DocumentRequest
 from penalty_rules.model.facts import CaseFacts
 
 YIELDED = dict(jurisdiction="371502", domain="road_traffic", violated_law="中华人民共和国道路交通安全法",
-               party_type="individual", age=35, act_date=date(2024, 5, 6), continuing=False,
-               discovered_date=date(2024, 5, 6), decision_date=date(2024, 5, 20), minor_violation=False,
+               party_type="individual", age=35, act_date=date(2025, 5, 6), continuing=False,
+               discovered_date=date(2025, 5, 6), decision_date=date(2025, 5, 20), minor_violation=False,
                harm="none", corrected="not_corrected", first_offense=False, circumstances=[],
                special_law_facts={"lc_traffic_yield_emergency": True})
 

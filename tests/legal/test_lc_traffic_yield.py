@@ -4,8 +4,11 @@
 遵守本条例。” (a 聊城 local regulation: 聊城市 371500 and the jurisdictions under it, road traffic cases).
 Time: the library holds only the text as amended by the decision approved by the province on 2021-12-03
 (立法法(2015) art. 72(2): “设区的市的地方性法规须报省、自治区的人民代表大会常务委员会批准后施行”): the amended
-text is not in force before that day; whether the 2017 original (in force 2017-03-01, art. 84) had the
-paragraph is not known — an earlier act is never decided by it, only warned.
+text is not in force before that day, and when it took effect is not known; a public page carried it as the
+current text on 2024-07-25 (the row's in_force_from). Read against the decision date: once the text is in force
+it reaches earlier acts too, being lighter (行政处罚法(2021) 第三十七条 “……作出行政处罚决定时，法律、法规、规章
+已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定”); a decision before that date is warned,
+never decided by it (re-reader: a firm 不予 from 2021-12-03, the approval date, was not justified).
 Relation to 道路交通安全法 art. 53(1) (“其他车辆和行人应当让行”) and art. 90: for the legal office (warning)."""
 
 from datetime import date
@@ -17,8 +20,8 @@ CITED = "《聊城市道路交通安全条例》第七十五条第二款"
 # a red light run in 东昌府区 (under 聊城市), found and decided the same month; not minor, not corrected, not a
 # first offence: without 75(2) the law gives 依法处罚
 RED_LIGHT = dict(jurisdiction="371502", domain="road_traffic", violated_law="中华人民共和国道路交通安全法",
-                 party_type="individual", age=35, act_date=date(2024, 5, 6), continuing=False,
-                 discovered_date=date(2024, 5, 6), decision_date=date(2024, 5, 20), minor_violation=False,
+                 party_type="individual", age=35, act_date=date(2025, 5, 6), continuing=False,
+                 discovered_date=date(2025, 5, 6), decision_date=date(2025, 5, 20), minor_violation=False,
                  harm="none", corrected="not_corrected", first_offense=False, circumstances=[])
 
 
@@ -90,36 +93,35 @@ def test_another_domain_is_not_governed(engine):
     assert unknown.outcome == "normal"
 
 
-def test_an_act_before_the_amended_text_is_not_decided_by_it_but_warned(engine):
-    early = dict(act_date=date(2021, 11, 1), discovered_date=date(2021, 11, 1), decision_date=date(2021, 11, 20))
-    d = engine.evaluate(_yielded(**early))
-    assert d.outcome == "normal" and not _applied(d)  # kept: not a firm 不予处罚
-    said = [w for w in d.warnings if CITED in w and "因让行而产生的违反交通信号灯、交通标志、标线等行为" in w]
-    assert said and "2021年12月3日" in said[0] and "法制机构" in said[0] and "第三十七条" in said[0]
-    # decided later (the amended text in force at the decision): still not firm — the legal office checks
-    later = engine.evaluate(_yielded(act_date=date(2021, 11, 1), discovered_date=date(2021, 11, 1),
-                                     decision_date=date(2022, 6, 1)))
-    assert later.outcome == "normal" and any(CITED in w for w in later.warnings)
+def test_a_decision_before_the_text_is_known_in_force_is_not_decided_by_it_but_warned(engine):
+    for act, dec in ((date(2021, 11, 1), date(2021, 11, 20)), (date(2021, 12, 3), date(2021, 12, 4)),
+                     (date(2024, 7, 1), date(2024, 7, 24))):
+        d = engine.evaluate(_yielded(act_date=act, discovered_date=act, decision_date=dec))
+        assert d.outcome == "normal" and not _applied(d), (act, dec)  # kept: not a firm 不予处罚
+        said = [w for w in d.warnings if CITED in w and "因让行而产生的违反交通信号灯、交通标志、标线等行为" in w]
+        assert said and "2024年7月25日" in said[0] and "法制机构" in said[0] and "第三十七条" in said[0]
 
 
-def test_the_act_date_unknown_is_asked_before_75_2_decides(engine):
+def test_an_earlier_act_decided_once_the_text_is_in_force_is_reached_by_it(engine):
+    """行政处罚法 37: the lighter new rule applies to an act before it, decided after it took effect (the
+    re-reader: an act of 2021-11-01 decided later got a firm 依法处罚 against the row's own premise)."""
+    for act, dec in ((date(2021, 11, 1), date(2024, 8, 1)), (date(2024, 7, 1), date(2024, 7, 25))):
+        d = engine.evaluate(_yielded(act_date=act, discovered_date=act, decision_date=dec))
+        assert d.outcome == "no_penalty" and d.chosen_rule == "lc-traffic-75", (act, dec, d.outcome)
+
+
+def test_the_act_date_is_not_what_75_2_reads(engine):
     d = engine.evaluate(_yielded(act_date=None, continuing=None))
-    assert d.outcome == "undetermined" and "no_penalty" in d.possible_outcomes
-    assert "act_date" in {m.fact for m in d.missing_facts}
-
-
-def test_a_continuing_act_ending_after_the_amendment_is_governed_by_it(engine):
-    d = engine.evaluate(_yielded(act_date=date(2021, 11, 20), continuing=True, act_end_date=date(2021, 12, 10),
-                                 discovered_date=date(2021, 12, 10), decision_date=date(2021, 12, 20)))
-    assert d.outcome == "no_penalty" and d.chosen_rule == "lc-traffic-75"
+    rule = next(r for r in d.trace.rules if r.rule == "lc-traffic-75")
+    assert rule.satisfied is True  # the decision date (2025-05-20) decides its time; others may still ask
 
 
 def test_a_city_item_case_keeps_its_answer_and_asks_about_giving_way(engine):
     """A 聊城 practice item names the conduct (驶入限行区域, second time: 依法处罚): with the yielding
     unknown the item's answer stands and the question is said; given, 75(2) decides."""
     facts = dict(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=45,
-                 prior_offenses=[{"item_id": "lc-practice-2022/ev-restricted-zone", "date": date(2023, 3, 1)}],
-                 act_date=date(2023, 4, 1), decision_date=date(2023, 4, 1), minor_violation=False, harm="none",
+                 prior_offenses=[{"item_id": "lc-practice-2022/ev-restricted-zone", "date": date(2025, 3, 1)}],
+                 act_date=date(2025, 4, 1), decision_date=date(2025, 4, 1), minor_violation=False, harm="none",
                  corrected="not_corrected", circumstances=[])
     d = engine.evaluate(CaseFacts(**facts))
     assert d.outcome == "normal"
@@ -143,3 +145,4 @@ def test_an_item_not_in_force_still_names_the_conduct(engine):
                                   first_offense=True, minor_violation=False, harm="minor",
                                   corrected="not_corrected", circumstances=[]))
     assert d.outcome == "normal" and any(w.startswith("本案如属“因让行") for w in d.warnings)
+

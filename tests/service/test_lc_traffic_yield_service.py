@@ -2,8 +2,8 @@
 live service: the answer, its basis and the question when the yielding is unknown."""
 
 RED_LIGHT = {"jurisdiction": "371502", "domain": "road_traffic", "violated_law": "中华人民共和国道路交通安全法",
-             "party_type": "individual", "age": 35, "act_date": "2024-05-06", "continuing": False,
-             "discovered_date": "2024-05-06", "decision_date": "2024-05-20", "minor_violation": False, "harm": "none",
+             "party_type": "individual", "age": 35, "act_date": "2025-05-06", "continuing": False,
+             "discovered_date": "2025-05-06", "decision_date": "2025-05-20", "minor_violation": False, "harm": "none",
              "corrected": "not_corrected", "first_offense": False, "circumstances": []}
 
 
