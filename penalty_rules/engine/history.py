@@ -52,10 +52,11 @@ def same_conduct_question(index: int, prior: PriorOffense) -> str:
             "(与本案同一清单条目所列的违法行为)?")
 
 
-def before_act_question(index: int, prior: PriorOffense) -> str:
+def before_act_question(index: int, prior: PriorOffense, during: bool = False) -> str:
     what = prior.conduct or prior.item_id or "(未写明行为)"
-    return (f"此前违法记录第{index + 1}条「{what}」与本案违法行为同日({prior.date.isoformat()}): 是否为本案违法行为"
-            "之前的另一次违法?(否: 即本案本身或其后的违法)")
+    when = "在本案违法行为持续期间" if during else "与本案违法行为同日"
+    return (f"此前违法记录第{index + 1}条「{what}」{when}({prior.date.isoformat()}): 是否为本案以外、在本案违法行为"
+            "(终了)之前的另一次违法?(否: 即本案本身或其后的违法)")
 
 
 def _same_kind(
@@ -111,11 +112,16 @@ def derive_first_offense(
     counted: list[int] = []
     undecided: list[int] = []
     same_day: list[int] = []
+    # a continuing act lasts to its end (unknown: any later day may still be within it): a prior on the
+    # act's day or within its span may be an earlier, separate violation or this act's own record
+    continuing = bool(reference and facts.continuing)
+    span_end = facts.act_end_date if continuing else reference
     for i, prior in enumerate(facts.prior_offenses):
-        if reference and prior.date > reference:
+        if reference and prior.date > reference and (not continuing or (span_end is not None and prior.date > span_end)):
             continue  # only earlier violations count
-        if reference and prior.date == reference and prior.before_act is False:
-            continue  # the officer: this case itself, or a later act of that day
+        within = bool(reference) and prior.date >= reference
+        if within and prior.before_act is False:
+            continue  # the officer: this case itself, or a later act
         if definition and definition.counted_from and prior.date < definition.counted_from:
             continue
         if definition and definition.window_years and reference:
@@ -124,9 +130,10 @@ def derive_first_offense(
         same = _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher, item_matcher)
         if same is False:
             continue
-        if reference and prior.date == reference and prior.before_act is None:
-            # the act's own day: an earlier violation that day, or this case's own record (a history
-            # exported with the case in it) — the date cannot tell; asked, never counted or dropped
+        if within and prior.before_act is None:
+            # the act's own day (or within a continuing act): an earlier violation, or this case's own
+            # record (a history exported with the case in it) — the date cannot tell; asked, never
+            # counted or dropped
             same_day.append(i)
             undecided.append(i)
         elif same is True:
@@ -143,7 +150,7 @@ def derive_first_offense(
     for i in undecided:
         prior = facts.prior_offenses[i]
         if i in same_day:
-            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior)
+            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior, prior.date > reference)
         if i not in same_day or _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher,
                                            item_matcher) is None:
             questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)
@@ -152,7 +159,7 @@ def derive_first_offense(
         if kinds:
             text += f", 另有 {kinds} 条记录无法判断是否属于同类违法行为"
         if same_day:
-            text += f", 另有 {len(same_day)} 条记录与本案违法行为同日, 无法判断是否为本案之前的另一次违法"
+            text += f", 另有 {len(same_day)} 条记录与本案违法行为同日或在其持续期间, 无法判断是否为本案以外的另一次违法"
     at_least = max(len(counted), 1 if explicit is False else 0)
     at_most: int | None = max(at_least, len(counted) + len(undecided))
     if explicit is False and not counted and not undecided:

@@ -319,6 +319,8 @@ class Projector:
                 sig.extend(pdate < c for c in self.counted_from)
                 if act is not None:
                     sig.append((pdate > act) - (pdate < act))  # the act's own day is asked (history)
+                    if end is not None:  # and a day within a continuing act
+                        sig.append((pdate > end) - (pdate < end))
                     sig.extend(pdate < s for s in shifts)
         return tid, tuple(sig)
 

@@ -46,3 +46,25 @@ def test_a_same_day_record_of_this_case_itself_is_not_a_prior(engine, base):
     none = engine.evaluate(CaseFacts(**base, prior_offenses=[]), today=TODAY)
     assert itself.outcome == none.outcome != "undetermined"
     assert itself.outcome != "normal"  # first entry / 首次: the list's lenient answer
+
+
+CONTINUING = dict(EV_FACTS, act_date="2023-03-01", act_end_date="2023-05-01", continuing=True,
+                  decision_date="2023-05-02", discovered_date="2023-05-01")
+
+
+@pytest.mark.parametrize("day", ["2023-04-01", "2023-05-01"])
+def test_a_prior_within_a_continuing_act_is_asked(engine, day):
+    """(re-reader) A continuing act lasts to its end: a same-item record dated within it may be an earlier,
+    separate violation or this act's own record — it was dropped, giving the first entry's 警告/教育."""
+    d = run(engine, CONTINUING, date=day)
+    assert d.outcome == "undetermined", (d.outcome, d.measures)
+    q = next(m for m in d.missing_facts if m.fact == "prior_offenses[0].before_act")
+    assert "持续期间" in q.question
+    assert run(engine, CONTINUING, date=day, before_act=True).outcome == "normal"
+    assert run(engine, CONTINUING, date=day, before_act=False).outcome != "normal"
+
+
+def test_a_prior_after_a_continuing_act_ended_does_not_count(engine):
+    after = run(engine, CONTINUING, date="2023-05-02")
+    none = engine.evaluate(CaseFacts(**CONTINUING, prior_offenses=[]), today=TODAY)
+    assert after.outcome == none.outcome != "undetermined"
