@@ -65,13 +65,35 @@ def compile_item(ref) -> None:
         citation_label(c)
 
 
+# Explanation objects built from list and statute data only (a candidate item, a basis entry, a
+# leniency): built once and shared between decisions, as the statutory rule traces and the
+# condition traces are (decisions are read-only, Engine.evaluate). Keyed by the ids of the data
+# objects they stand on, which each value keeps (so the ids are not reused); bounded.
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared_put(key: tuple, keep, obj):
+    if len(_SHARED) >= 100_000:
+        _SHARED.clear()
+    _SHARED[key] = (keep, obj)
+    return obj
+
+
 def _candidate(rr) -> CandidateItem:
-    id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
-    return _CandidateItem(
+    ref, role = rr.ref, rr.role
+    item, doc = ref.item, ref.document
+    binding = rr.binding and role == "applicable"
+    satisfied = rr.result.satisfied
+    key = ("candidate", id(item), id(doc), binding, rr.outcome, satisfied, role)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0][0] is item and hit[0][1] is doc:
+        return hit[1]
+    id_, list_, version, jurisdiction, violation = _ref_data(ref)[2]
+    return _shared_put(key, (item, doc), _CandidateItem(
         id=id_, list=list_, version=version, jurisdiction=jurisdiction,
-        binding=rr.binding and rr.role == "applicable", outcome=_VALUE[rr.outcome],
-        violation=violation, satisfied=rr.result.satisfied, role=rr.role,
-    )
+        binding=binding, outcome=_VALUE[rr.outcome],
+        violation=violation, satisfied=satisfied, role=role,
+    ))
 
 
 _LABELS: dict[int, tuple[Citation, str]] = {}
@@ -111,9 +133,18 @@ def _basis(engine, citations: list[Citation], role: str, on: date) -> list[Basis
     """Basis entries with the cited paragraph's text on the date `on` (of the case)."""
     out = []
     lib = engine.statutes
+    cache = engine._explain_cache
     for c in citations:
-        text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-        out.append(_BasisEntry(role=role, citation=c, label=citation_label(c), text=text, version=version))
+        resolves = lib is not None and c.article is not None
+        key = ("basis", id(c), role, on if resolves else None)  # without a text the date is not read
+        hit = cache.get(key)
+        if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
+            text, version = _resolve(lib, c, on) if resolves else (None, None)
+            if len(cache) >= 100_000:  # case dates (with a statute library): bounded
+                cache.clear()
+            hit = cache[key] = (c, _BasisEntry(role=role, citation=c, label=citation_label(c), text=text,
+                                               version=version))
+        out.append(hit[1])
     return out
 
 
@@ -155,15 +186,26 @@ def _exact_entry(engine, c: Citation, role: str, on: date, law: LawVersion | Non
         if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
             cache.clear()
         cache[key] = hit
-    _, label, text, version = hit
-    if law is not None and law is not dec_law:
-        label = versioned_label(c, law, dec_law)
-    return _BasisEntry(role=role, citation=c, label=label, text=text, version=version)
+    versioned = law is not None and law is not dec_law
+    entry_key = ("entry", id(c), on, role, id(law) if versioned else None, id(dec_law) if versioned else None)
+    entry = cache.get(entry_key)
+    if entry is None or entry[0] is not c or (versioned and (entry[1] is not law or entry[2] is not dec_law)):
+        _, label, text, version = hit
+        if versioned:
+            label = versioned_label(c, law, dec_law)
+        entry = cache[entry_key] = (c, law, dec_law,
+                                    _BasisEntry(role=role, citation=c, label=label, text=text, version=version))
+    return entry[3]
 
 
 def _list_entry(ref) -> BasisEntry:
+    item, doc = ref.item, ref.document
+    key = ("list_entry", id(item), id(doc))
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0][0] is item and hit[0][1] is doc:
+        return hit[1]
     _, _, _, document, entry = _ref_data(ref)
-    return _BasisEntry(role="list", document=_ListCitation(**document), **entry)
+    return _shared_put(key, (item, doc), _BasisEntry(role="list", document=_ListCitation(**document), **entry))
 
 
 def _ground(item, version: LawVersion | None) -> Citation | None:
@@ -292,8 +334,8 @@ def _law_citation(law: LawVersion, ref) -> Citation:
 
 
 def _measure(engine, law: LawVersion, name: str) -> tuple | None:
-    """(text, citation, label, statute text, version) of a measure the law version orders, or None
-    (statute data: once per engine, law version and measure)."""
+    """(text, basis entry) of a measure the law version orders, or None (statute data: once per
+    engine, law version and measure; the entry shared between decisions)."""
     cache = engine._explain_cache
     key = ("measure", id(law), name)
     hit = cache.get(key)
@@ -303,7 +345,7 @@ def _measure(engine, law: LawVersion, name: str) -> tuple | None:
             hit = (law, None)
         else:
             entry = _exact_entry(engine, _law_citation(law, m.citation), "measure", law.text_version)
-            hit = (law, (m.text, entry.citation, entry.label, entry.text, entry.version))
+            hit = (law, (m.text, entry))
         cache[key] = hit
     return hit[1]
 
@@ -357,10 +399,8 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
         for name in names:
             found = _measure(engine, law, name)
             if found is not None:
-                text, citation, label, statute_text, version = found
-                measures.append(text)
-                basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text,
-                                         version=version))
+                measures.append(found[0])
+                basis.append(found[1])
     return list(dict.fromkeys(measures)), basis
 
 
@@ -577,6 +617,40 @@ def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:
     return rulesets
 
 
+_OUTCOME_OF = {o.value: o for o in Outcome}  # Outcome(value), one lookup
+_ISO: dict[date, str] = {}
+
+
+def _iso(day: date) -> str:
+    """day.isoformat(), once per day (case dates: bounded)."""
+    text = _ISO.get(day)
+    if text is None:
+        if len(_ISO) >= 50_000:
+            _ISO.clear()
+        text = _ISO[day] = day.isoformat()
+    return text
+
+
+def _precedence_zh(engine) -> str:
+    """The registry's precedence of outcomes in words (list data: once per engine)."""
+    text = engine._explain_cache.get("precedence_zh")
+    if text is None:
+        text = engine._explain_cache["precedence_zh"] = "、".join(o.zh for o in engine.corpus.registry.precedence)
+    return text
+
+
+def _leniency(rule) -> Leniency:
+    """The law's consequence of a statutory rule (its range, 应当/可以, its words): statute data,
+    shared between decisions (per rule reference and outcome)."""
+    st = rule.statutory
+    key = ("leniency", id(st), rule.outcome)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    return _shared_put(key, st, _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[rule.outcome]],
+                                          mandatory=st.mandatory, wording=st.says))
+
+
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
     ranks = engine._rank  # registry.rank of every outcome, computed once per engine
     rank = ranks.__getitem__
@@ -607,7 +681,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             reason = (f"{_rule_name(best, dec_law, True)} 已满足, 结果为 "
                       f"{ranged_zh(best.statutory.range) if ranged else _OUTCOME_ZH[best.outcome]}")
             if rivals:
-                order = "、".join(o.zh for o in engine.corpus.registry.precedence)
+                order = _precedence_zh(engine)
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{_rule_name(r, dec_law)}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
                 ) + f"; 按从宽结果的优先顺序({order})适用最从宽者"
@@ -621,9 +695,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             reason = "没有满足条件的从宽规则, 依法处罚"
         lenient = best if best is not None and best.statutory is not None else p.companion
         if lenient is not None:  # the statutory rule applied, or the one binding beside the item
-            st = lenient.statutory
-            leniency = _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[lenient.outcome]],
-                                 mandatory=st.mandatory, wording=st.says)
+            leniency = _leniency(lenient)
 
     missing = _missing(open_rules, rank, facts)
 
@@ -716,7 +788,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     if outcome_name != UNDETERMINED:
         barred = any(r.statutory is not None and r.statutory.spec.limitation and r.result.satisfied is True
                      for r in p.live)
-        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, dec, selection.domain,
+        warnings.extend(engine.statutory.cautions_for(_OUTCOME_OF[outcome_name], facts, dec, selection.domain,
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
         if best is not None:
@@ -730,8 +802,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings.extend(_first_offense_derived(engine, facts, best, derived))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
-        act_date=act.isoformat() if act else None,
-        decision_date=dec.isoformat(),
+        act_date=_iso(act) if act else None,
+        decision_date=_iso(dec),
         jurisdiction_stack=list(stack),
         selection=selection.how,
         rules=[r._trace or r.to_trace() for r in results],  # statutory traces are built once (to_trace)
