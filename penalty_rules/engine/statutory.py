@@ -410,6 +410,21 @@ def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, lis
     return at_act_end(law.in_force, [d for d in (law.in_force_from, law.in_force_to) if d], f, dec)
 
 
+_LABELS: dict[int, tuple] = {}
+
+
+def _label(c) -> str:
+    """Citation.label() of a citation of the statute data, once per citation object (kept: its id
+    is not reused)."""
+    hit = _LABELS.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    if len(_LABELS) >= 10_000:
+        _LABELS.clear()
+    hit = _LABELS[id(c)] = (c, c.label())
+    return hit[1]
+
+
 def special_key(f: CaseFacts) -> tuple | None:
     """The special-law facts of a case as a cache key's part."""
     return None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))
@@ -524,7 +539,7 @@ class StatutoryRules:
             lead = "" if value else f"本案如违反{'、'.join(f'《{law}》' for law in c.scope.laws)}: "
             if at_act is None:
                 lead += "违法行为(终了)日期未查明, 如在该文本施行期间: "
-            out.append(f"{lead}{c.citation.label()}规定“{c.says}”。{c.warning}")
+            out.append(f"{lead}{_label(c.citation)}规定“{c.says}”。{c.warning}")
         return out
 
     @staticmethod

@@ -8,7 +8,7 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
 from penalty_rules.engine.premises import ground_kind
 from penalty_rules.engine.statutory import version_at_act
-from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
+from penalty_rules.explain.questions import CONDUCT_QUESTION, FACT_QUESTIONS, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
@@ -162,9 +162,14 @@ def _rule_name(rule, dec_law, with_title: bool = False) -> str:
     """A rule as the officer reads it: a statutory rule by its article (versioned_label), with its
     title when asked; a list item by its list and item number (the basis label)."""
     st = rule.statutory
-    if st is not None:
+    if st is not None:  # statute data: once per rule reference, decision-time version and form
+        key = ("name", id(st), id(dec_law), with_title)
+        hit = _SHARED.get(key)
+        if hit is not None and hit[0][0] is st and hit[0][1] is dec_law:
+            return hit[1]
         label = versioned_label(st.citation, None if st.override else st.law, dec_law)
-        return f"{label}({st.says if st.override else st.title})" if with_title else label
+        return _shared_put(key, (st, dec_law),
+                           f"{label}({st.says if st.override else st.title})" if with_title else label)
     if rule.ref is not None:
         _item, _doc, _key, _document, entry = _ref_data(rule.ref)
         return f"{entry['label']}(条目 {rule.rule_id})"
@@ -309,8 +314,11 @@ def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFa
         rr, cond_key, top, needed_by, settles = missing[fact]
         if fact == "circumstances" and _undivided_coercion(facts):
             question = _WHICH_COERCION  # the only circumstance still open: 胁迫 or 诱骗 (not the whole list again)
-        else:
-            question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
+        else:  # question_for, the condition's label looked up only when the question is made from it
+            specific = rr.questions
+            question = specific[fact] if specific and fact in specific else FACT_QUESTIONS.get(fact)
+            if question is None:
+                question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key))
         ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=_VALUE[top],
                                     settles=settles, **answer_spec(fact)))
     if asks_conduct(open_rules, facts):
@@ -445,30 +453,47 @@ class Precedence:
     facts unknown): then the answer is undetermined. Shared by build_decision and Engine.verdict."""
 
     __slots__ = ("live", "satisfied", "item_results", "best", "replaced", "open_rules", "outcome",
-                 "possible_outcomes", "fallback", "companion")
+                 "possible_outcomes", "fallback", "companion", "_limitation_met")
 
-    def __init__(self, results, ranks):
+    def __init__(self, results, ranks, statutory=None):
+        """`statutory`: the case's statutory results as Engine._evaluate_statutory gathered them
+        (engine.StatutoryPart: results[start:stop], their live, satisfied and unknown ones and the
+        most lenient satisfied one), merged in their place instead of read again."""
         rank = ranks.__getitem__
         self.fallback = None  # a decided 可以 answer: the rule that binds the agency if it declines it
         self.companion = None  # a list item decides: a satisfied 应当 rule of the law at its level with a wider range
         live, satisfied, unknown, item_results = [], [], [], []
         best = None
         best_key = None
-        for r in results:
-            if r.ref is not None:
-                item_results.append(r)
-            if r.binding and r.role == "applicable":
-                live.append(r)
-                value = r.result.satisfied
-                if value is True:
-                    satisfied.append(r)
-                    # the most lenient (max(): the first of equals wins; 应当 before 可以)
-                    st = r.statutory
-                    key = (ranks[r.outcome], st is None or st.mandatory)
-                    if best is None or key > best_key:
-                        best, best_key = r, key
-                elif value is None:
-                    unknown.append(r)
+        if statutory is None:
+            segments = (results,)
+            self._limitation_met = None  # read from the results when asked
+        else:  # the items, the statutory results, the search candidates
+            segments = (results[:statutory.start], statutory, results[statutory.stop:])
+            self._limitation_met = statutory.limitation_met
+        for segment in segments:
+            if segment is statutory:
+                live += statutory.live
+                satisfied += statutory.satisfied
+                unknown += statutory.unknown
+                if statutory.best is not None and (best is None or statutory.best_key > best_key):
+                    best, best_key = statutory.best, statutory.best_key
+                continue
+            for r in segment:
+                if r.ref is not None:
+                    item_results.append(r)
+                if r.binding and r.role == "applicable":
+                    live.append(r)
+                    value = r.result.satisfied
+                    if value is True:
+                        satisfied.append(r)
+                        # the most lenient (max(): the first of equals wins; 应当 before 可以)
+                        st = r.statutory
+                        key = (ranks[r.outcome], st is None or st.mandatory)
+                        if best is None or key > best_key:
+                            best, best_key = r, key
+                    elif value is None:
+                        unknown.append(r)
         cited_instead = _act_version_alternative(best, live, rank) if best is not None else None
         best_rank = ranks[best.outcome] if best else 0
         open_rules = [r for r in unknown if ranks[r.outcome] > best_rank] if unknown else []
@@ -514,6 +539,13 @@ class Precedence:
                 possible_outcomes = [_VALUE[o] for o in sorted(possible, key=rank, reverse=True)]
         self.live, self.satisfied, self.item_results = live, satisfied, item_results
         self.best, self.open_rules, self.outcome, self.possible_outcomes = best, open_rules, outcome, possible_outcomes
+
+    @property
+    def limitation_met(self) -> bool:
+        """A live limitation rule is met: the case is barred (no penalty, no confiscation)."""
+        if self._limitation_met is None:
+            self._limitation_met = any(r.statutory is not None and r.statutory.spec.limitation for r in self.satisfied)
+        return self._limitation_met
 
     @property
     def winner(self):
@@ -651,10 +683,27 @@ def _leniency(rule) -> Leniency:
                                           mandatory=st.mandatory, wording=st.says))
 
 
+def _distinct(basis: list[BasisEntry]) -> list[BasisEntry]:
+    """Each citation once, in first-seen order (its first role kept). The entries are shared (built
+    once from list and statute data): the result is kept per sequence of entries (the value holds
+    them, so their ids are not reused)."""
+    key = ("distinct", *map(id, basis))
+    hit = _SHARED.get(key)
+    if hit is None:
+        unique: dict = {}
+        for entry in basis:
+            unique.setdefault(entry.citation or entry.label, entry)
+        hit = _shared_put(key, tuple(basis), tuple(unique.values()))
+    else:
+        hit = hit[1]
+    return list(hit)
+
+
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
     ranks = engine._rank  # registry.rank of every outcome, computed once per engine
     rank = ranks.__getitem__
-    p = Precedence(results, ranks)
+    part = selection.statutory
+    p = Precedence(results, ranks, part)
     satisfied, item_results = p.satisfied, p.item_results
     best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
 
@@ -740,13 +789,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if main_item is not None:
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
-        limitation_run = any(r.statutory is not None and r.statutory.spec.limitation for r in satisfied)
-        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, limitation_run)
+        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, p.limitation_met)
         basis += measure_basis
-    unique: dict = {}
-    for entry in basis:  # each citation once, in first-seen order (its first role kept)
-        unique.setdefault(entry.citation or entry.label, entry)
-    basis = list(unique.values())
+    basis = _distinct(basis)
 
     list_act = engine.list_act_date(facts)  # the lists are read at a continuing act's end when it is known
     if best is not None and best.ref is not None and list_act is not None:
@@ -777,7 +822,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
-    law_keys, law_versions, overrides = _laws(results)
+    if part is not None and part.law_keys is not None:  # gathered with the statutory results (_laws)
+        law_keys, law_versions = part.law_keys, list(part.law_labels)
+        overrides = list(dict.fromkeys(part.overrides + part.replaced_by)) if part.overrides or part.replaced_by else []
+    else:
+        law_keys, law_versions, overrides = _laws(results)
     for oid in overrides:
         row = engine.statutory.override(oid)
         if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
@@ -786,8 +835,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
     if outcome_name != UNDETERMINED:
-        barred = any(r.statutory is not None and r.statutory.spec.limitation and r.result.satisfied is True
-                     for r in p.live)
+        barred = p.limitation_met  # a live limitation rule is met
         warnings.extend(engine.statutory.cautions_for(_OUTCOME_OF[outcome_name], facts, dec, selection.domain,
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
