@@ -244,12 +244,12 @@ def _act_version_alternative(best, live, rank):
     in force at the decision stays cited (build_decision says so)."""
     if best is None or best.statutory is None or (best.law_role or "").startswith("违法行为时施行"):
         return None
-    return next(
-        (r for r in live if r.statutory is not None and r.version_only and r.outcome is best.outcome
-         and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)
-         and "act_date" not in r.result.missing),
-        None,
-    )
+    for r in live:  # version_only first: only a statutory rule of a version whose applicability is open has it
+        if (r.version_only and r.statutory is not None and r.outcome is best.outcome
+                and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)
+                and "act_date" not in r.result.missing):
+            return r
+    return None
 
 
 def missing_order(open_rules, rank) -> tuple[list[str], dict[str, list]]:
@@ -369,10 +369,16 @@ _NO_CONFISCATION_OPEN = ("是否没收违法所得取决于违法行为(或其�
 
 def _confiscation(engine, facts: CaseFacts, dec: date) -> Truth:
     """Does a version with the general confiscation rule (art. 28(2)) govern the act (at its end,
-    as statutory.version_at_act reads it)? True / False / None (the act date or its end unknown)."""
-    values = [version_at_act(law, facts, dec)[0] for law in engine.statutory.corpus.versions
-              if "confiscate_gains" in law.measures]
-    return True if True in values else None if None in values else False
+    as statutory.version_at_act reads it)? True / False / None (the act date or its end unknown).
+    Once per StatutoryRules.versions_key (the eras of the dates version_at_act reads)."""
+    cache = engine._explain_cache
+    key = ("confiscation", engine.statutory.versions_key(facts, dec))
+    hit = cache.get(key)
+    if hit is None:
+        values = [version_at_act(law, facts, dec)[0] for law in engine.statutory.corpus.versions
+                  if "confiscate_gains" in law.measures]
+        hit = cache[key] = (True if True in values else None if None in values else False,)
+    return hit[0]
 
 
 def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
@@ -840,9 +846,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
         if best is not None:
-            warnings.extend(_special_measures_dropped(p.live, best, dec_law))
+            # (only a satisfied statutory rule can have dropped measures: the statutory part's when gathered)
+            warnings.extend(_special_measures_dropped(p.live if part is None else part.satisfied, best, dec_law))
             if best.statutory is None and p.companion is None:
-                warnings.extend(_wider_range_open(p.live, best, dec_law))
+                # (only an open statutory rule can widen the range: the statutory part's when gathered)
+                warnings.extend(_wider_range_open(p.live if part is None else part.unknown, best, dec_law))
     if winner_item is not None and winner_item.provenance.flags:
         warnings.extend(_unresolved_import_flags(winner_item))
     derived = _derived_facts(item_results)
