@@ -80,20 +80,12 @@ def _shared_put(key: tuple, keep, obj):
 
 
 def _candidate(rr) -> CandidateItem:
-    ref, role = rr.ref, rr.role
-    item, doc = ref.item, ref.document
-    binding = rr.binding and role == "applicable"
-    satisfied = rr.result.satisfied
-    key = ("candidate", id(item), id(doc), binding, rr.outcome, satisfied, role)
-    hit = _SHARED.get(key)
-    if hit is not None and hit[0][0] is item and hit[0][1] is doc:
-        return hit[1]
-    id_, list_, version, jurisdiction, violation = _ref_data(ref)[2]
-    return _shared_put(key, (item, doc), _CandidateItem(
+    id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
+    return _CandidateItem(
         id=id_, list=list_, version=version, jurisdiction=jurisdiction,
-        binding=binding, outcome=_VALUE[rr.outcome],
-        violation=violation, satisfied=satisfied, role=role,
-    ))
+        binding=rr.binding and rr.role == "applicable", outcome=_VALUE[rr.outcome],
+        violation=violation, satisfied=rr.result.satisfied, role=rr.role,
+    )
 
 
 _LABELS: dict[int, tuple[Citation, str]] = {}
