@@ -15,6 +15,9 @@ _COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, 
 _PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
 
 
+_CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
+
+
 class FactView:
     """The facts of one case as seen by one list (its first-offence definition applied)."""
 
@@ -26,7 +29,7 @@ class FactView:
         given = self.facts.circumstances
         if given is None:
             return None, {"circumstances": None}
-        used = {"circumstances": [x.value for x in given]}
+        used = {"circumstances": [_CIRCUMSTANCE_VALUE[x] for x in given]}
         if c is Circumstance.coerced_or_deceived:  # either ground, named or not
             return bool(set(given) & _COERCED_OR_DECEIVED), used
         if c is Circumstance.coerced and c not in given and Circumstance.coerced_or_deceived in given:

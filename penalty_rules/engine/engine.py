@@ -307,6 +307,7 @@ class Engine:
         what the explanation reads of it (explain.decide.compile_item). The same values the lazy
         paths build on first use (they remain, and rebuild what a bounded cache dropped)."""
         for ref in self.corpus.all_refs():
+            ref.key  # noqa: B018 - ItemRef.key, computed once (read by durable-rules and the traces)
             compile_conditions(self._item_plan(ref)[4])
             self._item_bounds(ref)
             compile_item(ref)

@@ -86,7 +86,7 @@ class StatutoryRef:
             return self.override.consequence
         return self.spec.says
 
-    @property
+    @cached_property  # read by precedence on every case (shared: read-only)
     def range(self) -> list[Outcome]:
         if self.override and self.override.outcome is not None:
             return list(self.override.range)
