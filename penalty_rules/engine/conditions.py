@@ -216,6 +216,22 @@ def _num(v):
     return (v, str(v)) if v == 0 else v
 
 
+def raw_expression(cond: Condition) -> str | None:
+    """raw_reader(cond)(f, first) as a Python expression in `f` and `first`, for the tags whose
+    reader is a plain read (a generated function reads them inline: StatutoryRules.version_inputs);
+    None for the others. The same value as raw_reader (tests/engine/test_fast_paths.py)."""
+    if not isinstance(cond, str) or cond in ATTESTED_TAGS:
+        return None
+    if cond == "first_offense":
+        return "first"
+    field_ = _TAG_FIELDS.get(cond)
+    if field_ == "circumstances":
+        return "(None if f.circumstances is None else tuple(f.circumstances))"
+    if field_ is None or field_ == "illegal_gains_yuan" or not field_.isidentifier():
+        return None
+    return f"f.{field_}"
+
+
 def raw_reader(cond: Condition):
     """fn(facts, first_offense) → the raw fact value a condition reads, as its trace's facts_used
     shows it (hashable). Equal raw values give equal condition results and traces."""

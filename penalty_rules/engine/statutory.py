@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from penalty_rules.engine.conditions import Truth, and3, raw_reader
+from penalty_rules.engine.conditions import Truth, and3, raw_expression, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -621,13 +621,18 @@ class StatutoryRules:
         lines, per_spec = [], []
         for spec in specs:
             refs = []
+            conds = {_reads(c): c for c in spec.conditions.iter_all()}
             for identity, kind, reader in self._readers(spec):
                 var = slots.get(identity)
                 if var is None:
                     var = slots[identity] = f"v{len(slots)}"
                     names[f"_{var}"] = reader
-                    args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
-                    lines.append(f"    {var} = _{var}({args})")
+                    inline = raw_expression(conds[identity]) if kind == "c" else None
+                    if inline is not None:  # a plain read: inline, not a call (the same value)
+                        lines.append(f"    {var} = {inline}")
+                    else:
+                        args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                        lines.append(f"    {var} = _{var}({args})")
                 refs.append(var)
             per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")
         source = ("def inputs(f, first, questions, dec, domain, laws):\n" + "".join(line + "\n" for line in lines)
