@@ -62,6 +62,10 @@ class RuleResult:
     first_offense: bool | None = None  # item: 首违 under its list's definition (what durable-rules is given)
     _trace: RuleTrace | None = None
     _law_keys: tuple[str, str] | None = None
+    # statutory (shared) results: what _evaluate_statutory gathers of it for the case, set when it is
+    # made (_gather): False not live; None live, not satisfied, no special-law row; else (satisfied,
+    # precedence key, a limitation rule, rows applied, the row that replaced it)
+    gather: object = False
 
     def law_keys(self) -> tuple[str, str]:
         """Statutory: (law version key, "key(role)" as trace.law_versions shows it), built once."""
@@ -817,7 +821,6 @@ class Engine:
         live, satisfied, unknown, overrides, replaced_by = (part.live, part.satisfied, part.unknown, part.overrides,
                                                             part.replaced_by)
         part.law_keys, part.law_labels = law_keys, law_labels = {}, {}
-        ranks = self._rank
         best = best_key = None
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
             values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
@@ -828,24 +831,26 @@ class Engine:
                     rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
                                                 act_missing, version_key, spec, spec_id, share, values, True)
                 out.append(rr)
-                if rr.role != "applicable":  # its version does not apply: not live (Precedence)
+                gather = rr.gather  # (_gather: made with the result)
+                if gather is None:  # live, not satisfied, no special-law row (most rules of most cases)
+                    live.append(rr)
+                    continue
+                if gather is False:  # its version does not apply: not live (Precedence)
                     continue
                 live.append(rr)
-                value = rr.result.satisfied
+                value, rank_key, limitation, rows, row_id = gather
                 if value is True:
                     satisfied.append(rr)
-                    st = rr.statutory
-                    rank_key = (ranks[rr.outcome], st.mandatory)
                     if best is None or rank_key > best_key:
                         best, best_key = rr, rank_key
-                    if st.spec.limitation:
+                    if limitation:
                         part.limitation_met = True
                 elif value is None:
                     unknown.append(rr)
-                if rr.overrides:
-                    overrides += rr.overrides
-                if rr.statutory.override:
-                    replaced_by.append(rr.statutory.override.id)
+                if rows:
+                    overrides += rows
+                if row_id:
+                    replaced_by.append(row_id)
             if applicable is not False and rules:
                 # every rule of a version stands on it with the same role (RuleResult.law_keys)
                 law_key, law_label = rr._law_keys or rr.law_keys()
@@ -882,10 +887,23 @@ class Engine:
                             overrides=so.overrides, law_role=so.role, version_only=so.version_only)
             if spec.id in self._first_offense_rules:
                 self._ask_priors(rr, first)
+            rr.gather = self._gather(rr)
             cache[key] = rr
             if shared_key is not None:
                 cache[shared_key] = rr
         return rr
+
+    def _gather(self, rr: RuleResult) -> object:
+        """RuleResult.gather of a statutory result (immutable once made: shared between cases)."""
+        if rr.role != "applicable":
+            return False
+        value = rr.result.satisfied
+        st = rr.statutory
+        if value is False and not rr.overrides and not st.override:
+            return None
+        return (value, (self._rank[rr.outcome], st.mandatory) if value is True else None,
+                value is True and bool(st.spec.limitation), list(rr.overrides) or None,
+                st.override.id if st.override else None)
 
     @staticmethod
     def _own_dates(rr: RuleResult, facts: CaseFacts) -> RuleResult:
