@@ -478,6 +478,9 @@ class Precedence:
                     best, best_key = statutory.best, statutory.best_key
                 continue
             for r in segment:
+                if r.gather is None:  # a statutory result, live, not met, no special-law row (most of them)
+                    live.append(r)
+                    continue
                 if r.ref is not None:
                     item_results.append(r)
                 if r.binding and r.role == "applicable":
