@@ -15,6 +15,9 @@ _COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, 
 _PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
 
 
+_CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
+
+
 class FactView:
     """The facts of one case as seen by one list (its first-offence definition applied)."""
 
@@ -26,7 +29,7 @@ class FactView:
         given = self.facts.circumstances
         if given is None:
             return None, {"circumstances": None}
-        used = {"circumstances": [x.value for x in given]}
+        used = {"circumstances": [_CIRCUMSTANCE_VALUE[x] for x in given]}
         if c is Circumstance.coerced_or_deceived:  # either ground, named or not
             return bool(set(given) & _COERCED_OR_DECEIVED), used
         if c is Circumstance.coerced and c not in given and Circumstance.coerced_or_deceived in given:
@@ -211,6 +214,22 @@ _TAG_FIELDS = {
 def _num(v):
     """A number as a cache key: 0.0 and -0.0 are equal but print differently in a trace."""
     return (v, str(v)) if v == 0 else v
+
+
+def raw_expression(cond: Condition) -> str | None:
+    """raw_reader(cond)(f, first) as a Python expression in `f` and `first`, for the tags whose
+    reader is a plain read (a generated function reads them inline: StatutoryRules.version_inputs);
+    None for the others. The same value as raw_reader (tests/engine/test_fast_paths.py)."""
+    if not isinstance(cond, str) or cond in ATTESTED_TAGS:
+        return None
+    if cond == "first_offense":
+        return "first"
+    field_ = _TAG_FIELDS.get(cond)
+    if field_ == "circumstances":
+        return "(None if f.circumstances is None else tuple(f.circumstances))"
+    if field_ is None or field_ == "illegal_gains_yuan" or not field_.isidentifier():
+        return None
+    return f"f.{field_}"
 
 
 def raw_reader(cond: Condition):

@@ -62,6 +62,10 @@ class RuleResult:
     first_offense: bool | None = None  # item: 首违 under its list's definition (what durable-rules is given)
     _trace: RuleTrace | None = None
     _law_keys: tuple[str, str] | None = None
+    # statutory (shared) results: what _evaluate_statutory gathers of it for the case, set when it is
+    # made (_gather): False not live; None live, not satisfied, no special-law row; else (satisfied,
+    # precedence key, a limitation rule, rows applied, the row that replaced it)
+    gather: object = False
 
     def law_keys(self) -> tuple[str, str]:
         """Statutory: (law version key, "key(role)" as trace.law_versions shows it), built once."""
@@ -148,6 +152,31 @@ class Selection:
     # act that may have gone on past the version's end): the item's result is then unknown
     open_versions: dict[str, str] = field(default_factory=dict)
     item_laws: object = _UNREAD  # Engine._violated_laws of these refs once read
+    statutory: "StatutoryPart | None" = None  # the statutory results of the case (Engine._rule_results)
+
+
+@dataclass(slots=True)
+class StatutoryPart:
+    """The statutory results of one case (Engine._evaluate_statutory) with what precedence and the
+    explanation read of them, gathered in the pass that collects them (the results are shared
+    between cases; this is per case): their place in the case's results, the live ones (binding,
+    applicable), those satisfied and unknown, the most lenient satisfied one (Precedence: the
+    first of equals, 应当 before 可以) and its key, whether a limitation rule is met; with the
+    explanation (`explain`), the law versions they stand on and the special-law rows applied
+    (explain.decide._laws)."""
+
+    start: int = 0
+    stop: int = 0
+    live: list = field(default_factory=list)
+    satisfied: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
+    best: RuleResult | None = None
+    best_key: tuple | None = None
+    limitation_met: bool = False
+    law_keys: dict | None = None  # law version key → None, first-seen order
+    law_labels: dict | None = None  # "key(role)" → None, first-seen order
+    overrides: list = field(default_factory=list)  # rows the live rules applied
+    replaced_by: list = field(default_factory=list)  # rows that replaced a live rule
 
 
 def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
@@ -182,8 +211,23 @@ _NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "ent
 _PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
 
 
+_PARTIES: dict[tuple, tuple] = {}
+
+
 def _other_party(item, party) -> tuple[str, str] | None:
-    """(the party the item's conduct names, the officer's party type in Chinese) when they disagree."""
+    """(the party the item's conduct names, the officer's party type in Chinese) when they disagree:
+    list data and the party type, once per item object (kept: its id is not reused) and party."""
+    key = (id(item), party)
+    hit = _PARTIES.get(key)
+    if hit is not None and hit[0] is item:
+        return hit[1]
+    if len(_PARTIES) >= 100_000:
+        _PARTIES.clear()
+    hit = _PARTIES[key] = (item, _read_other_party(item, party))
+    return hit[1]
+
+
+def _read_other_party(item, party) -> tuple[str, str] | None:
     m = _ITEM_PARTY.match(item.violation) if party is not None else None
     if m is None:
         return None
@@ -267,6 +311,7 @@ class Engine:
         what the explanation reads of it (explain.decide.compile_item). The same values the lazy
         paths build on first use (they remain, and rebuild what a bounded cache dropped)."""
         for ref in self.corpus.all_refs():
+            ref.key  # noqa: B018 - ItemRef.key, computed once (read by durable-rules and the traces)
             compile_conditions(self._item_plan(ref)[4])
             self._item_bounds(ref)
             compile_item(ref)
@@ -759,44 +804,59 @@ class Engine:
         laws_key = None if laws is None else tuple(laws)
         questions = tuple(first.questions.items())
         domain = selection.domain
-        statutory = self.statutory
         cache = self._statutory_cache
-        view = None
         out: list[RuleResult] = []
         first_value = first.value
+        if not explain:  # the answer only (Engine.verdict): Precedence reads the results themselves
+            for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
+                values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
+                for (spec, spec_id, share), values in zip(rules, values_per_rule):
+                    rr = cache.get((spec_id, version_key, values))
+                    if rr is None:
+                        rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
+                                                    act_missing, version_key, spec, spec_id, share, values, False)
+                    out.append(rr)
+            return out
+        part = selection.statutory = StatutoryPart()
+        live, satisfied, unknown, overrides, replaced_by = (part.live, part.satisfied, part.unknown, part.overrides,
+                                                            part.replaced_by)
+        part.law_keys, part.law_labels = law_keys, law_labels = {}, {}
+        best = best_key = None
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
             values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
             for (spec, spec_id, share), values in zip(rules, values_per_rule):
                 key = (spec_id, version_key, values)
                 rr = cache.get(key)
-                if rr is not None:
-                    out.append(rr)
-                    continue
-                if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
-                    cache.clear()
-                shared_key = None
-                if share is not None:  # a limitation rule: the cases within its shortest period share a result
-                    slot, within = share
-                    dates = within(facts, dec, domain, laws_key)
-                    if dates is not None:
-                        shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
-                        rr = cache.get(shared_key)
-                        if rr is not None and explain:  # else its traces show another case's dates
-                            rr = cache[key] = self._own_dates(rr, facts)
                 if rr is None:
-                    if view is None:
-                        view = FactView(facts, first.value)
-                    so = statutory._rule(spec, law, facts, dec, view, domain, laws, applicable, role, act_missing)
-                    rr = RuleResult(so.rule_id, so.outcome, so.result, binding=True, statutory=so.ref,
-                                    role="applicable" if so.applicable is not False else "not_in_force",
-                                    notes=so.notes, measures=so.ref.measures, questions=so.questions,
-                                    overrides=so.overrides, law_role=so.role, version_only=so.version_only)
-                    if spec.id in self._first_offense_rules:
-                        self._ask_priors(rr, first)
-                    cache[key] = rr
-                    if shared_key is not None:
-                        cache[shared_key] = rr
+                    rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
+                                                act_missing, version_key, spec, spec_id, share, values, True)
                 out.append(rr)
+                gather = rr.gather  # (_gather: made with the result)
+                if gather is None:  # live, not satisfied, no special-law row (most rules of most cases)
+                    live.append(rr)
+                    continue
+                if gather is False:  # its version does not apply: not live (Precedence)
+                    continue
+                live.append(rr)
+                value, rank_key, limitation, rows, row_id = gather
+                if value is True:
+                    satisfied.append(rr)
+                    if best is None or rank_key > best_key:
+                        best, best_key = rr, rank_key
+                    if limitation:
+                        part.limitation_met = True
+                elif value is None:
+                    unknown.append(rr)
+                if rows:
+                    overrides += rows
+                if row_id:
+                    replaced_by.append(row_id)
+            if applicable is not False and rules:
+                # every rule of a version stands on it with the same role (RuleResult.law_keys)
+                law_key, law_label = rr._law_keys or rr.law_keys()
+                law_keys[law_key] = None
+                law_labels[law_label] = None
+        part.best, part.best_key = best, best_key
         return out
 
     def _evaluate_exemptions(self, facts: CaseFacts, dec: date, selection: "Selection", stack: list[str],
@@ -828,6 +888,52 @@ class Engine:
             if ex.warning and warnings is not None:
                 warnings.append(ex.warning)  # the answer is not the row's: what would make it so
         return out
+
+    def _statutory_result(self, facts, dec, first, laws, laws_key, domain, law, applicable, role, act_missing,
+                          version_key, spec, spec_id, share, values, explain) -> RuleResult:
+        """A statutory rule's result not cached under its inputs (_evaluate_statutory): a limitation
+        rule's result shared by the cases within its shortest period (given this case's dates when
+        `explain`), else computed; cached."""
+        cache = self._statutory_cache
+        key = (spec_id, version_key, values)
+        if len(cache) >= 32768:  # facts come from requests: bounded (as before: 4096 cases × ~9 rules)
+            cache.clear()
+        rr = None
+        shared_key = None
+        if share is not None:  # a limitation rule: the cases within its shortest period share a result
+            slot, within = share
+            dates = within(facts, dec, domain, laws_key)
+            if dates is not None:
+                shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
+                rr = cache.get(shared_key)
+                if rr is not None and explain:  # else its traces show another case's dates
+                    rr = cache[key] = self._own_dates(rr, facts)
+        if rr is None:
+            so = self.statutory._rule(spec, law, facts, dec, FactView(facts, first.value), domain, laws, applicable,
+                                      role, act_missing)
+            rr = RuleResult(so.rule_id, so.outcome, so.result, binding=True, statutory=so.ref,
+                            role="applicable" if so.applicable is not False else "not_in_force",
+                            notes=so.notes, measures=so.ref.measures, questions=so.questions,
+                            overrides=so.overrides, law_role=so.role, version_only=so.version_only)
+            if spec.id in self._first_offense_rules:
+                self._ask_priors(rr, first)
+            rr.gather = self._gather(rr)
+            cache[key] = rr
+            if shared_key is not None:
+                cache[shared_key] = rr
+        return rr
+
+    def _gather(self, rr: RuleResult) -> object:
+        """RuleResult.gather of a statutory result (immutable once made: shared between cases)."""
+        if rr.role != "applicable":
+            return False
+        value = rr.result.satisfied
+        st = rr.statutory
+        if value is False and not rr.overrides and not st.override:
+            return None
+        return (value, (self._rank[rr.outcome], st.mandatory) if value is True else None,
+                value is True and bool(st.spec.limitation), list(rr.overrides) or None,
+                st.override.id if st.override else None)
 
     @staticmethod
     def _own_dates(rr: RuleResult, facts: CaseFacts) -> RuleResult:
@@ -952,7 +1058,7 @@ class Engine:
         service (replay.verify compares the two on generated caseloads)."""
         dec = facts.decision_date or today or date.today()
         selection, results, _warnings, _stack, _act = self._rule_results(facts, dec, explain=False)
-        p = Precedence(results, self._rank)
+        p = Precedence(results, self._rank, selection.statutory)
         winner = p.winner
         order, _ = missing_order(p.open_rules, self._rank.__getitem__)
         if asks_conduct(p.open_rules, facts):
@@ -1008,7 +1114,10 @@ class Engine:
             self._check_durable(results, facts, warnings)
         if selection.open_versions:
             self._open_list_versions(results, selection.open_versions)
+        start = len(results)
         results += self._evaluate_statutory(facts, dec, selection, explain)
+        if selection.statutory is not None:  # gathered with the explanation (_evaluate_statutory)
+            selection.statutory.start, selection.statutory.stop = start, len(results)
         results += self._evaluate_exemptions(facts, dec, selection, stack, results, warnings if explain else None)
         results += self._open_candidates(selection, facts, results)
         return selection, results, warnings, stack, act

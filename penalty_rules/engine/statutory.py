@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from penalty_rules.engine.conditions import Truth, and3, raw_reader
+from penalty_rules.engine.conditions import Truth, and3, raw_expression, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -89,7 +89,7 @@ class StatutoryRef:
             return self.override.consequence
         return self.spec.says
 
-    @property
+    @cached_property  # read by precedence on every case (shared: read-only)
     def range(self) -> list[Outcome]:
         if self.override and self.override.outcome is not None:
             return list(self.override.range)
@@ -417,6 +417,21 @@ def version_at_act(law: LawVersion, f: CaseFacts, dec: date) -> tuple[Truth, lis
     return at_act_end(law.in_force, [d for d in (law.in_force_from, law.in_force_to) if d], f, dec)
 
 
+_LABELS: dict[int, tuple] = {}
+
+
+def _label(c) -> str:
+    """Citation.label() of a citation of the statute data, once per citation object (kept: its id
+    is not reused)."""
+    hit = _LABELS.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    if len(_LABELS) >= 10_000:
+        _LABELS.clear()
+    hit = _LABELS[id(c)] = (c, c.label())
+    return hit[1]
+
+
 def special_key(f: CaseFacts) -> tuple | None:
     """The special-law facts of a case as a cache key's part."""
     return None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items()))
@@ -641,7 +656,7 @@ class StatutoryRules:
             lead = "" if value else f"本案如违反{'、'.join(f'《{law}》' for law in c.scope.laws)}: "
             if at_act is None:
                 lead += "违法行为(终了)日期未查明, 如在该文本施行期间: "
-            out.append(f"{lead}{c.citation.label()}规定“{c.says}”。{c.warning}")
+            out.append(f"{lead}{_label(c.citation)}规定“{c.says}”。{c.warning}")
         return out
 
     @staticmethod
@@ -723,13 +738,18 @@ class StatutoryRules:
         lines, per_spec = [], []
         for spec in specs:
             refs = []
+            conds = {_reads(c): c for c in spec.conditions.iter_all()}
             for identity, kind, reader in self._readers(spec):
                 var = slots.get(identity)
                 if var is None:
                     var = slots[identity] = f"v{len(slots)}"
                     names[f"_{var}"] = reader
-                    args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
-                    lines.append(f"    {var} = _{var}({args})")
+                    inline = raw_expression(conds[identity]) if kind == "c" else None
+                    if inline is not None:  # a plain read: inline, not a call (the same value)
+                        lines.append(f"    {var} = {inline}")
+                    else:
+                        args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                        lines.append(f"    {var} = _{var}({args})")
                 refs.append(var)
             per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")
         source = ("def inputs(f, first, questions, dec, domain, laws):\n" + "".join(line + "\n" for line in lines)

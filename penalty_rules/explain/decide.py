@@ -8,7 +8,7 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
 from penalty_rules.engine.premises import ground_kind
 from penalty_rules.engine.statutory import version_at_act
-from penalty_rules.explain.questions import CONDUCT_QUESTION, answer_spec, fact_rank, question_for
+from penalty_rules.explain.questions import CONDUCT_QUESTION, FACT_QUESTIONS, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
@@ -65,6 +65,20 @@ def compile_item(ref) -> None:
         citation_label(c)
 
 
+# Explanation objects built from list and statute data only (a candidate item, a basis entry, a
+# leniency): built once and shared between decisions, as the statutory rule traces and the
+# condition traces are (decisions are read-only, Engine.evaluate). Keyed by the ids of the data
+# objects they stand on, which each value keeps (so the ids are not reused); bounded.
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared_put(key: tuple, keep, obj):
+    if len(_SHARED) >= 100_000:
+        _SHARED.clear()
+    _SHARED[key] = (keep, obj)
+    return obj
+
+
 def _candidate(rr) -> CandidateItem:
     id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
     return _CandidateItem(
@@ -111,9 +125,18 @@ def _basis(engine, citations: list[Citation], role: str, on: date) -> list[Basis
     """Basis entries with the cited paragraph's text on the date `on` (of the case)."""
     out = []
     lib = engine.statutes
+    cache = engine._explain_cache
     for c in citations:
-        text, version = _resolve(lib, c, on) if lib is not None and c.article is not None else (None, None)
-        out.append(_BasisEntry(role=role, citation=c, label=citation_label(c), text=text, version=version))
+        resolves = lib is not None and c.article is not None
+        key = ("basis", id(c), role, on if resolves else None)  # without a text the date is not read
+        hit = cache.get(key)
+        if hit is None or hit[0] is not c:  # the citation object is kept: its id is not reused
+            text, version = _resolve(lib, c, on) if resolves else (None, None)
+            if len(cache) >= 100_000:  # case dates (with a statute library): bounded
+                cache.clear()
+            hit = cache[key] = (c, _BasisEntry(role=role, citation=c, label=citation_label(c), text=text,
+                                               version=version))
+        out.append(hit[1])
     return out
 
 
@@ -131,9 +154,14 @@ def _rule_name(rule, dec_law, with_title: bool = False) -> str:
     """A rule as the officer reads it: a statutory rule by its article (versioned_label), with its
     title when asked; a list item by its list and item number (the basis label)."""
     st = rule.statutory
-    if st is not None:
+    if st is not None:  # statute data: once per rule reference, decision-time version and form
+        key = ("name", id(st), id(dec_law), with_title)
+        hit = _SHARED.get(key)
+        if hit is not None and hit[0][0] is st and hit[0][1] is dec_law:
+            return hit[1]
         label = versioned_label(st.citation, None if st.override else st.law, dec_law)
-        return f"{label}({st.says if st.override else st.title})" if with_title else label
+        return _shared_put(key, (st, dec_law),
+                           f"{label}({st.says if st.override else st.title})" if with_title else label)
     if rule.ref is not None:
         _item, _doc, _key, _document, entry = _ref_data(rule.ref)
         return f"{entry['label']}(条目 {rule.rule_id})"
@@ -155,15 +183,26 @@ def _exact_entry(engine, c: Citation, role: str, on: date, law: LawVersion | Non
         if len(cache) >= 100_000:  # citations of statutory results (shared, rarely new): bounded
             cache.clear()
         cache[key] = hit
-    _, label, text, version = hit
-    if law is not None and law is not dec_law:
-        label = versioned_label(c, law, dec_law)
-    return _BasisEntry(role=role, citation=c, label=label, text=text, version=version)
+    versioned = law is not None and law is not dec_law
+    entry_key = ("entry", id(c), on, role, id(law) if versioned else None, id(dec_law) if versioned else None)
+    entry = cache.get(entry_key)
+    if entry is None or entry[0] is not c or (versioned and (entry[1] is not law or entry[2] is not dec_law)):
+        _, label, text, version = hit
+        if versioned:
+            label = versioned_label(c, law, dec_law)
+        entry = cache[entry_key] = (c, law, dec_law,
+                                    _BasisEntry(role=role, citation=c, label=label, text=text, version=version))
+    return entry[3]
 
 
 def _list_entry(ref) -> BasisEntry:
+    item, doc = ref.item, ref.document
+    key = ("list_entry", id(item), id(doc))
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0][0] is item and hit[0][1] is doc:
+        return hit[1]
     _, _, _, document, entry = _ref_data(ref)
-    return _BasisEntry(role="list", document=_ListCitation(**document), **entry)
+    return _shared_put(key, (item, doc), _BasisEntry(role="list", document=_ListCitation(**document), **entry))
 
 
 def _ground(item, version: LawVersion | None) -> Citation | None:
@@ -197,12 +236,12 @@ def _act_version_alternative(best, live, rank):
     in force at the decision stays cited (build_decision says so)."""
     if best is None or best.statutory is None or (best.law_role or "").startswith("违法行为时施行"):
         return None
-    return next(
-        (r for r in live if r.statutory is not None and r.version_only and r.outcome is best.outcome
-         and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)
-         and "act_date" not in r.result.missing),
-        None,
-    )
+    for r in live:  # version_only first: only a statutory rule of a version whose applicability is open has it
+        if (r.version_only and r.statutory is not None and r.outcome is best.outcome
+                and r.statutory.law.key != best.statutory.law.key and rank(r.outcome) == rank(best.outcome)
+                and "act_date" not in r.result.missing):
+            return r
+    return None
 
 
 def missing_order(open_rules, rank) -> tuple[list[str], dict[str, list]]:
@@ -267,8 +306,11 @@ def _missing(open_rules, rank, facts: CaseFacts | None = None) -> list[MissingFa
         rr, cond_key, top, needed_by, settles = missing[fact]
         if fact == "circumstances" and _undivided_coercion(facts):
             question = _WHICH_COERCION  # the only circumstance still open: 胁迫 or 诱骗 (not the whole list again)
-        else:
-            question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key), rr.questions)
+        else:  # question_for, the condition's label looked up only when the question is made from it
+            specific = rr.questions
+            question = specific[fact] if specific and fact in specific else FACT_QUESTIONS.get(fact)
+            if question is None:
+                question = question_for(fact, cond_key, _condition_label(rr.result.traces, cond_key))
         ordered.append(_MissingFact(fact=fact, question=question, needed_by=needed_by, top_outcome=_VALUE[top],
                                     settles=settles, **answer_spec(fact)))
     if asks_conduct(open_rules, facts):
@@ -292,8 +334,8 @@ def _law_citation(law: LawVersion, ref) -> Citation:
 
 
 def _measure(engine, law: LawVersion, name: str) -> tuple | None:
-    """(text, citation, label, statute text, version) of a measure the law version orders, or None
-    (statute data: once per engine, law version and measure)."""
+    """(text, basis entry) of a measure the law version orders, or None (statute data: once per
+    engine, law version and measure; the entry shared between decisions)."""
     cache = engine._explain_cache
     key = ("measure", id(law), name)
     hit = cache.get(key)
@@ -303,7 +345,7 @@ def _measure(engine, law: LawVersion, name: str) -> tuple | None:
             hit = (law, None)
         else:
             entry = _exact_entry(engine, _law_citation(law, m.citation), "measure", law.text_version)
-            hit = (law, (m.text, entry.citation, entry.label, entry.text, entry.version))
+            hit = (law, (m.text, entry))
         cache[key] = hit
     return hit[1]
 
@@ -319,10 +361,16 @@ _NO_CONFISCATION_OPEN = ("是否没收违法所得取决于违法行为(或其�
 
 def _confiscation(engine, facts: CaseFacts, dec: date) -> Truth:
     """Does a version with the general confiscation rule (art. 28(2)) govern the act (at its end,
-    as statutory.version_at_act reads it)? True / False / None (the act date or its end unknown)."""
-    values = [version_at_act(law, facts, dec)[0] for law in engine.statutory.corpus.versions
-              if "confiscate_gains" in law.measures]
-    return True if True in values else None if None in values else False
+    as statutory.version_at_act reads it)? True / False / None (the act date or its end unknown).
+    Once per StatutoryRules.versions_key (the eras of the dates version_at_act reads)."""
+    cache = engine._explain_cache
+    key = ("confiscation", engine.statutory.versions_key(facts, dec))
+    hit = cache.get(key)
+    if hit is None:
+        values = [version_at_act(law, facts, dec)[0] for law in engine.statutory.corpus.versions
+                  if "confiscate_gains" in law.measures]
+        hit = cache[key] = (True if True in values else None if None in values else False,)
+    return hit[0]
 
 
 def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
@@ -357,10 +405,8 @@ def _measures(engine, facts: CaseFacts, outcome_name: str, best, dec: date,
         for name in names:
             found = _measure(engine, law, name)
             if found is not None:
-                text, citation, label, statute_text, version = found
-                measures.append(text)
-                basis.append(_BasisEntry(role="measure", citation=citation, label=label, text=statute_text,
-                                         version=version))
+                measures.append(found[0])
+                basis.append(found[1])
     return list(dict.fromkeys(measures)), basis
 
 
@@ -419,30 +465,50 @@ class Precedence:
     facts unknown): then the answer is undetermined. Shared by build_decision and Engine.verdict."""
 
     __slots__ = ("live", "satisfied", "item_results", "best", "replaced", "open_rules", "outcome",
-                 "possible_outcomes", "fallback", "companion")
+                 "possible_outcomes", "fallback", "companion", "_limitation_met")
 
-    def __init__(self, results, ranks):
+    def __init__(self, results, ranks, statutory=None):
+        """`statutory`: the case's statutory results as Engine._evaluate_statutory gathered them
+        (engine.StatutoryPart: results[start:stop], their live, satisfied and unknown ones and the
+        most lenient satisfied one), merged in their place instead of read again."""
         rank = ranks.__getitem__
         self.fallback = None  # a decided 可以 answer: the rule that binds the agency if it declines it
         self.companion = None  # a list item decides: a satisfied 应当 rule of the law at its level with a wider range
         live, satisfied, unknown, item_results = [], [], [], []
         best = None
         best_key = None
-        for r in results:
-            if r.ref is not None:
-                item_results.append(r)
-            if r.binding and r.role == "applicable":
-                live.append(r)
-                value = r.result.satisfied
-                if value is True:
-                    satisfied.append(r)
-                    # the most lenient (max(): the first of equals wins; 应当 before 可以)
-                    st = r.statutory
-                    key = (ranks[r.outcome], st is None or st.mandatory)
-                    if best is None or key > best_key:
-                        best, best_key = r, key
-                elif value is None:
-                    unknown.append(r)
+        if statutory is None:
+            segments = (results,)
+            self._limitation_met = None  # read from the results when asked
+        else:  # the items, the statutory results, the search candidates
+            segments = (results[:statutory.start], statutory, results[statutory.stop:])
+            self._limitation_met = statutory.limitation_met
+        for segment in segments:
+            if segment is statutory:
+                live += statutory.live
+                satisfied += statutory.satisfied
+                unknown += statutory.unknown
+                if statutory.best is not None and (best is None or statutory.best_key > best_key):
+                    best, best_key = statutory.best, statutory.best_key
+                continue
+            for r in segment:
+                if r.gather is None:  # a statutory result, live, not met, no special-law row (most of them)
+                    live.append(r)
+                    continue
+                if r.ref is not None:
+                    item_results.append(r)
+                if r.binding and r.role == "applicable":
+                    live.append(r)
+                    value = r.result.satisfied
+                    if value is True:
+                        satisfied.append(r)
+                        # the most lenient (max(): the first of equals wins; 应当 before 可以)
+                        st = r.statutory
+                        key = (ranks[r.outcome], st is None or st.mandatory)
+                        if best is None or key > best_key:
+                            best, best_key = r, key
+                    elif value is None:
+                        unknown.append(r)
         cited_instead = _act_version_alternative(best, live, rank) if best is not None else None
         best_rank = ranks[best.outcome] if best else 0
         open_rules = [r for r in unknown if ranks[r.outcome] > best_rank] if unknown else []
@@ -488,6 +554,13 @@ class Precedence:
                 possible_outcomes = [_VALUE[o] for o in sorted(possible, key=rank, reverse=True)]
         self.live, self.satisfied, self.item_results = live, satisfied, item_results
         self.best, self.open_rules, self.outcome, self.possible_outcomes = best, open_rules, outcome, possible_outcomes
+
+    @property
+    def limitation_met(self) -> bool:
+        """A live limitation rule is met: the case is barred (no penalty, no confiscation)."""
+        if self._limitation_met is None:
+            self._limitation_met = any(r.statutory is not None and r.statutory.spec.limitation for r in self.satisfied)
+        return self._limitation_met
 
     @property
     def winner(self):
@@ -591,10 +664,61 @@ def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:
     return rulesets
 
 
+_OUTCOME_OF = {o.value: o for o in Outcome}  # Outcome(value), one lookup
+_ISO: dict[date, str] = {}
+
+
+def _iso(day: date) -> str:
+    """day.isoformat(), once per day (case dates: bounded)."""
+    text = _ISO.get(day)
+    if text is None:
+        if len(_ISO) >= 50_000:
+            _ISO.clear()
+        text = _ISO[day] = day.isoformat()
+    return text
+
+
+def _precedence_zh(engine) -> str:
+    """The registry's precedence of outcomes in words (list data: once per engine)."""
+    text = engine._explain_cache.get("precedence_zh")
+    if text is None:
+        text = engine._explain_cache["precedence_zh"] = "、".join(o.zh for o in engine.corpus.registry.precedence)
+    return text
+
+
+def _leniency(rule) -> Leniency:
+    """The law's consequence of a statutory rule (its range, 应当/可以, its words): statute data,
+    shared between decisions (per rule reference and outcome)."""
+    st = rule.statutory
+    key = ("leniency", id(st), rule.outcome)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    return _shared_put(key, st, _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[rule.outcome]],
+                                          mandatory=st.mandatory, wording=st.says))
+
+
+def _distinct(basis: list[BasisEntry]) -> list[BasisEntry]:
+    """Each citation once, in first-seen order (its first role kept). The entries are shared (built
+    once from list and statute data): the result is kept per sequence of entries (the value holds
+    them, so their ids are not reused)."""
+    key = ("distinct", *map(id, basis))
+    hit = _SHARED.get(key)
+    if hit is None:
+        unique: dict = {}
+        for entry in basis:
+            unique.setdefault(entry.citation or entry.label, entry)
+        hit = _shared_put(key, tuple(basis), tuple(unique.values()))
+    else:
+        hit = hit[1]
+    return list(hit)
+
+
 def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec, warnings) -> Decision:
     ranks = engine._rank  # registry.rank of every outcome, computed once per engine
     rank = ranks.__getitem__
-    p = Precedence(results, ranks)
+    part = selection.statutory
+    p = Precedence(results, ranks, part)
     satisfied, item_results = p.satisfied, p.item_results
     best, open_rules, outcome_name, possible_outcomes = p.best, p.open_rules, p.outcome, p.possible_outcomes
     if best is not None and best.statutory is not None:  # the 行政处罚法 text the answer applies
@@ -627,7 +751,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             reason = (f"{_rule_name(best, dec_law, True)} 已满足, 结果为 "
                       f"{ranged_zh(best.statutory.range) if ranged else _OUTCOME_ZH[best.outcome]}")
             if rivals:
-                order = "、".join(o.zh for o in engine.corpus.registry.precedence)
+                order = _precedence_zh(engine)
                 reason += "; 同时满足的其他规则: " + "、".join(
                     [f"{_rule_name(r, dec_law)}({_OUTCOME_ZH[r.outcome]})" for r in rivals]
                 ) + f"; 按从宽结果的优先顺序({order})适用最从宽者"
@@ -644,9 +768,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             reason = "没有满足条件的从宽规则, 依法处罚"
         lenient = best if best is not None and best.statutory is not None else p.companion
         if lenient is not None:  # the statutory rule applied, or the one binding beside the item
-            st = lenient.statutory
-            leniency = _Leniency(range=[_VALUE[o] for o in st.range] or [_VALUE[lenient.outcome]],
-                                 mandatory=st.mandatory, wording=st.says)
+            leniency = _leniency(lenient)
 
     missing = _missing(open_rules, rank, facts)
 
@@ -696,17 +818,13 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         if main_item is not None:
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
-        limitation_run = any(r.statutory is not None and r.statutory.spec.limitation for r in satisfied)
-        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, limitation_run)
+        measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, p.limitation_met)
         for r in co:
             st = r.statutory
             basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
             measures += [m for m in r.measures if m not in measures]
         basis += measure_basis
-    unique: dict = {}
-    for entry in basis:  # each citation once, in first-seen order (its first role kept)
-        unique.setdefault(entry.citation or entry.label, entry)
-    basis = list(unique.values())
+    basis = _distinct(basis)
 
     list_act = engine.list_act_date(facts)  # the lists are read at a continuing act's end when it is known
     if best is not None and best.ref is not None and list_act is not None:
@@ -737,7 +855,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
-    law_keys, law_versions, overrides = _laws(results)
+    if part is not None and part.law_keys is not None:  # gathered with the statutory results (_laws)
+        law_keys, law_versions = part.law_keys, list(part.law_labels)
+        overrides = list(dict.fromkeys(part.overrides + part.replaced_by)) if part.overrides or part.replaced_by else []
+    else:
+        law_keys, law_versions, overrides = _laws(results)
     for oid in overrides:
         row = engine.statutory.override(oid)
         if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
@@ -746,15 +868,16 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 "本案所用的期限、后果和条文序号须按修订文本核对(行政处罚法第三十七条: 新的规定较轻的适用新的规定)"
             )
     if outcome_name != UNDETERMINED:
-        barred = any(r.statutory is not None and r.statutory.spec.limitation and r.result.satisfied is True
-                     for r in p.live)
-        warnings.extend(engine.statutory.cautions_for(Outcome(outcome_name), facts, dec, selection.domain,
+        barred = p.limitation_met  # a live limitation rule is met
+        warnings.extend(engine.statutory.cautions_for(_OUTCOME_OF[outcome_name], facts, dec, selection.domain,
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
         if best is not None:
-            warnings.extend(_special_measures_dropped(p.live, best, dec_law))
+            # (only a satisfied statutory rule can have dropped measures: the statutory part's when gathered)
+            warnings.extend(_special_measures_dropped(p.live if part is None else part.satisfied, best, dec_law))
             if best.statutory is None and p.companion is None:
-                warnings.extend(_wider_range_open(p.live, best, dec_law))
+                # (only an open statutory rule can widen the range: the statutory part's when gathered)
+                warnings.extend(_wider_range_open(p.live if part is None else part.unknown, best, dec_law))
     if winner_item is not None and winner_item.provenance.flags:
         warnings.extend(_unresolved_import_flags(winner_item))
     derived = _derived_facts(item_results)
@@ -762,8 +885,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings.extend(_first_offense_derived(engine, facts, best, derived))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
-        act_date=act.isoformat() if act else None,
-        decision_date=dec.isoformat(),
+        act_date=_iso(act) if act else None,
+        decision_date=_iso(dec),
         jurisdiction_stack=list(stack),
         selection=selection.how,
         rules=[r._trace or r.to_trace() for r in results],  # statutory traces are built once (to_trace)

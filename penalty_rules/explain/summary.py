@@ -4,6 +4,33 @@ from penalty_rules.model.decision import Decision
 from penalty_rules.model.outcome import ZH_BY_VALUE
 
 
+# The basis lines of a sequence of basis entries (shared objects the engine builds once from list
+# and statute data): kept per entries and replaced labels; the value holds the entries, so their
+# ids are not reused while it is kept.
+_BASIS_LINES: dict[tuple, tuple] = {}
+
+
+def _basis_lines(basis, replaced: dict[str, str]) -> tuple[str, ...]:
+    key = (tuple(map(id, basis)), tuple(replaced.items()) if replaced else None)
+    hit = _BASIS_LINES.get(key)
+    if hit is not None:
+        return hit[1]
+    lines = []
+    # a list that is no published normative document (a practice a white paper describes: the
+    # documents refuse to cite it, ListCitation.citable) is shown as what it is, not as 法律依据
+    legal = [b.label + (f"(一般规定, {replaced[b.label]})" if b.label in replaced else "")
+             for b in basis if b.document is None or b.document.citable]
+    other = [b.label for b in basis if b.document is not None and not b.document.citable]
+    if legal:
+        lines.append("法律依据: " + "; ".join(dict.fromkeys(legal)))
+    if other:
+        lines.append("参考依据(非法律、法规、规章或规范性文件, 不能作为法律依据引用): " + "; ".join(dict.fromkeys(other)))
+    if len(_BASIS_LINES) >= 50_000:
+        _BASIS_LINES.clear()
+    hit = _BASIS_LINES[key] = (tuple(basis), tuple(lines))
+    return hit[1]
+
+
 def summarize(d: Decision, rule_title: str | None = None, fallback: str | None = None,
               replaced: dict[str, str] | None = None) -> str:
     """`fallback`: for a 可以 answer, what binds the agency if it declines it (explain.decide).
@@ -27,15 +54,7 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
                 break
     elif d.chosen_rule:
         lines.append(f"适用规则: {rule_title or d.chosen_rule}")
-    # a list that is no published normative document (a practice a white paper describes: the
-    # documents refuse to cite it, ListCitation.citable) is shown as what it is, not as 法律依据
-    legal = [b.label + (f"(一般规定, {replaced[b.label]})" if b.label in replaced else "")
-             for b in d.basis if b.document is None or b.document.citable]
-    other = [b.label for b in d.basis if b.document is not None and not b.document.citable]
-    if legal:
-        lines.append("法律依据: " + "; ".join(dict.fromkeys(legal)))
-    if other:
-        lines.append("参考依据(非法律、法规、规章或规范性文件, 不能作为法律依据引用): " + "; ".join(dict.fromkeys(other)))
+    lines += _basis_lines(d.basis, replaced)
     if d.measures:
         lines.append("应采取的措施: " + "、".join(d.measures))
     if d.missing_facts:

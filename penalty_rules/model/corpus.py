@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument, Status
@@ -18,7 +19,7 @@ class ItemRef:
     document: ListDocument
     item: Item
 
-    @property
+    @cached_property  # read on every evaluation (durable-rules, traces): the fields are frozen
     def key(self) -> str:
         return f"{self.item.id}@{self.document.key}"
 

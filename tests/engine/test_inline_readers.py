@@ -1,0 +1,47 @@
+"""Guard (issue 12): the statutory rules' inputs function reads plain tags inline
+(conditions.raw_expression); each inline expression gives exactly raw_reader's value, and the
+generated inputs function gives the same tuples as calling every reader."""
+
+from fast_cases import varied_cases
+from penalty_rules.config import Settings
+from penalty_rules.engine.conditions import raw_expression, raw_reader
+from penalty_rules.engine.engine import Engine
+from penalty_rules.load.loader import load_corpus_strict
+from penalty_rules.model.vocabulary import VOCABULARY
+
+CORPUS = load_corpus_strict(Settings.from_env().lists_dir)
+CASES = varied_cases(CORPUS, 600, seed=12)
+
+
+def test_inline_expression_equals_reader():
+    inlined = 0
+    for tag in sorted(VOCABULARY.conditions):
+        expr = raw_expression(tag)
+        if expr is None:
+            continue
+        inlined += 1
+        read = raw_reader(tag)
+        fn = eval(f"lambda f, first: {expr}")  # noqa: S307 - our own expression
+        for facts in CASES:
+            for first in (True, False, None):
+                assert fn(facts, first) == read(facts, first), (tag, expr)
+    assert inlined >= 10  # the plain tags the statutory rules read
+
+
+def test_inputs_function_equals_the_readers():
+    engine = Engine(CORPUS)
+    statutory = engine.statutory
+    for version in statutory.corpus.versions:
+        inputs = statutory.version_inputs(version.rules)
+        for facts in CASES:
+            dec = facts.decision_date
+            first = engine.case_first_offense(facts)
+            questions = tuple(first.questions.items())
+            got = inputs(facts, first.value, questions, dec, facts.domain, None)
+            want = tuple(
+                tuple(reader(facts, first.value) if kind == "c" else reader(facts, first.value, questions, dec,
+                                                                              facts.domain, None)
+                      for _identity, kind, reader in statutory._readers(spec))
+                for spec in version.rules
+            )
+            assert got == want
