@@ -73,14 +73,19 @@ def resolve_kind(decision: Decision, request: DocumentRequest) -> DraftKind:
         raise DocumentNotApplicable(
             "outcome_not_lenient", f"该决定的结果为{zh}, 没有不予处罚或从轻、减轻的依据, 不能起草{what}", field="kind")
     if outcome in (Outcome.no_penalty.value, Outcome.discretionary_no_penalty.value):
+        declined = _declined_leniency(decision)
         if wanted == "leniency_section":
+            if declined:  # the agency declines 可以不予: the rule that binds it then (Decision.if_declined)
+                return "leniency_section"
             raise DocumentNotApplicable(
                 "kind_mismatch", f"该决定的结果为{zh}, 不是从轻或者减轻处罚, 不能起草从轻、减轻处罚部分", field="kind")
         if outcome == Outcome.discretionary_no_penalty.value and not request.discretion_no_penalty:
             raise DocumentNotApplicable(
                 "discretion_not_exercised",
                 "该决定的结果为可以不予处罚, 是否不予处罚由执法机关裁量: 决定不予处罚时请在请求中写明 "
-                "discretion_no_penalty=true; 决定处罚的, 不适用不予行政处罚决定书", field="discretion_no_penalty")
+                "discretion_no_penalty=true; 决定处罚的, 不适用不予行政处罚决定书"
+                + (f", 请起草从轻、减轻处罚部分(kind=leniency_section: 依{decision.if_declined.leniency.wording})"
+                   if declined else ""), field="discretion_no_penalty")
         return "no_penalty"
     # reduced_penalty / lighter_penalty
     lz = decision.leniency
@@ -97,6 +102,26 @@ def resolve_kind(decision: Decision, request: DocumentRequest) -> DraftKind:
             "kind_mismatch", f"该决定的结果为{decision.outcome_zh or zh}, 不是不予处罚, 不能起草不予行政处罚决定书",
             field="kind")
     return "leniency_section"
+
+
+def _declined_leniency(decision: Decision) -> bool:
+    """A 可以不予 answer whose declining leaves a 从轻 / 减轻 rule binding (Decision.if_declined)."""
+    dc = decision.if_declined
+    return (decision.outcome == Outcome.discretionary_no_penalty.value and dc is not None
+            and bool({"lighter_penalty", "reduced_penalty"} & set(dc.leniency.range)))
+
+
+def _declined_view(decision: Decision) -> Decision:
+    """The decision as the agency that declined its 可以不予 must write it: the binding rule's outcome,
+    range, basis and measures (Decision.if_declined), the violated and penalty provisions kept, the
+    rule as the trace's winner (its met conditions are the reasons)."""
+    dc = decision.if_declined
+    keep = [b for b in decision.basis if b.role in ("violated", "penalty")]
+    trace = decision.trace.model_copy(update={"winner": dc.rule}) if decision.trace is not None else None
+    zh = ranged_zh(dc.leniency.range) if len(dc.leniency.range) > 1 else _OUTCOME_ZH.get(dc.outcome, dc.outcome)
+    return decision.model_copy(update={
+        "outcome": dc.outcome, "outcome_zh": zh, "leniency": dc.leniency, "basis": [*dc.basis, *keep],
+        "measures": list(dc.measures), "chosen_rule": dc.rule, "chosen_item": None, "trace": trace})
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -687,6 +712,10 @@ def _decision_date(decision: Decision, facts: dict | None) -> date | None:
 def build_document(source: DecisionSource, request: DocumentRequest, statutes=None) -> DraftDocument:
     decision = source.decision
     kind = resolve_kind(decision, request)
+    declined = kind == "leniency_section" and _declined_leniency(decision)
+    if declined:
+        _check_consistent(decision)
+        decision = _declined_view(decision)
     # the grounds: statutory / special-law provisions, and the lists that may be cited
     grounds = [b for b in decision.basis if b.role in _GROUND_ROLES and b.citation is not None]
     lists = [b for b in decision.basis if b.role == "list"]
@@ -694,9 +723,15 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
         raise DocumentNotApplicable(
             "ground_missing", f"决定的结果为{decision.outcome_zh or _OUTCOME_ZH.get(decision.outcome)}, 但决定中没有从宽的法律依据"
             "(法定条款或清单), 不能起草文书; 请重新评估", field="basis")
-    _check_consistent(decision)
+    if not declined:
+        _check_consistent(decision)
     d = _Draft()
     d.flags.extend(source.notes)
+    if declined:
+        d.flag("discretion_declined",
+               f"该决定的结果为可以不予处罚; 本文书按执法机关裁量不予适用、决定处罚起草, 依{decision.leniency.wording}"
+               f"({'、'.join(b.label for b in decision.basis if b.role == 'statutory')}): 请在案卷中写明不予适用可以不予处罚的裁量理由",
+               "kind")
     facts = source.facts
     evaluated = _decision_date(decision, facts)
     on = request.decision_date or evaluated

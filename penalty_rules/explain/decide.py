@@ -12,7 +12,7 @@ from penalty_rules.explain.questions import CONDUCT_QUESTION, FACT_QUESTIONS, an
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.decision import (
-    BasisEntry, CandidateItem, Decision, Leniency, ListCitation, MissingFact, Trace, maker,
+    BasisEntry, CandidateItem, Decision, Declined, Leniency, ListCitation, MissingFact, Trace, maker,
 )
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected
 from penalty_rules.model.listdoc import Status
@@ -568,6 +568,16 @@ class Precedence:
         return self.best if not self.open_rules else None
 
 
+def _if_declined(engine, facts: CaseFacts, p, dec: date, dec_law) -> Declined:
+    """Decision.if_declined: the statutory rule that binds the agency when it declines the 可以 answer
+    (Precedence.fallback: art. 30 beside 33(1)'s 可以不予), its basis and the measures of its outcome."""
+    fb = p.fallback
+    st = fb.statutory
+    measures, measure_basis = _measures(engine, facts, fb.outcome.value, fb, dec, [], p.limitation_met)
+    basis = [_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law), *measure_basis]
+    return Declined(rule=fb.rule_id, outcome=fb.outcome.value, leniency=_leniency(fb), basis=basis, measures=measures)
+
+
 def _fallback_text(rule, dec_law=None) -> str:
     """What binds the agency if it declines a 可以 answer (Precedence.fallback), in the law's words
     with its article. Not a basis entry: the basis holds the grounds of the answer given (a document
@@ -918,6 +928,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         engine_version=ENGINE_VERSION,
         rulesets=_rulesets(engine.corpus.hashes, item_results, law_keys),
     )
+    if p.fallback is not None and p.fallback.statutory is not None and not open_rules:
+        decision.if_declined = _if_declined(engine, facts, p, dec, dec_law)
     title = None  # of the rule that decides the case
     if best is not None and not open_rules:
         title = best.statutory.title if best.statutory is not None else best.rule_id

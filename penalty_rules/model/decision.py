@@ -173,6 +173,19 @@ class Trace(BaseModel):
     )
 
 
+class Declined(BaseModel):
+    """A “可以” answer the agency may decline (可以不予处罚): the rule of the law that binds it then, with
+    its range and words, its basis and the measures of that outcome — what the 从轻、减轻 part of a
+    penalty decision is drafted from when the agency decides to penalise."""
+
+    model_config = ConfigDict(extra="forbid")
+    rule: str = Field(description="不予适用“可以”时应当适用的法定规则")
+    outcome: OutcomeName
+    leniency: Leniency
+    basis: list[BasisEntry] = Field(default_factory=list, description="该规则的依据及其措施的依据")
+    measures: list[str] = Field(default_factory=list)
+
+
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
     outcome: OutcomeName
@@ -202,6 +215,8 @@ class Decision(BaseModel):
         default_factory=list,
         description="违法行为描述未能明确对应条目时的检索候选(按得分; 本地有约束力的在前), 回答 missing_facts 中的 item_id",
     )
+    if_declined: Declined | None = Field(
+        default=None, description="结果为“可以”时, 执法机关裁量不予适用而决定处罚时应当适用的法定规则(依据、幅度、措施); 没有时为 null")
     warnings: list[str] = Field(default_factory=list)
     summary: str = ""
     trace: Trace | None = None
