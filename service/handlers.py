@@ -49,6 +49,7 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
         outcome_zh=decision.outcome_zh,
         possible_outcomes=decision.possible_outcomes,
         leniency=decision.leniency,
+        if_declined=decision.if_declined,
         chosen_item=decision.chosen_item,
         chosen_rule=decision.chosen_rule,
         basis=decision.basis,

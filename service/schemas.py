@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.decision import BasisEntry, CandidateItem, Leniency, MissingFact, Trace
+from penalty_rules.model.decision import BasisEntry, CandidateItem, Declined, Leniency, MissingFact, Trace
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument
@@ -70,6 +70,8 @@ class EvaluateResponse(BaseModel):
     outcome_zh: str
     possible_outcomes: list[str]
     leniency: Leniency | None = Field(default=None, description="所适用规则的法定后果: 幅度、应当/可以、法律原文措辞")
+    if_declined: Declined | None = Field(
+        default=None, description="结果为“可以”时, 执法机关裁量不予适用而决定处罚时应当适用的法定规则(依据、幅度、措施)")
     chosen_item: str | None
     chosen_rule: str | None = Field(default=None, description="决定结果的条目或法定规则编号")
     basis: list[BasisEntry]

@@ -52,9 +52,12 @@ def same_conduct_question(index: int, prior: PriorOffense) -> str:
             "(与本案同一清单条目所列的违法行为)?")
 
 
-def before_act_question(index: int, prior: PriorOffense, during: bool = False) -> str:
+def before_act_question(index: int, prior: PriorOffense, during: str = "") -> str:
+    """`during`: "" (the act's own day), "持续" (within a continuing act), "之后" (after the act, whose
+    continuing is not given: it may be within it)."""
     what = prior.conduct or prior.item_id or "(未写明行为)"
-    when = "在本案违法行为持续期间" if during else "与本案违法行为同日"
+    when = {"": "与本案违法行为同日", "持续": "在本案违法行为持续期间",
+            "之后": "在本案违法行为之后(本案违法行为如有连续或者继续状态, 可能在其持续期间)"}[during]
     return (f"此前违法记录第{index + 1}条「{what}」{when}({prior.date.isoformat()}): 是否为本案以外、在本案违法行为"
             "(终了)之前的另一次违法?(否: 即本案本身或其后的违法)")
 
@@ -114,7 +117,8 @@ def derive_first_offense(
     same_day: list[int] = []
     # a continuing act lasts to its end (unknown: any later day may still be within it): a prior on the
     # act's day or within its span may be an earlier, separate violation or this act's own record
-    continuing = bool(reference and facts.continuing)
+    # (continuing not given: the act may be continuing, so a later prior may be within it — asked too)
+    continuing = bool(reference) and facts.continuing is not False
     span_end = facts.act_end_date if continuing else reference
     for i, prior in enumerate(facts.prior_offenses):
         if reference and prior.date > reference and (not continuing or (span_end is not None and prior.date > span_end)):
@@ -150,7 +154,8 @@ def derive_first_offense(
     for i in undecided:
         prior = facts.prior_offenses[i]
         if i in same_day:
-            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior, prior.date > reference)
+            during = "持续" if prior.date > reference and facts.continuing else "之后" if prior.date > reference else ""
+            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior, during)
         if i not in same_day or _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher,
                                            item_matcher) is None:
             questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)

@@ -574,7 +574,12 @@ def _if_declined(engine, facts: CaseFacts, p, dec: date, dec_law) -> Declined:
     fb = p.fallback
     st = fb.statutory
     measures, measure_basis = _measures(engine, facts, fb.outcome.value, fb, dec, [], p.limitation_met)
-    basis = [_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law), *measure_basis]
+    basis = [_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law)]
+    for r in _co_deciding(fb, p.satisfied, [], st.law.key):  # a second ground (art. 32 beside art. 30)
+        basis.append(_exact_entry(engine, r.statutory.citation, "statutory", r.statutory.law.text_version,
+                                  r.statutory.law, dec_law))
+        measures += [m for m in r.measures if m not in measures]
+    basis += measure_basis
     return Declined(rule=fb.rule_id, outcome=fb.outcome.value, leniency=_leniency(fb), basis=basis, measures=measures)
 
 
@@ -858,6 +863,16 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{_rule_name(best, dec_law)} 为作出决定时施行的{law}的规定; "
                 "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
+    row = best.statutory.override if best is not None and best.statutory is not None and not open_rules else None
+    if row is not None and row.replaces == "exemption" and row.in_force_from is not None:
+        # an exemption row decides from the day its text is known in force, read against the decision date:
+        # an act before it (or of unknown date) is reached as the lighter new rule (StatutoryRules.exemption)
+        act_day = engine.list_act_date(facts) or act
+        if act_day is None or act_day < row.in_force_from:
+            temporal.append(
+                f"{row.citation.label()}在{_iso(row.in_force_from)}以后可以确认已施行, 违法行为发生时是否已施行未能核实"
+                f"({'违法行为日期未查明' if act_day is None else '违法行为在此日以前'}); 作出决定时已施行, 新的规定处罚较轻, "
+                "依行政处罚法第三十七条(从旧兼从轻)适用")
     if best is not None and best.ref is not None and not open_rules:
         warnings.extend(_pending_repeals(engine, best.ref.document))
     if list_act is not None:

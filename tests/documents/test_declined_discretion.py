@@ -43,3 +43,17 @@ def test_an_adult_has_no_part_to_draft_when_declining(doc_engine, statutes):
     with pytest.raises(DocumentNotApplicable) as e:
         build_document(DecisionSource(decision=d, facts=facts), DocumentRequest(kind="leniency_section"), statutes)
     assert e.value.code == "kind_mismatch"
+
+
+def test_a_second_ground_is_cited_when_declining(doc_engine, statutes):
+    """(re-reader) Age 15 and 受他人胁迫 (第三十二条 “当事人有下列情形之一，应当从轻或者减轻行政处罚：……（二）受他人
+    胁迫或者诱骗实施违法行为的”): the declined part cited art. 30 alone."""
+    facts = dict(FIRST, age=15, circumstances=["coerced"])
+    d = doc_engine.evaluate(CaseFacts(**facts), today=TODAY)
+    assert d.outcome == "discretionary_no_penalty" and d.if_declined is not None
+    labels = [b.label for b in d.if_declined.basis]
+    assert "《中华人民共和国行政处罚法》第三十条" in labels and any("第三十二条" in x for x in labels), labels
+    doc = build_document(DecisionSource(decision=d, facts=facts),
+                         DocumentRequest(kind="leniency_section", leniency_choice="reduced_penalty"), statutes)
+    section = next(s for s in doc.sections if s.key == "leniency").paragraphs[0]
+    assert "第三十二条" in section and "受他人胁迫" in section, section

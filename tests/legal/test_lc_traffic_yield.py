@@ -146,3 +146,24 @@ def test_an_item_not_in_force_still_names_the_conduct(engine):
                                   corrected="not_corrected", circumstances=[]))
     assert d.outcome == "normal" and any(w.startswith("本案如属“因让行") for w in d.warnings)
 
+
+
+def test_an_earlier_act_reached_by_75_2_cites_art37(engine, settings):
+    """(re-reader) An act of 2020 decided in 2025: whether the 2017 text had 75(2) is not known, so the
+    amended text reaches the act through 行政处罚法(2021) 第三十七条 “……新的规定处罚较轻……适用新的规定”:
+    the answer and the 不予行政处罚决定书 say so."""
+    from penalty_rules.documents import DecisionSource, DocumentRequest, build_document
+    from penalty_rules.statutes import StatuteLibrary
+
+    assert settings.statutes_dir is not None, "the statute texts are needed to cite art. 37"
+    statutes = StatuteLibrary(settings.statutes_dir)
+    facts = {**RED_LIGHT, "act_date": date(2024, 7, 1), "discovered_date": date(2024, 7, 1),
+             "decision_date": date(2025, 1, 1), "special_law_facts": {FACT: True}}
+    d = engine.evaluate(CaseFacts(**facts))
+    assert d.outcome == "no_penalty" and d.chosen_rule == "lc-traffic-75"
+    assert any("第三十七条" in t for t in d.trace.temporal), d.trace.temporal
+    doc = build_document(DecisionSource(decision=d, facts=facts), DocumentRequest(), statutes)
+    ruling = "\n".join(p for s in doc.sections if s.key == "decision" for p in s.paragraphs)
+    assert "第三十七条" in ruling and "第七十五条第二款" in ruling
+    later = engine.evaluate(_yielded())  # act 2025-05-06: the text was in force at the act
+    assert not any("第三十七条" in t for t in later.trace.temporal)
