@@ -305,9 +305,8 @@ def _reasons(decision: Decision, d: "_Draft", minor_words: str | None = None) ->
     # the rules of the law cited beside the deciding one (art. 30 beside an escalation step whose met
     # conditions may be none, art. 31 / 32 beside art. 30, art. 30 beside 33(1)): their circumstances too
     beside = [c for r in _beside(decision) for c in _met_conditions(decision, d, r)]
-    if rule is not None and rule.kind == "item" and not placeholder:
-        return list(dict.fromkeys(met + beside))
-    return list(dict.fromkeys(([minor_words] if minor_words else met) + beside))
+    own = met if (rule is not None and rule.kind == "item" and not placeholder) or not minor_words else [minor_words]
+    return list(dict.fromkeys(own + beside))
 
 
 def _list_citable(entry: BasisEntry) -> bool:
@@ -712,9 +711,7 @@ def _decision_date(decision: Decision, facts: dict | None) -> date | None:
 def build_document(source: DecisionSource, request: DocumentRequest, statutes=None) -> DraftDocument:
     decision = source.decision
     kind = resolve_kind(decision, request)
-    declined = kind == "leniency_section" and _declined_leniency(decision)
-    if declined:
-        _check_consistent(decision)
+    if kind == "leniency_section" and _declined_leniency(decision):
         decision = _declined_view(decision)
     # the grounds: statutory / special-law provisions, and the lists that may be cited
     grounds = [b for b in decision.basis if b.role in _GROUND_ROLES and b.citation is not None]
@@ -723,11 +720,10 @@ def build_document(source: DecisionSource, request: DocumentRequest, statutes=No
         raise DocumentNotApplicable(
             "ground_missing", f"决定的结果为{decision.outcome_zh or _OUTCOME_ZH.get(decision.outcome)}, 但决定中没有从宽的法律依据"
             "(法定条款或清单), 不能起草文书; 请重新评估", field="basis")
-    if not declined:
-        _check_consistent(decision)
+    _check_consistent(source.decision)  # as recorded (the declined view is built from it)
     d = _Draft()
     d.flags.extend(source.notes)
-    if declined:
+    if decision is not source.decision:  # the declined view (_declined_view)
         d.flag("discretion_declined",
                f"该决定的结果为可以不予处罚; 本文书按执法机关裁量不予适用、决定处罚起草, 依{decision.leniency.wording}"
                f"({'、'.join(b.label for b in decision.basis if b.role == 'statutory')}): 请在案卷中写明不予适用可以不予处罚的裁量理由",

@@ -219,7 +219,7 @@ def _num(v):
 def raw_expression(cond: Condition) -> str | None:
     """raw_reader(cond)(f, first) as a Python expression in `f` and `first`, for the tags whose
     reader is a plain read (a generated function reads them inline: StatutoryRules.version_inputs);
-    None for the others. The same value as raw_reader (tests/engine/test_fast_paths.py)."""
+    None for the others. The same value as raw_reader (tests/engine/test_inline_readers.py)."""
     if not isinstance(cond, str) or cond in ATTESTED_TAGS:
         return None
     if cond == "first_offense":

@@ -163,7 +163,7 @@ class StatutoryPart:
     applicable), those satisfied and unknown, the most lenient satisfied one (Precedence: the
     first of equals, 应当 before 可以) and its key, whether a limitation rule is met; with the
     explanation (`explain`), the law versions they stand on and the special-law rows applied
-    (explain.decide._laws)."""
+    (Decision.trace: law_versions, overrides)."""
 
     start: int = 0
     stop: int = 0
@@ -177,6 +177,34 @@ class StatutoryPart:
     law_labels: dict | None = None  # "key(role)" → None, first-seen order
     overrides: list = field(default_factory=list)  # rows the live rules applied
     replaced_by: list = field(default_factory=list)  # rows that replaced a live rule
+
+    def add(self, rr: "RuleResult") -> None:
+        """One statutory result, by its `gather` (Engine._gather: made with the result)."""
+        gather = rr.gather
+        if gather is False:  # its version does not apply: not live (Precedence)
+            return
+        self.live.append(rr)
+        if gather is None:  # live, not satisfied, no special-law row (most rules of most cases)
+            return
+        value, rank_key, limitation, rows, row_id = gather
+        if value is True:
+            self.satisfied.append(rr)
+            if self.best is None or rank_key > self.best_key:
+                self.best, self.best_key = rr, rank_key
+            if limitation:
+                self.limitation_met = True
+        elif value is None:
+            self.unknown.append(rr)
+        if rows:
+            self.overrides += rows
+        if row_id:
+            self.replaced_by.append(row_id)
+
+    def add_law(self, rr: "RuleResult") -> None:
+        """The law version `rr` stands on (every rule of a version with the same role)."""
+        law_key, law_label = rr._law_keys or rr.law_keys()
+        self.law_keys[law_key] = None
+        self.law_labels[law_label] = None
 
 
 def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
@@ -817,11 +845,8 @@ class Engine:
                                                     act_missing, version_key, spec, spec_id, share, values, False)
                     out.append(rr)
             return out
-        part = selection.statutory = StatutoryPart()
-        live, satisfied, unknown, overrides, replaced_by = (part.live, part.satisfied, part.unknown, part.overrides,
-                                                            part.replaced_by)
-        part.law_keys, part.law_labels = law_keys, law_labels = {}, {}
-        best = best_key = None
+        part = selection.statutory = StatutoryPart(law_keys={}, law_labels={})
+        add = part.add
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
             values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
             for (spec, spec_id, share), values in zip(rules, values_per_rule):
@@ -831,32 +856,9 @@ class Engine:
                     rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
                                                 act_missing, version_key, spec, spec_id, share, values, True)
                 out.append(rr)
-                gather = rr.gather  # (_gather: made with the result)
-                if gather is None:  # live, not satisfied, no special-law row (most rules of most cases)
-                    live.append(rr)
-                    continue
-                if gather is False:  # its version does not apply: not live (Precedence)
-                    continue
-                live.append(rr)
-                value, rank_key, limitation, rows, row_id = gather
-                if value is True:
-                    satisfied.append(rr)
-                    if best is None or rank_key > best_key:
-                        best, best_key = rr, rank_key
-                    if limitation:
-                        part.limitation_met = True
-                elif value is None:
-                    unknown.append(rr)
-                if rows:
-                    overrides += rows
-                if row_id:
-                    replaced_by.append(row_id)
+                add(rr)
             if applicable is not False and rules:
-                # every rule of a version stands on it with the same role (RuleResult.law_keys)
-                law_key, law_label = rr._law_keys or rr.law_keys()
-                law_keys[law_key] = None
-                law_labels[law_label] = None
-        part.best, part.best_key = best, best_key
+                part.add_law(rr)
         return out
 
     def _evaluate_exemptions(self, facts: CaseFacts, dec: date, selection: "Selection", stack: list[str],
@@ -873,18 +875,18 @@ class Engine:
         # then said in warnings, not asked: asked of every such case, it asked it of 超载 and 违停 alike; the
         # answer may be harsher than 75(2) for a case that did give way, never more lenient
         item_conduct = any(r.ref is not None for r in results)
-        laws = None
+        laws = self.case_laws(facts, selection)
         out = []
         for row, spec in statutory.exemptions:
-            if laws is None:
-                laws = self.case_laws(facts, selection) or []
-            ex = statutory.exemption(row, spec, facts, dec, selection.domain, laws or None, stack, item_conduct)
+            ex = statutory.exemption(row, spec, facts, dec, selection.domain, laws, stack, item_conduct)
             if ex is None:
                 continue
-            out.append(RuleResult(row.id, spec.outcome, ex.result, binding=True, statutory=ex.ref,
-                                  role="applicable" if ex.applicable else "not_in_force",
-                                  notes=[row.note] if row.note else [], measures=ex.ref.measures,
-                                  questions=ex.questions, law_role=ex.role))
+            rr = RuleResult(row.id, spec.outcome, ex.result, binding=True, statutory=ex.ref,
+                            role="applicable" if ex.applicable else "not_in_force",
+                            notes=[row.note] if row.note else [], measures=ex.ref.measures,
+                            questions=ex.questions, law_role=ex.role)
+            rr.gather = self._gather(rr)
+            out.append(rr)
             if ex.warning and warnings is not None:
                 warnings.append(ex.warning)  # the answer is not the row's: what would make it so
         return out
@@ -1058,7 +1060,7 @@ class Engine:
         service (replay.verify compares the two on generated caseloads)."""
         dec = facts.decision_date or today or date.today()
         selection, results, _warnings, _stack, _act = self._rule_results(facts, dec, explain=False)
-        p = Precedence(results, self._rank, selection.statutory)
+        p = Precedence(results, self._rank)  # (the verdict path gathers no statutory part)
         winner = p.winner
         order, _ = missing_order(p.open_rules, self._rank.__getitem__)
         if asks_conduct(p.open_rules, facts):
@@ -1116,8 +1118,14 @@ class Engine:
             self._open_list_versions(results, selection.open_versions)
         start = len(results)
         results += self._evaluate_statutory(facts, dec, selection, explain)
-        if selection.statutory is not None:  # gathered with the explanation (_evaluate_statutory)
-            selection.statutory.start, selection.statutory.stop = start, len(results)
-        results += self._evaluate_exemptions(facts, dec, selection, stack, results, warnings if explain else None)
+        exemptions = self._evaluate_exemptions(facts, dec, selection, stack, results, warnings if explain else None)
+        results += exemptions
+        part = selection.statutory
+        if part is not None:  # gathered with the explanation (_evaluate_statutory), the exemption rows too
+            for rr in exemptions:
+                part.add(rr)
+                if rr.role == "applicable":
+                    part.add_law(rr)
+            part.start, part.stop = start, len(results)
         results += self._open_candidates(selection, facts, results)
         return selection, results, warnings, stack, act

@@ -115,14 +115,15 @@ def derive_first_offense(
     counted: list[int] = []
     undecided: list[int] = []
     same_day: list[int] = []
+    questions: dict[str, str] = {}  # per undecided prior, in order: whether it came before, whether the same kind
     # a continuing act lasts to its end (unknown: any later day may still be within it): a prior on the
     # act's day or within its span may be an earlier, separate violation or this act's own record
     # (continuing not given: the act may be continuing, so a later prior may be within it — asked too)
     continuing = bool(reference) and facts.continuing is not False
     span_end = facts.act_end_date if continuing else reference
     for i, prior in enumerate(facts.prior_offenses):
-        if reference and prior.date > reference and (not continuing or (span_end is not None and prior.date > span_end)):
-            continue  # only earlier violations count
+        if span_end is not None and prior.date > span_end:
+            continue  # only earlier violations count (span_end: the act's day, or a continuing act's end)
         within = bool(reference) and prior.date >= reference
         if within and prior.before_act is False:
             continue  # the officer: this case itself, or a later act
@@ -140,25 +141,21 @@ def derive_first_offense(
             # counted or dropped
             same_day.append(i)
             undecided.append(i)
+            during = "" if prior.date == reference else "持续" if facts.continuing else "之后"
+            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior, during)
+            if same is None:
+                questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)
         elif same is True:
             counted.append(i)
         else:
             undecided.append(i)
+            questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)
     window = ""
     if definition and definition.window_years:
         window = f"{definition.window_years}年内"
     if definition and definition.counted_from:
         window += f"自{definition.counted_from.isoformat()}起"
     text = f"按违法记录推定: {window}同类违法 {len(counted)} 次"
-    questions = {}
-    for i in undecided:
-        prior = facts.prior_offenses[i]
-        if i in same_day:
-            during = "持续" if prior.date > reference and facts.continuing else "之后" if prior.date > reference else ""
-            questions[f"prior_offenses[{i}].before_act"] = before_act_question(i, prior, during)
-        if i not in same_day or _same_kind(prior, item_ids, facts.conduct if not item_ids else None, matcher,
-                                           item_matcher) is None:
-            questions[f"prior_offenses[{i}].same_conduct"] = same_conduct_question(i, prior)
     if undecided:
         kinds = len(undecided) - len(same_day)
         if kinds:

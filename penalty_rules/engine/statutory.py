@@ -29,7 +29,7 @@ from datetime import date
 from functools import cached_property
 
 from penalty_rules.engine.conditions import Truth, and3, raw_expression, raw_reader
-from penalty_rules.engine.reference import ConditionsResult, evaluate_conditions
+from penalty_rules.engine.reference import ConditionsResult, _status, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.conditions import Threshold
@@ -179,10 +179,6 @@ def scope_value(scope: Scope, facts: CaseFacts, domain: str | None, laws: list[s
         elif value is False:
             missing = []
     return value, (missing if value is None else [])
-
-
-def _status(value: Truth) -> str:
-    return "met" if value is True else "not_met" if value is False else "unknown"
 
 
 def _special(facts: CaseFacts, f: SpecialFact) -> Truth:

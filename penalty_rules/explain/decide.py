@@ -568,17 +568,26 @@ class Precedence:
         return self.best if not self.open_rules else None
 
 
+def _statutory_entry(engine, st, dec_law) -> BasisEntry:
+    """The basis entry of a statutory rule's article, in the text of the version it stands on."""
+    return _exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law)
+
+
+def _add_beside(engine, rules, basis: list, measures: list, dec_law) -> None:
+    """Rules of the law beside the one applied (_co_deciding): their articles and their orders."""
+    for r in rules:
+        basis.append(_statutory_entry(engine, r.statutory, dec_law))
+        measures += [m for m in r.measures if m not in measures]
+
+
 def _if_declined(engine, facts: CaseFacts, p, dec: date, dec_law) -> Declined:
     """Decision.if_declined: the statutory rule that binds the agency when it declines the 可以 answer
     (Precedence.fallback: art. 30 beside 33(1)'s 可以不予), its basis and the measures of its outcome."""
     fb = p.fallback
     st = fb.statutory
     measures, measure_basis = _measures(engine, facts, fb.outcome.value, fb, dec, [], p.limitation_met)
-    basis = [_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law)]
-    for r in _co_deciding(fb, p.satisfied, [], st.law.key):  # a second ground (art. 32 beside art. 30)
-        basis.append(_exact_entry(engine, r.statutory.citation, "statutory", r.statutory.law.text_version,
-                                  r.statutory.law, dec_law))
-        measures += [m for m in r.measures if m not in measures]
+    basis = [_statutory_entry(engine, st, dec_law)]
+    _add_beside(engine, _co_deciding(fb, p.satisfied, [], st.law.key), basis, measures, dec_law)  # art. 32 beside 30
     basis += measure_basis
     return Declined(rule=fb.rule_id, outcome=fb.outcome.value, leniency=_leniency(fb), basis=basis, measures=measures)
 
@@ -591,31 +600,6 @@ def _fallback_text(rule, dec_law=None) -> str:
     if st is not None:
         return f"{st.says}({versioned_label(st.citation, None if st.override else st.law, dec_law)})"
     return f"适用{_rule_name(rule, dec_law)}({_OUTCOME_ZH[rule.outcome]})"
-
-
-def _laws(results) -> tuple[dict[str, None], list[str], list[str]]:
-    """The law versions the applicable statutory rules stand on, in first-seen order: (law version
-    keys, "key(role)" labels as trace.law_versions shows them, special-law rows). The rows are every
-    special law that governed the case, whether it gave leniency or withheld it: the rows the live
-    statutory rules applied, then those that replaced a live rule. Statutory results are shared
-    between cases: their law key and label are computed once (RuleResult.law_keys)."""
-    keys: dict[str, None] = {}
-    labels: dict[str, None] = {}
-    overrides, replaced_by = [], []
-    for r in results:
-        st = r.statutory
-        if st is None or r.role != "applicable":
-            continue
-        key, label = r._law_keys or r.law_keys()
-        keys[key] = None
-        labels[label] = None
-        if r.binding:
-            if r.overrides:
-                overrides += r.overrides
-            if st.override:
-                replaced_by.append(st.override.id)
-    overrides += replaced_by
-    return keys, list(labels), list(dict.fromkeys(overrides))
 
 
 def _derived_facts(item_results) -> dict[str, object]:
@@ -813,7 +797,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 replaced_general[general.label] = (f"{quoted.group(0) if quoted else '另有规定'}: "
                                                    f"由{'前述' if first else '后列'}特别规定替代")
             else:
-                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
+                basis.append(_statutory_entry(engine, st, dec_law))
             for oid in best.overrides:
                 row = engine.statutory.override(oid)
                 if row is not None:
@@ -822,7 +806,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             basis.append(_list_entry(best.ref))
             if p.companion is not None:  # the law's mandatory rule at the item's level (Precedence.companion)
                 st = p.companion.statutory
-                basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
+                basis.append(_statutory_entry(engine, st, dec_law))
             version = engine.statutory.version_on(on)
             ground = _ground(winner_item, version)
             if ground is not None:
@@ -834,10 +818,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             basis += _basis(engine, main_item.violated, "violated", on)
             basis += _basis(engine, main_item.penalty_basis, "penalty", on)
         measures, measure_basis = _measures(engine, facts, outcome_name, best, dec, warnings, p.limitation_met)
-        for r in co:
-            st = r.statutory
-            basis.append(_exact_entry(engine, st.citation, "statutory", st.law.text_version, st.law, dec_law))
-            measures += [m for m in r.measures if m not in measures]
+        _add_beside(engine, co, basis, measures, dec_law)
         basis += measure_basis
     basis = _distinct(basis)
 
@@ -880,11 +861,10 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):
                 rr.notes.append("决定时施行的版本(从旧兼从轻比较)")
 
-    if part is not None and part.law_keys is not None:  # gathered with the statutory results (_laws)
-        law_keys, law_versions = part.law_keys, list(part.law_labels)
-        overrides = list(dict.fromkeys(part.overrides + part.replaced_by)) if part.overrides or part.replaced_by else []
-    else:
-        law_keys, law_versions, overrides = _laws(results)
+    # the law versions the applicable statutory rules stand on and every special-law row that governed the
+    # case (those the live rules applied, then those that replaced a live rule), gathered with the results
+    law_keys, law_versions = part.law_keys, list(part.law_labels)
+    overrides = list(dict.fromkeys(part.overrides + part.replaced_by)) if part.overrides or part.replaced_by else []
     for oid in overrides:
         row = engine.statutory.override(oid)
         if row is not None and row.revised_on is not None and (dec >= row.revised_on or (act and act >= row.revised_on)):
@@ -898,11 +878,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
         if best is not None:
-            # (only a satisfied statutory rule can have dropped measures: the statutory part's when gathered)
-            warnings.extend(_special_measures_dropped(p.live if part is None else part.satisfied, best, dec_law))
+            # (only a satisfied statutory rule can have dropped measures)
+            warnings.extend(_special_measures_dropped(part.satisfied, best, dec_law))
             if best.statutory is None and p.companion is None:
-                # (only an open statutory rule can widen the range: the statutory part's when gathered)
-                warnings.extend(_wider_range_open(p.live if part is None else part.unknown, best, dec_law))
+                # (only an open statutory rule can widen the range)
+                warnings.extend(_wider_range_open(part.unknown, best, dec_law))
     if winner_item is not None and winner_item.provenance.flags:
         warnings.extend(_unresolved_import_flags(winner_item))
     derived = _derived_facts(item_results)

@@ -145,7 +145,8 @@ _AGENCY = r"(?:税务机关|行政机关|执法机关|执法部门|监管部门)
 # who investigates (积极配合执法人员调查): the same cooperation whoever is named
 _INVESTIGATOR = r"(?:行政机关|执法机关|执法部门|执法人员|办案人员|调查人员|税务机关|监管部门)?"
 # acts that correct, named after 及时 / 立即 (及时补办手续 / 按要求及时退还) or after a deadline (期限内取得许可)
-PROMPT_ACT = r"(?:补办|补报|补正|补登|补缴|办理|返还|退还|退回|取得)"
+_PROMPT_VERBS = "补办|补报|补正|补登|补缴|办理|返还|退还|退回|取得"
+PROMPT_ACT = rf"(?:{_PROMPT_VERBS})"
 _PROMPT_OBJ = r"[^;；。,，、()（）“”并且或和及无未不没]"
 _FIRST = r"(?:首次|初次|首违|第一次)"
 # The correction verb and what completes it: 改正 / 纠正 / 整改 (违法行为) (到位 / 完毕 / 完成) / 完成整改 — written
@@ -370,7 +371,7 @@ MEASURE = re.compile(
 # deadline, the act named (kept in the item's note). The act is one corrective verb (ACT_VERB) and its
 # object; it goes on over 、/并 only into more of the same act (ACT_MORE), never into another condition.
 _ORDERED = r"(?:经责令(?:限期)?(?:改正|整改)(?:后)?|(?:单位)?收到《?责令[^，,；;。《》]{0,12}通知书》?后)"
-ACT_VERB = rf"(?:完成|拆除|停止|{PROMPT_ACT[3:-1]})"
+ACT_VERB = rf"(?:完成|拆除|停止|{_PROMPT_VERBS})"
 _ACT_OBJ = r"[^;；。,，、()（）“”并且]"
 DEADLINE_ACT = re.compile(
     rf"{_ORDERED}?(?:在|于)?{_AGENCY}(?:《[^》]{{1,20}}》)?(?:责令(?:限期)?(?:改正|整改|补办{_ACT_OBJ}{{1,8}}?)|规定|限定|要求)?(?:的)?"

@@ -167,3 +167,11 @@ def test_an_earlier_act_reached_by_75_2_cites_art37(engine, settings):
     assert "第三十七条" in ruling and "第七十五条第二款" in ruling
     later = engine.evaluate(_yielded())  # act 2025-05-06: the text was in force at the act
     assert not any("第三十七条" in t for t in later.trace.temporal)
+
+
+def test_the_row_that_decided_is_in_the_trace(engine):
+    """Which special-law row decided a past case is what a legal reviewer audits (trace.overrides): the
+    exemption rows are gathered with the statutory results like the other rows."""
+    d = engine.evaluate(_yielded())
+    assert d.trace.overrides == ["lc-traffic-75"]
+    assert any(v.startswith("xzcf@2021") for v in d.trace.law_versions)
