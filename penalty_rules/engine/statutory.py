@@ -34,7 +34,7 @@ from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
 from penalty_rules.model.conditions import Threshold
 from penalty_rules.model.decision import ConditionTrace, maker
-from penalty_rules.model.facts import CaseFacts, PartyType
+from penalty_rules.model.facts import CaseFacts, Harm, PartyType
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.model.statutory import (
     LawVersion, LimitationTest, Override, Period, Ref, Scope, SpecialFact, StatutoryCorpus, StatutoryRuleSpec,
@@ -319,10 +319,18 @@ def _expired(period: Period, f: CaseFacts, dec: date) -> tuple[Truth, list[str]]
     return _expired_from(f.act_end_date, period, f, dec)
 
 
+def _five_years(f: CaseFacts) -> Truth:
+    """Whether the extended period (第三十六条: 涉及公民生命健康安全、金融安全且有危害后果的, 五年) can
+    reach the case: not where the act had no harm (harm none), whatever safety_related says
+    (validation refuses the two together; an unknown safety_related is then not asked)."""
+    return False if f.harm is Harm.none else f.safety_related
+
+
 def _periods(lim: LimitationTest, f: CaseFacts) -> list[tuple[Period, str]]:
-    if lim.extended is None or f.safety_related is False:
+    five = _five_years(f)
+    if lim.extended is None or five is False:
         return [(lim.period, "")]
-    if f.safety_related:
+    if five:
         return [(lim.extended, "涉及公民生命健康安全、金融安全且有危害后果")]
     return [(lim.period, ""), (lim.extended, "涉及公民生命健康安全、金融安全且有危害后果")]
 
@@ -333,13 +341,14 @@ def limitation_used(f: CaseFacts) -> dict:
             "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
             "continuing": f.continuing,
             "act_end_date": f.act_end_date.isoformat() if f.act_end_date else None,
-            "safety_related": f.safety_related}
+            "safety_related": f.safety_related,
+            "harm": f.harm.value if f.harm is not None else None}
 
 
 def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
     """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
-    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, dec, domain, laws,
-            special_key(f))
+    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, _five_years(f), f.harm, dec, domain,
+            laws, special_key(f))
 
 
 def _limitation_test(
@@ -718,7 +727,7 @@ class StatutoryRules:
             found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
             if found > add_period(act, shortest):
                 return None
-            return ("within", f.safety_related, tuple([o.in_force(act) for o in rows]), domain, laws,
+            return ("within", _five_years(f), f.harm, tuple([o.in_force(act) for o in rows]), domain, laws,
                     special_key(f))
         return slot, share
 

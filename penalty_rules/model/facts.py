@@ -115,6 +115,8 @@ Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 # The one code of an act dated after the decision, whether decision_date is given (validation,
 # date_error) or is today by default (engine.Engine, InvalidFacts): act_date is named in both.
 ACT_AFTER_DECISION = "act_after_decision"
+# Two facts of one case that contradict each other (each error names the field it is raised on).
+INCONSISTENT_FACTS = "inconsistent_facts"
 
 
 def date_error(field: str, message: str, code: str = "value_error") -> PydanticCustomError:
@@ -252,4 +254,25 @@ class CaseFacts(BaseModel):
 
             if full_years(self.birth_date, self.act_date) != self.age:
                 raise date_error("age", "age 与按 birth_date 在 act_date 计算的周岁不一致")
+        self._duration_fits_dates()
+        if self.safety_related and self.harm is Harm.none:
+            # 行政处罚法第三十六条: 涉及公民生命健康安全、金融安全“且有危害后果的”, 五年; the field says both
+            raise date_error("safety_related", "safety_related 为 true 表示“涉及公民生命健康安全、金融安全且有危害后果”,"
+                             " 与 harm 为 none(没有造成危害后果)矛盾: 请核对其一", INCONSISTENT_FACTS)
         return self
+
+    def _duration_fits_dates(self) -> None:
+        """quantities.violation_duration_months (清单的“违法行为持续不足N个月”) given beside the act's own
+        dates (act_date..act_end_date) must agree with them: between the whole calendar months the dates
+        span and one more (a month counted with both ends). A 4-month act said to last half a month would
+        meet a 不足1个月 item the dates do not."""
+        months = (self.quantities or {}).get("violation_duration_months")
+        if months is None or self.act_date is None or self.act_end_date is None:
+            return
+        start, end = self.act_date, self.act_end_date
+        whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+        if not whole <= float(months) <= whole + 1:
+            raise date_error(
+                "quantities.violation_duration_months",
+                f"违法行为持续时间 {float(months):g} 个月与 act_date({start.isoformat()})至 act_end_date"
+                f"({end.isoformat()})不一致(按日期为 {whole} 个月以上、不足 {whole + 1} 个月)", INCONSISTENT_FACTS)

@@ -1,0 +1,39 @@
+"""A list condition “违法行为持续不足1个月” (市场监管总局 2025年第1号清单 x02, source wording in
+lists/national/cn-samr-2025-1/2025.yaml: quantity violation_duration_months) is met by the officer's figure.
+When the case also gives the act's own dates (act_date .. act_end_date of a continuing act), the figure must agree
+with them: an act of 2025-03-01..2025-06-30 said to have lasted half a month would meet the item while the dates
+show four months. Refused, naming the quantity; a figure within the months the dates span passes."""
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from penalty_rules.model.facts import INCONSISTENT_FACTS, CaseFacts
+
+BASE = dict(domain="market", party_type="enterprise", continuing=True, act_date=date(2025, 3, 1),
+            decision_date=date(2025, 8, 1))
+
+
+def _err(**kw):
+    with pytest.raises(ValidationError) as e:
+        CaseFacts(**BASE, **kw)
+    return e.value.errors()[0]
+
+
+def test_half_a_month_against_four_months_of_dates_is_refused():
+    err = _err(act_end_date=date(2025, 6, 30), quantities={"violation_duration_months": 0.5})
+    assert err["type"] == INCONSISTENT_FACTS
+    assert err["ctx"]["field"] == "quantities.violation_duration_months"
+
+
+def test_longer_than_the_dates_is_refused():
+    assert _err(act_end_date=date(2025, 3, 20), quantities={"violation_duration_months": 3})["type"] == INCONSISTENT_FACTS
+
+
+@pytest.mark.parametrize("end,months", [(date(2025, 3, 20), 0.5), (date(2025, 3, 31), 1), (date(2025, 6, 30), 3.9),
+                                        (date(2025, 7, 1), 4)])
+def test_a_figure_the_dates_allow_passes(end, months):
+    """Guard: figures within the calendar months the dates span (both ends counted) are accepted."""
+    CaseFacts(**BASE, act_end_date=end, quantities={"violation_duration_months": months})
+
