@@ -216,6 +216,43 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
 
 
 
+def _ground_version(engine, item, version, dec_law, temporal, warnings):
+    """A no-penalty item whose ground the text in force at the act lacks (初次违法: the 2017 text has no
+    初次违法 sentence; 2021 text 第三十三条第一款 “初次违法且危害后果轻微并及时改正的，可以不予行政处罚”): the
+    text in force at the decision, if it has the ground, is cited for it — a lighter new rule reaches an
+    earlier act (第三十七条), said. If the decision's text lacks it too, nothing is cited and the answer says
+    that the item grants more than the law in force allows, for the legal office (the item, a document in
+    force then, stands). Returns the version to cite (None: none)."""
+    kind = ground_kind(item)
+    label = {"first_offense": "初次违法", "no_fault": "没有主观过错", "minor": "违法行为轻微"}[kind]
+    if dec_law is not None and dec_law is not version and dec_law.grounds.get(kind) is not None:
+        temporal.append(
+            f"本条目以{label}为不予处罚的条件; 违法行为时施行的《{version.law}》({version.version}年文本)没有相应规定, "
+            f"作出决定时施行的{dec_law.version}年文本有此规定, 对当事人较轻: 依该法第三十七条(从旧兼从轻)引用新文本")
+        return dec_law
+    start = (dec_law or version).in_force_from or date.min
+    later = next((v for v in engine.statutory.corpus.versions if v.grounds.get(kind) is not None
+                  and v.in_force_from and v.in_force_from > start), None)
+    since = f"({later.version}年文本自 {later.in_force_from.isoformat()} 起施行)" if later is not None else ""
+    warnings.append(
+        f"本条目以{label}为不予处罚的条件, 作出决定时施行的《{version.law}》({(dec_law or version).version}年文本)没有相应规定"
+        f"{since}: 条目给予的处理可能超出当时法律的规定, 是否适用请法制审核")
+    return None
+
+
+# “…的,不认定为危害后果轻微” in a source's condition wording (税务总局公告2021年第33号): the list's own reading
+# of a condition, which the item's structured conditions do not carry (the harm answer is the officer's)
+_EXCLUSION = re.compile(r"([^。;；]{2,60}?的)[,，]\s*不认定为([^。;；,，]{2,20})")
+
+
+def _source_exclusions(item) -> list[str]:
+    """What the deciding item's source wording excludes from one of its conditions and the item's conditions do
+    not encode: said beside the answer (the officer's answer to that condition must follow the list's reading)."""
+    text = item.provenance.conditions_text or ""
+    return [f"清单原文对条件另有界定: “{m.group(1)}, 不认定为{m.group(2)}”(本条目的结构化条件未载明): 本案如有此情形, "
+            f"不属于{m.group(2)}, 本条目不适用" for m in _EXCLUSION.finditer(text)]
+
+
 def _pending_repeals(engine, doc) -> list[str]:
     """The deciding item's list has a repeal drafted but not yet reviewed and published (an itemless
     draft superseding it): the answer stands on the list as published, and says the repeal is pending."""
@@ -809,6 +846,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 basis.append(_statutory_entry(engine, st, dec_law))
             version = engine.statutory.version_on(on)
             ground = _ground(winner_item, version)
+            if ground is None and version is not None and ground_kind(winner_item) is not None:
+                version = _ground_version(engine, winner_item, version, dec_law, temporal, warnings)
+                ground = _ground(winner_item, version)
             if ground is not None:
                 basis.append(_exact_entry(engine, ground, "leniency_ground", version.text_version, version, dec_law))
             basis += _basis(engine, winner_item.exemption_basis, "exemption", on)
@@ -830,6 +870,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{_rule_name(best, dec_law)} 取自决定时施行的 {doc.version} 版本; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
                 "(清单不是行政处罚法第三十七条所称的法律、法规、规章: 从旧兼从轻适用于清单是本系统参照该条的做法, 待法制审核确认)"
             )
+            # the officer reads warnings, not the trace: the analogy is not settled law (a firm 不予 rests on it)
+            warnings.append(f"所依据的清单版本({doc.version})在违法行为发生时尚未施行, 本结论按从旧兼从轻的做法适用该版本"
+                            "(清单不是法律、法规、规章), 可否如此适用待法制审核确认")
     if best is not None and best.statutory is not None and not open_rules and best.law_role \
             and best.law_role.startswith("作出决定时"):
         law = best.statutory.law.named(f"《{best.statutory.law.law}》")
@@ -856,6 +899,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 "依行政处罚法第三十七条(从旧兼从轻)适用")
     if best is not None and best.ref is not None and not open_rules:
         warnings.extend(_pending_repeals(engine, best.ref.document))
+        warnings.extend(_source_exclusions(best.ref.item))
     if list_act is not None:
         for rr in item_results:  # the live items (binding, applicable)
             if rr.binding and rr.role == "applicable" and not engine.item_in_force(rr.ref, list_act):
