@@ -1472,6 +1472,9 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
     """A bracket after a threshold sets its bound ((不含) / (含)); a bracket naming or restricting a condition
     is kept as one in its words; an editor's bracket is a remark."""
     out: list[Token] = []
+    # a general rule is read only where nothing is an alternative: with 或 / 之一 / (1)(2) / k-of-n in the text, whether
+    # the rule goes with one alternative or all of them would follow from where the bracket stands — not said
+    plain = not any(t.kind in ("OR", "ANY", "ENUM", "KOFN") for t in tokens)
     for tok in tokens:
         prev = out[-1] if out else None
         # a bracket after a threshold: 不含 N → exclusive, 含 N → inclusive
@@ -1497,7 +1500,7 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _editor_bracket(tok.text[1:-1]):
             out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
             continue
-        if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and (
+        if plain and tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and (
                 general := _general_rule_bracket(tok.text[1:-1])) is not None:
             # (清单总则:及时改正且未造成危害后果): the list's general rule named for this item — its conditions hold
             # too, read as the item's own (all of them); the label is a remark
