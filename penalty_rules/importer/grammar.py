@@ -78,7 +78,8 @@ A small grammar, not one regular expression per phrase:
    bare noun joined by 和 / 及 / 以及 / 与 (未造成环境污染和人员伤亡: neither, `conditions.negation`); words
    after a tag word and 或 with no subject of their own (以往违法已处理或正在处理, `conditions.fragment`);
    words qualifying a tag word
-   (社会影响轻微, 违法行为显著轻微, 积极配合整改: `conditions.fragment`); a 、 list under a shared 不存在 / 未
+   (社会影响轻微, 积极配合整改: `conditions.fragment`; 违法行为显著轻微 / 情节特别轻微 are a degree of 轻微:
+   minor_violation AND the words, KEEP_WORDS); a 、 list under a shared 不存在 / 未
    or ending in 除外 / 以外 (`conditions.exclusion`); a bracket naming a condition (`conditions.bracket`;
    (不含N) / (含N) after a threshold set its bound); 且 … 或 with no punctuation
    (`conditions.structure_unclear`); an exclusion without 除外 (…的，(依法 / 应当 / 从重 …)处罚 / 查处 /
@@ -86,7 +87,9 @@ A small grammar, not one regular expression per phrase:
    sentence, over a line break only into a numbered line), kept whole (`conditions.exclusion`) — a custom in
    `all` whose note (EXCEPT_NOTE) tells the reviewer to rewrite it (e.g. negated) before publishing; a
    bracket restricting the item (限 / 仅 / 指, N日内, 期限内, …的除外 / 以外 / 适用, …的), not an editor's
-   bracket (页面截断的 / 详见附件); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
+   bracket (页面截断的 / 详见附件) — but a bracket naming the list's general rule (清单总则: / 总条件为 / 一般条件：)
+   whose words are plain conditions that all hold (no 或, exclusion, unknown words) is read: its conditions are
+   the item's too, noted (`_general_rule_bracket`); one bound after a chain of nouns (违法所得、货值金额和罚款不超过N元,
    `conditions.fragment`); a condition after a punctuated 或 clause behind the same punctuation (A，或B，C),
    or behind a stronger one the parser does not resolve (A、或B，C / A；或B。C), checked per alternative,
    and outcome tiers (X的不予处罚，Y的减轻处罚): the whole text (`conditions.structure_unclear`); also
@@ -194,7 +197,9 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?:当事人)?(?:有证据足以|能够?|可以)?证明(?:其|自己)?(?:对)?[^，,；;。、()（）且并和或]{1,12}?(?:没有|无|不存在)主观过错"
      r"|主观(?:上)?(?:无|没有)过错|无主观过错|没有主观过错", "no_subjective_fault"),
     # minor violation (OTHER_TO_TAG of tools/import_reference.py; 显著轻微 noted there too)
-    (r"(?:违法行为|违法情节|违法|情节|违规行为)轻微(?!违法)|轻微违法(?:行为)?"
+    # 违法行为显著轻微 / 情节特别轻微: a degree of 轻微 — the tag holds whenever the words do; the words say more
+    # (显著 / 特别): kept beside the tag (KEEP_WORDS)
+    (r"(?:违法行为|违法情节|违法|情节|违规行为)(?:显著|特别)?轻微(?!违法)|轻微违法(?:行为)?"
      # a bare 轻微 only as a clause of its own (总条件为轻微、及时改正…), never qualifying words before it
      r"|(?<![^，,、；;：:。为或])轻微(?=并|且|、|，|,|；|;|及时)", "minor_violation"),
     (r"违法行为及(?:其)?危害后果(?:均)?轻微", "minor_violation+minor_harm"),
@@ -638,7 +643,7 @@ _LEXICON = [(re.compile(rx), tag) for rx, tag in LEXICON]
 # 积极配合查处: 查处 is 调查 and 处理, more than the tag's 配合调查 — cooperated AND the wording.
 # 书面承诺: a written promise, more than the tag's 承诺 (a spoken one would meet the tag) — the tag AND the wording.
 KEEP_WORDS = re.compile(rf"(?:立即|自行|自觉|当场)|此前(?:无|没有|未有)(?!同类)|积极配合{_INVESTIGATOR}查处"
-                        r"|书面承诺")
+                        r"|书面承诺|(?:显著|特别)轻微")
 # 按要求及时退还 / 及时补办手续 (corrected_promptly): the act named is the correction — more than the tag says:
 # the tag AND the wording (only for that tag: 能证明未及时办理无主观过错 is no correction)
 PROMPT_ACT_WORDS = re.compile(rf"及时(?:予以)?{PROMPT_ACT}")
@@ -1432,6 +1437,28 @@ def _tag_words(text: str) -> bool:
     return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
 
 
+# (清单总则: / 总条件为 / 该清单一般条件：…) at the start of a bracket: the list's general rule, named for this item
+GENERAL_RULE = re.compile(r"(?:该|本|此)?(?:清单)?(?:的)?(?:总则|总条件|一般条件|通用条件|基本条件)(?:为|是)?[:：]")
+
+
+GENERAL_RULE_NOTE = "括号“{words}”所列清单总则的条件已作为本条条件读取(与本条其他条件同时适用), 审核人须确认"
+
+
+def _general_rule_bracket(text: str) -> tuple[str, list[Token]] | None:
+    """(清单总则:及时改正且未造成危害后果): the label and the tokens of its conditions — only when they are plain
+    conditions that all hold (one bundle, every phrase a tag or threshold the lexicon reads, no flag, remark or
+    text moved): an 或, an exclusion or words the lexicon does not know keep the bracket in words, as before."""
+    m = GENERAL_RULE.match(text)
+    if not m or not text[m.end():].strip():
+        return None
+    inner = text[m.end():]
+    sub = parse_conditions(inner)
+    if len(sub.bundles) != 1 or sub.custom or sub.flags or sub.remarks or sub.moved or sub.outcomes \
+            or any(leaf.keep_words for leaf in sub.leaves):
+        return None
+    return m.group(0), tokenize(inner)
+
+
 def _guard(tokens: list[Token], flags: list[str]) -> list[Token]:
     """Readings that would make an item more lenient are undone, the words kept (custom) and flagged:
     a negation or 除外 around a tag word, words qualifying a tag word (社会影响轻微), a 、 list under a
@@ -1445,6 +1472,9 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
     """A bracket after a threshold sets its bound ((不含) / (含)); a bracket naming or restricting a condition
     is kept as one in its words; an editor's bracket is a remark."""
     out: list[Token] = []
+    # a general rule is read only where nothing is an alternative: with 或 / 之一 / (1)(2) / k-of-n in the text, whether
+    # the rule goes with one alternative or all of them would follow from where the bracket stands — not said
+    plain = not any(t.kind in ("OR", "ANY", "ENUM", "KOFN") for t in tokens)
     for tok in tokens:
         prev = out[-1] if out else None
         # a bracket after a threshold: 不含 N → exclusive, 含 N → inclusive
@@ -1469,6 +1499,17 @@ def _guard_brackets(tokens: list[Token], flags: list[str]) -> list[Token]:
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _editor_bracket(tok.text[1:-1]):
             out.append(Token("REMARK", tok.text, note=EDITOR_NOTE))
+            continue
+        if plain and tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and (
+                general := _general_rule_bracket(tok.text[1:-1])) is not None:
+            # (清单总则:及时改正且未造成危害后果): the list's general rule named for this item — its conditions hold
+            # too, read as the item's own (all of them); the label is a remark
+            out.append(Token("SEP", ""))
+            out.append(Token("LABEL", general[0]))
+            first = next(t for t in general[1] if t.kind in ("PHRASE", "THRESH"))
+            first.note = "; ".join(x for x in (first.note, GENERAL_RULE_NOTE.format(words=tok.text)) if x)
+            out.extend(general[1])
+            flags.append("conditions.bracket")
             continue
         if tok.kind == "REMARK" and tok.note is None and tok.text[:1] in "(（" and _tag_words(tok.text[1:-1]):
             # a bracket naming a condition (在限期内改正(清单总则:及时改正且未造成危害后果)): kept as a

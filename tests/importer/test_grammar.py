@@ -264,9 +264,11 @@ def test_news_report_condition_is_not_an_editorial_remark():
 
 
 def test_brackets_naming_conditions_are_read():
-    r = parse_conditions("在限期内改正(清单总则:及时改正且未造成危害后果)")
-    assert to_conditions(r) == {"all": ["corrected_within_deadline", {"custom": "清单总则:及时改正且未造成危害后果"}]}
+    # a bracket naming conditions without a general-rule label: kept as a condition in the list's words
+    r = parse_conditions("在限期内改正(须及时改正且未造成危害后果)")
+    assert to_conditions(r) == {"all": ["corrected_within_deadline", {"custom": "须及时改正且未造成危害后果"}]}
     assert "conditions.bracket" in r.flags
+    # (清单总则:…) with plain conditions: read as conditions (round 5, test_grammar_round5.py)
     assert conds("违法所得1万元以下（不含1万元）") == {"all": [{"quantity": "illegal_gains_yuan", "lt": 10000}]}
     assert conds("违法所得1万元以下（含1万元）") == {"all": [{"quantity": "illegal_gains_yuan", "max": 10000}]}
     assert conds("违法所得不足1万元（含本数）") == {"all": [{"quantity": "illegal_gains_yuan", "max": 10000}]}
@@ -297,7 +299,8 @@ def test_correction_wordings_only_where_the_meaning_is_the_same():
         assert conds(w) == {"all": ["corrected_promptly"]}, w
 
 
-@pytest.mark.parametrize("words", ["违法行为显著轻微", "社会影响轻微", "不危害公共安全",
+# (违法行为显著轻微: minor_violation AND the words since round 5, test_grammar_round5.py)
+@pytest.mark.parametrize("words", ["社会影响轻微", "不危害公共安全",
                                    "对水利工程运行和安全未造成危害后果或损失", "积极配合整改",
                                    "水土流失危害后果轻微", "未造成水土流失危害后果"])
 def test_fragments_of_tag_words_stay_in_words(words):
