@@ -227,6 +227,23 @@ def _conduct_words(violation: str, keywords: list[str]) -> tuple[set[str], str]:
     return {w for w in words if w not in actor and not _PARTY_WORD.search(w)}, actor
 
 
+class _Said:
+    """A normalised query as ItemSearch._weak reads it, computed once per search: its kinds, the text
+    with its kinds of goods blanked, and (on first need) that text's words other than parties'."""
+
+    __slots__ = ("kinds", "beside", "_words")
+
+    def __init__(self, said: str):
+        self.kinds = kinds(said)
+        self.beside = _KIND.sub(" ", said)
+        self._words: list[str] | None = None
+
+    def beside_words(self) -> list[str]:
+        if self._words is None:
+            self._words = [w for w in _words(self.beside) if not _PARTY_WORD.search(w) and not w.endswith("店")]
+        return self._words
+
+
 # With a jurisdiction stack to prefer: binding hits scoring at least this share of the best hit
 # rank above analogues.
 PREFER_SHARE = 0.5
@@ -295,7 +312,9 @@ class ItemSearch:
                     count[w] = count.get(w, 0) + 1
             common[dom] = frozenset(w for w, k in count.items() if k >= FIELD_MIN and k > FIELD_SHARE * n)
         self.common = [common[r.item.domain or ""] for r in self.refs]
-        self.kinds = [kinds(normalize(r.item.violation + " " + " ".join(r.item.keywords))) for r in self.refs]
+        # the normalised violation text and keywords, read for the kinds and the order of distinguishing()
+        self._texts = [normalize(r.item.violation + " " + " ".join(r.item.keywords)) for r in self.refs]
+        self.kinds = [kinds(t) for t in self._texts]
         self._conduct = conduct
         self._index = {r.item.id: i for i, r in enumerate(self.refs)}
 
@@ -307,24 +326,22 @@ class ItemSearch:
             return []
         words = self.distinct[i]
         longest = [w for w in words if not any(w != o and w in o for o in words)]
-        text = normalize(self.refs[i].item.violation + " " + " ".join(self.refs[i].item.keywords))
+        text = self._texts[i]
         return sorted(longest, key=lambda w: (text.find(w) if w in text else len(text), w))
 
-    def _weak(self, i: int, named: tuple[str, ...], said: str, said_kinds: frozenset[str]) -> str:
-        """Why the named distinct words cannot decide item i ("" = they can); `said_kinds`: kinds(said)."""
+    def _weak(self, i: int, named: tuple[str, ...], said: "_Said") -> str:
+        """Why the named distinct words cannot decide item i ("" = they can)."""
         item_kinds = self.kinds[i]
-        if not kinds_fit(said_kinds, item_kinds):
-            return f"描述所指的对象({'、'.join(sorted(said_kinds))})与条目所指的({'、'.join(sorted(item_kinds))})不同"
+        if not kinds_fit(said.kinds, item_kinds):
+            return f"描述所指的对象({'、'.join(sorted(said.kinds))})与条目所指的({'、'.join(sorted(item_kinds))})不同"
         longest = [w for w in named if not any(w != o and w in o for o in named)]
         if all(w in self.common[i] for w in longest) and len(longest) < 2:
             return f"描述只载明该领域的常见用语({'、'.join(longest)})"
-        beside = _KIND.sub(" ", said)
-        if not any(w in beside for w in named):
+        if not any(w in said.beside for w in named):
             # the item's kind of goods alone (保健食品 of 未按规定要求销售保健食品): decides only when the
             # text says nothing else (虚假宣传保健食品功效 says a conduct the item does not name)
             item_words = self._conduct[i]
-            rest = [w for w in _words(_KIND.sub(" ", said)) if not any(w in o or o in w for o in item_words)
-                    and not _PARTY_WORD.search(w) and not w.endswith("店")]
+            rest = [w for w in said.beside_words() if not any(w in o or o in w for o in item_words)]
             if rest:
                 return (f"描述与条目只有所涉物品({'、'.join(longest)})相同, 描述的行为({'、'.join(rest[:4])})"
                         "条目未载明")
@@ -363,7 +380,6 @@ class ItemSearch:
             return []
         scores = self._scores(tokenize(text))
         said = normalize(text)
-        said_kinds = kinds(said)
         hits = []
         refs = self.refs
         for i in sorted(scores):  # document order, as get_scores lists them
@@ -389,7 +405,8 @@ class ItemSearch:
         else:
             hits.sort(key=lambda h: (-h.score, h.ref.item.id))
         # why a hit naming distinct words still cannot decide (Hit.weak), for the hits returned only
-        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said, said_kinds)) if h.distinct else h
+        said_once = _Said(said)
+        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said_once)) if h.distinct else h
                 for h in hits[:limit]]
 
     @staticmethod
