@@ -161,25 +161,44 @@ def kinds(text: str) -> frozenset[str]:
 
 def kinds_fit(said: frozenset[str], item: frozenset[str]) -> bool:
     """The text's kinds fit the item's, family by family (goods, papers): where both name some, one
-    of the text's is one of the item's."""
+    of the text's is one of the item's; records and rules by _records_fit."""
     for family in (_KINDS, _PAPERS):
         s, i = said & family.keys(), item & family.keys()
         if s and i and not any(k == j or j in family[k] for k in s for j in i):
             return False
     s = [_record_core(k) for k in said if k.startswith("记:")]
     i = [_record_core(k) for k in item if k.startswith("记:")]
-    return not (s and i and not any(a & b for a in s for b in i))
+    return not (s and i and not any(_records_fit(a, b) for a in s for b in i))
 
 
-def _record_core(token: str) -> frozenset[str]:
-    """The characters that tell one record or rule from another (记:进货查验记录 → 进货查验; the words
-    every such name shares left out): an officer's paraphrase (没有记环保台账 for 环境管理台账) keeps
-    some of them; a different record (食品安全管理制度) none."""
-    return frozenset(_RECORD_SUFFIX.sub("", token.removeprefix("记:"))) - _RECORD_COMMON
+def _record_core(token: str) -> tuple[str, ...]:
+    """What tells one record or rule from another (记:进货查验记录 → 进货查验): its name without the
+    suffix, the words every such name shares (管理, 制度 …) and the goods it is kept for (食品, 药品:
+    compared as goods; 食品进货查验记录制度 of 食品安全法 53 is no 食品安全管理制度 of 126(1)(2)), as
+    the runs of characters left."""
+    name = _RECORD_GOODS.sub(" ", _RECORD_SUFFIX.sub("", token.removeprefix("记:")))
+    return tuple(p for p in _RECORD_COMMON.split(name) if p)
+
+
+def _records_fit(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two record names (_record_core) are of one record: they name the same canonical short form
+    (环评, _SYNONYMS) or neither, and share two characters in a row (进货查验 / 进货; 造价工程师信用 /
+    信用), or one is a two-character short form whose first character begins the other (an officer's
+    环保台账 for 环境管理台账). One character shared is not enough: 职业健康监护 / 特种作业人员 share 业,
+    医保基金使用内部 / 信用 share 用 (the real wordings of other items)."""
+    sa, sb = "".join(a), "".join(b)
+    if {n for n in _SHORT_NAMES if n in sa} != {n for n in _SHORT_NAMES if n in sb}:
+        return False
+    pairs = {p[k:k + 2] for p in a for k in range(len(p) - 1)}
+    if any(p[k:k + 2] in pairs for p in b for k in range(len(p) - 1)):
+        return True
+    return any(len(x) == 2 and y[:1] == x[:1] for x, y in ((sa, sb), (sb, sa)))
 
 
 _RECORD_SUFFIX = re.compile(r"(?:制度|记录|台账|档案)+$")
-_RECORD_COMMON = frozenset("管理制度记录台账档案")
+_RECORD_COMMON = re.compile(r"[管理制度记录台账档案的\s]+")
+_RECORD_GOODS = re.compile("|".join(sorted(_KINDS, key=len, reverse=True)))
+_SHORT_NAMES = tuple(short for _long, short in _SYNONYMS)
 
 
 # A word in more than this share of a field's items (its distinct violation texts, at least
