@@ -164,10 +164,7 @@ def run_replay(cases: list[Path], *, list_from=None, list_to=None, rev_from=None
             "seconds_load": round(t_load, 2), "seconds_replay": round(t_run, 2),
             "workers": workers if not dask else dask_info.get("workers"), "dask": dask,
         }
-        from penalty_rules.lint.flags import published_flagged_items
-
-        warnings = report.flag_warnings(partial, [published_flagged_items(side_a.corpus),
-                                                  published_flagged_items(side_b.corpus)])
+        warnings = report.flag_warnings(partial, [side_a.corpus, side_b.corpus])
         figures["warnings"] = warnings
         meta = {
             "warnings": warnings,

@@ -161,25 +161,44 @@ def kinds(text: str) -> frozenset[str]:
 
 def kinds_fit(said: frozenset[str], item: frozenset[str]) -> bool:
     """The text's kinds fit the item's, family by family (goods, papers): where both name some, one
-    of the text's is one of the item's."""
+    of the text's is one of the item's; records and rules by _records_fit."""
     for family in (_KINDS, _PAPERS):
         s, i = said & family.keys(), item & family.keys()
         if s and i and not any(k == j or j in family[k] for k in s for j in i):
             return False
     s = [_record_core(k) for k in said if k.startswith("记:")]
     i = [_record_core(k) for k in item if k.startswith("记:")]
-    return not (s and i and not any(a & b for a in s for b in i))
+    return not (s and i and not any(_records_fit(a, b) for a in s for b in i))
 
 
-def _record_core(token: str) -> frozenset[str]:
-    """The characters that tell one record or rule from another (记:进货查验记录 → 进货查验; the words
-    every such name shares left out): an officer's paraphrase (没有记环保台账 for 环境管理台账) keeps
-    some of them; a different record (食品安全管理制度) none."""
-    return frozenset(_RECORD_SUFFIX.sub("", token.removeprefix("记:"))) - _RECORD_COMMON
+def _record_core(token: str) -> tuple[str, ...]:
+    """What tells one record or rule from another (记:进货查验记录 → 进货查验): its name without the
+    suffix, the words every such name shares (管理, 制度 …) and the goods it is kept for (食品, 药品:
+    compared as goods; 食品进货查验记录制度 of 食品安全法 53 is no 食品安全管理制度 of 126(1)(2)), as
+    the runs of characters left."""
+    name = _RECORD_GOODS.sub(" ", _RECORD_SUFFIX.sub("", token.removeprefix("记:")))
+    return tuple(p for p in _RECORD_COMMON.split(name) if p)
+
+
+def _records_fit(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two record names (_record_core) are of one record: they name the same canonical short form
+    (环评, _SYNONYMS) or neither, and share two characters in a row (进货查验 / 进货; 造价工程师信用 /
+    信用), or one is a two-character short form whose first character begins the other (an officer's
+    环保台账 for 环境管理台账). One character shared is not enough: 职业健康监护 / 特种作业人员 share 业,
+    医保基金使用内部 / 信用 share 用 (the real wordings of other items)."""
+    sa, sb = "".join(a), "".join(b)
+    if {n for n in _SHORT_NAMES if n in sa} != {n for n in _SHORT_NAMES if n in sb}:
+        return False
+    pairs = {p[k:k + 2] for p in a for k in range(len(p) - 1)}
+    if any(p[k:k + 2] in pairs for p in b for k in range(len(p) - 1)):
+        return True
+    return any(len(x) == 2 and y[:1] == x[:1] for x, y in ((sa, sb), (sb, sa)))
 
 
 _RECORD_SUFFIX = re.compile(r"(?:制度|记录|台账|档案)+$")
-_RECORD_COMMON = frozenset("管理制度记录台账档案")
+_RECORD_COMMON = re.compile(r"[管理制度记录台账档案的\s]+")
+_RECORD_GOODS = re.compile("|".join(sorted(_KINDS, key=len, reverse=True)))
+_SHORT_NAMES = tuple(short for _long, short in _SYNONYMS)
 
 
 # A word in more than this share of a field's items (its distinct violation texts, at least
@@ -225,6 +244,23 @@ def _conduct_words(violation: str, keywords: list[str]) -> tuple[set[str], str]:
         for k in keywords:
             words.update(_words(normalize(k)))
     return {w for w in words if w not in actor and not _PARTY_WORD.search(w)}, actor
+
+
+class _Said:
+    """A normalised query as ItemSearch._weak reads it, computed once per search: its kinds, the text
+    with its kinds of goods blanked, and (on first need) that text's words other than parties'."""
+
+    __slots__ = ("kinds", "beside", "_words")
+
+    def __init__(self, said: str):
+        self.kinds = kinds(said)
+        self.beside = _KIND.sub(" ", said)
+        self._words: list[str] | None = None
+
+    def beside_words(self) -> list[str]:
+        if self._words is None:
+            self._words = [w for w in _words(self.beside) if not _PARTY_WORD.search(w) and not w.endswith("店")]
+        return self._words
 
 
 # With a jurisdiction stack to prefer: binding hits scoring at least this share of the best hit
@@ -295,7 +331,9 @@ class ItemSearch:
                     count[w] = count.get(w, 0) + 1
             common[dom] = frozenset(w for w, k in count.items() if k >= FIELD_MIN and k > FIELD_SHARE * n)
         self.common = [common[r.item.domain or ""] for r in self.refs]
-        self.kinds = [kinds(normalize(r.item.violation + " " + " ".join(r.item.keywords))) for r in self.refs]
+        # the normalised violation text and keywords, read for the kinds and the order of distinguishing()
+        self._texts = [normalize(r.item.violation + " " + " ".join(r.item.keywords)) for r in self.refs]
+        self.kinds = [kinds(t) for t in self._texts]
         self._conduct = conduct
         self._index = {r.item.id: i for i, r in enumerate(self.refs)}
 
@@ -307,24 +345,22 @@ class ItemSearch:
             return []
         words = self.distinct[i]
         longest = [w for w in words if not any(w != o and w in o for o in words)]
-        text = normalize(self.refs[i].item.violation + " " + " ".join(self.refs[i].item.keywords))
+        text = self._texts[i]
         return sorted(longest, key=lambda w: (text.find(w) if w in text else len(text), w))
 
-    def _weak(self, i: int, named: tuple[str, ...], said: str, said_kinds: frozenset[str]) -> str:
-        """Why the named distinct words cannot decide item i ("" = they can); `said_kinds`: kinds(said)."""
+    def _weak(self, i: int, named: tuple[str, ...], said: "_Said") -> str:
+        """Why the named distinct words cannot decide item i ("" = they can)."""
         item_kinds = self.kinds[i]
-        if not kinds_fit(said_kinds, item_kinds):
-            return f"描述所指的对象({'、'.join(sorted(said_kinds))})与条目所指的({'、'.join(sorted(item_kinds))})不同"
+        if not kinds_fit(said.kinds, item_kinds):
+            return f"描述所指的对象({'、'.join(sorted(said.kinds))})与条目所指的({'、'.join(sorted(item_kinds))})不同"
         longest = [w for w in named if not any(w != o and w in o for o in named)]
         if all(w in self.common[i] for w in longest) and len(longest) < 2:
             return f"描述只载明该领域的常见用语({'、'.join(longest)})"
-        beside = _KIND.sub(" ", said)
-        if not any(w in beside for w in named):
+        if not any(w in said.beside for w in named):
             # the item's kind of goods alone (保健食品 of 未按规定要求销售保健食品): decides only when the
             # text says nothing else (虚假宣传保健食品功效 says a conduct the item does not name)
             item_words = self._conduct[i]
-            rest = [w for w in _words(_KIND.sub(" ", said)) if not any(w in o or o in w for o in item_words)
-                    and not _PARTY_WORD.search(w) and not w.endswith("店")]
+            rest = [w for w in said.beside_words() if not any(w in o or o in w for o in item_words)]
             if rest:
                 return (f"描述与条目只有所涉物品({'、'.join(longest)})相同, 描述的行为({'、'.join(rest[:4])})"
                         "条目未载明")
@@ -363,7 +399,6 @@ class ItemSearch:
             return []
         scores = self._scores(tokenize(text))
         said = normalize(text)
-        said_kinds = kinds(said)
         hits = []
         refs = self.refs
         for i in sorted(scores):  # document order, as get_scores lists them
@@ -389,7 +424,8 @@ class ItemSearch:
         else:
             hits.sort(key=lambda h: (-h.score, h.ref.item.id))
         # why a hit naming distinct words still cannot decide (Hit.weak), for the hits returned only
-        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said, said_kinds)) if h.distinct else h
+        said_once = _Said(said)
+        return [replace(h, weak=self._weak(self._index[h.ref.item.id], h.distinct, said_once)) if h.distinct else h
                 for h in hits[:limit]]
 
     @staticmethod

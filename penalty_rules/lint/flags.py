@@ -77,10 +77,11 @@ def blocking_flags(item: Item, *, reread: bool = True) -> list[str]:
     return flags
 
 
-def published_flagged_items(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
-    """Items of versions in force (not drafts) that hold a blocking import flag: item id → (list
-    version key, flags). Such a version was published before the checks and still decides cases;
-    whoever reads its answers in bulk (the replay report) must be told which items they are."""
+def published_flagged_items(corpus: Corpus) -> dict[tuple[str, str, str], list[str]]:
+    """Items of versions in force (not drafts) that hold a blocking import flag: (list id, version,
+    item id) → flags. An item id stands in every version of its list, with the flags of that
+    version; such a version was published before the checks and still decides cases; whoever reads
+    its answers in bulk (the replay report) must be told which items of which versions they are."""
     out = {}
     for doc in corpus.documents:
         if doc.status is Status.draft:
@@ -88,7 +89,7 @@ def published_flagged_items(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
         for item in doc.items:
             flags = blocking_flags(item, reread=False)
             if flags:
-                out[item.id] = (doc.key, flags)
+                out[(doc.id, doc.version, item.id)] = flags
     return out
 
 

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import LENIENCY, UNDETERMINED, UNDETERMINED_ZH, Outcome
 
 ERROR_ZH = {"unknown_item": "条目不存在(该版本无此条目)", "unknown_domain": "未知执法领域",
@@ -186,30 +187,44 @@ def build_tables(partial, domains: dict | None = None) -> Tables:
                   dict(by_item), newly, top, fo, to, domains=dict(domains or {}), bad_listed=len(partial.bad_rows))
 
 
-def flagged_decisions(partial, flagged: dict[str, tuple[str, list[str]]], side: int) -> Counter:
-    """Cases whose answer on one side (0: 重放前, 1: 重放后) names an item of `flagged`
-    (lint.flags.published_flagged_items of that side's snapshot), per item id."""
+def flagged_decisions(partial, item_ids, side: int) -> Counter:
+    """Cases whose answer on one side (0: 重放前, 1: 重放后) names one of `item_ids`, per item id.
+    The answer names the item, not the list version that decided (Engine.verdict)."""
     out = Counter()
     for (_domain, _item, a, b), n in partial.groups.items():
         item = (a, b)[side][1]
-        if item in flagged:
+        if item in item_ids:
             out[item] += n
     return out
 
 
-def flag_warnings(partial, flagged_sides: list[dict]) -> list[str]:
-    """The report's warnings for snapshots holding versions published before the import-flag check
-    (an exclusion kept as a condition, an outcome clause other than the row's): their answers may be
-    more lenient than the list's words; the service says it per answer, the replay once per item."""
-    from penalty_rules.lint.flags import BLOCKING_FLAGS
+def flag_warnings(partial, corpora: list) -> list[str]:
+    """The report's warnings for snapshots (corpora: 重放前, 重放后) holding versions published
+    before the import-flag check (an exclusion kept as a condition, an outcome clause other than
+    the row's): their answers may be more lenient than the list's words; the service says it per
+    answer, the replay once per (list, version, item) holding the flag. An item id stands in every
+    version of its list and the replay's answer does not say which version decided: when another
+    published version holds the id, the warning names it (with or without a flag) and says its
+    count includes that version's answers."""
+    from penalty_rules.lint.flags import BLOCKING_FLAGS, published_flagged_items
 
     out = []
-    for side, (name, flagged) in enumerate(zip(("重放前", "重放后"), flagged_sides)):
-        counts = flagged_decisions(partial, flagged, side)
-        for item_id, (key, flags) in sorted(flagged.items()):
+    for side, (name, corpus) in enumerate(zip(("重放前", "重放后"), corpora)):
+        flagged = published_flagged_items(corpus)
+        counts = flagged_decisions(partial, {item for _l, _v, item in flagged}, side)
+        holders: dict[str, list[tuple[str, str]]] = {}
+        for doc in corpus.documents:
+            if doc.status is not Status.draft:
+                for it in doc.items:
+                    holders.setdefault(it.id, []).append((doc.id, doc.version))
+        for (list_id, version, item_id), flags in sorted(flagged.items()):
             what = "; ".join(BLOCKING_FLAGS[f][0] for f in flags)
-            out.append(f"{name}快照的已发布版本 {key} 条目 {item_id} 含发布前未处理的导入问题({what}): "
-                       f"本次重放中由该条目编号作出的答案 {counts.get(item_id, 0):,} 件, 须逐件核对; "
+            others = sorted(f"{lst}@{ver}{'(含导入问题)' if (lst, ver, item_id) in flagged else '(无此问题)'}"
+                            for lst, ver in holders.get(item_id, ()) if (lst, ver) != (list_id, version))
+            mixed = (f"(该条目编号亦见于已发布版本 {'、'.join(others)}; 重放的答案不区分作出答案的版本, "
+                     "此数含这些版本作出的答案)") if others else ""
+            out.append(f"{name}快照的已发布版本 {list_id}@{version} 条目 {item_id} 含发布前未处理的导入问题({what}): "
+                       f"本次重放中由该条目编号作出的答案 {counts.get(item_id, 0):,} 件{mixed}, 须逐件核对; "
                        "该版本须改写后以新版本重新审核发布")
     return out
 
