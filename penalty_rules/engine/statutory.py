@@ -347,7 +347,8 @@ def limitation_used(f: CaseFacts) -> dict:
 
 def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
     """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
-    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, _five_years(f), f.harm, dec, domain,
+    # safety_related as given too: the trace shows it (limitation_used), not only what it decides
+    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, domain,
             laws, special_key(f))
 
 
@@ -727,7 +728,7 @@ class StatutoryRules:
             found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
             if found > add_period(act, shortest):
                 return None
-            return ("within", _five_years(f), f.harm, tuple([o.in_force(act) for o in rows]), domain, laws,
+            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]), domain, laws,
                     special_key(f))
         return slot, share
 

@@ -242,14 +242,14 @@ def _ground_version(engine, item, version, dec_law, temporal, warnings):
 
 # “…的,不认定为危害后果轻微” in a source's condition wording (税务总局公告2021年第33号): the list's own reading
 # of a condition, which the item's structured conditions do not carry (the harm answer is the officer's)
-_EXCLUSION = re.compile(r"([^。;；]{2,60}?的)[,，]\s*不认定为([^。;；,，]{2,20})")
+_EXCLUSION = re.compile(r"([^。;；,，]{2,60}?的)[,，]\s*不认定为([^。;；,，]{2,20})")
 
 
 def _source_exclusions(item) -> list[str]:
     """What the deciding item's source wording excludes from one of its conditions and the item's conditions do
     not encode: said beside the answer (the officer's answer to that condition must follow the list's reading)."""
     text = item.provenance.conditions_text or ""
-    return [f"清单原文对条件另有界定: “{m.group(1)}, 不认定为{m.group(2)}”(本条目的结构化条件未载明): 本案如有此情形, "
+    return [f"清单原文对条件另有界定: “{m.group(0)}”(本条目的结构化条件未载明): 本案如有此情形, "
             f"不属于{m.group(2)}, 本条目不适用" for m in _EXCLUSION.finditer(text)]
 
 
@@ -813,6 +813,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     basis: list[BasisEntry] = []
     replaced_general: dict[str, str] = {}  # label of a general article a special law replaced → its 另有规定 words
     on = act or dec
+    list_act = engine.list_act_date(facts)  # the lists are read at a continuing act's end when it is known
     winner_item = best.ref.item if best is not None and best.ref is not None and not open_rules else None
     measures: list[str] = []
     if outcome_name != UNDETERMINED:
@@ -844,7 +845,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if p.companion is not None:  # the law's mandatory rule at the item's level (Precedence.companion)
                 st = p.companion.statutory
                 basis.append(_statutory_entry(engine, st, dec_law))
-            version = engine.statutory.version_on(on)
+            # the text in force at the act (a continuing act: at its end, when known — version_at_act)
+            version = engine.statutory.version_on(list_act or on)
             ground = _ground(winner_item, version)
             if ground is None and version is not None and ground_kind(winner_item) is not None:
                 version = _ground_version(engine, winner_item, version, dec_law, temporal, warnings)
@@ -862,7 +864,6 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         basis += measure_basis
     basis = _distinct(basis)
 
-    list_act = engine.list_act_date(facts)  # the lists are read at a continuing act's end when it is known
     if best is not None and best.ref is not None and list_act is not None:
         doc = best.ref.document
         if not engine.item_in_force(best.ref, list_act):

@@ -125,6 +125,19 @@ def date_error(field: str, message: str, code: str = "value_error") -> PydanticC
     return PydanticCustomError(code, "{message}", {"field": field, "message": message})
 
 
+def duration_mismatch(start: date, end: date, months: float) -> str | None:
+    """Why `months` (a 持续时间 in months) cannot be the time from `start` to `end`, or None. Accepted: from
+    the whole calendar months the dates span to one more (a month counted with both ends), and the days
+    counted as months of 28 to 31 days (89 days: 3.03 months of 30 days)."""
+    whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    days = (end - start).days + 1
+    low, high = min(whole, days / 31), max(whole + 1, days / 28)
+    if low - 1e-9 <= months <= high + 1e-9:
+        return None
+    return (f"违法行为持续时间 {months:g} 个月与 act_date({start.isoformat()})至 act_end_date({end.isoformat()})"
+            f"不一致: 按日期为 {days} 日, 可填 {low:.2f} 至 {high:.2f} 个月")
+
+
 class PriorOffense(BaseModel):
     """An earlier violation of the same party, for deriving 首违 and escalation."""
 
@@ -263,16 +276,11 @@ class CaseFacts(BaseModel):
 
     def _duration_fits_dates(self) -> None:
         """quantities.violation_duration_months (清单的“违法行为持续不足N个月”) given beside the act's own
-        dates (act_date..act_end_date) must agree with them: between the whole calendar months the dates
-        span and one more (a month counted with both ends). A 4-month act said to last half a month would
-        meet a 不足1个月 item the dates do not."""
+        dates (act_date..act_end_date) must agree with them (duration_mismatch): a 4-month act said to last
+        half a month would meet a 不足1个月 item the dates do not."""
         months = (self.quantities or {}).get("violation_duration_months")
         if months is None or self.act_date is None or self.act_end_date is None:
             return
-        start, end = self.act_date, self.act_end_date
-        whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-        if not whole <= float(months) <= whole + 1:
-            raise date_error(
-                "quantities.violation_duration_months",
-                f"违法行为持续时间 {float(months):g} 个月与 act_date({start.isoformat()})至 act_end_date"
-                f"({end.isoformat()})不一致(按日期为 {whole} 个月以上、不足 {whole + 1} 个月)", INCONSISTENT_FACTS)
+        why = duration_mismatch(self.act_date, self.act_end_date, float(months))
+        if why is not None:
+            raise date_error("quantities.violation_duration_months", why, INCONSISTENT_FACTS)

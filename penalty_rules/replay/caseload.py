@@ -28,7 +28,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from penalty_rules.model.corpus import Corpus
-from penalty_rules.model.facts import MIN_DATE
+from penalty_rules.model.facts import MIN_DATE, duration_mismatch
 
 YEAR = 2022
 EV_ITEM = "lc-practice-2022/ev-restricted-zone"
@@ -72,6 +72,17 @@ COLUMNS = [
 ]
 DATE_COLUMNS = {"act_date", "decision_date", "discovered_date", "birth_date", "act_end_date"}
 JSON_COLUMNS = {"prior_offenses", "circumstances", "quantities", "custom_conditions"}
+
+
+def _fit_duration(row: dict) -> dict:
+    """A 持续时间 drawn for the pattern that the row's own dates contradict (CaseFacts refuses it:
+    duration_mismatch) is replaced by the days the dates span, in months of 30 days (rows stay valid)."""
+    q = row.get("quantities")
+    if q and "violation_duration_months" in q and "act_end_date" in row and "act_date" in row:
+        start, end = date.fromisoformat(row["act_date"]), date.fromisoformat(row["act_end_date"])
+        if duration_mismatch(start, end, float(q["violation_duration_months"])) is not None:
+            row["quantities"] = {**q, "violation_duration_months": round(((end - start).days + 1) / 30, 2)}
+    return row
 
 
 def _pick(rng: random.Random, weighted: list[tuple[object, float]]):
@@ -397,7 +408,7 @@ class Caseload:
                 if not k.startswith("_"):
                     row[k] = v
             self._dense_case(rng, row, pat)
-            return row
+            return _fit_duration(row)
         row = {"case_ref": f"LC-{YEAR}-{i + 1:07d}"}
         if pat.get("_ev"):
             act = self.ev_days[min(bisect(self.ev_cum, rng.random() * self.ev_cum[-1]), len(self.ev_days) - 1)]
@@ -420,6 +431,7 @@ class Caseload:
             row["act_date"] = act.isoformat()
             if "_end_after" in pat:
                 row["act_end_date"] = min(dec, act + timedelta(days=pat["_end_after"])).isoformat()
+                _fit_duration(row)
             if pat["_lag"] == "spot":
                 row["discovered_date"] = act.isoformat()
             elif rng.random() >= ASSUMPTIONS["unknown_rates"]["discovered_date"]:

@@ -30,7 +30,7 @@ from penalty_rules.engine.history import window_start
 from penalty_rules.engine.statutory import add_period
 from penalty_rules.model.age import full_years
 from penalty_rules.model.corpus import Corpus
-from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
+from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts, duration_mismatch
 from penalty_rules.model.facts_json import validate_facts_value
 
 DATE_FIELDS = ("act_date", "decision_date", "discovered_date", "act_end_date", "birth_date")
@@ -287,6 +287,10 @@ class Projector:
             return None
         if end is not None and tf.continuing is False:
             return None
+        if end is not None and act is not None and tf.quantities:  # CaseFacts._duration_fits_dates
+            months = tf.quantities.get("violation_duration_months")
+            if months is not None and duration_mismatch(act, end, float(months)) is not None:
+                return None
         age_on_act = None
         if birth is not None and act is not None:
             age_on_act = full_years(birth, act)

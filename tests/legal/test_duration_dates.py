@@ -31,9 +31,13 @@ def test_longer_than_the_dates_is_refused():
     assert _err(act_end_date=date(2025, 3, 20), quantities={"violation_duration_months": 3})["type"] == INCONSISTENT_FACTS
 
 
-@pytest.mark.parametrize("end,months", [(date(2025, 3, 20), 0.5), (date(2025, 3, 31), 1), (date(2025, 6, 30), 3.9),
-                                        (date(2025, 7, 1), 4)])
-def test_a_figure_the_dates_allow_passes(end, months):
-    """Guard: figures within the calendar months the dates span (both ends counted) are accepted."""
-    CaseFacts(**BASE, act_end_date=end, quantities={"violation_duration_months": months})
+@pytest.mark.parametrize("start,end,months", [
+    (date(2025, 3, 1), date(2025, 3, 20), 0.5), (date(2025, 3, 1), date(2025, 3, 31), 1),
+    (date(2025, 3, 1), date(2025, 6, 30), 3.9), (date(2025, 3, 1), date(2025, 7, 1), 4),
+    (date(2025, 1, 1), date(2025, 3, 31), 3.03),  # 90 days counted as months of 30 days
+    (date(2025, 1, 1), date(2025, 12, 31), 12.17)])
+def test_a_figure_the_dates_allow_passes(start, end, months):
+    """Guard: figures within the calendar months the dates span (both ends counted), or the days counted as
+    months of 28 to 31 days, are accepted."""
+    CaseFacts(**{**BASE, "act_date": start}, act_end_date=end, quantities={"violation_duration_months": months})
 

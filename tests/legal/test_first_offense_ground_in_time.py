@@ -4,7 +4,7 @@
 ../shared/reference/statutes/行政法/).
 
 - An act of 2021-05-01 decided on 2021-08-01: the new text is in force at the decision and is lighter (第三十七条:
-  “但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不处罚的，适用新的规定”):
+  “但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定”):
   the item's ground is the 2021 text's 33(1), cited, and the answer says why.
 - Decided on 2021-06-01: no text in force grants 不予 for a first offence with minor harm; the item (税务总局公告
   2021年第6号, in force from 2021-04-01) stands, but the answer warns that it may grant more than the law then in
@@ -50,3 +50,13 @@ def test_a_list_version_later_than_the_act_is_said_in_the_warnings(engine):
                                   continuing=False, act_date=date(2021, 10, 1), decision_date=date(2022, 3, 1)))
     assert d.outcome == "no_penalty"
     assert any("尚未施行" in w and "法制审核" in w for w in d.warnings)
+
+
+def test_a_continuing_act_that_ended_under_the_new_text_is_judged_by_it(engine):
+    """A continuing act is judged by the text in force when it ended (行政处罚法 36(2) counts from its end; the
+    product reads the version at the end): 2021-05-01..2021-09-01 ended under the 2021 text, whose 33(1) is
+    cited with no art. 37 reasoning (the new text is not reaching an earlier act)."""
+    d = engine.evaluate(CaseFacts(**{**CASE, "continuing": True}, act_end_date=date(2021, 9, 1),
+                                  decision_date=date(2022, 1, 1)))
+    assert _ground(d) == ["《中华人民共和国行政处罚法》第三十三条第一款"]
+    assert not any("本条目以初次违法" in t for t in d.trace.temporal)

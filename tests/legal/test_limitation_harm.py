@@ -34,3 +34,16 @@ def test_harm_and_safety_keep_five_years(engine):
     """Guard: with harm, a safety matter keeps the five years (not barred)."""
     assert engine.evaluate(CaseFacts(**BASE, harm="minor", safety_related=True)).outcome != "no_penalty"
     assert engine.evaluate(CaseFacts(**BASE, harm="minor", safety_related=False)).outcome == "no_penalty"
+
+
+def test_the_trace_shows_each_cases_own_safety_answer(engine):
+    """Two cases alike but for safety_related (None / False), both with harm none (the answer is the same):
+    each case's trace shows its own entry, not the first case's (the rule cache key holds what is shown)."""
+    a = engine.evaluate(CaseFacts(**BASE, harm="none"))
+    b = engine.evaluate(CaseFacts(**BASE, harm="none", safety_related=False))
+
+    def shown(d):
+        return [t.facts_used.get("safety_related", "absent") for r in d.trace.rules for t in r.conditions
+                if "safety_related" in t.facts_used]
+    assert shown(a) and set(shown(a)) == {None}
+    assert shown(b) and set(shown(b)) == {False}

@@ -92,3 +92,18 @@ def test_dense_caseload_equals_the_production_path(dense_rows, corpora, settings
     eq = verify.check(corpora, chunks, TODAY, statutes_dir=settings.statutes_dir, workers=2)
     assert eq.cases == 3_000 and eq.bad_rows_replay == eq.bad_rows_production == 0
     assert eq.differences == 0, eq.examples[:3]
+
+
+def test_a_duration_its_dates_contradict_is_not_projected(corpora):
+    """CaseFacts refuses a 持续时间 the act's own dates contradict (duration_mismatch): the fast path, which
+    validates a row's non-date part once per pattern, must not accept it either — else the refused row got
+    the answer of a valid row with the same key (cn-samr-2025-1/x02: 持续不足1个月), or not, by row order."""
+    proj = Projector(corpora, TODAY)
+    base = {"item_id": "cn-samr-2025-1/x02", "domain": "market", "party_type": "enterprise", "continuing": True,
+            "act_date": "2025-03-01", "decision_date": "2025-08-01",
+            "quantities": {"violation_duration_months": 0.5}}
+    fits, contradicts = dict(base, act_end_date="2025-03-20"), dict(base, act_end_date="2025-06-30")
+    assert proj.key(fits) is not None
+    assert proj.key(contradicts) is None  # read through the official boundary: refused there
+    with pytest.raises(Exception):
+        read_row(contradicts)
