@@ -191,7 +191,9 @@ def case(request):
 def pytest_bdd_before_scenario(request, feature, scenario):
     request.node._penalty_rules_scenario = {
         "feature": feature.name, "feature_file": feature.rel_filename, "scenario": scenario.name,
-        "line": scenario.line_number, "tags": sorted(scenario.tags),
+        "line": scenario.line_number,
+        # an Examples block's tags reach the example's test as marks, not scenario.tags
+        "tags": sorted(set(scenario.tags) | ({"disagreement"} if request.node.get_closest_marker("disagreement") else set())),
     }
 
 
@@ -672,6 +674,24 @@ def _rejected(case, text):
 
 
 @then(parsers.parse('原决定为 "{label}"'))
-def _original(case, label):
-    """The authority's real decision, kept for the trainer; checked for a known label only."""
-    case.original = ZH_OF[outcome_code(label)]
+def _original(case, label, request):
+    """The authority's real decision, kept for the trainer, and compared with the engine's answer: a
+    definite answer must be the published one, an undetermined answer must keep it possible — unless the
+    scenario is tagged @disagreement (its comment then says why the answer differs: a binding list of 聊城,
+    a fact the page does not state, an analogue list not binding here). A scenario that reaches another
+    answer than the authority's without saying so would teach it as the case's own."""
+    code = outcome_code(label)
+    case.original = ZH_OF[code]
+    # the scenario's tags, and an Examples block's (pytest-bdd applies those as marks on the example's test)
+    tags = set(getattr(request.node, "_penalty_rules_scenario", {}).get("tags", ()))
+    tags |= {m.name for m in request.node.iter_markers()}
+    if "disagreement" in tags or case.error is not None or case.decision is None:
+        return
+    d = case.decision
+    if d.outcome == UNDETERMINED:
+        possible = d.possible_outcomes or []
+        case.check("原决定在可能的处理结果中(不同时须标注 @disagreement 并说明理由)", ZH_OF[code],
+                   "、".join(ZH_OF.get(o, o) for o in possible) or "(无)", code in possible)
+    else:
+        case.check("与原决定一致(不同时须标注 @disagreement 并说明理由)", ZH_OF[code], ZH_OF.get(d.outcome, d.outcome),
+                   d.outcome == code)
