@@ -183,16 +183,20 @@ def _record_core(token: str) -> tuple[str, ...]:
 def _records_fit(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two record names (_record_core) are of one record: they name the same canonical short form
     (环评, _SYNONYMS) or neither, and share two characters in a row (进货查验 / 进货; 造价工程师信用 /
-    信用), or one is a two-character short form whose first character begins the other (an officer's
-    环保台账 for 环境管理台账). One character shared is not enough: 职业健康监护 / 特种作业人员 share 业,
+    信用), an officer's short name read as the lists' (_RECORD_ALIASES: 环保台账 for 环境管理台账). One
+    character shared is not enough (信访 / 信用档案, 环卫 / 环境管理台账), 职业健康监护 / 特种作业人员 share 业,
     医保基金使用内部 / 信用 share 用 (the real wordings of other items)."""
     sa, sb = "".join(a), "".join(b)
     if {n for n in _SHORT_NAMES if n in sa} != {n for n in _SHORT_NAMES if n in sb}:
         return False
+    a, b = tuple(_RECORD_ALIASES.get(p, p) for p in a), tuple(_RECORD_ALIASES.get(p, p) for p in b)
     pairs = {p[k:k + 2] for p in a for k in range(len(p) - 1)}
-    if any(p[k:k + 2] in pairs for p in b for k in range(len(p) - 1)):
-        return True
-    return any(len(x) == 2 and y[:1] == x[:1] for x, y in ((sa, sb), (sb, sa)))
+    return any(p[k:k + 2] in pairs for p in b for k in range(len(p) - 1))
+
+
+# An officer's short name of a record's core → the lists' (环保台账 for 环境管理台账: search_labels.yaml). Named
+# one by one: a shared first character alone (信访 / 信用, 环卫 / 环境, 医疗 / 医保) is no sign of one record.
+_RECORD_ALIASES = {"环保": "环境"}
 
 
 _RECORD_SUFFIX = re.compile(r"(?:制度|记录|台账|档案)+$")
