@@ -603,7 +603,7 @@ def _routes(app: FastAPI) -> None:
             description="按指定清单版本 <id>@<version> 重放: 决定日期取该版本施行期内的日期"
                         "(原决定日期移入施行期; 同时给出 as_of 时须在施行期内)")] = None,
     ):
-        """按 as_of(或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
+        """按 as_of(默认为原决定日期; 或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
         可能结果、适用条目、待补事实和依据的变化(不写审计记录)。只接受 as_of 和 list_version 两个参数。"""
         for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
             if len(request.query_params.getlist(name)) > 1:

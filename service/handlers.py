@@ -416,6 +416,12 @@ def _replay_date(ctx: Context, record: s.DecisionRecordOut, as_of: date | None, 
     in the version's period), else the original decision date moved into that period."""
     corpus = ctx.corpus
     doc = corpus.document(list_version)
+    if doc is None and list_version.split("@", 1)[0] in {v.id for v in corpus.statutory.versions} | {"special-laws"}:
+        # the record's rulesets name the statutory versions too (xzcf@2017): which text applies follows from the
+        # act and decision dates (行政处罚法第三十七条), it cannot be chosen
+        raise ApiError(422, "statutory_version_not_selectable",
+                       f"{list_version} 是法律文本或单行法规则的版本, 适用哪一版本由违法行为日期和决定日期决定, 不能指定;"
+                       " 请用 as_of 指定决定日期重放", field="list_version")
     if doc is None:
         import difflib
 
@@ -450,7 +456,9 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
     warnings: list[str] = []
     if list_version is not None:
         as_of = _replay_date(ctx, record, as_of, list_version)
-    as_of = as_of or date.today()
+    # by default the recorded decision date: the replay reproduces the case as decided (under today's lists,
+    # whose differences from the record are then the lists' alone); another day is asked by as_of
+    as_of = as_of or date.fromisoformat(record.decision_date)
 
     def facts_on(day: str, field: str) -> CaseFacts:
         facts_json = {**record.facts, "decision_date": day}
@@ -523,6 +531,8 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
         text = f"{how}: " + "; ".join(parts)
     else:
         text = f"{how}: 结果、可能结果、适用条目、待补事实和依据均未变化"
+    if ruleset_changes:  # the answer may be the same while a version it rests on is not (a new version, a hash)
+        text += "; 所用规则版本有变化: " + "、".join(ruleset_changes)
     return s.ReplayResponse(decision_id=decision_id, as_of=as_of, list_version=list_version, original=before,
                             replayed=after, changed=changed, summary=text, warnings=warnings + list(decision.warnings))
 

@@ -166,3 +166,17 @@ def test_health_ready_openapi_docs(server):
     js = httpx.get(server.url + "/static/swagger/swagger-ui-bundle.js")
     assert js.status_code == 200 and len(js.content) > 100_000
     assert ready.headers["x-ruleset-version"] == ready.json()["ruleset_version"]
+
+
+def test_replay_by_default_reproduces_the_recorded_decision_date(server):
+    """A reviewer asks which answer a past case got and on what: with no parameter the replay is on the recorded
+    decision date (not today), and a statutory version the record names (xzcf@2017) is no list version to choose —
+    which text applies follows from the dates (行政处罚法第三十七条)."""
+    with server.client("officer") as o, server.client("reviewer") as rv:
+        did = o.post("/v1/evaluate", json=FULL_FACTS).json()["decision_id"]
+        rec = rv.get(f"/v1/decisions/{did}").json()
+        r = rv.post(f"/v1/decisions/{did}/replay").json()
+        assert r["as_of"] == rec["decision_date"] and r["replayed"]["decision_date"] == rec["decision_date"]
+        assert r["changed"]["any"] is False
+        law = rv.post(f"/v1/decisions/{did}/replay", params={"list_version": "xzcf@2017"})
+        assert law.status_code == 422 and law.json()["error"]["code"] == "statutory_version_not_selectable"
