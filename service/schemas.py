@@ -288,7 +288,7 @@ class ReplaySide(BaseModel):
     chosen_item: str | None
     missing_facts: list[str] = Field(description="需要补问的事实")
     basis: list[str]
-    rulesets: dict[str, str] = Field(description="所用清单版本 → 内容哈希")
+    rulesets: dict[str, str] = Field(description="作出本结论所依据的版本 → 内容哈希(决定所依条目的清单版本在前; 不含草案、外地清单和未施行的版本)")
     ruleset_version: str
     decision_date: str
 

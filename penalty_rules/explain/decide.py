@@ -689,13 +689,25 @@ def _first_offense_derived(engine, facts: CaseFacts, best, derived: dict) -> lis
             " 请核对"]
 
 
-def _rulesets(hashes: dict[str, str], item_results, law_keys) -> dict[str, str]:
-    """Content hash of every list version and law version used: the items' lists, then the laws."""
+def _rulesets(engine, item_results, law_keys, winner, overrides) -> dict[str, str]:
+    """Content hash of every list version and law version the answer was read from (the audit record's
+    rulesets): the deciding item's list version first, then the other versions whose items applied to the
+    case (binding here, in force at the act or the decision; never a draft, another province's list or a
+    version not in force: they decided nothing), the law versions, and the special-law table when one of
+    its rows governed (trace.overrides)."""
+    hashes = engine.corpus.hashes
     rulesets = {}
+    if winner is not None and winner.ref is not None:
+        rulesets[winner.ref.document.key] = hashes[winner.ref.document.key]
     for r in item_results:
-        key = r.ref.document.key
-        rulesets[key] = hashes[key]
+        doc = r.ref.document
+        if r.binding and r.role == "applicable" and doc.status is not Status.draft:
+            rulesets[doc.key] = hashes[doc.key]
     for key in law_keys:
+        rulesets[key] = hashes.get(key, "")
+    special = engine.corpus.statutory.special if engine.corpus.statutory is not None else None
+    if overrides and special is not None:
+        key = f"{special.id}@{special.version}"
         rulesets[key] = hashes.get(key, "")
     return rulesets
 
@@ -966,7 +978,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings=warnings,
         trace=trace,
         engine_version=ENGINE_VERSION,
-        rulesets=_rulesets(engine.corpus.hashes, item_results, law_keys),
+        rulesets=_rulesets(engine, item_results, law_keys, best if winner_item is not None else None, overrides),
     )
     if p.fallback is not None and p.fallback.statutory is not None and not open_rules:
         decision.if_declined = _if_declined(engine, facts, p, dec, dec_law)

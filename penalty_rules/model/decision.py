@@ -220,7 +220,7 @@ class Decision(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     summary: str = ""
     trace: Trace | None = None
-    rulesets: dict[str, str] = Field(default_factory=dict, description="所用清单版本 → 内容哈希")
+    rulesets: dict[str, str] = Field(default_factory=dict, description="作出本结论所依据的版本 → 内容哈希: 决定所依条目的清单版本在前, 其余适用于本案的清单版本, 行政处罚法文本, 有单行法规则适用时的单行法规则表; 不含草案、外地清单和未施行的版本")
     trace_version: str = TRACE_VERSION
     engine_version: str = ""
 
