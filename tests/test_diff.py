@@ -46,6 +46,7 @@ def test_same_version_has_no_changes(corpus):
     result = diff(corpus, NEW, NEW)
     assert result.summary.model_dump() == {
         "added": 0, "removed": 0, "changed": 0, "unchanged": 12, "document_fields_changed": 0,
+        "lenient": 0, "stricter": 0, "review": 0, "no_effect": 0, "examples_changed": 0,
     }
 
 
