@@ -394,7 +394,7 @@ def _print_domains(result) -> None:
                       Text("、".join(f"{field_zh(k)} {v}" for k, v in d.fields.items()) or "—"))
     _print_table(table, 160)
     console.print(result.figures.text_zh, markup=False, highlight=False, soft_wrap=True)
-    if result.figures.changes_zh:
+    if result.figures.changes_zh and (result.summary.changed or result.summary.examples_changed):
         console.print(result.figures.changes_zh, markup=False, highlight=False, soft_wrap=True)
 
 

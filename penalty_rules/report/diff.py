@@ -222,6 +222,10 @@ FIELD_ZH = {
     "published_on": "发布日期",
 }
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
+DOC_VALUE_ZH = {  # the document's enumerated fields
+    "status": {"draft": "草案", "in_force": "施行", "repealed": "已废止"},
+    "level": {"national": "国家", "province": "省", "city": "市", "county": "县", "analogue": "外地(类比)"},
+}
 # fields whose change does not change when or how an item applies
 NEUTRAL_FIELDS = {"provenance", "keywords"}
 
@@ -270,6 +274,8 @@ def value_zh(path: str, value: Any) -> str:
             return _outcome_zh(value)
         if path.endswith("confidence"):
             return CONFIDENCE_ZH.get(value, value)
+        if path in DOC_VALUE_ZH:
+            return f"{DOC_VALUE_ZH[path].get(value, value)}({value})"
         if top == "conditions" and value in VOCABULARY.conditions:
             return cond_text(value)
         return value
