@@ -478,12 +478,14 @@ def date_parts(old: Item, new: Item, doc_a: ListDocument, doc_b: ListDocument) -
     if old.effective_from != new.effective_from:
         a, b = old.effective_from or doc_a.effective_from, new.effective_from or doc_b.effective_from
         d = REVIEW if a is None or b is None else NONE if a == b else LENIENT if b < a else STRICTER
-        text = f"条目生效日期: {_own(old.effective_from, doc_a.effective_from)} → {_own(new.effective_from, doc_b.effective_from)}"
+        text = (f"条目生效日期: {_own(old.effective_from, doc_a.effective_from)}"
+                f" → {_own(new.effective_from, doc_b.effective_from)}")
         parts.append(_part("effective_from", text, d, _date(a), _date(b)))
     if old.effective_to != new.effective_to:
         a, b = old.effective_to or doc_a.effective_to, new.effective_to or doc_b.effective_to
         d = NONE if a == b else LENIENT if a is not None and (b is None or b > a) else STRICTER
-        text = f"条目失效日期: {_own(old.effective_to, doc_a.effective_to, True)} → {_own(new.effective_to, doc_b.effective_to, True)}"
+        text = (f"条目失效日期: {_own(old.effective_to, doc_a.effective_to, True)}"
+                f" → {_own(new.effective_to, doc_b.effective_to, True)}")
         parts.append(_part("effective_to", text, d, _date_to(a), _date_to(b)))
     return parts
 
