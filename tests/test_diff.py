@@ -46,6 +46,7 @@ def test_same_version_has_no_changes(corpus):
     result = diff(corpus, NEW, NEW)
     assert result.summary.model_dump() == {
         "added": 0, "removed": 0, "changed": 0, "unchanged": 12, "document_fields_changed": 0,
+        "lenient": 0, "stricter": 0, "review": 0, "no_effect": 0, "examples_changed": 0,
     }
 
 
@@ -87,3 +88,147 @@ def test_unknown_key_suggests_close_matches(corpus):
         diff(corpus, "cn-tax-first-offense@2021-7", NEW)
     assert info.value.key == "cn-tax-first-offense@2021-7"
     assert OLD in info.value.close_matches
+
+
+# -- for legal reviewers: changes in words, their direction, examples apart ---------------------
+
+from penalty_rules.model.outcome import Outcome  # noqa: E402
+from penalty_rules.model.vocabulary import VOCABULARY  # noqa: E402
+from lists_fixtures import BUNDLED as _BUNDLED, tax_lists  # noqa: E402
+
+SAMR = _BUNDLED / "national" / "cn-samr-2025-1"
+
+
+def _edited(root: Path, src: Path, version: str, edit) -> str:
+    """A copy of the version file `src` as `version` in `root`, its items changed by edit(items by id)."""
+    data = yaml.safe_load(src.read_text("utf-8"))
+    data["version"] = version
+    edit({i["id"]: i for i in data["items"]})
+    folder = root / "national" / data["id"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{version}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return f"{data['id']}@{version}"
+
+
+@pytest.fixture
+def lists_root(tmp_path: Path) -> Path:
+    root = tax_lists(tmp_path)
+    shutil.copytree(SAMR, root / "national" / "cn-samr-2025-1")
+    return root
+
+
+def _tax_edit(items):
+    items["cn-tax-2021-6/01"]["conditions"]["all"] = ["minor_harm"]  # a condition removed from all
+    items["cn-tax-2021-6/02"]["outcome"] = "lighter_penalty"  # no_penalty → lighter_penalty
+    items["cn-tax-2021-6/03"]["conditions"]["any_of"] = []  # the alternatives no longer required
+
+
+def test_changed_item_in_words(lists_root: Path):
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", _tax_edit)
+    result = diff(load_corpus(lists_root).corpus, NEW, b)
+    by_id = {c.id: c for c in result.changed}
+    first = VOCABULARY.conditions["first_offense"].zh
+    (part,) = by_id["cn-tax-2021-6/01"].parts
+    assert part.field == "conditions.all" and part.field_zh == "条件(须全部满足)"
+    assert part.text_zh == f"删去条件: {first}"
+    (raw,) = by_id["cn-tax-2021-6/01"].changes  # the raw change kept, its values also in words
+    assert raw.path == "conditions.all" and raw.old == ["first_offense", "minor_harm"]
+    assert raw.old_zh == f"{first}、{VOCABULARY.conditions['minor_harm'].zh}"
+    assert raw.new_zh == VOCABULARY.conditions["minor_harm"].zh
+    (part,) = by_id["cn-tax-2021-6/02"].parts
+    assert part.field_zh == "处理结果" and (part.old_zh, part.new_zh) == (Outcome.no_penalty.zh, Outcome.lighter_penalty.zh)
+    (part,) = by_id["cn-tax-2021-6/03"].parts
+    assert part.field == "conditions.any_of" and VOCABULARY.conditions["corrected_before_discovery"].zh in part.text_zh
+    assert "corrected_before_discovery" not in part.text_zh
+
+
+def test_direction_of_each_changed_item(lists_root: Path):
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", _tax_edit)
+    result = diff(load_corpus(lists_root).corpus, NEW, b)
+    # 放宽 first: a condition removed from all, the any_of requirement dropped; then the stricter outcome
+    assert [(c.id, c.direction_zh) for c in result.changed] == [
+        ("cn-tax-2021-6/01", "放宽"), ("cn-tax-2021-6/03", "放宽"), ("cn-tax-2021-6/02", "收紧")]
+    s = result.summary
+    assert (s.changed, s.lenient, s.stricter, s.review) == (3, 2, 1, 0)
+    assert result.figures.changes_zh == "修改 3 条: 放宽 2 条、收紧 1 条"
+    assert result.by_domain[0].lenient == 2
+
+
+def test_thresholds_wording_alternatives_and_dates(lists_root: Path):
+    def edit(items):
+        x10 = items["cn-samr-2025-1/x10"]["conditions"]["all"]
+        next(c for c in x10 if isinstance(c, dict) and c.get("quantity") == "goods_value_yuan")["max"] = 1000
+        x02 = items["cn-samr-2025-1/x02"]["conditions"]["all"]
+        i = x02.index({"custom": "实际具备取得食品经营许可证的条件"})
+        x02[i] = {"custom": "实际具备取得食品经营许可证的条件(经核实)"}
+
+    corpus_root = lists_root
+    b = _edited(corpus_root, SAMR / "2025.yaml", "t1", edit)
+    result = diff(load_corpus(corpus_root).corpus, "cn-samr-2025-1@2025", b)
+    by_id = {c.id: c for c in result.changed}
+    unit = VOCABULARY.quantities["goods_value_yuan"]
+    (part,) = by_id["cn-samr-2025-1/x10"].parts  # ≤ 500 → ≤ 1000: more cases meet it
+    assert part.direction_zh == "放宽" and part.new_zh == f"{unit.zh}不超过1000{unit.unit}"
+    assert by_id["cn-samr-2025-1/x02"].direction_zh == "需审核"  # wording changed: not decidable
+    assert [c.id for c in result.changed] == ["cn-samr-2025-1/x10", "cn-samr-2025-1/x02"]
+
+    def stricter(items):  # a bound lowered for 不超过, the item's end date set (was open)
+        x10 = items["cn-samr-2025-1/x10"]["conditions"]["all"]
+        next(c for c in x10 if isinstance(c, dict) and c.get("quantity") == "goods_value_yuan")["max"] = 200
+        items["cn-samr-2025-1/x10"]["effective_to"] = "2030-01-01"
+
+    c = _edited(corpus_root, SAMR / "2025.yaml", "t2", stricter)
+    result = diff(load_corpus(corpus_root).corpus, "cn-samr-2025-1@2025", c)
+    (change,) = result.changed
+    assert change.direction_zh == "收紧" and {p.direction_zh for p in change.parts} == {"收紧"}
+
+    def mixed(items):  # bound raised but a condition added: never 收紧, never 放宽
+        x10 = items["cn-samr-2025-1/x10"]["conditions"]["all"]
+        next(c for c in x10 if isinstance(c, dict) and c.get("quantity") == "goods_value_yuan")["max"] = 1000
+        x10.append("no_illegal_gains")
+
+    d = _edited(corpus_root, SAMR / "2025.yaml", "t3", mixed)
+    (change,) = diff(load_corpus(corpus_root).corpus, "cn-samr-2025-1@2025", d).changed
+    assert change.direction_zh == "需审核"
+
+
+def test_alternative_added_and_dates_widened_are_lenient(lists_root: Path):
+    def edit(items):
+        items["cn-tax-2021-6/01"]["conditions"]["any_of"].append(["no_harm"])  # one more alternative
+        items["cn-tax-2021-6/02"]["effective_from"] = "2021-04-01"  # before the list's 2022-01-01
+
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", edit)
+    result = diff(load_corpus(lists_root).corpus, NEW, b)
+    assert {c.id: c.direction_zh for c in result.changed} == {"cn-tax-2021-6/01": "放宽", "cn-tax-2021-6/02": "放宽"}
+
+
+def test_outcome_direction_follows_the_corpus_precedence(lists_root: Path):
+    registry = yaml.safe_load((lists_root / "domains.yaml").read_text("utf-8"))
+    registry["precedence"] = ["no_penalty", "discretionary_no_penalty", "lighter_penalty", "reduced_penalty"]
+    (lists_root / "domains.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), "utf-8")
+
+    def edit(items):
+        items["cn-samr-2025-1/x10"]["outcome"] = "reduced_penalty"
+
+    a = _edited(lists_root, SAMR / "2025.yaml", "ta", lambda items: items["cn-samr-2025-1/x10"].update(
+        outcome="lighter_penalty"))
+    b = _edited(lists_root, SAMR / "2025.yaml", "tb", edit)
+    (change,) = diff(load_corpus(lists_root).corpus, a, b).changed
+    assert change.direction_zh == "收紧"  # reduced_penalty ranks below lighter_penalty in this corpus
+
+
+def test_examples_only_change_is_not_counted_as_a_change(lists_root: Path):
+    def edit(items):
+        ex = items["cn-tax-2021-6/03"]["examples"][0]
+        ex["expected"] = "discretionary_no_penalty"
+
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-6.yaml", "t1", edit)
+    result = diff(load_corpus(lists_root).corpus, OLD, b)
+    assert result.changed == [] and result.summary.changed == 0 and result.figures.changed == 0
+    assert result.summary.examples_changed == 1 and result.summary.unchanged == 10
+    assert "(修改 0 条)" in result.figures.text_zh and result.by_domain[0].changed == 0
+    (change,) = result.examples_changed
+    (part,) = change.examples
+    assert "{" not in part.text_zh and "discretionary_no_penalty" not in part.text_zh
+    assert f"预期 {Outcome.discretionary_no_penalty.zh}" in part.new_zh
+    assert "是否首次违法: 是" in part.new_zh  # facts in words

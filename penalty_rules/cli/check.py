@@ -4,14 +4,16 @@ The file is read as the HTTP service reads a body (penalty_rules.model.facts_jso
 strict JSON types, no duplicate keys, bounded nesting and integer size, finite non-negative
 amounts. Every message is printed with Rich markup escaped (input text is never markup)."""
 
+import re
 import sys
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from penalty_rules.errors import InvalidFacts, UnknownItem
+from penalty_rules.errors import CorpusInvalid, InvalidFacts, UnknownItem
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.cli.json_source import SourceProblem, read_json_object
 from penalty_rules.model.facts_json import error_loc, loc_text, validation_message_zh
@@ -22,6 +24,46 @@ err = Console(stderr=True)
 
 def _fail(message: str) -> None:
     err.print(f"[red]输入无效: {escape(message)}[/red]", soft_wrap=True, highlight=False)
+    raise typer.Exit(2)
+
+
+_VERSION_KEY = re.compile(r"[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _version_of(problem) -> str | None:
+    """The list version a loader problem is about: named in its field path or message, else the
+    id@version of its file."""
+    if problem.path and problem.path.startswith("versions."):
+        return problem.path[len("versions."):]
+    found = _VERSION_KEY.search(problem.message)
+    if found:
+        return found.group(0)
+    try:
+        import yaml
+
+        from penalty_rules.config import Settings
+
+        path = Path(problem.file or "")
+        if not path.is_file():
+            path = Settings.from_env().lists_dir.parent / path
+        doc = yaml.safe_load(path.read_text("utf-8"))
+        return f"{doc['id']}@{doc['version']}"
+    except Exception:  # noqa: BLE001 (only a label for the message)
+        return None
+
+
+def _lists_refused(exc: CorpusInvalid) -> None:
+    """The lists do not load (e.g. a published version was changed): which version and why, in
+    Chinese with the error code, then exit 2 as for the other errors of this command."""
+    errors = [p for p in exc.problems if p.severity == "error"] or list(exc.problems)
+    lines = []
+    for p in errors[:20]:
+        key = _version_of(p)
+        where = f"清单版本 {key}" if key else (p.file or "清单")
+        lines.append(f"  {where}: {p.message} [{p.code}]")
+    more = f"\n  …另有 {len(errors) - 20} 个错误" if len(errors) > 20 else ""
+    err.print(escape(f"清单无效, 无法判断案件(错误 {len(errors)} 个; 运行 penalty-rules lists validate 查看):\n"
+                     + "\n".join(lines) + more), style="red", soft_wrap=True, highlight=False)
     raise typer.Exit(2)
 
 
@@ -46,7 +88,10 @@ def check(
 
     from penalty_rules.engine.engine import Engine
 
-    engine = Engine.from_settings(use_durable=not no_durable)
+    try:
+        engine = Engine.from_settings(use_durable=not no_durable)
+    except CorpusInvalid as exc:
+        _lists_refused(exc)
     try:
         decision = engine.evaluate(facts)
     except InvalidFacts as exc:

@@ -330,16 +330,13 @@ def diff(
             _echo_json({**result.model_dump(mode="json"), "impact": effect.model_dump(mode="json")})
         return
 
-    def value(v) -> Text:
-        return Text("—" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
-
     console.print(f"{result.a} → {result.b}", style="bold", markup=False, highlight=False)
     if result.document_changes:
         table = Table(title="清单字段变化")
         for header in ("字段", "原值", "新值"):
             table.add_column(header, overflow="fold")
         for c in result.document_changes:
-            table.add_row(Text(c.path), value(c.old), value(c.new))
+            table.add_row(Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"), Text(c.new_zh or "—"))
         _print_table(table, 140)
     for title, items, mark in (("新增条目", result.added, "+"), ("删除条目", result.removed, "-")):
         if items:
@@ -348,21 +345,84 @@ def diff(
                 console.print(f"  {mark} {i.id} [{i.domain}] {i.outcome.zh}: {i.violation}", markup=False,
                               highlight=False, soft_wrap=True)
     if result.changed:
-        table = Table(title="修改的条目")
-        for header in ("编号", "字段", "原值", "新值"):
+        table = Table(title="修改的条目(放宽的在前)")
+        for header in ("编号", "方向", "字段", "变化", "此项"):
             table.add_column(header, overflow="fold")
         for change in result.changed:
-            for c in change.changes:
-                table.add_row(Text(change.id), Text(c.path), value(c.old), value(c.new))
-        _print_table(table, 140)
+            head = Text(f"{change.id}\n{change.violation or ''}")
+            mark = Text(change.direction_zh or "", style="bold red" if change.direction == "lenient" else "")
+            for n, part in enumerate(change.parts):
+                table.add_row(head if n == 0 else Text(""), mark if n == 0 else Text(""),
+                              Text(_field_cell(part.field_zh, part.field)), Text(part.text_zh), Text(part.direction_zh))
+        _print_table(table, 160)
+    examples = [c for c in result.changed if c.examples] + list(result.examples_changed)
+    if examples:
+        console.print("示例变化(示例是测试数据, 不计入修改)", style="bold", markup=False)
+        for change in examples:
+            for part in change.examples:
+                console.print(f"  {change.id}: {part.text_zh}", markup=False, highlight=False, soft_wrap=True)
     s = result.summary
+    directions = "、".join(f"{z} {n} 条" for n, z in ((s.lenient, "放宽"), (s.review, "需审核"), (s.stricter, "收紧"),
+                                                    (s.no_effect, "不影响适用")) if n)
     console.print(
-        f"新增 {s.added} 条, 删除 {s.removed} 条, 修改 {s.changed} 条, 未变 {s.unchanged} 条; "
-        f"清单字段变化 {s.document_fields_changed} 处"
+        f"新增 {s.added} 条, 删除 {s.removed} 条, 修改 {s.changed} 条" + (f"({directions})" if directions else "")
+        + f", 未变 {s.unchanged} 条; "
+        + (f"示例变化 {s.examples_changed} 条(不计入修改); " if s.examples_changed else "")
+        + f"清单字段变化 {s.document_fields_changed} 处", markup=False, highlight=False, soft_wrap=True,
     )
-    review_cli.print_domains(result)
+    _print_domains(result)
     if effect is not None:
-        review_cli.print_impact(effect)
+        _print_impact(effect)
+
+
+def _field_cell(zh: str | None, code: str) -> str:
+    """The field's Chinese name with its code (what the list file says)."""
+    return code if not zh or zh == code else f"{zh}\n{code}"
+
+
+def _print_domains(result) -> None:
+    from penalty_rules.report.diff import field_zh
+
+    if not result.by_domain:
+        return
+    table = Table(title="按执法领域")
+    for header in ("代码", "领域", "原条目", "新条目", "新增", "删除", "修改", "其中放宽", "示例变化", "修改的字段"):
+        table.add_column(header, overflow="fold")
+    for d in result.by_domain:
+        table.add_row(Text(d.domain), Text(d.zh or "—"), str(d.items_a), str(d.items_b), f"+{d.added}",
+                      f"−{d.removed}", str(d.changed), str(d.lenient), str(d.examples_changed),
+                      Text("、".join(f"{field_zh(k)} {v}" for k, v in d.fields.items()) or "—"))
+    _print_table(table, 160)
+    console.print(result.figures.text_zh, markup=False, highlight=False, soft_wrap=True)
+    if result.figures.changes_zh and (result.summary.changed or result.summary.examples_changed):
+        console.print(result.figures.changes_zh, markup=False, highlight=False, soft_wrap=True)
+
+
+def _outcome_zh(value: str | None) -> str:
+    from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH
+
+    if value is None:
+        return "—"
+    if value == UNDETERMINED:
+        return UNDETERMINED_ZH
+    try:
+        return Outcome(value).zh
+    except ValueError:
+        return value
+
+
+def _print_impact(summary) -> None:
+    """The replay impact (--impact): outcomes in Chinese (尚不能确定 for undetermined)."""
+    console.print(summary.summary_zh, markup=False, highlight=False, soft_wrap=True)
+    if summary.examples:
+        table = Table(title="结果不同的决定")
+        for header in ("决定编号", "决定日期", "原结果", "新结果", "原条目", "新条目"):
+            table.add_column(header, overflow="fold")
+        for e in summary.examples:
+            after = _outcome_zh(e.after_outcome) if e.after_outcome is not None else "条目已删除"
+            table.add_row(Text(e.decision_id), Text(e.decision_date), Text(_outcome_zh(e.before_outcome)), Text(after),
+                          Text(e.before_item or "—"), Text(e.after_item or "—"))
+        _print_table(table, 140)
 
 
 @app.command()

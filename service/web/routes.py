@@ -483,7 +483,7 @@ def diff_page(request: Request):
     want_impact = request.query_params.get("impact") == "1"
     return page(request, "diff.html", user, keys=keys, a=a, b=b, diff=result, error=None,
                 impact=_impact(request, a, b) if want_impact else None, want_impact=want_impact,
-                items_a=items_a, items_b=items_b)
+                items_a=items_a, items_b=items_b, field_zh=diff_mod.field_zh)
 
 
 IMPACT_LIMIT = 2000  # decisions replayed for the impact summary on the page (the newest)
