@@ -183,6 +183,28 @@ def _attested_value(tag: str):
 
 _TAG_VALUES: dict = {}
 
+# tag_value(tag)(f, first) as a Python expression in `f` and `first` over the names of
+# TAG_EXPRESSION_NAMES, for the tags whose value is a plain read (a generated function reads them
+# inline: durable_adapter's fact writers); None for the others (tests/engine/test_inline_readers.py).
+TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor)}
+_TAG_EXPRESSIONS = {
+    "first_offense": "first",
+    "corrected_before_discovery": "(None if f.corrected is None else f.corrected is _Corrected.before_discovery)",
+    "corrected_within_deadline": "(None if f.corrected is None else f.corrected in _PROMPT)",
+    "corrected_promptly": "(None if f.corrected is None else f.corrected in _PROMPT)",
+    "no_harm": "(None if f.harm is None else f.harm is _Harm.none)",
+    "minor_harm": "(None if f.harm is None else f.harm in _MINOR_HARM)",
+    "no_illegal_gains": "(None if f.illegal_gains_yuan is None else f.illegal_gains_yuan == 0)",
+    "no_subjective_fault": "(None if f.subjective_fault is None else not f.subjective_fault)",
+    "minor_violation": "f.minor_violation",
+    "minor_not_denied": "(f.minor_violation is not False)",
+}
+
+
+def tag_expression(tag: str) -> str | None:
+    """tag_value(tag) inline (see _TAG_EXPRESSIONS), or None."""
+    return _TAG_EXPRESSIONS.get(tag)
+
 
 def tag_value(tag: str):
     """fn(facts, first_offense) → the tag's three-valued value (as FactView.tag, without `used`)."""

@@ -52,7 +52,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
-from penalty_rules.engine.conditions import quantity_value, tag_value
+from penalty_rules.engine.conditions import TAG_EXPRESSION_NAMES, quantity_value, tag_expression, tag_value
 from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.model.conditions import Condition, Custom, Threshold
@@ -166,50 +166,63 @@ class RulesetGroup:
     handle: object = None  # its C handle once loaded (DurableMatcher)
 
     def __post_init__(self):
-        # the fact's fields as compiled value functions and JSON text pieces (the key and colon
-        # written once), built once: the hot path of every match
-        self._tag_writers = [(tag_value(tag), _dumps(tag) + ":true", _dumps(tag) + ":false") for tag in self.tags]
-        self._custom_writers = [(key, _dumps(key) + ":true", _dumps(key) + ":false") for key in self.customs]
-        self._quantity_writers = [
-            (quantity_value(name), _dumps(name) + ":", bounds) for name, bounds in self.quantities.items()
-        ]
+        # the fact's fields as JSON text pieces (the key and colon written once) and one generated
+        # writer of the whole fact (_writer): the hot path of every match
+        self._writer = _fact_writer(self.tags, self.customs, self.quantities)
 
     def fact_body(self, facts, first_offense) -> str:
         """The one definition of the fact of a case: the constant field, then each of the group's
         fields (tags, custom conditions, quantities, in that order) with a known value only
         (unknown = absent = never matches), as the JSON text the encoder `_dumps` writes for that
         dict, open at the end for the sid: fact_body(...) + '"sid":"<sid>"}' is the asserted text.
-        Written straight from the values, without the dict: the hot path of every match
-        (tests/engine/test_durable_per_item.py compares it with a dict built from FactView)."""
-        parts = [_ALWAYS_TEXT]
-        for fn, yes, no in self._tag_writers:
-            value = fn(facts, first_offense)
-            if value is True:
-                parts.append(yes)
-            elif value is False:
-                parts.append(no)
-        if self._custom_writers:
-            custom = facts.custom_conditions or {}
-            for key, yes, no in self._custom_writers:
-                value = custom.get(key)
-                if value is True:
-                    parts.append(yes)
-                elif value is False:
-                    parts.append(no)
-        for fn, head, bounds in self._quantity_writers:
-            value = fn(facts)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue  # NaN compares false with every bound, like an absent field
-            if not _plain(value):
-                value = _stand_in(value, bounds)
-            parts.append(head + _value_text(value))
-        parts.append("")  # the comma before the sid
-        return ",".join(parts)
+        Written straight from the values, without the dict, by a function generated once per
+        ruleset (_fact_writer) (tests/engine/test_durable_per_item.py compares it with a dict built
+        from FactView)."""
+        return self._writer(facts, first_offense)
 
     def event_for(self, facts, first_offense) -> dict:
         """The fact of fact_body as a dict (decoded from its text, not a second encoder): for the
         host's own assert_fact, `_match` and the benchmark's ZEN tables."""
         return _loads(self.fact_body(facts, first_offense)[:-1] + "}")
+
+
+def _fact_writer(tags, customs, quantities):
+    """fn(facts, first_offense) → RulesetGroup.fact_body's text, generated once per ruleset: each
+    field of the group read inline where its value is a plain read (conditions.tag_expression), else
+    through its value function (tag_value, quantity_value); its JSON text pieces are constants."""
+    namespace: dict = {**TAG_EXPRESSION_NAMES, "_quantity_text": _quantity_text}
+    lines = ["def write(f, first):", f"    parts = [{_ALWAYS_TEXT!r}]", "    add = parts.append"]
+    for i, tag in enumerate(tags):
+        expr = tag_expression(tag)
+        if expr is None:
+            namespace[f"_t{i}"] = tag_value(tag)
+            expr = f"_t{i}(f, first)"
+        lines += [f"    v = {expr}", "    if v is True:", f"        add({_dumps(tag) + ':true'!r})",
+                  "    elif v is False:", f"        add({_dumps(tag) + ':false'!r})"]
+    if customs:
+        lines.append("    custom = f.custom_conditions or {}")
+        for key in customs:
+            lines += [f"    v = custom.get({key!r})", "    if v is True:", f"        add({_dumps(key) + ':true'!r})",
+                      "    elif v is False:", f"        add({_dumps(key) + ':false'!r})"]
+    for i, (name, bounds) in enumerate(quantities.items()):
+        namespace[f"_q{i}"] = quantity_value(name)
+        namespace[f"_b{i}"] = bounds
+        lines += [f"    v = _q{i}(f)", "    if v is not None:",
+                  f"        v = _quantity_text(v, {_dumps(name) + ':'!r}, _b{i})",
+                  "        if v is not None:", "            add(v)"]
+    lines += ["    add('')  # the comma before the sid", "    return ','.join(parts)"]
+    exec(compile("\n".join(lines) + "\n", "<durable fact writer>", "exec"), namespace)  # noqa: S102 - our own text
+    return namespace["write"]
+
+
+def _quantity_text(value, head: str, bounds: tuple[float, ...]) -> str | None:
+    """A known quantity's field text, or None for NaN (compares false with every bound, like an
+    absent field); a number durable-rules cannot read replaced by a stand-in (_stand_in)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if not _plain(value):
+        value = _stand_in(value, bounds)
+    return head + _value_text(value)
 
 
 def _value_text(value) -> str:
@@ -402,18 +415,21 @@ def _fires(name: str, body: str, handle=None) -> bool:
     with _LOCK:
         if handle is None:
             handle = _handle(name)
-        code = None
-        failure: Exception | None = None
         try:
             code = _C.assert_fact(handle, text)[0]
         except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exception and C errors
-            failure = exc
-        finally:
-            failure = _delete_state(handle, sid, failure)  # always, even on BaseException
-        if failure is None and code != 0 and code != 1:
+            failure = _delete_state(handle, sid, exc)  # a failed assert may leave no state: its error is reported
+            raise DurableRulesError("匹配", str(failure), name) from failure
+        except BaseException:
+            _delete_state(handle, sid, None)  # always, even on BaseException
+            raise
+        try:
+            _C.delete_state(handle, sid)
+        except Exception as exc:  # noqa: BLE001
+            raise DurableRulesError("匹配", str(exc), name) from exc
+        if code != 0 and code != 1:
             # 2: the same fact asserted twice; 3 (event deferred): not reachable under the lock with a fresh sid
             failure = DurableRulesError("匹配", "同一事实已断言过" if code == 2 else f"意外的返回码 {code}", name)
-        if failure is not None:
             raise DurableRulesError("匹配", str(failure), name) from failure
     return code == 0
 
@@ -467,7 +483,7 @@ class DurableMatcher:
             group = by_ref.get(key)
             if group is None:
                 self.ruleset_for(ref)  # raises the clear error
-            if fires(group.name, group.fact_body(facts, first_offense_fn(facts, ref)), group.handle):
+            if fires(group.name, group._writer(facts, first_offense_fn(facts, ref)), group.handle):
                 out.add(key)
         return out
 

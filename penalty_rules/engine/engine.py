@@ -17,7 +17,7 @@ from datetime import date
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
-from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_conditions
+from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_facts
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
 from penalty_rules.errors import InvalidFacts, UnknownItem
@@ -26,7 +26,9 @@ from penalty_rules.explain.decide import (
 )
 from penalty_rules.model.conditions import Custom
 from penalty_rules.model.corpus import Corpus, ItemRef
-from penalty_rules.model.decision import AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker
+from penalty_rules.model.decision import (
+    AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker, replaced,
+)
 from penalty_rules.model.facts import ACT_AFTER_DECISION, CaseFacts
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
@@ -733,7 +735,7 @@ class Engine:
         escalation step's outcome — is the same)."""
         item, doc, group, definition, conditions, premise_text, measures, date_note, derived_key = self._item_plan(ref)
         first = derive_first_offense(facts, group, definition, self._prior_matcher, self._prior_item_matcher)
-        result = evaluate_conditions(conditions, FactView(facts, first.value))
+        result = evaluate_facts(conditions, facts, first.value)
         rr = RuleResult(item.id, item.outcome, result, binding=role != "similar_elsewhere", ref=ref, role=role,
                         measures=list(measures), first_offense=first.value)
         if not explain:
@@ -847,6 +849,7 @@ class Engine:
             return out
         part = selection.statutory = StatutoryPart(law_keys={}, law_labels={})
         add = part.add
+        live = part.live
         for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
             values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
             for (spec, spec_id, share), values in zip(rules, values_per_rule):
@@ -856,7 +859,12 @@ class Engine:
                     rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
                                                 act_missing, version_key, spec, spec_id, share, values, True)
                 out.append(rr)
-                add(rr)
+                # StatutoryPart.add, its two common cases written here (most rules of most cases)
+                gather = rr.gather
+                if gather is None:  # live, not satisfied, no special-law row
+                    live.append(rr)
+                elif gather is not False:  # False: its version does not apply, not live
+                    add(rr)
             if applicable is not False and rules:
                 part.add_law(rr)
         return out
@@ -946,7 +954,11 @@ class Engine:
         t = traces[at]  # made as StatutoryRules._rule makes it (the same fields given)
         trace = _ConditionTrace(bundle=t.bundle, key=t.key, label=t.label, status=t.status,
                                 facts_used={**t.facts_used, **limitation_used(facts)})
-        return rr.with_traces([*traces[:at], trace, *traces[at + 1:]])
+        new = rr.with_traces([*traces[:at], trace, *traces[at + 1:]])
+        # its rule trace: the shared result's (built once) with these condition traces, every other
+        # field the same (what _build_trace gives: with_traces copies every field but the traces)
+        new._trace = replaced(rr.to_trace(), conditions=new.result.traces)
+        return new
 
     def _versions(self, facts: CaseFacts, dec: date) -> tuple:
         """StatutoryRules.versions_for with what each version's rules need: (law version, applies,

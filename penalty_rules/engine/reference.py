@@ -72,27 +72,44 @@ def _lookup(entry, facts, first, view) -> tuple[Truth, ConditionTrace]:
     key = (ident, bundle, read(facts, first))
     hit = _TRACES.get(key)
     if hit is None:
-        value, used = view.evaluate(cond)
-        trace = _ConditionTrace(  # engine-built values: no validation on the hot path (model.decision.built)
-            key=cond_key, label=label, status=_status(value), facts_used=used, bundle=bundle,
-        )
-        hit = (value, trace)
-        if len(_TRACES) >= _MAX_TRACES:
-            _TRACES.clear()
-        _TRACES[key] = hit
+        hit = _made(entry, key, view if view is not None else FactView(facts, first))
+    return hit
+
+
+def _made(entry, key, view) -> tuple[Truth, ConditionTrace]:
+    """A condition's (value, trace) for the raw values of `key`, made and kept (_lookup)."""
+    cond, bundle, _read, _ident, cond_key, label, _missing_names = entry
+    value, used = view.evaluate(cond)
+    trace = _ConditionTrace(  # engine-built values: no validation on the hot path (model.decision.built)
+        key=cond_key, label=label, status=_status(value), facts_used=used, bundle=bundle,
+    )
+    hit = (value, trace)
+    if len(_TRACES) >= _MAX_TRACES:
+        _TRACES.clear()
+    _TRACES[key] = hit
     return hit
 
 
 def evaluate_conditions(conditions: Conditions, view: FactView) -> ConditionsResult:
+    return evaluate_facts(conditions, view.facts, view.first_offense, view)
+
+
+def evaluate_facts(conditions: Conditions, facts, first: Truth, view: FactView | None = None) -> ConditionsResult:
+    """evaluate_conditions for (facts, 首违 value): the FactView is made only when a condition's trace
+    is not yet kept for its raw values (_lookup)."""
     all_plan, bundle_plans = _plan(conditions)
-    facts, first = view.facts, view.first_offense
     traces: list[ConditionTrace] = []
     unknown_conds = []
 
     # three-valued and/or as conditions.and3 / or3: False (True) decides, else unknown unless all hold
     all_value: Truth = True
-    for entry in all_plan:
-        value, trace = _lookup(entry, facts, first, view)
+    traces_get = _TRACES.get
+    for entry in all_plan:  # _lookup, written out (every condition of every item of every case)
+        key = (entry[3], None, entry[2](facts, first))
+        hit = traces_get(key)
+        if hit is None:
+            hit = _made(entry, key, view if view is not None else FactView(facts, first))
+        value, trace = hit
         traces.append(trace)
         if value is None:
             unknown_conds.append(entry)
