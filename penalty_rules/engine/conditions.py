@@ -64,6 +64,8 @@ class FactView:
             return f.minor_violation, {"minor_violation": f.minor_violation}
         if tag == "minor_not_denied":  # only the officer's explicit 不属轻微 defeats it (never asked)
             return f.minor_violation is not False, {"minor_violation": f.minor_violation}
+        if tag == "serious_harm_not_found":  # only the officer's finding of serious harm defeats it (never asked)
+            return f.harm is not Harm.serious, {"harm": f.harm.value if f.harm is not None else None}
         if tag in Circumstance.__members__:
             return self._circumstance(Circumstance(tag))
         if tag in ATTESTED_TAGS:
@@ -166,6 +168,8 @@ def _tag_value(tag: str):
         return lambda f, first: f.minor_violation
     if tag == "minor_not_denied":
         return lambda f, first: f.minor_violation is not False
+    if tag == "serious_harm_not_found":
+        return lambda f, first: f.harm is not Harm.serious
     if tag in Circumstance.__members__:
         return _circumstance_value(Circumstance(tag))
     if tag in ATTESTED_TAGS:
@@ -198,6 +202,7 @@ _TAG_EXPRESSIONS = {
     "no_subjective_fault": "(None if f.subjective_fault is None else not f.subjective_fault)",
     "minor_violation": "f.minor_violation",
     "minor_not_denied": "(f.minor_violation is not False)",
+    "serious_harm_not_found": "(f.harm is not _Harm.serious)",
 }
 
 
@@ -228,7 +233,7 @@ _TAG_FIELDS = {
     "corrected_promptly": "corrected",
     "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
     "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
-    "minor_not_denied": "minor_violation",
+    "minor_not_denied": "minor_violation", "serious_harm_not_found": "harm",
     **{c.value: "circumstances" for c in Circumstance},
 }
 

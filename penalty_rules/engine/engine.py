@@ -16,7 +16,9 @@ from datetime import date
 
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
-from penalty_rules.engine.premises import effective_conditions, minor_note, premise_note
+from penalty_rules.engine.premises import (
+    AGGRAVATION_NOTE, AGGRAVATION_PREMISE, effective_conditions, minor_note, premise_note,
+)
 from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_facts
 from penalty_rules.engine.search import Hit, ItemSearch
 from penalty_rules.engine.statutory import DECISION_ROLE, StatutoryRef, StatutoryRules, at_act_end, limitation_used
@@ -29,7 +31,7 @@ from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import (
     AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker, replaced,
 )
-from penalty_rules.model.facts import ACT_AFTER_DECISION, CaseFacts
+from penalty_rules.model.facts import ACT_AFTER_DECISION, CaseFacts, Harm
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -752,6 +754,8 @@ class Engine:
             rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
         if facts.minor_violation is False and "minor_not_denied" in conditions.all:
             rr.notes.append(minor_note(version))
+        if facts.harm is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
+            rr.notes.append(AGGRAVATION_NOTE)
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:

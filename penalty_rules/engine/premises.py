@@ -22,6 +22,13 @@ officer has found that this violation is NOT minor (minor_violation: false), the
 not hold: the premise minor_not_denied (vocabulary kind: premise, never a list's own condition) is
 added to items on that ground that do not state minor_violation themselves.
 
+A lenient item of the cases the police handle (domains public_security, road_traffic: 公安机关办理行政案件程序
+规定 第二条) cannot stand against the rule that binds the police there: 第一百六十条 “违法行为人有下列情形之一的，
+应当从重处罚：（一）有较严重后果的” (治安管理处罚法(2012) 第二十条 (一) likewise). Where the item states no harm
+condition of its own, the premise serious_harm_not_found (vocabulary kind: premise) is added: a case the officer
+finds of serious harm does not come under the item (the law decides it; the caution police-procedure-160 is
+said); unknown harm is no such finding (从重 rests on an established fact) and is not asked for it.
+
 The list's own data, content hash and diffs are not touched: only the evaluated conditions (the
 reference evaluator, the durable-rules rulesets and the trainers' scaffolds read them from here).
 """
@@ -30,6 +37,11 @@ from penalty_rules.model.conditions import Conditions
 from penalty_rules.model.outcome import Outcome
 
 NO_PENALTY = frozenset({Outcome.no_penalty, Outcome.discretionary_no_penalty})
+# cases the police handle (公安机关办理行政案件程序规定 第二条; special-laws police-procedure-160's domains)
+POLICE_DOMAINS = frozenset({"public_security", "road_traffic"})
+AGGRAVATION_PREMISE = "serious_harm_not_found"
+AGGRAVATION_NOTE = ("公安机关办理行政案件程序规定第一百六十条: 违法行为人有较严重后果的, 应当从重处罚; 执法人员认定危害后果严重的, "
+                    "不适用本从宽条目, 按法律规定处理")
 HARM_TAGS = frozenset({"no_harm", "minor_harm"})
 HARM_PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
 CORRECTION_TAGS = frozenset({"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"})
@@ -83,6 +95,9 @@ def premises_of(item) -> tuple[str, ...]:
         tags.append(CORRECTION_PREMISE)
     if kind == "minor" and "minor_violation" not in keys:
         tags.append("minor_not_denied")
+    if (item.outcome is not Outcome.normal and item.domain in POLICE_DOMAINS and harm is None
+            and not keys & HARM_TAGS):
+        tags.append(AGGRAVATION_PREMISE)
     return tuple(tags)
 
 

@@ -36,6 +36,9 @@ TAG_STEPS: dict[str, tuple[str, str]] = {
     # unknown (the item is the issuer's finding that its conduct is minor): the statute's 33(1) first
     # sentence is then open, and decides rows where the item fails (尚不能确定, see _expected)
     "minor_not_denied": ("执法人员尚未认定违法行为是否轻微", "违法行为不属轻微"),
+    # the police's 应当从重 (公安机关办理行政案件程序规定 160(一): 有较严重后果的): only a finding of serious harm
+    # defeats a lenient police item (engine.premises); unknown harm is not that finding
+    "serious_harm_not_found": ("危害后果轻微", "造成严重危害后果"),
     "cooperated": ('当事人有情节 "积极配合调查"', "当事人没有从轻减轻情节"),
     "eliminated_harm": ('当事人有情节 "主动消除或者减轻危害后果"', "当事人没有从轻减轻情节"),
     "coerced_or_deceived": ('当事人有情节 "受他人胁迫或者诱骗"', "当事人没有从轻减轻情节"),
@@ -136,6 +139,8 @@ def _holds(cond, state: dict):
             "no_illegal_gains": "q:illegal_gains_yuan"}.get(cond)
     if cond == "minor_not_denied":  # unknown is not a denial (engine.premises)
         return state.get("minor_violation") is not False
+    if cond == "serious_harm_not_found":  # unknown harm is not a finding of serious harm (engine.premises)
+        return state.get("harm") != "serious"
     if cond.startswith("corrected_"):
         c = state.get("corrected")
         return None if c is None else (c == "before_discovery" if cond == "corrected_before_discovery" else c in _PROMPT)
