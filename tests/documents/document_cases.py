@@ -28,9 +28,10 @@ CASES.update({
     # 聊城 practices from the 2022 white paper (lists/liaocheng/lc-practice-2022): not a normative document
     "wp_parking": {"item_id": "lc-practice-2022/parking-notified", "act_date": "2023-05-01",
                    "decision_date": "2023-05-01", "corrected": "within_deadline", "harm": "none"},
-    # an item without conditions, facts against the party (serious harm, not corrected)
+    # an item without conditions, facts against the party (not corrected; minor harm: serious harm takes the case
+    # out of the practice, 公安机关办理行政案件程序规定 160(一), tests/legal/test_police_aggravation.py)
     "wp_ev": {"item_id": "lc-practice-2022/ev-restricted-zone", "party_type": "individual", "age": 45,
-              "first_offense": True, "minor_violation": False, "harm": "serious", "corrected": "not_corrected",
+              "first_offense": True, "minor_violation": False, "harm": "minor", "corrected": "not_corrected",
               "act_date": "2023-03-01", "decision_date": "2023-03-01", "circumstances": []},
     # any_of groups: custom answers are added by the tests (their keys come from the trace)
     "mr_any_of": {**BASE, "item_id": "sd-mr-2024-reduced/x01", "circumstances": ["cooperated"], "minor_violation": True,

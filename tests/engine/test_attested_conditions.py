@@ -115,9 +115,9 @@ def test_vocabulary_kind_and_facts_agree():
     from penalty_rules.model.vocabulary import ConditionDef
 
     assert VOCABULARY.attested and all(d.facts == ["attested"] for d in VOCABULARY.attested.values())
-    # besides the attested tags, only the engine's premise (engine.premises) has a kind
+    # besides the attested tags, only the engine's premises (engine.premises) have a kind
     assert {t: d.kind for t, d in VOCABULARY.conditions.items() if t not in VOCABULARY.attested and d.kind} \
-        == {"minor_not_denied": "premise"}
+        == {"minor_not_denied": "premise", "serious_harm_not_found": "premise"}
     assert "circumstances" not in {f for d in VOCABULARY.attested.values() for f in d.facts}
     for bad in (dict(kind="attested", facts=["circumstances"]), dict(facts=["attested"])):
         with pytest.raises(ValidationError):

@@ -60,7 +60,7 @@ def test_an_escalation_step_chosen_by_the_counted_priors_says_so(engine):
     step follows the count of earlier entries; with no first_offense given it rests on the records."""
     facts = dict(item_id="lc-practice-2022/ev-restricted-zone", party_type="individual", age=50,
                  act_date=date(2024, 3, 1), continuing=False, discovered_date=date(2024, 3, 2),
-                 decision_date=date(2024, 3, 20), minor_violation=False, harm="serious", corrected="not_corrected",
+                 decision_date=date(2024, 3, 20), minor_violation=False, harm="minor", corrected="not_corrected",
                  subjective_fault=True, circumstances=[])
     d = engine.evaluate(CaseFacts(**facts, prior_offenses=[]))
     assert d.chosen_item == "lc-practice-2022/ev-restricted-zone"

@@ -96,7 +96,7 @@ def _ev_first_entry(engine):
     return engine.evaluate(CaseFacts(item_id="lc-practice-2022/ev-restricted-zone", jurisdiction="371502",
                                      party_type="individual", age=40, act_date=date(2023, 5, 1),
                                      discovered_date=date(2023, 5, 1), continuing=False, first_offense=True,
-                                     prior_offenses=[], circumstances=[], minor_violation=False, harm="serious",
+                                     prior_offenses=[], circumstances=[], minor_violation=False, harm="minor",
                                      corrected="not_corrected", decision_date=date(2023, 6, 1)))
 
 
