@@ -83,6 +83,14 @@ def ground_kind(item) -> str | None:
     return "no_fault" if "no_subjective_fault" in keys else "first_offense" if "first_offense" in keys else "minor"
 
 
+def _stated(conditions: Conditions, tags: frozenset) -> bool:
+    """One of `tags` holds whichever way the conditions are met: in `all`, or in every alternative of `any_of`
+    (a harm tag in one alternative only leaves the others without it)."""
+    if any(c in tags for c in conditions.all):
+        return True
+    return bool(conditions.any_of) and all(any(c in tags for c in bundle) for bundle in conditions.any_of)
+
+
 def premises_of(item) -> tuple[str, ...]:
     """The conditions the item's ground requires and the item does not state (harm, correction, minor)."""
     kind = ground_kind(item)
@@ -96,7 +104,7 @@ def premises_of(item) -> tuple[str, ...]:
     if kind == "minor" and "minor_violation" not in keys:
         tags.append("minor_not_denied")
     if (item.outcome is not Outcome.normal and item.domain in POLICE_DOMAINS and harm is None
-            and not keys & HARM_TAGS):
+            and not _stated(item.conditions, HARM_TAGS)):
         tags.append(AGGRAVATION_PREMISE)
     return tuple(tags)
 

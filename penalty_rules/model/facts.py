@@ -5,7 +5,7 @@ boundaries (HTTP body, `penalty-rules check`) facts arrive as JSON and are read 
 penalty_rules.model.facts_json. Amounts and quantities are finite and non-negative.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import Annotated
 
@@ -125,13 +125,20 @@ def date_error(field: str, message: str, code: str = "value_error") -> PydanticC
     return PydanticCustomError(code, "{message}", {"field": field, "message": message})
 
 
+def calendar_months(start: date, end: date) -> int:
+    """The whole calendar months from `start` to `end`, both days counted (2025-06-01..06-30: 1;
+    2025-03-01..03-20: 0)."""
+    after = end + timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month - (after.day < start.day)
+
+
 def duration_mismatch(start: date, end: date, months: float) -> str | None:
-    """Why `months` (a 持续时间 in months) cannot be the time from `start` to `end`, or None. Accepted: from
-    the whole calendar months the dates span to one more (a month counted with both ends), and the days
-    counted as months of 28 to 31 days (89 days: 3.03 months of 30 days)."""
-    whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    """Why `months` (a 持续时间 in months) cannot be the time from `start` to `end`, or None. Never fewer than
+    the whole calendar months the dates span, both days counted (a whole June is not 不足1个月); at most one
+    more, or the days counted as months of 28 days (90 days given as 3.03 months of 30 days passes)."""
+    whole = calendar_months(start, end)
     days = (end - start).days + 1
-    low, high = min(whole, days / 31), max(whole + 1, days / 28)
+    low, high = whole, max(whole + 1, days / 28)
     if low - 1e-9 <= months <= high + 1e-9:
         return None
     return (f"违法行为持续时间 {months:g} 个月与 act_date({start.isoformat()})至 act_end_date({end.isoformat()})"

@@ -28,7 +28,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from penalty_rules.model.corpus import Corpus
-from penalty_rules.model.facts import MIN_DATE, duration_mismatch
+from penalty_rules.model.facts import MIN_DATE, calendar_months, duration_mismatch
 
 YEAR = 2022
 EV_ITEM = "lc-practice-2022/ev-restricted-zone"
@@ -81,7 +81,8 @@ def _fit_duration(row: dict) -> dict:
     if q and "violation_duration_months" in q and "act_end_date" in row and "act_date" in row:
         start, end = date.fromisoformat(row["act_date"]), date.fromisoformat(row["act_end_date"])
         if duration_mismatch(start, end, float(q["violation_duration_months"])) is not None:
-            row["quantities"] = {**q, "violation_duration_months": round(((end - start).days + 1) / 30, 2)}
+            months = max(calendar_months(start, end), round(((end - start).days + 1) / 30, 2))
+            row["quantities"] = {**q, "violation_duration_months": min(months, calendar_months(start, end) + 1)}
     return row
 
 

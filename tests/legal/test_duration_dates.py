@@ -33,7 +33,7 @@ def test_longer_than_the_dates_is_refused():
 
 @pytest.mark.parametrize("start,end,months", [
     (date(2025, 3, 1), date(2025, 3, 20), 0.5), (date(2025, 3, 1), date(2025, 3, 31), 1),
-    (date(2025, 3, 1), date(2025, 6, 30), 3.9), (date(2025, 3, 1), date(2025, 7, 1), 4),
+    (date(2025, 3, 1), date(2025, 6, 30), 4), (date(2025, 3, 1), date(2025, 7, 1), 4.5),
     (date(2025, 1, 1), date(2025, 3, 31), 3.03),  # 90 days counted as months of 30 days
     (date(2025, 1, 1), date(2025, 12, 31), 12.17)])
 def test_a_figure_the_dates_allow_passes(start, end, months):
@@ -41,3 +41,16 @@ def test_a_figure_the_dates_allow_passes(start, end, months):
     months of 28 to 31 days, are accepted."""
     CaseFacts(**{**BASE, "act_date": start}, act_end_date=end, quantities={"violation_duration_months": months})
 
+
+
+@pytest.mark.parametrize("start,end,months", [
+    (date(2025, 6, 1), date(2025, 6, 30), 0.97),  # the whole of June is no 不足1个月 (re-read: 0.0 and 0.97 passed)
+    (date(2025, 6, 1), date(2025, 6, 30), 0.0),
+    (date(2023, 1, 1), date(2023, 12, 31), 11.0),
+    (date(2025, 3, 1), date(2025, 6, 30), 3.9)])
+def test_fewer_months_than_the_calendar_span_is_refused(start, end, months):
+    """A figure below the whole calendar months the dates span (both days counted) would meet a 不足N个月 item the
+    dates do not: refused (the lenient direction)."""
+    with pytest.raises(ValidationError) as e:
+        CaseFacts(**{**BASE, "act_date": start}, act_end_date=end, quantities={"violation_duration_months": months})
+    assert e.value.errors()[0]["type"] == INCONSISTENT_FACTS
