@@ -416,7 +416,8 @@ def _replay_date(ctx: Context, record: s.DecisionRecordOut, as_of: date | None, 
     in the version's period), else the original decision date moved into that period."""
     corpus = ctx.corpus
     doc = corpus.document(list_version)
-    if doc is None and list_version.split("@", 1)[0] in {v.id for v in corpus.statutory.versions} | {"special-laws"}:
+    statutory_ids = {v.id for v in corpus.statutory.versions} if corpus.statutory is not None else set()
+    if doc is None and list_version.split("@", 1)[0] in statutory_ids | {"special-laws"}:
         # the record's rulesets name the statutory versions too (xzcf@2017): which text applies follows from the
         # act and decision dates (行政处罚法第三十七条), it cannot be chosen
         raise ApiError(422, "statutory_version_not_selectable",
@@ -502,7 +503,12 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
                          basis=[b.label for b in decision.basis], rulesets=dict(decision.rulesets),
                          ruleset_version=ctx.ruleset_version, decision_date=as_of.isoformat())
     old_sets, new_sets = record.rulesets, decision.rulesets
-    ruleset_changes = sorted(k for k in set(old_sets) | set(new_sets) if old_sets.get(k) != new_sets.get(k))
+    # a version the record names and the replay does not is no change when it applies to the case no longer
+    # or never did: records made before rulesets named only the versions that applied (drafts, versions not
+    # in force and other provinces' lists were listed too; an item id stands in every version of its list):
+    # the versions the replay used that are new to the record or have another hash (a version that decided
+    # instead of the recorded one is new to it)
+    ruleset_changes = sorted(k for k in new_sets if old_sets.get(k) != new_sets[k])
     changed = s.ReplayChanges(
         any=False, outcome=before.outcome != after.outcome,
         possible_outcomes=sorted(before.possible_outcomes) != sorted(after.possible_outcomes),

@@ -302,7 +302,7 @@ class ReplayChanges(BaseModel):
     missing_facts_removed: list[str]
     basis_added: list[str]
     basis_removed: list[str]
-    rulesets_changed: list[str] = Field(description="内容哈希不同或新增/不再使用的清单版本")
+    rulesets_changed: list[str] = Field(description="重放所用而与记录不同(内容哈希不同或记录中没有)的版本")
 
 
 class ReplayResponse(BaseModel):

@@ -362,7 +362,8 @@ def render_html(cucumber: list[dict], records: list[dict], *, title: str = "åœºæ
                 total[status] = total.get(status, 0) + 1
                 counts[status] = counts.get(status, 0) + 1
                 rec = by_key.get((feature.get("uri"), el.get("id"))) or by_name.get(el.get("id")) or {}
-                tag_list = _tag_names(el.get("tags")) + _tag_names(feature.get("tags"))
+                # an Examples block's tags are not in pytest-bdd's cucumber JSON: the run's record has them
+                tag_list = _tag_names(el.get("tags")) + _tag_names(feature.get("tags")) + list(rec.get("tags", []))
                 disagreement = "disagreement" in tag_list
                 disagreements += disagreement
                 tags = " ".join("@" + t for t in _tag_names(el.get("tags")))

@@ -685,9 +685,9 @@ def _original(case, label, request):
     # the scenario's tags, and an Examples block's (pytest-bdd applies those as marks on the example's test)
     tags = set(getattr(request.node, "_penalty_rules_scenario", {}).get("tags", ()))
     tags |= {m.name for m in request.node.iter_markers()}
-    if "disagreement" in tags or case.error is not None or case.decision is None:
+    if "disagreement" in tags or case.error is not None:  # a refused case has no answer to compare
         return
-    d = case.decision
+    d = case.require()  # no submission step: an error, not a silent pass
     if d.outcome == UNDETERMINED:
         possible = d.possible_outcomes or []
         case.check("原决定在可能的处理结果中(不同时须标注 @disagreement 并说明理由)", ZH_OF[code],

@@ -85,3 +85,15 @@ def test_each_published_decision_is_the_case_files():
     wrong = [(f, n, case, label, decided.get(case)) for f, n, case, label in steps
              if outcome_code(label) != decided.get(case)]
     assert not wrong, wrong
+
+
+def test_an_examples_block_tagged_disagreement_is_reported_as_one(tmp_path):
+    """pytest-bdd's cucumber JSON holds the template's tags only: the report reads the run's record too, so the
+    hc-085 row under an Examples block tagged @disagreement is counted and marked (与原决定不同)."""
+    proc = subprocess.run([sys.executable, "-m", "penalty_rules.cli.app", "scenarios", "run",
+                           str(ROOT / "features" / "transport"), "--tag", "hc-085", "--reports", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    count = re.search(r"与原决定不同\(disagreement\) (\d+)", proc.stdout + next(tmp_path.glob("*.html")).read_text(
+        encoding="utf-8"))
+    assert count and int(count.group(1)) >= 1

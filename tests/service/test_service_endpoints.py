@@ -180,3 +180,44 @@ def test_replay_by_default_reproduces_the_recorded_decision_date(server):
         assert r["changed"]["any"] is False
         law = rv.post(f"/v1/decisions/{did}/replay", params={"list_version": "xzcf@2017"})
         assert law.status_code == 422 and law.json()["error"]["code"] == "statutory_version_not_selectable"
+
+
+
+def test_replay_of_a_record_naming_more_versions_reports_no_false_change(tmp_path):
+    """Records made before rulesets named only the versions that applied also list versions not in force for the
+    case (2021-6 for a 2023 case): replaying one on its own date is no change of versions; a version the replay
+    uses that the record does not name is one."""
+    import json
+    import sqlite3
+    import uuid
+
+    from tests.service.live_servers import Server, server_env
+
+    var = tmp_path / "var"
+    srv = Server(var, server_env(var)).start()
+    try:
+        with srv.client("officer") as o, srv.client("reviewer") as rv:
+            did = o.post("/v1/evaluate", json=FULL_FACTS).json()["decision_id"]
+            db = sqlite3.connect(var / "audit.db")
+            row = dict(zip([c[1] for c in db.execute("PRAGMA table_info(decisions)")],
+                           db.execute("SELECT * FROM decisions WHERE id = ?", (did,)).fetchone()))
+            assert "cn-tax-first-offense@2021-6" not in json.loads(row["rulesets"])
+            old = {**json.loads(row["rulesets"]), "cn-tax-first-offense@2021-6": "sha256:" + "0" * 64}
+            older = dict(row, id=str(uuid.uuid4()), rulesets=json.dumps(old))
+            db.execute(f"INSERT INTO decisions ({', '.join(older)}) VALUES ({', '.join('?' * len(older))})",
+                       list(older.values()))
+            db.commit()
+            db.close()
+            r = rv.post(f"/v1/decisions/{older['id']}/replay").json()
+            assert r["changed"]["rulesets_changed"] == [] and "所用规则版本有变化" not in r["summary"]
+            fewer = dict(older, id=str(uuid.uuid4()), rulesets=json.dumps({}))
+            db = sqlite3.connect(var / "audit.db")
+            db.execute(f"INSERT INTO decisions ({', '.join(fewer)}) VALUES ({', '.join('?' * len(fewer))})",
+                       list(fewer.values()))
+            db.commit()
+            db.close()
+            new = rv.post(f"/v1/decisions/{fewer['id']}/replay").json()
+            assert "cn-tax-first-offense@2021-33" in new["changed"]["rulesets_changed"]
+            assert "所用规则版本有变化" in new["summary"]
+    finally:
+        srv.stop()
