@@ -128,30 +128,51 @@ def test_changed_item_in_words(lists_root: Path):
     result = diff(load_corpus(lists_root).corpus, NEW, b)
     by_id = {c.id: c for c in result.changed}
     first = VOCABULARY.conditions["first_offense"].zh
-    (part,) = by_id["cn-tax-2021-6/01"].parts
+    part, premises = by_id["cn-tax-2021-6/01"].parts  # 初次违法 dropped: the ground moves (premises)
+    assert premises.field == "premises" and premises.direction_zh == "需审核"
     assert part.field == "conditions.all" and part.field_zh == "条件(须全部满足)"
     assert part.text_zh == f"删去条件: {first}"
     (raw,) = by_id["cn-tax-2021-6/01"].changes  # the raw change kept, its values also in words
     assert raw.path == "conditions.all" and raw.old == ["first_offense", "minor_harm"]
     assert raw.old_zh == f"{first}、{VOCABULARY.conditions['minor_harm'].zh}"
     assert raw.new_zh == VOCABULARY.conditions["minor_harm"].zh
-    (part,) = by_id["cn-tax-2021-6/02"].parts
+    part = by_id["cn-tax-2021-6/02"].parts[0]
     assert part.field_zh == "处理结果" and (part.old_zh, part.new_zh) == (Outcome.no_penalty.zh, Outcome.lighter_penalty.zh)
-    (part,) = by_id["cn-tax-2021-6/03"].parts
+    part = by_id["cn-tax-2021-6/03"].parts[0]
     assert part.field == "conditions.any_of" and VOCABULARY.conditions["corrected_before_discovery"].zh in part.text_zh
     assert "corrected_before_discovery" not in part.text_zh
 
 
+def _plain_edit(items):
+    """Changes that leave the item's ground and the engine's premises as they are."""
+    items["cn-tax-2021-6/01"]["conditions"]["any_of"].append(["corrected_promptly"])  # an alternative added
+    items["cn-tax-2021-6/04"]["conditions"]["any_of"].append(["corrected_promptly"])
+    items["cn-tax-2021-6/02"]["conditions"]["all"].append("cooperated")  # a condition added
+
+
 def test_direction_of_each_changed_item(lists_root: Path):
-    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", _tax_edit)
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", _plain_edit)
     result = diff(load_corpus(lists_root).corpus, NEW, b)
-    # 放宽 first: a condition removed from all, the any_of requirement dropped; then the stricter outcome
+    # 放宽 first: an alternative added; then the condition added
     assert [(c.id, c.direction_zh) for c in result.changed] == [
-        ("cn-tax-2021-6/01", "放宽"), ("cn-tax-2021-6/03", "放宽"), ("cn-tax-2021-6/02", "收紧")]
+        ("cn-tax-2021-6/01", "放宽"), ("cn-tax-2021-6/04", "放宽"), ("cn-tax-2021-6/02", "收紧")]
     s = result.summary
     assert (s.changed, s.lenient, s.stricter, s.review) == (3, 2, 1, 0)
     assert result.figures.changes_zh == "修改 3 条: 放宽 2 条、收紧 1 条"
     assert result.by_domain[0].lenient == 2
+
+
+def test_a_change_that_moves_the_engines_premises_needs_review(lists_root: Path):
+    """The engine adds conditions by law (engine.premises) from an item's outcome and conditions: 不予处罚 →
+    从轻处罚 drops 33(1)'s harm and correction premises, dropping 初次违法 moves the ground to 33(1)'s first
+    sentence (轻微): neither is 收紧 or 放宽 by the list's own change alone (the re-read: both were labelled 收紧
+    or 放宽 while an answer moved the other way)."""
+    b = _edited(lists_root, lists_root / "national/cn-tax-first-offense/2021-33.yaml", "t1", _tax_edit)
+    result = diff(load_corpus(lists_root).corpus, NEW, b)
+    assert {c.id: c.direction_zh for c in result.changed} == {
+        "cn-tax-2021-6/01": "需审核", "cn-tax-2021-6/02": "需审核", "cn-tax-2021-6/03": "需审核"}
+    outcome = {c.id: c for c in result.changed}["cn-tax-2021-6/02"]
+    assert any(p.field == "premises" and "法定前提变化" in p.text_zh for p in outcome.parts)
 
 
 def test_thresholds_wording_alternatives_and_dates(lists_root: Path):

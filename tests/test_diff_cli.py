@@ -35,8 +35,8 @@ def _version(root: Path, version: str, edit) -> str:
 
 
 def _edit(items):
-    items["cn-tax-2021-6/01"]["conditions"]["all"] = ["minor_harm"]
-    items["cn-tax-2021-6/02"]["outcome"] = "lighter_penalty"
+    items["cn-tax-2021-6/01"]["conditions"]["any_of"].append(["corrected_promptly"])
+    items["cn-tax-2021-6/02"]["conditions"]["all"].append("cooperated")
     items["cn-tax-2021-6/03"]["examples"] = [{"name": "示例", "facts": {"first_offense": True, "harm": "minor"},
                                              "expected": "undetermined"}]
 
@@ -47,10 +47,10 @@ def test_diff_table_reads_in_chinese_and_marks_the_lenient_item(runner, tmp_path
     r = runner.invoke(app, ["lists", "diff", OLD, b, "--lists", str(root)])
     assert r.exit_code == 0, r.output
     out = r.stdout
-    for raw in ('"first_offense"', "no_penalty", "lighter_penalty", "undetermined", '{"'):
+    for raw in ('"corrected_promptly"', "cooperated", "no_penalty", "undetermined", '{"'):
         assert raw not in out
-    assert f"删去条件: {VOCABULARY.conditions['first_offense'].zh}" in out
-    assert f"{Outcome.no_penalty.zh} → {Outcome.lighter_penalty.zh}" in out
+    assert VOCABULARY.conditions["corrected_promptly"].zh in out
+    assert f"新增条件: {VOCABULARY.conditions['cooperated'].zh}" in out
     assert "修改 2 条(放宽 1 条、收紧 1 条)" in out and "示例变化 1 条(不计入修改)" in out
     assert f"预期 {UNDETERMINED_ZH}" in out
     assert out.index("cn-tax-2021-6/01") < out.index("cn-tax-2021-6/02")  # 放宽 first

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from penalty_rules.errors import UnknownListVersion
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.conditions import Conditions, Custom, Threshold, condition_key
+from penalty_rules.engine.premises import ground_kind, premises_of
+from penalty_rules.model.conditions import Conditions, Custom, Threshold, condition_key, condition_label
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.facts import BOOLEAN_LABELS, CaseFacts
 from penalty_rules.model.item import Escalation, Example, Item
@@ -207,7 +208,7 @@ DIRECTION_ZH = {LENIENT: "放宽", STRICTER: "收紧", REVIEW: "需审核", NONE
 DIRECTION_ORDER = {LENIENT: 0, REVIEW: 1, STRICTER: 2, NONE: 3}
 
 FIELD_ZH = {
-    "id": "条目编号", "domain": "执法领域", "outcome": "处理结果", "violation": "违法行为", "violated": "违反的规定",
+    "id": "条目编号", "domain": "执法领域", "outcome": "处理结果", "premises": "法定前提", "violation": "违法行为", "violated": "违反的规定",
     "penalty_basis": "处罚依据", "exemption_basis": "不予/减轻处罚的依据", "conditions": "条件",
     "conditions.all": "条件(须全部满足)", "conditions.any_of": "可选条件组(满足其一)", "measures": "措施",
     "escalation": "再次违法的处理", "same_conduct_as": "其他清单中的同一行为", "keywords": "检索关键词",
@@ -525,6 +526,23 @@ def escalation_parts(old: Item, new: Item, registry) -> list[ChangePart]:
 _TEXT_FIELDS = ("domain", "violation", "violated", "penalty_basis", "exemption_basis", "measures", "same_conduct_as")
 
 
+def premise_parts(old: Item, new: Item) -> list[ChangePart]:
+    """The conditions the engine adds by law (engine.premises: the harm, correction and 轻微 premises of
+    行政处罚法 33(1) by the item's ground, the police's 160(一)) follow from the outcome and the conditions: a
+    change of either may add or drop them, so the list's own change alone does not say which way the answer
+    moves (不予处罚 → 减轻处罚 drops 33(1)'s no-harm premise; adding 初次违法 moves the ground to 33(1)'s second
+    sentence: 没有造成危害后果 becomes 危害后果轻微). Said, and needing review."""
+    pa, pb = premises_of(old), premises_of(new)
+    ka, kb = ground_kind(old), ground_kind(new)
+    if pa == pb and ka == kb:
+        return []
+    label = {"minor": "违法行为轻微(第三十三条第一款第一句)", "first_offense": "初次违法(第三十三条第一款第二句)",
+             "no_fault": "没有主观过错(第三十三条第二款)", None: "无"}
+    text = lambda tags: "、".join(condition_label(t) for t in tags) or "无"  # noqa: E731
+    return [_part("premises", f"法定前提变化(引擎按法律添加的条件): 依据 {label[ka]} → {label[kb]}; 前提 {text(pa)} → "
+                  f"{text(pb)}", REVIEW, text(pa), text(pb))]
+
+
 def item_parts(old: Item, new: Item, doc_a: ListDocument, doc_b: ListDocument, registry) -> list[ChangePart]:
     """The legal changes of an item (examples aside) in words, each with its direction."""
     parts = []
@@ -535,6 +553,7 @@ def item_parts(old: Item, new: Item, doc_a: ListDocument, doc_b: ListDocument, r
                            new.outcome.zh))
     if old.conditions != new.conditions:
         parts += condition_parts(old.conditions, new.conditions)
+    parts += premise_parts(old, new)
     parts += date_parts(old, new, doc_a, doc_b)
     parts += escalation_parts(old, new, registry)
     for name in _TEXT_FIELDS:  # what the conduct is, its legal basis, the measures: not decidable

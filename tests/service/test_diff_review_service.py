@@ -7,7 +7,6 @@ from pathlib import Path
 
 import yaml
 
-from penalty_rules.model.outcome import Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
 from tests.lists_fixtures import lock_lists, tax_lists
 
@@ -20,8 +19,8 @@ def _lists(tmp_path: Path) -> tuple[Path, str]:
     data = yaml.safe_load(src.read_text("utf-8"))
     data.update(version="2030-t", status="draft", effective_from=None, supersedes="2021-33")
     items = {i["id"]: i for i in data["items"]}
-    items["cn-tax-2021-6/02"]["outcome"] = "lighter_penalty"  # stricter
-    items["cn-tax-2021-6/01"]["conditions"]["all"] = ["minor_harm"]  # more lenient
+    items["cn-tax-2021-6/02"]["conditions"]["all"].append("cooperated")  # stricter (the ground unchanged)
+    items["cn-tax-2021-6/01"]["conditions"]["any_of"].append(["corrected_promptly"])  # more lenient
     items["cn-tax-2021-6/03"]["examples"] = [{"name": "示例", "facts": {"harm": "minor"}, "expected": "undetermined"}]
     (src.parent / "2030-t.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     lock_lists(root)
@@ -41,9 +40,8 @@ def test_api_and_page(inprocess_app, tmp_path: Path):
     assert body["summary"]["examples_changed"] == 1 and body["figures"]["changed"] == 2
     assert [c["id"] for c in body["examples_changed"]] == ["cn-tax-2021-6/03"]
     change = body["changed"][1]["changes"][0]  # the fields of before, and the same in words
-    assert (change["path"], change["old"], change["new"]) == ("outcome", "no_penalty", "lighter_penalty")
-    assert (change["field_zh"], change["old_zh"], change["new_zh"]) == ("处理结果", Outcome.no_penalty.zh,
-                                                                        Outcome.lighter_penalty.zh)
+    assert change["path"] == "conditions.all" and "cooperated" in change["new"]
+    assert change["field_zh"] == "条件(须全部满足)" and VOCABULARY.conditions["cooperated"].zh in change["new_zh"]
 
     page = client.get("/web/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
@@ -54,8 +52,7 @@ def test_api_and_page(inprocess_app, tmp_path: Path):
     assert r.status_code == 200, r.text
     html = r.text
     assert "修改 2 条: 放宽 1 条、收紧 1 条;示例变化 1 条(不计入修改)" in html
-    assert f"删去条件: {VOCABULARY.conditions['first_offense'].zh}" in html
-    assert f"处理结果: {Outcome.no_penalty.zh} → {Outcome.lighter_penalty.zh}" in html
+    assert f"新增条件: {VOCABULARY.conditions['cooperated'].zh}" in html
     assert html.index("cn-tax-2021-6/01") < html.index("cn-tax-2021-6/02")
     examples = html[html.index('id="diff-examples"'):]
     assert "cn-tax-2021-6/03" in examples and "尚不能确定" in examples
