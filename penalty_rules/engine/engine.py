@@ -470,8 +470,11 @@ class Engine:
                         "请核实施行日期"
                     )
         if facts.item_id and similar == len(refs):
-            violation = refs[0][0].item.violation
-            warnings.append(f"条目 {facts.item_id} {violation} 来自外地清单(类比参考), 对本案不具约束力; 按行政处罚法判断")
+            violation, doc = refs[0][0].item.violation, refs[0][0].document
+            # why it binds nothing here: a draft (a national one too) is no list in force; else another place's
+            where = (f"来自尚未发布施行的草案《{doc.title}》(参考)" if doc.status is Status.draft
+                     else "来自外地清单(类比参考)")
+            warnings.append(f"条目 {facts.item_id} {violation} {where}, 对本案不具约束力; 按行政处罚法判断")
         if refs and not applicable:
             if similar < len(refs):  # some ref not in force
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")

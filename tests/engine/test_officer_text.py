@@ -146,3 +146,12 @@ def test_discovery_question_says_the_earliest_day_counts(engine):
     d = engine.evaluate(CaseFacts(**DISCOVERY_BASE))
     question = next(m.question for m in d.missing_facts if m.fact == "discovered_date")
     assert "最早的一日" in question
+
+
+def test_a_national_draft_is_not_called_another_places_list(engine):
+    """cn-samr-2024-draft (食品安全违法行为首违不罚清单(征求意见稿), national, status draft) binds nowhere because it is a
+    draft, not because it is another province's: the warning says so (the legal review: it was 来自外地清单)."""
+    d = engine.evaluate(CaseFacts(item_id="cn-samr-2024-draft/01", jurisdiction="371500", domain="market",
+                                  party_type="enterprise", act_date=date(2025, 5, 1), decision_date=date(2025, 6, 1)))
+    assert not any("外地清单" in w for w in d.warnings)
+    assert any("征求意见稿" in w and "草案" in w and "不具约束力" in w for w in d.warnings)
