@@ -214,6 +214,8 @@ def add_routes(app: FastAPI) -> None:
         body = await body_of(request, PublishIn)
         from fastapi.concurrency import run_in_threadpool
 
+        # what the draft changes against the version it supersedes, read before it is written as published
+        changes = await run_in_threadpool(rv.changes_out, lists_root(request), f"{list_id}@{version}")
         try:
             result = await run_in_threadpool(
                 rv.publish, store(request), lists_root(request), f"{list_id}@{version}", principal, body.action,
@@ -226,4 +228,4 @@ def add_routes(app: FastAPI) -> None:
                 "request_id": result.record["id"] if result.action == "request" else result.record["request_id"],
                 "effective_from": result.record["effective_from"], "effective_to": result.record["effective_to"],
                 "message_zh": result.message_zh(), "status": rv.reviews_out(result.status, [], [])["counts"],
-                "restart_required": result.action == "approve"}
+                "restart_required": result.action == "approve", "changes": changes}

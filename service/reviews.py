@@ -566,3 +566,24 @@ def startup_refusal(engine: SAEngine, corpus, root: Path) -> str | None:
     return (f"已发布的清单版本与审计库中的发布记录不符({len(problems)} 处), 服务拒绝启动(已发布版本不能修改;"
             "恢复发布时的内容, 修改须新建版本并审核发布; 可运行 penalty-rules lists validate --db 查看):\n"
             + "\n".join(str(p) for p in problems))
+
+
+def changes_out(root: Path, key: str) -> dict | None:
+    """What the version changes against the one it supersedes, for the reviewers of a publication (the
+    requester and the second reviewer see it in the publish answer): the city's figures, the directions, and
+    the items marked 放宽 and 需审核 by id; None when the version supersedes none (or it cannot be read)."""
+    from penalty_rules.report.diff import diff_documents
+
+    try:
+        corpus, doc, _ = files.find_version(root, key)
+    except PublishError:
+        return None
+    old = corpus.document(f"{doc.id}@{doc.supersedes}") if doc.supersedes else None
+    if old is None:
+        return None
+    d = diff_documents(old, doc, corpus.registry)
+    return {"from": old.key, "figures_zh": d.figures.text_zh if d.figures else None,
+            "changes_zh": d.figures.changes_zh if d.figures else None,
+            "added": [i.id for i in d.added], "removed": [i.id for i in d.removed],
+            "lenient": [c.id for c in d.changed if c.direction == "lenient"],
+            "review": [c.id for c in d.changed if c.direction == "review"]}

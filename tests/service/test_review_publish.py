@@ -309,6 +309,11 @@ def _round_trip(tmp_path, backend: str):
             assert r.status_code == 200 and r.json()["action"] == "request", r.text
             req = r.json()["request"]
             assert req["id"] == r.json()["request_id"] and req["effective_from"] == "2030-01-01"
+            # what the draft changes against the version it supersedes, for both reviewers (audit review)
+            changes = r.json()["changes"]
+            assert changes["from"] == "cn-tax-first-offense@2021-33"
+            assert changes["added"] == [ADDED] and changes["removed"] == [REMOVED]
+            assert CHANGED in changes["review"] and "条目 +1 / −1" in changes["figures_zh"]
             assert req["effective_to"] is None and req["allow_past"] is False
             shown = rev.get("/v1/reviews", params={"list": key_service}).json()["open_request"]
             assert shown["id"] == req["id"] and shown["effective_from"] == "2030-01-01"
@@ -318,6 +323,7 @@ def _round_trip(tmp_path, backend: str):
             assert r.status_code == 422 and r.json()["error"]["code"] == "request_id_required", r.text
             r = adm.post(path, json={"action": "approve", "request_id": req["id"]})
             assert r.status_code == 200 and r.json()["restart_required"], r.text
+            assert r.json()["changes"] == changes  # the approver sees the same
             assert r.json()["request_id"] == req["id"]
         check_published(root, key_service, "2030-01-01")
 
