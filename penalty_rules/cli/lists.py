@@ -24,7 +24,7 @@ from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.report.coverage import coverage as coverage_report
-from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report
+from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report, outcome_zh
 
 app = typer.Typer(help="清单: 校验、查看、覆盖率、版本差异、JSON Schema", no_args_is_help=True)
 console = Console()
@@ -398,19 +398,6 @@ def _print_domains(result) -> None:
         console.print(result.figures.changes_zh, markup=False, highlight=False, soft_wrap=True)
 
 
-def _outcome_zh(value: str | None) -> str:
-    from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH
-
-    if value is None:
-        return "—"
-    if value == UNDETERMINED:
-        return UNDETERMINED_ZH
-    try:
-        return Outcome(value).zh
-    except ValueError:
-        return value
-
-
 def _print_impact(summary) -> None:
     """The replay impact (--impact): outcomes in Chinese (尚不能确定 for undetermined)."""
     console.print(summary.summary_zh, markup=False, highlight=False, soft_wrap=True)
@@ -419,8 +406,8 @@ def _print_impact(summary) -> None:
         for header in ("决定编号", "决定日期", "原结果", "新结果", "原条目", "新条目"):
             table.add_column(header, overflow="fold")
         for e in summary.examples:
-            after = _outcome_zh(e.after_outcome) if e.after_outcome is not None else "条目已删除"
-            table.add_row(Text(e.decision_id), Text(e.decision_date), Text(_outcome_zh(e.before_outcome)), Text(after),
+            after = outcome_zh(e.after_outcome) if e.after_outcome is not None else "条目已删除"
+            table.add_row(Text(e.decision_id), Text(e.decision_date), Text(outcome_zh(e.before_outcome) if e.before_outcome is not None else "—"), Text(after),
                           Text(e.before_item or "—"), Text(e.after_item or "—"))
         _print_table(table, 140)
 

@@ -277,16 +277,3 @@ def impact_for(corpus, a: str, b: str, db: str | None, limit: int):
     finally:
         engine.dispose()
     return impact(corpus, a, b, records, truncated)
-
-
-def print_impact(summary) -> None:
-    console.print(summary.summary_zh, markup=False, highlight=False, soft_wrap=True)
-    if summary.examples:
-        table = Table(title="结果不同的决定")
-        for header in ("决定编号", "决定日期", "原结果", "新结果", "原条目", "新条目"):
-            table.add_column(header, overflow="fold")
-        for e in summary.examples:
-            table.add_row(Text(e.decision_id), e.decision_date, e.before_outcome, e.after_outcome or "条目已删除",
-                          Text(e.before_item or "—"), Text(e.after_item or "—"))
-        _print_table(table, 140)
-

@@ -272,7 +272,7 @@ def value_zh(path: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, str):
         if top in ("outcome", "expected") or path.endswith(".outcome") or path.endswith(".expected"):
-            return _outcome_zh(value)
+            return outcome_zh(value)
         if path.endswith("confidence"):
             return CONFIDENCE_ZH.get(value, value)
         if path in DOC_VALUE_ZH:
@@ -323,7 +323,8 @@ def _cond(raw):
     return Threshold.model_validate(raw)
 
 
-def _outcome_zh(value: str) -> str:
+def outcome_zh(value: str) -> str:
+    """An outcome code in Chinese (尚不能确定 for undetermined; an unknown code as it is)."""
     if value == UNDETERMINED:
         return UNDETERMINED_ZH
     try:
@@ -359,7 +360,7 @@ def facts_text(facts: dict) -> str:
 
 
 def example_text(ex: Example) -> str:
-    expected = _outcome_zh(ex.expected if isinstance(ex.expected, str) else ex.expected.value)
+    expected = outcome_zh(ex.expected if isinstance(ex.expected, str) else ex.expected.value)
     return f"「{ex.name}」{facts_text(ex.facts)} → 预期 {expected}"
 
 
