@@ -175,14 +175,26 @@ def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> SAEngine:
                          connect_args={"connect_timeout": max(1, round(timeout))})
 
 
+# pg_advisory_xact_lock key of the schema setup (migrations, the service role's grants): worker processes
+# starting at once take turns — concurrent GRANTs on one schema fail with "tuple concurrently updated"
+PG_SETUP_LOCK = 0x70656E616C7479  # "penalty"
+
+
+def _one_setup_at_a_time(conn) -> None:
+    """PostgreSQL: wait for the other processes' schema setup (released when this transaction ends)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_SETUP_LOCK})")
+
+
 def migrate(engine: SAEngine) -> None:
-    """`alembic upgrade head` on this database, programmatically."""
+    """`alembic upgrade head` on this database, programmatically (one process at a time on PostgreSQL)."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(ALEMBIC_DIR))
     with engine.begin() as conn:
+        _one_setup_at_a_time(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     from service.reviews import forget_columns  # columns cached before the upgrade are stale
@@ -767,6 +779,7 @@ def setup_service_role(owner: SAEngine, role: str, password: str | None = None) 
     session_replication_role. Refuses a role that owns the tables or is a superuser."""
     q = owner.dialect.identifier_preparer.quote
     with owner.begin() as conn:
+        _one_setup_at_a_time(conn)  # (several workers start at once)
         found = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
         if found is None:
             conn.exec_driver_sql(
