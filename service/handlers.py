@@ -17,7 +17,7 @@ from penalty_rules.explain.questions import question_for
 from penalty_rules.model.decision import Decision
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.facts_json import validate_facts_value
-from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.outcome import outcome_zh
 from service import schemas as s
 from service.audit import AuditRepository, DecisionQuery, dumps, utc_now
 from service.errors import ApiError, cap_details, error_code, validation_details
@@ -407,9 +407,6 @@ def list_decisions(ctx: Context, q: DecisionQuery) -> s.DecisionsPage:
     return s.DecisionsPage(total=total, limit=q.limit, offset=q.offset, decisions=[_record_out(r) for r in rows])
 
 
-def _zh(outcome: str) -> str:
-    return Outcome(outcome).zh if outcome != "undetermined" else "尚不能确定"
-
 
 def _replay_date(ctx: Context, record: s.DecisionRecordOut, as_of: date | None, list_version: str) -> date:
     """The decision date under which `list_version` is the version in force: as_of (which must lie
@@ -523,9 +520,9 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
                    or bool(changed.basis_added or changed.basis_removed))
     how = f"按 {as_of.isoformat()}" + (f"(清单版本 {list_version})" if list_version else "") + " 重放"
     if changed.any:
-        parts = [f"结果 {_zh(before.outcome)} → {_zh(after.outcome)}"]
+        parts = [f"结果 {outcome_zh(before.outcome)} → {outcome_zh(after.outcome)}"]
         if changed.possible_outcomes:
-            fmt = lambda xs: "、".join(_zh(o) for o in xs) or "无"  # noqa: E731
+            fmt = lambda xs: "、".join(outcome_zh(o) for o in xs) or "无"  # noqa: E731
             parts.append(f"可能结果 {fmt(before.possible_outcomes)} → {fmt(after.possible_outcomes)}")
         if changed.chosen_item:
             parts.append(f"适用条目 {before.chosen_item or '无'} → {after.chosen_item or '无'}")

@@ -24,7 +24,8 @@ from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.report.coverage import coverage as coverage_report
-from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report, outcome_zh
+from penalty_rules.model.outcome import outcome_zh
+from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report
 
 app = typer.Typer(help="清单: 校验、查看、覆盖率、版本差异、JSON Schema", no_args_is_help=True)
 console = Console()

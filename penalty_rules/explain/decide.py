@@ -3,6 +3,7 @@ questions, legal basis, measures, the trace and the Chinese summary."""
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
@@ -245,12 +246,17 @@ def _ground_version(engine, item, version, dec_law, temporal, warnings):
 _EXCLUSION = re.compile(r"([^。;；,，]{2,60}?的)[,，]\s*不认定为([^。;；,，]{2,20})")
 
 
-def _source_exclusions(item) -> list[str]:
+def _source_exclusions(item) -> tuple[str, ...]:
     """What the deciding item's source wording excludes from one of its conditions and the item's conditions do
     not encode: said beside the answer (the officer's answer to that condition must follow the list's reading)."""
-    text = item.provenance.conditions_text or ""
-    return [f"清单原文对条件另有界定: “{m.group(0)}”(本条目的结构化条件未载明): 本案如有此情形, "
-            f"不属于{m.group(2)}, 本条目不适用" for m in _EXCLUSION.finditer(text)]
+    return _exclusions_in(item.provenance.conditions_text or "")
+
+
+@lru_cache(maxsize=4096)
+def _exclusions_in(text: str) -> tuple[str, ...]:
+    """_source_exclusions of a conditions text, read once per text (not on every decided case)."""
+    return tuple(f"清单原文对条件另有界定: “{m.group(0)}”(本条目的结构化条件未载明): 本案如有此情形, "
+                 f"不属于{m.group(2)}, 本条目不适用" for m in _EXCLUSION.finditer(text))
 
 
 def _pending_repeals(engine, doc) -> list[str]:

@@ -43,6 +43,13 @@ ZH_BY_VALUE = {o.value: zh for o, zh in ZH.items()}
 UNDETERMINED = "undetermined"
 UNDETERMINED_ZH = "尚不能确定"
 
+
+def outcome_zh(value: str) -> str:
+    """An outcome code in Chinese (尚不能确定 for undetermined; an unknown code as it is)."""
+    if value == UNDETERMINED:
+        return UNDETERMINED_ZH
+    return ZH_BY_VALUE.get(value, value)
+
 RANGED_ZH = "从轻或者减轻处罚"  # art. 32's range, as outcome_zh and the reason say it
 _RANGE_WORD = {Outcome.lighter_penalty: "从轻", Outcome.reduced_penalty: "减轻",
                Outcome.discretionary_no_penalty: "不予", Outcome.no_penalty: "不予"}

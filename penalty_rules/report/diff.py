@@ -22,7 +22,7 @@ from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.facts import BOOLEAN_LABELS, CaseFacts
 from penalty_rules.model.item import Escalation, Example, Item
 from penalty_rules.model.listdoc import ListDocument
-from penalty_rules.model.outcome import UNDETERMINED, UNDETERMINED_ZH, Outcome
+from penalty_rules.model.outcome import Outcome, outcome_zh
 from penalty_rules.model.vocabulary import VOCABULARY
 from penalty_rules.replay.report import fact_zh
 
@@ -248,11 +248,8 @@ def _num(v: float) -> str:
 
 
 def cond_text(cond) -> str:
-    """A condition as the reviewer reads it: tag label, threshold with unit, custom wording."""
-    if isinstance(cond, str):
-        d = VOCABULARY.conditions.get(cond)
-        return d.zh if d else cond
-    return cond.label()
+    """A condition as the reviewer reads it (model.conditions.condition_label; an unknown tag as it is)."""
+    return cond if isinstance(cond, str) and cond not in VOCABULARY.conditions else condition_label(cond)
 
 
 def conds_text(conds) -> str:
@@ -321,16 +318,6 @@ def _cond(raw):
     if "custom" in raw:
         return Custom.model_validate(raw)
     return Threshold.model_validate(raw)
-
-
-def outcome_zh(value: str) -> str:
-    """An outcome code in Chinese (尚不能确定 for undetermined; an unknown code as it is)."""
-    if value == UNDETERMINED:
-        return UNDETERMINED_ZH
-    try:
-        return Outcome(value).zh
-    except ValueError:
-        return value
 
 
 def escalation_text(step: Escalation) -> str:
@@ -539,7 +526,7 @@ def premise_parts(old: Item, new: Item) -> list[ChangePart]:
         return []
     label = {"minor": "违法行为轻微(第三十三条第一款第一句)", "first_offense": "初次违法(第三十三条第一款第二句)",
              "no_fault": "没有主观过错(第三十三条第二款)", None: "无"}
-    text = lambda tags: "、".join(condition_label(t) for t in tags) or "无"  # noqa: E731
+    text = lambda tags: "、".join(cond_text(t) for t in tags) or "无"  # noqa: E731
     return [_part("premises", f"法定前提变化(引擎按法律添加的条件): 依据 {label[ka]} → {label[kb]}; 前提 {text(pa)} → "
                   f"{text(pb)}", REVIEW, text(pa), text(pb))]
 

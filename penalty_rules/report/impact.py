@@ -16,16 +16,14 @@ from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.load.hashing import content_hash
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.facts_json import validate_facts_value
-from penalty_rules.model.outcome import Outcome
+from penalty_rules.model.outcome import outcome_zh
 from penalty_rules.report.diff import resolve
 
 MAX_CHANGED_LISTED = 100
 
 
 def _zh(outcome: str | None) -> str:
-    if outcome is None:
-        return "无"
-    return Outcome(outcome).zh if outcome != "undetermined" else "尚不能确定"
+    return "无" if outcome is None else outcome_zh(outcome)
 
 
 class ChangedDecision(BaseModel):

@@ -17,7 +17,7 @@ from penalty_rules.model.facts import CaseFacts
 
 X08 = "cn-samr-2025-1/x08"
 TODAY = date(2026, 11, 27)
-# the reviewer's case files (/tmp/h/legal3/drug-conduct-*-x08.json), facts as given there
+# the facts of the reviewer's cases (drug conduct texts decided as x08), as given there
 REVIEWER = dict(party_type="enterprise", act_date="2025-06-01", continuing=False, discovered_date="2025-06-02",
                 decision_date="2025-07-01", harm="minor", corrected="promptly", first_offense=True, circumstances=[])
 REVIEWER_CASES = [

@@ -90,8 +90,8 @@ def test_texts_naming_the_conduct_decide_it(engine, conduct, domain, item, extra
 
 
 def test_an_item_of_another_party_is_asked_not_decided(engine):
-    """sd-lenient-list/x01 is 个体工商户未将营业执照置于经营场所醒目位置: for an enterprise (/tmp/h/reread-legal
-    c_party.json) the text used to decide it (不予处罚, with only a warning); now the officer is asked."""
+    """sd-lenient-list/x01 is 个体工商户未将营业执照置于经营场所醒目位置: for an enterprise (a re-reader's
+    case) the text used to decide it (不予处罚, with only a warning); now the officer is asked."""
     case = dict(conduct="公司营业执照未悬挂在经营场所醒目位置", domain="market", act_date="2025-03-01",
                 continuing=False, discovered_date="2025-03-02", decision_date="2025-04-01", harm="none",
                 first_offense=True, corrected="within_deadline", circumstances=[])

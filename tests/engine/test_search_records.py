@@ -2,7 +2,7 @@
 (search.kinds_fit): one character shared between two record names, or the goods both are kept for,
 is not the same record.
 
-食品安全法(2021-04-29) (/work/shared/reference/statutes/行政法/食品安全法(2021-04-29).md):
+食品安全法(2021-04-29) (../shared/reference/statutes/行政法/食品安全法(2021-04-29).md):
 第五十三条第二款 "食品经营企业应当建立食品进货查验记录制度，如实记录食品的名称……"; its breach is
 第一百二十六条第一款(三) "……或者未按规定建立并遵守进货查验记录、出厂检验记录和销售记录制度", while
 cn-samr-2025-1/x04 is (二) "食品生产经营企业未按规定建立食品安全管理制度". The old check let the 53
