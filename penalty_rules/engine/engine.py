@@ -425,8 +425,7 @@ class Engine:
             # is not decided by the text: the officer chooses (item_id), the answer says why
             other = _other_party(top.ref.item, facts.party_type) if clear else None
             if clear and other is None:
-                ids = group
-                how = f"按违法行为描述检索, 最佳匹配 {top.ref.item.id} {top.ref.item.violation}(得分 {top.score:.1f})"
+                return self._matched(facts, top, hits, stack, dec, group)
             else:
                 selection = self._unclear(facts, hits, stack, dec)
                 if other is not None:
@@ -551,6 +550,27 @@ class Engine:
             if len(self._group_plans) < 100_000:  # groups of this corpus × jurisdictions: bounded anyway
                 self._group_plans[key] = hit
         return hit
+
+    def _matched(self, facts: CaseFacts, top: Hit, hits: list[Hit], stack: list[str], dec: date,
+                 group: set[str]) -> Selection:
+        """The conduct text clearly matches a binding item (group). A search decides no item: which
+        list item the conduct is, is the officer's finding, and a text can match an item by its other
+        words while naming another actor, licence or object (违反规定聘用童工 is no 食盐定点企业's
+        hiring, 药品经营许可证被吊销后未申请注销 no food licence's, 停放 no 机动车's parking). The
+        group's items in force become candidates, asked as `item_id` (first among their missing
+        facts) where one could be more lenient than what the case already satisfies
+        (_open_candidates); the statutory rules apply in any case."""
+        candidates = [
+            ref for _id, ref, _doc, _domain, binding_here in self._group_refs(frozenset(group), facts.jurisdiction, stack)
+            if binding_here and (self.item_in_force(ref, dec) or self._in_force_at_act(ref, facts, dec)[0])
+        ]
+        item = top.ref.item
+        rivals = [h for h in hits if h.ref.item.id not in group]
+        warnings = [f"违法行为描述最接近本地清单条目 {item.id}({item.violation}); 检索结果不作为认定依据: 本案属于该条目的,"
+                    " 请确认条目编号(item_id)"]
+        how = f"按违法行为描述检索, 最佳匹配 {item.id} {item.violation}(得分 {top.score:.1f}), 待确认"
+        shown = [h for h in hits if h.ref.item.id in group] + rivals[:2]
+        return Selection([], how, warnings, facts.domain, candidates=candidates, hits=shown)
 
     def _unclear(self, facts: CaseFacts, hits: list[Hit], stack: list[str], dec: date) -> Selection:
         """The conduct text matches no binding item clearly. The statutory rules apply in any case;

@@ -32,9 +32,9 @@ def run(engine, **facts):
 
 
 def decided(d) -> str | None:
-    """The item the conduct text was decided as (the search's clear match), None when asked."""
+    """The item the conduct text clearly matched (proposed, asked as item_id), None when no clear match."""
     prefix = "按违法行为描述检索, 最佳匹配 "
-    if d.candidates or not d.trace.selection.startswith(prefix):
+    if not d.trace.selection.startswith(prefix):
         return None
     return d.trace.selection.removeprefix(prefix).split()[0]
 
@@ -53,12 +53,15 @@ def test_actor_and_verb_alone_do_not_decide_the_prescription_item(engine, case):
     assert any("未能明确对应" in w and "未载明该条目违法行为的特征" in w and "处方" in w for w in d.warnings)
 
 
-def test_the_prescription_text_still_decides_x08_like_its_id(engine):
+def test_the_prescription_text_proposes_x08_and_its_id_decides(engine):
+    """The text naming x08's conduct is matched to x08, which is proposed, not decided: the officer
+    confirms it as item_id (the only option), and the confirmed id answers as x08."""
     for conduct in ("药店没看处方就把处方药卖给顾客", "药品零售企业未凭处方销售处方药", "药品零售企业未按规定凭处方销售处方药"):
         by_text = run(engine, **REVIEWER, conduct=conduct, minor_violation=True)
         by_id = run(engine, **REVIEWER, item_id=X08, minor_violation=True)
-        assert decided(by_text) == X08 and by_text.chosen_item == X08, conduct
-        assert (by_text.outcome, by_text.possible_outcomes) == (by_id.outcome, by_id.possible_outcomes)
+        assert decided(by_text) == X08 and by_text.chosen_item is None, conduct
+        assert by_text.next_question.fact == "item_id" and [o.value for o in by_text.next_question.options] == [X08]
+        assert by_id.outcome in by_text.possible_outcomes and by_id.chosen_item == X08
 
 
 FACTS = dict(act_date="2023-05-01", party_type="enterprise", first_offense=True, harm="minor",
@@ -137,7 +140,8 @@ def test_another_record_does_not_decide_the_management_rules_item(engine, conduc
     assert d.next_question is not None and d.next_question.fact == "item_id"
 
 
-def test_the_management_rules_text_still_decides_x04(engine):
+def test_the_management_rules_text_still_matches_x04(engine):
     for conduct in ("未建立食品安全管理制度", "食品生产企业未按规定建立食品安全管理制度"):
         d = run(engine, **RECORDS, conduct=conduct)
-        assert decided(d) == X04 and d.chosen_item == X04, conduct
+        assert decided(d) == X04 and d.chosen_item is None, conduct
+        assert [o.value for o in d.next_question.options] == [X04]

@@ -29,7 +29,7 @@ def run(engine, **facts):
 
 def decided(d) -> str | None:
     prefix = "按违法行为描述检索, 最佳匹配 "
-    if d.candidates or not d.trace.selection.startswith(prefix):
+    if not d.trace.selection.startswith(prefix):
         return None
     return d.trace.selection.removeprefix(prefix).split()[0]
 
