@@ -126,10 +126,12 @@ def test_year_window_forms_and_the_limitation_period():
 
 
 def test_shared_verb_after_or():
-    # 主动改正 (on one's own, not necessarily before discovery) is no tag: the shared-verb phrase is
-    # kept in the list's words as one condition
+    # 主动改正 (on one's own, not necessarily before discovery) is corrected_voluntarily, never
+    # corrected_before_discovery: the shared verb reads 主动改正 or 限期内改正 (hr_social_security, js-hrss-16's
+    # general condition 主动或限期内改正)
     r = parse_conditions("无危害后果、主动或限期内改正")
-    assert to_conditions(r) == {"all": ["no_harm", {"custom": "主动或限期内改正"}]}
+    assert to_conditions(r) == {"all": ["no_harm"],
+                                "any_of": [["corrected_voluntarily"], ["corrected_within_deadline"]]}
 
 
 def test_deadline_acts():
@@ -192,7 +194,7 @@ def test_fault_report_boiler_ph_and_classification():
 
 def test_headings_before_labels():
     r = parse_conditions("基准的通用不予处罚情形(满足其一):违法行为轻微并主动改正且没有造成危害后果;或单位收到责令限期办理通知书后在规定时限内完成整改。")
-    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", {"custom": "主动改正"}, "no_harm"],
+    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", "corrected_voluntarily", "no_harm"],
                                                       ["corrected_within_deadline"]]}
     assert "基准的通用不予处罚情形" in r.remarks
     r = parse_conditions("现场检查后立即停止建设或恢复原状;总条件为轻微、及时改正、无危害后果。")
@@ -286,13 +288,17 @@ def test_windows_without_same_kind_keep_their_words():
 
 
 def test_correction_wordings_only_where_the_meaning_is_the_same():
-    assert conds("主动改正") == {"all": [{"custom": "主动改正"}]}
-    assert conds("主动纠正") == {"all": [{"custom": "主动纠正"}]}
+    # 主动改正 / 主动纠正: on the party's own initiative, not necessarily before discovery — corrected_voluntarily,
+    # never corrected_before_discovery; after an order (经责令改正后主动改正) it stays in words
+    assert conds("主动改正") == {"all": ["corrected_voluntarily"]}
+    assert conds("主动纠正") == {"all": ["corrected_voluntarily"]}
+    assert conds("经责令改正后主动改正") == {"all": [{"custom": "经责令改正后主动改正"}]}
     assert conds("发现前主动改正") == {"all": ["corrected_before_discovery"]}
     for w in ("当场改正", "立即改正", "自行改正"):
         assert conds(w) == {"all": ["corrected_promptly", {"custom": w}]}
     assert conds("及时改正") == {"all": ["corrected_promptly"]}
-    assert conds("经责令改正已改正") == {"all": [{"custom": "经责令改正已改正"}]}
+    # no deadline said: corrected_after_order (已改正), not corrected_within_deadline
+    assert conds("经责令改正已改正") == {"all": ["corrected_after_order"]}
     assert "corrected_within_deadline" not in str(conds("经责令改正后及时改正"))
     # the order is the occasion; the condition said is 及时改正 (no deadline): corrected_promptly alone
     for w in ("经责令改正后及时改正", "责令整改后及时整改", "经责令后及时改正"):
