@@ -59,8 +59,9 @@ A small grammar, not one regular expression per phrase:
    - `N小时内报告` → report_hours; `锅炉总容量上限N吨/小时`; `pH值在N至M之间` → two bounds.
    Wordings narrower than a tag are never read as it: 未造成交通事故或交通拥堵 / 未造成环境污染 are not
    no_harm — they are their own officer-attested tags (vocabulary kind: attested, as are 以往违法均已处理,
-   罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响), read only in those words or plain
-   synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
+   罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响, 停止建设或恢复原状 (立即 / 主动 / 发现后 kept in
+   words beside it), 施工初期 / 初期建设, 未造成水土流失危害后果, 没有实质性动工建设等危害后果), read only in those words
+   or plain synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
    the tag asks about every violation) and 经责令改正后 (the occasion, no condition) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
    及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
    Attested tags with more in their words keep the words beside the tag: 书面承诺不再违法 (written);
@@ -236,6 +237,14 @@ LEXICON: list[tuple[str, str]] = [
     # 环境 said: a bare 污染 may be another thing in another list (食品污染 is contamination)
     (r"(?:尚|均|并)?(?:未|没有)(?:造成|产生|导致)(?:生态)?环境污染(?:后果)?", "no_environmental_pollution"),
     (r"(?:书面)?承诺(?:今后|以后)?不再(?:违法|违规|(?:发生|实施)(?:同类|类似)?违法(?:违规)?(?:行为)?)", "promised_no_repeat"),
+    # 水土流失 said: only that harm (no_harm is any harm — wider words are never read as it)
+    (r"(?:尚|均|并)?(?:未|没有)(?:造成|产生|导致)水土流失(?:的)?危害后果", "no_soil_erosion_harm"),
+    # 停止建设(停建)或恢复原状, with the occasion and adverb the lists put before it (发现后 / 现场检查后 / 企业 /
+    # 立即 / 主动): those keep the words beside the tag (STOP_EXACT)
+    (r"(?:(?:被)?发现后|现场检查后)?(?:企业)?(?:立即|主动)?(?:停止建设|停建)(?:或者?|、)恢复原状", "stopped_construction_or_restored"),
+    (r"施工初期|初期建设", "early_construction_stage"),
+    # the lists' words, 等 included (the tag restates them; no_harm is another, wider condition)
+    (r"(?:没有|未)(?:造成)?实质性动工建设等危害后果", "no_substantive_construction_harm"),
     # not 主动 / 积极 采取…: the tag does not say on whose initiative (such a word before it keeps the words)
     (r"采取(?:了)?补救措施(?:并)?(?:已)?消除(?:了)?(?:不良|负面)影响", "remedied_negative_effects"),
 ]
@@ -684,8 +693,11 @@ TRAFFIC_STRICT = re.compile(
 # eliminated_harm is 主动消除或者减轻…危害后果 (met by merely reducing): 主动消除危害后果 alone says more
 # (eliminated) — the tag and the wording kept
 ELIMINATE_EXACT = re.compile(r"主动(?:消除(?:或者?|、)减轻|减轻(?:或者?|、)消除)(?:违法行为)?(?:的)?危害后果")
+# stopped_construction_or_restored is 停止建设或恢复原状 at any time, by anyone's initiative: 立即 / 主动 and the
+# occasion (发现后 / 现场检查后) say more — the tag and the wording kept
+STOP_EXACT = re.compile(r"(?:停止建设|停建)(?:或者?|、)恢复原状")
 EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT,
-               "eliminated_harm": ELIMINATE_EXACT}
+               "eliminated_harm": ELIMINATE_EXACT, "stopped_construction_or_restored": STOP_EXACT}
 
 
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
