@@ -60,7 +60,7 @@ A small grammar, not one regular expression per phrase:
    Wordings narrower than a tag are never read as it: 未造成交通事故或交通拥堵 / 未造成环境污染 are not
    no_harm — they are their own officer-attested tags (vocabulary kind: attested, as are 以往违法均已处理,
    罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响, 停止建设或恢复原状 (立即 / 主动 / 发现后 kept in
-   words beside it), 施工初期 / 初期建设, 未造成水土流失危害后果, 没有实质性动工建设等危害后果), read only in those words
+   words beside it), 施工初期 / 初期建设, 未造成水土流失危害后果, 没有实质性动工建设等危害后果, 未严重损害劳动者权益), read only in those words
    or plain synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
    the tag asks about every violation) and 经责令改正后 (the occasion, no condition) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
    及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
@@ -245,6 +245,8 @@ LEXICON: list[tuple[str, str]] = [
     (r"施工初期|初期建设", "early_construction_stage"),
     # the lists' words, 等 included (the tag restates them; no_harm is another, wider condition)
     (r"(?:没有|未)(?:造成)?实质性动工建设等危害后果", "no_substantive_construction_harm"),
+    # 严重 and 劳动者权益 said: neither no_harm nor minor_harm
+    (r"(?:尚|均|并)?(?:未|没有)(?:对劳动者权益造成严重损害|严重损害劳动者(?:的)?(?:合法)?权益)", "no_serious_harm_to_workers"),
     # not 主动 / 积极 采取…: the tag does not say on whose initiative (such a word before it keeps the words)
     (r"采取(?:了)?补救措施(?:并)?(?:已)?消除(?:了)?(?:不良|负面)影响", "remedied_negative_effects"),
 ]

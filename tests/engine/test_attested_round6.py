@@ -1,5 +1,5 @@
 """The attested tags added in grammar round 6 (停止建设或恢复原状, 施工初期, 未造成水土流失危害后果, 没有实质性动工建设等
-危害后果): unknown and asked with their own question while unanswered, decided by the officer's answer, on
+危害后果, 未严重损害劳动者权益): unknown and asked with their own question while unanswered, decided by the officer's answer, on
 the reference and the durable-rules path alike (a copy of one tax item with the tag added, in tmp_path)."""
 
 from datetime import date
@@ -15,7 +15,7 @@ from tests.lists_fixtures import attested_lists
 
 TODAY = date(2026, 11, 27)
 TAGS = ("stopped_construction_or_restored", "early_construction_stage", "no_soil_erosion_harm",
-        "no_substantive_construction_harm")
+        "no_substantive_construction_harm", "no_serious_harm_to_workers")
 ITEM = "test-attested/01"
 FACTS = dict(act_date="2023-03-20", decision_date="2023-04-10", discovered_date="2023-03-20", first_offense=True,
              harm="minor", corrected="within_deadline", party_type="enterprise", continuing=False)

@@ -58,7 +58,7 @@ def test_prompt_act_is_corrected_promptly_with_the_words(words):
 
 def test_prompt_act_in_the_lists_sentences():
     assert conds("未严重损害劳动者权益,且按要求及时返还") == {
-        "all": [{"custom": "未严重损害劳动者权益"}, "corrected_promptly", {"custom": "按要求及时返还"}]}
+        "all": ["no_serious_harm_to_workers", "corrected_promptly", {"custom": "按要求及时返还"}]}  # attested (round 6)
     # negated: never the tag
     r = parse_conditions("未按要求及时退还")
     assert to_conditions(r) == {"all": [{"custom": "未按要求及时退还"}]} and "conditions.negation" in r.flags

@@ -88,3 +88,12 @@ def test_no_substantive_construction_harm_word_for_word():
     r = parse_conditions("违法行为轻微并及时改正,没有实质性动工建设等危害后果的,不予处罚。")
     assert to_conditions(r) == {"all": ["minor_violation", "corrected_promptly", "no_substantive_construction_harm"]}
     assert "no_harm" not in str(to_conditions(r))
+
+
+def test_no_serious_harm_to_workers():
+    # js-hrss-16 item 3 (and item 1's first alternative): neither no_harm nor minor_harm
+    assert conds("未严重损害劳动者权益,且按要求及时返还") == {
+        "all": ["no_serious_harm_to_workers", "corrected_promptly", {"custom": "按要求及时返还"}]}
+    r = parse_conditions("未严重损害劳动者权益和社会公共利益")
+    assert to_conditions(r) == {"all": [{"custom": "未严重损害劳动者权益和社会公共利益"}]}
+    assert "conditions.negation" in r.flags
