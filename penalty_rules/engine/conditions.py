@@ -13,6 +13,11 @@ Truth = bool | None
 ATTESTED_TAGS = frozenset(VOCABULARY.attested)
 _COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, Circumstance.deceived}
 _PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
+# 主动改正 (corrected_voluntarily): met by a correction before discovery, not by one under the order (within_deadline)
+# nor by none; 及时改正 says nothing of the initiative (unknown, asked). See vocabulary.yaml.
+_VOLUNTARY = {Corrected.before_discovery: True, Corrected.within_deadline: False, Corrected.not_corrected: False}
+CORRECTION_TAGS = ("corrected_before_discovery", "corrected_within_deadline", "corrected_promptly",
+                   "corrected_voluntarily", "corrected_after_order")
 
 
 _CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
@@ -40,12 +45,14 @@ class FactView:
         f = self.facts
         if tag == "first_offense":
             return self.first_offense, {"first_offense": self.first_offense}
-        if tag in ("corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"):
+        if tag in CORRECTION_TAGS:
             used = {"corrected": f.corrected.value if f.corrected else None}
             if f.corrected is None:
                 return None, used
             if tag == "corrected_before_discovery":
                 return f.corrected is Corrected.before_discovery, used
+            if tag == "corrected_voluntarily":
+                return _VOLUNTARY.get(f.corrected), used
             return f.corrected in _PROMPT, used
         if tag in ("no_harm", "minor_harm"):
             used = {"harm": f.harm.value if f.harm else None}
@@ -173,12 +180,15 @@ _TAG_VALUES: dict = {}
 # tag_value(tag)(f, first) as a Python expression in `f` and `first` over the names of
 # TAG_EXPRESSION_NAMES, for the tags whose value is a plain read (a generated function reads them
 # inline: durable_adapter's fact writers); None for the others (tests/engine/test_inline_readers.py).
-TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor)}
+TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor),
+                        "_VOLUNTARY": _VOLUNTARY}
 _TAG_EXPRESSIONS = {
     "first_offense": "first",
     "corrected_before_discovery": "(None if f.corrected is None else f.corrected is _Corrected.before_discovery)",
     "corrected_within_deadline": "(None if f.corrected is None else f.corrected in _PROMPT)",
     "corrected_promptly": "(None if f.corrected is None else f.corrected in _PROMPT)",
+    "corrected_voluntarily": "(None if f.corrected is None else _VOLUNTARY.get(f.corrected))",
+    "corrected_after_order": "(None if f.corrected is None else f.corrected in _PROMPT)",
     "no_harm": "(None if f.harm is None else f.harm is _Harm.none)",
     "minor_harm": "(None if f.harm is None else f.harm in _MINOR_HARM)",
     "no_illegal_gains": "(None if f.illegal_gains_yuan is None else f.illegal_gains_yuan == 0)",
@@ -213,7 +223,7 @@ def quantity_value(name: str):
 
 _TAG_FIELDS = {
     "corrected_before_discovery": "corrected", "corrected_within_deadline": "corrected",
-    "corrected_promptly": "corrected",
+    "corrected_promptly": "corrected", "corrected_voluntarily": "corrected", "corrected_after_order": "corrected",
     "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
     "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
     "minor_not_denied": "minor_violation", "serious_harm_not_found": "harm",

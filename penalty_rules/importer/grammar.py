@@ -40,8 +40,8 @@ A small grammar, not one regular expression per phrase:
    - deadlines: `(经责令改正 / 收到…通知书后)在规定/责令…期限内 完成/补办/补报/拆除/停止 X` and
      `(责令限期改正后,)按期改正/完成 X` → corrected_within_deadline, the act noted; the act goes on over
      、/并 only into more of the same act (报备, 恢复原状, 验收 …).
-   - a shared verb: `主动或限期内改正`: 主动改正 is no tag (not necessarily before discovery), so the
-     phrase stays in words; `立即或限期内改正` → 立即改正 or 限期内改正.
+   - a shared verb: `主动或限期内改正` → 主动改正 (corrected_voluntarily: on the party's own initiative, not
+     necessarily before discovery) or 限期内改正; `立即或限期内改正` → 立即改正 or 限期内改正.
    - the correction verb takes its object and completion (_CORR: 改正违法行为 / 整改到位 / 整改完毕 / 整改完成 are
      改正); the order as the occasion (责令改正后…) may precede a deadline (→ corrected_within_deadline) or 立即 /
      当场 / 自行 (→ corrected_promptly with the words); 及时 / 立即 + the act that corrects (按要求及时退还 / 及时补办
@@ -50,18 +50,19 @@ A small grammar, not one regular expression per phrase:
      are no correction (stopping is not correcting): in words.
    - corrections: only 及时改正 is corrected_promptly alone; 立即 / 当场 / 自行 改正 → the tag and the
      wording kept (after a deadline too: 7日内自行纠正 → the threshold and the wording); 发现前主动改正 →
-     corrected_before_discovery; 经责令改正(后)已/及时改正 (no deadline said) is not
-     corrected_within_deadline.
+     corrected_before_discovery; 主动改正 / 主动纠正 (not after 后: 经责令改正后主动改正 stays in words) →
+     corrected_voluntarily; 经责令改正(后)已/及时改正 (no deadline said) is not corrected_within_deadline:
+     经责令改正已改正 → corrected_after_order (已改正), 经责令改正后及时改正 → corrected_promptly.
    - a second amount of the same thing with its noun left out, after a threshold (`…10%以下且在5000万元
      以下`, `卷烟…不超过3条(600支)、金额不超过3000元`): quantity from FAMILY by the unit; a bare 金额 with
      no threshold before it is not read. `…3个月内属轻微违法` after a threshold: a classification (remark).
    - `N小时内报告` → report_hours; `锅炉总容量上限N吨/小时`; `pH值在N至M之间` → two bounds.
    Wordings narrower than a tag are never read as it: 未造成交通事故或交通拥堵 / 未造成环境污染 are not
    no_harm — they are their own officer-attested tags (vocabulary kind: attested, as are 以往违法均已处理,
-   罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响), read only in those words or plain
-   synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
-   the tag asks about every violation), 经责令改正后 (the occasion, no condition) and 经责令改正已改正 (no
-   deadline, not 及时) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
+   罚款已缴纳, 车辆状态正常, 承诺不再违法, 采取补救措施消除负面影响, 停止建设或恢复原状 (立即 / 主动 / 发现后 kept in
+   words beside it), 施工初期 / 初期建设, 未造成水土流失危害后果, 没有实质性动工建设等危害后果, 未严重损害劳动者权益), read only in those words
+   or plain synonyms; 未造成交通事故 alone, 以往交通违法均已处理 (traffic violations only, no list's own sentence:
+   the tag asks about every violation) and 经责令改正后 (the occasion, no condition) stay custom. 经责令改正后及时改正 is corrected_promptly (the condition said is
    及时改正); 积极配合查处 is cooperated with the wording kept (查处 is 调查 and 处理).
    Attested tags with more in their words keep the words beside the tag: 书面承诺不再违法 (written);
    承诺不再违规 / 承诺不再实施同类(类似)违法行为 (违规, the same kind: only 承诺(今后 / 以后)不再违法 /
@@ -183,6 +184,13 @@ LEXICON: list[tuple[str, str]] = [
      r"|(?:认真|及时)?整改并(?:在|于)(?:规定|责令改正|限定)(?:的)?(?:期限|时限)(?:内|之内)完成(?:整改)?(?=$|[，,；;。])"
      r"|(?:经|在)?(?:执法人员|行政机关|执法机关)?责令限期(?:改正|整改)(?:后|以后)(?:在期限内|按期)(?:改正|纠正|整改)",
      "corrected_within_deadline"),
+    # 主动改正: on the party's own initiative (no order), before or after discovery — corrected_voluntarily, not
+    # corrected_before_discovery (发现前 not said). Not after an order (经责令改正后主动改正: in words, see _guard)
+    (rf"(?<!后)主动(?:予以)?{_CORR}(?:的)?", "corrected_voluntarily"),
+    # 经责令改正(后)已改正: the order is the occasion, the condition is 已改正 (no deadline said: not
+    # corrected_within_deadline, wider in words) — corrected_after_order
+    (r"(?:经|在)?(?:执法人员|行政机关|执法机关|执法部门)?责令(?:限期)?(?:改正|整改)(?:后|以后)?[，,]?(?:已|已经)(?:改正|纠正|整改)(?:到位|完毕)?(?:的)?",
+     "corrected_after_order"),
     # 经责令(改正)后及时改正: the order is the occasion, the condition is 及时改正 (no deadline said)
     (rf"{_ORDER_THEN}?及时(?:予以)?{_CORR}(?:的)?", "corrected_promptly"),
     # 立即 / 当场 / 自行 改正: narrower or other than 及时 — the tag is written and the wording kept (KEEP_WORDS)
@@ -229,6 +237,16 @@ LEXICON: list[tuple[str, str]] = [
     # 环境 said: a bare 污染 may be another thing in another list (食品污染 is contamination)
     (r"(?:尚|均|并)?(?:未|没有)(?:造成|产生|导致)(?:生态)?环境污染(?:后果)?", "no_environmental_pollution"),
     (r"(?:书面)?承诺(?:今后|以后)?不再(?:违法|违规|(?:发生|实施)(?:同类|类似)?违法(?:违规)?(?:行为)?)", "promised_no_repeat"),
+    # 水土流失 said: only that harm (no_harm is any harm — wider words are never read as it)
+    (r"(?:尚|均|并)?(?:未|没有)(?:造成|产生|导致)水土流失(?:的)?危害后果", "no_soil_erosion_harm"),
+    # 停止建设(停建)或恢复原状, with the occasion and adverb the lists put before it (发现后 / 现场检查后 / 企业 /
+    # 立即 / 主动): those keep the words beside the tag (STOP_EXACT)
+    (r"(?:(?:被)?发现后|现场检查后)?(?:企业)?(?:立即|主动)?(?:停止建设|停建)(?:或者?|、)恢复原状", "stopped_construction_or_restored"),
+    (r"施工初期|初期建设", "early_construction_stage"),
+    # the lists' words, 等 included (the tag restates them; no_harm is another, wider condition)
+    (r"(?:没有|未)(?:造成)?实质性动工建设等危害后果", "no_substantive_construction_harm"),
+    # 严重 and 劳动者权益 said: neither no_harm nor minor_harm
+    (r"(?:尚|均|并)?(?:未|没有)(?:对劳动者权益造成严重损害|严重损害劳动者(?:的)?(?:合法)?权益)", "no_serious_harm_to_workers"),
     # not 主动 / 积极 采取…: the tag does not say on whose initiative (such a word before it keeps the words)
     (r"采取(?:了)?补救措施(?:并)?(?:已)?消除(?:了)?(?:不良|负面)影响", "remedied_negative_effects"),
 ]
@@ -677,8 +695,11 @@ TRAFFIC_STRICT = re.compile(
 # eliminated_harm is 主动消除或者减轻…危害后果 (met by merely reducing): 主动消除危害后果 alone says more
 # (eliminated) — the tag and the wording kept
 ELIMINATE_EXACT = re.compile(r"主动(?:消除(?:或者?|、)减轻|减轻(?:或者?|、)消除)(?:违法行为)?(?:的)?危害后果")
+# stopped_construction_or_restored is 停止建设或恢复原状 at any time, by anyone's initiative: 立即 / 主动 and the
+# occasion (发现后 / 现场检查后) say more — the tag and the wording kept
+STOP_EXACT = re.compile(r"(?:停止建设|停建)(?:或者?|、)恢复原状")
 EXACT_WORDS = {"no_traffic_accident_or_congestion": TRAFFIC_STRICT, "promised_no_repeat": PROMISE_EXACT,
-               "eliminated_harm": ELIMINATE_EXACT}
+               "eliminated_harm": ELIMINATE_EXACT, "stopped_construction_or_restored": STOP_EXACT}
 
 
 def _match_phrase(text: str, pos: int) -> tuple[int, Token] | None:
@@ -925,7 +946,8 @@ def _unnumbered_items(text: str) -> bool:
 
 
 ELLIPSIS_ADVERBS = {"主动", "立即", "及时", "自行", "当场"}
-CORRECTION_TAGS = {"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"}
+CORRECTION_TAGS = {"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly", "corrected_voluntarily",
+                   "corrected_after_order"}
 
 
 def _ellipsis(tokens: list[Token]) -> list[Token]:

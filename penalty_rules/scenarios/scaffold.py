@@ -26,6 +26,8 @@ TAG_STEPS: dict[str, tuple[str, str]] = {
     "corrected_before_discovery": ("在发现前主动改正", "未改正"),
     "corrected_within_deadline": ("在责令期限内改正", "未改正"),
     "corrected_promptly": ("及时改正", "未改正"),
+    "corrected_voluntarily": ("在发现前主动改正", "在责令期限内改正"),  # 主动: not under the order
+    "corrected_after_order": ("在责令期限内改正", "未改正"),
     "no_harm": ("没有造成危害后果", "造成严重危害后果"),
     "minor_harm": ("危害后果轻微", "造成严重危害后果"),
     "no_illegal_gains": ("没有违法所得", "违法所得 500 元"),
@@ -143,7 +145,11 @@ def _holds(cond, state: dict):
         return state.get("harm") != "serious"
     if cond.startswith("corrected_"):
         c = state.get("corrected")
-        return None if c is None else (c == "before_discovery" if cond == "corrected_before_discovery" else c in _PROMPT)
+        if c is None:
+            return None
+        if cond == "corrected_voluntarily":  # conditions._VOLUNTARY: 及时改正 says nothing of the initiative
+            return {"before_discovery": True, "within_deadline": False, "not": False}.get(c)
+        return c == "before_discovery" if cond == "corrected_before_discovery" else c in _PROMPT
     if cond in ("no_harm", "minor_harm"):
         h = state.get("harm")
         return None if h is None else (h == "none" if cond == "no_harm" else h in ("none", "minor"))

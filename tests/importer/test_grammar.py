@@ -58,8 +58,8 @@ def test_unknown_wording_is_kept_not_guessed():
     assert {"custom": "能如实说明进货来源"} in c["all"] and {"custom": "未发生食品安全事故"} in c["all"]
     assert [leaf.text for leaf in r.custom] == ["能如实说明进货来源", "未发生食品安全事故"]
     # an unknown OR is not split on a guess: one phrase in the list's words
-    r = parse_conditions("企业主动停止建设或恢复原状")
-    assert [leaf.text for leaf in r.leaves] == ["企业主动停止建设或恢复原状"] and not r.parsed
+    r = parse_conditions("企业主动整改或恢复生产")
+    assert [leaf.text for leaf in r.leaves] == ["企业主动整改或恢复生产"] and not r.parsed
 
 
 def test_remarks_are_not_conditions():
@@ -126,10 +126,12 @@ def test_year_window_forms_and_the_limitation_period():
 
 
 def test_shared_verb_after_or():
-    # 主动改正 (on one's own, not necessarily before discovery) is no tag: the shared-verb phrase is
-    # kept in the list's words as one condition
+    # 主动改正 (on one's own, not necessarily before discovery) is corrected_voluntarily, never
+    # corrected_before_discovery: the shared verb reads 主动改正 or 限期内改正 (hr_social_security, js-hrss-16's
+    # general condition 主动或限期内改正)
     r = parse_conditions("无危害后果、主动或限期内改正")
-    assert to_conditions(r) == {"all": ["no_harm", {"custom": "主动或限期内改正"}]}
+    assert to_conditions(r) == {"all": ["no_harm"],
+                                "any_of": [["corrected_voluntarily"], ["corrected_within_deadline"]]}
 
 
 def test_deadline_acts():
@@ -192,11 +194,14 @@ def test_fault_report_boiler_ph_and_classification():
 
 def test_headings_before_labels():
     r = parse_conditions("基准的通用不予处罚情形(满足其一):违法行为轻微并主动改正且没有造成危害后果;或单位收到责令限期办理通知书后在规定时限内完成整改。")
-    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", {"custom": "主动改正"}, "no_harm"],
+    assert to_conditions(r) == {"all": [], "any_of": [["minor_violation", "corrected_voluntarily", "no_harm"],
                                                       ["corrected_within_deadline"]]}
     assert "基准的通用不予处罚情形" in r.remarks
     r = parse_conditions("现场检查后立即停止建设或恢复原状;总条件为轻微、及时改正、无危害后果。")
-    assert "总条件为" in r.remarks and [leaf.text for leaf in r.custom] == ["现场检查后立即停止建设或恢复原状"]
+    # the attested tag stopped_construction_or_restored, with 现场检查后立即 kept in words beside it
+    c = to_conditions(r)["all"]
+    assert "总条件为" in r.remarks and not r.custom and "conditions.words_kept" in r.flags
+    assert c[c.index("stopped_construction_or_restored") + 1] == {"custom": "现场检查后立即停止建设或恢复原状"}
 
 
 def test_elliptic_order_is_not_a_vocabulary_tag():
@@ -286,13 +291,17 @@ def test_windows_without_same_kind_keep_their_words():
 
 
 def test_correction_wordings_only_where_the_meaning_is_the_same():
-    assert conds("主动改正") == {"all": [{"custom": "主动改正"}]}
-    assert conds("主动纠正") == {"all": [{"custom": "主动纠正"}]}
+    # 主动改正 / 主动纠正: on the party's own initiative, not necessarily before discovery — corrected_voluntarily,
+    # never corrected_before_discovery; after an order (经责令改正后主动改正) it stays in words
+    assert conds("主动改正") == {"all": ["corrected_voluntarily"]}
+    assert conds("主动纠正") == {"all": ["corrected_voluntarily"]}
+    assert conds("经责令改正后主动改正") == {"all": [{"custom": "经责令改正后主动改正"}]}
     assert conds("发现前主动改正") == {"all": ["corrected_before_discovery"]}
     for w in ("当场改正", "立即改正", "自行改正"):
         assert conds(w) == {"all": ["corrected_promptly", {"custom": w}]}
     assert conds("及时改正") == {"all": ["corrected_promptly"]}
-    assert conds("经责令改正已改正") == {"all": [{"custom": "经责令改正已改正"}]}
+    # no deadline said: corrected_after_order (已改正), not corrected_within_deadline
+    assert conds("经责令改正已改正") == {"all": ["corrected_after_order"]}
     assert "corrected_within_deadline" not in str(conds("经责令改正后及时改正"))
     # the order is the occasion; the condition said is 及时改正 (no deadline): corrected_promptly alone
     for w in ("经责令改正后及时改正", "责令整改后及时整改", "经责令后及时改正"):
@@ -302,7 +311,7 @@ def test_correction_wordings_only_where_the_meaning_is_the_same():
 # (违法行为显著轻微: minor_violation AND the words since round 5, test_grammar_round5.py)
 @pytest.mark.parametrize("words", ["社会影响轻微", "不危害公共安全",
                                    "对水利工程运行和安全未造成危害后果或损失", "积极配合整改",
-                                   "水土流失危害后果轻微", "未造成水土流失危害后果"])
+                                   "水土流失危害后果轻微"])
 def test_fragments_of_tag_words_stay_in_words(words):
     assert conds(words) == {"all": [{"custom": words}]}
 

@@ -58,14 +58,15 @@ def test_prompt_act_is_corrected_promptly_with_the_words(words):
 
 def test_prompt_act_in_the_lists_sentences():
     assert conds("未严重损害劳动者权益,且按要求及时返还") == {
-        "all": [{"custom": "未严重损害劳动者权益"}, "corrected_promptly", {"custom": "按要求及时返还"}]}
+        "all": ["no_serious_harm_to_workers", "corrected_promptly", {"custom": "按要求及时返还"}]}  # attested (round 6)
     # negated: never the tag
     r = parse_conditions("未按要求及时退还")
     assert to_conditions(r) == {"all": [{"custom": "未按要求及时退还"}]} and "conditions.negation" in r.flags
     # 及时办理 inside the no-fault words is no correction
     assert conds("其二:能证明未及时办理无主观过错且已补登") == {"all": ["no_subjective_fault", {"custom": "已补登"}]}
-    # stopping is not correcting: still in words
-    assert conds("发现后立即停建或恢复原状") == {"all": [{"custom": "发现后立即停建或恢复原状"}]}
+    # stopping is not correcting: no correction tag — the attested stopped_construction_or_restored, 发现后立即 kept
+    assert conds("发现后立即停建或恢复原状") == {
+        "all": ["stopped_construction_or_restored", {"custom": "发现后立即停建或恢复原状"}]}
 
 
 # -- a deadline and the act that corrects (限期内取得许可 / 30日内补办手续) -------------------------------------
