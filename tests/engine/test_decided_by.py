@@ -35,3 +35,18 @@ def test_nothing_decides_an_undetermined_case(engine):
     d = engine.evaluate(CaseFacts(jurisdiction="371502", domain="market", decision_date=date(2024, 4, 1)))
     assert d.outcome == "undetermined"
     assert d.decided_by is None
+
+
+def test_a_row_of_the_special_law_table_decides(engine):
+    # 聊城市道路交通安全条例(2021-12-03) 第七十五条第二款: "因让行而产生的违反交通信号灯、交通标志、标线等行为，不予处罚。"
+    # — a row of lists/statutory/special-laws.yaml (lc-traffic-75, in force for decisions from 2024-07-25), not a
+    # rule of 行政处罚法: the table's version decided (tests/legal/test_lc_traffic_yield.py has the case)
+    d = engine.evaluate(CaseFacts(
+        jurisdiction="371502", domain="road_traffic", violated_law="中华人民共和国道路交通安全法", party_type="individual",
+        age=35, act_date=date(2025, 5, 6), continuing=False, discovered_date=date(2025, 5, 6),
+        decision_date=date(2025, 5, 20), minor_violation=False, harm="none", corrected="not_corrected",
+        first_offense=False, circumstances=[], special_law_facts={"lc_traffic_yield_emergency": True}))
+    special = engine.corpus.statutory.special
+    assert d.outcome == "no_penalty" and d.chosen_item is None
+    assert d.decided_by == f"{special.id}@{special.version}"
+    assert d.decided_by in d.rulesets
