@@ -120,3 +120,22 @@ def test_migration_0007_on_records_written_before(tmp_path, backend, monkeypatch
         owner.dispose()
         if pg is not None:
             pg.drop()
+
+
+def test_0007_down_and_up_keeps_the_triggers(tmp_path):
+    from alembic import command
+
+    from tests.service.test_migration_0003 import _columns, _run
+    from tests.service.test_migration_0003 import _triggers as names
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    try:
+        _upgrade(engine, "head")
+        before = names(engine)
+        assert {"decided_by", "decided_by_source"} <= set(_columns(engine))
+        _run(engine, command.downgrade, "0006")
+        assert "decided_by" not in _columns(engine) and names(engine) == before
+        _run(engine, command.upgrade, "0007")
+        assert "decided_by" in _columns(engine) and names(engine) == before
+    finally:
+        engine.dispose()

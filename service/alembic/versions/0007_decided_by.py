@@ -12,8 +12,8 @@ deciding a case to which a list item also applied is stored as {"<list>@…": �
 first). `decided_by` is derived only where the record makes it certain (`decided_by_source` 'migration'):
 
 * outcome undetermined: NULL (no rule decided; the engine names no chosen rule while a more lenient rule is open);
-* no chosen item and outcome normal: NULL (no statutory rule of any version of lists/statutory has outcome
-  normal, so 依法处罚 without an item is no rule's answer);
+* no chosen item and outcome normal: NULL (no statutory rule has outcome normal in any version of lists/statutory
+  or of the code before it, penalty_rules/engine/statutory.py: 依法处罚 without an item is no rule's answer);
 * a chosen item and exactly one list version among the rulesets (keys other than xzcf@… and special-laws@…):
   that version (the deciding item's version was always recorded; before 2026-12-01 the other versions holding
   the item id were recorded too, so one list version means no other held it).
