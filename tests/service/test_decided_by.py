@@ -139,3 +139,20 @@ def test_0007_down_and_up_keeps_the_triggers(tmp_path):
         assert "decided_by" in _columns(engine) and names(engine) == before
     finally:
         engine.dispose()
+
+
+def test_replay_under_a_version_that_applied_but_did_not_decide(server):
+    """Item x01 of sd-mr-2024-reduced@2024 (in force from 2024-11-21) names the conduct, but 行政处罚法(2021) 第三十六条
+    bars the case (act 2023-01-10, no harm, discovered 2025-03-01: two years run): 不再给予行政处罚 — the statute
+    decides, not the list. Replayed under that list version, the answer says the version applied and who decided."""
+    facts = {"item_id": "sd-mr-2024-reduced/x01", "jurisdiction": "371502", "act_date": "2023-01-10",
+             "discovered_date": "2025-03-01", "decision_date": "2025-04-01", "harm": "none", "continuing": False}
+    with server.client("officer") as o, server.client("reviewer") as rv:
+        r = o.post("/v1/evaluate", json=facts)
+        assert r.status_code == 200, r.text
+        assert r.json()["outcome"] == "no_penalty" and r.json()["decided_by"] == "xzcf@2021"
+        rec = rv.get(f"/v1/decisions/{r.json()['decision_id']}").json()
+        assert "sd-mr-2024-reduced@2024" in rec["rulesets"]  # the item applied
+        rep = rv.post(f"/v1/decisions/{rec['id']}/replay", params={"list_version": "sd-mr-2024-reduced@2024"}).json()
+        assert rep["replayed"]["decided_by"] == "xzcf@2021"
+        assert any("sd-mr-2024-reduced@2024 适用于本案但未作出结论, 作出结论的是 xzcf@2021" in w for w in rep["warnings"])
