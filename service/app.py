@@ -582,16 +582,19 @@ def _routes(app: FastAPI) -> None:
         case_ref: Annotated[str | None, Query(min_length=1, max_length=64, description="办案编号(完全相同)")] = None,
         case_ref_contains: Annotated[str | None, Query(min_length=1, max_length=64,
                                                        description="办案编号包含的文字")] = None,
+        decided_by: Annotated[str | None, Query(
+            min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$",
+            description="作出结论的版本 <id>@<version>(如 xzcf@2021; 迁移 0007 以前不能确定的记录不在其中)")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ):
-        """按条目、规则集版本、时间和办案编号查询审计记录(新记录在前)。"""
+        """按条目、规则集版本、时间、办案编号和作出结论的版本查询审计记录(新记录在前)。"""
         for name, value in (("from", from_), ("to", to)):
             if value is not None and not (1990 <= value.year <= 2100):
                 raise ApiError(422, "date_out_of_range", f"{name} 须在 1990 年至 2100 年之间", field=name)
         q = DecisionQuery(item=item, ruleset=ruleset, from_=utc_iso(from_) if from_ else None,
                           to=utc_iso(to) if to else None, case_ref=case_ref, case_ref_contains=case_ref_contains,
-                          limit=limit, offset=offset)
+                          decided_by=decided_by, limit=limit, offset=offset)
         return handlers.list_decisions(_ctx(request), q)
 
     @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,

@@ -82,6 +82,9 @@ class DecisionRecord(Base):
     decision_date: Mapped[str] = mapped_column(String(10))
     api_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # key name, not the key
     case_ref: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # 办案编号 (0003)
+    # the ruleset key that decided (0007; NULL: no rule decided, or not known for a record written before 0007)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    decided_by_source: Mapped[str | None] = mapped_column(String(16), nullable=True)  # engine | migration | unknown
 
 
 class ApiKey(Base):
@@ -606,6 +609,7 @@ class DecisionQuery:
     to: str | None = None
     case_ref: str | None = None  # exact
     case_ref_contains: str | None = None  # substring (LIKE wildcards escaped)
+    decided_by: str | None = None  # exact ruleset key (records whose decided_by is NULL are not found by it)
     limit: int = 100
     offset: int = 0
 
@@ -679,6 +683,8 @@ class AuditRepository:
             cond.append(t.c.case_ref == q.case_ref)
         if q.case_ref_contains:
             cond.append(t.c.case_ref.contains(q.case_ref_contains, autoescape=True))
+        if q.decided_by:
+            cond.append(t.c.decided_by == q.decided_by)
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t).where(*cond)).scalar_one()
             rows = conn.execute(

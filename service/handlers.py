@@ -52,6 +52,7 @@ def _response(ctx: Context, decision: Decision, decision_id: str, at: str, full:
         if_declined=decision.if_declined,
         chosen_item=decision.chosen_item,
         chosen_rule=decision.chosen_rule,
+        decided_by=decision.decided_by,
         basis=decision.basis,
         measures=decision.measures,
         missing_facts=decision.missing_facts,
@@ -92,6 +93,8 @@ def _row(ctx, facts: CaseFacts, decision: Decision, decision_id: str, at: str, p
         "decision_date": decision_date,
         "api_key": principal.name if principal else None,
         "case_ref": case_ref,
+        "decided_by": decision.decided_by,
+        "decided_by_source": "engine",
     }
 
 
@@ -479,6 +482,9 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
         used = "、".join(sorted(decision.rulesets)) or "无"
         warnings.append(f"按 {as_of.isoformat()} 重放时未适用清单版本 {list_version}(适用的是: {used});"
                         " 违法行为日施行的版本可能依从旧兼从轻原则优先")
+    elif list_version is not None and decision.decided_by != list_version:
+        warnings.append(f"按 {as_of.isoformat()} 重放时清单版本 {list_version} 适用于本案但未作出结论, 作出结论的是"
+                        f" {decision.decided_by or '无(没有规则决定结果)'}")
 
     # The record keeps outcome, chosen item and basis; possible outcomes and missing facts are
     # recomputed from the recorded facts on the recorded decision date.
@@ -492,11 +498,14 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
                             f" 原规则集为 {record.ruleset_version}")
     except (ApiError, InvalidFacts, UnknownItem):
         warnings.append("原决定的可能结果和待补事实无法按当前规则集重算")
+    known = record.decided_by_source in ("engine", "migration")  # else written before 0007, not derivable
     before = s.ReplaySide(outcome=record.outcome, possible_outcomes=original_possible, chosen_item=record.chosen_item,
+                          decided_by=record.decided_by, decided_by_known=known,
                           missing_facts=original_missing, basis=record.basis, rulesets=record.rulesets,
                           ruleset_version=record.ruleset_version, decision_date=record.decision_date)
     after = s.ReplaySide(outcome=decision.outcome, possible_outcomes=list(decision.possible_outcomes),
-                         chosen_item=decision.chosen_item, missing_facts=[m.fact for m in decision.missing_facts],
+                         chosen_item=decision.chosen_item, decided_by=decision.decided_by,
+                         missing_facts=[m.fact for m in decision.missing_facts],
                          basis=[b.label for b in decision.basis], rulesets=dict(decision.rulesets),
                          ruleset_version=ctx.ruleset_version, decision_date=as_of.isoformat())
     old_sets, new_sets = record.rulesets, decision.rulesets
@@ -510,6 +519,7 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
         any=False, outcome=before.outcome != after.outcome,
         possible_outcomes=sorted(before.possible_outcomes) != sorted(after.possible_outcomes),
         chosen_item=before.chosen_item != after.chosen_item,
+        decided_by=before.decided_by != after.decided_by if known else None,
         missing_facts_added=[f for f in after.missing_facts if f not in before.missing_facts],
         missing_facts_removed=[f for f in before.missing_facts if f not in after.missing_facts],
         basis_added=[b for b in after.basis if b not in before.basis],
@@ -534,6 +544,10 @@ def replay(ctx: Context, decision_id: str, as_of: date | None, list_version: str
         text = f"{how}: " + "; ".join(parts)
     else:
         text = f"{how}: 结果、可能结果、适用条目、待补事实和依据均未变化"
+    if changed.decided_by:  # the same item of another version of its list, or a statute instead of an item
+        text += f"; 作出结论的版本 {before.decided_by or '无'} → {after.decided_by or '无'}"
+    elif not known:
+        text += "; 原记录写于迁移 0007 以前, 不能确定由哪个版本作出结论"
     if ruleset_changes:  # the answer may be the same while a version it rests on is not (a new version, a hash)
         text += "; 所用规则版本有变化: " + "、".join(ruleset_changes)
     return s.ReplayResponse(decision_id=decision_id, as_of=as_of, list_version=list_version, original=before,

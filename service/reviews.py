@@ -456,13 +456,16 @@ def reviews_out(st: VersionStatus, rows: list[dict], pubs: list[dict]) -> dict:
 
 def decision_records(engine: SAEngine, limit: int) -> tuple[list[dict], bool]:
     """The newest `limit` decisions of the audit log (id, facts as stored — masked —, decision date,
-    outcome, chosen item) and whether there were more."""
+    outcome, chosen item, and from migration 0007 the version that decided and how that is known) and
+    whether there were more."""
     from service.audit import DecisionRecord
 
     t = DecisionRecord.__table__
+    have = _columns(engine, t)
+    decided = [t.c.decided_by, t.c.decided_by_source] if "decided_by" in have else []
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(t.c.id, t.c.facts, t.c.decision_date, t.c.outcome, t.c.chosen_item)
+            sa.select(t.c.id, t.c.facts, t.c.decision_date, t.c.outcome, t.c.chosen_item, *decided)
             .where(t.c.kind != "probe").order_by(t.c.created_at.desc(), t.c.id).limit(limit + 1)
         ).mappings().all()
     return [dict(r) for r in rows[:limit]], len(rows) > limit

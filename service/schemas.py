@@ -74,6 +74,10 @@ class EvaluateResponse(BaseModel):
         default=None, description="结果为“可以”时, 执法机关裁量不予适用而决定处罚时应当适用的法定规则(依据、幅度、措施)")
     chosen_item: str | None
     chosen_rule: str | None = Field(default=None, description="决定结果的条目或法定规则编号")
+    decided_by: str | None = Field(
+        default=None,
+        description="作出本结论的版本(rulesets 中的一个键): 决定所依条目的清单版本; 没有清单条目决定时, 决定结果的法定规则所在的法律文本版本"
+                    "(如 xzcf@2021)或单行法规则表的版本(如 special-laws@4); 没有规则决定结果(尚不能确定, 或依法处罚而没有从宽规则成立)时为 null")
     basis: list[BasisEntry]
     measures: list[str]
     missing_facts: list[MissingFact] = Field(description="需要补问的事实, 按提问顺序(见 next_question)")
@@ -273,6 +277,15 @@ class DecisionRecordOut(BaseModel):
     decision_date: str
     api_key: str | None
     case_ref: str | None = Field(default=None, description="办案编号(评估时给出时)")
+    decided_by: str | None = Field(
+        default=None,
+        description="作出本结论的版本(rulesets 中的一个键): 决定所依条目的清单版本; 没有清单条目决定时, 决定结果的法定规则所在的法律文本版本"
+                    "(如 xzcf@2021)或单行法规则表的版本(如 special-laws@4); 没有规则决定结果(尚不能确定, 或依法处罚而没有从宽规则成立)时为 null"
+                    "; 迁移 0007 以前的记录见 decided_by_source")
+    decided_by_source: Literal["engine", "migration", "unknown"] | None = Field(
+        default=None,
+        description="decided_by 的来源: engine 为作出决定时记录; migration 为迁移 0007 从此前的记录(适用条目、结果、rulesets)"
+                    "确定地推出; unknown 为此前的记录不能确定由哪个版本决定(decided_by 为 null, 不是“没有规则决定”)")
 
 
 class DecisionsPage(BaseModel):
@@ -286,6 +299,9 @@ class ReplaySide(BaseModel):
     outcome: str
     possible_outcomes: list[str] = Field(description="尚不能确定时可能的结果")
     chosen_item: str | None
+    decided_by: str | None = Field(default=None, description="作出本结论的版本(见 DecisionRecordOut.decided_by)")
+    decided_by_known: bool = Field(
+        default=True, description="原记录是否记有或能确定作出结论的版本(迁移 0007 以前的记录可能不能确定: 为 false, decided_by 为 null)")
     missing_facts: list[str] = Field(description="需要补问的事实")
     basis: list[str]
     rulesets: dict[str, str] = Field(description="作出本结论所依据的版本 → 内容哈希(决定所依条目的清单版本在前; 不含草案、外地清单和未施行的版本)")
@@ -298,6 +314,8 @@ class ReplayChanges(BaseModel):
     outcome: bool
     possible_outcomes: bool
     chosen_item: bool
+    decided_by: bool | None = Field(
+        default=None, description="作出结论的版本有变化(原记录不能确定作出结论的版本时为 null)")
     missing_facts_added: list[str]
     missing_facts_removed: list[str]
     basis_added: list[str]

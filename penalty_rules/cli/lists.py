@@ -305,8 +305,12 @@ def coverage_summary_line(report) -> str:
 
 @app.command()
 def diff(
-    a: str = typer.Argument(..., help="旧版本, 形如 <清单编号>@<版本>"),
-    b: str = typer.Argument(..., help="新版本, 形如 <清单编号>@<版本>"),
+    a: str = typer.Argument(None, help="旧版本, 形如 <清单编号>@<版本>(比较整个清单目录时不给)"),
+    b: str = typer.Argument(None, help="新版本, 形如 <清单编号>@<版本>(比较整个清单目录时不给)"),
+    rev_from: str = typer.Option(None, "--from-rev", help="比较整个清单目录: 旧状态为 git 版本(读取该版本的 lists/)"),
+    rev_to: str = typer.Option(None, "--to-rev", help="比较整个清单目录: 新状态为 git 版本"),
+    lock_from: Path = typer.Option(None, "--from-lock", help="比较整个清单目录: 旧状态为该 versions.lock 记录的版本"),
+    lock_to: Path = typer.Option(None, "--to-lock", help="比较整个清单目录: 新状态为该 versions.lock 记录的版本"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
     impact: bool = typer.Option(False, "--impact", help="重放审计库中的决定: 按新版本代替旧版本有多少件结果不同"),
@@ -314,9 +318,18 @@ def diff(
     limit: int = typer.Option(10000, "--limit", min=1, max=1_000_000, help="--impact 至多重放的决定数(最新的)"),
 ) -> None:
     """两个清单版本的差异: 新增、删除、修改的条目(逐字段)、按执法领域的数字及清单本身字段的变化;
-    --impact 另给出审计库中过去的决定按新版本重放后结果不同的件数。"""
+    --impact 另给出审计库中过去的决定按新版本重放后结果不同的件数。
+    --from-rev/--to-rev(或 --from-lock/--to-lock): 整个清单目录两个状态之间, 每个清单和每个执法领域新增、删除、修改的条目
+    (放宽/收紧/需审核)及城市清单形式的数字。"""
     from penalty_rules.cli import review as review_cli
 
+    if rev_from or rev_to or lock_from or lock_to:
+        if a or b or impact:
+            raise _fail("比较整个清单目录(--from-rev/--to-rev 或 --from-lock/--to-lock)时不能再给出两个清单版本或 --impact"
+                        " [corpus_diff_arguments]")
+        return _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json)
+    if not (a and b):
+        raise _fail("须给出两个清单版本(<清单编号>@<版本>), 或 --from-rev/--to-rev、--from-lock/--to-lock [diff_arguments]")
     corpus = _load(lists_dir)
     try:
         result = diff_report(corpus, a, b)
@@ -374,6 +387,62 @@ def diff(
     _print_domains(result)
     if effect is not None:
         _print_impact(effect)
+
+
+def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool) -> None:
+    """`lists diff --from-rev A --to-rev B` (or two lock states): per list and per domain."""
+    import tempfile
+
+    from penalty_rules.replay.snapshot import SnapshotProblem, resolve
+    from penalty_rules.report.corpus_diff import corpus_diff, direction_text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            side_a, side_b = resolve(lists_dir, rev_from=rev_from, rev_to=rev_to, lock_from=lock_from, lock_to=lock_to,
+                                     workdir=Path(tmp))
+        except SnapshotProblem as exc:
+            raise _fail(f"{exc.message} [{exc.code}]") from None
+        result = corpus_diff(side_a.corpus, side_b.corpus, side_a.label, side_b.label, side_a.describe,
+                             side_b.describe)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    console.print(f"{result.a} → {result.b}", style="bold", markup=False, highlight=False)
+    console.print(f"旧: {result.a_describe}\n新: {result.b_describe}", markup=False, highlight=False, soft_wrap=True)
+    table = Table(title="按清单(放宽的在前)")
+    for header in ("清单", "层级", "版本变化", "新增", "删除", "修改", "方向", "数字"):
+        table.add_column(header, overflow="fold")
+    for lc in result.lists:
+        versions = "\n".join(f"{e.kind_zh}: {e.a or '—'} → {e.b or '—'}" + ("(草案)" if e.status == "draft" else "")
+                              for e in lc.entries)
+        mark = Text(direction_text(lc.counts), style="bold red" if lc.counts.lenient else "")
+        table.add_row(Text(f"{lc.list_id}\n{lc.title}"), Text(lc.level), Text(versions), f"+{lc.counts.added}",
+                      f"−{lc.counts.removed}", str(lc.counts.changed), mark, Text(lc.figures.text_zh))
+    _print_table(table, 180)
+    changed = Table(title="修改的条目")
+    for header in ("清单版本", "编号", "方向", "变化"):
+        changed.add_column(header, overflow="fold")
+    for lc in result.lists:
+        for e in lc.entries:
+            for c in e.diff.changed:
+                changed.add_row(Text(e.b or e.a or ""), Text(f"{c.id}\n{c.violation or ''}"),
+                                Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""),
+                                Text("; ".join(p.text_zh for p in c.parts) or "—"))
+    if changed.row_count:
+        _print_table(changed, 180)
+    if result.by_domain:
+        dom = Table(title="按执法领域")
+        for header in ("代码", "领域", "新增", "删除", "修改", "方向", "清单"):
+            dom.add_column(header, overflow="fold")
+        for d in result.by_domain:
+            dom.add_row(Text(d.domain), Text(d.zh or "—"), f"+{d.counts.added}", f"−{d.counts.removed}",
+                        str(d.counts.changed), Text(direction_text(d.counts)), Text("、".join(d.lists)))
+        _print_table(dom, 160)
+    if result.statutory_changed:
+        console.print("法律文本或单行法规则表有变化: " + "、".join(result.statutory_changed), markup=False,
+                      highlight=False, soft_wrap=True)
+    console.print(f"合计(各清单最新版本, 含草案): {result.figures.text_zh}; {result.figures.changes_zh}; "
+                  f"未变的清单 {result.unchanged_lists} 个", markup=False, highlight=False, soft_wrap=True)
 
 
 def _field_cell(zh: str | None, code: str) -> str:

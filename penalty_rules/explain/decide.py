@@ -718,6 +718,22 @@ def _rulesets(engine, item_results, law_keys, winner, overrides) -> dict[str, st
     return rulesets
 
 
+def decided_by(engine, best) -> str | None:
+    """The key (in `rulesets`) of the version whose rule decided the answer (`chosen_rule`'s): the deciding
+    item's list version; for a statutory rule, the special-law table when one of its rows is the rule that
+    decided (StatutoryRef.override: its article is cited), else the law version the rule stands on
+    (xzcf@2021). None when no rule decided (best None: undetermined, or 依法处罚 with no lenient rule met)."""
+    if best is None:
+        return None
+    if best.ref is not None:
+        return best.ref.document.key
+    st = best.statutory
+    special = engine.corpus.statutory.special if engine.corpus.statutory is not None else None
+    if st.override is not None and special is not None:
+        return f"{special.id}@{special.version}"
+    return st.law.key
+
+
 _OUTCOME_OF = {o.value: o for o in Outcome}  # Outcome(value), one lookup
 _ISO: dict[date, str] = {}
 
@@ -985,6 +1001,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         trace=trace,
         engine_version=ENGINE_VERSION,
         rulesets=_rulesets(engine, item_results, law_keys, best if winner_item is not None else None, overrides),
+        decided_by=decided_by(engine, best if not open_rules else None),
     )
     if p.fallback is not None and p.fallback.statutory is not None and not open_rules:
         decision.if_declined = _if_declined(engine, facts, p, dec, dec_law)

@@ -221,6 +221,11 @@ class Decision(BaseModel):
     summary: str = ""
     trace: Trace | None = None
     rulesets: dict[str, str] = Field(default_factory=dict, description="作出本结论所依据的版本 → 内容哈希: 决定所依条目的清单版本在前, 其余适用于本案的清单版本, 行政处罚法文本, 有单行法规则适用时的单行法规则表; 不含草案、外地清单和未施行的版本")
+    decided_by: str | None = Field(
+        default=None,
+        description="作出本结论的版本(rulesets 中的一个键): 决定所依条目的清单版本(如 cn-tax-first-offense@2021-33); 没有"
+                    "清单条目决定时, 决定结果的法定规则所在的法律文本版本(如 xzcf@2021), 由单行法规则表的一行决定时为该表的版本"
+                    "(如 special-laws@4); 没有规则决定结果(尚不能确定, 或没有从宽规则成立而依法处罚)时为 null")
     trace_version: str = TRACE_VERSION
     engine_version: str = ""
 

@@ -37,6 +37,7 @@ class ChangedDecision(BaseModel):
     after_item: str | None
     reason: str = Field(description="outcome: 处理结果不同 | item: 结果相同、适用条目不同 | "
                                     "item_removed: 所请求的条目在新版本中已删除(结果按删除后的清单)")
+    decided_by: str | None = Field(default=None, description="记录中作出结论的版本(decided_by; 不能确定或没有时为 null)")
 
 
 class ImpactSummary(BaseModel):
@@ -50,6 +51,10 @@ class ImpactSummary(BaseModel):
     item_changed: int = Field(description="结果相同、适用条目不同")
     item_removed: int = Field(description="所请求的条目在新版本中已删除")
     unchanged: int
+    decided_by_a: int = Field(default=0, description="重放的决定中, 记录表明原由旧版本 a 作出结论的(decided_by)")
+    changed_decided_by_a: int = Field(default=0, description="其中结果或适用条目不同的")
+    decided_by_unknown: int = Field(
+        default=0, description="重放的决定中, 记录写于迁移 0007 以前而不能确定由哪个版本作出结论的")
     skipped: int = Field(description="事实无法按原决定日期重放的记录(如记录早于现行事实规则)")
     drift: int = Field(description="按现行清单重算已与原记录结果不同的决定(与新版本无关, 不计入 changed)")
     transitions: dict[str, int] = Field(description="结果变化: '原结果 → 新结果' → 件数")
@@ -123,11 +128,16 @@ def impact(corpus: Corpus, a: str, b: str, records: list[dict], truncated: bool 
             counts["skipped"] += 1
             continue
         counts["decisions"] += 1
+        by_a = rec.get("decided_by") == r.a
+        counts["decided_by_a"] += by_a
+        counts["decided_by_unknown"] += rec.get("decided_by_source", "unknown") in ("unknown", None)
         if not before.gone and before.outcome != rec["outcome"]:
             counts["drift"] += 1
         if before.gone:
             counts["skipped"] += 1
             counts["decisions"] -= 1
+            counts["decided_by_a"] -= by_a
+            counts["decided_by_unknown"] -= rec.get("decided_by_source", "unknown") in ("unknown", None)
             continue
         reason = None
         if after.gone or (facts.item_id in removed and (after.outcome, after.item) != (before.outcome, before.item)):
@@ -140,18 +150,23 @@ def impact(corpus: Corpus, a: str, b: str, records: list[dict], truncated: bool 
             counts["unchanged"] += 1
             continue
         counts[{"outcome": "outcome_changed", "item": "item_changed", "item_removed": "item_removed"}[reason]] += 1
+        counts["changed_decided_by_a"] += by_a
         if reason != "item":
             transitions[f"{_zh(before.outcome)} → {_zh(after.outcome) if not after.gone else '条目不存在'}"] += 1
         if len(examples) < MAX_CHANGED_LISTED:
             examples.append(ChangedDecision(
                 decision_id=rec["id"], decision_date=rec["decision_date"], before_outcome=before.outcome,
-                after_outcome=after.outcome, before_item=before.item, after_item=after.item, reason=reason))
+                after_outcome=after.outcome, before_item=before.item, after_item=after.item, reason=reason,
+                decided_by=rec.get("decided_by")))
     changed = counts["outcome_changed"] + counts["item_changed"] + counts["item_removed"]
     text = (f"审计库中 {counts['decisions']} 件决定按 {r.b} 代替 {r.a} 重放: {changed} 件结果不同"
             f"(处理结果变化 {counts['outcome_changed']} 件, 适用条目变化 {counts['item_changed']} 件, "
             f"条目已删除 {counts['item_removed']} 件), {counts['unchanged']} 件不变")
     if transitions:
         text += ";" + "、".join(f"{k} {v} 件" for k, v in sorted(transitions.items()))
+    text += f";记录表明原由 {r.a} 作出结论的 {counts['decided_by_a']} 件, 其中结果不同 {counts['changed_decided_by_a']} 件"
+    if counts["decided_by_unknown"]:
+        text += f"(另有 {counts['decided_by_unknown']} 件记录写于迁移 0007 以前, 不能确定由哪个版本作出结论)"
     if counts["skipped"]:
         text += f";无法重放 {counts['skipped']} 件"
     if counts["drift"]:
@@ -161,6 +176,8 @@ def impact(corpus: Corpus, a: str, b: str, records: list[dict], truncated: bool 
     return ImpactSummary(
         a=r.a, b=r.b, decisions=counts["decisions"], changed=changed, outcome_changed=counts["outcome_changed"],
         item_changed=counts["item_changed"], item_removed=counts["item_removed"], unchanged=counts["unchanged"],
+        decided_by_a=counts["decided_by_a"], changed_decided_by_a=counts["changed_decided_by_a"],
+        decided_by_unknown=counts["decided_by_unknown"],
         skipped=counts["skipped"], drift=counts["drift"], transitions=dict(transitions), examples=examples,
         truncated=truncated, summary_zh=text,
     )

@@ -123,6 +123,11 @@ def check_impact(impact: dict) -> None:
     assert by_reason["outcome"]["after_outcome"] != "no_penalty"
     assert by_reason["item_removed"]["before_item"] == REMOVED
     assert "2 件结果不同" in impact["summary_zh"]
+    # items 02 and 03 of 2021-33 (the only version in force in 2023) ask 首违, 危害后果轻微 and correction, which
+    # those cases give: that version decided both (decided_by in the record), and both change; item 04 also asks
+    # 无违法所得 (no_illegal_gains), which its case does not give: undetermined, no version decided it
+    assert (impact["decided_by_a"], impact["changed_decided_by_a"], impact["decided_by_unknown"]) == (2, 2, 0)
+    assert "原由 cn-tax-first-offense@2021-33 作出结论的 2 件, 其中结果不同 2 件" in impact["summary_zh"]
 
 
 # ------------------------------------------------------------------------ in process (SQLite)

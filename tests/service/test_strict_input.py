@@ -346,7 +346,8 @@ def _replay_ctx(original: dict, replayed: dict):
     def decision(d):
         return SimpleNamespace(outcome=d["outcome"], chosen_item=d["chosen_item"], possible_outcomes=d["possible"],
                                missing_facts=[SimpleNamespace(fact=f) for f in d["missing"]],
-                               basis=[SimpleNamespace(label=b) for b in d["basis"]], rulesets={}, warnings=[])
+                               basis=[SimpleNamespace(label=b) for b in d["basis"]], rulesets={}, warnings=[],
+                               decided_by=None)
 
     class FakeEngine:
         corpus = None

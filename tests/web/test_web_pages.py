@@ -209,3 +209,16 @@ def test_discretionary_no_penalty_can_be_drafted_from_the_page(officer_web):
     assert r.status_code == 409 and "裁量" in r.text
     r = officer_web.post(url, data={"csrf_token": csrf_of(html), "format": "docx", "discretion_no_penalty": "true"})
     assert r.status_code == 200 and r.content[:2] == b"PK", r.text[-1500:]
+
+
+def test_decision_page_names_the_version_that_decided(web_server, reviewer_web):
+    """The record page shows decided_by (行政处罚法(2021) 第三十六条: two years run, no harm → xzcf@2021)."""
+    facts = {"jurisdiction": "371502", "domain": "market", "act_date": "2021-09-01", "discovered_date": "2024-03-01",
+             "harm": "none", "continuing": False, "decision_date": "2024-04-01"}
+    with web_server.client("officer") as o:
+        decision_id = o.post("/v1/evaluate", json=facts).json()["decision_id"]
+    page = reviewer_web.get(f"/web/decisions/{decision_id}").text
+    assert re.search(r'id="record-decided-by"><code>xzcf@2021</code>', page)
+    r = reviewer_web.post(f"/web/decisions/{decision_id}/replay", data={"csrf_token": csrf_of(page), "as_of": "2024-04-01"})
+    assert r.status_code == 200, r.text
+    assert r.text.count("<dt>作出结论的版本</dt><dd><code>xzcf@2021</code>") == 2  # the record's side and the replay's
