@@ -35,11 +35,13 @@ from penalty_rules.errors import DurableRulesError
 from penalty_rules.load.loader import load_corpus_strict
 from penalty_rules.model.conditions import Conditions, Custom, Threshold
 from penalty_rules.model.corpus import Corpus
+from penalty_rules.engine.premises import item_party
 from penalty_rules.model.facts import (
     CaseFacts,
     Circumstance,
     Corrected,
     Harm,
+    PartyType,
     PriorOffense,
 )
 from penalty_rules.model.item import Escalation
@@ -99,6 +101,8 @@ class CaseGenerator:
                 elif isinstance(cond, str) and cond in VOCABULARY.attested:
                     attested.add(cond)
         self.customs = sorted(customs)
+        # an item naming its party gets a party premise (engine.premises): party_type is drawn
+        self.parties = any(item_party(r.item) is not None for r in refs)
         self.attested = sorted(attested)  # officer-attested tags (vocabulary kind: attested) the items use
         self.item_ids = sorted({r.item.id for r in refs})
         self.bounds = {q: sorted(b) for q, b in bounds.items()}
@@ -138,7 +142,9 @@ class CaseGenerator:
         attested = None  # drawn only where the items use such tags (the other domains' streams unchanged)
         if self.attested and rnd.random() < 0.9:
             attested = {t: rnd.random() < 0.5 for t in self.attested if rnd.random() < 0.75}
+        party = pick([*PartyType, None]) if self.parties else None  # (the other domains' streams unchanged)
         return CaseFacts(
+            party_type=party,
             attested=attested,
             act_date=ACT,
             first_offense=pick([True, True, False, None]),

@@ -5,7 +5,7 @@ reference evaluator both read it.
 """
 
 from penalty_rules.model.conditions import Condition, Custom, Threshold
-from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm
+from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm, PartyType
 from penalty_rules.model.vocabulary import ATTESTED, VOCABULARY
 
 Truth = bool | None
@@ -20,6 +20,13 @@ CORRECTION_TAGS = ("corrected_before_discovery", "corrected_within_deadline", "c
                    "corrected_voluntarily", "corrected_after_order")
 
 
+# The party premises (engine.premises): an item of 个体工商户 is no enterprise's, other organisation's or
+# natural person's; an item of …企业 is no natural person's (a 个体工商户 may be one: 药品零售企业 is defined by
+# function, 药品管理法实施条例 art. 77).
+_PARTY_PREMISES = {
+    "party_individual_business": lambda p: p is PartyType.individual_business,
+    "party_not_natural_person": lambda p: p is not PartyType.individual,
+}
 _CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
 
 
@@ -71,6 +78,9 @@ class FactView:
             return f.minor_violation, {"minor_violation": f.minor_violation}
         if tag == "minor_not_denied":  # only the officer's explicit 不属轻微 defeats it (never asked)
             return f.minor_violation is not False, {"minor_violation": f.minor_violation}
+        if tag in _PARTY_PREMISES:  # the party the item's conduct names (engine.premises.item_party)
+            used = {"party_type": f.party_type.value if f.party_type is not None else None}
+            return (None if f.party_type is None else _PARTY_PREMISES[tag](f.party_type)), used
         if tag == "serious_harm_not_found":  # only the officer's finding of serious harm defeats it (never asked)
             return f.harm is not Harm.serious, {"harm": f.harm.value if f.harm is not None else None}
         if tag in Circumstance.__members__:
@@ -181,7 +191,7 @@ _TAG_VALUES: dict = {}
 # TAG_EXPRESSION_NAMES, for the tags whose value is a plain read (a generated function reads them
 # inline: durable_adapter's fact writers); None for the others (tests/engine/test_inline_readers.py).
 TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor),
-                        "_VOLUNTARY": _VOLUNTARY}
+                        "_VOLUNTARY": _VOLUNTARY, "_Party": PartyType}
 _TAG_EXPRESSIONS = {
     "first_offense": "first",
     "corrected_before_discovery": "(None if f.corrected is None else f.corrected is _Corrected.before_discovery)",
@@ -196,6 +206,8 @@ _TAG_EXPRESSIONS = {
     "minor_violation": "f.minor_violation",
     "minor_not_denied": "(f.minor_violation is not False)",
     "serious_harm_not_found": "(f.harm is not _Harm.serious)",
+    "party_individual_business": "(None if f.party_type is None else f.party_type is _Party.individual_business)",
+    "party_not_natural_person": "(None if f.party_type is None else f.party_type is not _Party.individual)",
 }
 
 
@@ -227,6 +239,7 @@ _TAG_FIELDS = {
     "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
     "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
     "minor_not_denied": "minor_violation", "serious_harm_not_found": "harm",
+    "party_individual_business": "party_type", "party_not_natural_person": "party_type",
     **{c.value: "circumstances" for c in Circumstance},
 }
 

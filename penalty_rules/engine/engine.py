@@ -8,7 +8,6 @@ reference evaluator); precedence picks the winner; explain builds basis, measure
 
 import dataclasses
 import difflib
-import re
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -17,7 +16,8 @@ from datetime import date
 from penalty_rules.engine.conditions import FactView, or3
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import (
-    AGGRAVATION_NOTE, AGGRAVATION_PREMISE, effective_conditions, minor_note, premise_note,
+    AGGRAVATION_NOTE, AGGRAVATION_PREMISE, PARTY_PREMISES, effective_conditions, item_party, minor_note, party_note,
+    premise_note,
 )
 from penalty_rules.engine.reference import ConditionsResult, compile_conditions, evaluate_facts
 from penalty_rules.engine.search import Hit, ItemSearch
@@ -232,13 +232,7 @@ CANDIDATE_SHARE = 0.5
 MAX_CANDIDATES = 5
 
 
-# The party an item's conduct names at its start (个体工商户未将营业执照… / 药品零售企业未按规定…). A
-# 个体工商户 item is not one of an enterprise, another organisation or a natural person without a
-# business (市场主体登记管理条例 distinguishes them). A …企业 item is not one of a natural person; it
-# is not said to disagree with a 个体工商户, since such terms are often defined by function (药品管理法
-# 实施条例 art. 77: 药品零售企业，是指将购进的药品直接销售给消费者的药品经营企业) and a licensed 个体 shop is one.
-# Only a leading actor of plain words counts: not 民办非企业单位, not an actor followed by 或 / 而 / 以.
-_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|((?:(?!非企业)(?:[^\W\d_未而以的]|、)){0,10}?企业))(?![单或而以])")
+# The party an item's conduct names: engine.premises.item_party.
 _NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "enterprise": {"individual"}}
 _PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
 
@@ -260,22 +254,22 @@ def _other_party(item, party) -> tuple[str, str] | None:
 
 
 def _read_other_party(item, party) -> tuple[str, str] | None:
-    m = _ITEM_PARTY.match(item.violation) if party is not None else None
-    if m is None:
+    named = item_party(item) if party is not None else None
+    if named is None:
         return None
-    named, kind = (m.group(1), "individual_business") if m.group(1) else (m.group(2), "enterprise")
+    named, kind = named
     value = getattr(party, "value", party)
     return (named, _PARTY_ZH.get(value, value)) if value in _NOT_PARTY[kind] else None
 
 
 def _party_disagreement(item, party, item_id: str) -> list[str]:
-    """The officer's party type is not the party the item's conduct names: the item still decides
-    (the officer chose it), the answer says so."""
+    """The officer's party type is not the party the item's conduct names: the item does not apply
+    (its party premise fails, engine.premises), the answer says so."""
     other = _other_party(item, party)
     if other is None:
         return []
     return [f"所选条目 {item_id} 的违法行为是“{other[0]}”的行为({item.violation}), 当事人却是{other[1]}: "
-            "该条目可能不适用于本案当事人, 本案仍按所选条目判断, 请核对条目编号"]
+            "该条目不适用于本案当事人, 按法律规定判断; 请核对条目编号或当事人类型"]
 
 
 class Engine:
@@ -779,6 +773,8 @@ class Engine:
             rr.notes.append(minor_note(version))
         if facts.harm is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
             rr.notes.append(AGGRAVATION_NOTE)
+        if facts.party_type is not None and _other_party(item, facts.party_type) is not None:
+            rr.notes += [party_note(t) for t in PARTY_PREMISES.values() if t in conditions.all]
         if facts.prior_offenses is not None or facts.first_offense is not None:
             rr.notes.append(first.explanation)
         if facts.prior_offenses is not None:

@@ -29,9 +29,17 @@ condition of its own, the premise serious_harm_not_found (vocabulary kind: premi
 finds of serious harm does not come under the item (the law decides it; the caution police-procedure-160 is
 said); unknown harm is no such finding (从重 rests on an established fact) and is not asked for it.
 
+A list grants its leniency to the conduct it names, and where that conduct begins with its party (个体工商户未将
+营业执照置于经营场所醒目位置, 药品零售企业未按规定凭处方销售处方药) to that party's conduct only: every lenient item
+(不予、可以不予、减轻、从轻) whose violation text names its party (item_party) gets the premise party_individual_business
+or party_not_natural_person (a …企业 item is no natural person's; a 个体工商户 may run one). A case of another party
+does not come under the item; an unknown party type is asked.
+
 The list's own data, content hash and diffs are not touched: only the evaluated conditions (the
 reference evaluator, the durable-rules rulesets and the trainers' scaffolds read them from here).
 """
+
+import re
 
 from penalty_rules.model.conditions import Conditions
 from penalty_rules.model.outcome import Outcome
@@ -106,7 +114,43 @@ def premises_of(item) -> tuple[str, ...]:
     if (item.outcome is not Outcome.normal and item.domain in POLICE_DOMAINS and harm is None
             and not _stated(item.conditions, HARM_TAGS)):
         tags.append(AGGRAVATION_PREMISE)
+    party = item_party(item) if item.outcome is not Outcome.normal else None
+    if party is not None:
+        tags.append(PARTY_PREMISES[party[1]])
     return tuple(tags)
+
+
+# The party an item's conduct names at its start (个体工商户未将营业执照… / 药品零售企业未按规定…). A
+# 个体工商户 item is not one of an enterprise, another organisation or a natural person without a
+# business (市场主体登记管理条例 distinguishes them). A …企业 item is not one of a natural person; it
+# is not said to disagree with a 个体工商户, since such terms are often defined by function (药品管理法
+# 实施条例 art. 77: 药品零售企业，是指将购进的药品直接销售给消费者的药品经营企业) and a licensed 个体 shop is one.
+# Only a leading actor of plain words counts: not 民办非企业单位, not an actor followed by 或 / 而 / 以.
+_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|((?:(?!非企业)(?:[^\W\d_未而以的]|、)){0,10}?企业))(?![单或而以])")
+# the premise a lenient item of that party carries (vocabulary kind: premise; engine.conditions decides it)
+PARTY_PREMISES = {"individual_business": "party_individual_business", "enterprise": "party_not_natural_person"}
+PARTY_NOTE = {
+    "party_individual_business": "清单条目所列违法行为的主体是个体工商户: 当事人不是个体工商户的, 不适用该条目, 按法律规定处理",
+    "party_not_natural_person": "清单条目所列违法行为的主体是企业: 当事人是自然人的, 不适用该条目, 按法律规定处理",
+}
+_ITEM_PARTIES: dict[str, tuple[str, str] | None] = {}
+
+
+def item_party(item) -> tuple[str, str] | None:
+    """(the party's words, individual_business | enterprise) when the item's violation text begins with the
+    party whose conduct it is (_ITEM_PARTY), else None. Read once per violation text."""
+    text = item.violation
+    if text in _ITEM_PARTIES:
+        return _ITEM_PARTIES[text]
+    m = _ITEM_PARTY.match(text)
+    hit = None if m is None else (m.group(1), "individual_business") if m.group(1) else (m.group(2), "enterprise")
+    if len(_ITEM_PARTIES) < 100_000:
+        _ITEM_PARTIES[text] = hit
+    return hit
+
+
+def party_note(tag: str) -> str:
+    return PARTY_NOTE[tag]
 
 
 def premise_note(item, version: str | None = None) -> str | None:

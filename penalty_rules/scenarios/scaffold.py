@@ -41,6 +41,10 @@ TAG_STEPS: dict[str, tuple[str, str]] = {
     # the police's 应当从重 (公安机关办理行政案件程序规定 160(一): 有较严重后果的): only a finding of serious harm
     # defeats a lenient police item (engine.premises); unknown harm is not that finding
     "serious_harm_not_found": ("危害后果轻微", "造成严重危害后果"),
+    # the party an item's conduct names (engine.premises): its leniency is that party's. A …企业 item fails
+    # only for a natural person, whose age and mental state the statutory rules then ask (no row: None)
+    "party_individual_business": ('当事人为 "个体工商户"', '当事人为 "企业"'),
+    "party_not_natural_person": ('当事人为 "企业"', None),
     "cooperated": ('当事人有情节 "积极配合调查"', "当事人没有从轻减轻情节"),
     "eliminated_harm": ('当事人有情节 "主动消除或者减轻危害后果"', "当事人没有从轻减轻情节"),
     "coerced_or_deceived": ('当事人有情节 "受他人胁迫或者诱骗"', "当事人没有从轻减轻情节"),
@@ -77,6 +81,8 @@ _STEP_FACTS = {  # step -> (fact, value)
     "违法行为轻微": ("minor_violation", True), "违法行为不属轻微": ("minor_violation", False),
     "执法人员尚未认定违法行为是否轻微": ("minor_violation", None),
     "当事人没有从轻减轻情节": ("circ", None),
+    '当事人为 "个体工商户"': ("party", "individual_business"), '当事人为 "企业"': ("party", "enterprise"),
+    "当事人年龄 40 周岁": ("age", 40),  # a 个体工商户's operator is a natural person: 第三十条 reads the age
 }
 _PROMPT = {"before_discovery", "within_deadline", "promptly"}
 
@@ -91,8 +97,8 @@ def _threshold_steps(th: Threshold) -> tuple[str, str]:
     return pattern.format(v=inside), pattern.format(v=outside)
 
 
-def condition_steps(cond) -> tuple[str, str, str]:
-    """(label, satisfied step, failing step) for one condition."""
+def condition_steps(cond) -> tuple[str, str, str | None]:
+    """(label, satisfied step, failing step or None: no row states it failing) for one condition."""
     if isinstance(cond, str):
         ok, bad = TAG_STEPS[cond]
         return cond, ok, bad
@@ -141,6 +147,10 @@ def _holds(cond, state: dict):
             "no_illegal_gains": "q:illegal_gains_yuan"}.get(cond)
     if cond == "minor_not_denied":  # unknown is not a denial (engine.premises)
         return state.get("minor_violation") is not False
+    if cond == "party_individual_business":
+        return state.get("party", "enterprise") == "individual_business"  # the background's party: 企业
+    if cond == "party_not_natural_person":
+        return state.get("party", "enterprise") != "individual"
     if cond == "serious_harm_not_found":  # unknown harm is not a finding of serious harm (engine.premises)
         return state.get("harm") != "serious"
     if cond.startswith("corrected_"):
@@ -311,11 +321,13 @@ def _rows(item: Item, ctx: ScaffoldContext):
     column_facts = set()
     for t in triples:
         for step in t[1:]:
-            column_facts |= _keys(step)
+            column_facts |= _keys(step) if step is not None else set()
     fixed: list[str] = []
     for bundle in bundles[1:]:
         for cond in bundle:
             bad = condition_steps(cond)[2]
+            if bad is None:
+                continue
             keys = _keys(bad)
             if not (keys & column_facts) or keys == {"circ"}:
                 fixed.append(bad)
@@ -325,10 +337,12 @@ def _rows(item: Item, ctx: ScaffoldContext):
     if item.escalation and "当事人不是首次违法" in fillers:
         fillers.remove("当事人不是首次违法")  # 此前同项违法 0 次: first offence; blocked by the other facts
     base = fillers + fixed + ["当事人没有从轻减轻情节"]
+    if "party_individual_business" in conditions:  # the operator's age (行政处罚法 第三十条), an adult's
+        base.append("当事人年龄 40 周岁")
     rows = []
     variants = [("全部条件满足", [t[1] for t in triples])]
     variants += [(f"不满足: {_plain(t[0])}", [bad if j == i else u[1] for j, u in enumerate(triples)])
-                 for i, t in enumerate(triples) for bad in [t[2]]]
+                 for i, t in enumerate(triples) for bad in [t[2]] if bad is not None]
     for label, cells in variants:
         state: dict = {}
         if item.escalation:

@@ -90,7 +90,7 @@ def test_officer_texts_of_the_fourth_review(engine):
     asked = [m.question for m in engine.evaluate(vague).missing_facts if m.fact.startswith("custom_conditions.")]
     assert asked and all("原文未见" in q and "清单原件" in q for q in asked)
 
-    repealed = CaseFacts(item_id="sd-lenient-list/x01", party_type="enterprise", act_date=date(2023, 3, 1),
+    repealed = CaseFacts(item_id="sd-lenient-list/x01", party_type="individual_business", act_date=date(2023, 3, 1),
                          decision_date=date(2023, 6, 1), harm="none", corrected="within_deadline", first_offense=False,
                          circumstances=[])
     decision = engine.evaluate(repealed)
@@ -118,20 +118,24 @@ def test_the_reason_states_the_range_the_outcome_states(engine):
 
 def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corpus):
     """An item whose conduct is a 个体工商户's (sd-lenient-list/x01: 个体工商户未将营业执照置于经营场所醒目位置)
-    chosen for an enterprise, or a 企业's (x08: 药品零售企业…) for a natural person: the item
-    still decides (the officer chose it), the answer says the party differs (a legal review found the
-    first answered 不予处罚 silently)."""
+    chosen for an enterprise, or a 企业's (x08: 药品零售企业…) for a natural person: the item does
+    not apply — the list grants its leniency to that party's conduct (鲁司〔2020〕35号's item is a
+    个体工商户's; engine.premises' party premise) — and the answer says why (a legal review found the first
+    answered 不予处罚 silently, a later one with only a warning)."""
     base = {"act_date": date(2020, 7, 1), "decision_date": date(2020, 7, 31), "corrected": "within_deadline",
             "harm": "none", "first_offense": True}
     assert corpus.item_refs("sd-lenient-list/x01")[0].item.violation.startswith("个体工商户")
     said = engine.evaluate(CaseFacts(item_id="sd-lenient-list/x01", party_type="enterprise", **base))
-    assert said.chosen_item == "sd-lenient-list/x01"
-    assert any("个体工商户" in w and "当事人却是企业" in w for w in said.warnings), said.warnings
+    assert said.chosen_item is None and said.outcome != "no_penalty"
+    assert any("个体工商户" in w and "当事人却是企业" in w and "不适用" in w for w in said.warnings), said.warnings
+    x01 = next(i for i in said.items if i.id == "sd-lenient-list/x01")
+    assert x01.satisfied is False
     fits = engine.evaluate(CaseFacts(item_id="sd-lenient-list/x01", party_type="individual_business", **base))
     assert not any("当事人却是" in w for w in fits.warnings)
     drug = {**base, "act_date": date(2025, 9, 1), "decision_date": date(2025, 10, 8)}
     d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type="individual", **drug))
     assert any("药品零售企业" in w and "当事人却是自然人" in w for w in d.warnings), d.warnings
+    assert d.chosen_item is None and next(i for i in d.items if i.id == "cn-samr-2025-1/x08").satisfied is False
     # 药品管理法实施条例 art. 77 defines 药品零售企业 by function (将购进的药品直接销售给消费者的药品经营企业):
     # a licensed 个体 pharmacy is one — no disagreement said for a 个体工商户
     for party in ("enterprise", "other", "individual_business"):
@@ -142,7 +146,7 @@ def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corp
 def test_no_party_named_where_the_leading_words_are_no_actor(engine):
     """民办非企业单位 is no 企业; 未领营业执照而以合伙企业名义经营 names no actor (a false alarm each, found
     by a re-reader)."""
-    from penalty_rules.engine.engine import _ITEM_PARTY
+    from penalty_rules.engine.premises import _ITEM_PARTY
 
     assert _ITEM_PARTY.match("民办非企业单位未按规定办理变更登记") is None
     assert _ITEM_PARTY.match("未领营业执照而以合伙企业名义从事经营活动") is None

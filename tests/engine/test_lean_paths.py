@@ -222,6 +222,8 @@ _TAG_FACTS = {
     "no_subjective_fault": ("subjective_fault", {True: False, False: True}),
     "minor_violation": ("minor_violation", {True: True, False: False}),
     "minor_not_denied": ("minor_violation", {True: True, False: False}),  # the premise of engine.premises
+    "party_individual_business": ("party_type", {True: "individual_business", False: "enterprise"}),  # premises too
+    "party_not_natural_person": ("party_type", {True: "enterprise", False: "individual"}),
 }
 
 

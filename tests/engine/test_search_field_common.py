@@ -91,16 +91,18 @@ def test_texts_naming_the_conduct_decide_it(engine, conduct, domain, item, extra
 
 def test_an_item_of_another_party_is_asked_not_decided(engine):
     """sd-lenient-list/x01 is 个体工商户未将营业执照置于经营场所醒目位置: for an enterprise (a re-reader's
-    case) the text used to decide it (不予处罚, with only a warning); now the officer is asked."""
+    case) the text used to decide it (不予处罚, with only a warning); the item is not an enterprise's (its party
+    premise, engine.premises), so it is not even asked: the law decides."""
     case = dict(conduct="公司营业执照未悬挂在经营场所醒目位置", domain="market", act_date="2025-03-01",
                 continuing=False, discovered_date="2025-03-02", decision_date="2025-04-01", harm="none",
                 first_offense=True, corrected="within_deadline", circumstances=[])
     d = engine.evaluate(CaseFacts(**case, party_type="enterprise"), today=TODAY)
     assert decided(d) is None and d.chosen_item is None and d.outcome == "undetermined", d.trace.selection
     assert "sd-lenient-list/x01" in [c.value for c in d.candidates]
-    assert d.next_question is not None and d.next_question.fact == "item_id"
+    assert not [o for m in d.missing_facts if m.fact == "item_id" for o in m.options if o.value == "sd-lenient-list/x01"]
+    assert "no_penalty" not in d.possible_outcomes or "minor_violation" in [m.fact for m in d.missing_facts]
     assert any("个体工商户" in w and "当事人却是企业" in w and "item_id" in w for w in d.warnings)
-    # a 个体工商户: decided as before
+    # a 个体工商户: matched (and asked confirmed)
     d = engine.evaluate(CaseFacts(**case, party_type="individual_business"), today=TODAY)
     assert decided(d) == "sd-lenient-list/x01"
 
