@@ -72,7 +72,8 @@ def test_corpus_diff_between_two_git_revisions(history):
     change = draft["entries"][0]["diff"]["changed"]
     assert [(c["id"], c["direction"]) for c in change] == [("cn-samr-2024-draft/01", "lenient")]
     assert draft["counts"] == {"added": 0, "removed": 0, "changed": 1, "lenient": 1, "stricter": 0, "review": 0,
-                               "no_effect": 0}
+                               "no_effect": 0, "document_fields": 0, "document_lenient": 0, "document_stricter": 0,
+                               "document_review": 0}
     tax = by_list["cn-tax-first-offense"]
     # t1 follows the tax list's latest version in both states: 2021-33 (effective_from 2022-01-01)
     assert [(e["kind"], e["a"], e["b"]) for e in tax["entries"]] == [
@@ -116,3 +117,48 @@ def test_corpus_diff_refuses_mixed_arguments(history):
     assert r.exit_code == 2 and "corpus_diff_arguments" in r.output
     r = CliRunner().invoke(app, ["lists", "diff", "--from-rev", "nope", "--to-rev", "HEAD", "--lists", str(history)])
     assert r.exit_code == 2 and "bad_git_revision" in r.output
+
+
+def test_corpus_diff_shows_a_change_of_the_list_itself(tmp_path, monkeypatch):
+    """A list-level change counts and shows, with its direction. 市场监管总局 国市监法〔2025〕10号 (cn-samr-2025-1) defines 首违
+    as no prior of the same kind within two years (first_offense.window_years 2); shortened to one year, a prior of
+    eighteen months before no longer counts: more cases are 首违 and reach the list's 不予处罚 — 放宽. No item changes."""
+    if shutil.which("git") is None:
+        pytest.skip("git 不可用")
+    monkeypatch.setenv("PENALTY_RULES_STATUTES", "")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    repo = tmp_path / "repo"
+    root = repo / "lists"
+    shutil.copytree(Settings.from_env().lists_dir, root)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "A")
+    path = root / "national" / "cn-samr-2025-1" / "2025.yaml"
+    text = path.read_text("utf-8")
+    assert text.count("  window_years: 2\n") == 1
+    path.write_text(text.replace("  window_years: 2\n", "  window_years: 1\n"), "utf-8")
+    lock_lists(root)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "B")
+    domains = {i["domain"] for i in yaml.safe_load(text)["items"]}
+
+    args = ["lists", "diff", "--from-rev", "HEAD~1", "--to-rev", "HEAD", "--lists", str(root)]
+    r = CliRunner().invoke(app, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    [lc] = data["lists"]
+    assert lc["list_id"] == "cn-samr-2025-1"
+    [change] = lc["entries"][0]["diff"]["document_changes"]
+    assert (change["path"], change["old"], change["new"], change["direction"]) == (
+        "first_offense.window_years", 2, 1, "lenient")
+    assert (lc["counts"]["changed"], lc["counts"]["document_fields"], lc["counts"]["document_lenient"]) == (0, 1, 1)
+    assert (data["counts"]["document_fields"], data["counts"]["document_lenient"]) == (1, 1)
+    assert {d["domain"] for d in data["by_domain"]} == domains
+    assert all(d["counts"]["document_lenient"] == 1 for d in data["by_domain"])
+    assert "清单字段变化 1 处: 放宽 1 处" in data["figures"]["changes_zh"]
+
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    text = out.stdout
+    assert "清单字段的变化" in text and "window_years" in text and "放宽" in text
+    assert "清单字段变化 1 处: 放宽 1 处" in text

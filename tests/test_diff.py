@@ -253,3 +253,28 @@ def test_examples_only_change_is_not_counted_as_a_change(lists_root: Path):
     assert "{" not in part.text_zh and "discretionary_no_penalty" not in part.text_zh
     assert f"预期 {Outcome.discretionary_no_penalty.zh}" in part.new_zh
     assert "是否首次违法: 是" in part.new_zh  # facts in words
+
+
+@pytest.mark.parametrize("path, old, new, want", [
+    # engine.history.derive_first_offense: a prior before the window's start or before counted_from does not count;
+    # fewer priors counting make more cases 首违 (the list's lenient outcome): 放宽
+    ("first_offense.window_years", 2, 1, "lenient"),
+    ("first_offense.window_years", 1, 3, "stricter"),
+    ("first_offense.window_years", None, 2, "lenient"),  # no window: every prior counts
+    ("first_offense.window_years", 2, None, "stricter"),
+    ("first_offense.counted_from", "2019-01-01", "2020-01-01", "lenient"),
+    ("first_offense.counted_from", "2020-01-01", None, "stricter"),
+    ("first_offense.same_kind", True, False, "review"),
+    ("effective_from", "2021-04-01", "2021-03-01", "review"),
+    ("doc_no", "国家税务总局公告2021年第6号", "国家税务总局公告2021年第33号", "none"),
+])
+def test_direction_of_a_change_of_the_list_itself(path, old, new, want):
+    from penalty_rules.report.diff import document_direction
+
+    assert document_direction(path, old, new) == want
+
+
+def test_one_list_diff_marks_its_document_changes(corpus):
+    result = diff(corpus, OLD, NEW)
+    assert result.document_changes and all(c.direction in ("lenient", "stricter", "review", "none")
+                                           for c in result.document_changes)

@@ -347,10 +347,11 @@ def diff(
     console.print(f"{result.a} → {result.b}", style="bold", markup=False, highlight=False)
     if result.document_changes:
         table = Table(title="清单字段变化")
-        for header in ("字段", "原值", "新值"):
+        for header in ("字段", "原值", "新值", "方向"):
             table.add_column(header, overflow="fold")
         for c in result.document_changes:
-            table.add_row(Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"), Text(c.new_zh or "—"))
+            table.add_row(Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"), Text(c.new_zh or "—"),
+                          Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""))
         _print_table(table, 140)
     for title, items, mark in (("新增条目", result.added, "+"), ("删除条目", result.removed, "-")):
         if items:
@@ -394,7 +395,7 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
     import tempfile
 
     from penalty_rules.replay.snapshot import SnapshotProblem, resolve
-    from penalty_rules.report.corpus_diff import corpus_diff, direction_text
+    from penalty_rules.report.corpus_diff import corpus_diff, counted_document_changes, direction_text
 
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -410,15 +411,28 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
     console.print(f"{result.a} → {result.b}", style="bold", markup=False, highlight=False)
     console.print(f"旧: {result.a_describe}\n新: {result.b_describe}", markup=False, highlight=False, soft_wrap=True)
     table = Table(title="按清单(放宽的在前)")
-    for header in ("清单", "层级", "版本变化", "新增", "删除", "修改", "方向", "数字"):
+    for header in ("清单", "层级", "版本变化", "新增", "删除", "修改", "清单字段", "方向", "数字"):
         table.add_column(header, overflow="fold")
     for lc in result.lists:
         versions = "\n".join(f"{e.kind_zh}: {e.a or '—'} → {e.b or '—'}" + ("(草案)" if e.status == "draft" else "")
                               for e in lc.entries)
-        mark = Text(direction_text(lc.counts), style="bold red" if lc.counts.lenient else "")
+        mark = Text(direction_text(lc.counts),
+                    style="bold red" if lc.counts.lenient or lc.counts.document_lenient else "")
         table.add_row(Text(f"{lc.list_id}\n{lc.title}"), Text(lc.level), Text(versions), f"+{lc.counts.added}",
-                      f"−{lc.counts.removed}", str(lc.counts.changed), mark, Text(lc.figures.text_zh))
+                      f"−{lc.counts.removed}", str(lc.counts.changed), str(lc.counts.document_fields), mark,
+                      Text(lc.figures.text_zh))
     _print_table(table, 180)
+    own = Table(title="清单字段的变化")
+    for header in ("清单版本", "字段", "原值", "新值", "方向"):
+        own.add_column(header, overflow="fold")
+    for lc in result.lists:
+        for e in lc.entries:
+            for c in counted_document_changes(e):
+                own.add_row(Text(e.b or e.a or ""), Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"),
+                            Text(c.new_zh or "—"),
+                            Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""))
+    if own.row_count:
+        _print_table(own, 160)
     changed = Table(title="修改的条目")
     for header in ("清单版本", "编号", "方向", "变化"):
         changed.add_column(header, overflow="fold")
@@ -432,11 +446,12 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
         _print_table(changed, 180)
     if result.by_domain:
         dom = Table(title="按执法领域")
-        for header in ("代码", "领域", "新增", "删除", "修改", "方向", "清单"):
+        for header in ("代码", "领域", "新增", "删除", "修改", "清单字段", "方向", "清单"):
             dom.add_column(header, overflow="fold")
         for d in result.by_domain:
             dom.add_row(Text(d.domain), Text(d.zh or "—"), f"+{d.counts.added}", f"−{d.counts.removed}",
-                        str(d.counts.changed), Text(direction_text(d.counts)), Text("、".join(d.lists)))
+                        str(d.counts.changed), str(d.counts.document_fields), Text(direction_text(d.counts)),
+                        Text("、".join(d.lists)))
         _print_table(dom, 160)
     if result.statutory_changed:
         console.print("法律文本或单行法规则表有变化: " + "、".join(result.statutory_changed), markup=False,

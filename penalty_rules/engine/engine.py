@@ -441,6 +441,7 @@ class Engine:
         open_versions: dict[str, str] = {}
         domain = facts.domain
         similar = applicable = 0  # refs of each role (the checks after the loop)
+        at_decision: list[ItemRef] = []  # applicable refs in force on the decision date (in force at the act too?)
         for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
             domain = domain or item_domain
             if not binding_here:
@@ -455,6 +456,8 @@ class Engine:
             if in_act or in_dec:
                 refs.append((ref, "applicable"))
                 applicable += 1
+                if in_dec:
+                    at_decision.append(ref)
             else:
                 refs.append((ref, "not_in_force"))
                 if doc.start is None and ref.item.effective_from is None:
@@ -462,6 +465,8 @@ class Engine:
                         f"清单《{doc.title}》({doc.version} 版本)的施行日期来源未载明, 无法确认案发时已施行, 暂不作为本案依据; "
                         "请核实施行日期"
                     )
+        if applicable > 1 and at_decision and facts.act_date is not None:
+            refs = self._act_time_first(refs, at_decision, facts, dec)
         if facts.item_id and similar == len(refs):
             violation, doc = refs[0][0].item.violation, refs[0][0].document
             # why it binds nothing here: a draft (a national one too) is no list in force; else another place's
@@ -472,6 +477,17 @@ class Engine:
             if similar < len(refs):  # some ref not in force
                 warnings.append("所选条目在违法行为发生日和决定日均不在施行期内")
         return Selection(refs, how, warnings, domain, open_versions=open_versions)
+
+    def _act_time_first(self, refs: list, at_decision: list[ItemRef], facts: CaseFacts, dec: date) -> list:
+        """The refs with those applicable only as the decision-date version (not in force at the act) last.
+        行政处罚法 第三十七条 applies the rule in force at the act unless the new one is lighter; Precedence keeps
+        the first of equally lenient rules, so a later list version decides only where it is lighter — not
+        because its file sorts first (2021-33.yaml before 2021-6.yaml). Unknown whether in force at the act
+        (an open act end): left in place."""
+        late = {id(r) for r in at_decision if self._in_force_at_act(r, facts, dec) == (False, None)}
+        if not late or all(id(r) in late for r, role in refs if role == "applicable"):
+            return refs
+        return [rr for rr in refs if id(rr[0]) not in late] + [rr for rr in refs if id(rr[0]) in late]
 
     def _binding_items_in_force(self, jurisdiction: str, stack: list[str], domain: str | None, on: date) -> int:
         """How many items bind here (the jurisdiction's stack; the domain's, when given) in force on

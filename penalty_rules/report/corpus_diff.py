@@ -15,7 +15,12 @@ A list's figures (`items_a → items_b`, `domains_a → domains_b`) are of its l
 included (the list as it would stand): the version starting last, a draft or a version whose start is not stated
 after the dated ones — so a new version's +N / −M and its item count move together. The statutory files
 (行政处罚法 texts, special-law table) are not list items: their version keys whose content differs are listed
-apart (`statutory_changed`)."""
+apart (`statutory_changed`).
+
+Changes of a list version's own fields (its 首违 definition, where and when it binds) count apart from the items
+(`document_*` counts), each with its direction (report.diff.document_direction: first_offense.window_years 2 → 1
+is 放宽), in the list's row and in every domain of its items; the source's names and addresses do not count, nor
+a new version's own dates, status and predecessor (it is shown as a new version)."""
 
 from datetime import date
 
@@ -23,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from penalty_rules.model.corpus import Corpus
 from penalty_rules.model.listdoc import ListDocument, Status
-from penalty_rules.report.diff import (DIRECTION_ZH, LENIENT, NONE, REVIEW, STRICTER, DiffCounts, Figures,
-                                       VersionDiff, changes_text, diff_documents, figures_text)
+from penalty_rules.report.diff import (DIRECTION_ZH, DOC_TIMING_FIELDS, LENIENT, NONE, REVIEW, STRICTER, DiffCounts,
+                                       FieldChange, Figures, VersionDiff, changes_text, diff_documents, figures_text)
 
 KIND_ZH = {"changed_in_place": "版本内容修改", "new_version": "新版本", "removed_version": "版本移除"}
 
@@ -52,6 +57,11 @@ class Counts(BaseModel):
     stricter: int = Field(default=0, description="修改的条目中收紧的")
     review: int = Field(default=0, description="修改的条目中需审核的")
     no_effect: int = Field(default=0, description="修改的条目中只改出处、检索词的")
+    document_fields: int = Field(default=0, description="清单本身字段的变化(处), 如首违认定的期限; 出处字段和新版本自身的"
+                                 "日期、状态不计")
+    document_lenient: int = Field(default=0, description="清单本身字段的变化中放宽的")
+    document_stricter: int = Field(default=0, description="清单本身字段的变化中收紧的")
+    document_review: int = Field(default=0, description="清单本身字段的变化中需审核的")
 
 
 class ListChange(BaseModel):
@@ -89,13 +99,29 @@ class CorpusDiff(BaseModel):
     unchanged_lists: int
 
 
-def _counts(diffs: list[VersionDiff]) -> Counts:
+def counted_document_changes(entry: "VersionEntry") -> list[FieldChange]:
+    """The changes of a version's own fields that count: not those of its source's names and addresses
+    (不影响适用), nor, for a new version, its own dates, status and the version it supersedes (what makes it a
+    new version, shown as such)."""
+    return [c for c in entry.diff.document_changes if c.direction != NONE
+            and not (entry.kind == "new_version" and c.path in DOC_TIMING_FIELDS)]
+
+
+def _document_counts(changes: list[FieldChange]) -> dict:
+    return {"document_fields": len(changes), "document_lenient": sum(c.direction == LENIENT for c in changes),
+            "document_stricter": sum(c.direction == STRICTER for c in changes),
+            "document_review": sum(c.direction == REVIEW for c in changes)}
+
+
+def _counts(entries: list["VersionEntry"]) -> Counts:
+    diffs = [e.diff for e in entries]
     changed = [c for d in diffs for c in d.changed]
     return Counts(added=sum(d.summary.added for d in diffs), removed=sum(d.summary.removed for d in diffs),
                   changed=len(changed), lenient=sum(c.direction == LENIENT for c in changed),
                   stricter=sum(c.direction == STRICTER for c in changed),
                   review=sum(c.direction == REVIEW for c in changed),
-                  no_effect=sum(c.direction == NONE for c in changed))
+                  no_effect=sum(c.direction == NONE for c in changed),
+                  **_document_counts([c for e in entries for c in counted_document_changes(e)]))
 
 
 def _empty(doc: ListDocument) -> ListDocument:
@@ -130,7 +156,15 @@ def _make_figures(items_a: int, items_b: int, domains_a: int, domains_b: int, co
     summary = DiffCounts(added=counts.added, removed=counts.removed, changed=counts.changed, unchanged=0,
                          document_fields_changed=0, lenient=counts.lenient, stricter=counts.stricter,
                          review=counts.review, no_effect=counts.no_effect)
-    return Figures(**nums, text_zh=figures_text(nums), changes_zh=changes_text(summary))
+    return Figures(**nums, text_zh=figures_text(nums), changes_zh=changes_text(summary) + document_text(counts))
+
+
+def document_text(c: Counts) -> str:
+    """The list-level changes counted, for the totals: ;清单字段变化 1 处: 放宽 1 处 (empty when none)."""
+    if not c.document_fields:
+        return ""
+    kinds = [(c.document_lenient, LENIENT), (c.document_review, REVIEW), (c.document_stricter, STRICTER)]
+    return f";清单字段变化 {c.document_fields} 处: " + "、".join(f"{DIRECTION_ZH[d]} {n} 处" for n, d in kinds if n)
 
 
 def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", describe_a: str = "",
@@ -140,7 +174,7 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
     docs_b = {d.key: d for d in b.documents}
     ids = sorted({d.id for d in a.documents} | {d.id for d in b.documents})
     lists, unchanged = [], 0
-    all_diffs: list[VersionDiff] = []
+    all_entries: list[VersionEntry] = []
     domains: dict[str, list] = {}
     for list_id in ids:
         in_a = [d for d in a.documents if d.id == list_id]
@@ -175,8 +209,8 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
             unchanged += 1
             continue
         diffs = [e.diff for e in out]
-        all_diffs += diffs
-        counts = _counts(diffs)
+        all_entries += out
+        counts = _counts(out)
         first = (in_b or in_a)[0]
         lists.append(ListChange(list_id=list_id, level=first.level.value, title=first.title, entries=out,
                                 counts=counts, figures=_figures(_current(in_a), _current(in_b), counts)))
@@ -187,19 +221,30 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
                 domains.setdefault(x.domain, []).append(("removed", list_id, None))
             for c in d.changed:
                 domains.setdefault(c.domain or "", []).append(("changed", list_id, c.direction))
+        for e in out:  # a change of the list itself: in every domain of the version's items
+            own = counted_document_changes(e)
+            if own:
+                version = docs_b.get(e.b) if e.b is not None else docs_a.get(e.a)
+                for code in sorted({i.domain for i in version.items}):
+                    domains.setdefault(code, []).extend(("document", list_id, c.direction) for c in own)
     by_domain = []
     for code in sorted(domains):
         events = domains[code]
         dom = registry.domain(code) if registry is not None and code else None
         changed = [e for e in events if e[0] == "changed"]
+        own = [e for e in events if e[0] == "document"]
         by_domain.append(DomainChange(
             domain=code, zh=getattr(dom, "zh", None), lists=sorted({e[1] for e in events}),
             counts=Counts(added=sum(e[0] == "added" for e in events), removed=sum(e[0] == "removed" for e in events),
                           changed=len(changed), lenient=sum(e[2] == LENIENT for e in changed),
                           stricter=sum(e[2] == STRICTER for e in changed), review=sum(e[2] == REVIEW for e in changed),
-                          no_effect=sum(e[2] == NONE for e in changed))))
-    lists.sort(key=lambda x: (-x.counts.lenient, -x.counts.review, x.list_id))
-    totals = _counts(all_diffs)
+                          no_effect=sum(e[2] == NONE for e in changed), document_fields=len(own),
+                          document_lenient=sum(e[2] == LENIENT for e in own),
+                          document_stricter=sum(e[2] == STRICTER for e in own),
+                          document_review=sum(e[2] == REVIEW for e in own))))
+    lists.sort(key=lambda x: (-x.counts.lenient - x.counts.document_lenient, -x.counts.review - x.counts.document_review,
+                              x.list_id))
+    totals = _counts(all_entries)
     cur_a = [c for c in (_current([d for d in a.documents if d.id == i]) for i in ids) if c is not None]
     cur_b = [c for c in (_current([d for d in b.documents if d.id == i]) for i in ids) if c is not None]
     figures = _make_figures(sum(len(d.items) for d in cur_a), sum(len(d.items) for d in cur_b),
@@ -214,6 +259,7 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
 
 
 def direction_text(c: Counts) -> str:
-    kinds = [(c.lenient, DIRECTION_ZH[LENIENT]), (c.review, DIRECTION_ZH[REVIEW]), (c.stricter, DIRECTION_ZH[STRICTER]),
-             (c.no_effect, DIRECTION_ZH[NONE])]
+    """The directions of the changed items and of the list's own counted changes together."""
+    kinds = [(c.lenient + c.document_lenient, DIRECTION_ZH[LENIENT]), (c.review + c.document_review, DIRECTION_ZH[REVIEW]),
+             (c.stricter + c.document_stricter, DIRECTION_ZH[STRICTER]), (c.no_effect, DIRECTION_ZH[NONE])]
     return "、".join(f"{z} {n}" for n, z in kinds if n) or "—"

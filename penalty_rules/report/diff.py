@@ -44,6 +44,9 @@ class FieldChange(BaseModel):
     field_zh: str | None = Field(default=None, description="字段的中文名, 如 条件(须全部满足)")
     old_zh: str | None = Field(default=None, description="原值的文字(条件用中文名, 处理结果用中文)")
     new_zh: str | None = Field(default=None, description="新值的文字")
+    direction: str | None = Field(default=None, description="清单本身字段的变化的方向(document_changes): lenient 放宽 | "
+                                  "stricter 收紧 | review 需审核 | none 不影响适用; 条目字段的变化为 null(方向在 parts)")
+    direction_zh: str | None = None
 
 
 class ChangePart(BaseModel):
@@ -633,6 +636,46 @@ def _readable(c: FieldChange) -> FieldChange:
                                 "new_zh": value_zh(c.path, c.new)})
 
 
+# the document's fields naming and locating its source: no effect on which case an item decides
+DOC_NEUTRAL_FIELDS = {"version", "title", "issuer", "doc_no", "url", "other_urls", "notes", "published_on",
+                      "first_offense.source_url"}
+# when the version applies (a new version's own dates and status: what makes it a new version)
+DOC_TIMING_FIELDS = {"effective_from", "effective_to", "effective_year", "status", "supersedes"}
+
+
+def _bound_direction(old, new, narrower_is_lenient: bool) -> str:
+    """A bound on which prior offences count as the same list's 首违 record (engine.history.derive_first_offense):
+    none set counts every prior; a set bound drops the priors outside it, so fewer priors count, more cases are
+    首违 and reach the list's lenient outcome. `narrower_is_lenient`: a smaller value drops more (window_years);
+    else a larger one does (counted_from, a date: priors before it do not count)."""
+    if old is None:
+        return LENIENT
+    if new is None:
+        return STRICTER
+    if old == new:
+        return NONE
+    return LENIENT if (new < old) == narrower_is_lenient else STRICTER
+
+
+def document_direction(path: str, old: Any, new: Any) -> str:
+    """The direction of a change of the list's own fields: 首违认定's window and start by what they let count
+    (window_years 2 → 1: a prior of 18 months before no longer counts — 放宽); where and when the list binds,
+    the definition's wording and same_kind (not read by the engine), or anything else: 需审核; the source's
+    names and addresses: 不影响适用."""
+    if path in DOC_NEUTRAL_FIELDS:
+        return NONE
+    if path == "first_offense.window_years":
+        return _bound_direction(old or None, new or None, narrower_is_lenient=True)
+    if path == "first_offense.counted_from":  # ISO dates: their strings compare as the dates
+        return _bound_direction(old, new, narrower_is_lenient=False)
+    return REVIEW
+
+
+def _document_change(c: FieldChange) -> FieldChange:
+    direction = document_direction(c.path, c.old, c.new)
+    return _readable(c).model_copy(update={"direction": direction, "direction_zh": DIRECTION_ZH[direction]})
+
+
 def diff_documents(a: ListDocument, b: ListDocument, registry=None) -> VersionDiff:
     doc_a = {k: v for k, v in _dump(a).items() if k != "items"}
     doc_b = {k: v for k, v in _dump(b).items() if k != "items"}
@@ -663,7 +706,7 @@ def diff_documents(a: ListDocument, b: ListDocument, registry=None) -> VersionDi
         else:
             changed.append(change)
     changed.sort(key=lambda c: DIRECTION_ORDER[c.direction])  # 放宽 first (stable: list order within)
-    document_changes = [_readable(c) for c in field_changes(doc_a, doc_b)]
+    document_changes = [_document_change(c) for c in field_changes(doc_a, doc_b)]
     counts = DiffCounts(
         added=len(added),
         removed=len(removed),

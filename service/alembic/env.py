@@ -11,9 +11,22 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _sqlite_transaction(connection) -> None:
+    """SQLite: open the transaction now. Python's sqlite3 (legacy transaction control) begins one only at the
+    first INSERT/UPDATE/DELETE and runs DDL before it in autocommit: a migration failing after an ADD COLUMN or
+    a DROP TRIGGER (0006, 0007 lift append-only triggers) would leave those committed and alembic_version
+    behind. Inside BEGIN, SQLite's DDL is transactional: the upgrade commits or rolls back as a whole."""
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi = connection.connection.dbapi_connection
+    if not dbapi.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
+        _sqlite_transaction(connection)
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
@@ -21,6 +34,7 @@ def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     engine = create_engine(url)
     with engine.begin() as conn:
+        _sqlite_transaction(conn)
         context.configure(connection=conn, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()

@@ -122,6 +122,46 @@ def test_migration_0007_on_records_written_before(tmp_path, backend, monkeypatch
             pg.drop()
 
 
+def test_0007_failing_on_sqlite_rolls_back_whole(tmp_path):
+    """0007 drops decisions_no_update on SQLite to backfill decided_by. Python's sqlite3 opens a transaction only
+    at the first INSERT/UPDATE/DELETE, so the ADD COLUMNs and the DROP TRIGGER before the backfill were committed
+    one by one: a failure in the backfill left the log open to UPDATE, the columns added and alembic_version at
+    0006 (the next start failed with "duplicate column name"). The upgrade is one transaction: a failure
+    changes nothing and the retry succeeds. The failure is injected as a trigger refusing the backfill's UPDATE."""
+    from service.audit import migrate
+    from tests.service.test_migration_0003 import _columns
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    try:
+        _upgrade(engine, "0006")
+        row, want = OLD["one_list"]
+        _insert(engine, "decisions", row)
+        before = _triggers(engine)
+        assert "decisions_no_update" in [name for name, _ in before]
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TRIGGER injected_failure BEFORE UPDATE ON decisions "
+                                 "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"))
+        with pytest.raises(sa.exc.DBAPIError, match="injected failure"):
+            migrate(engine)
+        assert [t for t in _triggers(engine) if t[0] != "injected_failure"] == before
+        assert "decided_by" not in _columns(engine) and "decided_by_source" not in _columns(engine)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TRIGGER injected_failure"))
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(sa.text("UPDATE decisions SET outcome = 'normal'"))
+        migrate(engine)  # the retry
+        assert _triggers(engine) == before
+        with engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT decided_by, decided_by_source FROM decisions")).one()
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0007"
+        assert tuple(got) == want
+    finally:
+        engine.dispose()
+
+
 def test_0007_down_and_up_keeps_the_triggers(tmp_path):
     from alembic import command
 
