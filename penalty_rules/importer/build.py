@@ -40,6 +40,13 @@ def outcome_problem(text: str) -> str | None:
     return None
 
 
+# 可 / 可以 / 原则上 before 不予 / 免予 / 免于 / 免罚 / 不罚, with 依法 / 予以 / 酌情 … between (可依法不予处罚 /
+# 可以依法不予行政处罚 / 可以免罚 / 原则上不予处罚): the list leaves it to the officer — 可以不予处罚, never the
+# mandatory 不予处罚 (行政处罚法(2021-01-22)第三十三条第一款: “…没有造成危害后果的，不予行政处罚。
+# 初次违法且危害后果轻微并及时改正的，可以不予行政处罚。”)
+DISCRETIONARY = re.compile(r"(?:可以?|原则上)(?:依法|依规|予以|酌情|视情|一般|均|也)*(?:不予|免予|免于|免罚|不罚)")
+
+
 def read_outcome(text: str) -> Outcome | None:
     """The outcome a section title or an outcome cell names (None: cannot be read)."""
     t = normalise(text)
@@ -47,7 +54,7 @@ def read_outcome(text: str) -> Outcome | None:
         return None
     if re.search(r"首违从轻|首违减轻", t):
         return Outcome.lighter_penalty if "从轻" in t else Outcome.reduced_penalty
-    if re.search(r"可以?不予|可以?免予|可以?免于|可不罚|可以不罚", t):
+    if DISCRETIONARY.search(t):
         return Outcome.discretionary_no_penalty
     # a bare 首违 (e.g. a section 首违清单) names no outcome: 首违 lists are 不罚 or 轻罚 lists
     if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|轻微违法行为不", t):
@@ -93,7 +100,8 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
 
 
 OUTCOME_WORDS = re.compile(r"(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚")
-TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$")
+TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$"
+                          r"|(?:依法|可以|可|应当|原则上)+(?:免罚|不罚)[。；;]?$")  # …的，可以免罚 (no 处罚 after it)
 RANGE_OUTCOME = re.compile(r"从轻(?:或者|或|、)减轻(?:行政)?处罚")
 
 
@@ -376,6 +384,9 @@ def build_draft(
         notes: list[str] = []
         if no is None:
             flags.append("source_item_no")
+        if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
+            # the outcome cell's own words, beside the outcome read from them (可依法不予处罚 → 可以不予处罚)
+            notes.append(f"{cmap.header_of('outcome')}(原文): {_cell(row, cmap, 'outcome')}")
 
         # conditions
         cond_text = _cell(row, cmap, "conditions")

@@ -1235,7 +1235,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     lines = text.replace("\r", "")
     text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _kofn_in_words(_guard(tokenize(text, lines), flags), flags)
+    tokens = _exclusion_consequences(_kofn_in_words(_guard(tokenize(text, lines), flags), flags), flags)
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -1868,4 +1868,73 @@ def to_conditions(result: ParseResult) -> dict:
         out["all"] = all_ + unique[0]
     else:
         out["any_of"] = unique
+    return out
+
+
+# -- exclusions named by their consequence ---------------------------------------------------------
+# One rule rather than a word list: a clause whose consequence is a penalty (则依法处罚 / 应当处罚 / 依法立案查处 /
+# 按规定处理) or the list's leniency withheld (不予免罚 / 不纳入免罚范围 / 不在此列 / 不得适用 / 排除适用), a
+# heading 排除： and a clause 除…外 say when the item does NOT apply: never a condition that an answer 是
+# satisfies. The clause is kept whole in the list's words, with the clause that states its case (…的 / 如… /
+# 若…), as a custom condition with EXCEPT_NOTE — conditions.exclusion, which blocks approval and publication
+# (penalty_rules.lint.flags) until the reviewer rewrites it. The forms read are listed in the tests
+# (tests/importer/test_exclusion_consequence.py).
+_SANCTION_LEAD = r"(?:但|则|即|就|应当|应予|应|须|必须|仍|仍然|均|将|要|需|一律|依法|依规|依照规定|按规定|按照规定|按有关规定|予以|给予|进行)"
+SANCTION_CLAUSE = re.compile(
+    rf"{_SANCTION_LEAD}*(?:立案查处|立案调查|立案处罚|查处|处罚|处理|追究(?:法律)?责任)(?:[。；;]?)")
+_LENIENCY = r"(?:免罚|免予处罚|免于处罚|不予处罚|不罚|轻罚|从轻|减轻|本清单|清单|此列|之列)"
+LENIENCY_WITHHELD = re.compile(
+    rf"不予(?:免罚|免予处罚|免于处罚)|不(?:纳入|列入|属于|在|享受|能享受|再享受)[^，,；;。]{{0,8}}?{_LENIENCY}"
+    r"|不(?:得|予|再|能)?适用|排除适用|不在此列|不在[^，,；;。]{0,6}之列")
+EXCEPT_AROUND = re.compile(r"^(?:但)?除[^，,；;。]{1,40}?(?:外|以外)(?:的)?$")
+EXCLUDE_HEAD = re.compile(r"^(?:但)?(?:排除|不适用|排除适用)(?:情形|事项|条件|范围)?[:：]")
+CASE_LEAD = re.compile(r"^(?:但|但是)?(?:如|若|如果|若有|如有|假如|倘若|一旦|凡|凡是|对于?)")
+# 未受过处罚 / 已依法处理 / 被查处过: words of a condition about the past, not a consequence
+_PAST_SANCTION = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过)(?:依法|按规定)?(?:立案查处|查处|处罚|处理)")
+
+
+def names_exclusion(words: str) -> bool:
+    """Words that name a penalty or the list's leniency withheld as their consequence (see above)."""
+    w = words.strip(" ：:，,、；;。")
+    if not w:
+        return False
+    if LENIENCY_WITHHELD.search(w) or EXCEPT_AROUND.match(w) or EXCLUDE_HEAD.match(words.strip()):
+        return True
+    # the consequence at the end of the clause: the whole clause (则依法处罚) or after its case (…的，应当处罚)
+    last = re.split(r"[，,；;]", w)[-1]
+    m = SANCTION_CLAUSE.fullmatch(last) or re.search(r"的" + SANCTION_CLAUSE.pattern + "$", last)
+    return bool(m) and not _PAST_SANCTION.search(last)
+
+
+def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """Clauses naming an exclusion by its consequence (names_exclusion) → one TEXT with EXCEPT_NOTE, with the
+    clause before it when that states the case (…的 / 如… / 若…); a heading 排除： takes the rest of the sentence."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "HEADING" and EXCLUDE_HEAD.match(tok.text.strip()):
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].kind == "SEMI" and tokens[j].text == "。"):
+                j += 1
+            out.append(Token("TEXT", "".join(t.text for t in tokens[i:j]), note=EXCEPT_NOTE))
+            i = j
+            continue
+        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and names_exclusion(tok.text):
+            words = tok.text
+            # the case the consequence is about: the clause just before it, behind one comma
+            if out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
+                k = len(out) - 1
+                while k > 0 and out[k - 1].kind not in ("SEP", "SEMI", "ENUM", "ANY", "HEADING", "LABEL"):
+                    k -= 1
+                case = out[k:len(out) - 1]
+                case_words = "".join(t.text for t in case)
+                if case and (case_words.endswith("的") or CASE_LEAD.match(case_words)):
+                    del out[k:]
+                    words = case_words + tokens[i - 1].text + words
+            out.append(Token("TEXT", words, note=EXCEPT_NOTE))
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
     return out

@@ -51,10 +51,13 @@ _PLAIN_EXCLUSION = re.compile(r"除外|不适用本清单")
 
 @lru_cache(maxsize=4096)
 def reads_as_exclusion(wording: str) -> bool:
-    from penalty_rules.importer.grammar import EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION
+    from penalty_rules.importer.grammar import EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, names_exclusion
 
     core = _SOURCE_QUOTE.sub("", wording).strip()
-    return any(p.search(core) for p in (EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, _PLAIN_EXCLUSION))
+    # names_exclusion: a consequence that is a penalty or the list's leniency withheld (…的，不予免罚 / 则依法处罚 /
+    # 不在此列 / 除…外 / 排除：…)
+    return any(p.search(core) for p in (EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, _PLAIN_EXCLUSION)) \
+        or names_exclusion(core)
 
 
 def exclusion_wordings(item: Item) -> list[str]:

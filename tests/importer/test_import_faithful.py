@@ -1,0 +1,88 @@
+"""An imported table is never read more leniently than its words (review of the importer, issue 11).
+
+Each case is built from a list's wording: the reading expected is what the words say (行政处罚法(2021-01-22)
+第三十三条第一款: “…没有造成危害后果的，不予行政处罚。初次违法且危害后果轻微并及时改正的，可以不予行政处罚。”
+— 可以不予 is the officer's discretion, 不予 is mandatory), never the engine's output copied."""
+
+import pytest
+
+from penalty_rules.importer import build
+from penalty_rules.importer.build import build_draft
+from penalty_rules.importer.grammar import parse_conditions, to_conditions
+from penalty_rules.lint.flags import BLOCKING_FLAGS, reads_as_exclusion
+from penalty_rules.model.outcome import Outcome
+
+HEAD = "序号,执法领域,违法行为,处罚依据,适用条件,处理结果\n"
+CITE = "《中华人民共和国行政处罚法》第三十三条第一款"
+
+
+def _table(tmp_path, body: str, head: str = HEAD):
+    table = tmp_path / "t.csv"
+    table.write_text(head + body, encoding="utf-8")
+    return build_draft(table, list_id="t", version="1", jurisdiction="371500", domain="market")
+
+
+# 1. 可 / 可以 / 原则上 before 不予 / 免罚 (依法 between): discretionary, never the mandatory outcome
+@pytest.mark.parametrize("words", ["可依法不予处罚", "可以依法不予行政处罚", "可以免罚", "可免罚", "原则上不予处罚",
+                                   "可以依法免予处罚", "可以不予处罚"])
+def test_may_not_penalise_is_discretionary(words):
+    assert build.read_outcome(words) is Outcome.discretionary_no_penalty
+
+
+@pytest.mark.parametrize("words", ["不予处罚", "依法不予处罚", "免予处罚", "不予行政处罚"])
+def test_shall_not_penalise_stays_mandatory(words):  # guard: passed before
+    assert build.read_outcome(words) is Outcome.no_penalty
+
+
+def test_outcome_cell_read_as_discretionary_and_kept_in_words(tmp_path):
+    rows = "".join(f"{n},市场监管,未按规定公示信息{n},{CITE},初次违法且危害后果轻微并及时改正,{w}\n"
+                   for n, w in enumerate(["可依法不予处罚", "可以依法不予行政处罚", "可以免罚", "原则上不予处罚"], 1))
+    result = _table(tmp_path, rows)
+    assert [i["outcome"] for i in result.items] == ["discretionary_no_penalty"] * 4
+    for item, w in zip(result.items, ["可依法不予处罚", "可以依法不予行政处罚", "可以免罚", "原则上不予处罚"]):
+        assert w in item["provenance"]["note"]  # the cell's own words, for the reviewer
+
+
+def test_section_title_may_not_penalise(tmp_path):
+    result = _table(tmp_path, "原则上不予处罚事项,,,,,\n1,市场监管,未按规定公示信息,"
+                              f"{CITE},初次违法且危害后果轻微并及时改正,\n",
+                    head="序号,执法领域,违法行为,处罚依据,适用条件,处理措施\n")
+    assert result.items[0]["outcome"] == "discretionary_no_penalty"
+
+
+@pytest.mark.parametrize("tail", ["的，可以依法不予处罚", "的，可依法不予处罚", "的，可以免罚"])
+def test_conditions_naming_may_not_penalise_in_a_shall_not_section(tail):
+    r = parse_conditions("初次违法且危害后果轻微并及时改正" + tail)
+    assert build.outcome_clause_problem(r, Outcome.no_penalty)
+
+
+# 2. An exclusion is never a condition that 是 satisfies: kept whole, flagged conditions.exclusion (blocking)
+EXCLUSIONS = [
+    ("排除：被投诉举报", "排除：被投诉举报"),
+    ("造成人员伤亡的，不予免罚", "造成人员伤亡的，不予免罚"),
+    ("造成人员伤亡的，不纳入免罚范围", "造成人员伤亡的，不纳入免罚范围"),
+    ("但多次违法的不在此列", "但多次违法的不在此列"),
+    ("情节严重的，依法立案查处", "情节严重的，依法立案查处"),
+    ("多次违法的不得适用", "多次违法的不得适用"),
+    ("多次违法的，排除适用", "多次违法的，排除适用"),
+    ("如造成危害后果，则依法处罚", "如造成危害后果，则依法处罚"),
+    ("若有违法所得，应当处罚", "若有违法所得，应当处罚"),
+    ("造成不良影响的，按规定处理", "造成不良影响的，按规定处理"),
+    ("除多次违法外", "除多次违法外"),
+    ("被投诉举报的，不属于免罚范围", "被投诉举报的，不属于免罚范围"),
+]
+
+
+@pytest.mark.parametrize("clause,kept", EXCLUSIONS)
+def test_exclusion_is_kept_whole_and_blocks(clause, kept):
+    r = parse_conditions("初次违法，" + clause)
+    c = to_conditions(r)
+    assert c == {"all": ["first_offense", {"custom": kept}]}, c
+    assert "conditions.exclusion" in r.flags and "conditions.exclusion" in BLOCKING_FLAGS
+    assert reads_as_exclusion(kept)  # the flag deleted without the rewrite still blocks
+
+
+@pytest.mark.parametrize("text", ["以往违法均已处理", "两年内未受过处罚", "未被依法查处过", "初次违法且及时改正"])
+def test_conditions_about_past_penalties_are_no_exclusions(text):  # guard
+    r = parse_conditions(text)
+    assert "conditions.exclusion" not in r.flags, r.flags
