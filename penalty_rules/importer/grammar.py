@@ -1236,6 +1236,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     text = lines.replace("\n", "；")
     flags: list[str] = []
     tokens = _exclusion_consequences(_kofn_in_words(_guard(tokenize(text, lines), flags), flags), flags)
+    tokens = _heading_conditions(tokens, flags)  # 具有下列情形之一并及时改正：…: the heading's own conditions
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -1935,6 +1936,57 @@ def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token
             out.append(Token("TEXT", words, note=EXCEPT_NOTE))
             i += 1
             continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# -- a 之一 heading's own conditions ---------------------------------------------------------------------
+# 具有下列情形之一并及时改正：(1)…；(2)… / 有下列情形之一，且无违法所得的，不予处罚：(1)…: the words in the heading
+# besides the marker (及时改正 / 无违法所得) hold for every alternative — read before the marker, where
+# _split_at_any takes them as the conditions common to all alternatives (all_of [heading, any_of [...]]); never
+# left in the heading moved to the note.
+_ANY_OPEN_RX = re.compile(_ANY_OPEN)
+_HEADING_JOIN = re.compile(r"^(?:[，,]?(?:并且|而且|并|且|同时|以及|及(?!时))?)")
+
+
+def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "ANY" and (m := _ANY_OPEN_RX.match(tok.text)) and m.end() < len(tok.text):
+            extra = tok.text[m.end():]
+            outcome = OUTCOME.search(extra)
+            words = extra[:outcome.start()] if outcome else extra
+            if outcome and not re.search(r"罚", outcome.group(0)):  # 的： ends the heading, names no outcome
+                outcome = None
+            words = _HEADING_JOIN.sub("", words).rstrip("：:").removesuffix("的")
+            if words.strip() and not _is_filler(words):
+                out.extend(_exclusion_consequences(_guard(tokenize(words), flags), flags))
+                out.append(Token("SEP", "，"))
+                out.append(Token("ANY", m.group(0) + extra[len(extra.rstrip("：:")):] if extra.endswith(("：", ":"))
+                                 else m.group(0)))
+                if outcome:
+                    out.append(Token("OUTCOME", outcome.group(0)))
+                i += 1
+                continue
+        # 以下情形之一，且及时改正：(1)… : the marker, a comma, the heading's conditions, a colon, the numbers
+        if tok.kind == "TEXT" and _ANY_OPEN_RX.fullmatch(tok.text.strip()):
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].kind == "TEXT" and tokens[j].text.strip() in ("：", ":")) \
+                    and tokens[j].kind not in ("ENUM", "SEMI"):
+                j += 1
+            if j < len(tokens) and tokens[j].kind == "TEXT" and j + 1 < len(tokens) and tokens[j + 1].kind == "ENUM":
+                inner = [t for t in tokens[i + 1:j] if t.kind not in ("SEP", "AND")]
+                heads = [t for t in inner if t.kind != "OUTCOME"]
+                if heads:
+                    out.extend(heads)
+                    out.append(Token("SEP", "，"))
+                    out.append(Token("ANY", tok.text.strip() + "："))
+                    out.extend(t for t in inner if t.kind == "OUTCOME")
+                    i = j + 1
+                    continue
         out.append(tok)
         i += 1
     return out

@@ -86,3 +86,20 @@ def test_exclusion_is_kept_whole_and_blocks(clause, kept):
 def test_conditions_about_past_penalties_are_no_exclusions(text):  # guard
     r = parse_conditions(text)
     assert "conditions.exclusion" not in r.flags, r.flags
+
+
+# 3. A 之一 heading's own conditions hold for every alternative: all_of [heading, any_of [...]]
+@pytest.mark.parametrize("text,common", [
+    ("具有下列情形之一并及时改正：(1)初次违法；(2)违法行为轻微", ["corrected_promptly"]),
+    ("以下情形之一，且及时改正：(1)初次违法；(2)违法行为轻微", ["corrected_promptly"]),
+    ("具有下列情形之一且未造成危害后果的：(1)初次违法；(2)违法行为轻微", ["no_harm"]),
+    ("有下列情形之一，且无违法所得的，不予处罚：(1)初次违法；(2)违法行为轻微", ["no_illegal_gains"]),
+])
+def test_any_heading_keeps_its_own_conditions(text, common):
+    c = to_conditions(parse_conditions(text))
+    assert c == {"all": common, "any_of": [["first_offense"], ["minor_violation"]]}, c
+
+
+def test_any_heading_without_own_conditions_unchanged():  # guard: passed before
+    c = to_conditions(parse_conditions("具有下列情形之一：(1)初次违法；(2)违法行为轻微"))
+    assert c == {"all": [], "any_of": [["first_offense"], ["minor_violation"]]}
