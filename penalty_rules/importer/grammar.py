@@ -1435,7 +1435,16 @@ def _tag_words(text: str) -> bool:
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
-    return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
+    if any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text))):
+        return True
+    # words the grammar does not know (告知承诺制 / 广播电视领域 / 在城市建成区内 / 经营面积50平方米以下 / 已取得许可证 /
+    # 餐饮服务环节): they may narrow the item — kept as a condition in the list's words (narrower, asked), flagged
+    # conditions.bracket; never moved to the note, where the item would apply without them. A bracket about the
+    # outcome or a pointer to where it is settled ((经核实后主动不罚) / (以行政处罚决定为准) / (参照…)) stays a remark.
+    return not REMARK_BRACKET.search(text)
+
+
+REMARK_BRACKET = re.compile(r"罚|为准|参照|参考|参见|详见|依据|试行|暂行|修正|修订|原文|简称|下同|同上|例如|比如|举例")
 
 
 # (清单总则: / 总条件为 / 该清单一般条件：…) at the start of a bracket: the list's general rule, named for this item

@@ -103,3 +103,23 @@ def test_any_heading_keeps_its_own_conditions(text, common):
 def test_any_heading_without_own_conditions_unchanged():  # guard: passed before
     c = to_conditions(parse_conditions("具有下列情形之一：(1)初次违法；(2)违法行为轻微"))
     assert c == {"all": [], "any_of": [["first_offense"], ["minor_violation"]]}
+
+
+# 4. A bracket the grammar does not understand may restrict the item: kept as a condition in its words, flagged
+@pytest.mark.parametrize("text,tag,words", [
+    ("初次违法(告知承诺制)", "first_offense", "告知承诺制"),
+    ("首次违法(广播电视领域)", "first_offense", "广播电视领域"),
+    ("初次违法(在城市建成区内)", "first_offense", "在城市建成区内"),
+    ("初次违法(经营面积50平方米以下)", "first_offense", "经营面积50平方米以下"),
+    ("初次违法（已取得许可证）", "first_offense", "已取得许可证"),
+    ("初次违法（餐饮服务环节）", "first_offense", "餐饮服务环节"),
+])
+def test_unknown_bracket_stays_a_condition(text, tag, words):
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": [tag, {"custom": words}]}, to_conditions(r)
+    assert "conditions.bracket" in r.flags and not r.moved
+
+
+@pytest.mark.parametrize("text", ["初次违法（不罚款）", "首次违法（以行政处罚决定为准）", "初次违法（详见附件）"])
+def test_remark_brackets_stay_remarks(text):  # guard: passed before
+    assert to_conditions(parse_conditions(text)) == {"all": ["first_offense"]}
