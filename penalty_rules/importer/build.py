@@ -283,6 +283,62 @@ def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
     return bool(ka and kb and ka & kb)
 
 
+# Fields whose cell may go on in a row of its own (a 适用条件 split over two rows, a merged item of two rows)
+CONTINUED_FIELDS = ("conditions", "measures", "outcome", "remarks", "violated", "penalty_basis", "basis",
+                    "exemption_basis", "agency")
+
+
+@dataclass
+class _Continuation:
+    joined: dict[int, list[int]] = field(default_factory=dict)  # item row → rows joined to it
+    refused: dict[int, tuple[int, str]] = field(default_factory=dict)  # row → (item row, why not joined)
+
+
+def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRow], _Continuation]:
+    """Rows that go on with the item above them, joined to it: no 序号 or the same 序号, no 违法行为 or the same
+    (a merged cell repeats its value), and text only in the cells an item's words go on in (适用条件 / 处理结果 /
+    依据 …) — 「（2）危害后果轻微并及时改正的，不予处罚」 alone in the 适用条件 column is the item's second line,
+    not a section title. Each cell's words are appended to the item's on a new line (conditions: all of them, the
+    stricter reading, flagged). A row whose 处理结果 differs from the item's is not joined: it is refused with its
+    row number, and the item flagged (its words may be incomplete)."""
+    out: list[RawRow] = []
+    info = _Continuation()
+    prev: RawRow | None = None  # the last item row, None after a title or a header repeat
+    fixed = {cmap.columns[f] for f in ("number", "domain", "violation") if f in cmap.columns}
+    going_on = {cmap.columns[f] for f in CONTINUED_FIELDS if f in cmap.columns}
+    for row in rows:
+        if row.number <= cmap.header_row or _is_header_repeat(row, cmap):
+            out.append(row)
+            prev = None
+            continue
+        filled = {i for i, c in enumerate(row.cells) if c.strip()}
+        if not filled:
+            out.append(row)
+            continue
+        merged_title = len(filled) > 1 and len({row.cells[i] for i in filled}) == 1
+        if prev is not None and not merged_title and filled - fixed and filled <= fixed | going_on \
+                and all(not row.cells[i].strip() or (i < len(prev.cells) and normalise(row.cells[i]) == normalise(prev.cells[i]))
+                        for i in fixed if i < len(row.cells)):
+            oi = cmap.columns.get("outcome")
+            if oi is not None and oi in filled and oi < len(prev.cells) and prev.cells[oi].strip() \
+                    and normalise(row.cells[oi]) != normalise(prev.cells[oi]):
+                info.refused[row.number] = (prev.number, f"处理结果“{row.cells[oi]}”与上一行“{prev.cells[oi]}”不同")
+                out.append(row)
+                continue
+            cells = list(prev.cells) + [""] * max(0, len(row.cells) - len(prev.cells))
+            for i in filled - fixed:
+                if normalise(row.cells[i]) != normalise(cells[i]):
+                    cells[i] = (cells[i] + "\n" + row.cells[i]) if cells[i].strip() else row.cells[i]
+            joined = RawRow(prev.number, cells)
+            out[out.index(prev)] = joined
+            info.joined.setdefault(prev.number, []).append(row.number)
+            prev = joined
+            continue
+        out.append(row)
+        prev = row if _cell(row, cmap, "violation") and _section_text(row, cmap) is None else None
+    return out, info
+
+
 def build_draft(
     path: Path | str,
     *,
@@ -306,6 +362,10 @@ def build_draft(
 
     rows = read_table(path)
     cmap = detect_header(rows, load_column_map(column_map))
+    rows, continued = _join_continuations(rows, cmap)
+    unjoined: dict[int, list[tuple[int, str]]] = {}  # item row → continuation rows refused
+    for n, (item_row, why) in continued.refused.items():
+        unjoined.setdefault(item_row, []).append((n, why))
     if domain is None and "domain" not in cmap.columns:
         raise TableImportError("no_domain", "表格没有“执法领域”列, 请用 --domain 指定领域代码", cmap.header_row)
     result = ImportResult(str(path.name), {}, cmap.header_row,
@@ -324,6 +384,11 @@ def build_draft(
 
     for row in rows:
         if row.number <= cmap.header_row or _is_header_repeat(row, cmap):
+            continue
+        if row.number in continued.refused:
+            item_row, why = continued.refused[row.number]
+            result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "continuation_not_joined",
+                                            f"本行像是第{item_row}行条目的续行, 但{why}, 未并入; 该条目已标记须核对"))
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:
@@ -384,6 +449,15 @@ def build_draft(
         notes: list[str] = []
         if no is None:
             flags.append("source_item_no")
+        if row.number in continued.joined:
+            rows_ = "、".join(f"第{n}行" for n in continued.joined[row.number])
+            flags.append("source_rows_joined")
+            notes.append(f"本条目在表格中跨行: {rows_}的文字已并入本条(第{row.number}行), 各栏按行分段; 适用条件按全部满足读取,"
+                         " 须核对原表")
+        if row.number in unjoined:
+            flags.append("source_rows_unjoined")
+            notes.append("本条目的续行未并入(" + "; ".join(f"第{n}行: {why}" for n, why in unjoined[row.number])
+                         + "), 本条的文字可能不全, 须核对原表后修改条目并删除此标记")
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
             # the outcome cell's own words, beside the outcome read from them (可依法不予处罚 → 可以不予处罚)
             notes.append(f"{cmap.header_of('outcome')}(原文): {_cell(row, cmap, 'outcome')}")

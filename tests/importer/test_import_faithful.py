@@ -123,3 +123,35 @@ def test_unknown_bracket_stays_a_condition(text, tag, words):
 @pytest.mark.parametrize("text", ["初次违法（不罚款）", "首次违法（以行政处罚决定为准）", "初次违法（详见附件）"])
 def test_remark_brackets_stay_remarks(text):  # guard: passed before
     assert to_conditions(parse_conditions(text)) == {"all": ["first_offense"]}
+
+
+# 5./6. An item's words over two rows: joined to the item (flagged), never dropped nor taken as a section title
+SEC = "序号,执法领域,违法行为,处罚依据,适用条件\n一、可以不予处罚事项,,,,\n"
+
+
+def test_conditions_fragment_row_is_the_items_second_line(tmp_path):
+    result = _table(tmp_path, f"1,市场监管,甲行为,{CITE},（1）初次违法；\n,,,,（2）危害后果轻微并及时改正的，不予处罚\n"
+                              f"2,市场监管,乙行为,{CITE},首次违法\n", head=SEC)
+    first, second = result.items
+    assert "危害后果轻微并及时改正" in first["provenance"]["conditions_text"]
+    assert "source_rows_joined" in first["provenance"]["flags"]
+    # the fragment is no section title: the next item stays in the 可以不予处罚 section
+    assert second["outcome"] == "discretionary_no_penalty" and not result.rejected
+
+
+@pytest.mark.parametrize("number", ["1", ""])
+def test_continuation_row_with_same_or_blank_number_is_joined(tmp_path, number):
+    result = _table(tmp_path, f"1,市场监管,未按规定公示营业执照,{CITE},初次违法,不予处罚\n"
+                              f"{number},市场监管,未按规定公示营业执照,{CITE},危害后果轻微并及时改正,不予处罚\n")
+    assert len(result.items) == 1 and not result.rejected
+    item = result.items[0]
+    assert item["conditions"] == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert "source_rows_joined" in item["provenance"]["flags"]
+
+
+def test_continuation_row_with_another_outcome_is_refused_and_the_item_blocked(tmp_path):
+    result = _table(tmp_path, f"1,市场监管,未按规定公示营业执照,{CITE},初次违法,不予处罚\n"
+                              f"1,市场监管,未按规定公示营业执照,{CITE},危害后果轻微,从轻处罚\n")
+    assert [r.row for r in result.rejected] == [3]
+    assert "source_rows_unjoined" in result.items[0]["provenance"]["flags"]
+    assert "source_rows_unjoined" in BLOCKING_FLAGS
