@@ -251,26 +251,68 @@ def _ascii_no(no) -> str:
     return digits or None
 
 
-def _resolve(citation: Citation, library) -> tuple[Citation, str, str]:
+# A version named beside a citation (行政处罚法(2017年修正) / 《…》（2017年修订） / 2017年版): the year of the
+# amendment the row's citation is to be read at — in the citation cell or in the 备注 (with the law's name)
+NAMED_VERSION = re.compile(r"(?:《(?P<law1>[^《》]{2,40})》|(?P<law2>[\u4e00-\u9fff]{2,30}?法))?\s*[（(]?\s*(?P<year>(?:19|20)\d{2})\s*年"
+                           r"\s*(?:修正|修订|修改|版|公布|颁布)(?:本)?\s*[）)]?")
+# What the ground of an outcome must say, at the version it is read at (行政处罚法(2017-09-01)第二十七条第二款
+# “…不予行政处罚。” is the ground of 不予处罚; 第二十七条 of the 2021-01-22 text is 移送司法机关: not)
+GROUND_WORDS = {Outcome.no_penalty: r"不予(?:行政)?处罚|免予(?:行政)?处罚",
+                Outcome.discretionary_no_penalty: r"不予(?:行政)?处罚|免予(?:行政)?处罚",
+                Outcome.reduced_penalty: r"减轻", Outcome.lighter_penalty: r"从轻"}
+
+
+def named_versions(text: str) -> list[tuple[str | None, int]]:
+    """(law named or None, year) of each version named in the text."""
+    return [(m.group("law1") or m.group("law2"), int(m.group("year"))) for m in NAMED_VERSION.finditer(text or "")]
+
+
+def _version_for(citation: Citation, named: list[tuple[str | None, int]], library):
+    """(date to read the citation at, message): the version named for this law, None when none is named;
+    ("missing", message) when the year named has no text in the statute library."""
+    from penalty_rules.statutes.names import normalise_law_name
+
+    law = library.find_law(citation.law)
+
+    def names_it(name: str) -> bool:  # 不予处罚依据为行政处罚法: the law's name is a tail of the words
+        return any(normalise_law_name(name[k:]) == normalise_law_name(citation.law)
+                   or law is not None and library.find_law(name[k:]) is law for k in range(max(1, len(name) - 1)))
+
+    mine = [y for name, y in named if name is None or names_it(name)]
+    if not mine or law is None:
+        return None, ""
+    year = mine[0]
+    dated = [v for v in law.dated if v.version_date and v.version_date.year == year]
+    if not dated:
+        have = "、".join(d.isoformat() for d in law.version_dates())
+        return "missing", f"表格注明依据《{law.title}》{year}年的版本, 法规文本库中没有该版本(现有: {have}), 未核对"
+    return dated[-1].version_date, f"按表格注明的{year}年版本核对"
+
+
+def _resolve(citation: Citation, library, on=None) -> tuple[Citation, str, str]:
     """(citation to write, status, message). A citation whose article/paragraph/item is missing
     from the statute text is written only as far as it resolves (the original wording stays in
     the provenance note and the report): a draft must load and validate, and nothing unverified
-    is presented as checked."""
+    is presented as checked. `on`: the date of the version to read (the version the row names, else the
+    list's date); None: the newest text, said so in the message."""
     if library is None:
         return citation, "not_checked", "未配置法规文本目录"
     from penalty_rules.statutes.resolution import ResolutionStatus as S
 
-    res = library.resolve(citation, None)
+    res = library.resolve(citation, on)
+    message = res.message
+    if on is None and res.status is not S.law_not_found:
+        message += "(表格未注明所依据的版本, 清单日期未知: 按法规文本库最新版本核对)"
     if res.status is S.resolved:
-        return citation, "resolved", res.message
+        return citation, "resolved", message
     if res.status is S.article_unspecified:
-        return citation, "law_only", res.message
+        return citation, "law_only", message
     if res.status in (S.law_not_found, S.version_not_found):
-        return citation, "unresolved", res.message
+        return citation, "unresolved", message
     cut = {S.article_not_found: {"article": None, "paragraph": None, "item": None},
            S.paragraph_not_found: {"paragraph": None, "item": None},
            S.item_not_found: {"item": None}}[res.status]
-    return citation.model_copy(update=cut), "unresolved", res.message
+    return citation.model_copy(update=cut), "unresolved", message
 
 
 def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
@@ -351,7 +393,10 @@ def build_draft(
     issuer: str | None = None,
     corpus=None,
     library=None,
+    list_date=None,
 ) -> ImportResult:
+    """`list_date`: the date the list was issued or took effect, when known — citations naming no version are
+    read at the version in force that day (else at the newest text, said so in the report)."""
     path = Path(path)
     registry = corpus.registry if corpus is not None else None
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", list_id):
@@ -499,12 +544,35 @@ def build_draft(
             if not text:
                 continue
             cp = parse_citations(text)
+            named = named_versions(text) + named_versions(_cell(row, cmap, "remarks"))
             for chunk in cp.unread:
+                if named_versions(chunk) and not NAMED_VERSION.sub("", chunk).strip(" ，,、；;。()（）"):
+                    continue  # (2017年修正): read below, the version the citation is checked at
                 result.citation_unread.append((row.number, chunk))
                 notes.append(f"{cmap.header_of(col)}中未能识别的文字: {chunk}")
                 flags.append(f"{target}.unread")
             for pc in cp.citations:
-                written, status, message = _resolve(pc.citation, library)
+                on, why = _version_for(pc.citation, named, library) if library is not None else (None, "")
+                if on is None:
+                    on = list_date
+                if on == "missing":
+                    written, status, message = pc.citation, "mismatch", why
+                    flags.append(f"{target}.version")
+                    notes.append(f"引用 {pc.citation.label()}: {why}")
+                else:
+                    written, status, message = _resolve(pc.citation, library, on)
+                    if why:
+                        message = f"{message}({why})"
+                        notes.append(f"引用 {pc.citation.label()}: {message}")
+                    ground = GROUND_WORDS.get(outcome) if target == "exemption_basis" else None
+                    if status == "resolved" and ground and library is not None:
+                        said = library.resolve(pc.citation, on)
+                        if not re.search(ground, said.text or ""):
+                            status = "mismatch"
+                            message = (f"{message}; 该条文在此版本中未规定{outcome.zh}, 与本条目的处理结果不符"
+                                       " (是否应依据另一版本?)")
+                            flags.append(f"{target}.version")
+                            notes.append(f"引用 {pc.citation.label()}: {message}")
                 result.citations.append(CitationRecord(row.number, item_id, target, pc.text,
                                                        pc.citation.label(), status, message))
                 if pc.note:

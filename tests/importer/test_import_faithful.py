@@ -155,3 +155,44 @@ def test_continuation_row_with_another_outcome_is_refused_and_the_item_blocked(t
     assert [r.row for r in result.rejected] == [3]
     assert "source_rows_unjoined" in result.items[0]["provenance"]["flags"]
     assert "source_rows_unjoined" in BLOCKING_FLAGS
+
+
+# 7. A citation is checked against the version the row names (行政处罚法(2017年修正)第二十七条第二款: “违法行为轻微并及时
+# 纠正，没有造成危害后果的，不予行政处罚。”; in the 2021-01-22 text 第二十七条 is 移送司法机关), never said 已核对
+# against another version
+CT = ("序号,执法领域,违法行为,处罚依据,不予处罚依据,适用条件,备注\n一、不予处罚事项,,,,,,\n"
+      "1,文化和旅游,娱乐场所未在显著位置悬挂娱乐经营许可证,《娱乐场所管理条例》第四十九条,{basis},首次发现且当场纠正,{remark}\n")
+
+
+def _cite(tmp_path, library, corpus, basis, remark=""):
+    if library is None:
+        pytest.skip("no statute texts configured")
+    table = tmp_path / "c.csv"
+    table.write_text(CT.format(basis=basis, remark=remark), encoding="utf-8")
+    result = build_draft(table, list_id="t", version="1", jurisdiction="371500", corpus=corpus, library=library)
+    [rec] = [c for c in result.citations if c.field == "exemption_basis"]
+    return result, rec
+
+
+@pytest.mark.parametrize("basis,remark", [
+    ("《中华人民共和国行政处罚法》第二十七条", "不予处罚依据为行政处罚法(2017年修正)第27条"),
+    ("《中华人民共和国行政处罚法》（2017年修正）第二十七条", ""),
+])
+def test_citation_read_at_the_version_the_row_names(tmp_path, library, corpus, basis, remark):
+    result, rec = _cite(tmp_path, library, corpus, basis, remark)
+    assert rec.status == "resolved" and "2017-09-01" in rec.message, rec.message
+    flags = result.items[0]["provenance"]["flags"]
+    assert not any(f.startswith("exemption_basis.") for f in flags), flags
+
+
+def test_citation_that_does_not_fit_at_the_newest_version_is_flagged(tmp_path, library, corpus):
+    result, rec = _cite(tmp_path, library, corpus, "《中华人民共和国行政处罚法》第二十七条")
+    assert rec.status != "resolved" and "2021-01-22" in rec.message
+    assert "exemption_basis.version" in result.items[0]["provenance"]["flags"]
+    assert "exemption_basis.version" in BLOCKING_FLAGS
+
+
+def test_version_named_but_not_in_the_library_is_flagged(tmp_path, library, corpus):
+    result, rec = _cite(tmp_path, library, corpus, "《中华人民共和国行政处罚法》（2009年修正）第二十七条")
+    assert rec.status != "resolved" and "2009" in rec.message
+    assert "exemption_basis.version" in result.items[0]["provenance"]["flags"]
