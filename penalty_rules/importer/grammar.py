@@ -1232,7 +1232,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     if not text:
         return ParseResult(text, [], [], [], [])
     raw = text
-    lines = text.replace("\r", "")
+    lines = FULLWIDTH_THOUSANDS.sub(r"\1,", text.replace("\r", ""))  # 1，000元: one number (same length)
     text = lines.replace("\n", "；")
     flags: list[str] = []
     tokens = _exclusion_consequences(_kofn_in_words(_guard(tokenize(text, lines), flags), flags), flags)
@@ -1999,3 +1999,8 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+# A full-width comma as a thousands separator (违法所得不超过1，000元 / 10，000元): one number, not two clauses — only
+# between a digit and exactly three digits followed by a unit or another group
+FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)(?<!\d{4})(\d{0})，(?=\d{3}(?:[，,]\d{3})*(?:\.\d+)?(?:元|万元|千元|吨|公斤|千克|人|个|件|份|平方米|米))")

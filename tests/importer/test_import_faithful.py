@@ -196,3 +196,23 @@ def test_version_named_but_not_in_the_library_is_flagged(tmp_path, library, corp
     result, rec = _cite(tmp_path, library, corpus, "《中华人民共和国行政处罚法》（2009年修正）第二十七条")
     assert rec.status != "resolved" and "2009" in rec.message
     assert "exemption_basis.version" in result.items[0]["provenance"]["flags"]
+
+
+# 8. Lists and ranges of numbers keep every member; a full-width comma inside a number is one number
+@pytest.mark.parametrize("text,labels", [
+    ("《娱乐场所管理条例》第四十九条第（一）、（二）项", ["第四十九条第（一）项", "第四十九条第（二）项"]),
+    ("《娱乐场所管理条例》第四十九条第（一）至（三）项", ["第四十九条第（一）项", "第四十九条第（二）项", "第四十九条第（三）项"]),
+    ("《中华人民共和国食品安全法》第一百二十二条至第一百二十六条",
+     ["第一百二十二条", "第一百二十三条", "第一百二十四条", "第一百二十五条", "第一百二十六条"]),
+    ("《中华人民共和国行政处罚法》第三十三条第一、二款", ["第三十三条第一款", "第三十三条第二款"]),
+])
+def test_citation_ranges_keep_every_member(text, labels):
+    from penalty_rules.importer.citations import parse_citations
+
+    r = parse_citations(text)
+    assert [c.citation.label().split("》")[1] for c in r.citations] == labels and not r.unread
+
+
+def test_fullwidth_thousands_comma_is_one_number():
+    assert to_conditions(parse_conditions("初次违法，违法所得不超过1，000元")) == {
+        "all": ["first_offense", {"quantity": "illegal_gains_yuan", "max": 1000}]}
