@@ -9,6 +9,10 @@ item apply to the very cases the list excludes. The reviewer must rewrite the co
 conditions cell names an outcome (…的，依法从轻处罚) other than the row's — the item may be more lenient
 than the list's words until the reviewer settles the outcome.
 
+Flags meaning the list's words may be lost (conditions.moved_to_note, source_rows_unjoined, <field>.unread /
+.unresolved / .version: _LOST below) block in the same way; the reviewer checks the words against the table and
+deletes the flag.
+
 Until then: a draft holding the flag gets a warning here, an item holding it cannot be approved and
 its version cannot be requested for publication or published (service.reviews). Deleting the flag
 alone does not lift it: a custom condition still in the exclusion's form (…的，依法处罚 / …除外 /
