@@ -1959,23 +1959,41 @@ _ANY_OPEN_RX = re.compile(_ANY_OPEN)
 _HEADING_JOIN = re.compile(r"^(?:[，,]?(?:并且|而且|并|且|同时|以及|及(?!时))?)")
 
 
+_ALL_OPEN_RX = re.compile(r"(?:须|应|应当|需)?(?:同时)?(?:满足|符合|具备|具有|有)?(?:下列|以下|上述|前述)(?:全部|所有|各项)?"
+                          r"(?:情形|条件)(?:的)?")
+
+
+def _heading_words(words: str) -> str:
+    return _HEADING_JOIN.sub("", words.strip()).rstrip("：:，, ").removesuffix("的").strip()
+
+
 def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A heading with a structure marker (之一 / 下列条件) and words of its own — before the marker (在城市建成区内具有
+    下列情形之一：) or after it (具有下列情形之一并及时改正： / 符合以下条件并主动改正：): the words are read as
+    conditions before the marker (they hold for every alternative), the marker stays a remark."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.kind == "ANY" and (m := _ANY_OPEN_RX.match(tok.text)) and m.end() < len(tok.text):
-            extra = tok.text[m.end():]
+        m = None
+        if tok.kind in ("ANY", "HEADING") and STRUCTURE_WORDS.search(tok.text) and not re.search(r"[（()）]", tok.text):
+            m = _ANY_OPEN_RX.search(tok.text) or _ALL_OPEN_RX.search(tok.text)
+            if m and not re.search(r"下列|以下", m.group(0)):  # 满足其一 / 上述条件之一: closes, not a heading
+                m = None
+        if m:
+            kind = "ANY" if m.re is _ANY_OPEN_RX else tok.kind  # the marker opens the alternatives after the words
+            before, extra = tok.text[:m.start()], tok.text[m.end():]
             outcome = OUTCOME.search(extra)
-            words = extra[:outcome.start()] if outcome else extra
             if outcome and not re.search(r"罚", outcome.group(0)):  # 的： ends the heading, names no outcome
                 outcome = None
-            words = _HEADING_JOIN.sub("", words).rstrip("：:").removesuffix("的")
-            if words.strip() and not _is_filler(words):
-                out.extend(_exclusion_consequences(_guard(tokenize(words), flags), flags))
-                out.append(Token("SEP", "，"))
-                out.append(Token("ANY", m.group(0) + extra[len(extra.rstrip("：:")):] if extra.endswith(("：", ":"))
-                                 else m.group(0)))
+            words = [w for w in (_heading_words(before), _heading_words(extra[:outcome.start()] if outcome else extra))
+                     if w and not _is_filler(w)]
+            if words:
+                for w in words:
+                    out.extend(_exclusion_consequences(_guard(tokenize(w), flags), flags))
+                    out.append(Token("SEP", "，"))
+                colon = "：" if tok.text.rstrip().endswith(("：", ":")) else ""
+                out.append(Token(kind, m.group(0) + colon))
                 if outcome:
                     out.append(Token("OUTCOME", outcome.group(0)))
                 i += 1

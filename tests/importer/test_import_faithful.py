@@ -216,3 +216,13 @@ def test_citation_ranges_keep_every_member(text, labels):
 def test_fullwidth_thousands_comma_is_one_number():
     assert to_conditions(parse_conditions("初次违法，违法所得不超过1，000元")) == {
         "all": ["first_offense", {"quantity": "illegal_gains_yuan", "max": 1000}]}
+
+
+@pytest.mark.parametrize("text,want", [
+    ("在城市建成区内具有下列情形之一：(1)初次违法；(2)违法行为轻微",
+     {"all": [{"custom": "在城市建成区内"}], "any_of": [["first_offense"], ["minor_violation"]]}),
+    ("符合以下条件并主动改正：(1)初次违法；(2)违法行为轻微",  # 主动改正: no tag alone — kept in the list's words
+     {"all": [{"custom": "主动改正"}, "first_offense", "minor_violation"]}),
+])
+def test_heading_words_before_or_after_the_marker_are_conditions(text, want):
+    assert to_conditions(parse_conditions(text)) == want
