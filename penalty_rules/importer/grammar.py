@@ -1896,9 +1896,9 @@ _LENIENCY = r"(?:免罚|免予处罚|免于处罚|不予处罚|不罚|轻罚|从
 LENIENCY_WITHHELD = re.compile(
     rf"不予(?:免罚|免予处罚|免于处罚)|不(?:纳入|列入|属于|在|享受|能享受|再享受)[^，,；;。]{{0,8}}?{_LENIENCY}"
     r"|不(?:得|予|再|能)?适用|排除适用|不在此列|不在[^，,；;。]{0,6}之列")
+BARE_WITHHELD = re.compile(rf"{_SANCTION_LEAD}*(?:{LENIENCY_WITHHELD.pattern})")  # ，不予免罚 / ，则不在此列
 EXCEPT_AROUND = re.compile(r"^(?:但)?除[^，,；;。]{1,40}?(?:外|以外)(?:的)?$")
 EXCLUDE_HEAD = re.compile(r"^(?:但)?(?:排除|不适用|排除适用)(?:情形|事项|条件|范围)?[:：]")
-CASE_LEAD = re.compile(r"^(?:但|但是)?(?:如|若|如果|若有|如有|假如|倘若|一旦|凡|凡是|对于?)")
 # 未受过处罚 / 已依法处理 / 被查处过: words of a condition about the past, not a consequence
 _PAST_SANCTION = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过)(?:依法|按规定)?(?:立案查处|查处|处罚|处理)")
 
@@ -1917,8 +1917,9 @@ def names_exclusion(words: str) -> bool:
 
 
 def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token]:
-    """Clauses naming an exclusion by its consequence (names_exclusion) → one TEXT with EXCEPT_NOTE, with the
-    clause before it when that states the case (…的 / 如… / 若…); a heading 排除： takes the rest of the sentence."""
+    """Clauses naming an exclusion by its consequence (names_exclusion) → one TEXT with EXCEPT_NOTE; a bare
+    consequence (则依法处罚 / ，不予免罚) with the clause before it behind one comma (the case it is about: …的 /
+    如… / 若有… / 违法所得超过1000元); a heading 排除： takes the rest of the sentence."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -1933,13 +1934,15 @@ def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token
         if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and names_exclusion(tok.text):
             words = tok.text
             # the case the consequence is about: the clause just before it, behind one comma
-            if out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
+            bare = SANCTION_CLAUSE.fullmatch(words.strip("。；; ")) or BARE_WITHHELD.match(words.strip())
+            if bare and out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
                 k = len(out) - 1
                 while k > 0 and out[k - 1].kind not in ("SEP", "SEMI", "ENUM", "ANY", "HEADING", "LABEL"):
                     k -= 1
                 case = out[k:len(out) - 1]
                 case_words = "".join(t.text for t in case)
-                if case and (case_words.endswith("的") or CASE_LEAD.match(case_words)):
+                # a bare consequence (则依法处罚 / 应当处罚) is always about the clause before it: with it, whole
+                if case:
                     del out[k:]
                     words = case_words + tokens[i - 1].text + words
             out.append(Token("TEXT", words, note=EXCEPT_NOTE))

@@ -226,3 +226,9 @@ def test_fullwidth_thousands_comma_is_one_number():
 ])
 def test_heading_words_before_or_after_the_marker_are_conditions(text, want):
     assert to_conditions(parse_conditions(text)) == want
+
+
+def test_bare_consequence_takes_the_clause_before_it():
+    r = parse_conditions("初次违法；违法所得超过1000元，则依法处罚")
+    assert to_conditions(r) == {"all": ["first_offense", {"custom": "违法所得超过1000元，则依法处罚"}]}
+    assert "conditions.exclusion" in r.flags
