@@ -1237,6 +1237,7 @@ def parse_conditions(text: str | None) -> ParseResult:
     flags: list[str] = []
     tokens = _exclusion_consequences(_kofn_in_words(_guard(tokenize(text, lines), flags), flags), flags)
     tokens = _heading_conditions(tokens, flags)  # 具有下列情形之一并及时改正：…: the heading's own conditions
+    tokens = _correction_start(tokens, flags)  # 自被发现之日起3日内: where the limit starts, kept in words
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -2025,3 +2026,26 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
 # A full-width comma as a thousands separator (违法所得不超过1，000元 / 10，000元): one number, not two clauses — only
 # between a digit and exactly three digits followed by a unit or another group
 FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)(?<!\d{4})(\d{0})，(?=\d{3}(?:[，,]\d{3})*(?:\.\d+)?(?:元|万元|千元|吨|公斤|千克|人|个|件|份|平方米|米))")
+
+
+# -- where a correction time limit starts ------------------------------------------------------------------
+# 自被发现之日起3日内改正 / 责令改正之日起10日内 / 在收到通知书之日起5个工作日内: the vocabulary's quantity counts “自责令改正
+# 或检查、发现之日起” — which one the list means is lost in the number alone (from the order, an officer would count
+# fewer days than from discovery: wider). The list's words are kept beside the threshold (custom, asked too).
+CORRECTION_QUANTITIES = {"correction_days", "correction_workdays", "correction_months"}
+STARTS_AT = re.compile(r"之日起|之日|起算|起(?=\d|[一二三四五六七八九十两])")
+START_NOTE = "改正期限的起算点按原文保留(词表的改正用时未区分自责令改正、检查或发现之日起算)"
+
+
+def _correction_start(tokens: list[Token], flags: list[str]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "THRESH" and isinstance(tok.value, dict) and tok.value.get("quantity") in CORRECTION_QUANTITIES:
+            words = tok.words or tok.text
+            if out and out[-1].kind == "TEXT" and tok.text.startswith(("之日起", "起")):
+                words = out.pop().text + words  # 在收到通知书 + 之日起5个工作日内完成整改: one time limit
+            if STARTS_AT.search(words):
+                tok = Token(tok.kind, tok.text, tok.value, "; ".join(x for x in (tok.note, START_NOTE) if x), True,
+                            words)
+        out.append(tok)
+    return out

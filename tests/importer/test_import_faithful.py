@@ -232,3 +232,13 @@ def test_bare_consequence_takes_the_clause_before_it():
     r = parse_conditions("初次违法；违法所得超过1000元，则依法处罚")
     assert to_conditions(r) == {"all": ["first_offense", {"custom": "违法所得超过1000元，则依法处罚"}]}
     assert "conditions.exclusion" in r.flags
+
+
+# A correction limit's start (自被发现之日起 / 责令改正之日起): the vocabulary's 改正用时 counts from the order, the
+# inspection or the discovery — which one the list means is kept in its words beside the bound
+@pytest.mark.parametrize("text,bound", [
+    ("自被发现之日起3日内改正", {"quantity": "correction_days", "max": 3}),
+    ("责令改正之日起10日内改正完毕", {"quantity": "correction_days", "max": 10}),
+])
+def test_correction_limit_keeps_its_start(text, bound):
+    assert to_conditions(parse_conditions(text)) == {"all": [bound, {"custom": text}]}
