@@ -242,3 +242,17 @@ def test_bare_consequence_takes_the_clause_before_it():
 ])
 def test_correction_limit_keeps_its_start(text, bound):
     assert to_conditions(parse_conditions(text)) == {"all": [bound, {"custom": text}]}
+
+
+def test_citation_read_at_the_list_date(tmp_path, library, corpus):
+    # a list of 2020 naming no version: 行政处罚法 in force then is the 2017-09-01 text (第二十七条第二款: 不予行政处罚)
+    if library is None:
+        pytest.skip("no statute texts configured")
+    from datetime import date
+
+    table = tmp_path / "c.csv"
+    table.write_text(CT.format(basis="《中华人民共和国行政处罚法》第二十七条", remark=""), encoding="utf-8")
+    result = build_draft(table, list_id="t", version="1", jurisdiction="371500", corpus=corpus, library=library,
+                         list_date=date(2020, 6, 1))
+    [rec] = [c for c in result.citations if c.field == "exemption_basis"]
+    assert rec.status == "resolved" and "2017-09-01" in rec.message, rec.message
