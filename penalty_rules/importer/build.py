@@ -376,6 +376,11 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
             info.joined.setdefault(prev.number, []).append(row.number)
             prev = joined
             continue
+        if prev is None and len(filled) == 1 and 0 not in filled and filled <= going_on - fixed:
+            # only a 适用条件 / 处理结果 … cell, with no item above it (after a title): no section title either
+            info.refused[row.number] = (None, "本行只有" + cmap.headers[next(iter(filled))] + "一栏, 上方没有可并入的条目")
+            out.append(row)
+            continue
         out.append(row)
         prev = row if _cell(row, cmap, "violation") and _section_text(row, cmap) is None else None
     return out, info
@@ -410,7 +415,8 @@ def build_draft(
     rows, continued = _join_continuations(rows, cmap)
     unjoined: dict[int, list[tuple[int, str]]] = {}  # item row → continuation rows refused
     for n, (item_row, why) in continued.refused.items():
-        unjoined.setdefault(item_row, []).append((n, why))
+        if item_row is not None:
+            unjoined.setdefault(item_row, []).append((n, why))
     if domain is None and "domain" not in cmap.columns:
         raise TableImportError("no_domain", "表格没有“执法领域”列, 请用 --domain 指定领域代码", cmap.header_row)
     result = ImportResult(str(path.name), {}, cmap.header_row,
@@ -432,8 +438,11 @@ def build_draft(
             continue
         if row.number in continued.refused:
             item_row, why = continued.refused[row.number]
-            result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "continuation_not_joined",
-                                            f"本行像是第{item_row}行条目的续行, 但{why}, 未并入; 该条目已标记须核对"))
+            if item_row is None:  # a fragment with no item above it: neither an item nor a section title
+                result.rejected.append(Rejected(row.number, None, "orphan_fragment", f"{why}, 未作为分节标题读取, 须核对原表"))
+            else:
+                result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "continuation_not_joined",
+                                                f"本行像是第{item_row}行条目的续行, 但{why}, 未并入; 该条目已标记须核对"))
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:

@@ -256,3 +256,11 @@ def test_citation_read_at_the_list_date(tmp_path, library, corpus):
                          list_date=date(2020, 6, 1))
     [rec] = [c for c in result.citations if c.field == "exemption_basis"]
     assert rec.status == "resolved" and "2017-09-01" in rec.message, rec.message
+
+
+def test_fragment_after_a_title_is_refused_not_a_title(tmp_path):
+    # （2）…的，不予处罚 alone in the 适用条件 column under the section title: neither an item nor a new section
+    result = _table(tmp_path, ",,,,（2）危害后果轻微并及时改正的，不予处罚\n"
+                              f"1,市场监管,甲行为,{CITE},初次违法且危害后果轻微并及时改正\n", head=SEC)
+    assert [(r.row, r.code) for r in result.rejected] == [(3, "orphan_fragment")]
+    assert result.items[0]["outcome"] == "discretionary_no_penalty"  # still the 可以不予处罚 section
