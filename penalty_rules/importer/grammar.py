@@ -1886,10 +1886,10 @@ def to_conditions(result: ParseResult) -> dict:
 # One rule rather than a word list: a clause whose consequence is a penalty (则依法处罚 / 应当处罚 / 依法立案查处 /
 # 按规定处理) or the list's leniency withheld (不予免罚 / 不纳入免罚范围 / 不在此列 / 不得适用 / 排除适用), a
 # heading 排除： and a clause 除…外 say when the item does NOT apply: never a condition that an answer 是
-# satisfies. The clause is kept whole in the list's words, with the clause that states its case (…的 / 如… /
-# 若…), as a custom condition with EXCEPT_NOTE — conditions.exclusion, which blocks approval and publication
-# (penalty_rules.lint.flags) until the reviewer rewrites it. The forms read are listed in the tests
-# (tests/importer/test_exclusion_consequence.py).
+# satisfies. The clause is kept whole in the list's words — a bare consequence (，则依法处罚) with the clause before
+# it, the case it is about — as a custom condition with EXCEPT_NOTE: conditions.exclusion, which blocks approval
+# and publication (penalty_rules.lint.flags) until the reviewer rewrites it. The forms read are listed in the
+# tests (EXCLUSIONS in tests/importer/test_import_faithful.py).
 _SANCTION_LEAD = r"(?:但|则|即|就|应当|应予|应|须|必须|仍|仍然|均|将|要|需|一律|依法|依规|依照规定|按规定|按照规定|按有关规定|予以|给予|进行)"
 SANCTION_CLAUSE = re.compile(
     rf"{_SANCTION_LEAD}*(?:立案查处|立案调查|立案处罚|查处|处罚|处理|追究(?:法律)?责任)(?:[。；;]?)")
