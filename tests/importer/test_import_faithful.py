@@ -264,3 +264,19 @@ def test_fragment_after_a_title_is_refused_not_a_title(tmp_path):
                               f"1,市场监管,甲行为,{CITE},初次违法且危害后果轻微并及时改正\n", head=SEC)
     assert [(r.row, r.code) for r in result.rejected] == [(3, "orphan_fragment")]
     assert result.items[0]["outcome"] == "discretionary_no_penalty"  # still the 可以不予处罚 section
+
+
+def test_item_merged_over_two_rows_in_xlsx_keeps_both_conditions(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "执法领域", "违法行为", "处罚依据", "适用条件", "处理结果"])
+    ws.append([1, "市场监管", "未按规定公示营业执照", CITE, "初次违法", "可以不予处罚"])
+    ws.append([None, None, None, None, "危害后果轻微并及时改正", None])
+    for col in "ABCDF":  # 序号 … 处理结果 merged down the item's two rows, 适用条件 one line per row
+        ws.merge_cells(f"{col}2:{col}3")
+    wb.save(tmp_path / "m.xlsx")
+    result = build_draft(tmp_path / "m.xlsx", list_id="t", version="1", jurisdiction="371500", domain="market")
+    [item] = result.items
+    assert item["conditions"] == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
+    assert not result.rejected and "source_rows_joined" in item["provenance"]["flags"]
