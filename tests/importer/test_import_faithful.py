@@ -280,3 +280,17 @@ def test_item_merged_over_two_rows_in_xlsx_keeps_both_conditions(tmp_path):
     [item] = result.items
     assert item["conditions"] == {"all": ["first_offense", "minor_harm", "corrected_promptly"]}
     assert not result.rejected and "source_rows_joined" in item["provenance"]["flags"]
+
+
+@pytest.mark.parametrize("flag", ["conditions.moved_to_note", "source_rows_unjoined", "violated.unread",
+                                  "penalty_basis.unresolved", "exemption_basis.article", "exemption_basis.version"])
+def test_flags_of_words_lost_block(flag):
+    from penalty_rules.lint.flags import CODES
+
+    assert flag in BLOCKING_FLAGS and flag in CODES
+
+
+@pytest.mark.parametrize("flag", ["conditions.custom", "conditions.bracket", "conditions.structure_unclear",
+                                  "conditions.k_of_n", "source_rows_joined", "conditions.words_kept"])
+def test_flags_of_words_kept_narrower_do_not_block(flag):  # guard
+    assert flag not in BLOCKING_FLAGS
