@@ -10,7 +10,8 @@ conditions cell names an outcome (…的，依法从轻处罚) other than the ro
 than the list's words until the reviewer settles the outcome.
 
 Flags meaning the list's words may be lost (conditions.moved_to_note, source_rows_unjoined, <field>.unread /
-.unresolved / .article / .version: _LOST below) block in the same way; the reviewer checks the words against the table and
+.unresolved / .version: _LOST below; not <field>.article, which versions in force carry from
+tools/import_reference.py — blocking it would put a warning on their answers) block in the same way; the reviewer checks the words against the table and
 deletes the flag.
 
 Until then: a draft holding the flag gets a warning here, an item holding it cannot be approved and
@@ -60,14 +61,12 @@ for _field, _zh in (("violated", "违法依据"), ("penalty_basis", "处罚依�
                                  f"须按原表补全{_zh}的引用(条、款、项及所依据的版本)")
     _LOST[f"{_field}.unresolved"] = (f"{_zh}的引用在法规文本中未找到, 只记录到可核对的部分(条/款/项被删去)",
                                      f"须核对{_zh}的原文引用并改正")
-    _LOST[f"{_field}.article"] = (f"{_zh}引用的“第N条之N”无法记为整数条号, 只记录了法名(条、款、项见备注)",
-                                  f"须按备注中的原文核对{_zh}并改正")
     _LOST[f"{_field}.version"] = (f"{_zh}所引条文在所依据版本(表格所注或清单日期施行的版本)中的内容与本条目不符,"
                                   " 或无法确定所依据的版本", f"须核对{_zh}所依据的法律版本及条文")
 BLOCKING_FLAGS.update(_LOST)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause",
          "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row"}
-CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".article", ".version"))})
+CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".version"))})
 
 
 # An exclusion's form, in a custom condition the reviewer has not rewritten: what the importer itself

@@ -283,7 +283,7 @@ def test_item_merged_over_two_rows_in_xlsx_keeps_both_conditions(tmp_path):
 
 
 @pytest.mark.parametrize("flag", ["conditions.moved_to_note", "source_rows_unjoined", "violated.unread",
-                                  "penalty_basis.unresolved", "exemption_basis.article", "exemption_basis.version"])
+                                  "penalty_basis.unresolved", "exemption_basis.version"])
 def test_flags_of_words_lost_block(flag):
     from penalty_rules.lint.flags import CODES
 
@@ -294,3 +294,12 @@ def test_flags_of_words_lost_block(flag):
                                   "conditions.k_of_n", "source_rows_joined", "conditions.words_kept"])
 def test_flags_of_words_kept_narrower_do_not_block(flag):  # guard
     assert flag not in BLOCKING_FLAGS
+
+
+def test_no_version_in_force_holds_a_new_blocking_flag(corpus):
+    # a flag that versions in force already carry (e.g. violated.article from the reference import) must not
+    # become blocking: their answers would all carry the warning (explain.decide) — only flags no published
+    # version holds were added
+    from penalty_rules.lint.flags import published_flagged_items
+
+    assert published_flagged_items(corpus) == {}
