@@ -292,7 +292,7 @@ def _require_approved(st: VersionStatus, doc) -> None:
     flagged = [(i, flags) for i in doc.items if (flags := blocking_flags(i))]
     if flagged:  # approvals given before the check, or a flag added back after them, do not count
         raise PublishError(CODES[flagged[0][1][0]], f"清单版本 {doc.key} 有 {len(flagged)} 个条目含未处理的"
-                           "导入标记(排除情形或处理结果不符), 不能发布: " + "; ".join(blocking_zh(i) for i, _ in flagged[:10]),
+                           "导入标记(排除情形、处理结果不符、移入备注或未读的文字等), 不能发布: " + "; ".join(blocking_zh(i) for i, _ in flagged[:10]),
                            "items", problems=[Problem(CODES[flags[0]], blocking_zh(i), path=f"items.{i.id}")
                                               for i, flags in flagged])
     blocking = st.blocking()

@@ -33,12 +33,23 @@ def import_command(
     issuer: str = typer.Option(None, "--issuer", help="发文机关"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出报告摘要"),
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录(用于领域、行政区划和冲突检查)"),
+    list_date: str = typer.Option(None, "--list-date",
+                                  help="清单印发或施行日期 YYYY-MM-DD: 未注明版本的引用按当日施行的法规版本核对(默认最新版本)"),
 ) -> None:
     """导入清单表格, 写出草案版本(status: draft, 不具约束力), 并给出导入报告。
 
     有拒收的行时退出码为 1(其余条目仍写入草案); 文件无法读取时退出码为 2。"""
     settings = Settings.from_env()
     root = lists_dir or settings.lists_dir
+    on = None
+    if list_date:
+        from datetime import date
+
+        try:
+            on = date.fromisoformat(list_date)
+        except ValueError:
+            err_console.print(f"导入失败 [bad_date] --list-date {list_date!r} 须为 YYYY-MM-DD", style="red", markup=False)
+            raise typer.Exit(2) from None
     try:
         corpus = load_corpus(root).corpus
     except CorpusInvalid as exc:
@@ -54,7 +65,8 @@ def import_command(
             err_console.print(f"{exc}; 引用不作核对", style="yellow", markup=False)
     try:
         result = build_draft(file, list_id=list_id, version=version, jurisdiction=jurisdiction, domain=domain,
-                             column_map=column_map, title=title, issuer=issuer, corpus=corpus, library=library)
+                             column_map=column_map, title=title, issuer=issuer, corpus=corpus, library=library,
+                             list_date=on)
     except TableImportError as exc:
         where = exc.where()
         err_console.print(f"导入失败 [{exc.code}] {file}{' ' + where if where else ''}: {exc.message}",

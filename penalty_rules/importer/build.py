@@ -40,6 +40,13 @@ def outcome_problem(text: str) -> str | None:
     return None
 
 
+# 可 / 可以 / 原则上 before 不予 / 免予 / 免于 / 免罚 / 不罚, with 依法 / 予以 / 酌情 … between (可依法不予处罚 /
+# 可以依法不予行政处罚 / 可以免罚 / 原则上不予处罚): the list leaves it to the officer — 可以不予处罚, never the
+# mandatory 不予处罚 (行政处罚法(2021-01-22)第三十三条第一款: “…没有造成危害后果的，不予行政处罚。
+# 初次违法且危害后果轻微并及时改正的，可以不予行政处罚。”)
+DISCRETIONARY = re.compile(r"(?:可以?|原则上)(?:依法|依规|予以|酌情|视情|一般|均|也)*(?:不予|免予|免于|免罚|不罚)")
+
+
 def read_outcome(text: str) -> Outcome | None:
     """The outcome a section title or an outcome cell names (None: cannot be read)."""
     t = normalise(text)
@@ -47,7 +54,7 @@ def read_outcome(text: str) -> Outcome | None:
         return None
     if re.search(r"首违从轻|首违减轻", t):
         return Outcome.lighter_penalty if "从轻" in t else Outcome.reduced_penalty
-    if re.search(r"可以?不予|可以?免予|可以?免于|可不罚|可以不罚", t):
+    if DISCRETIONARY.search(t):
         return Outcome.discretionary_no_penalty
     # a bare 首违 (e.g. a section 首违清单) names no outcome: 首违 lists are 不罚 or 轻罚 lists
     if re.search(r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|轻微违法行为不", t):
@@ -93,7 +100,8 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
 
 
 OUTCOME_WORDS = re.compile(r"(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚")
-TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$")
+TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$"
+                          r"|(?:依法|可以|可|应当|原则上)+(?:免罚|不罚)[。；;]?$")  # …的，可以免罚 (no 处罚 after it)
 RANGE_OUTCOME = re.compile(r"从轻(?:或者|或|、)减轻(?:行政)?处罚")
 
 
@@ -243,26 +251,68 @@ def _ascii_no(no) -> str:
     return digits or None
 
 
-def _resolve(citation: Citation, library) -> tuple[Citation, str, str]:
+# A version named beside a citation (行政处罚法(2017年修正) / 《…》（2017年修订） / 2017年版): the year of the
+# amendment the row's citation is to be read at — in the citation cell or in the 备注 (with the law's name)
+NAMED_VERSION = re.compile(r"(?:《(?P<law1>[^《》]{2,40})》|(?P<law2>[\u4e00-\u9fff]{2,30}?法))?\s*[（(]?\s*(?P<year>(?:19|20)\d{2})\s*年"
+                           r"\s*(?:修正|修订|修改|版|公布|颁布)(?:本)?\s*[）)]?")
+# What the ground of an outcome must say, at the version it is read at (行政处罚法(2017-09-01)第二十七条第二款
+# “…不予行政处罚。” is the ground of 不予处罚; 第二十七条 of the 2021-01-22 text is 移送司法机关: not)
+GROUND_WORDS = {Outcome.no_penalty: r"不予(?:行政)?处罚|免予(?:行政)?处罚",
+                Outcome.discretionary_no_penalty: r"不予(?:行政)?处罚|免予(?:行政)?处罚",
+                Outcome.reduced_penalty: r"减轻", Outcome.lighter_penalty: r"从轻"}
+
+
+def named_versions(text: str) -> list[tuple[str | None, int]]:
+    """(law named or None, year) of each version named in the text."""
+    return [(m.group("law1") or m.group("law2"), int(m.group("year"))) for m in NAMED_VERSION.finditer(text or "")]
+
+
+def _version_for(citation: Citation, named: list[tuple[str | None, int]], library):
+    """(date to read the citation at, message): the version named for this law, None when none is named;
+    ("missing", message) when the year named has no text in the statute library."""
+    from penalty_rules.statutes.names import normalise_law_name
+
+    law = library.find_law(citation.law)
+
+    def names_it(name: str) -> bool:  # 不予处罚依据为行政处罚法: the law's name is a tail of the words
+        return any(normalise_law_name(name[k:]) == normalise_law_name(citation.law)
+                   or law is not None and library.find_law(name[k:]) is law for k in range(max(1, len(name) - 1)))
+
+    mine = [y for name, y in named if name is None or names_it(name)]
+    if not mine or law is None:
+        return None, ""
+    year = mine[0]
+    dated = [v for v in law.dated if v.version_date and v.version_date.year == year]
+    if not dated:
+        have = "、".join(d.isoformat() for d in law.version_dates())
+        return "missing", f"表格注明依据《{law.title}》{year}年的版本, 法规文本库中没有该版本(现有: {have}), 未核对"
+    return dated[-1].version_date, f"按表格注明的{year}年版本核对"
+
+
+def _resolve(citation: Citation, library, on=None) -> tuple[Citation, str, str]:
     """(citation to write, status, message). A citation whose article/paragraph/item is missing
     from the statute text is written only as far as it resolves (the original wording stays in
     the provenance note and the report): a draft must load and validate, and nothing unverified
-    is presented as checked."""
+    is presented as checked. `on`: the date of the version to read (the version the row names, else the
+    list's date); None: the newest text, said so in the message."""
     if library is None:
         return citation, "not_checked", "未配置法规文本目录"
     from penalty_rules.statutes.resolution import ResolutionStatus as S
 
-    res = library.resolve(citation, None)
+    res = library.resolve(citation, on)
+    message = res.message
+    if on is None and res.status is not S.law_not_found:
+        message += "(表格未注明所依据的版本, 清单日期未知: 按法规文本库最新版本核对)"
     if res.status is S.resolved:
-        return citation, "resolved", res.message
+        return citation, "resolved", message
     if res.status is S.article_unspecified:
-        return citation, "law_only", res.message
+        return citation, "law_only", message
     if res.status in (S.law_not_found, S.version_not_found):
-        return citation, "unresolved", res.message
+        return citation, "unresolved", message
     cut = {S.article_not_found: {"article": None, "paragraph": None, "item": None},
            S.paragraph_not_found: {"paragraph": None, "item": None},
            S.item_not_found: {"item": None}}[res.status]
-    return citation.model_copy(update=cut), "unresolved", res.message
+    return citation.model_copy(update=cut), "unresolved", message
 
 
 def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
@@ -273,6 +323,67 @@ def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
 
     ka, kb = keys(a), keys(b)
     return bool(ka and kb and ka & kb)
+
+
+# Fields whose cell may go on in a row of its own (a 适用条件 split over two rows, a merged item of two rows)
+CONTINUED_FIELDS = ("conditions", "measures", "outcome", "remarks", "violated", "penalty_basis", "basis",
+                    "exemption_basis", "agency")
+
+
+@dataclass
+class _Continuation:
+    joined: dict[int, list[int]] = field(default_factory=dict)  # item row → rows joined to it
+    refused: dict[int, tuple[int, str]] = field(default_factory=dict)  # row → (item row, why not joined)
+
+
+def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRow], _Continuation]:
+    """Rows that go on with the item above them, joined to it: no 序号 or the same 序号, no 违法行为 or the same
+    (a merged cell repeats its value), and text only in the cells an item's words go on in (适用条件 / 处理结果 /
+    依据 …) — 「（2）危害后果轻微并及时改正的，不予处罚」 alone in the 适用条件 column is the item's second line,
+    not a section title. Each cell's words are appended to the item's on a new line (conditions: all of them, the
+    stricter reading, flagged). A row whose 处理结果 differs from the item's is not joined: it is refused with its
+    row number, and the item flagged (its words may be incomplete)."""
+    out: list[RawRow] = []
+    info = _Continuation()
+    prev: RawRow | None = None  # the last item row, None after a title or a header repeat
+    fixed = {cmap.columns[f] for f in ("number", "domain", "violation") if f in cmap.columns}
+    going_on = {cmap.columns[f] for f in CONTINUED_FIELDS if f in cmap.columns}
+    for row in rows:
+        if row.number <= cmap.header_row or _is_header_repeat(row, cmap):
+            out.append(row)
+            prev = None
+            continue
+        filled = {i for i, c in enumerate(row.cells) if c.strip()}
+        if not filled:
+            out.append(row)
+            continue
+        merged_title = len(filled) > 1 and len({row.cells[i] for i in filled}) == 1
+        if prev is not None and not merged_title and filled - fixed and filled <= fixed | going_on \
+                and all(not row.cells[i].strip() or (i < len(prev.cells) and normalise(row.cells[i]) == normalise(prev.cells[i]))
+                        for i in fixed if i < len(row.cells)):
+            oi = cmap.columns.get("outcome")
+            if oi is not None and oi in filled and oi < len(prev.cells) and prev.cells[oi].strip() \
+                    and normalise(row.cells[oi]) != normalise(prev.cells[oi]):
+                info.refused[row.number] = (prev.number, f"处理结果“{row.cells[oi]}”与上一行“{prev.cells[oi]}”不同")
+                out.append(row)
+                continue
+            cells = list(prev.cells) + [""] * max(0, len(row.cells) - len(prev.cells))
+            for i in filled - fixed:
+                if normalise(row.cells[i]) != normalise(cells[i]):
+                    cells[i] = (cells[i] + "\n" + row.cells[i]) if cells[i].strip() else row.cells[i]
+            joined = RawRow(prev.number, cells)
+            out[out.index(prev)] = joined
+            info.joined.setdefault(prev.number, []).append(row.number)
+            prev = joined
+            continue
+        if prev is None and len(filled) == 1 and 0 not in filled and filled <= going_on - fixed:
+            # only a 适用条件 / 处理结果 … cell, with no item above it (after a title): no section title either
+            info.refused[row.number] = (None, "本行只有" + cmap.headers[next(iter(filled))] + "一栏, 上方没有可并入的条目")
+            out.append(row)
+            continue
+        out.append(row)
+        prev = row if _cell(row, cmap, "violation") and _section_text(row, cmap) is None else None
+    return out, info
 
 
 def build_draft(
@@ -287,7 +398,10 @@ def build_draft(
     issuer: str | None = None,
     corpus=None,
     library=None,
+    list_date=None,
 ) -> ImportResult:
+    """`list_date`: the date the list was issued or took effect, when known — citations naming no version are
+    read at the version in force that day (else at the newest text, said so in the report)."""
     path = Path(path)
     registry = corpus.registry if corpus is not None else None
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", list_id):
@@ -298,6 +412,11 @@ def build_draft(
 
     rows = read_table(path)
     cmap = detect_header(rows, load_column_map(column_map))
+    rows, continued = _join_continuations(rows, cmap)
+    unjoined: dict[int, list[tuple[int, str]]] = {}  # item row → continuation rows refused
+    for n, (item_row, why) in continued.refused.items():
+        if item_row is not None:
+            unjoined.setdefault(item_row, []).append((n, why))
     if domain is None and "domain" not in cmap.columns:
         raise TableImportError("no_domain", "表格没有“执法领域”列, 请用 --domain 指定领域代码", cmap.header_row)
     result = ImportResult(str(path.name), {}, cmap.header_row,
@@ -316,6 +435,14 @@ def build_draft(
 
     for row in rows:
         if row.number <= cmap.header_row or _is_header_repeat(row, cmap):
+            continue
+        if row.number in continued.refused:
+            item_row, why = continued.refused[row.number]
+            if item_row is None:  # a fragment with no item above it: neither an item nor a section title
+                result.rejected.append(Rejected(row.number, None, "orphan_fragment", f"{why}, 未作为分节标题读取, 须核对原表"))
+            else:
+                result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "continuation_not_joined",
+                                                f"本行像是第{item_row}行条目的续行, 但{why}, 未并入; 该条目已标记须核对"))
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:
@@ -376,6 +503,18 @@ def build_draft(
         notes: list[str] = []
         if no is None:
             flags.append("source_item_no")
+        if row.number in continued.joined:
+            rows_ = "、".join(f"第{n}行" for n in continued.joined[row.number])
+            flags.append("source_rows_joined")
+            notes.append(f"本条目在表格中跨行: {rows_}的文字已并入本条(第{row.number}行), 各栏按行分段; 适用条件按全部满足读取,"
+                         " 须核对原表")
+        if row.number in unjoined:
+            flags.append("source_rows_unjoined")
+            notes.append("本条目的续行未并入(" + "; ".join(f"第{n}行: {why}" for n, why in unjoined[row.number])
+                         + "), 本条的文字可能不全, 须核对原表后修改条目并删除此标记")
+        if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
+            # the outcome cell's own words, beside the outcome read from them (可依法不予处罚 → 可以不予处罚)
+            notes.append(f"{cmap.header_of('outcome')}(原文): {_cell(row, cmap, 'outcome')}")
 
         # conditions
         cond_text = _cell(row, cmap, "conditions")
@@ -414,12 +553,35 @@ def build_draft(
             if not text:
                 continue
             cp = parse_citations(text)
+            named = named_versions(text) + named_versions(_cell(row, cmap, "remarks"))
             for chunk in cp.unread:
+                if named_versions(chunk) and not NAMED_VERSION.sub("", chunk).strip(" ，,、；;。()（）"):
+                    continue  # (2017年修正): read below, the version the citation is checked at
                 result.citation_unread.append((row.number, chunk))
                 notes.append(f"{cmap.header_of(col)}中未能识别的文字: {chunk}")
                 flags.append(f"{target}.unread")
             for pc in cp.citations:
-                written, status, message = _resolve(pc.citation, library)
+                on, why = _version_for(pc.citation, named, library) if library is not None else (None, "")
+                if on is None:
+                    on = list_date
+                if on == "missing":
+                    written, status, message = pc.citation, "mismatch", why
+                    flags.append(f"{target}.version")
+                    notes.append(f"引用 {pc.citation.label()}: {why}")
+                else:
+                    written, status, message = _resolve(pc.citation, library, on)
+                    if why:
+                        message = f"{message}({why})"
+                        notes.append(f"引用 {pc.citation.label()}: {message}")
+                    ground = GROUND_WORDS.get(outcome) if target == "exemption_basis" else None
+                    if status == "resolved" and ground and library is not None:
+                        said = library.resolve(pc.citation, on)
+                        if not re.search(ground, said.text or ""):
+                            status = "mismatch"
+                            message = (f"{message}; 该条文在此版本中未规定{outcome.zh}, 与本条目的处理结果不符"
+                                       " (是否应依据另一版本?)")
+                            flags.append(f"{target}.version")
+                            notes.append(f"引用 {pc.citation.label()}: {message}")
                 result.citations.append(CitationRecord(row.number, item_id, target, pc.text,
                                                        pc.citation.label(), status, message))
                 if pc.note:

@@ -56,9 +56,42 @@ class CitationParse:
         return not self.unread
 
 
+# Lists and ranges written once for several members (第（一）、（二）项 / 第（一）至（三）项 / 第一百二十二条至第一百二十六条 /
+# 第三、四款): every member, written out before the grammar reads them (it reads one number per 第…项/款/条)
+_BR = rf"[（(]({N})[）)]"
+ITEM_LIST = re.compile(rf"第?((?:{_BR})(?:(?:、|，|,|和|及|或者|或)第?{_BR}(?:项)?)+)项")
+ITEM_RANGE = re.compile(rf"第?{_BR}(?:项)?(?:至|到|—|－|-|～|~)第?{_BR}项")
+UNIT_RANGE = re.compile(rf"第({N})(条|款)?(?:至|到|—|－|-|～|~)第?({N})(条|款)")
+UNIT_LIST = re.compile(rf"第((?:{N})(?:(?:、|，|,|和|及)(?:第)?{N})+)(条|款)")
+MAX_RANGE = 30  # a range wider than this is left as written (reported unread), not expanded
+
+
+def _expand(text: str) -> str:
+    def items(nums):
+        return "、".join(f"第（{n}）项" for n in nums)
+
+    def span(a, b):
+        a, b = _num(a), _num(b)
+        return list(range(a, b + 1)) if 0 < a < b and b - a < MAX_RANGE else None
+
+    text = ITEM_RANGE.sub(lambda m: items(r) if (r := span(m.group(1), m.group(2))) else m.group(0), text)
+    text = ITEM_LIST.sub(lambda m: items(re.findall(rf"[（(]({N})[）)]", m.group(1))), text)
+
+    def unit_range(m):
+        if m.group(2) and m.group(2) != m.group(4):
+            return m.group(0)
+        r = span(m.group(1), m.group(3))
+        return "、".join(f"第{n}{m.group(4)}" for n in r) if r else m.group(0)
+
+    text = UNIT_RANGE.sub(unit_range, text)
+    text = UNIT_LIST.sub(lambda m: "、".join(f"第{n}{m.group(2)}" for n in re.findall(N, m.group(1))), text)
+    return text
+
+
 def parse_citations(text: str | None) -> CitationParse:
     text = (text or "").strip()
     result = CitationParse(text)
+    text = _expand(text)
     if not text:
         return result
     law: str | None = None

@@ -1254,10 +1254,12 @@ def parse_conditions(text: str | None) -> ParseResult:
     if not text:
         return ParseResult(text, [], [], [], [])
     raw = text
-    lines = text.replace("\r", "")
+    lines = FULLWIDTH_THOUSANDS.sub(r"\1,", text.replace("\r", ""))  # 1，000元: one number (same length)
     text = lines.replace("\n", "；")
     flags: list[str] = []
-    tokens = _kofn_in_words(_guard(tokenize(text, lines), flags), flags)
+    tokens = _exclusion_consequences(_kofn_in_words(_guard(tokenize(text, lines), flags), flags), flags)
+    tokens = _heading_conditions(tokens, flags)  # 具有下列情形之一并及时改正：…: the heading's own conditions
+    tokens = _correction_start(tokens, flags)  # 自被发现之日起3日内: where the limit starts, kept in words
     if any(t.kind == "REMARK" and t.note == EXCLUSION_REMARK_NOTE for t in tokens):
         flags.append("conditions.exclusion")  # X的, 不认定为Y: moved to the note, must be checked
     if any(t.kind == "TEXT" and t.note == PARTY_NOTE for t in tokens):
@@ -1456,7 +1458,16 @@ def _tag_words(text: str) -> bool:
         return True
     if RESTRICTION.search(text):  # (限个体工商户) / (注：限…) / (…的除外)
         return True
-    return any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text)))
+    if any(any(rx.match(text, i) for rx, _ in _LEXICON) or THRESH_PRE.match(text, i) for i in range(len(text))):
+        return True
+    # words the grammar does not know (告知承诺制 / 广播电视领域 / 在城市建成区内 / 经营面积50平方米以下 / 已取得许可证 /
+    # 餐饮服务环节): they may narrow the item — kept as a condition in the list's words (narrower, asked), flagged
+    # conditions.bracket; never moved to the note, where the item would apply without them. A bracket about the
+    # outcome or a pointer to where it is settled ((经核实后主动不罚) / (以行政处罚决定为准) / (参照…)) stays a remark.
+    return not REMARK_BRACKET.search(text)
+
+
+REMARK_BRACKET = re.compile(r"罚|为准|参照|参考|参见|详见|依据|试行|暂行|修正|修订|原文|简称|下同|同上|例如|比如|举例")
 
 
 # (清单总则: / 总条件为 / 该清单一般条件：…) at the start of a bracket: the list's general rule, named for this item
@@ -1890,4 +1901,173 @@ def to_conditions(result: ParseResult) -> dict:
         out["all"] = all_ + unique[0]
     else:
         out["any_of"] = unique
+    return out
+
+
+# -- exclusions named by their consequence ---------------------------------------------------------
+# One rule rather than a word list: a clause whose consequence is a penalty (则依法处罚 / 应当处罚 / 依法立案查处 /
+# 按规定处理) or the list's leniency withheld (不予免罚 / 不纳入免罚范围 / 不在此列 / 不得适用 / 排除适用), a
+# heading 排除： and a clause 除…外 say when the item does NOT apply: never a condition that an answer 是
+# satisfies. The clause is kept whole in the list's words — a bare consequence (，则依法处罚) with the clause before
+# it, the case it is about — as a custom condition with EXCEPT_NOTE: conditions.exclusion, which blocks approval
+# and publication (penalty_rules.lint.flags) until the reviewer rewrites it. The forms read are listed in the
+# tests (EXCLUSIONS in tests/importer/test_import_faithful.py).
+_SANCTION_LEAD = r"(?:但|则|即|就|应当|应予|应|须|必须|仍|仍然|均|将|要|需|一律|依法|依规|依照规定|按规定|按照规定|按有关规定|予以|给予|进行)"
+SANCTION_CLAUSE = re.compile(
+    rf"{_SANCTION_LEAD}*(?:立案查处|立案调查|立案处罚|查处|处罚|处理|追究(?:法律)?责任)(?:[。；;]?)")
+_LENIENCY = r"(?:免罚|免予处罚|免于处罚|不予处罚|不罚|轻罚|从轻|减轻|本清单|清单|此列|之列)"
+LENIENCY_WITHHELD = re.compile(
+    rf"不予(?:免罚|免予处罚|免于处罚)|不(?:纳入|列入|属于|在|享受|能享受|再享受)[^，,；;。]{{0,8}}?{_LENIENCY}"
+    r"|不(?:得|予|再|能)?适用|排除适用|不在此列|不在[^，,；;。]{0,6}之列")
+BARE_WITHHELD = re.compile(rf"{_SANCTION_LEAD}*(?:{LENIENCY_WITHHELD.pattern})")  # ，不予免罚 / ，则不在此列
+EXCEPT_AROUND = re.compile(r"^(?:但)?除[^，,；;。]{1,40}?(?:外|以外)(?:的)?$")
+EXCLUDE_HEAD = re.compile(r"^(?:但)?(?:排除|不适用|排除适用)(?:情形|事项|条件|范围)?[:：]")
+# 未受过处罚 / 已依法处理 / 被查处过: words of a condition about the past, not a consequence
+_PAST_SANCTION = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过)(?:依法|按规定)?(?:立案查处|查处|处罚|处理)")
+
+
+def names_exclusion(words: str) -> bool:
+    """Words that name a penalty or the list's leniency withheld as their consequence (see above)."""
+    w = words.strip(" ：:，,、；;。")
+    if not w:
+        return False
+    if LENIENCY_WITHHELD.search(w) or EXCEPT_AROUND.match(w) or EXCLUDE_HEAD.match(words.strip()):
+        return True
+    # the consequence at the end of the clause: the whole clause (则依法处罚) or after its case (…的，应当处罚)
+    last = re.split(r"[，,；;]", w)[-1]
+    m = SANCTION_CLAUSE.fullmatch(last) or re.search(r"的" + SANCTION_CLAUSE.pattern + "$", last)
+    return bool(m) and not _PAST_SANCTION.search(last)
+
+
+def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """Clauses naming an exclusion by its consequence (names_exclusion) → one TEXT with EXCEPT_NOTE; a bare
+    consequence (则依法处罚 / ，不予免罚) with the clause before it behind one comma (the case it is about: …的 /
+    如… / 若有… / 违法所得超过1000元); a heading 排除： takes the rest of the sentence."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "HEADING" and EXCLUDE_HEAD.match(tok.text.strip()):
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].kind == "SEMI" and tokens[j].text == "。"):
+                j += 1
+            out.append(Token("TEXT", "".join(t.text for t in tokens[i:j]), note=EXCEPT_NOTE))
+            i = j
+            continue
+        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and names_exclusion(tok.text):
+            words = tok.text
+            # the case the consequence is about: the clause just before it, behind one comma
+            bare = SANCTION_CLAUSE.fullmatch(words.strip("。；; ")) or BARE_WITHHELD.match(words.strip())
+            if bare and out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
+                k = len(out) - 1
+                while k > 0 and out[k - 1].kind not in ("SEP", "SEMI", "ENUM", "ANY", "HEADING", "LABEL"):
+                    k -= 1
+                case = out[k:len(out) - 1]
+                case_words = "".join(t.text for t in case)
+                # a bare consequence (则依法处罚 / 应当处罚) is always about the clause before it: with it, whole
+                if case:
+                    del out[k:]
+                    words = case_words + tokens[i - 1].text + words
+            out.append(Token("TEXT", words, note=EXCEPT_NOTE))
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# -- a 之一 heading's own conditions ---------------------------------------------------------------------
+# 具有下列情形之一并及时改正：(1)…；(2)… / 有下列情形之一，且无违法所得的，不予处罚：(1)…: the words in the heading
+# besides the marker (及时改正 / 无违法所得) hold for every alternative — read before the marker, where
+# _split_at_any takes them as the conditions common to all alternatives (all_of [heading, any_of [...]]); never
+# left in the heading moved to the note.
+_ANY_OPEN_RX = re.compile(_ANY_OPEN)
+_HEADING_JOIN = re.compile(r"^(?:[，,]?(?:并且|而且|并|且|同时|以及|及(?!时))?)")
+
+
+_ALL_OPEN_RX = re.compile(r"(?:须|应|应当|需)?(?:同时)?(?:满足|符合|具备|具有|有)?(?:下列|以下|上述|前述)(?:全部|所有|各项)?"
+                          r"(?:情形|条件)(?:的)?")
+
+
+def _heading_words(words: str) -> str:
+    return _HEADING_JOIN.sub("", words.strip()).rstrip("：:，, ").removesuffix("的").strip()
+
+
+def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
+    """A heading with a structure marker (之一 / 下列条件) and words of its own — before the marker (在城市建成区内具有
+    下列情形之一：) or after it (具有下列情形之一并及时改正： / 符合以下条件并主动改正：): the words are read as
+    conditions before the marker (they hold for every alternative), the marker stays a remark."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        m = None
+        if tok.kind in ("ANY", "HEADING") and STRUCTURE_WORDS.search(tok.text) and not re.search(r"[（()）]", tok.text):
+            m = _ANY_OPEN_RX.search(tok.text) or _ALL_OPEN_RX.search(tok.text)
+            if m and not re.search(r"下列|以下", m.group(0)):  # 满足其一 / 上述条件之一: closes, not a heading
+                m = None
+        if m:
+            kind = "ANY" if m.re is _ANY_OPEN_RX else tok.kind  # the marker opens the alternatives after the words
+            before, extra = tok.text[:m.start()], tok.text[m.end():]
+            outcome = OUTCOME.search(extra)
+            if outcome and not re.search(r"罚", outcome.group(0)):  # 的： ends the heading, names no outcome
+                outcome = None
+            words = [w for w in (_heading_words(before), _heading_words(extra[:outcome.start()] if outcome else extra))
+                     if w and not _is_filler(w)]
+            if words:
+                for w in words:
+                    out.extend(_exclusion_consequences(_guard(tokenize(w), flags), flags))
+                    out.append(Token("SEP", "，"))
+                colon = "：" if tok.text.rstrip().endswith(("：", ":")) else ""
+                out.append(Token(kind, m.group(0) + colon))
+                if outcome:
+                    out.append(Token("OUTCOME", outcome.group(0)))
+                i += 1
+                continue
+        # 以下情形之一，且及时改正：(1)… : the marker, a comma, the heading's conditions, a colon, the numbers
+        if tok.kind == "TEXT" and _ANY_OPEN_RX.fullmatch(tok.text.strip()):
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].kind == "TEXT" and tokens[j].text.strip() in ("：", ":")) \
+                    and tokens[j].kind not in ("ENUM", "SEMI"):
+                j += 1
+            if j < len(tokens) and tokens[j].kind == "TEXT" and j + 1 < len(tokens) and tokens[j + 1].kind == "ENUM":
+                inner = [t for t in tokens[i + 1:j] if t.kind not in ("SEP", "AND")]
+                heads = [t for t in inner if t.kind != "OUTCOME"]
+                if heads:
+                    out.extend(heads)
+                    out.append(Token("SEP", "，"))
+                    out.append(Token("ANY", tok.text.strip() + "："))
+                    out.extend(t for t in inner if t.kind == "OUTCOME")
+                    i = j + 1
+                    continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# A full-width comma as a thousands separator (违法所得不超过1，000元 / 10，000元): one number, not two clauses — only
+# between a digit and exactly three digits followed by a unit or another group
+FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)(?<!\d{4})(\d{0})，(?=\d{3}(?:[，,]\d{3})*(?:\.\d+)?(?:元|万元|千元|吨|公斤|千克|人|个|件|份|平方米|米))")
+
+
+# -- where a correction time limit starts ------------------------------------------------------------------
+# 自被发现之日起3日内改正 / 责令改正之日起10日内 / 在收到通知书之日起5个工作日内: the vocabulary's quantity counts “自责令改正
+# 或检查、发现之日起” — which one the list means is lost in the number alone (from the order, an officer would count
+# fewer days than from discovery: wider). The list's words are kept beside the threshold (custom, asked too).
+CORRECTION_QUANTITIES = {"correction_days", "correction_workdays", "correction_months"}
+STARTS_AT = re.compile(r"之日起|之日|起算|起(?=\d|[一二三四五六七八九十两])")
+START_NOTE = "改正期限的起算点按原文保留(词表的改正用时未区分自责令改正、检查或发现之日起算)"
+
+
+def _correction_start(tokens: list[Token], flags: list[str]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "THRESH" and isinstance(tok.value, dict) and tok.value.get("quantity") in CORRECTION_QUANTITIES:
+            words = tok.words or tok.text
+            if out and out[-1].kind == "TEXT" and tok.text.startswith(("之日起", "起")):
+                words = out.pop().text + words  # 在收到通知书 + 之日起5个工作日内完成整改: one time limit
+            if STARTS_AT.search(words):
+                tok = Token(tok.kind, tok.text, tok.value, "; ".join(x for x in (tok.note, START_NOTE) if x), True,
+                            words)
+        out.append(tok)
     return out

@@ -13,7 +13,8 @@ from rich.text import Text
 from penalty_rules.importer.build import ImportResult
 from penalty_rules.lint.flags import BLOCKING_FLAGS
 
-STATUS_ZH = {"resolved": "已核对", "law_only": "仅法名", "unresolved": "未解析", "not_checked": "未核对(无法规文本)"}
+STATUS_ZH = {"resolved": "已核对", "law_only": "仅法名", "unresolved": "未解析", "not_checked": "未核对(无法规文本)",
+             "mismatch": "与所依据版本不符或版本缺失"}
 
 
 def blocking(result: ImportResult) -> list[dict]:
@@ -42,6 +43,7 @@ def summary(result: ImportResult) -> dict:
         "citations_law_only": counts.get("law_only", 0),
         "citations_unresolved": counts.get("unresolved", 0),
         "citations_not_checked": counts.get("not_checked", 0),
+        "citations_mismatch": counts.get("mismatch", 0),
         "citation_text_unread": counts.get("unread", 0),
         "conflicts": len(result.conflicts),
         "blocking": blocking(result),

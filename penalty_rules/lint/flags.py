@@ -9,6 +9,11 @@ item apply to the very cases the list excludes. The reviewer must rewrite the co
 conditions cell names an outcome (…的，依法从轻处罚) other than the row's — the item may be more lenient
 than the list's words until the reviewer settles the outcome.
 
+Flags meaning the list's words may be lost (conditions.moved_to_note, source_rows_unjoined, <field>.unread /
+.unresolved / .version: _LOST below; not <field>.article, which versions in force carry from
+tools/import_reference.py — blocking it would put a warning on their answers) block in the same way; the reviewer checks the words against the table and
+deletes the flag.
+
 Until then: a draft holding the flag gets a warning here, an item holding it cannot be approved and
 its version cannot be requested for publication or published (service.reviews). Deleting the flag
 alone does not lift it: a custom condition still in the exclusion's form (…的，依法处罚 / …除外 /
@@ -38,7 +43,30 @@ BLOCKING_FLAGS = {  # flag → (what is wrong, what the reviewer must do)
         "适用条件原文所述的处理结果(如“…的，依法从轻处罚”)与该行的处理结果不同, 条目可能比清单原文更从宽",
         "须按清单原文确定条目的处理结果(outcome)或拆分条目"),
 }
-CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause"}
+# Flags meaning the list's words may be lost or read more widely block too (the reviewer checks the words against
+# the table and deletes the flag: that edit is the recorded reason to let the item pass, seen in the draft's
+# diff and covered by the reviewer's approval of the item's new content). Flags of words kept narrower (custom,
+# bracket, fragment, negation, structure_unclear, k_of_n, party, source_rows_joined) do not block: the item
+# can only ask more than the list, never less.
+_LOST = {
+    "conditions.moved_to_note": (
+        "适用条件中可能是条件的文字被移入备注(未作为条件), 条目可能在缺少这些条件时适用, 比清单原文更从宽",
+        "须核对备注中的原文, 把其中的条件写入 conditions(或确认其不是条件)"),
+    "source_rows_unjoined": (
+        "表格中本条目的续行(处理结果不同)未并入, 本条目的文字可能不全",
+        "须按原表核对并补全本条目(或拆分为两个条目)"),
+}
+for _field, _zh in (("violated", "违法依据"), ("penalty_basis", "处罚依据"), ("exemption_basis", "不予处罚/从轻依据")):
+    _LOST[f"{_field}.unread"] = (f"{_zh}栏中有未能识别的文字(如条文范围的中间各条、版本), 引用可能不全或按错误的版本核对",
+                                 f"须按原表补全{_zh}的引用(条、款、项及所依据的版本)")
+    _LOST[f"{_field}.unresolved"] = (f"{_zh}的引用在法规文本中未找到, 只记录到可核对的部分(条/款/项被删去)",
+                                     f"须核对{_zh}的原文引用并改正")
+    _LOST[f"{_field}.version"] = (f"{_zh}所引条文在所依据版本(表格所注或清单日期施行的版本)中的内容与本条目不符,"
+                                  " 或无法确定所依据的版本", f"须核对{_zh}所依据的法律版本及条文")
+BLOCKING_FLAGS.update(_LOST)
+CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause",
+         "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row"}
+CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".version"))})
 
 
 # An exclusion's form, in a custom condition the reviewer has not rewritten: what the importer itself
@@ -51,10 +79,13 @@ _PLAIN_EXCLUSION = re.compile(r"除外|不适用本清单")
 
 @lru_cache(maxsize=4096)
 def reads_as_exclusion(wording: str) -> bool:
-    from penalty_rules.importer.grammar import EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION
+    from penalty_rules.importer.grammar import EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, names_exclusion
 
     core = _SOURCE_QUOTE.sub("", wording).strip()
-    return any(p.search(core) for p in (EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, _PLAIN_EXCLUSION))
+    # names_exclusion: a consequence that is a penalty or the list's leniency withheld (…的，不予免罚 / 则依法处罚 /
+    # 不在此列 / 除…外 / 排除：…)
+    return any(p.search(core) for p in (EXCEPT_CLAUSE, EXCEPT_HEAD, EXCLUSION, _PLAIN_EXCLUSION)) \
+        or names_exclusion(core)
 
 
 def exclusion_wordings(item: Item) -> list[str]:

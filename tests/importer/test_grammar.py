@@ -150,8 +150,11 @@ def test_deadline_acts():
     assert conds("或单位收到责令限期办理通知书后在规定时限内完成整改") == {"all": ["corrected_within_deadline"]}
     assert conds("在责令限期补办审批手续期限内补办完成。") == {"all": ["corrected_within_deadline"]}
     r = parse_conditions("检查之日起3个月内完成审批、验收并公开报告。")
-    assert to_conditions(r) == {"all": [{"quantity": "correction_months", "max": 3}]} and not r.custom
-    assert r.notes == ["期限自检查之日起计算; 期限内改正的内容: 完成审批、验收并公开报告"]
+    # the start (检查之日起) and the acts are kept in the list's words beside the bound (issue 11: the quantity counts
+    # “自责令改正或检查、发现之日起”, which one the list means was only in the note)
+    assert to_conditions(r) == {"all": [{"quantity": "correction_months", "max": 3},
+                                        {"custom": "检查之日起3个月内完成审批、验收并公开报告"}]}
+    assert r.notes[0].startswith("期限自检查之日起计算; 期限内改正的内容: 完成审批、验收并公开报告")
 
 
 def test_by_the_deadline():
