@@ -221,11 +221,18 @@ def test_fullwidth_thousands_comma_is_one_number():
 @pytest.mark.parametrize("text,want", [
     ("在城市建成区内具有下列情形之一：(1)初次违法；(2)违法行为轻微",
      {"all": [{"custom": "在城市建成区内"}], "any_of": [["first_offense"], ["minor_violation"]]}),
-    ("符合以下条件并主动改正：(1)初次违法；(2)违法行为轻微",  # 主动改正: no tag alone — kept in the list's words
-     {"all": [{"custom": "主动改正"}, "first_offense", "minor_violation"]}),
 ])
 def test_heading_words_before_or_after_the_marker_are_conditions(text, want):
     assert to_conditions(parse_conditions(text)) == want
+
+
+def test_heading_words_after_an_all_marker_hold_with_every_numbered_condition():
+    """符合以下条件并主动改正: 主动改正 (corrected_voluntarily, grammar round 6) and both numbered conditions are all
+    required — none of them an alternative. (The marker's own words 符合以下条件 may stay as a custom condition the
+    officer confirms: narrower, never wider.)"""
+    got = to_conditions(parse_conditions("符合以下条件并主动改正：(1)初次违法；(2)违法行为轻微"))
+    assert not got.get("any_of")
+    assert {"corrected_voluntarily", "first_offense", "minor_violation"} <= set(c for c in got["all"] if isinstance(c, str))
 
 
 def test_bare_consequence_takes_the_clause_before_it():
