@@ -635,7 +635,9 @@ class Engine:
         rank = self._rank.__getitem__
         best = max((rank(r.outcome) for r in results if r.binding and r.role == "applicable" and r.satisfied is True),
                    default=0)
-        question = "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 按行政处罚法判断)"
+        question = ("违法行为描述最接近下列清单条目, 检索结果不作为认定依据: 本案是否属于该条目?(属于的, 回答条目编号; 不属于的, "
+                    "按行政处罚法判断)" if selection.how.endswith("待确认") else
+                    "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 按行政处罚法判断)")
         out = []
         for ref in selection.candidates:
             rr = self._evaluate_item(ref, "applicable", facts)

@@ -206,7 +206,7 @@ class ReplayCore:
         if facts.item_id:
             item = facts.item_id
         elif facts.conduct:
-            item = "描述→" + (b[1] or a[1] or "未明确对应条目")
+            item = "描述→" + (b[1] or a[1] or "条目待确认")  # a text never decides an item: asked as item_id
         else:
             item = "(未给出条目或描述)"
         domain = facts.domain or self._domains.get(facts.item_id or b[1] or a[1] or "", "(未知领域)")

@@ -48,3 +48,14 @@ def test_the_confirmed_item_decides(engine):
     by_id = engine.evaluate(CaseFacts(item_id=asked.options[0].value, party_type="enterprise",
                                       **facts))
     assert by_id.chosen_item == "cn-samr-2025-1/x08" and by_id.outcome in by_text.possible_outcomes
+
+
+def test_the_question_for_a_clear_match_says_it_is_the_closest_item(engine):
+    """A re-reader: the item_id question said 未能明确对应 beside a warning saying the text matched that item."""
+    facts = {**BASE, "first_offense": True}
+    d = engine.evaluate(CaseFacts(conduct="药品零售企业未凭处方销售处方药", party_type="enterprise", **facts))
+    asked = next(m for m in d.missing_facts if m.fact == "item_id")
+    assert "最接近" in asked.question and "未能明确对应" not in asked.question
+    unclear = engine.evaluate(CaseFacts(conduct="食品标签有小毛病不影响吃的安全", party_type="enterprise", **facts))
+    asked = next(m for m in unclear.missing_facts if m.fact == "item_id")
+    assert "未能明确对应" in asked.question
