@@ -175,3 +175,14 @@ def test_the_row_that_decided_is_in_the_trace(engine):
     d = engine.evaluate(_yielded())
     assert d.trace.overrides == ["lc-traffic-75"]
     assert any(v.startswith("xzcf@2021") for v in d.trace.law_versions)
+
+
+def test_the_answered_fact_is_not_dropped_when_neither_domain_nor_law_is_given(engine):
+    """A reviewer: the officer answered 75(2)'s own fact (因让行) true, but gave no domain and no violated law; the
+    row was left out and the answer was a firm 依法处罚 with no word of 75(2). The answer names the law now: which law
+    was violated is asked, and 不予处罚 stays possible."""
+    d = engine.evaluate(_yielded(domain=None, violated_law=None, conduct="为让行救护车闯红灯"))
+    assert d.outcome == "undetermined" and "no_penalty" in d.possible_outcomes
+    assert "violated_law" in [m.fact for m in d.missing_facts]
+    denied = engine.evaluate(_yielded(False, domain=None, violated_law=None, conduct="为让行救护车闯红灯"))
+    assert denied.outcome == "normal"
