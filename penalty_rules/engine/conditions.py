@@ -21,11 +21,12 @@ CORRECTION_TAGS = ("corrected_before_discovery", "corrected_within_deadline", "c
 
 
 # The party premises (engine.premises): an item of 个体工商户 is no enterprise's, other organisation's or
-# natural person's; an item of …企业 is no natural person's (a 个体工商户 may be one: 药品零售企业 is defined by
-# function, 药品管理法实施条例 art. 77).
+# natural person's; an item of …企业 is an enterprise's, or a 个体工商户's (药品零售企业 is defined by function,
+# 药品管理法实施条例 art. 77: a licensed 个体 shop is one) — not a natural person's nor another organisation's.
+_BUSINESS = (PartyType.enterprise, PartyType.individual_business)
 _PARTY_PREMISES = {
     "party_individual_business": lambda p: p is PartyType.individual_business,
-    "party_not_natural_person": lambda p: p is not PartyType.individual,
+    "party_business": lambda p: p in _BUSINESS,
 }
 _CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
 
@@ -191,7 +192,8 @@ _TAG_VALUES: dict = {}
 # TAG_EXPRESSION_NAMES, for the tags whose value is a plain read (a generated function reads them
 # inline: durable_adapter's fact writers); None for the others (tests/engine/test_inline_readers.py).
 TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor),
-                        "_VOLUNTARY": _VOLUNTARY, "_Party": PartyType}
+                        "_VOLUNTARY": _VOLUNTARY, "_Party": PartyType,
+                        "_BUSINESS": _BUSINESS}
 _TAG_EXPRESSIONS = {
     "first_offense": "first",
     "corrected_before_discovery": "(None if f.corrected is None else f.corrected is _Corrected.before_discovery)",
@@ -207,7 +209,7 @@ _TAG_EXPRESSIONS = {
     "minor_not_denied": "(f.minor_violation is not False)",
     "serious_harm_not_found": "(f.harm is not _Harm.serious)",
     "party_individual_business": "(None if f.party_type is None else f.party_type is _Party.individual_business)",
-    "party_not_natural_person": "(None if f.party_type is None else f.party_type is not _Party.individual)",
+    "party_business": "(None if f.party_type is None else f.party_type in _BUSINESS)",
 }
 
 
@@ -239,7 +241,7 @@ _TAG_FIELDS = {
     "no_harm": "harm", "minor_harm": "harm", "no_illegal_gains": "illegal_gains_yuan",
     "no_subjective_fault": "subjective_fault", "minor_violation": "minor_violation",
     "minor_not_denied": "minor_violation", "serious_harm_not_found": "harm",
-    "party_individual_business": "party_type", "party_not_natural_person": "party_type",
+    "party_individual_business": "party_type", "party_business": "party_type",
     **{c.value: "circumstances" for c in Circumstance},
 }
 

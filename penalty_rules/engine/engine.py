@@ -233,7 +233,7 @@ MAX_CANDIDATES = 5
 
 
 # The party an item's conduct names: engine.premises.item_party.
-_NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "enterprise": {"individual"}}
+_NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "enterprise": {"individual", "other"}}
 _PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
 
 

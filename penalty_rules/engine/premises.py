@@ -32,7 +32,7 @@ said); unknown harm is no such finding (从重 rests on an established fact) and
 A list grants its leniency to the conduct it names, and where that conduct begins with its party (个体工商户未将
 营业执照置于经营场所醒目位置, 药品零售企业未按规定凭处方销售处方药) to that party's conduct only: every lenient item
 (不予、可以不予、减轻、从轻) whose violation text names its party (item_party) gets the premise party_individual_business
-or party_not_natural_person (a …企业 item is no natural person's; a 个体工商户 may run one). A case of another party
+or party_business (a …企业 item is an enterprise's or a 个体工商户's: 药品零售企业 is defined by function). A case of another party
 does not come under the item; an unknown party type is asked.
 
 The list's own data, content hash and diffs are not touched: only the evaluated conditions (the
@@ -126,12 +126,17 @@ def premises_of(item) -> tuple[str, ...]:
 # is not said to disagree with a 个体工商户, since such terms are often defined by function (药品管理法
 # 实施条例 art. 77: 药品零售企业，是指将购进的药品直接销售给消费者的药品经营企业) and a licensed 个体 shop is one.
 # Only a leading actor of plain words counts: not 民办非企业单位, not an actor followed by 或 / 而 / 以.
-_ITEM_PARTY = re.compile(r"^(?:(个体工商户)|((?:(?!非企业)(?:[^\W\d_未而以的]|、)){0,10}?企业))(?![单或而以])")
+# Not a party of its own: several parties (个体工商户、企业 / 个人或企业 / 企业和个人 …: no one party's leniency) or a
+# person of the enterprise (企业主要负责人 / 法定代表人 / 驾驶员 / 职工 …: the party is that person, 安全生产法 第九十四条)
+_ITEM_PARTY = re.compile(
+    r"^(?:(个体工商户)|((?:(?!非企业|个体工商户|个人|自然人)(?:[^\W\d_未而以的或和及与]|、)){0,10}?企业))"
+    r"(?![单或而以、和及与]|事业单位|(?:主要)?负责人|法定代表人|(?:安全生产)?管理人员|驾驶员|驾驶人|职工|员工|从业人员"
+    r"|工作人员)")
 # the premise a lenient item of that party carries (vocabulary kind: premise; engine.conditions decides it)
-PARTY_PREMISES = {"individual_business": "party_individual_business", "enterprise": "party_not_natural_person"}
+PARTY_PREMISES = {"individual_business": "party_individual_business", "enterprise": "party_business"}
 PARTY_NOTE = {
     "party_individual_business": "清单条目所列违法行为的主体是个体工商户: 当事人不是个体工商户的, 不适用该条目, 按法律规定处理",
-    "party_not_natural_person": "清单条目所列违法行为的主体是企业: 当事人是自然人的, 不适用该条目, 按法律规定处理",
+    "party_business": "清单条目所列违法行为的主体是企业: 当事人不是企业或个体工商户的, 不适用该条目, 按法律规定处理",
 }
 _ITEM_PARTIES: dict[str, tuple[str, str] | None] = {}
 

@@ -900,7 +900,17 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
 
     if best is not None and best.ref is not None and list_act is not None:
         doc = best.ref.document
-        if not engine.item_in_force(best.ref, list_act):
+        # an earlier version of the item open only on whether the act lasted into the later one's era (an open act
+        # end): the later version may be the act-time one; not said to be applied as lighter (a re-reader)
+        open_earlier = [r for r in results if r.ref is not None and r.ref is not best.ref
+                        and r.ref.item.id == best.ref.item.id and r.ref.key in selection.open_versions]
+        if open_earlier and not engine.item_in_force(best.ref, list_act):
+            temporal.append(
+                f"{_rule_name(best, dec_law)} 取自决定时施行的 {doc.version} 版本; 违法行为是否持续到该版本施行之后未查明: "
+                f"持续到其后的, 该版本即违法行为时的版本; 否则适用此前的 {open_earlier[0].ref.document.version} 版本"
+                "(本案依该版本结论相同时, 不影响结论)"
+            )
+        elif not engine.item_in_force(best.ref, list_act):
             temporal.append(
                 f"{_rule_name(best, dec_law)} 取自决定时施行的 {doc.version} 版本; 违法行为发生时该版本尚未施行, 因其对当事人较轻而适用"
                 "(清单不是行政处罚法第三十七条所称的法律、法规、规章: 从旧兼从轻适用于清单是本系统参照该条的做法, 待法制审核确认)"

@@ -41,10 +41,9 @@ TAG_STEPS: dict[str, tuple[str, str]] = {
     # the police's 应当从重 (公安机关办理行政案件程序规定 160(一): 有较严重后果的): only a finding of serious harm
     # defeats a lenient police item (engine.premises); unknown harm is not that finding
     "serious_harm_not_found": ("危害后果轻微", "造成严重危害后果"),
-    # the party an item's conduct names (engine.premises): its leniency is that party's. A …企业 item fails
-    # only for a natural person, whose age and mental state the statutory rules then ask (no row: None)
+    # the party an item's conduct names (engine.premises): its leniency is that party's
     "party_individual_business": ('当事人为 "个体工商户"', '当事人为 "企业"'),
-    "party_not_natural_person": ('当事人为 "企业"', None),
+    "party_business": ('当事人为 "企业"', '当事人为 "其他组织"'),
     "cooperated": ('当事人有情节 "积极配合调查"', "当事人没有从轻减轻情节"),
     "eliminated_harm": ('当事人有情节 "主动消除或者减轻危害后果"', "当事人没有从轻减轻情节"),
     "coerced_or_deceived": ('当事人有情节 "受他人胁迫或者诱骗"', "当事人没有从轻减轻情节"),
@@ -82,6 +81,7 @@ _STEP_FACTS = {  # step -> (fact, value)
     "执法人员尚未认定违法行为是否轻微": ("minor_violation", None),
     "当事人没有从轻减轻情节": ("circ", None),
     '当事人为 "个体工商户"': ("party", "individual_business"), '当事人为 "企业"': ("party", "enterprise"),
+    '当事人为 "其他组织"': ("party", "other"),
     "当事人年龄 40 周岁": ("age", 40),  # a 个体工商户's operator is a natural person: 第三十条 reads the age
 }
 _PROMPT = {"before_discovery", "within_deadline", "promptly"}
@@ -149,8 +149,8 @@ def _holds(cond, state: dict):
         return state.get("minor_violation") is not False
     if cond == "party_individual_business":
         return state.get("party", "enterprise") == "individual_business"  # the background's party: 企业
-    if cond == "party_not_natural_person":
-        return state.get("party", "enterprise") != "individual"
+    if cond == "party_business":
+        return state.get("party", "enterprise") in ("enterprise", "individual_business")
     if cond == "serious_harm_not_found":  # unknown harm is not a finding of serious harm (engine.premises)
         return state.get("harm") != "serious"
     if cond.startswith("corrected_"):

@@ -118,7 +118,7 @@ def test_vocabulary_kind_and_facts_agree():
     # besides the attested tags, only the engine's premises (engine.premises) have a kind
     assert {t: d.kind for t, d in VOCABULARY.conditions.items() if t not in VOCABULARY.attested and d.kind} \
         == {"minor_not_denied": "premise", "serious_harm_not_found": "premise",
-            "party_individual_business": "premise", "party_not_natural_person": "premise"}
+            "party_individual_business": "premise", "party_business": "premise"}
     assert "circumstances" not in {f for d in VOCABULARY.attested.values() for f in d.facts}
     for bad in (dict(kind="attested", facts=["circumstances"]), dict(facts=["attested"])):
         with pytest.raises(ValidationError):

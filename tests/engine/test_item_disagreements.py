@@ -137,8 +137,8 @@ def test_a_party_other_than_the_one_the_items_conduct_names_is_said(engine, corp
     assert any("药品零售企业" in w and "当事人却是自然人" in w for w in d.warnings), d.warnings
     assert d.chosen_item is None and next(i for i in d.items if i.id == "cn-samr-2025-1/x08").satisfied is False
     # 药品管理法实施条例 art. 77 defines 药品零售企业 by function (将购进的药品直接销售给消费者的药品经营企业):
-    # a licensed 个体 pharmacy is one — no disagreement said for a 个体工商户
-    for party in ("enterprise", "other", "individual_business"):
+    # a licensed 个体 pharmacy is one — no disagreement said for a 个体工商户 (another organisation: said, not applied)
+    for party in ("enterprise", "individual_business"):
         d = engine.evaluate(CaseFacts(item_id="cn-samr-2025-1/x08", party_type=party, **drug))
         assert not any("当事人却是" in w for w in d.warnings)
 

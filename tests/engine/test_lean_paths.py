@@ -223,7 +223,7 @@ _TAG_FACTS = {
     "minor_violation": ("minor_violation", {True: True, False: False}),
     "minor_not_denied": ("minor_violation", {True: True, False: False}),  # the premise of engine.premises
     "party_individual_business": ("party_type", {True: "individual_business", False: "enterprise"}),  # premises too
-    "party_not_natural_person": ("party_type", {True: "enterprise", False: "individual"}),
+    "party_business": ("party_type", {True: "enterprise", False: "other"}),
 }
 
 

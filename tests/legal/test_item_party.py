@@ -41,12 +41,29 @@ def test_an_unknown_party_is_asked(engine):
     assert answered.chosen_item == X01 and answered.outcome == "no_penalty"
 
 
-def test_an_enterprise_item_is_no_natural_persons(engine):
+def test_an_enterprise_item_is_no_natural_persons_nor_another_organisations(engine):
     drug = {**BASE, "act_date": date(2025, 9, 1), "decision_date": date(2025, 10, 8)}
     person = engine.evaluate(CaseFacts(item_id=X08, party_type="individual", age=40, **drug))
     assert item(person, X08).satisfied is False
+    other = engine.evaluate(CaseFacts(item_id=X08, party_type="other", **drug))
+    assert item(other, X08).satisfied is False  # a re-reader: 其他组织 passed a …企业 item
     # 药品管理法实施条例 art. 77 defines 药品零售企业 by function: a licensed 个体 pharmacy may be one
-    for party in ("enterprise", "individual_business", "other"):
+    for party in ("enterprise", "individual_business"):
         d = engine.evaluate(CaseFacts(item_id=X08, party_type=party, age=40 if party == "individual_business" else None,
                                       **drug))
         assert item(d, X08).satisfied is not False, party
+
+
+@pytest.mark.parametrize("text", [
+    "个体工商户、企业未按规定公示", "个体工商户和企业未按规定", "个体工商户及其他市场主体未按规定", "个人或企业未按规定",
+    "自然人或者企业未按规定", "企业和个人未按规定", "企业事业单位和其他生产经营者未按规定",
+    # the party is a person of the enterprise: 安全生产法 第九十四条 fines the 主要负责人 himself
+    "企业主要负责人未依法履行安全生产管理职责", "企业法定代表人未按规定", "企业安全生产管理人员未履行职责",
+    "道路运输企业驾驶员未按规定", "出租汽车企业驾驶员未按规定", "企业职工未按规定",
+])
+def test_no_single_party_is_read_where_the_words_name_several_or_a_person(text):
+    """A re-reader's probes: such texts were read as one party's (个体工商户 only, or the enterprise premise that
+    refuses natural persons) — stricter than the list, but not what it says."""
+    from penalty_rules.engine.premises import _ITEM_PARTY
+
+    assert _ITEM_PARTY.match(text) is None

@@ -28,3 +28,14 @@ def test_equal_versions_the_act_time_list_decides(engine):
     assert not any("较轻而适用" in t for t in d.trace.temporal), d.trace.temporal
     assert not any("尚未施行" in w for w in d.warnings), d.warnings
 
+
+
+def test_an_open_act_end_still_puts_the_act_date_version_first(engine):
+    """A re-reader: with `continuing` not given (the default) or a continuing act with no end date, the later version
+    (第33号) was named as deciding and as applied for being lighter, though it is not lighter."""
+    for changes in ({"continuing": None}, {"continuing": True}):
+        d = engine.evaluate(CaseFacts(**{**CASE, **changes}))
+        # the act may have lasted into 第33号's era (then it is the act-time version): either version may decide
+        assert d.outcome == "no_penalty"
+        assert not any("较轻而适用" in t for t in d.trace.temporal), (changes, d.trace.temporal)
+        assert not any("尚未施行" in w for w in d.warnings), (changes, d.warnings)
