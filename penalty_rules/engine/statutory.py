@@ -352,6 +352,21 @@ def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple
             laws, special_key(f))
 
 
+_SPECIAL_KEY = "(None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))"  # special_key(f)
+# _limitation_inputs as an expression in version_inputs' arguments (the same tuple, no call)
+_LIMITATION_INPUTS = ("(f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, domain, "
+                      f"laws, {_SPECIAL_KEY})")
+
+
+def _inline(reader, expression: str, **names):
+    """A test's input reader with the same value written as an expression in version_inputs'
+    arguments (f, first, questions, dec, domain, laws); `{call}` stands for calling the reader
+    itself, `{var}_<name>` for `names[name]` (a leading underscore: the name as given)."""
+    reader.inline = expression
+    reader.names = names
+    return reader
+
+
 def _limitation_test(
     spec: StatutoryRuleSpec, f: CaseFacts, dec: date, special: list[Override], domain, laws,
 ) -> tuple[Test, list[str]]:
@@ -682,25 +697,31 @@ class StatutoryRules:
         out: list[tuple[object, str, object]] = [(_reads(cond), "c", raw_reader(cond)) for cond in spec.conditions.iter_all()]
         if spec.age:
             # what _age_test reads and shows: the age on the act date and the span at the act's end
-            out.append(("age", "r", lambda f, first, q, dec, *_: (
+            # (no age and no birth date: age_span gives (None, None) whatever the dates; version_inputs inlines it)
+            out.append(("age", "r", _inline(lambda f, first, q, dec, *_: (
                 f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None, f.act_date is None,
-                f.continuing, f.act_end_date is None, *age_span(f, dec)[:2])))
+                f.continuing, f.act_end_date is None, *age_span(f, dec)[:2]),
+                "((f.party_type, None, None, None, f.act_date is None, f.continuing, f.act_end_date is None, None, None)"
+                " if f.age is None and f.birth_date is None else {call})")))
         if spec.mental:
-            out.append(("mental", "r", lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type)))
+            out.append(("mental", "r", _inline(lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type),
+                                               "(f.mental_condition, f.mental_condition_cause, f.party_type)")))
         if spec.no_fault_proven:
-            out.append(("no_fault", "r", lambda f, *_: f.subjective_fault))
+            out.append(("no_fault", "r", _inline(lambda f, *_: f.subjective_fault, "f.subjective_fault")))
             if spec.overridable == "no_fault":
                 # the decision date matters only through which no-fault rows are in force on it
                 # (_no_fault_override): cases decided on other days with the same rows share a result
                 rows = [o for o in self.special if o.replaces == "no_fault"]
                 # which rows are in force changes only on their dates: the era of the decision date
                 bounds = sorted({d for o in rows for d in (o.in_force_from, o.in_force_to) if d is not None})
-                out.append(("no_fault_rows", "r", lambda f, first, q, dec, domain, laws: (
-                    bisect_right(bounds, dec), domain, laws, f.violated_law, special_key(f))))
+                out.append(("no_fault_rows", "r", _inline(lambda f, first, q, dec, domain, laws: (
+                    bisect_right(bounds, dec), domain, laws, f.violated_law, special_key(f)),
+                    f"(_bisect({{var}}_bounds, dec), domain, laws, f.violated_law, {_SPECIAL_KEY})",
+                    _bisect=bisect_right, bounds=bounds)))
         if spec.limitation:
-            out.append(("limitation", "r", _limitation_inputs))
+            out.append(("limitation", "r", _limitation_inputs))  # inlined by version_inputs (_LIMITATION_INPUTS)
         if "first_offense" in spec.conditions.keys():
-            out.append(("questions", "r", lambda f, first, q, *_: q))  # the questions naming undecided priors
+            out.append(("questions", "r", _inline(lambda f, first, q, *_: q, "questions")))  # the questions naming undecided priors
         return out
 
     def limitation_share(self, spec: StatutoryRuleSpec) -> tuple[int, object] | None:
@@ -741,6 +762,7 @@ class StatutoryRules:
         facts), no loop — it runs for every case."""
         names: dict[str, object] = {}
         slots: dict[object, str] = {}  # reader identity → the local variable holding its value
+        by_text: dict[str, str] = {}  # an inline plain read → its variable (two tags reading one field: read once)
         lines, per_spec = [], []
         for spec in specs:
             refs = []
@@ -748,13 +770,28 @@ class StatutoryRules:
             for identity, kind, reader in self._readers(spec):
                 var = slots.get(identity)
                 if var is None:
-                    var = slots[identity] = f"v{len(slots)}"
+                    var = f"v{len(slots)}"
                     names[f"_{var}"] = reader
-                    inline = raw_expression(conds[identity]) if kind == "c" else None
+                    args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                    if kind == "c":
+                        inline = raw_expression(conds[identity])
+                        if inline is not None and inline in by_text:  # the same plain read: the same value
+                            var = by_text[inline]
+                            inline = None
+                        elif inline is not None:
+                            by_text[inline] = var
+                    elif reader is _limitation_inputs:
+                        inline = _LIMITATION_INPUTS
+                    else:  # a test's reader written as an expression (_inline): the same value, no call
+                        inline = getattr(reader, "inline", None)
+                        if inline is not None:
+                            inline = inline.format(var=var, call=f"_{var}({args})")
+                        for name, value in getattr(reader, "names", {}).items():
+                            names[f"{name}" if name.startswith("_") else f"{var}_{name}"] = value
+                    slots[identity] = var
                     if inline is not None:  # a plain read: inline, not a call (the same value)
                         lines.append(f"    {var} = {inline}")
-                    else:
-                        args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                    elif var not in by_text.values():
                         lines.append(f"    {var} = _{var}({args})")
                 refs.append(var)
             per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")

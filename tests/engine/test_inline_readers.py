@@ -45,3 +45,55 @@ def test_inputs_function_equals_the_readers():
                 for spec in version.rules
             )
             assert got == want
+
+
+def test_inputs_function_equals_the_readers_with_laws():
+    """The same with the case's violated laws given (the no-fault rows and the limitation rule read
+    them) and the facts' own domain."""
+    engine = Engine(CORPUS)
+    statutory = engine.statutory
+    laws = ("中华人民共和国食品安全法",)
+    for version in statutory.corpus.versions:
+        inputs = statutory.version_inputs(version.rules)
+        for facts in CASES[:200]:
+            dec = facts.decision_date
+            first = engine.case_first_offense(facts)
+            questions = tuple(first.questions.items())
+            got = inputs(facts, first.value, questions, dec, facts.domain, laws)
+            want = tuple(
+                tuple(reader(facts, first.value) if kind == "c" else reader(facts, first.value, questions, dec,
+                                                                              facts.domain, laws)
+                      for _identity, kind, reader in statutory._readers(spec))
+                for spec in version.rules
+            )
+            assert got == want
+
+
+def test_inputs_function_calls_no_reader_without_age():
+    """The tests' inputs (mental state, fault, no-fault rows, limitation, the questions on priors) are
+    read inline; the age's only where an age or a birth date is given (its span needs the dates):
+    a case with neither runs no Python function besides the inputs function itself (special-law
+    facts sorted into the key: a built-in sort, no Python call)."""
+    import sys
+
+    engine = Engine(CORPUS)
+    statutory = engine.statutory
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            calls.append(frame.f_code.co_name)
+
+    plain = [f.model_copy(update={"age": None, "birth_date": None}) for f in CASES[:100]]
+    for version in statutory.corpus.versions:
+        inputs = statutory.version_inputs(version.rules)
+        for facts in plain:
+            first = engine.case_first_offense(facts)
+            questions = tuple(first.questions.items())
+            calls.clear()
+            sys.setprofile(profile)
+            try:
+                inputs(facts, first.value, questions, facts.decision_date, facts.domain, None)
+            finally:
+                sys.setprofile(None)
+            assert [c for c in calls if c != "inputs"] == [], calls
