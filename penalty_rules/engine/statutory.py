@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from penalty_rules.engine.conditions import Truth, and3, raw_expression, raw_reader
+from penalty_rules.engine.conditions import Truth, and3, field_reads, raw_expression, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, _status, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -795,6 +795,7 @@ class StatutoryRules:
                         lines.append(f"    {var} = _{var}({args})")
                 refs.append(var)
             per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")
+        lines = field_reads(lines)
         source = ("def inputs(f, first, questions, dec, domain, laws):\n" + "".join(line + "\n" for line in lines)
                   + f"    return ({', '.join(per_spec)}{',' if per_spec else ''})\n")
         exec(compile(source, "<statutory rule inputs>", "exec"), names)  # noqa: S102 - our own readers only

@@ -97,3 +97,29 @@ def test_inputs_function_calls_no_reader_without_age():
             finally:
                 sys.setprofile(None)
             assert [c for c in calls if c != "inputs"] == [], calls
+
+
+def test_inputs_function_reads_fields_from_the_facts_dict():
+    """The inputs function reads every CaseFacts field from the facts' __dict__ (a dict read; an
+    attribute read of a pydantic model goes through its __getattr__ hook): no field name is read
+    as an attribute in its code. The values are the same (the equality tests above)."""
+    from penalty_rules.model.facts import CaseFacts
+
+    statutory = Engine(CORPUS).statutory
+    for version in statutory.corpus.versions:
+        inputs = statutory.version_inputs(version.rules)
+        read_as_attribute = set(inputs.__code__.co_names) & set(CaseFacts.model_fields)
+        assert not read_as_attribute, read_as_attribute
+
+
+def test_durable_fact_writers_read_fields_from_the_facts_dict():
+    """durable-rules' fact writers (one per ruleset) read the facts' fields from their __dict__ too;
+    tests/engine/test_durable_per_item.py compares what they write with the fact built field by field."""
+    from penalty_rules.engine.durable_adapter import compile_rulesets
+    from penalty_rules.model.facts import CaseFacts
+
+    groups = compile_rulesets(CORPUS)
+    assert groups
+    for group in groups:
+        read_as_attribute = set(group._writer.__code__.co_names) & set(CaseFacts.model_fields)
+        assert not read_as_attribute, (group.name, read_as_attribute)
