@@ -117,7 +117,7 @@ class RuleResult:
         return _RuleTrace(  # engine-built values: no validation on the hot path (model.decision.built)
             rule=self.rule_id,
             kind="statutory" if st else "item",
-            list=self.ref.document.key if self.ref else law_key if st else None,
+            list=self.ref.doc_key if self.ref else law_key if st else None,
             binding=self.binding,
             outcome=OUTCOME_VALUE[self.outcome],
             satisfied=self.result.satisfied,

@@ -704,11 +704,12 @@ def _rulesets(engine, item_results, law_keys, winner, overrides) -> dict[str, st
     hashes = engine.corpus.hashes
     rulesets = {}
     if winner is not None and winner.ref is not None:
-        rulesets[winner.ref.document.key] = hashes[winner.ref.document.key]
+        key = winner.ref.doc_key
+        rulesets[key] = hashes[key]
     for r in item_results:
-        doc = r.ref.document
-        if r.binding and r.role == "applicable" and doc.status is not Status.draft:
-            rulesets[doc.key] = hashes[doc.key]
+        if r.binding and r.role == "applicable" and r.ref.document.status is not Status.draft:
+            key = r.ref.doc_key
+            rulesets[key] = hashes[key]
     for key in law_keys:
         rulesets[key] = hashes.get(key, "")
     special = engine.corpus.statutory.special if engine.corpus.statutory is not None else None

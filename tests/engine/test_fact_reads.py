@@ -41,3 +41,11 @@ def test_selection_and_first_offense_read_the_facts_dict(corpus, engine):
     assert selection.refs
     fields = [name for name in reads if name in CaseFacts.model_fields]
     assert fields == [], fields
+
+
+def test_item_ref_doc_key_is_its_documents_key(corpus):
+    """ItemRef.doc_key (read by the traces and the rulesets record instead of ListDocument.key, a
+    property formatting two fields on every read) is the document's key, and ItemRef.key is built on it."""
+    for ref in corpus.all_refs():
+        assert ref.doc_key == ref.document.key == f"{ref.document.id}@{ref.document.version}"
+        assert ref.key == f"{ref.item.id}@{ref.document.key}"
