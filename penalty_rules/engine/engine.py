@@ -852,13 +852,23 @@ class Engine:
         out: list[RuleResult] = []
         first_value = first.value
         if not explain:  # the answer only (Engine.verdict): Precedence reads the results themselves
+            # keys of four (None last): the verdict's own entries, a limitation result shared within its
+            # period kept under each case's inputs too (its traces show another case's dates: the verdict
+            # reads none; the explained path's keys of three never find them)
             for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
                 values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
                 for (spec, spec_id, share), values in zip(rules, values_per_rule):
-                    rr = cache.get((spec_id, version_key, values))
+                    key = (spec_id, version_key, values, None)
+                    rr = cache.get(key)
                     if rr is None:
-                        rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
-                                                    act_missing, version_key, spec, spec_id, share, values, False)
+                        rr = cache.get(key[:3])
+                        if rr is None:
+                            rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable,
+                                                        role, act_missing, version_key, spec, spec_id, share, values,
+                                                        False)
+                        if len(cache) >= 65536:  # facts come from requests: bounded (twice the explained path's)
+                            cache.clear()
+                        cache[key] = rr
                     out.append(rr)
             return out
         part = selection.statutory = StatutoryPart(law_keys={}, law_labels={})

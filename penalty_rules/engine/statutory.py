@@ -345,17 +345,9 @@ def limitation_used(f: CaseFacts) -> dict:
             "harm": f.harm.value if f.harm is not None else None}
 
 
-def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
-    """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
-    # safety_related as given too: the trace shows it (limitation_used), not only what it decides
-    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, domain,
-            laws, special_key(f))
 
 
 _SPECIAL_KEY = "(None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))"  # special_key(f)
-# _limitation_inputs as an expression in version_inputs' arguments (the same tuple, no call)
-_LIMITATION_INPUTS = ("(f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, domain, "
-                      f"laws, {_SPECIAL_KEY})")
 
 
 def _inline(reader, expression: str, **names):
@@ -507,6 +499,8 @@ class StatutoryRules:
         # exemption rows (rules of their own), each with the rule spec its StatutoryRef stands on
         self.exemptions = [(o, _exemption_spec(o)) for o in self.special if o.replaces == "exemption"]
         self._caution_scopes: dict[tuple, list] = {}  # (outcome, domain, laws) → [(caution, scope value)]
+        self._limitation_rows = [o for o in self.special if o.replaces == "limitation"]
+        self._limitation_scopes: dict[tuple, tuple] = {}  # (domain, laws, special-law facts) → limitation_scopes
         # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
         # a day only through how many of them fall on or before it (its era)
         self._bounds = sorted({d for v in corpus.versions for d in (v.in_force_from, v.in_force_to) if d})
@@ -719,7 +713,18 @@ class StatutoryRules:
                     f"(_bisect({{var}}_bounds, dec), domain, laws, f.violated_law, {_SPECIAL_KEY})",
                     _bisect=bisect_right, bounds=bounds)))
         if spec.limitation:
-            out.append(("limitation", "r", _limitation_inputs))  # inlined by version_inputs (_LIMITATION_INPUTS)
+            # every input _limitation_test reads: the dates, safety_related as given (the trace shows it,
+            # limitation_used), harm, the decision date, and what the special-law rows' scopes give for the
+            # case's domain, laws and special-law facts (limitation_scopes: all it reads of them)
+            # (inline: the scopes kept for the case's domain, laws and special-law facts read from their
+            # dict, limitation_scopes called only when not kept)
+            scopes = self.limitation_scopes
+            out.append(("limitation", "r", _inline(lambda f, first, q, dec, domain, laws: (
+                f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec,
+                scopes(f, domain, laws)),
+                "(f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, "
+                f"(_h if (_h := {{var}}_kept.get((domain, laws, {_SPECIAL_KEY}))) is not None "
+                "else {var}_scopes(f, domain, laws)))", scopes=scopes, kept=self._limitation_scopes)))
         if "first_offense" in spec.conditions.keys():
             out.append(("questions", "r", _inline(lambda f, first, q, *_: q, "questions")))  # the questions naming undecided priors
         return out
@@ -749,9 +754,25 @@ class StatutoryRules:
             found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
             if found > add_period(act, shortest):
                 return None
-            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]), domain, laws,
-                    special_key(f))
+            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]),
+                    self.limitation_scopes(f, domain, laws))
         return slot, share
+
+    def limitation_scopes(self, f: CaseFacts, domain, laws) -> tuple:
+        """What _limitation_test reads of the case's domain, violated laws and special-law facts: each
+        limitation row's scope_value (value, facts that would decide it), in the rows' order — cases
+        of other domains or laws that no row's scope tells apart share one limitation result. Once per
+        (domain, laws, special-law facts); bounded."""
+        key = (domain, laws, special_key(f))
+        hit = self._limitation_scopes.get(key)
+        if hit is None:
+            listed = list(laws) if laws is not None else None
+            hit = tuple([(value, tuple(missing)) for o in self._limitation_rows
+                         for value, missing in [scope_value(o.scope, f, domain, listed)]])
+            if len(self._limitation_scopes) >= 4096:  # laws and facts come from requests: bounded
+                self._limitation_scopes.clear()
+            self._limitation_scopes[key] = hit
+        return hit
 
     def version_inputs(self, specs: list[StatutoryRuleSpec]):
         """fn(facts, first, questions, dec, domain, laws) → for each spec of a law version, in
@@ -780,8 +801,6 @@ class StatutoryRules:
                             inline = None
                         elif inline is not None:
                             by_text[inline] = var
-                    elif reader is _limitation_inputs:
-                        inline = _LIMITATION_INPUTS
                     else:  # a test's reader written as an expression (_inline): the same value, no call
                         inline = getattr(reader, "inline", None)
                         if inline is not None:

@@ -73,7 +73,8 @@ def test_inputs_function_calls_no_reader_without_age():
     """The tests' inputs (mental state, fault, no-fault rows, limitation, the questions on priors) are
     read inline; the age's only where an age or a birth date is given (its span needs the dates):
     a case with neither runs no Python function besides the inputs function itself (special-law
-    facts sorted into the key: a built-in sort, no Python call)."""
+    facts sorted into the key: a built-in sort, no Python call; the special-law rows' scopes for the
+    limitation rule read from what StatutoryRules.limitation_scopes keeps, once computed)."""
     import sys
 
     engine = Engine(CORPUS)
@@ -90,6 +91,7 @@ def test_inputs_function_calls_no_reader_without_age():
         for facts in plain:
             first = engine.case_first_offense(facts)
             questions = tuple(first.questions.items())
+            inputs(facts, first.value, questions, facts.decision_date, facts.domain, None)  # scopes kept
             calls.clear()
             sys.setprofile(profile)
             try:
