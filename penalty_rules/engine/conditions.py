@@ -4,6 +4,8 @@ This is the single place that maps facts to condition tags; the durable-rules ev
 reference evaluator both read it.
 """
 
+import re
+
 from penalty_rules.model.conditions import Condition, Custom, Threshold
 from penalty_rules.model.facts import CaseFacts, Circumstance, Corrected, Harm, PartyType
 from penalty_rules.model.vocabulary import ATTESTED, VOCABULARY
@@ -293,3 +295,17 @@ def raw_reader(cond: Condition):
     if field_ is None:
         raise KeyError(f"条件标签 {cond} 没有求值规则")
     return lambda f, first: getattr(f, field_)
+
+
+_FIELD_READ = re.compile(r"\bf\.([a-z_][a-z0-9_]*)\b")
+
+
+def field_reads(lines: list[str]) -> list[str]:
+    """Lines of a generated function of the facts `f` (its body) with every read of a CaseFacts field
+    `f.<field>` as `_d["<field>"]`, `_d` the facts' __dict__ read once first: the value pydantic
+    keeps for the field (an attribute read of a pydantic model goes through its __getattr__ hook, a
+    dict read does not). Used by the statutory inputs function and durable-rules' fact writers."""
+    fields = CaseFacts.model_fields
+    out = [re.sub(_FIELD_READ, lambda m: f'_d["{m.group(1)}"]' if m.group(1) in fields else m.group(0), line)
+           for line in lines]
+    return (["    _d = f.__dict__"] if out != lines else []) + out

@@ -52,7 +52,9 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
-from penalty_rules.engine.conditions import TAG_EXPRESSION_NAMES, quantity_value, tag_expression, tag_value
+from penalty_rules.engine.conditions import (
+    TAG_EXPRESSION_NAMES, field_reads, quantity_value, tag_expression, tag_value,
+)
 from penalty_rules.engine.premises import effective_conditions
 from penalty_rules.errors import DurableRulesError
 from penalty_rules.model.conditions import Condition, Custom, Threshold
@@ -211,6 +213,7 @@ def _fact_writer(tags, customs, quantities):
                   f"        v = _quantity_text(v, {_dumps(name) + ':'!r}, _b{i})",
                   "        if v is not None:", "            add(v)"]
     lines += ["    add('')  # the comma before the sid", "    return ','.join(parts)"]
+    lines = lines[:1] + field_reads(lines[1:])  # the facts' fields read from their __dict__
     exec(compile("\n".join(lines) + "\n", "<durable fact writer>", "exec"), namespace)  # noqa: S102 - our own text
     return namespace["write"]
 

@@ -117,7 +117,7 @@ class RuleResult:
         return _RuleTrace(  # engine-built values: no validation on the hot path (model.decision.built)
             rule=self.rule_id,
             kind="statutory" if st else "item",
-            list=self.ref.document.key if self.ref else law_key if st else None,
+            list=self.ref.doc_key if self.ref else law_key if st else None,
             binding=self.binding,
             outcome=OUTCOME_VALUE[self.outcome],
             satisfied=self.result.satisfied,
@@ -396,11 +396,13 @@ class Engine:
         explain (an item id its domain or conduct contradicts, the binding items a statutory-only answer
         did not consult) are not built — they change no answer."""
         warnings: list[str] = []
-        if facts.item_id:
-            if not self.corpus.item_refs(facts.item_id):
-                close = difflib.get_close_matches(facts.item_id, self.corpus.item_ids(), n=5, cutoff=0.6)
-                raise UnknownItem(facts.item_id, close)
-            ids, how = self._group(facts.item_id), f"按条目编号 {facts.item_id}"
+        d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+        item_id = d["item_id"]
+        if item_id:
+            if not self.corpus.item_refs(item_id):
+                close = difflib.get_close_matches(item_id, self.corpus.item_ids(), n=5, cutoff=0.6)
+                raise UnknownItem(item_id, close)
+            ids, how = self._group(item_id), f"按条目编号 {item_id}"
             if explain:
                 warnings += self._item_disagreements(facts, ids, stack)
         elif facts.conduct:
@@ -439,13 +441,14 @@ class Engine:
 
         refs: list[tuple[ItemRef, str]] = []
         open_versions: dict[str, str] = {}
-        domain = facts.domain
+        domain = d["domain"]
+        case_item = item_id
         similar = applicable = 0  # refs of each role (the checks after the loop)
         at_decision: list[ItemRef] = []  # applicable refs in force on the decision date (in force at the act too?)
-        for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, facts.jurisdiction, stack):
+        for item_id, ref, doc, item_domain, binding_here in self._group_refs(ids, d["jurisdiction"], stack):
             domain = domain or item_domain
             if not binding_here:
-                if item_id == facts.item_id or not any(r is ref for r, _ in refs):
+                if item_id == case_item or not any(r is ref for r, _ in refs):
                     refs.append((ref, "similar_elsewhere"))
                     similar += 1
                 continue
@@ -467,7 +470,7 @@ class Engine:
                     )
         if applicable > 1 and at_decision and facts.act_date is not None:
             refs = self._act_time_first(refs, at_decision, facts, dec)
-        if facts.item_id and similar == len(refs):
+        if case_item and similar == len(refs):
             violation, doc = refs[0][0].item.violation, refs[0][0].document
             # why it binds nothing here: a draft (a national one too) is no list in force; else another place's
             where = (f"来自尚未发布施行的草案《{doc.title}》(参考)" if doc.status is Status.draft
@@ -664,9 +667,10 @@ class Engine:
     def list_act_date(self, facts: CaseFacts) -> date | None:
         """The day the lists are read at for the act: its end for a continuing act whose end is
         known (as the law versions, art. 30 ages and the limitation period are), else the act date."""
-        if facts.continuing and facts.act_end_date is not None:
-            return facts.act_end_date
-        return facts.act_date
+        d = facts.__dict__
+        if d["continuing"] and d["act_end_date"] is not None:
+            return d["act_end_date"]
+        return d["act_date"]
 
     def _in_force_at_act(self, ref: ItemRef, facts: CaseFacts, dec: date) -> tuple[bool, str | None]:
         """(in force when the act ended, the fact that would tell when that is not known: the item
@@ -780,22 +784,25 @@ class Engine:
             if item.escalation:
                 self._escalate(rr, first)
             return rr
+        d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
         version = None  # the premises in the words of the law version in force at the act (2017: art. 27(2))
-        if premise_text is not None or facts.minor_violation is False:
-            on = self.list_act_date(facts) or facts.decision_date
+        minor = d["minor_violation"]
+        if premise_text is not None or minor is False:
+            on = self.list_act_date(facts) or d["decision_date"]
             law = self.statutory.version_on(on) if on is not None else None
             version = law.version if law is not None else None
         if premise_text is not None:
             rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
-        if facts.minor_violation is False and "minor_not_denied" in conditions.all:
+        if minor is False and "minor_not_denied" in conditions.all:
             rr.notes.append(minor_note(version))
-        if facts.harm is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
+        if d["harm"] is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
             rr.notes.append(AGGRAVATION_NOTE)
-        if facts.party_type is not None and _other_party(item, facts.party_type) is not None:
+        if d["party_type"] is not None and _other_party(item, d["party_type"]) is not None:
             rr.notes += [party_note(t) for t in PARTY_PREMISES.values() if t in conditions.all]
-        if facts.prior_offenses is not None or facts.first_offense is not None:
+        priors = d["prior_offenses"]
+        if priors is not None or d["first_offense"] is not None:
             rr.notes.append(first.explanation)
-        if facts.prior_offenses is not None:
+        if priors is not None:
             rr.derived[derived_key] = {
                 "value": first.value, "prior_count": first.prior_count, "how": first.explanation,
             }
@@ -879,13 +886,23 @@ class Engine:
         out: list[RuleResult] = []
         first_value = first.value
         if not explain:  # the answer only (Engine.verdict): Precedence reads the results themselves
+            # keys of four (None last): the verdict's own entries, a limitation result shared within its
+            # period kept under each case's inputs too (its traces show another case's dates: the verdict
+            # reads none; the explained path's keys of three never find them)
             for law, applicable, role, act_missing, version_key, rules, inputs in self._versions(facts, dec):
                 values_per_rule = inputs(facts, first_value, questions, dec, domain, laws_key)
                 for (spec, spec_id, share), values in zip(rules, values_per_rule):
-                    rr = cache.get((spec_id, version_key, values))
+                    key = (spec_id, version_key, values, None)
+                    rr = cache.get(key)
                     if rr is None:
-                        rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable, role,
-                                                    act_missing, version_key, spec, spec_id, share, values, False)
+                        rr = cache.get(key[:3])
+                        if rr is None:
+                            rr = self._statutory_result(facts, dec, first, laws, laws_key, domain, law, applicable,
+                                                        role, act_missing, version_key, spec, spec_id, share, values,
+                                                        False)
+                        if len(cache) >= 65536:  # facts come from requests: bounded (twice the explained path's)
+                            cache.clear()
+                        cache[key] = rr
                     out.append(rr)
             return out
         part = selection.statutory = StatutoryPart(law_keys={}, law_labels={})
@@ -1078,7 +1095,8 @@ class Engine:
     def case_first_offense(self, facts: CaseFacts):
         """首违 of the case as the statutory rules read it (no list's definition): the officer's answer
         and the history, the case item's same-conduct group deciding which priors count."""
-        group = self._group(facts.item_id) if facts.item_id else set()
+        item_id = facts.__dict__["item_id"]
+        group = self._group(item_id) if item_id else set()
         return derive_first_offense(facts, group, None, self._prior_matcher, self._prior_item_matcher)
 
     def _first_offense_for(self, facts: CaseFacts, ref: ItemRef):
@@ -1139,25 +1157,27 @@ class Engine:
         decide the items against the reference evaluator, and a shared limitation result keeps
         the traces of the case it was computed for (_evaluate_statutory)."""
         registry = self.corpus.registry
-        if facts.domain is not None and facts.domain not in self._domain_codes:
-            raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {facts.domain!r}")
-        if facts.jurisdiction not in self._jurisdiction_codes:
-            raise InvalidFacts("jurisdiction", "unknown_jurisdiction", f"不支持的行政区划代码 {facts.jurisdiction}")
-        act = facts.act_date
+        d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+        domain, jurisdiction = d["domain"], d["jurisdiction"]
+        if domain is not None and domain not in self._domain_codes:
+            raise InvalidFacts("domain", "unknown_domain", f"未知的执法领域代码 {domain!r}")
+        if jurisdiction not in self._jurisdiction_codes:
+            raise InvalidFacts("jurisdiction", "unknown_jurisdiction", f"不支持的行政区划代码 {jurisdiction}")
+        act = d["act_date"]
         if act is not None and act > dec:
             when = (f" decision_date({dec.isoformat()})" if facts.decision_date is not None
                     else f"({dec.isoformat()}: 未给出 decision_date, 缺省为今天)")
             raise InvalidFacts("act_date", ACT_AFTER_DECISION, f"违法行为日期 act_date({act.isoformat()})晚于决定日期{when}")
-        stack = self._stacks.get(facts.jurisdiction)
+        stack = self._stacks.get(jurisdiction)
         if stack is None:
-            stack = self._stacks[facts.jurisdiction] = registry.stack(facts.jurisdiction)
+            stack = self._stacks[jurisdiction] = registry.stack(jurisdiction)
         selection = self._select(facts, stack, act, dec, explain)
         warnings = list(selection.warnings)
-        if explain and (facts.custom_conditions or facts.special_law_facts or facts.quantities):
+        if explain and (d["custom_conditions"] or d["special_law_facts"] or d["quantities"]):
             warnings += self._unknown_keys(facts)
         if explain:
             warnings += _after_decision(facts, dec)
-            if facts.first_offense is True and facts.prior_offenses:
+            if d["first_offense"] is True and d["prior_offenses"]:
                 derived = self.case_first_offense(facts)
                 if derived.value is False:
                     warnings.append("执法人员填写的“初次违法: 是”与此前违法记录不符(有同类违法记录): 按违法记录认定为非初次违法, 请核对")

@@ -105,8 +105,9 @@ def derive_first_offense(
 ) -> FirstOffense:
     """首违 under a list's definition. The officer's explicit `first_offense=false` always holds;
     a history (prior_offenses, even empty) is counted with the definition's window."""
-    explicit = facts.first_offense
-    if facts.prior_offenses is None:  # no history: one of three fixed answers (shared, read-only)
+    d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+    explicit = d["first_offense"]
+    if d["prior_offenses"] is None:  # no history: one of three fixed answers (shared, read-only)
         return _NO_HISTORY[explicit]
     reference = facts.act_date
     if definition and definition.window_years and reference is None and facts.prior_offenses:

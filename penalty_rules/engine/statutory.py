@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from penalty_rules.engine.conditions import Truth, and3, raw_expression, raw_reader
+from penalty_rules.engine.conditions import Truth, and3, field_reads, raw_expression, raw_reader
 from penalty_rules.engine.reference import ConditionsResult, _status, evaluate_conditions
 from penalty_rules.model.age import full_years
 from penalty_rules.model.citation import Citation
@@ -345,11 +345,18 @@ def limitation_used(f: CaseFacts) -> dict:
             "harm": f.harm.value if f.harm is not None else None}
 
 
-def _limitation_inputs(f: CaseFacts, first, q, dec: date, domain, laws) -> tuple:
-    """Every input _limitation_test reads (the rule cache's key; see StatutoryRules.limitation_share)."""
-    # safety_related as given too: the trace shows it (limitation_used), not only what it decides
-    return (f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, domain,
-            laws, special_key(f))
+
+
+_SPECIAL_KEY = "(None if f.special_law_facts is None else tuple(sorted(f.special_law_facts.items())))"  # special_key(f)
+
+
+def _inline(reader, expression: str, **names):
+    """A test's input reader with the same value written as an expression in version_inputs'
+    arguments (f, first, questions, dec, domain, laws); `{call}` stands for calling the reader
+    itself, `{var}_<name>` for `names[name]` (a leading underscore: the name as given)."""
+    reader.inline = expression
+    reader.names = names
+    return reader
 
 
 def _limitation_test(
@@ -492,6 +499,8 @@ class StatutoryRules:
         # exemption rows (rules of their own), each with the rule spec its StatutoryRef stands on
         self.exemptions = [(o, _exemption_spec(o)) for o in self.special if o.replaces == "exemption"]
         self._caution_scopes: dict[tuple, list] = {}  # (outcome, domain, laws) → [(caution, scope value)]
+        self._limitation_rows = [o for o in self.special if o.replaces == "limitation"]
+        self._limitation_scopes: dict[tuple, tuple] = {}  # (domain, laws, special-law facts) → limitation_scopes
         # every day a law version starts or stops being in force: LawVersion.in_force(day) depends on
         # a day only through how many of them fall on or before it (its era)
         self._bounds = sorted({d for v in corpus.versions for d in (v.in_force_from, v.in_force_to) if d})
@@ -682,25 +691,42 @@ class StatutoryRules:
         out: list[tuple[object, str, object]] = [(_reads(cond), "c", raw_reader(cond)) for cond in spec.conditions.iter_all()]
         if spec.age:
             # what _age_test reads and shows: the age on the act date and the span at the act's end
-            out.append(("age", "r", lambda f, first, q, dec, *_: (
+            # (no age and no birth date: age_span gives (None, None) whatever the dates; version_inputs inlines it)
+            out.append(("age", "r", _inline(lambda f, first, q, dec, *_: (
                 f.party_type, f.age, f.birth_date, f.act_date if f.birth_date else None, f.act_date is None,
-                f.continuing, f.act_end_date is None, *age_span(f, dec)[:2])))
+                f.continuing, f.act_end_date is None, *age_span(f, dec)[:2]),
+                "((f.party_type, None, None, None, f.act_date is None, f.continuing, f.act_end_date is None, None, None)"
+                " if f.age is None and f.birth_date is None else {call})")))
         if spec.mental:
-            out.append(("mental", "r", lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type)))
+            out.append(("mental", "r", _inline(lambda f, *_: (f.mental_condition, f.mental_condition_cause, f.party_type),
+                                               "(f.mental_condition, f.mental_condition_cause, f.party_type)")))
         if spec.no_fault_proven:
-            out.append(("no_fault", "r", lambda f, *_: f.subjective_fault))
+            out.append(("no_fault", "r", _inline(lambda f, *_: f.subjective_fault, "f.subjective_fault")))
             if spec.overridable == "no_fault":
                 # the decision date matters only through which no-fault rows are in force on it
                 # (_no_fault_override): cases decided on other days with the same rows share a result
                 rows = [o for o in self.special if o.replaces == "no_fault"]
                 # which rows are in force changes only on their dates: the era of the decision date
                 bounds = sorted({d for o in rows for d in (o.in_force_from, o.in_force_to) if d is not None})
-                out.append(("no_fault_rows", "r", lambda f, first, q, dec, domain, laws: (
-                    bisect_right(bounds, dec), domain, laws, f.violated_law, special_key(f))))
+                out.append(("no_fault_rows", "r", _inline(lambda f, first, q, dec, domain, laws: (
+                    bisect_right(bounds, dec), domain, laws, f.violated_law, special_key(f)),
+                    f"(_bisect({{var}}_bounds, dec), domain, laws, f.violated_law, {_SPECIAL_KEY})",
+                    _bisect=bisect_right, bounds=bounds)))
         if spec.limitation:
-            out.append(("limitation", "r", _limitation_inputs))
+            # every input _limitation_test reads: the dates, safety_related as given (the trace shows it,
+            # limitation_used), harm, the decision date, and what the special-law rows' scopes give for the
+            # case's domain, laws and special-law facts (limitation_scopes: all it reads of them)
+            # (inline: the scopes kept for the case's domain, laws and special-law facts read from their
+            # dict, limitation_scopes called only when not kept)
+            scopes = self.limitation_scopes
+            out.append(("limitation", "r", _inline(lambda f, first, q, dec, domain, laws: (
+                f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec,
+                scopes(f, domain, laws)),
+                "(f.act_date, f.discovered_date, f.continuing, f.act_end_date, f.safety_related, f.harm, dec, "
+                f"(_h if (_h := {{var}}_kept.get((domain, laws, {_SPECIAL_KEY}))) is not None "
+                "else {var}_scopes(f, domain, laws)))", scopes=scopes, kept=self._limitation_scopes)))
         if "first_offense" in spec.conditions.keys():
-            out.append(("questions", "r", lambda f, first, q, *_: q))  # the questions naming undecided priors
+            out.append(("questions", "r", _inline(lambda f, first, q, *_: q, "questions")))  # the questions naming undecided priors
         return out
 
     def limitation_share(self, spec: StatutoryRuleSpec) -> tuple[int, object] | None:
@@ -728,9 +754,25 @@ class StatutoryRules:
             found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
             if found > add_period(act, shortest):
                 return None
-            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]), domain, laws,
-                    special_key(f))
+            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]),
+                    self.limitation_scopes(f, domain, laws))
         return slot, share
+
+    def limitation_scopes(self, f: CaseFacts, domain, laws) -> tuple:
+        """What _limitation_test reads of the case's domain, violated laws and special-law facts: each
+        limitation row's scope_value (value, facts that would decide it), in the rows' order — cases
+        of other domains or laws that no row's scope tells apart share one limitation result. Once per
+        (domain, laws, special-law facts); bounded."""
+        key = (domain, laws, special_key(f))
+        hit = self._limitation_scopes.get(key)
+        if hit is None:
+            listed = list(laws) if laws is not None else None
+            hit = tuple([(value, tuple(missing)) for o in self._limitation_rows
+                         for value, missing in [scope_value(o.scope, f, domain, listed)]])
+            if len(self._limitation_scopes) >= 4096:  # laws and facts come from requests: bounded
+                self._limitation_scopes.clear()
+            self._limitation_scopes[key] = hit
+        return hit
 
     def version_inputs(self, specs: list[StatutoryRuleSpec]):
         """fn(facts, first, questions, dec, domain, laws) → for each spec of a law version, in
@@ -741,6 +783,7 @@ class StatutoryRules:
         facts), no loop — it runs for every case."""
         names: dict[str, object] = {}
         slots: dict[object, str] = {}  # reader identity → the local variable holding its value
+        by_text: dict[str, str] = {}  # an inline plain read → its variable (two tags reading one field: read once)
         lines, per_spec = [], []
         for spec in specs:
             refs = []
@@ -748,16 +791,30 @@ class StatutoryRules:
             for identity, kind, reader in self._readers(spec):
                 var = slots.get(identity)
                 if var is None:
-                    var = slots[identity] = f"v{len(slots)}"
+                    var = f"v{len(slots)}"
                     names[f"_{var}"] = reader
-                    inline = raw_expression(conds[identity]) if kind == "c" else None
+                    args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                    if kind == "c":
+                        inline = raw_expression(conds[identity])
+                        if inline is not None and inline in by_text:  # the same plain read: the same value
+                            var = by_text[inline]
+                            inline = None
+                        elif inline is not None:
+                            by_text[inline] = var
+                    else:  # a test's reader written as an expression (_inline): the same value, no call
+                        inline = getattr(reader, "inline", None)
+                        if inline is not None:
+                            inline = inline.format(var=var, call=f"_{var}({args})")
+                        for name, value in getattr(reader, "names", {}).items():
+                            names[f"{name}" if name.startswith("_") else f"{var}_{name}"] = value
+                    slots[identity] = var
                     if inline is not None:  # a plain read: inline, not a call (the same value)
                         lines.append(f"    {var} = {inline}")
-                    else:
-                        args = "f, first" if kind == "c" else "f, first, questions, dec, domain, laws"
+                    elif var not in by_text.values():
                         lines.append(f"    {var} = _{var}({args})")
                 refs.append(var)
             per_spec.append(f"({', '.join(refs)}{',' if refs else ''})")
+        lines = field_reads(lines)
         source = ("def inputs(f, first, questions, dec, domain, laws):\n" + "".join(line + "\n" for line in lines)
                   + f"    return ({', '.join(per_spec)}{',' if per_spec else ''})\n")
         exec(compile(source, "<statutory rule inputs>", "exec"), names)  # noqa: S102 - our own readers only

@@ -80,13 +80,29 @@ def _shared_put(key: tuple, keep, obj):
     return obj
 
 
+# Candidate items, shared between decisions like the other explanation objects (read-only): keyed by
+# value, the key holding every field (the item version's five, as _ref_data reads them — two corpora
+# may hold one list key with other contents — and the four per-case values)
+_CANDIDATES: dict[tuple, CandidateItem] = {}
+
+
 def _candidate(rr) -> CandidateItem:
-    id_, list_, version, jurisdiction, violation = _ref_data(rr.ref)[2]
-    return _CandidateItem(
-        id=id_, list=list_, version=version, jurisdiction=jurisdiction,
-        binding=rr.binding and rr.role == "applicable", outcome=_VALUE[rr.outcome],
-        violation=violation, satisfied=rr.result.satisfied, role=rr.role,
-    )
+    role = rr.role
+    binding = rr.binding and role == "applicable"
+    data = _ref_data(rr.ref)[2]
+    key = (data, binding, rr.outcome, rr.result.satisfied, role)
+    hit = _CANDIDATES.get(key)
+    if hit is None:
+        id_, list_, version, jurisdiction, violation = data
+        hit = _CandidateItem(
+            id=id_, list=list_, version=version, jurisdiction=jurisdiction,
+            binding=binding, outcome=_VALUE[rr.outcome],
+            violation=violation, satisfied=rr.result.satisfied, role=role,
+        )
+        if len(_CANDIDATES) >= 100_000:  # item versions of the engines' corpora × a few values: bounded
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = hit
+    return hit
 
 
 _LABELS: dict[int, tuple[Citation, str]] = {}
@@ -704,11 +720,12 @@ def _rulesets(engine, item_results, law_keys, winner, overrides) -> dict[str, st
     hashes = engine.corpus.hashes
     rulesets = {}
     if winner is not None and winner.ref is not None:
-        rulesets[winner.ref.document.key] = hashes[winner.ref.document.key]
+        key = winner.ref.doc_key
+        rulesets[key] = hashes[key]
     for r in item_results:
-        doc = r.ref.document
-        if r.binding and r.role == "applicable" and doc.status is not Status.draft:
-            rulesets[doc.key] = hashes[doc.key]
+        if r.binding and r.role == "applicable" and r.ref.document.status is not Status.draft:
+            key = r.ref.doc_key
+            rulesets[key] = hashes[key]
     for key in law_keys:
         rulesets[key] = hashes.get(key, "")
     special = engine.corpus.statutory.special if engine.corpus.statutory is not None else None

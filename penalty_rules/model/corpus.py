@@ -21,7 +21,11 @@ class ItemRef:
 
     @cached_property  # read on every evaluation (durable-rules, traces): the fields are frozen
     def key(self) -> str:
-        return f"{self.item.id}@{self.document.key}"
+        return f"{self.item.id}@{self.doc_key}"
+
+    @cached_property  # ListDocument.key (a property formatting two fields) read on every explained evaluation
+    def doc_key(self) -> str:
+        return self.document.key
 
 
 @dataclass
