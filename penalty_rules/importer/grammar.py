@@ -1971,7 +1971,8 @@ _PAST_SANCTION = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经
 # - in the consequence's place — after the case (…的， / …的 / …者 / …时), see CONSEQUENCE_AFTER — any word of a
 #   penalty or its handling (罚 / 处理 / 查处 / 警告 …) or the leniency withheld.
 _MEASURE_WORDS = r"(?:移送|吊销|追究|立案|责令停产|停产停业|责令停业|责令关闭|一般程序|普通程序|简易程序|从重|没收|暂扣|撤销许可|取缔)"
-_SANCTION_WORDS = rf"(?:罚|处理|查处|处置|警告|{_MEASURE_WORDS})"
+_SANCTION_WORDS = (rf"(?:罚|处理|查处|处置|警告|{_MEASURE_WORDS}|(?<!不)(?:列入|纳入)(?=[^，,；;。]{{0,8}}(?:监管|名单|失信|重点))"
+                   r"|(?<!不)(?:视为|认定为|属于|按)[^，,；;。]{0,6}(?:严重|较重|重大|恶劣))")
 _PAST_MARK = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过|没有|无)[^，,；;。]{0,6}$")
 _NEG_OPEN = re.compile(r"^(?:但|则|即|就|仍|均|一律|也|亦|将)?(?:不|非|无法|未予|不予|不得|不能|不再|不可|不应)")
 _LENIENT_OR_REACH = re.compile(r"免|轻|减|宽|适用|适合|纳入|列入|范围|对象|之列|此列|清单|本条|本项|享受|属于|属|视为|认定|作为")
@@ -1993,10 +1994,10 @@ def _sanction_named(w: str) -> bool:
 
 
 # A word of leniency (不予处罚 / 免罚 / 免予 / 从轻 / 减轻 …) and a negation or exclusion word anywhere before it
-# (不适用不予处罚 / 不得免罚 / 不属于免罚情形 / 不予免除处罚 / 排除…不予处罚): the leniency is withheld, never granted.
+# (不适用不予处罚 / 不得免罚 / 不属于免罚情形 / 不予免除处罚 / 不享有免罚待遇 / 排除…不予处罚): the leniency is withheld,
+# never granted. Any 不 counts (not a threshold's 不超过 / 不满 / 不足 …): an unknown negation refuses, never grants.
 LENIENCY_WORD = re.compile(r"不予(?:行政)?处罚|免予|免于|免罚|免除|不罚|从轻|减轻|轻罚|减免|不予(?=处理|追究)")
-NEGATED_BEFORE = re.compile(r"不适用|不予适用|不适合|不得|不能|不属于?|不再|不享受|不纳入|不列入|不在|不可|不应|不作为|不视为"
-                            r"|不认定|不包括|不含|除外|排除|不予(?=免|减|从轻|轻)|不免|无法")
+NEGATED_BEFORE = re.compile(r"不(?!超过|满|足|高于|低于|大于|多于|少于|到|及时)|除外|排除|无法")  # any 不 but a threshold's
 
 
 def leniency_negated(text: str) -> bool:
