@@ -1976,6 +1976,7 @@ _SANCTION_WORDS = (rf"(?:罚|处理|查处|处置|警告|{_MEASURE_WORDS}|(?<!�
 _PAST_MARK = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过|没有|无)[^，,；;。]{0,6}$")
 _NEG_OPEN = re.compile(r"^(?:但|则|即|就|仍|均|一律|也|亦|将)?(?:不|非|无法|未予|不予|不得|不能|不再|不可|不应)")
 _LENIENT_OR_REACH = re.compile(r"免|轻|减|宽|适用|适合|纳入|列入|范围|对象|之列|此列|清单|本条|本项|享受|属于|属|视为|认定|作为")
+_LENIENT_NARROW = re.compile(r"免|从轻|减轻|轻罚|宽|适用|清单|本条|本项|此列|之列")  # not 属于/对象: 经营者不属于失信名单
 _LEFT_OUT = re.compile(rf"^(?:但|其中|且|并且)?(?:不包括|不包含|不含)(?!本数|{NUM})|(?:不包括|不包含|不含)在内")
 
 
@@ -2033,7 +2034,7 @@ def names_exclusion(words: str) -> bool:
     # the clause's own tail after its case: withheld leniency (造成人员伤亡的不免罚 / …时不适用); a penalty only after
     # a comma (…者，依法处罚), not after an attributive 的 (已缴纳此前的处罚款项 / 涉案物品的处置以罚款方式)
     tail = re.split(r"(?:的|者|时)", re.split(r"[，,；;]", w)[-1])
-    if len(tail) > 1 and _NEG_OPEN.match(tail[-1]) and _LENIENT_OR_REACH.search(tail[-1]):
+    if len(tail) > 1 and _NEG_OPEN.match(tail[-1]) and _LENIENT_NARROW.search(tail[-1]):
         return True
     if _NEG_OPEN.match(w) and re.match(r"^(?:但|则)?不(?:予|得|能|再|可|应)?(?:免|减|从轻|轻罚|宽)", w):
         return True  # 不予减免 / 不得免罚 / 不再免罚 / 不能免罚 / 不予从轻: never a condition
