@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from penalty_rules.importer.citations import parse_citations
 from penalty_rules.importer.errors import TableImportError
-from penalty_rules.importer.grammar import _YIFA_INSIDE, parse_conditions, to_conditions
+from penalty_rules.importer.grammar import _YIFA_INSIDE, leniency_negated, parse_conditions, to_conditions
 from penalty_rules.importer.header import ColumnMap, detect_header, load_column_map, normalise
 from penalty_rules.importer.tables import RawRow, read_table
 from penalty_rules.model.citation import Citation
@@ -35,6 +35,10 @@ def outcome_problem(text: str) -> str | None:
     kinds = [k for k, rx in (("从轻", r"从轻"), ("减轻", r"减轻"),
                              ("不予处罚", r"不予(?:行政)?处罚|免予(?:行政)?处罚|免于(?:行政)?处罚|免罚|不罚|不予(?!罚款)"))
              if re.search(rx, t)]
+    if leniency_negated(t):
+        # 不适用不予处罚的情形 / 不得免罚事项 / 以下情形不予免罚 / 不予处罚情形除外: the words withhold leniency — the
+        # rows under them are the cases the list excludes, never an outcome of leniency
+        return "处理结果或分节标题在从宽的词之前有否定或排除的词(不适用/不得/不属于/除外…), 所列不是从宽的情形, 须人工确定"
     if len(kinds) > 1:
         return f"处理结果同时含{'、'.join(kinds)}, 无法确定为单一结果, 须人工拆分或确定"
     return None
@@ -44,7 +48,9 @@ def outcome_problem(text: str) -> str | None:
 # 可以依法不予行政处罚 / 可以免罚 / 原则上不予处罚): the list leaves it to the officer — 可以不予处罚, never the
 # mandatory 不予处罚 (行政处罚法(2021-01-22)第三十三条第一款: “…没有造成危害后果的，不予行政处罚。
 # 初次违法且危害后果轻微并及时改正的，可以不予行政处罚。”)
-DISCRETIONARY = re.compile(r"(?:可以?|原则上)(?:依法|依规|予以|酌情|视情|一般|均|也)*(?:不予|免予|免于|免罚|不罚)")
+# Any words between, in the same clause (可视情况不予处罚 / 可以对其不予处罚 / 可以依法作出不予行政处罚决定), and 酌情 /
+# 视情 (the officer's discretion) likewise: a word of discretion before the leniency, never read as mandatory.
+DISCRETIONARY = re.compile(r"(?:(?<![许认不])可以?|原则上|酌情|视情|根据情况|视具体情况)[^，,；;。]*?(?:不予|免予|免于|免罚|不罚|免除)")
 
 
 def read_outcome(text: str) -> Outcome | None:
@@ -386,6 +392,32 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
     return out, info
 
 
+# A 序号 that goes on with the item above (blank / 续 / 1.1 / 3-2 / 3（续）): a row refused with it (no 违法行为, an
+# outcome not read) may hold the item's words — the item above is flagged source_rows_unjoined
+CONTINUED_NO = re.compile(r"\s*|.*续.*|\d+\s*[.．\-－—_/]\s*\d+.*|\d+\s*[（(][^）)]*[）)]")
+
+
+def _continues_above(number_text: str, above: dict | None, blank_counts: bool = True) -> bool:
+    """`blank_counts`: a blank 序号 goes on with the item above (not in a table with no 序号 column, where a row with
+    its own 违法行为 is its own item)."""
+    if above is None:
+        return False
+    t = normalise(number_text or "")
+    if not t and not blank_counts:
+        return False
+    no = above["provenance"].get("source_item_no")
+    return bool(CONTINUED_NO.fullmatch(t)) or (no is not None and t.startswith(str(no)) and t != str(no)
+                                              and not t[len(str(no))].isdigit())
+
+
+def _flag_unjoined(above: dict, row_number: int, why: str) -> None:
+    prov = above["provenance"]
+    if "source_rows_unjoined" not in prov["flags"]:
+        prov["flags"].append("source_rows_unjoined")
+    note = f"本条目下方第{row_number}行未导入({why}), 可能是本条目的续行, 本条的文字可能不全, 须核对原表后修改条目并删除此标记"
+    prov["note"] = "\n".join(x for x in (prov.get("note"), note) if x)
+
+
 def build_draft(
     path: Path | str,
     *,
@@ -428,6 +460,7 @@ def build_draft(
     used_ids: set[str] = set()
     item_windows: list[tuple[dict, object, set]] = []  # (item, parse, windows it states) of items with 首违
     x = 0
+    above: dict | None = None  # the last item read, None after a section title
     binding = []
     if corpus is not None:
         stack = set(corpus.registry.stack(jurisdiction)) if jurisdiction != "CN" else {"CN"}
@@ -447,15 +480,20 @@ def build_draft(
         title_text = _section_text(row, cmap)
         if title_text is not None:
             section, section_outcome = title_text, read_outcome(title_text)
+            above = None
             continue
         result.rows_read += 1
         violation = _cell(row, cmap, "violation")
         if not violation:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation", "违法行为为空"))
+            if _continues_above(_cell(row, cmap, "number"), above):
+                _flag_unjoined(above, row.number, "违法行为为空")
             continue
         if len(violation) < 2:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation",
                                             f"违法行为“{violation}”过短"))
+            if _continues_above(_cell(row, cmap, "number"), above):
+                _flag_unjoined(above, row.number, f"违法行为“{violation}”过短")
             continue
         outcome = section_outcome
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
@@ -466,6 +504,8 @@ def build_draft(
                                                 f"无法识别处理结果“{_cell(row, cmap, 'outcome')}”"
                                                 + (f": {why}" if why else
                                                    "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)")))
+                if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+                    _flag_unjoined(above, row.number, f"处理结果“{_cell(row, cmap, 'outcome')}”无法识别")
                 continue
         if outcome is None:
             where = f"所在分节“{section}”" if section else "表格没有分节标题, 也没有处理结果列"
@@ -473,6 +513,8 @@ def build_draft(
                 where += f"({why})"
             result.rejected.append(Rejected(row.number, section and "分节标题" or None, "unreadable_outcome",
                                             f"无法确定处理结果: {where}"))
+            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+                _flag_unjoined(above, row.number, "处理结果无法确定")
             continue
         number_text = _cell(row, cmap, "number")
         no = _source_no(number_text)
@@ -553,13 +595,21 @@ def build_draft(
             if not text:
                 continue
             cp = parse_citations(text)
-            named = named_versions(text) + named_versions(_cell(row, cmap, "remarks"))
+            # a version in the 备注 holds only for the law it names (备注 “2017年修正” with no law's name is not applied
+            # to every citation of the row: the citations it may be about are flagged <field>.version)
+            in_remarks = named_versions(_cell(row, cmap, "remarks"))
+            named = named_versions(text) + [(law, year) for law, year in in_remarks if law]
+            unnamed = sorted({year for law, year in in_remarks if not law})
             for chunk in cp.unread:
                 if named_versions(chunk) and not NAMED_VERSION.sub("", chunk).strip(" ，,、；;。()（）"):
                     continue  # (2017年修正): read below, the version the citation is checked at
                 result.citation_unread.append((row.number, chunk))
                 notes.append(f"{cmap.header_of(col)}中未能识别的文字: {chunk}")
                 flags.append(f"{target}.unread")
+            if unnamed and cp.citations and not [n for n in named_versions(text) if n[0] is None]:
+                flags.append(f"{target}.version")
+                notes.append(f"备注注明了{'、'.join(f'{y}年' for y in unnamed)}的版本但未写明是哪部法律, 未用于核对"
+                             f"{cmap.header_of(col)}的引用, 须人工确定所依据的版本")
             for pc in cp.citations:
                 on, why = _version_for(pc.citation, named, library) if library is not None else (None, "")
                 if on is None:
@@ -627,6 +677,7 @@ def build_draft(
             },
         }
         items.append(item)
+        above = item
         if any(leaf.condition == "first_offense" for leaf in parse.leaves):
             stated = {(leaf.note.split("(")[0], leaf.keep_words) for leaf in parse.leaves
                       if leaf.condition == "first_offense" and leaf.note and leaf.note.startswith("首违期限")}

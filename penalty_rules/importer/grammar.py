@@ -1302,11 +1302,45 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.marker")  # the structure word went to the note: check the reading
     if moved:
         flags.append("conditions.moved_to_note")
+    if _heading_unread(bundles, remarks):
+        flags.append("conditions.heading_unread")
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
         return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved, outcomes)
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved, outcomes)
+
+
+# The safety net under _heading_conditions: a 之一 heading whose words were not all read as conditions of every
+# alternative — a custom naming the marker (有下列情形之一) standing as one alternative among others (answered 是, it
+# would grant the item with none of the listed cases), or words of the heading besides its marker and its outcome
+# left in the note (具有下列情形之一（并及时改正）：) — blocks: conditions.heading_unread.
+_MARKER_WORDS = re.compile(r"之一|其一|任一|任意一项|任何一项|中的一项|下列|以下|上述|前述")
+
+
+def _heading_rest(remark: str) -> str:
+    rest = remark
+    for rx in (_ANY_OPEN_RX, _ANY_HEAD, _ALL_OPEN_RX, ANY_MARK, OUTCOME):
+        rest = rx.sub("", rest)
+    rest = re.sub(r"[（()）：:，,；;。\s]|即可|其中|同时|并且|而且|并|且|以及|情形|条件|情况|的|^但", "", rest)
+    return rest
+
+
+def _heading_unread(bundles: list[list[Leaf]], remarks: list[str]) -> bool:
+    # a custom that is only the marker (有下列情形之一 / 以下任一情形), not one naming its own cases (符合云南省裁量基准规则
+    # 第六条情形之一: the officer answers it)
+    if len(bundles) > 1 and any(leaf.condition is None and _MARKER_WORDS.search(leaf.text)
+                                and (not _heading_rest(leaf.text) or _is_filler(_heading_rest(leaf.text)))
+                                for b in bundles for leaf in b):
+        return True
+    for r in remarks:
+        if not _MARKER_WORDS.search(r):
+            continue
+        rest = _heading_rest(r)
+        if rest and not _is_filler(rest) and not lenient_outcome(rest) and not OUTCOME_WORDS_RX.search(rest):
+            if any(t.kind in _CONDITION_KINDS for t in tokenize(rest)):
+                return True
+    return False
 
 
 KOFN_NOTE = ("清单只要求满足其中{k}项(“{words}”): 条件模型不能表示“满足其中几项”, 导入时按全部满足读取(比原文严),"
@@ -1926,6 +1960,68 @@ EXCLUDE_HEAD = re.compile(r"^(?:但)?(?:排除|不适用|排除适用)(?:情形|
 _PAST_SANCTION = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过)(?:依法|按规定)?(?:立案查处|查处|处罚|处理)")
 
 
+# The safety net under the forms above (a reviewer found 37 of 73 exclusion wordings read as plain conditions):
+# general rules, so an unknown wording of the same kind blocks rather than binds.
+# - a measure or a procedure that only a case outside the list's leniency gets (移送 / 吊销 / 追究 / 立案 / 责令停产 /
+#   一般程序 / 从重 …), wherever it stands, unless it is about the past (未被立案 / 被责令停产过);
+# - leniency withheld: a negation opening the clause (不 / 非 / 不予 / 不得 …) with a word of leniency or of the list's
+#   reach after it (免 / 轻 / 减 / 适用 / 纳入 / 范围 / 对象 / 清单 …): 不予减免 / 不属于轻微违法 / 不作为免罚对象;
+# - the cases left out: 不包括 / 不包含 / 不含 opening the clause, …不包括在内 (not 不含本数 / 不含500元, a threshold's
+#   own words; not 游戏不含侵权盗版内容, a condition);
+# - in the consequence's place — after the case (…的， / …的 / …者 / …时), see CONSEQUENCE_AFTER — any word of a
+#   penalty or its handling (罚 / 处理 / 查处 / 警告 …) or the leniency withheld.
+_MEASURE_WORDS = r"(?:移送|吊销|追究|立案|责令停产|停产停业|责令停业|责令关闭|一般程序|普通程序|简易程序|从重|没收|暂扣|撤销许可|取缔)"
+_SANCTION_WORDS = (rf"(?:罚|处理|查处|处置|警告|{_MEASURE_WORDS}|(?<!不)(?:列入|纳入)(?=[^，,；;。]{{0,8}}(?:监管|名单|失信|重点))"
+                   r"|(?<!不)(?:视为|认定为|属于|按)[^，,；;。]{0,6}(?:严重|较重|重大|恶劣))")
+_PAST_MARK = re.compile(r"(?:被|未|曾|受到|受过|已|已经|得到|经|过|没有|无)[^，,；;。]{0,6}$")
+_NEG_OPEN = re.compile(r"^(?:但|则|即|就|仍|均|一律|也|亦|将)?(?:不|非|无法|未予|不予|不得|不能|不再|不可|不应)")
+_LENIENT_OR_REACH = re.compile(r"免|轻|减|宽|适用|适合|纳入|列入|范围|对象|之列|此列|清单|本条|本项|享受|属于|属|视为|认定|作为")
+_LENIENT_NARROW = re.compile(r"免|从轻|减轻|轻罚|宽|适用|清单|本条|本项|此列|之列")  # not 属于/对象: 经营者不属于失信名单
+_LEFT_OUT = re.compile(rf"^(?:但|其中|且|并且)?(?:不包括|不包含|不含)(?!本数|{NUM})|(?:不包括|不包含|不含)在内")
+
+
+def _measure_named(w: str) -> bool:
+    for m in re.finditer(_MEASURE_WORDS, w):
+        if not _PAST_MARK.search(w[:m.start()]):
+            return True
+    return False
+
+
+def _sanction_named(w: str) -> bool:
+    for m in re.finditer(_SANCTION_WORDS, w):
+        if not _PAST_MARK.search(w[:m.start()]):
+            return True
+    return False
+
+
+# A word of leniency (不予处罚 / 免罚 / 免予 / 从轻 / 减轻 …) and a negation or exclusion word anywhere before it
+# (不适用不予处罚 / 不得免罚 / 不属于免罚情形 / 不予免除处罚 / 不享有免罚待遇 / 排除…不予处罚): the leniency is withheld,
+# never granted. Any 不 counts (not a threshold's 不超过 / 不满 / 不足 …): an unknown negation refuses, never grants.
+LENIENCY_WORD = re.compile(r"不予(?:行政)?处罚|免予|免于|免罚|免除|不罚|从轻|减轻|轻罚|减免|不予(?=处理|追究)")
+NEGATED_BEFORE = re.compile(r"不(?!超过|满|足|高于|低于|大于|多于|少于|到|及时)|除外|排除|无法")  # any 不 but a threshold's
+
+
+def leniency_negated(text: str) -> bool:
+    """A negation or exclusion word before the first word of leniency, or an exclusion word anywhere (除外 / 排除 /
+    不适用): the words withhold leniency."""
+    m = LENIENCY_WORD.search(text)
+    if m and any(n.start() < m.start() for n in NEGATED_BEFORE.finditer(text)):
+        return True
+    return bool(re.search(r"除外|排除|不(?:予|得|能)?适用", text)) and bool(m)
+
+
+def lenient_outcome(text: str) -> bool:
+    """Words naming an outcome of leniency (可以对其不予处罚 / 依法从轻处罚), not withheld."""
+    return bool(OUTCOME_WORDS_RX.search(text)) and not leniency_negated(text)
+
+
+def consequence_named(words: str) -> bool:
+    """Words in the consequence's place (after the case) that are no condition: a penalty, its handling or a
+    measure (依据相关规定进行处罚 / 另行处理 / 给予警告 …), or the leniency withheld (不予从轻 / 不纳入 …)."""
+    w = words.strip(" ：:，,、；;。")
+    return bool(w) and (_sanction_named(w) or bool(_NEG_OPEN.match(w) and _LENIENT_OR_REACH.search(w)))
+
+
 def names_exclusion(words: str) -> bool:
     """Words that name a penalty or the list's leniency withheld as their consequence (see above)."""
     w = words.strip(" ：:，,、；;。")
@@ -1933,6 +2029,15 @@ def names_exclusion(words: str) -> bool:
         return False
     if LENIENCY_WITHHELD.search(w) or EXCEPT_AROUND.match(w) or EXCLUDE_HEAD.match(words.strip()):
         return True
+    if _LEFT_OUT.search(w) or _measure_named(w):
+        return True
+    # the clause's own tail after its case: withheld leniency (造成人员伤亡的不免罚 / …时不适用); a penalty only after
+    # a comma (…者，依法处罚), not after an attributive 的 (已缴纳此前的处罚款项 / 涉案物品的处置以罚款方式)
+    tail = re.split(r"(?:的|者|时)", re.split(r"[，,；;]", w)[-1])
+    if len(tail) > 1 and _NEG_OPEN.match(tail[-1]) and _LENIENT_NARROW.search(tail[-1]):
+        return True
+    if _NEG_OPEN.match(w) and re.match(r"^(?:但|则)?不(?:予|得|能|再|可|应)?(?:免|减|从轻|轻罚|宽)", w):
+        return True  # 不予减免 / 不得免罚 / 不再免罚 / 不能免罚 / 不予从轻: never a condition
     # the consequence at the end of the clause: the whole clause (则依法处罚) or after its case (…的，应当处罚)
     last = re.split(r"[，,；;]", w)[-1]
     m = SANCTION_CLAUSE.fullmatch(last) or re.search(r"的" + SANCTION_CLAUSE.pattern + "$", last)
@@ -1954,10 +2059,20 @@ def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token
             out.append(Token("TEXT", "".join(t.text for t in tokens[i:j]), note=EXCEPT_NOTE))
             i = j
             continue
-        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and names_exclusion(tok.text):
+        if tok.kind == "HEADING" and not lenient_outcome(tok.text) \
+                and (names_exclusion(tok.text) or consequence_named(tok.text.strip(" ：:"))):
+            # 有下列情形之一的，依法处罚：(1)… / 不得免罚：(1)…: the cases listed after it are the exclusions
+            tok = Token("TEXT", tok.text)
+        after_case = (tok.kind == "TEXT" and out and out[-1].kind == "SEP" and out[-1].text in "，," and len(out) > 1
+                      and out[-2].kind == "TEXT" and re.search(r"(?:的|者|时)$", out[-2].text.strip())
+                      and out[-2].note != EXCEPT_NOTE)
+        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and (names_exclusion(tok.text) or after_case
+                                                               and consequence_named(tok.text)
+                                                               and not lenient_outcome(tok.text)):
             words = tok.text
             # the case the consequence is about: the clause just before it, behind one comma
             bare = SANCTION_CLAUSE.fullmatch(words.strip("。；; ")) or BARE_WITHHELD.match(words.strip())
+            bare = bare or after_case
             if bare and out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
                 k = len(out) - 1
                 while k > 0 and out[k - 1].kind not in ("SEP", "SEMI", "ENUM", "ANY", "HEADING", "LABEL"):
@@ -1968,8 +2083,14 @@ def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token
                 if case:
                     del out[k:]
                     words = case_words + tokens[i - 1].text + words
+            j = i + 1
+            if STRUCTURE_WORDS.search(words) or re.search(r"[:：]$", tok.text.strip()):
+                # a list's heading (有下列情形之一的，不予免罚：) names the listed cases as the exclusions: with it, whole
+                while j < len(tokens) and not (tokens[j].kind == "SEMI" and tokens[j].text == "。"):
+                    j += 1
+                words += "".join(t.text for t in tokens[i + 1:j])
             out.append(Token("TEXT", words, note=EXCEPT_NOTE))
-            i += 1
+            i = j
             continue
         out.append(tok)
         i += 1
@@ -1989,6 +2110,18 @@ _ALL_OPEN_RX = re.compile(r"(?:须|应|应当|需)?(?:同时)?(?:满足|符合|�
                           r"(?:情形|条件)(?:的)?")
 
 
+# a 之一 marker alone in its clause (以下任一情形 / 满足下列条件中的一项), and the colon that ends its heading
+_ANY_HEAD = re.compile(r"(?:但)?(?:(?:满足|符合|具备|具有|有|属于|存在)(?:下列|以下)|下列|以下)(?:情形|条件|情况)?(?:中的|中)?"
+                       r"(?:之一|其一|任一|任意一项|任何一项|一项|一种)(?:情形|条件|情况)?")
+_ANY_NAME = "有下列情形之一"
+OUTCOME_WORDS_RX = re.compile(r"(?:不予|免予|免于|从轻|减轻)[^，,；;。]{0,6}?(?:处罚|罚)|免罚|不罚")
+
+
+def _heading_colon(tok: Token) -> bool:
+    t = tok.text.strip()
+    return (tok.kind == "TEXT" and t in ("：", ":")) or (tok.kind in ("OUTCOME", "HEADING") and t.endswith(("：", ":")))
+
+
 def _heading_words(words: str) -> str:
     return _HEADING_JOIN.sub("", words.strip()).rstrip("：:，, ").removesuffix("的").strip()
 
@@ -2002,13 +2135,16 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
     while i < len(tokens):
         tok = tokens[i]
         m = None
-        if tok.kind in ("ANY", "HEADING") and STRUCTURE_WORDS.search(tok.text) and not re.search(r"[（()）]", tok.text):
+        bracketed = re.search(r"[（()）]", tok.text)
+        if tok.kind in ("ANY", "HEADING") and STRUCTURE_WORDS.search(tok.text) \
+                and (not bracketed or not tok.text.startswith(("(", "（")) and not MARKER_REMARK.search(tok.text)):
             m = _ANY_OPEN_RX.search(tok.text) or _ALL_OPEN_RX.search(tok.text)
             if m and not re.search(r"下列|以下", m.group(0)):  # 满足其一 / 上述条件之一: closes, not a heading
                 m = None
         if m:
             kind = "ANY" if m.re is _ANY_OPEN_RX else tok.kind  # the marker opens the alternatives after the words
-            before, extra = tok.text[:m.start()], tok.text[m.end():]
+            # 具有下列情形之一（并及时改正）：: the bracket's words are the heading's too
+            before, extra = tok.text[:m.start()], re.sub(r"[（()）]", "", tok.text[m.end():])
             outcome = OUTCOME.search(extra)
             if outcome and not re.search(r"罚", outcome.group(0)):  # 的： ends the heading, names no outcome
                 outcome = None
@@ -2025,19 +2161,30 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
                 i += 1
                 continue
         # 以下情形之一，且及时改正：(1)… : the marker, a comma, the heading's conditions, a colon, the numbers
-        if tok.kind == "TEXT" and _ANY_OPEN_RX.fullmatch(tok.text.strip()):
+        # 有下列情形之一，同时未造成危害后果的：(1)… / 有下列情形之一的，在责令改正期限内改正的，不予处罚：(1)… /
+        # 以下任一情形，并及时改正：(1)… / 具有下列情形之一，并经责令改正后改正：(1)…: the words up to the colon
+        if tok.kind == "TEXT" and (_ANY_OPEN_RX.fullmatch(tok.text.strip())
+                                   or _ANY_HEAD.fullmatch(tok.text.strip().removesuffix("的"))):
             j = i + 1
-            while j < len(tokens) and not (tokens[j].kind == "TEXT" and tokens[j].text.strip() in ("：", ":")) \
-                    and tokens[j].kind not in ("ENUM", "SEMI"):
+            while j < len(tokens) and not _heading_colon(tokens[j]) and tokens[j].kind not in ("ENUM", "SEMI"):
                 j += 1
-            if j < len(tokens) and tokens[j].kind == "TEXT" and j + 1 < len(tokens) and tokens[j + 1].kind == "ENUM":
-                inner = [t for t in tokens[i + 1:j] if t.kind not in ("SEP", "AND")]
+            if j < len(tokens) and _heading_colon(tokens[j]) and j + 1 < len(tokens) and tokens[j + 1].kind == "ENUM":
+                inner = [t for t in tokens[i + 1:j + 1] if t.kind not in ("SEP", "AND")]
+                if inner and inner[-1].kind == "HEADING":  # 并经责令改正后改正： — the heading's own words
+                    words = inner.pop().text.strip().rstrip("：:")
+                    if OUTCOME_WORDS_RX.search(words):
+                        inner.append(Token("OUTCOME", words))
+                    elif not _is_filler(_heading_words(words)):
+                        inner.extend(_exclusion_consequences(_guard(tokenize(_heading_words(words)), flags), flags))
+                inner = [t for t in inner if not (t.kind == "TEXT" and t.text.strip() in ("：", ":"))]
                 heads = [t for t in inner if t.kind != "OUTCOME"]
-                if heads:
+                if heads or inner:  # 具有下列情形之一的，可以依法不予处罚：: the marker and the outcome only
                     out.extend(heads)
-                    out.append(Token("SEP", "，"))
-                    out.append(Token("ANY", tok.text.strip() + "："))
-                    out.extend(t for t in inner if t.kind == "OUTCOME")
+                    if heads:
+                        out.append(Token("SEP", "，"))
+                    out.append(Token("ANY", _ANY_NAME + "："))
+                    out.extend(Token("OUTCOME", t.text.rstrip("：:")) for t in inner if t.kind == "OUTCOME"
+                               and t.text.strip("的：: "))
                     i = j + 1
                     continue
         out.append(tok)

@@ -52,6 +52,10 @@ _LOST = {
     "conditions.moved_to_note": (
         "适用条件中可能是条件的文字被移入备注(未作为条件), 条目可能在缺少这些条件时适用, 比清单原文更从宽",
         "须核对备注中的原文, 把其中的条件写入 conditions(或确认其不是条件)"),
+    "conditions.heading_unread": (
+        "“有下列情形之一”一类标题中的文字未能作为每一项的共同条件读取(标题本身被当作一项可选条件, 或标题中的条件被移入备注),"
+        " 条目可能在缺少这些条件时适用, 比清单原文更从宽",
+        "须按原文把标题中的条件写入每一项(all 中的共同条件), 删除作为可选项的标题文字"),
     "source_rows_unjoined": (
         "表格中本条目的续行(处理结果不同)未并入, 本条目的文字可能不全",
         "须按原表核对并补全本条目(或拆分为两个条目)"),
@@ -65,7 +69,8 @@ for _field, _zh in (("violated", "违法依据"), ("penalty_basis", "处罚依�
                                   " 或无法确定所依据的版本", f"须核对{_zh}所依据的法律版本及条文")
 BLOCKING_FLAGS.update(_LOST)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause",
-         "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row"}
+         "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row",
+         "conditions.heading_unread": "unresolved_heading"}
 CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".version"))})
 
 
