@@ -105,6 +105,54 @@ def outcome_clause_problem(parse, outcome: Outcome | str | None) -> str | None:
     return None
 
 
+# Outcome cells and section titles are read by ALLOWLIST (fail safe): the cell (or the title, once its numbering and
+# neutral words are taken off) must be exactly one known outcome wording, with only the discretion words positively
+# known before it. Anything else left (不予处罚；情节严重的，依法处罚 / 不予处罚(限首次) / 严禁不予处罚 / 取消免罚的情形)
+# is refused with the row and the words — never silently an outcome.
+_DISCRETION = r"(?:可以|可|酌情|视情况|视具体情况|视情节|视情|根据情况|根据情节|一般|原则上|得|依情|斟酌)"
+_NO_PENALTY_CORE = r"(?:不予|免予|免于|免除)(?:行政)?处罚|免罚|不罚"
+_STRICT_OUTCOME = re.compile(
+    rf"(?:依法)?(?P<disc>{_DISCRETION}{{1,2}})?(?:应当|应)?(?:依法|予以|对其)*"
+    rf"(?:(?P<np>{_NO_PENALTY_CORE})|(?P<rd>减轻(?:行政)?处罚)|(?P<lt>从轻(?:行政)?处罚)"
+    r"|(?P<fnp>首违不罚)|(?P<frd>首违减轻(?:处罚)?)|(?P<flt>首违从轻(?:处罚)?)|(?P<n>依法处罚|一般处罚|正常处罚))[。.]?")
+_TITLE_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+(?:部分|类|节|章)[、.．:：\s]*"
+                              r"|[一二三四五六七八九十百]+[、.．:：\s]+|[（(][一二三四五六七八九十百\d]+[)）][、.．\s]*"
+                              r"|\d+[、.．)）:：\s]+)")
+# words of a section title that name no outcome and change none: taken off before the allowlist match
+_TITLE_NEUTRAL = re.compile(r"^(?:适用|实行|实施)?|(?:的)?(?:违法行为|事项|情形|清单|目录|名录|情况)+(?:清单|目录|名录)?[:：。]?$")
+
+
+def read_outcome_strict(text: str) -> Outcome | None:
+    """An outcome cell read by allowlist: the whole cell is one known outcome wording (None: refused)."""
+    t = re.sub(r"\s", "", text or "")
+    m = _STRICT_OUTCOME.fullmatch(t)
+    if m is None:
+        return None
+    disc = m.group("disc")
+    if m.group("np") or m.group("fnp"):
+        return Outcome.discretionary_no_penalty if disc else Outcome.no_penalty
+    if m.group("n"):
+        return None if disc else Outcome.normal
+    if m.group("rd") or m.group("frd"):
+        return Outcome.reduced_penalty
+    return Outcome.lighter_penalty
+
+
+def read_title_outcome(text: str) -> tuple[Outcome | None, bool]:
+    """A section title: (its outcome, refused). The title's numbering (一、/（一）/1.) and neutral words (事项 / 清单 /
+    情形 / 的违法行为 / 适用 …) are taken off; exactly an outcome wording must remain. A title with other words that
+    still speaks of 罚 / 免 is refused: the rows under it are not imported (never an outcome section)."""
+    t = re.sub(r"\s", "", text or "")
+    core = _TITLE_NUMBERING.sub("", t)
+    core = re.sub(r"^(?:轻微违法行为)", "", core)
+    for _ in range(2):
+        core = _TITLE_NEUTRAL.sub("", core)
+    outcome = read_outcome_strict(core) if core else None
+    if outcome is not None:
+        return outcome, False
+    return None, bool(re.search(r"[罚免宽轻]", t))
+
+
 OUTCOME_WORDS = re.compile(r"(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚")
 TAIL_OUTCOME = re.compile(r"(?:依法|可以|应当|予以)+(?:从轻(?:或者|或|、)减轻|不予|免予|免于|从轻|减轻)(?:行政)?处罚[。；;]?$"
                           r"|(?:依法|可以|可|应当|原则上)+(?:免罚|不罚)[。；;]?$")  # …的，可以免罚 (no 处罚 after it)
@@ -398,16 +446,18 @@ CONTINUED_NO = re.compile(r"\s*|.*续.*|\d+\s*[.．\-－—_/]\s*\d+.*|\d+\s*[�
 
 
 def _continues_above(number_text: str, above: dict | None, blank_counts: bool = True) -> bool:
-    """`blank_counts`: a blank 序号 goes on with the item above (not in a table with no 序号 column, where a row with
+    """`blank_counts` is no longer used (kept for callers): any refused row counts unless clearly the next number.
+    Formerly: a blank 序号 goes on with the item above (not in a table with no 序号 column, where a row with
     its own 违法行为 is its own item)."""
     if above is None:
         return False
-    t = normalise(number_text or "")
-    if not t and not blank_counts:
-        return False
+    t = normalise(number_text or "").rstrip("、.．")
     no = above["provenance"].get("source_item_no")
-    return bool(CONTINUED_NO.fullmatch(t)) or (no is not None and t.startswith(str(no)) and t != str(no)
-                                              and not t[len(str(no))].isdigit())
+    # fail safe: a refused row directly under an item may be the rest of it, unless its 序号 is clearly the next
+    # number in sequence (above 7, this row 8)
+    if t.isdigit() and str(no).isdigit() and int(t) == int(no) + 1:
+        return False
+    return True
 
 
 def _flag_unjoined(above: dict, row_number: int, why: str) -> None:
@@ -456,6 +506,7 @@ def build_draft(
     items: list[dict] = []
     section: str | None = None
     section_outcome: Outcome | None = None
+    section_refused = False  # a title that speaks of 罚/免 in words not recognised: its rows are refused
     seen_numbers: dict[tuple[str | None, str], int] = {}
     used_ids: set[str] = set()
     item_windows: list[tuple[dict, object, set]] = []  # (item, parse, windows it states) of items with 首违
@@ -479,7 +530,8 @@ def build_draft(
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:
-            section, section_outcome = title_text, read_outcome(title_text)
+            section = title_text
+            section_outcome, section_refused = read_title_outcome(title_text)
             above = None
             continue
         result.rows_read += 1
@@ -495,9 +547,17 @@ def build_draft(
             if _continues_above(_cell(row, cmap, "number"), above):
                 _flag_unjoined(above, row.number, f"违法行为“{violation}”过短")
             continue
+        if section_refused:
+            result.rejected.append(Rejected(row.number, "分节标题", "unreadable_outcome",
+                                            f"所在分节标题“{section}”含处罚或从宽的词, 但不是可识别的处理结果"
+                                            "(应为 不予处罚事项 / 可以不予处罚事项 / 减轻处罚事项 / 从轻处罚事项), "
+                                            "本节各行未导入, 须人工核对"))
+            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+                _flag_unjoined(above, row.number, f"所在分节标题“{section}”无法识别")
+            continue
         outcome = section_outcome
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
-            outcome = read_outcome(_cell(row, cmap, "outcome"))
+            outcome = read_outcome_strict(_cell(row, cmap, "outcome"))
             if outcome is None:
                 why = outcome_problem(_cell(row, cmap, "outcome"))
                 result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "unreadable_outcome",
