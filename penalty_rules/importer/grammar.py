@@ -1304,11 +1304,29 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.moved_to_note")
     if _heading_unread(bundles, remarks):
         flags.append("conditions.heading_unread")
+    if _tail_unread(text, leaves):
+        flags.append("conditions.exclusion")
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
         return _whole(raw, text, "条件组合过多, 整段按原文保留", flags, remarks, editorial, moved, outcomes)
     return ParseResult(text, bundles, leaves, remarks, notes, editorial, list(dict.fromkeys(flags)), moved, outcomes)
+
+
+def _tail_unread(text: str, leaves: list[Leaf]) -> bool:
+    """ALLOWLIST for the consequence's place: a custom condition that is a whole clause right after a case (…的，X /
+    …者，X / …时，X) and is not positively recognised (FAITHFUL_CONDITION / HARMLESS_TAIL / LENIENT_TAIL) is the
+    case's consequence — an exclusion whatever its verb (惩处 / 承担法律责任 / 取消免罚资格 / 依法處罰 …)."""
+    squeezed = re.sub(r"\s", "", text)
+    for leaf in leaves:
+        if leaf.condition is not None or leaf.note == EXCEPT_NOTE:
+            continue
+        w = re.sub(r"\s", "", leaf.text).strip("：:，,、；;。")
+        if not w or FAITHFUL_CONDITION.fullmatch(w) or HARMLESS_TAIL.fullmatch(w) or LENIENT_TAIL.fullmatch(w):
+            continue
+        if re.search(r"[的者时][，,]" + re.escape(w) + r"(?:$|[，,；;。])", squeezed):
+            return True
+    return False
 
 
 # The safety net under _heading_conditions: a 之一 heading whose words were not all read as conditions of every
@@ -2022,11 +2040,37 @@ def consequence_named(words: str) -> bool:
     return bool(w) and (_sanction_named(w) or bool(_NEG_OPEN.match(w) and _LENIENT_OR_REACH.search(w)))
 
 
+# Conditions positively recognised in a clause of their own — after a case (…的，X) too — that name a penalty word
+# but are faithful conditions (a reviewer's finding 7): corrected before the case was filed, not a case of 从重.
+# Never an exclusion.
+FAITHFUL_CONDITION = re.compile(
+    r"(?:当事人|经营者)?(?:在|于)?(?:被?立案(?:调查)?|调查)(?:之)?前(?:已|已经)?(?:主动|及时|自行)?(?:改正|整改|纠正)(?:完毕|到位)?(?:的)?"
+    r"|(?:当事人|经营者)?(?:不属于|不具有|不存在|没有|无)(?:应当|依法)?从重处罚(?:的)?(?:情形|情节|情况)"
+    r"|(?:不涉及|未涉及)(?:吊销|暂扣|撤销)(?:许可证|营业执照|执照|许可)"
+    r"|在(?:一般|简易|普通)程序中(?:主动|及时|自行)?(?:改正|整改|纠正)"
+    # something that did NOT happen to the party (未被移送 / 没有被吊销 / 尚未立案 / 未受过行政处罚 / 未列入…名单)
+    r"|(?:当事人|经营者)?(?:未|没有|尚未|从未|未曾)(?:被|曾|受过|受到|列入|纳入|立案|造成|因)[^，,；;。免宽]*"
+    # a correction, with who or when (在检查时主动改正 / 违法者主动改正 / 经营者被检查时已改正)
+    r"|[^，,；;。罚免宽减轻]{0,12}(?:主动|及时|自行|已|已经|立即|当场)(?:改正|整改|纠正)(?:完毕|到位)?(?:的)?"
+    # cooperation with the investigation (案发后积极配合调查处理)
+    r"|(?:案发后|事后|检查中|调查中)?(?:能够)?(?:积极|主动|如实)配合(?:行政机关)?(?:调查|查处|执法|检查)(?:处理|取证|工作)?(?:的)?")
+# A tail after a case that is exactly an outcome of leniency (…的，可以依法不予处罚): the row's outcome, checked
+# against the outcome column elsewhere — nothing else around it (取消免罚资格 is no outcome of leniency)
+LENIENT_TAIL = re.compile(r"(?:依法)?(?:可以|可|应当|应)?(?:依法|予以|对其)*(?:(?:不予|免予|免于|从轻|减轻)(?:行政)?处罚|免罚|不罚)")
+# A tail after a case that adds nothing (…的，均可 / …的，即可): a known harmless connective
+HARMLESS_TAIL = re.compile(r"(?:均|亦|也|即)?(?:可|可以)?|等|以上|以下")
+
+
 def names_exclusion(words: str) -> bool:
     """Words that name a penalty or the list's leniency withheld as their consequence (see above)."""
     w = words.strip(" ：:，,、；;。")
     if not w:
         return False
+    if FAITHFUL_CONDITION.fullmatch(w):
+        return False
+    # 除非造成人员伤亡 / 造成人员伤亡的例外 / 排除造成人员伤亡情形 / Except where …: the case named is left out
+    if re.search(r"除非|例外|排除[^，,；;。]*(?:情形|情况|事项)|(?i:except|unless|excluding|otherthan)", w):
+        return True
     if LENIENCY_WITHHELD.search(w) or EXCEPT_AROUND.match(w) or EXCLUDE_HEAD.match(words.strip()):
         return True
     if _LEFT_OUT.search(w) or _measure_named(w):
@@ -2066,13 +2110,24 @@ def _exclusion_consequences(tokens: list[Token], flags: list[str]) -> list[Token
         after_case = (tok.kind == "TEXT" and out and out[-1].kind == "SEP" and out[-1].text in "，," and len(out) > 1
                       and out[-2].kind == "TEXT" and re.search(r"(?:的|者|时)$", out[-2].text.strip())
                       and out[-2].note != EXCEPT_NOTE)
-        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and (names_exclusion(tok.text) or after_case
+        # ALLOWLIST for the tail after a case (…的，X / …者，X / …时，X — the consequence's place): a tail that is a
+        # whole clause of words the grammar does not read (not a tag, a threshold, an outcome of leniency, a faithful
+        # condition or a harmless connective) is the case's consequence — an exclusion, whatever its verb (惩处 /
+        # 承担法律责任 / 取消免罚资格 / 依法處罰 …): blocks, never a condition an answer 是 satisfies
+        tail_unread = (tok.kind == "TEXT" and out and out[-1].kind == "SEP" and out[-1].text in "，," and len(out) > 1
+                       and out[-2].kind in ("TEXT", "PHRASE") and re.search(r"(?:的|者|时)$", out[-2].text.strip())
+                       and out[-2].note != EXCEPT_NOTE
+                       and (i + 1 == len(tokens) or tokens[i + 1].kind in ("SEP", "SEMI", "ENUM"))
+                       and not FAITHFUL_CONDITION.fullmatch(tok.text.strip(" ：:，,、；;。"))
+                       and not HARMLESS_TAIL.fullmatch(tok.text.strip(" ：:，,、；;。"))
+                       and not LENIENT_TAIL.fullmatch(tok.text.strip(" ：:，,、；;。")))
+        if tok.kind == "TEXT" and tok.note != EXCEPT_NOTE and (names_exclusion(tok.text) or tail_unread or after_case
                                                                and consequence_named(tok.text)
                                                                and not lenient_outcome(tok.text)):
             words = tok.text
             # the case the consequence is about: the clause just before it, behind one comma
             bare = SANCTION_CLAUSE.fullmatch(words.strip("。；; ")) or BARE_WITHHELD.match(words.strip())
-            bare = bare or after_case
+            bare = bare or after_case or tail_unread
             if bare and out and out[-1].kind == "SEP" and out[-1].text in "，," and not re.search(r"的", words):
                 k = len(out) - 1
                 while k > 0 and out[k - 1].kind not in ("SEP", "SEMI", "ENUM", "ANY", "HEADING", "LABEL"):
