@@ -1306,6 +1306,9 @@ def parse_conditions(text: str | None) -> ParseResult:
         flags.append("conditions.heading_unread")
     if _tail_unread(text, leaves):
         flags.append("conditions.exclusion")
+    if any(t.kind == "ANY" and re.search(r"下列|以下", t.text) for t in tokens) and len(bundles) < 2:
+        # 具有下列情形之一…：1)… 2)… / 一是…，二是…: a 之一 heading whose alternatives were not read as alternatives
+        flags.append("conditions.heading_unread")
     if any(leaf.keep_words for leaf in leaves):
         flags.append("conditions.words_kept")
     if len(bundles) > MAX_BUNDLES:  # too many combinations: keep the whole wording, flagged
@@ -1333,7 +1336,7 @@ def _tail_unread(text: str, leaves: list[Leaf]) -> bool:
 # alternative — a custom naming the marker (有下列情形之一) standing as one alternative among others (answered 是, it
 # would grant the item with none of the listed cases), or words of the heading besides its marker and its outcome
 # left in the note (具有下列情形之一（并及时改正）：) — blocks: conditions.heading_unread.
-_MARKER_WORDS = re.compile(r"之一|其一|任一|任意一项|任何一项|中的一项|下列|以下|上述|前述")
+_MARKER_WORDS = re.compile(r"之一|其一|任一|任意一|任何一|任选|中的一项|下列|(?<![\d%％０-９万千百十元人次个日天月年吨米克斤])以下|上述|前述|如下")
 
 
 def _heading_rest(remark: str) -> str:
@@ -1347,9 +1350,12 @@ def _heading_rest(remark: str) -> str:
 def _heading_unread(bundles: list[list[Leaf]], remarks: list[str]) -> bool:
     # a custom that is only the marker (有下列情形之一 / 以下任一情形), not one naming its own cases (符合云南省裁量基准规则
     # 第六条情形之一: the officer answers it)
-    if len(bundles) > 1 and any(leaf.condition is None and _MARKER_WORDS.search(leaf.text)
-                                and (not _heading_rest(leaf.text) or _is_filler(_heading_rest(leaf.text)))
-                                for b in bundles for leaf in b):
+    # ALLOWLIST: a custom with a marker word blocks unless it names the document whose cases it means (符合云南省
+    # 裁量基准规则第六条情形之一 / 《…》所列情形之一): 具有下列两种情形之一 / 下列情形任选其一 / 存在下列情形之一 … left
+    # as a custom would be answered 是 with none of the listed cases
+    if any(leaf.condition is None and _MARKER_WORDS.search(leaf.text)
+           and not re.search(r"《|第[一二三四五六七八九十百\d]+条|规则|基准|办法|规定|标准", leaf.text)
+           for b in bundles for leaf in b):
         return True
     for r in remarks:
         if not _MARKER_WORDS.search(r):
@@ -2196,6 +2202,9 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
             m = _ANY_OPEN_RX.search(tok.text) or _ALL_OPEN_RX.search(tok.text)
             if m and not re.search(r"下列|以下", m.group(0)):  # 满足其一 / 上述条件之一: closes, not a heading
                 m = None
+        if m and out and out[-1].kind == "TEXT" and not _is_filler(out[-1].text):
+            # 存在 / 出现 right before the marker: words of the heading not read as a condition — blocks (ALLOWLIST)
+            flags.append("conditions.heading_unread")
         if m:
             kind = "ANY" if m.re is _ANY_OPEN_RX else tok.kind  # the marker opens the alternatives after the words
             # 具有下列情形之一（并及时改正）：: the bracket's words are the heading's too
@@ -2205,9 +2214,16 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
                 outcome = None
             words = [w for w in (_heading_words(before), _heading_words(extra[:outcome.start()] if outcome else extra))
                      if w and not _is_filler(w)]
+            if outcome and extra[outcome.end():].strip("：:，,。 的"):
+                flags.append("conditions.heading_unread")  # words after the heading's outcome: not read
             if words:
                 for w in words:
-                    out.extend(_exclusion_consequences(_guard(tokenize(w), flags), flags))
+                    read = _exclusion_consequences(_guard(tokenize(w), flags), flags)
+                    if any(t.kind == "TEXT" and not _is_filler(t.text) for t in read):
+                        # ALLOWLIST: a heading's own words are recognised conditions (并及时改正 / 没有违法所得) or
+                        # it blocks (存在 / 出现 / 並及時改正 kept as a custom on every alternative: check)
+                        flags.append("conditions.heading_unread")
+                    out.extend(read)
                     out.append(Token("SEP", "，"))
                 colon = "：" if tok.text.rstrip().endswith(("：", ":")) else ""
                 out.append(Token(kind, m.group(0) + colon))
@@ -2228,9 +2244,15 @@ def _heading_conditions(tokens: list[Token], flags: list[str]) -> list[Token]:
                 if inner and inner[-1].kind == "HEADING":  # 并经责令改正后改正： — the heading's own words
                     words = inner.pop().text.strip().rstrip("：:")
                     if OUTCOME_WORDS_RX.search(words):
+                        if not LENIENT_TAIL.fullmatch(re.sub(r"^的?[，,]?", "", words).strip("。 ")):
+                            # 在当事人改正后不予处罚: words around the outcome are conditions not read — blocks
+                            flags.append("conditions.heading_unread")
                         inner.append(Token("OUTCOME", words))
                     elif not _is_filler(_heading_words(words)):
-                        inner.extend(_exclusion_consequences(_guard(tokenize(_heading_words(words)), flags), flags))
+                        read = _exclusion_consequences(_guard(tokenize(_heading_words(words)), flags), flags)
+                        if any(t.kind == "TEXT" and not _is_filler(t.text) for t in read):
+                            flags.append("conditions.heading_unread")
+                        inner.extend(read)
                 inner = [t for t in inner if not (t.kind == "TEXT" and t.text.strip() in ("：", ":"))]
                 heads = [t for t in inner if t.kind != "OUTCOME"]
                 if heads or inner:  # 具有下列情形之一的，可以依法不予处罚：: the marker and the outcome only

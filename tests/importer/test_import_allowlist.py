@@ -278,8 +278,10 @@ def test_an_unread_tail_after_a_case_blocks_whatever_its_verb(tmp_path, case, ta
 
 
 # -- guards: the sourced lists' own wordings do not newly block -------------------------------------------------
-# the bundled items whose conditions_text blocks (exclusion / heading_unread) — the same 9 before the allowlists
-BUNDLED_BLOCKING = {
+# the bundled items whose conditions_text blocks (exclusion / heading_unread) — the 9 before the allowlists, and
+# sd-eco-2022/x01 (“基准新增的轻微违法不予处罚情形之一;页面未列具体适用条件”: 情形之一 of cases the page does not list —
+# a custom 情形之一 answered 是 would grant it with none of them; blocking is the faithful reading)
+BUNDLED_BLOCKING = {"sd-eco-2022/x01",
     "cn-tax-2021-33/01", "cn-tax-2021-33/c12", "lc-practice-2022/ev-restricted-zone", "sd-lenient-list/x02",
     "bj-eco-2022/01", "weihai-safety-2025/01", "weihai-safety-2025/02", "weihai-safety-2025/03",
     "weihai-safety-2025/04",
@@ -319,3 +321,59 @@ def test_the_import_fixtures_do_not_newly_block(corpus):
             assert not result.rejected, (path.name, result.rejected)
             blocked += sum(bool(_blocked(item)) for item in result.items)
         assert blocked == expected, group
+
+
+
+# -- 之一 headings: the marker and the heading's recognised conditions, nothing else --------------------------------
+# the reviewer's heading forms whose words around the marker are not all read as conditions of every alternative
+# (存在 / 並及時改正 / 两种 / 任选其一 / 1)…2) / 一是…二是 / 在当事人改正后不予处罚 …): they block
+HEADINGS_BLOCKING = [
+    '具有下列情形之一，及时改正的：①初次违法；②违法行为轻微',
+    '有下列情形之一，並及時改正：(1)初次违法；(2)违法行为轻微',
+    '具有下列情形之一並及時改正：(1)初次违法；(2)违法行为轻微',
+    '具有下列情形之一，且已经改正:(1)初次违法;(2)违法行为轻微',
+    '具有下列情形之一\n并及时改正：\n(1)初次违法\n(2)违法行为轻微',
+    '存在下列情形之一并及时改正：(1)初次违法；(2)违法行为轻微',
+    '出现下列情形之一并及时改正：(1)初次违法；(2)违法行为轻微',
+    '具有下列两种情形之一并及时改正：(1)初次违法；(2)违法行为轻微',
+    '具有下列情形中任意一种并及时改正：(1)初次违法；(2)违法行为轻微',
+    '下列情形任选其一并及时改正：(1)初次违法；(2)违法行为轻微',
+    '具有以下情形之一并及时改正：1)初次违法 2)违法行为轻微',
+    '具有下列情形之一并及时改正：一是初次违法，二是违法行为轻微',
+    '除造成危害后果外，具有下列情形之一：(1)初次违法；(2)违法行为轻微',
+    '有下列情形之一的，在当事人改正后不予处罚：(1)初次违法；(2)违法行为轻微',
+    '有下列情形之一，经教育后改正的：(1)初次违法；(2)违法行为轻微',
+]
+
+
+@pytest.mark.parametrize("form", HEADINGS_BLOCKING)
+def test_a_heading_with_words_not_read_blocks(tmp_path, form):
+    result = _one(tmp_path, form)
+    assert result.rejected or {"conditions.heading_unread", "conditions.exclusion"} & set(_blocked(result.items[0]))
+
+
+# read faithfully: 并及时改正 (and 没有违法所得) on every alternative, the two numbered cases the alternatives
+@pytest.mark.parametrize("form", [
+    '具有下列情形之一、并及时改正：(1)初次违法；(2)违法行为轻微',
+    '具有下列情形之一并及时改正：(1)初次违法；或(2)违法行为轻微',
+    '具有下列情形之一并及时改正：（一）初次违法（二）违法行为轻微',
+    '具有下列情形之一，并及时改正，没有违法所得：(1)初次违法；(2)违法行为轻微',
+])
+def test_a_heading_read_faithfully(tmp_path, form):
+    result = _one(tmp_path, form)
+    conditions = result.items[0]["conditions"]
+    assert "corrected_promptly" in conditions["all"]
+    assert sorted(conditions["any_of"]) == [["first_offense"], ["minor_violation"]]
+
+
+# labels the grammar does not know (I. / a.) or a cell in English: every alternative keeps the heading's condition and
+# the list's words (custom), or the whole cell is one custom — never an alternative without 及时改正
+@pytest.mark.parametrize("form", [
+    'Either of the following and corrected promptly: (1)初次违法；(2)违法行为轻微',
+    '具有下列情形之一并及时改正：I.初次违法；II.违法行为轻微',
+    '具有下列情形之一并及时改正：a.初次违法；b.违法行为轻微',
+])
+def test_a_heading_with_unknown_labels_keeps_the_heading_on_every_alternative(tmp_path, form):
+    conditions = _one(tmp_path, form).items[0]["conditions"]
+    whole = [c for c in conditions["all"] if isinstance(c, dict) and "corrected promptly" in c.get("custom", "")]
+    assert "corrected_promptly" in conditions["all"] or whole
