@@ -128,10 +128,14 @@ def premises_of(item) -> tuple[str, ...]:
 # Only a leading actor of plain words counts: not 民办非企业单位, not an actor followed by 或 / 而 / 以.
 # Not a party of its own: several parties (个体工商户、企业 / 个人或企业 / 企业和个人 …: no one party's leniency) or a
 # person of the enterprise (企业主要负责人 / 法定代表人 / 驾驶员 / 职工 …: the party is that person, 安全生产法 第九十四条)
+# A person of the enterprise as the actor (企业的… / 实际控制人 / 股东 / 投资人 / 企业主 / 经营者 / 合伙人): not the
+# enterprise's own conduct — no single party. 个人独资企业 is an enterprise (个人独资企业法(1999-08-30)第二条: “本法所称
+# 个人独资企业，是指…由一个自然人投资…的经营实体”); a 外国企业常驻代表机构 is none (外国企业常驻代表机构登记管理条例
+# (2018-09-18)第二条: “…在中国境内设立的从事与该外国企业业务有关的非营利性活动的办事机构。代表机构不具有法人资格。”).
 _ITEM_PARTY = re.compile(
-    r"^(?:(个体工商户)|((?:(?!非企业|个体工商户|个人|自然人)(?:[^\W\d_未而以的或和及与]|、)){0,10}?企业))"
-    r"(?![单或而以、和及与]|事业单位|(?:主要)?负责人|法定代表人|(?:安全生产)?管理人员|驾驶员|驾驶人|职工|员工|从业人员"
-    r"|工作人员)")
+    r"^(?:(个体工商户)|((?:个人独资)?(?:(?!非企业|个体工商户|个人|自然人)(?:[^\W\d_未而以的或和及与]|、)){0,10}?企业))"
+    r"(?![单或而以、和及与的]|事业单位|(?:主要)?负责人|法定代表人|(?:安全生产)?管理人员|驾驶员|驾驶人|职工|员工|从业人员"
+    r"|工作人员|实际控制人|控股股东|股东|投资人|出资人|主(?!体|管)|经营者|合伙人|常驻代表机构|代表机构)")
 # the premise a lenient item of that party carries (vocabulary kind: premise; engine.conditions decides it)
 PARTY_PREMISES = {"individual_business": "party_individual_business", "enterprise": "party_business"}
 PARTY_NOTE = {

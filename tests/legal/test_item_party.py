@@ -67,3 +67,25 @@ def test_no_single_party_is_read_where_the_words_name_several_or_a_person(text):
     from penalty_rules.engine.premises import _ITEM_PARTY
 
     assert _ITEM_PARTY.match(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "企业的实际控制人未按规定报告", "企业实际控制人未按规定报告", "企业股东未按期缴纳出资", "企业投资人未按规定申报",
+    "企业主未按规定申报", "企业经营者未按规定公示", "企业合伙人未按规定申报", "外国企业常驻代表机构未按规定登记",
+])
+def test_a_person_of_the_enterprise_or_a_representative_office_is_no_enterprise_party(text):
+    """A re-reader's finding 8: the actor is a person of the enterprise (its 实际控制人 / 股东 / 投资人 …), or a
+    representative office — 外国企业常驻代表机构登记管理条例(2018-09-18)第二条: “…从事与该外国企业业务有关的非营利性活动的
+    办事机构。代表机构不具有法人资格。” — not the enterprise: no single party is read."""
+    from penalty_rules.engine.premises import _ITEM_PARTY
+
+    assert _ITEM_PARTY.match(text) is None
+
+
+def test_a_sole_proprietorship_is_an_enterprise_party():
+    """个人独资企业法(1999-08-30)第二条: “本法所称个人独资企业，是指…由一个自然人投资…的经营实体。” — an enterprise."""
+    from penalty_rules.engine.premises import _ITEM_PARTY
+
+    m = _ITEM_PARTY.match("个人独资企业未按规定办理变更登记")
+    assert m is not None and m.group(2) == "个人独资企业"
+    assert _ITEM_PARTY.match("企业主体未按规定公示").group(2) == "企业"
