@@ -52,6 +52,7 @@ from penalty_rules.publish.check import is_registered as _is_registered
 from penalty_rules.publish.files import PublishError
 from penalty_rules.publish.status import (HEADER_ITEM, VERDICT_ZH, VERDICTS, VersionStatus, reviewables, same_person,
                                           version_status)
+from penalty_rules.model.facts import MAX_DATE, MIN_DATE
 from service.audit import utc_now
 from service.auth import ROLES_ZH, Principal
 
@@ -322,6 +323,15 @@ def _check_past(day: date, allow_past: bool, today: date, who: str) -> None:
                            "effective_from", status=422)
 
 
+def _check_range(effective_from: date | None, effective_to: date | None) -> None:
+    """The dates a case can be decided on (CaseFacts: MIN_DATE..MAX_DATE): a version effective outside them
+    could never be applied (an API fuzzer published one effective 9999-12-31)."""
+    for name, day in (("effective_from", effective_from), ("effective_to", effective_to)):
+        if day is not None and not (MIN_DATE <= day <= MAX_DATE):
+            raise PublishError("date_out_of_range", f"{name} {day.isoformat()} 超出可受理的日期范围 "
+                               f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}", name, status=422)
+
+
 def publish(store: ReviewStore, root: Path, key: str, principal: Principal, action: str = "auto",
             effective_from: date | None = None, effective_to: date | None = None,
             comment: str | None = None, request_id: str | None = None, allow_past: bool = False,
@@ -331,6 +341,7 @@ def publish(store: ReviewStore, root: Path, key: str, principal: Principal, acti
     effective_from before `today` (default: today) is intended (recorded)."""
     _check_reviewer(principal)
     comment = _comment(comment)
+    _check_range(effective_from, effective_to)
     with _PUBLISHING, files.publish_lock(root):
         return _publish(store, root, key, principal, action, effective_from, effective_to, comment, request_id,
                         bool(allow_past), today or date.today())

@@ -1168,6 +1168,12 @@ class Engine:
             when = (f" decision_date({dec.isoformat()})" if facts.decision_date is not None
                     else f"({dec.isoformat()}: 未给出 decision_date, 缺省为今天)")
             raise InvalidFacts("act_date", ACT_AFTER_DECISION, f"违法行为日期 act_date({act.isoformat()})晚于决定日期{when}")
+        found = d["discovered_date"]
+        if found is not None and found > dec:  # (decision_date given: the facts refuse it already)
+            # 行政处罚法 第三十六条 counts to the discovery: one after the decision cannot be (an API fuzzer: 2099 → 不予处罚)
+            raise InvalidFacts("discovered_date", "discovered_after_decision",
+                               f"发现日期 discovered_date({found.isoformat()})晚于决定日期({dec.isoformat()}: 未给出 "
+                               "decision_date, 缺省为今天)")
         stack = self._stacks.get(jurisdiction)
         if stack is None:
             stack = self._stacks[jurisdiction] = registry.stack(jurisdiction)

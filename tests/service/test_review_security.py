@@ -375,3 +375,16 @@ def test_cli_refuses_personal_data_in_comments(tmp_path):
     code, out = _run_cli(env, "lists", "review", key, "--item", KEPT, "--verdict", "needs_change", "--comment",
                          "联系电话 13812345678", "--as", "reviewer-li", "--lists", str(root))
     assert code == 1 and "comment_personal_data" in out, out
+
+
+def test_a_version_cannot_take_effect_outside_the_dates_a_case_can_have(tmp_path, store):
+    """An API fuzzer published a draft effective 9999-12-31 (and a second key approved it): a version no case date
+    (CaseFacts: 1990-01-01..2100-12-31) can reach. Refused with the field named, on request and on approval."""
+    root = make_lists(tmp_path)
+    key = add_draft(root, "2030-t")
+    approve_all(store, root, key)
+    for since, until, field in ((date(9999, 12, 31), None, "effective_from"), (date(2030, 1, 1), date(2101, 1, 1), "effective_to")):
+        with pytest.raises(PublishError) as exc:
+            rv.publish(store, root, key, R1, "request", since, until)
+        assert exc.value.code == "date_out_of_range" and exc.value.status == 422 and exc.value.field == field
+    assert rv.publish(store, root, key, R1, "request", date(2030, 1, 1)).record["effective_from"] == "2030-01-01"
