@@ -6,7 +6,7 @@ import logging
 import pathlib
 import sys
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Awaitable, Callable, Literal
 from urllib.parse import unquote_to_bytes
 
@@ -22,7 +22,7 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.gc_policy import settle_heap
-from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseFacts
+from penalty_rules.model.facts import CaseDate, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
@@ -422,7 +422,7 @@ def _strict_body_schemas(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-AsOf = Annotated[date | None, Query(ge=MIN_DATE, le=MAX_DATE, description="参照日期 YYYY-MM-DD, 缺省今天")]
+AsOf = Annotated[CaseDate | None, Query(description="参照日期 YYYY-MM-DD, 缺省今天")]
 ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
 Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
 CaseRef = Annotated[str | None, Query(description="可选: 办案编号(1–64 个字符, 不含个人信息), 随审计记录保存")]

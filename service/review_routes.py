@@ -20,12 +20,12 @@ Bodies are read strictly (service.app._json_body) and validated in pydantic's st
 import asyncio
 import threading
 from collections import OrderedDict
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from penalty_rules.model.facts import CaseDate
 from penalty_rules.publish.files import PublishError
 from service import reviews as rv
 from service.errors import ApiError
@@ -49,8 +49,8 @@ class PublishIn(BaseModel):
     action: Literal["request", "approve"] = Field(description="request 申请发布 / approve 批准(须为另一位审核人员)")
     request_id: str | None = Field(default=None, min_length=1, max_length=36,
                                    description="批准时必填: 所批准的发布申请编号(须为当前内容上最新的申请)")
-    effective_from: date | None = Field(default=None, description="生效日期(申请时必填; 批准时可省略, 给出则须与申请相同)")
-    effective_to: date | None = Field(default=None, description="失效日期(当日起不再适用)")
+    effective_from: CaseDate | None = Field(default=None, description="生效日期(申请时必填; 批准时可省略, 给出则须与申请相同)")
+    effective_to: CaseDate | None = Field(default=None, description="失效日期(当日起不再适用)")
     allow_past: bool = Field(default=False, description="生效日期早于今天(追溯生效)是有意的; 申请和批准各自须给出, 记入发布记录")
     comment: str | None = Field(default=None, max_length=rv.COMMENT_MAX)
 

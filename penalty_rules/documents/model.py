@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from penalty_rules.model.facts import MAX_DATE, MIN_DATE
+from penalty_rules.model.facts import CaseDate
 
 
 def _printable(value: str) -> str:
@@ -30,7 +30,7 @@ def _one_line(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_printable)]  # paragraphs: line breaks allowed
 Line = Annotated[str, AfterValidator(_printable), AfterValidator(_one_line)]  # names, numbers, addresses
-DocDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+DocDate = CaseDate  # YYYY-MM-DD only, MIN_DATE..MAX_DATE (penalty_rules.model.facts)
 
 DocumentFormat = Literal["docx", "pdf"]
 DocumentKind = Literal["auto", "no_penalty", "leniency_section"]

@@ -115,6 +115,8 @@ def _iso_day(value, handler):
     """A date is written YYYY-MM-DD: pydantic would also read a string of digits as a Unix timestamp
     ("1679270400" → 2023-03-20; an API fuzzer's find). The string is read here and the date handed on (a
     before-validator would make strict JSON mode refuse every string)."""
+    if isinstance(value, (int, float)):  # (bool is an int: refused too) a number is no date, however pydantic reads it
+        raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
     if isinstance(value, str):
         if not _ISO_DAY.fullmatch(value):
             raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
@@ -125,6 +127,7 @@ def _iso_day(value, handler):
     return handler(value)
 
 
+IsoDate = Annotated[date, WrapValidator(_iso_day)]  # every date input: YYYY-MM-DD only (service, documents, web)
 CaseDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_DATE, le=MAX_DATE)]
 # A party's birth date: before MIN_DATE too (age ≤ 150 at an act from MIN_DATE on); an API fuzzer found anyone born
 # before 1990 unable to answer the engine's own question

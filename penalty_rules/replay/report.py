@@ -342,6 +342,8 @@ def charts(t: Tables) -> dict[str, str]:
     ax.set_ylabel("案件数" if has_cjk else "cases")
     ax.legend()
     out["outcomes"] = _fig_png(fig)
+    if not outcomes:  # every row bad: no decision to chart (imshow refuses an empty matrix)
+        return out
 
     fig, ax = plt.subplots(figsize=(6.5, 5))
     m = np.array([[t.matrix.get((a, b), 0) for b in outcomes] for a in outcomes], dtype=float)
@@ -429,11 +431,13 @@ def write_html(t: Tables, partial, path: Path, meta: dict) -> Path:
     parts.append("<h2>结果变化矩阵(行: 重放前, 列: 重放后)</h2>")
     parts.append(_table(["重放前 \\ 重放后", *[outcome_zh(o) for o in outcomes], "合计"], matrix_rows,
                         numeric=tuple(range(1, len(outcomes) + 2))))
-    parts.append(f"<img alt='结果变化矩阵' src='data:image/png;base64,{imgs['matrix']}'>")
+    if "matrix" in imgs:
+        parts.append(f"<img alt='结果变化矩阵' src='data:image/png;base64,{imgs['matrix']}'>")
     cols = ["cases", "changed", "outcome_changed", "more_lenient", "less_lenient", "newly_undetermined", "resolved"]
     zh = ["案件", "答案变化", "结果变化", "更从宽", "更严", "新增尚不能确定", "不再尚不能确定"]
     parts.append("<h2>按执法领域</h2>")
-    parts.append(f"<img alt='按领域' src='data:image/png;base64,{imgs['domains']}'>")
+    if "domains" in imgs:
+        parts.append(f"<img alt='按领域' src='data:image/png;base64,{imgs['domains']}'>")
     parts.append(_table(["领域", *zh], [[t.domain_zh(d), *(s[c] for c in cols)] for d, s in
                                         sorted(t.by_domain.items(), key=lambda x: (-x[1]["changed"], x[0]))],
                         numeric=tuple(range(1, 8))))

@@ -612,6 +612,8 @@ def _day(raw: str, field: str) -> date | None:
     if not raw:
         return None
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):  # fromisoformat also takes 20230301, 2023-W09-3
+            raise ValueError(raw)
         d = date.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{field}: 须为日期 YYYY-MM-DD, 而不是 {raw!r}") from None

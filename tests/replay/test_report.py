@@ -92,3 +92,18 @@ def test_window_start_is_public():
     assert history._shift_years is history.window_start
     assert history.window_start(date(2024, 2, 29), 1) == date(2023, 2, 28)
     assert projection.window_start is history.window_start
+
+
+def test_a_caseload_of_bad_rows_only_still_gets_its_report(tmp_path):
+    """A re-reader: when every row is bad the HTML report crashed (imshow of an empty outcome matrix); the bad rows
+    are what the reader needs then."""
+    from penalty_rules.cli.replay import run_replay
+
+    path = tmp_path / "allbad.jsonl"
+    path.write_text('{"act_date": "1679270400"}\n{"act_date": "2022-02-30"}\n{"nonsense": 1}\n', encoding="utf-8")
+    out = tmp_path / "report"
+    fig = run_replay([path], list_from=FROM, list_to=TO, out=out, workers=1, today=TODAY, progress=False, quiet=True,
+                     formats=("csv",))
+    assert fig["rows"] == 3 and fig["bad_rows"] == 3
+    assert "案件重放报告" in (out / "report.html").read_text(encoding="utf-8")
+    assert len(_csv(out / "bad_rows.csv")) == 3

@@ -375,3 +375,22 @@ def test_replay_reports_possible_outcomes_and_missing_facts():
     ctx = _replay_ctx(base, dict(base))
     r = handlers.replay(ctx, "d", date(2024, 6, 1))
     assert r.changed.any is False and "未变化" in r.summary
+
+
+@pytest.mark.parametrize("path", ["/v1/items/{}?as_of=1679270400", "/v1/items/{}?as_of=2023-03-01T00:00:00Z",
+                                  "/v1/items/{}?as_of=20230301"])
+def test_a_query_date_is_written_yyyy_mm_dd(officer, path):
+    """A re-reader: as_of read digits as a Unix timestamp and took a datetime (lax parsing of a query date)."""
+    r = officer.get(path.format(TAX))
+    assert r.status_code == 422, r.text
+    assert officer.get(f"/v1/items/{TAX}?as_of=2023-03-01").status_code == 200
+
+
+def test_a_document_date_is_written_yyyy_mm_dd():
+    from pydantic import ValidationError
+
+    from penalty_rules.documents.model import DocumentRequest
+
+    with pytest.raises(ValidationError) as exc:
+        DocumentRequest.model_validate_json('{"decision_date": "1679270400"}', strict=True)
+    assert any(e["loc"] == ("decision_date",) for e in exc.value.errors())
