@@ -41,3 +41,15 @@ def test_a_discovery_after_today_is_refused_when_the_decision_is_today(engine):
     with pytest.raises(InvalidFacts) as exc:
         engine.evaluate(facts)
     assert exc.value.field == "discovered_date"
+
+
+@pytest.mark.parametrize("body, text", [('{"birth_date": "1800-01-01"}', "不得小于 1840-01-01"),
+                                        ('{"act_date": "1980-01-01"}', "不得小于 1990-01-01"),
+                                        ('{"illegal_gains_yuan": 1e13}', "不得大于 1000000000000")])
+def test_a_limit_reads_as_an_officer_writes_it(body, text):
+    """A re-reader: the birth date's limit read 不得小于 datetime.date(1840, 1, 1) (and amounts 1000000000000.0)."""
+    from penalty_rules.model.facts_json import validation_message_zh
+
+    with pytest.raises(ValidationError) as exc:
+        parse_facts_json(body)
+    assert validation_message_zh(exc.value.errors()[0]) == text

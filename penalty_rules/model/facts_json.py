@@ -8,6 +8,7 @@ as JSON strings. NaN / Infinity are refused by CaseFacts (allow_inf_nan=False), 
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from penalty_rules.model.facts import CaseFacts
@@ -213,6 +214,19 @@ def _expected_zh(expected: str) -> str:
     return re.sub(r"(?<=')(?:, | or )(?=')", "、", expected)
 
 
+def _bound_text(bound) -> str:
+    """A limit as an officer reads it: a date as YYYY-MM-DD (pydantic gives a date behind a wrap validator as its
+    repr, "datetime.date(1840, 1, 1)"), a whole number without ".0"."""
+    if isinstance(bound, date):
+        return bound.isoformat()
+    m = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", str(bound))
+    if m:
+        return date(*map(int, m.groups())).isoformat()
+    if isinstance(bound, float) and bound.is_integer():
+        return str(int(bound))
+    return str(bound)
+
+
 def validation_message_zh(err: dict) -> str:
     """The Chinese message of one pydantic error (naming the reason; the caller names the field).
     Never pydantic's English text: an error type not known here is named by its code."""
@@ -226,10 +240,10 @@ def validation_message_zh(err: dict) -> str:
     if t == "enum" or t == "literal_error":
         return f"取值须为以下之一: {_expected_zh(str(ctx.get('expected', '')))}"
     if t in ("greater_than_equal", "greater_than"):
-        bound = ctx.get("ge", ctx.get("gt"))
+        bound = _bound_text(ctx.get("ge", ctx.get("gt")))
         return f"不得小于{'' if t == 'greater_than_equal' else '等于'} {bound}"
     if t in ("less_than_equal", "less_than"):
-        bound = ctx.get("le", ctx.get("lt"))
+        bound = _bound_text(ctx.get("le", ctx.get("lt")))
         return f"不得大于{'' if t == 'less_than_equal' else '等于'} {bound}"
     if t in ("too_long", "too_short") and isinstance(err.get("input"), str):
         # a length constraint on a string type with validators of its own is reported generically
