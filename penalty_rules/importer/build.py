@@ -174,8 +174,8 @@ def read_outcome_strict(text: str) -> Outcome | None:
 _TITLE_MARK = re.compile(r"[（(](?:共?[\d一二三四五六七八九十百]+(?:项|条|类)|试行|暂行|修订|第[一二三四五六七八九十\d]+批"
                          r"|[一二三四五六七八九十\d]+)[)）]")
 # words before the outcome that name no outcome: a province or city, a domain, the kind of violation
-_TITLE_PREFIX = re.compile(r"^(?:[^，,；;。罚免宽轻]{2,6}?(?:省|市)"
-                           r"|[^，,；;。罚免宽轻]{2,12}?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
+_TITLE_PREFIX = re.compile(r"^(?:[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,6}?(?:省|市)"
+                           r"|[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,12}?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
                            r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
                            r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
 
@@ -590,8 +590,10 @@ def build_draft(
         if title_text is not None:
             sub_outcome, sub_refused = read_title_outcome(title_text)
             # a neutral sub-title (（一）市场监管领域) under an outcome section keeps the section's outcome
+            # (only a lower level of numbering: （一） / (1) / 1. — 二、市场监管领域 is a new section of its own)
             if not (sub_outcome is None and not sub_refused and section_outcome is not None
-                    and not title_core(title_text)):
+                    and not title_core(title_text)
+                    and re.match(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])", title_text)):
                 section_outcome, section_refused = sub_outcome, sub_refused
             section = title_text
             above = None

@@ -39,7 +39,8 @@ def test_an_ordinary_published_title_reads_as_its_outcome(title):
 
 
 @pytest.mark.parametrize("title", ["一、从轻减轻处罚事项", "二、轻罚清单", "一、不予处罚事项（情节严重的除外）",
-                                   "取消免罚的情形清单"])
+                                   "取消免罚的情形清单", "不适用本市不予处罚事项",
+                                   "不属于生态环境领域不予处罚事项", "除本市外不予处罚事项"])
 def test_other_titles_still_refused(title):
     assert read_title_outcome(title) == (None, True)
 
@@ -125,3 +126,10 @@ def test_a_neutral_sub_title_keeps_the_sections_outcome(tmp_path):
     result = _build(tmp_path, rows)
     assert not result.rejected
     assert result.items[0]["outcome"] == "no_penalty"
+
+
+def test_a_neutral_title_of_the_same_level_is_a_new_section(tmp_path):
+    rows = [["一、不予处罚事项"] * 6, ["二、市场监管领域"] * 6,
+            [1, "市场监管", "未按规定公示信息", CITE, "违法行为轻微并及时改正，没有造成危害后果的", ""]]
+    result = _build(tmp_path, rows)
+    assert not result.items and [r.code for r in result.rejected] == ["unreadable_outcome"]
