@@ -114,12 +114,44 @@ _NO_PENALTY_CORE = r"(?:不予|免予|免于|免除)(?:行政)?处罚|免罚|不
 _STRICT_OUTCOME = re.compile(
     rf"(?:依法)?(?P<disc>{_DISCRETION}{{1,2}})?(?:应当|应)?(?:依法|予以|对其)*"
     rf"(?:(?P<np>{_NO_PENALTY_CORE})|(?P<rd>减轻(?:行政)?处罚)|(?P<lt>从轻(?:行政)?处罚)"
-    r"|(?P<fnp>首违不罚)|(?P<frd>首违减轻(?:处罚)?)|(?P<flt>首违从轻(?:处罚)?)|(?P<n>依法处罚|一般处罚|正常处罚))[。.]?")
-_TITLE_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+(?:部分|类|节|章)[、.．:：\s]*"
+    r"|(?P<fnp>首违(?:不罚|免罚))|(?P<frd>首违减轻(?:处罚)?)|(?P<flt>首违从轻(?:处罚)?)|(?P<n>依法处罚|一般处罚|正常处罚))[。.]?")
+_TITLE_NUMBERING = re.compile(r"^(?:附件[一二三四五六七八九十\d]*[、.．:：\s]*|第[一二三四五六七八九十百\d]+(?:部分|类|节|章)[、.．:：\s]*"
                               r"|[一二三四五六七八九十百]+[、.．:：\s]+|[（(][一二三四五六七八九十百\d]+[)）][、.．\s]*"
                               r"|\d+[、.．)）:：\s]+)")
 # words of a section title that name no outcome and change none: taken off before the allowlist match
 _TITLE_NEUTRAL = re.compile(r"^(?:适用|实行|实施)?|(?:的)?(?:违法行为|事项|情形|清单|目录|名录|情况)+(?:清单|目录|名录)?[:：。]?$")
+
+
+# The measures the law attaches to every such outcome, allowed before or after the outcome in its cell:
+# 行政处罚法 第二十八条 “应当责令当事人改正或者限期改正违法行为”, 第三十三条第三款 “应当对当事人进行教育”
+_CELL_MEASURE = re.compile(
+    r"(?:并|同时)?(?:应当|应|依法)?(?:(?:对当事人|对其)?(?:予以|进行|给予)?(?:批评)?教育(?:引导)?"
+    r"|责令(?:当事人)?(?:立即|限期|及时)?(?:改正|整改|纠正)(?:违法行为)?"
+    r"|(?:予以|进行|给予)?警示(?:教育|提醒|告诫|约谈)?)")
+_CELL_JOIN = r"[，,；;、\n]|并|及|和"
+
+
+def split_outcome_cell(text: str) -> tuple[Outcome | None, list[str]]:
+    """An outcome cell: (outcome, the measures listed before or after it). The outcome is read by allowlist
+    (read_outcome_strict); the only other words allowed are measures of _CELL_MEASURE joined by ，；、并 or a line
+    break (不予处罚，责令改正 / 批评教育、责令改正，不予行政处罚). Anything else: (None, [])."""
+    t = re.sub(r"[ \t\u3000]", "", (text or "").strip())
+    # pieces between joins; an outcome piece plus measure pieces only
+    pieces = [p for p in re.split(_CELL_JOIN, t) if p.strip("。.")]
+    outcome_at = [i for i, p in enumerate(pieces) if read_outcome_strict(p.strip("。.")) is not None]
+    if len(pieces) == 1:
+        return read_outcome_strict(pieces[0]), []
+    if len(outcome_at) != 1:
+        return None, []
+    measures = []
+    for i, p in enumerate(pieces):
+        if i == outcome_at[0]:
+            continue
+        p = p.strip("。.")
+        if not _CELL_MEASURE.fullmatch(p):
+            return None, []
+        measures.append(re.sub(r"^(?:并|同时)?(?:应当|应|依法)?", "", p))
+    return read_outcome_strict(pieces[outcome_at[0]].strip("。.")), measures
 
 
 def read_outcome_strict(text: str) -> Outcome | None:
@@ -138,15 +170,35 @@ def read_outcome_strict(text: str) -> Outcome | None:
     return Outcome.lighter_penalty
 
 
+# counts and batch marks of a title: （共10项） / （10项） / （试行） / （第一批） / (一)
+_TITLE_MARK = re.compile(r"[（(](?:共?[\d一二三四五六七八九十百]+(?:项|条|类)|试行|暂行|修订|第[一二三四五六七八九十\d]+批"
+                         r"|[一二三四五六七八九十\d]+)[)）]")
+# words before the outcome that name no outcome: a province or city, a domain, the kind of violation
+_TITLE_PREFIX = re.compile(r"^(?:[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,6}?(?:省|市)"
+                           r"|[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,12}?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
+                           r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
+                           r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
+
+
+def title_core(text: str) -> str:
+    """A section title without its numbering, counts and batch marks, place, domain, kind of violation and neutral
+    words (一、市场监管领域轻微违法行为不予行政处罚事项清单（共10项） → 不予行政处罚)."""
+    core = _TITLE_MARK.sub("", re.sub(r"\s", "", text or ""))
+    core = _TITLE_NUMBERING.sub("", core)
+    for _ in range(4):
+        core = _TITLE_PREFIX.sub("", core)
+    core = re.sub(r"^(不予|免予|免于)实施", r"\1", core)
+    for _ in range(2):
+        core = _TITLE_NEUTRAL.sub("", core)
+    return core
+
+
 def read_title_outcome(text: str) -> tuple[Outcome | None, bool]:
     """A section title: (its outcome, refused). The title's numbering (一、/（一）/1.) and neutral words (事项 / 清单 /
     情形 / 的违法行为 / 适用 …) are taken off; exactly an outcome wording must remain. A title with other words that
     still speaks of 罚 / 免 is refused: the rows under it are not imported (never an outcome section)."""
     t = re.sub(r"\s", "", text or "")
-    core = _TITLE_NUMBERING.sub("", t)
-    core = re.sub(r"^(?:轻微违法行为)", "", core)
-    for _ in range(2):
-        core = _TITLE_NEUTRAL.sub("", core)
+    core = title_core(t)
     outcome = read_outcome_strict(core) if core else None
     if outcome is not None:
         return outcome, False
@@ -445,7 +497,8 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
 CONTINUED_NO = re.compile(r"\s*|.*续.*|\d+\s*[.．\-－—_/]\s*\d+.*|\d+\s*[（(][^）)]*[）)]")
 
 
-def _continues_above(number_text: str, above: dict | None, blank_counts: bool = True) -> bool:
+def _continues_above(number_text: str, above: dict | None, blank_counts: bool = True,
+                     prev: str | None = None) -> bool:
     """`blank_counts` is no longer used (kept for callers): any refused row counts unless clearly the next number.
     Formerly: a blank 序号 goes on with the item above (not in a table with no 序号 column, where a row with
     its own 违法行为 is its own item)."""
@@ -456,6 +509,10 @@ def _continues_above(number_text: str, above: dict | None, blank_counts: bool = 
     # fail safe: a refused row directly under an item may be the rest of it, unless its 序号 is clearly the next
     # number in sequence (above 7, this row 8)
     if t.isdigit() and str(no).isdigit() and int(t) == int(no) + 1:
+        return False
+    # the next number after the row directly above (1 imported, 2 refused, 3 refused: 3 follows 2, not item 1)
+    p = normalise(prev or "").rstrip("、.．")
+    if t.isdigit() and p.isdigit() and int(t) == int(p) + 1:
         return False
     return True
 
@@ -512,6 +569,7 @@ def build_draft(
     item_windows: list[tuple[dict, object, set]] = []  # (item, parse, windows it states) of items with 首违
     x = 0
     above: dict | None = None  # the last item read, None after a section title
+    prev_no: str | None = None  # the 序号 of the row directly above (imported or refused)
     binding = []
     if corpus is not None:
         stack = set(corpus.registry.stack(jurisdiction)) if jurisdiction != "CN" else {"CN"}
@@ -530,21 +588,29 @@ def build_draft(
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:
+            sub_outcome, sub_refused = read_title_outcome(title_text)
+            # a neutral sub-title (（一）市场监管领域) under an outcome section keeps the section's outcome
+            # (only a lower level of numbering: （一） / (1) / 1. — 二、市场监管领域 is a new section of its own)
+            if not (sub_outcome is None and not sub_refused and section_outcome is not None
+                    and not title_core(title_text)
+                    and re.match(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])", title_text)):
+                section_outcome, section_refused = sub_outcome, sub_refused
             section = title_text
-            section_outcome, section_refused = read_title_outcome(title_text)
             above = None
+            prev_no = None
             continue
         result.rows_read += 1
+        prev_row_no, prev_no = prev_no, _cell(row, cmap, "number")
         violation = _cell(row, cmap, "violation")
         if not violation:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation", "违法行为为空"))
-            if _continues_above(_cell(row, cmap, "number"), above):
+            if _continues_above(_cell(row, cmap, "number"), above, prev=prev_row_no):
                 _flag_unjoined(above, row.number, "违法行为为空")
             continue
         if len(violation) < 2:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation",
                                             f"违法行为“{violation}”过短"))
-            if _continues_above(_cell(row, cmap, "number"), above):
+            if _continues_above(_cell(row, cmap, "number"), above, prev=prev_row_no):
                 _flag_unjoined(above, row.number, f"违法行为“{violation}”过短")
             continue
         if section_refused:
@@ -552,19 +618,20 @@ def build_draft(
                                             f"所在分节标题“{section}”含处罚或从宽的词, 但不是可识别的处理结果"
                                             "(应为 不予处罚事项 / 可以不予处罚事项 / 减轻处罚事项 / 从轻处罚事项), "
                                             "本节各行未导入, 须人工核对"))
-            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
                 _flag_unjoined(above, row.number, f"所在分节标题“{section}”无法识别")
             continue
         outcome = section_outcome
+        cell_measures: list[str] = []
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
-            outcome = read_outcome_strict(_cell(row, cmap, "outcome"))
+            outcome, cell_measures = split_outcome_cell(_cell(row, cmap, "outcome"))
             if outcome is None:
                 why = outcome_problem(_cell(row, cmap, "outcome"))
                 result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "unreadable_outcome",
                                                 f"无法识别处理结果“{_cell(row, cmap, 'outcome')}”"
                                                 + (f": {why}" if why else
                                                    "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)")))
-                if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+                if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
                     _flag_unjoined(above, row.number, f"处理结果“{_cell(row, cmap, 'outcome')}”无法识别")
                 continue
         if outcome is None:
@@ -573,7 +640,7 @@ def build_draft(
                 where += f"({why})"
             result.rejected.append(Rejected(row.number, section and "分节标题" or None, "unreadable_outcome",
                                             f"无法确定处理结果: {where}"))
-            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns):
+            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
                 _flag_unjoined(above, row.number, "处理结果无法确定")
             continue
         number_text = _cell(row, cmap, "number")
@@ -614,6 +681,12 @@ def build_draft(
             flags.append("source_rows_unjoined")
             notes.append("本条目的续行未并入(" + "; ".join(f"第{n}行: {why}" for n, why in unjoined[row.number])
                          + "), 本条的文字可能不全, 须核对原表后修改条目并删除此标记")
+        if section_outcome is not None and outcome is not section_outcome:
+            # 行政处罚法 第三十三条: 不予处罚 / 可以不予处罚 / 从轻 / 减轻 are different outcomes; the row's cell and its
+            # section title disagree: never the more lenient silently
+            flags.append("conditions.outcome_mismatch")
+            notes.append(f"处理结果“{_cell(row, cmap, 'outcome')}”({outcome.zh})与所在分节标题“{section}”"
+                         f"({section_outcome.zh})不一致, 须人工核对")
         if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
             # the outcome cell's own words, beside the outcome read from them (可依法不予处罚 → 可以不予处罚)
             notes.append(f"{cmap.header_of('outcome')}(原文): {_cell(row, cmap, 'outcome')}")
@@ -725,7 +798,7 @@ def build_draft(
             "penalty_basis": cited["penalty_basis"],
             "exemption_basis": cited["exemption_basis"],
             "conditions": conditions,
-            "measures": _measures(_cell(row, cmap, "measures")),
+            "measures": list(dict.fromkeys(_measures(_cell(row, cmap, "measures")) + cell_measures)),
             "provenance": {
                 "source_item_no": no,
                 "sub_list": section,
