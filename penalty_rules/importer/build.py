@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,10 +175,26 @@ def read_outcome_strict(text: str) -> Outcome | None:
 _TITLE_MARK = re.compile(r"[（(](?:共?[\d一二三四五六七八九十百]+(?:项|条|类)|试行|暂行|修订|第[一二三四五六七八九十\d]+批"
                          r"|[一二三四五六七八九十\d]+)[)）]")
 # words before the outcome that name no outcome: a province or city, a domain, the kind of violation
-_TITLE_PREFIX = re.compile(r"^(?:[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,6}?(?:省|市)"
-                           r"|[^，,；;。罚免宽轻不非无未除禁取外停限严]{2,12}?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
+# A domain prefix by allowlist: the taxonomy's own names (lists/domains.yaml) before 领域 — a free prefix swallowed
+# restrictions (仅个体工商户领域 / 部分领域 / 高风险领域; a re-reader); a place: a name of 2-4 characters and 省 / 市 / 县 / 区
+def _domain_names() -> str:
+    path = Path(__file__).resolve().parents[2] / "lists" / "domains.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return "市场监管"
+    names = {d.get("zh") for d in (data.get("domains") or []) if isinstance(d, dict) and d.get("zh")}
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) or "市场监管"
+
+
+_TITLE_PREFIX = re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只])[\u4e00-\u9fff]){2,4}?(?:省|市|县|区)(?![内外以])"
+                           rf"|(?:{_domain_names()})(?:行政执法)?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
                            r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
                            r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
+# A title or cell naming the first offence (首违 / 首次违法 / 初次违法): its rows must state it as a condition
+# (first_offense) — else the item would bind without it (a re-reader: 首次违法不予处罚事项 + 危害后果轻微并及时改正
+# imported as a mandatory 不予处罚 of 第三十三条第一款's first sentence, for repeat offenders too)
+_FIRST_NAMED = re.compile(r"首违|首次违法|初次违法|首次|初次")
 
 
 def title_core(text: str) -> str:
@@ -563,6 +580,9 @@ def build_draft(
     items: list[dict] = []
     section: str | None = None
     section_outcome: Outcome | None = None
+    parent_outcome: Outcome | None = None  # the outcome of the top-level section a neutral sub-title belongs to
+    section_first = False  # the section's title names the first offence (_FIRST_NAMED)
+    parent_first = False
     section_refused = False  # a title that speaks of 罚/免 in words not recognised: its rows are refused
     seen_numbers: dict[tuple[str | None, str], int] = {}
     used_ids: set[str] = set()
@@ -591,10 +611,17 @@ def build_draft(
             sub_outcome, sub_refused = read_title_outcome(title_text)
             # a neutral sub-title (（一）市场监管领域) under an outcome section keeps the section's outcome
             # (only a lower level of numbering: （一） / (1) / 1. — 二、市场监管领域 is a new section of its own)
-            if not (sub_outcome is None and not sub_refused and section_outcome is not None
-                    and not title_core(title_text)
-                    and re.match(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])", title_text)):
+            sub_level = re.match(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])", title_text)
+            if sub_level and sub_outcome is None and not sub_refused and parent_outcome is not None \
+                    and not title_core(title_text):
+                # neutral: the top-level section's outcome (not a sibling sub-title's)
+                section_outcome, section_refused = parent_outcome, False
+                section_first = parent_first or bool(_FIRST_NAMED.search(title_text))
+            else:
                 section_outcome, section_refused = sub_outcome, sub_refused
+                section_first = bool(_FIRST_NAMED.search(title_text))
+                if not sub_level:
+                    parent_outcome, parent_first = sub_outcome, section_first
             section = title_text
             above = None
             prev_no = None
@@ -718,6 +745,12 @@ def build_draft(
         if problem := outcome_clause_problem(parse, outcome):
             flags.append("conditions.outcome_mismatch")
             notes.append(problem)
+        cell_text = _cell(row, cmap, "outcome") if "outcome" in cmap.columns else ""
+        named_first = (section_first and not cell_text) or bool(_FIRST_NAMED.search(cell_text or ""))
+        if named_first and "first_offense" not in json.dumps(conditions, ensure_ascii=False):
+            flags.append("conditions.first_offense_unstated")
+            notes.append(f"{'处理结果' if cell_text else '所在分节标题'}写明首次(初次)违法, 适用条件却未写: 须把“初次违法”"
+                         "写入适用条件(行政处罚法 第三十三条第一款)后删除此标记")
         if parse.remarks:
             notes.append("适用条件中的说明文字(未作为条件): " + ";".join(parse.remarks))
 

@@ -42,6 +42,9 @@ BLOCKING_FLAGS = {  # flag → (what is wrong, what the reviewer must do)
     "conditions.outcome_mismatch": (
         "适用条件原文所述的处理结果(如“…的，依法从轻处罚”)与该行的处理结果不同, 条目可能比清单原文更从宽",
         "须按清单原文确定条目的处理结果(outcome)或拆分条目"),
+    "conditions.first_offense_unstated": (
+        "处理结果或分节标题写明首违(首次、初次违法), 适用条件却没有“初次违法”, 条目会适用于非初次违法的当事人",
+        "须把“初次违法”(first_offense, 含清单所定的期限)写入适用条件后删除此标记"),
 }
 # Flags meaning the list's words may be lost or read more widely block too (the reviewer checks the words against
 # the table and deletes the flag: that edit is the recorded reason to let the item pass, seen in the draft's
@@ -70,7 +73,7 @@ for _field, _zh in (("violated", "违法依据"), ("penalty_basis", "处罚依�
 BLOCKING_FLAGS.update(_LOST)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause",
          "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row",
-         "conditions.heading_unread": "unresolved_heading"}
+         "conditions.heading_unread": "unresolved_heading", "conditions.first_offense_unstated": "unresolved_first_offense"}
 CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".version"))})
 
 
