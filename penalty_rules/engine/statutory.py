@@ -568,8 +568,8 @@ class StatutoryRules:
         scope = row.scope
         if scope.jurisdictions and not any(j in stack for j in scope.jurisdictions):
             return None
-        if domain is None and not laws and (scope.fact is None or scope.fact.key not in (f.special_law_facts or {})):
-            return None  # (the officer answering the row's own fact names the law: asked which law is violated)
+        if domain is None and not laws and (scope.fact is None or (f.special_law_facts or {}).get(scope.fact.key) is not True):
+            return None  # (the officer finding the row's own fact names the law: asked which law is violated)
         in_scope, scope_missing = scope_match(scope, domain, laws)
         if in_scope is False:
             return None

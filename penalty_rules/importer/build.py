@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,16 +177,21 @@ _TITLE_MARK = re.compile(r"[（(](?:共?[\d一二三四五六七八九十百]+(?
 # A domain prefix by allowlist: the taxonomy's own names (lists/domains.yaml) before 领域 — a free prefix swallowed
 # restrictions (仅个体工商户领域 / 部分领域 / 高风险领域; a re-reader); a place: a name of 2-4 characters and 省 / 市 / 县 / 区
 def _domain_names() -> str:
-    path = Path(__file__).resolve().parents[2] / "lists" / "domains.yaml"
+    """The taxonomy's Chinese domain names (domains.yaml of the configured lists, PENALTY_RULES_LISTS), longest
+    first. Unreadable: only 市场监管, and a title of another domain is refused (fails safe, never wider)."""
+    from penalty_rules.config import Settings
+
     try:
+        path = Settings.from_env().lists_dir / "domains.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
+    except (OSError, yaml.YAMLError, ValueError):
         return "市场监管"
     names = {d.get("zh") for d in (data.get("domains") or []) if isinstance(d, dict) and d.get("zh")}
     return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) or "市场监管"
 
 
-_TITLE_PREFIX = re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只])[\u4e00-\u9fff]){2,4}?(?:省|市|县|区)(?![内外以])"
+_TITLE_PREFIX = re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只部个])[\u4e00-\u9fff]){2,4}?"
+                           r"(?:省|市|县|(?<![地山城社园景辖片])区)(?![内外以])"
                            rf"|(?:{_domain_names()})(?:行政执法)?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
                            r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
                            r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
@@ -195,6 +199,17 @@ _TITLE_PREFIX = re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只]
 # (first_offense) — else the item would bind without it (a re-reader: 首次违法不予处罚事项 + 危害后果轻微并及时改正
 # imported as a mandatory 不予处罚 of 第三十三条第一款's first sentence, for repeat offenders too)
 _FIRST_NAMED = re.compile(r"首违|首次违法|初次违法|首次|初次")
+
+
+def _states_first_offense(conditions: dict) -> bool:
+    """first_offense holds whichever way the conditions are met: in `all`, or in every alternative of `any_of` (in
+    one alternative only, another binds a repeat offender; a re-reader)."""
+    def has(c) -> bool:
+        return c == "first_offense" or (isinstance(c, dict) and c.get("tag") == "first_offense")
+    if any(has(c) for c in conditions.get("all") or []):
+        return True
+    bundles = conditions.get("any_of") or []
+    return bool(bundles) and all(any(has(c) for c in b) for b in bundles)
 
 
 def title_core(text: str) -> str:
@@ -746,8 +761,9 @@ def build_draft(
             flags.append("conditions.outcome_mismatch")
             notes.append(problem)
         cell_text = _cell(row, cmap, "outcome") if "outcome" in cmap.columns else ""
-        named_first = (section_first and not cell_text) or bool(_FIRST_NAMED.search(cell_text or ""))
-        if named_first and "first_offense" not in json.dumps(conditions, ensure_ascii=False):
+        remark_text = _cell(row, cmap, "remarks") if "remarks" in cmap.columns else ""
+        named_first = section_first or bool(_FIRST_NAMED.search((cell_text or "") + (remark_text or "")))
+        if named_first and not _states_first_offense(conditions):
             flags.append("conditions.first_offense_unstated")
             notes.append(f"{'处理结果' if cell_text else '所在分节标题'}写明首次(初次)违法, 适用条件却未写: 须把“初次违法”"
                          "写入适用条件(行政处罚法 第三十三条第一款)后删除此标记")

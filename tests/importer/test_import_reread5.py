@@ -62,3 +62,32 @@ def test_a_neutral_sub_title_takes_the_top_level_sections_outcome(tmp_path):
     result = _build(tmp_path, rows)
     by_no = {i["provenance"]["source_item_no"]: i for i in result.items}
     assert by_no[2]["outcome"] == "discretionary_no_penalty", [(i["id"], i["outcome"]) for i in result.items]
+
+
+# -- a sixth re-read ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("title, cell", [("首次违法不予处罚事项", "不予处罚"), ("首次违法可以不予处罚事项", "可以不予处罚")])
+def test_the_title_counts_when_the_row_has_its_own_outcome_cell(tmp_path, title, cell):
+    """The usual layout: the title names the first offence and the row's 处理结果 is filled (the check read the title
+    only for rows without one)."""
+    rows = [[title, "", "", "", "", ""], [1, "市场监管", "未按规定公示信息", CITE, "危害后果轻微并及时改正的", cell]]
+    result = _build(tmp_path, rows)
+    assert result.items and FIRST in _blocked(result.items[0])
+
+
+def test_the_first_offence_in_one_alternative_only_is_not_stated(tmp_path):
+    rows = [[1, "市场监管", "未按规定公示信息", CITE, "初次违法且危害后果轻微并及时改正的，或者违法行为轻微的", "首违不罚"]]
+    result = _build(tmp_path, rows)
+    assert FIRST in _blocked(result.items[0])
+
+
+def test_the_remarks_column_naming_the_first_offence_counts(tmp_path):
+    head = ["序号", "执法领域", "违法行为", "处罚依据", "适用条件", "处理结果", "备注"]
+    rows = [[1, "市场监管", "未按规定公示信息", CITE, "危害后果轻微并及时改正的", "可以不予处罚", "首违不罚，限两年内首次"]]
+    result = _build(tmp_path, rows, head=head)
+    assert FIRST in _blocked(result.items[0])
+
+
+@pytest.mark.parametrize("title", ["部分地区不予处罚事项", "高风险地区不予处罚事项", "个别地区不予处罚事项", "农村地区不予处罚事项",
+                                   "偏远山区不予处罚事项"])
+def test_a_place_prefix_that_restricts_is_refused(title):
+    assert read_title_outcome(title) == (None, True)

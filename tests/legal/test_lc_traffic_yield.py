@@ -186,3 +186,9 @@ def test_the_answered_fact_is_not_dropped_when_neither_domain_nor_law_is_given(e
     assert "violated_law" in [m.fact for m in d.missing_facts]
     denied = engine.evaluate(_yielded(False, domain=None, violated_law=None, conduct="为让行救护车闯红灯"))
     assert denied.outcome == "normal"
+
+
+def test_a_denied_fact_names_no_law_for_an_unrelated_case(engine):
+    """A re-reader: answered false, the row still stood in trace.overrides (适用的单行法另有规定) of a case with no domain."""
+    d = engine.evaluate(_yielded(False, domain=None, violated_law=None, conduct="未按规定公示年度报告"))
+    assert "lc-traffic-75" not in (d.trace.overrides or [])
