@@ -26,11 +26,8 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout
 
 
-@pytest.fixture
-def history(tmp_path, monkeypatch) -> Path:
-    """A repository whose lists/ is the bundled folder (commit A), then (commit B): the draft's item 01 loses its
-    condition 属于食品经营环节 (a wider condition: fewer requirements admit more cases → 放宽), and a new draft
-    version t1 of the tax list adds 积极配合调查 to item 02 (one more requirement → 收紧) and drops item 03."""
+def _committed_copy(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """(a git repository, its lists/): the bundled lists committed as A."""
     if shutil.which("git") is None:
         pytest.skip("git 不可用")
     monkeypatch.setenv("PENALTY_RULES_STATUTES", "")
@@ -41,6 +38,15 @@ def history(tmp_path, monkeypatch) -> Path:
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "A")
+    return repo, root
+
+
+@pytest.fixture
+def history(tmp_path, monkeypatch) -> Path:
+    """A repository whose lists/ is the bundled folder (commit A), then (commit B): the draft's item 01 loses its
+    condition 属于食品经营环节 (a wider condition: fewer requirements admit more cases → 放宽), and a new draft
+    version t1 of the tax list adds 积极配合调查 to item 02 (one more requirement → 收紧) and drops item 03."""
+    repo, root = _committed_copy(tmp_path, monkeypatch)
     draft = root / DRAFT
     text = draft.read_text("utf-8")
     old = "    - first_offense\n    - custom: 属于食品经营环节\n"
@@ -123,16 +129,7 @@ def test_corpus_diff_shows_a_change_of_the_list_itself(tmp_path, monkeypatch):
     """A list-level change counts and shows, with its direction. 市场监管总局 国市监法〔2025〕10号 (cn-samr-2025-1) defines 首违
     as no prior of the same kind within two years (first_offense.window_years 2); shortened to one year, a prior of
     eighteen months before no longer counts: more cases are 首违 and reach the list's 不予处罚 — 放宽. No item changes."""
-    if shutil.which("git") is None:
-        pytest.skip("git 不可用")
-    monkeypatch.setenv("PENALTY_RULES_STATUTES", "")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    repo = tmp_path / "repo"
-    root = repo / "lists"
-    shutil.copytree(Settings.from_env().lists_dir, root)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "A")
+    repo, root = _committed_copy(tmp_path, monkeypatch)
     path = root / "national" / "cn-samr-2025-1" / "2025.yaml"
     text = path.read_text("utf-8")
     assert text.count("  window_years: 2\n") == 1

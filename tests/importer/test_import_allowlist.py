@@ -5,33 +5,12 @@ The expected readings are written from the words: 不予处罚 is mandatory, 可
 (行政处罚法(2021-01-22)第三十三条第一款: “违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。初次违法且危害后果
 轻微并及时改正的，可以不予行政处罚。”); a cell or title with other words than one outcome wording is no outcome."""
 
-import csv
-import io
-
 import pytest
 
 from penalty_rules.importer.build import build_draft, read_outcome_strict, read_title_outcome
-from penalty_rules.lint.flags import blocking_flags
-from penalty_rules.model.item import Item
 from penalty_rules.model.outcome import Outcome
 
-HEAD = ["序号", "执法领域", "违法行为", "处罚依据", "适用条件", "处理结果"]
-CITE = "《中华人民共和国行政处罚法》第三十三条第一款"
-
-
-def _build(tmp_path, rows, head=HEAD, **kw):
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(head)
-    w.writerows(rows)
-    table = tmp_path / "t.csv"
-    table.write_text(buf.getvalue(), encoding="utf-8")
-    return build_draft(table, list_id="t", version="1", jurisdiction="371500", domain="market", **kw)
-
-
-def _blocked(item: dict) -> list[str]:
-    return blocking_flags(Item.model_validate(item))
-
+from .draft_tables import CITE, _blocked, _build
 
 NP, DNP, RD, LT = (Outcome.no_penalty, Outcome.discretionary_no_penalty, Outcome.reduced_penalty,
                    Outcome.lighter_penalty)

@@ -17,7 +17,7 @@ from penalty_rules.importer.grammar import parse_conditions
 from penalty_rules.lint.flags import BLOCKING_FLAGS
 from penalty_rules.model.outcome import Outcome
 
-from .test_import_allowlist import CITE, _blocked, _build
+from .draft_tables import CITE, _blocked, _build
 
 NP, DNP, RD, LT = (Outcome.no_penalty, Outcome.discretionary_no_penalty, Outcome.reduced_penalty,
                    Outcome.lighter_penalty)

@@ -11,7 +11,7 @@ import pytest
 
 from penalty_rules.importer.build import read_title_outcome
 
-from .test_import_allowlist import CITE, _blocked, _build
+from .draft_tables import CITE, _blocked, _build
 
 FIRST = "conditions.first_offense_unstated"
 

@@ -8,33 +8,12 @@ so it must block (conditions.exclusion); a 之一 heading's own words (并及时
 alternative. 可以不予 is the officer's discretion, 不予 is mandatory (行政处罚法(2021-01-22)第三十三条第一款:
 “违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。初次违法且危害后果轻微并及时改正的，可以不予行政处罚。”)."""
 
-import csv
-import io
-
 import pytest
 
-from penalty_rules.importer.build import build_draft, read_outcome
-from penalty_rules.lint.flags import blocking_flags
-from penalty_rules.model.item import Item
+from penalty_rules.importer.build import read_outcome
 from penalty_rules.model.outcome import Outcome
 
-HEAD = ["序号", "执法领域", "违法行为", "处罚依据", "适用条件", "处理结果"]
-CITE = "《中华人民共和国行政处罚法》第三十三条第一款"
-
-
-def _build(tmp_path, rows, head=HEAD, **kw):
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(head)
-    w.writerows(rows)
-    table = tmp_path / "t.csv"
-    table.write_text(buf.getvalue(), encoding="utf-8")
-    return build_draft(table, list_id="t", version="1", jurisdiction="371500", domain="market", **kw)
-
-
-def _blocked(item: dict) -> list[str]:
-    return blocking_flags(Item.model_validate(item))
-
+from .draft_tables import CITE, _blocked, _build
 
 # -- exclusions: each form, alone and after a condition (初次违法，…) ---------------------------------------
 CASE_EXCLUDED = [
