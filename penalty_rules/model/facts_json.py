@@ -9,6 +9,7 @@ as JSON strings. NaN / Infinity are refused by CaseFacts (allow_inf_nan=False), 
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from penalty_rules.model.facts import CaseFacts
@@ -131,7 +132,28 @@ def validate_facts_value(value: Any) -> CaseFacts:
     Raises pydantic.ValidationError."""
     if isinstance(value, CaseFacts):
         return value
-    return CaseFacts.model_validate_json(json.dumps(value, ensure_ascii=False), strict=True)
+    return CaseFacts.model_validate_json(json.dumps(_json_values(value), ensure_ascii=False), strict=True)
+
+
+def _json_values(value, loc: tuple = ()):
+    """A row of a typed source (Parquet) as JSON values: a decimal is a number (yuan are stored so); any other
+    value JSON has no form for (binary …) is a validation error naming its field — a bad row, never a crash of the
+    whole replay (a re-reader: a decimal or binary column stopped the run)."""
+    from pydantic import ValidationError
+    from pydantic_core import InitErrorDetails, PydanticCustomError
+
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else str(value)  # (a string: refused as no number)
+    if isinstance(value, dict):
+        return {k: _json_values(v, (*loc, k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_values(v, (*loc, i)) for i, v in enumerate(value)]
+    err = PydanticCustomError("unsupported_type", "须为 JSON 的数字、字符串、布尔、数组或对象, 不接受 {kind} 类型的值",
+                              {"kind": type(value).__name__})
+    raise ValidationError.from_exception_data(
+        "CaseFacts", [InitErrorDetails(type=err, loc=loc or ("(顶层)",), input=repr(value)[:40])])
 
 
 _MESSAGES_ZH = {
@@ -147,6 +169,7 @@ _MESSAGES_ZH = {
     "bool_type": "须为 true 或 false(不接受字符串或数字)",
     "bool_parsing": "须为 true 或 false",
     "date_type": "须为 YYYY-MM-DD 格式的日期",
+    "unsupported_type": "须为 JSON 的数字、字符串、布尔、数组或对象(不接受二进制等类型的值)",
     "date_parsing": "须为 YYYY-MM-DD 格式的日期",
     "date_from_datetime_parsing": "须为 YYYY-MM-DD 格式的日期",
     "date_from_datetime_inexact": "须为日期, 不能带时间",

@@ -107,3 +107,27 @@ def test_a_caseload_of_bad_rows_only_still_gets_its_report(tmp_path):
     assert fig["rows"] == 3 and fig["bad_rows"] == 3
     assert "案件重放报告" in (out / "report.html").read_text(encoding="utf-8")
     assert len(_csv(out / "bad_rows.csv")) == 3
+
+
+def test_typed_parquet_columns_are_read_or_bad_rows_never_a_crash(tmp_path):
+    """A re-reader: a decimal column (yuan) or a binary column stopped the whole replay with a TypeError. A decimal is a
+    number; a binary value is a bad row naming its field (issue 12: bad rows never stop the run)."""
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from penalty_rules.cli.replay import run_replay
+
+    path = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({
+        "item_id": ["cn-tax-2021-6/03"] * 3, "act_date": ["2023-03-20"] * 3, "decision_date": ["2023-04-10"] * 3,
+        "illegal_gains_yuan": pa.array([Decimal("12.50"), Decimal("0.00"), None], pa.decimal128(12, 2)),
+        "conduct": pa.array([None, None, b"x"], pa.binary()),
+    }), path)
+    out = tmp_path / "report"
+    fig = run_replay([path], list_from=FROM, list_to=TO, out=out, workers=1, today=TODAY, progress=False, quiet=True,
+                     formats=("csv",))
+    assert fig["rows"] == 3 and fig["bad_rows"] == 1
+    bad = _csv(out / "bad_rows.csv")
+    assert bad[0]["row"] == "3" and bad[0]["field"] == "conduct" and "二进制" in bad[0]["message"]
