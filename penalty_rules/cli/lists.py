@@ -25,7 +25,7 @@ from penalty_rules.model.listdoc import Level, ListDocument
 from penalty_rules.model.outcome import Outcome
 from penalty_rules.report.coverage import coverage as coverage_report
 from penalty_rules.model.outcome import outcome_zh
-from penalty_rules.report.diff import UnknownVersionKey, diff as diff_report
+from penalty_rules.report.diff import LENIENT, UnknownVersionKey, diff as diff_report
 
 app = typer.Typer(help="清单: 校验、查看、覆盖率、版本差异、JSON Schema", no_args_is_help=True)
 console = Console()
@@ -351,7 +351,7 @@ def diff(
             table.add_column(header, overflow="fold")
         for c in result.document_changes:
             table.add_row(Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"), Text(c.new_zh or "—"),
-                          Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""))
+                          _direction_cell(c))
         _print_table(table, 140)
     for title, items, mark in (("新增条目", result.added, "+"), ("删除条目", result.removed, "-")):
         if items:
@@ -365,7 +365,7 @@ def diff(
             table.add_column(header, overflow="fold")
         for change in result.changed:
             head = Text(f"{change.id}\n{change.violation or ''}")
-            mark = Text(change.direction_zh or "", style="bold red" if change.direction == "lenient" else "")
+            mark = _direction_cell(change)
             for n, part in enumerate(change.parts):
                 table.add_row(head if n == 0 else Text(""), mark if n == 0 else Text(""),
                               Text(_field_cell(part.field_zh, part.field)), Text(part.text_zh), Text(part.direction_zh))
@@ -430,7 +430,7 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
             for c in counted_document_changes(e):
                 own.add_row(Text(e.b or e.a or ""), Text(_field_cell(c.field_zh, c.path)), Text(c.old_zh or "—"),
                             Text(c.new_zh or "—"),
-                            Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""))
+                            _direction_cell(c))
     if own.row_count:
         _print_table(own, 160)
     changed = Table(title="修改的条目")
@@ -440,7 +440,7 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
         for e in lc.entries:
             for c in e.diff.changed:
                 changed.add_row(Text(e.b or e.a or ""), Text(f"{c.id}\n{c.violation or ''}"),
-                                Text(c.direction_zh or "", style="bold red" if c.direction == "lenient" else ""),
+                                _direction_cell(c),
                                 Text("; ".join(p.text_zh for p in c.parts) or "—"))
     if changed.row_count:
         _print_table(changed, 180)
@@ -463,6 +463,11 @@ def _corpus_diff(lists_dir, rev_from, rev_to, lock_from, lock_to, as_json: bool)
 def _field_cell(zh: str | None, code: str) -> str:
     """The field's Chinese name with its code (what the list file says)."""
     return code if not zh or zh == code else f"{zh}\n{code}"
+
+
+def _direction_cell(change) -> Text:
+    """A change's 放宽 / 收紧 / 需审核 mark, 放宽 in bold red."""
+    return Text(change.direction_zh or "", style="bold red" if change.direction == LENIENT else "")
 
 
 def _print_domains(result) -> None:

@@ -30,6 +30,13 @@ _PARTY_PREMISES = {
     "party_individual_business": lambda p: p is PartyType.individual_business,
     "party_business": lambda p: p in _BUSINESS,
 }
+
+
+def party_fits(tag: str, party: PartyType) -> bool:
+    """A known party type meets the party premise `tag` (engine.premises.PARTY_PREMISES)."""
+    return _PARTY_PREMISES[tag](party)
+
+
 _CIRCUMSTANCE_VALUE = {c: c.value for c in Circumstance}  # an enum's .value is slow to read (hot path)
 
 

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from penalty_rules.engine.conditions import FactView, or3
+from penalty_rules.engine.conditions import FactView, or3, party_fits
 from penalty_rules.engine.history import derive_first_offense
 from penalty_rules.engine.premises import (
     AGGRAVATION_NOTE, AGGRAVATION_PREMISE, PARTY_PREMISES, effective_conditions, item_party, minor_note, party_note,
@@ -31,7 +31,7 @@ from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import (
     AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker, replaced,
 )
-from penalty_rules.model.facts import ACT_AFTER_DECISION, CaseFacts, Harm
+from penalty_rules.model.facts import ACT_AFTER_DECISION, ENUM_LABELS, CaseFacts, Harm, PartyType
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -232,34 +232,13 @@ CANDIDATE_SHARE = 0.5
 MAX_CANDIDATES = 5
 
 
-# The party an item's conduct names: engine.premises.item_party.
-_NOT_PARTY = {"individual_business": {"enterprise", "other", "individual"}, "enterprise": {"individual", "other"}}
-_PARTY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织"}
-
-
-_PARTIES: dict[tuple, tuple] = {}
-
-
 def _other_party(item, party) -> tuple[str, str] | None:
-    """(the party the item's conduct names, the officer's party type in Chinese) when they disagree:
-    list data and the party type, once per item object (kept: its id is not reused) and party."""
-    key = (id(item), party)
-    hit = _PARTIES.get(key)
-    if hit is not None and hit[0] is item:
-        return hit[1]
-    if len(_PARTIES) >= 100_000:
-        _PARTIES.clear()
-    hit = _PARTIES[key] = (item, _read_other_party(item, party))
-    return hit[1]
-
-
-def _read_other_party(item, party) -> tuple[str, str] | None:
+    """(the party the item's conduct names, the officer's party type in Chinese) when the item's party premise
+    (engine.premises.item_party, PARTY_PREMISES; decided by engine.conditions.party_fits) fails for it."""
     named = item_party(item) if party is not None else None
-    if named is None:
+    if named is None or party_fits(PARTY_PREMISES[named[1]], party):
         return None
-    named, kind = named
-    value = getattr(party, "value", party)
-    return (named, _PARTY_ZH.get(value, value)) if value in _NOT_PARTY[kind] else None
+    return named[0], ENUM_LABELS[PartyType][party.value]
 
 
 def _party_disagreement(item, party, item_id: str) -> list[str]:

@@ -91,12 +91,19 @@ def ground_kind(item) -> str | None:
     return "no_fault" if "no_subjective_fault" in keys else "first_offense" if "first_offense" in keys else "minor"
 
 
-def _stated(conditions: Conditions, tags: frozenset) -> bool:
-    """One of `tags` holds whichever way the conditions are met: in `all`, or in every alternative of `any_of`
-    (a harm tag in one alternative only leaves the others without it)."""
-    if any(c in tags for c in conditions.all):
+def stated(all_of, any_of, tags: frozenset) -> bool:
+    """One of `tags` holds whichever way the conditions (`all`, `any_of`: of a Conditions, or of a draft's dict)
+    are met: in `all`, or in every alternative of `any_of` (a tag in one alternative only leaves the others
+    without it)."""
+    def tagged(c) -> bool:
+        return isinstance(c, str) and c in tags
+    if any(tagged(c) for c in all_of or ()):
         return True
-    return bool(conditions.any_of) and all(any(c in tags for c in bundle) for bundle in conditions.any_of)
+    return bool(any_of) and all(any(tagged(c) for c in bundle) for bundle in any_of)
+
+
+def _stated(conditions: Conditions, tags: frozenset) -> bool:
+    return stated(conditions.all, conditions.any_of, tags)
 
 
 def premises_of(item) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from penalty_rules.engine.premises import stated as stated_in_every_way
 from penalty_rules.importer.citations import parse_citations
 from penalty_rules.importer.errors import TableImportError
 from penalty_rules.importer.grammar import _YIFA_INSIDE, leniency_negated, parse_conditions, to_conditions
@@ -138,20 +140,21 @@ def split_outcome_cell(text: str) -> tuple[Outcome | None, list[str]]:
     t = re.sub(r"[ \t\u3000]", "", (text or "").strip())
     # pieces between joins; an outcome piece plus measure pieces only
     pieces = [p for p in re.split(_CELL_JOIN, t) if p.strip("。.")]
-    outcome_at = [i for i, p in enumerate(pieces) if read_outcome_strict(p.strip("。.")) is not None]
     if len(pieces) == 1:
         return read_outcome_strict(pieces[0]), []
-    if len(outcome_at) != 1:
+    read = [(i, o) for i, p in enumerate(pieces) if (o := read_outcome_strict(p.strip("。."))) is not None]
+    if len(read) != 1:
         return None, []
+    at, outcome = read[0]
     measures = []
     for i, p in enumerate(pieces):
-        if i == outcome_at[0]:
+        if i == at:
             continue
         p = p.strip("。.")
         if not _CELL_MEASURE.fullmatch(p):
             return None, []
         measures.append(re.sub(r"^(?:并|同时)?(?:应当|应|依法)?", "", p))
-    return read_outcome_strict(pieces[outcome_at[0]].strip("。.")), measures
+    return outcome, measures
 
 
 def read_outcome_strict(text: str) -> Outcome | None:
@@ -173,64 +176,69 @@ def read_outcome_strict(text: str) -> Outcome | None:
 # counts and batch marks of a title: （共10项） / （10项） / （试行） / （第一批） / (一)
 _TITLE_MARK = re.compile(r"[（(](?:共?[\d一二三四五六七八九十百]+(?:项|条|类)|试行|暂行|修订|第[一二三四五六七八九十\d]+批"
                          r"|[一二三四五六七八九十\d]+)[)）]")
-# words before the outcome that name no outcome: a province or city, a domain, the kind of violation
-# A domain prefix by allowlist: the taxonomy's own names (lists/domains.yaml) before 领域 — a free prefix swallowed
-# restrictions (仅个体工商户领域 / 部分领域 / 高风险领域; a re-reader); a place: a name of 2-4 characters and 省 / 市 / 县 / 区
-def _domain_names() -> str:
-    """The taxonomy's Chinese domain names (domains.yaml of the configured lists, PENALTY_RULES_LISTS), longest
-    first. Unreadable: only 市场监管, and a title of another domain is refused (fails safe, never wider)."""
+# words before the outcome that name no outcome: a province or city, a domain, the kind of violation.
+# A domain prefix by allowlist: the taxonomy's own names (the registry, lists/domains.yaml) before 领域 — a free prefix
+# swallowed restrictions (仅个体工商户领域 / 部分领域 / 高风险领域; a re-reader); a place: a name of 2-4 characters and
+# 省 / 市 / 县 / 区
+@functools.cache
+def _title_prefix(domain_names: tuple[str, ...]) -> re.Pattern:
+    names = "|".join(sorted((re.escape(n) for n in domain_names), key=len, reverse=True)) or "市场监管"
+    return re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只部个])[\u4e00-\u9fff]){2,4}?"
+                      r"(?:省|市|县|(?<![地山城社园景辖片])区)(?![内外以])"
+                      rf"|(?:{names})(?:行政执法)?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
+                      r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
+                      r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
+
+
+@functools.cache
+def _configured_domain_names() -> tuple[str, ...]:
+    """The configured lists' domain names (PENALTY_RULES_LISTS), read once, on the first title without a registry;
+    unreadable: none (only 市场监管 then: a title of another domain is refused, never read wider)."""
     from penalty_rules.config import Settings
+    from penalty_rules.load.loader import load_registry
 
     try:
-        path = Settings.from_env().lists_dir / "domains.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, ValueError):
-        return "市场监管"
-    names = {d.get("zh") for d in (data.get("domains") or []) if isinstance(d, dict) and d.get("zh")}
-    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) or "市场监管"
+        registry = load_registry(Settings.from_env().lists_dir)
+    except (OSError, ValueError):
+        registry = None
+    return _domain_names(registry)
 
 
-_TITLE_PREFIX = re.compile(r"^(?:(?:(?![不非无未除禁取外停限严仅只部个])[\u4e00-\u9fff]){2,4}?"
-                           r"(?:省|市|县|(?<![地山城社园景辖片])区)(?![内外以])"
-                           rf"|(?:{_domain_names()})(?:行政执法)?领域|市场监管(?:部门)?|市场监督管理(?:部门)?"
-                           r"|轻微(?:行政)?违法行为|一般(?:行政)?违法行为|首次违法(?:行为)?|初次违法(?:行为)?"
-                           r"|首违(?=不予|免予|免于|从轻|减轻|可以|依法)|实施)")
+def _domain_names(registry) -> tuple[str, ...]:
+    if registry is None:
+        return ()
+    return tuple(sorted(d.zh for d in registry.domains))
+
+
 # A title or cell naming the first offence (首违 / 首次违法 / 初次违法): its rows must state it as a condition
 # (first_offense) — else the item would bind without it (a re-reader: 首次违法不予处罚事项 + 危害后果轻微并及时改正
 # imported as a mandatory 不予处罚 of 第三十三条第一款's first sentence, for repeat offenders too)
 _FIRST_NAMED = re.compile(r"首违|首次违法|初次违法|首次|初次")
+FIRST_OFFENSE = frozenset({"first_offense"})
 
 
-def _states_first_offense(conditions: dict) -> bool:
-    """first_offense holds whichever way the conditions are met: in `all`, or in every alternative of `any_of` (in
-    one alternative only, another binds a repeat offender; a re-reader)."""
-    def has(c) -> bool:
-        return c == "first_offense" or (isinstance(c, dict) and c.get("tag") == "first_offense")
-    if any(has(c) for c in conditions.get("all") or []):
-        return True
-    bundles = conditions.get("any_of") or []
-    return bool(bundles) and all(any(has(c) for c in b) for b in bundles)
-
-
-def title_core(text: str) -> str:
+def title_core(text: str, registry=None) -> str:
     """A section title without its numbering, counts and batch marks, place, domain, kind of violation and neutral
-    words (一、市场监管领域轻微违法行为不予行政处罚事项清单（共10项） → 不予行政处罚)."""
+    words (一、市场监管领域轻微违法行为不予行政处罚事项清单（共10项） → 不予行政处罚). Domain names: the registry's
+    (the configured lists' without one)."""
+    names = _domain_names(registry) if registry is not None else _configured_domain_names()
+    prefix = _title_prefix(names)
     core = _TITLE_MARK.sub("", re.sub(r"\s", "", text or ""))
     core = _TITLE_NUMBERING.sub("", core)
     for _ in range(4):
-        core = _TITLE_PREFIX.sub("", core)
+        core = prefix.sub("", core)
     core = re.sub(r"^(不予|免予|免于)实施", r"\1", core)
     for _ in range(2):
         core = _TITLE_NEUTRAL.sub("", core)
     return core
 
 
-def read_title_outcome(text: str) -> tuple[Outcome | None, bool]:
+def read_title_outcome(text: str, registry=None) -> tuple[Outcome | None, bool]:
     """A section title: (its outcome, refused). The title's numbering (一、/（一）/1.) and neutral words (事项 / 清单 /
     情形 / 的违法行为 / 适用 …) are taken off; exactly an outcome wording must remain. A title with other words that
     still speaks of 罚 / 免 is refused: the rows under it are not imported (never an outcome section)."""
     t = re.sub(r"\s", "", text or "")
-    core = title_core(t)
+    core = title_core(t, registry)
     outcome = read_outcome_strict(core) if core else None
     if outcome is not None:
         return outcome, False
@@ -524,16 +532,9 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
     return out, info
 
 
-# A 序号 that goes on with the item above (blank / 续 / 1.1 / 3-2 / 3（续）): a row refused with it (no 违法行为, an
-# outcome not read) may hold the item's words — the item above is flagged source_rows_unjoined
-CONTINUED_NO = re.compile(r"\s*|.*续.*|\d+\s*[.．\-－—_/]\s*\d+.*|\d+\s*[（(][^）)]*[）)]")
-
-
-def _continues_above(number_text: str, above: dict | None, blank_counts: bool = True,
-                     prev: str | None = None) -> bool:
-    """`blank_counts` is no longer used (kept for callers): any refused row counts unless clearly the next number.
-    Formerly: a blank 序号 goes on with the item above (not in a table with no 序号 column, where a row with
-    its own 违法行为 is its own item)."""
+def _continues_above(number_text: str, above: dict | None, prev: str | None = None) -> bool:
+    """A refused row (no 违法行为, an outcome not read) may hold the words of the item above it: it does unless its
+    序号 is clearly the next number (after the item's, or after the row directly above's)."""
     if above is None:
         return False
     t = normalise(number_text or "").rstrip("、.．")
@@ -547,6 +548,13 @@ def _continues_above(number_text: str, above: dict | None, blank_counts: bool = 
     if t.isdigit() and p.isdigit() and int(t) == int(p) + 1:
         return False
     return True
+
+
+def _flag_if_continued(above: dict | None, row_number: int, number_text: str | None, prev: str | None,
+                       why: str) -> None:
+    """A refused row: the item above is flagged source_rows_unjoined where the row may continue it."""
+    if _continues_above(number_text, above, prev=prev):
+        _flag_unjoined(above, row_number, why)
 
 
 def _flag_unjoined(above: dict, row_number: int, why: str) -> None:
@@ -623,12 +631,12 @@ def build_draft(
             continue
         title_text = _section_text(row, cmap)
         if title_text is not None:
-            sub_outcome, sub_refused = read_title_outcome(title_text)
+            sub_outcome, sub_refused = read_title_outcome(title_text, registry)
             # a neutral sub-title (（一）市场监管领域) under an outcome section keeps the section's outcome
             # (only a lower level of numbering: （一） / (1) / 1. — 二、市场监管领域 is a new section of its own)
             sub_level = re.match(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])", title_text)
             if sub_level and sub_outcome is None and not sub_refused and parent_outcome is not None \
-                    and not title_core(title_text):
+                    and not title_core(title_text, registry):
                 # neutral: the top-level section's outcome (not a sibling sub-title's)
                 section_outcome, section_refused = parent_outcome, False
                 section_first = parent_first or bool(_FIRST_NAMED.search(title_text))
@@ -646,35 +654,32 @@ def build_draft(
         violation = _cell(row, cmap, "violation")
         if not violation:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation", "违法行为为空"))
-            if _continues_above(_cell(row, cmap, "number"), above, prev=prev_row_no):
-                _flag_unjoined(above, row.number, "违法行为为空")
+            _flag_if_continued(above, row.number, prev_no, prev_row_no, "违法行为为空")
             continue
         if len(violation) < 2:
             result.rejected.append(Rejected(row.number, cmap.header_of("violation"), "missing_violation",
                                             f"违法行为“{violation}”过短"))
-            if _continues_above(_cell(row, cmap, "number"), above, prev=prev_row_no):
-                _flag_unjoined(above, row.number, f"违法行为“{violation}”过短")
+            _flag_if_continued(above, row.number, prev_no, prev_row_no, f"违法行为“{violation}”过短")
             continue
         if section_refused:
             result.rejected.append(Rejected(row.number, "分节标题", "unreadable_outcome",
                                             f"所在分节标题“{section}”含处罚或从宽的词, 但不是可识别的处理结果"
                                             "(应为 不予处罚事项 / 可以不予处罚事项 / 减轻处罚事项 / 从轻处罚事项), "
                                             "本节各行未导入, 须人工核对"))
-            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
-                _flag_unjoined(above, row.number, f"所在分节标题“{section}”无法识别")
+            _flag_if_continued(above, row.number, prev_no, prev_row_no, f"所在分节标题“{section}”无法识别")
             continue
         outcome = section_outcome
         cell_measures: list[str] = []
-        if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
-            outcome, cell_measures = split_outcome_cell(_cell(row, cmap, "outcome"))
+        cell_text = (_cell(row, cmap, "outcome") or "") if "outcome" in cmap.columns else ""  # 处理结果 words
+        if cell_text:
+            outcome, cell_measures = split_outcome_cell(cell_text)
             if outcome is None:
-                why = outcome_problem(_cell(row, cmap, "outcome"))
+                why = outcome_problem(cell_text)
                 result.rejected.append(Rejected(row.number, cmap.header_of("outcome"), "unreadable_outcome",
-                                                f"无法识别处理结果“{_cell(row, cmap, 'outcome')}”"
+                                                f"无法识别处理结果“{cell_text}”"
                                                 + (f": {why}" if why else
                                                    "(应为 不予处罚 / 可以不予处罚 / 减轻处罚 / 从轻处罚)")))
-                if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
-                    _flag_unjoined(above, row.number, f"处理结果“{_cell(row, cmap, 'outcome')}”无法识别")
+                _flag_if_continued(above, row.number, prev_no, prev_row_no, f"处理结果“{cell_text}”无法识别")
                 continue
         if outcome is None:
             where = f"所在分节“{section}”" if section else "表格没有分节标题, 也没有处理结果列"
@@ -682,8 +687,7 @@ def build_draft(
                 where += f"({why})"
             result.rejected.append(Rejected(row.number, section and "分节标题" or None, "unreadable_outcome",
                                             f"无法确定处理结果: {where}"))
-            if _continues_above(_cell(row, cmap, "number"), above, "number" in cmap.columns, prev=prev_row_no):
-                _flag_unjoined(above, row.number, "处理结果无法确定")
+            _flag_if_continued(above, row.number, prev_no, prev_row_no, "处理结果无法确定")
             continue
         number_text = _cell(row, cmap, "number")
         no = _source_no(number_text)
@@ -727,11 +731,11 @@ def build_draft(
             # 行政处罚法 第三十三条: 不予处罚 / 可以不予处罚 / 从轻 / 减轻 are different outcomes; the row's cell and its
             # section title disagree: never the more lenient silently
             flags.append("conditions.outcome_mismatch")
-            notes.append(f"处理结果“{_cell(row, cmap, 'outcome')}”({outcome.zh})与所在分节标题“{section}”"
+            notes.append(f"处理结果“{cell_text}”({outcome.zh})与所在分节标题“{section}”"
                          f"({section_outcome.zh})不一致, 须人工核对")
-        if "outcome" in cmap.columns and _cell(row, cmap, "outcome"):
+        if cell_text:
             # the outcome cell's own words, beside the outcome read from them (可依法不予处罚 → 可以不予处罚)
-            notes.append(f"{cmap.header_of('outcome')}(原文): {_cell(row, cmap, 'outcome')}")
+            notes.append(f"{cmap.header_of('outcome')}(原文): {cell_text}")
 
         # conditions
         cond_text = _cell(row, cmap, "conditions")
@@ -760,10 +764,9 @@ def build_draft(
         if problem := outcome_clause_problem(parse, outcome):
             flags.append("conditions.outcome_mismatch")
             notes.append(problem)
-        cell_text = _cell(row, cmap, "outcome") if "outcome" in cmap.columns else ""
         remark_text = _cell(row, cmap, "remarks") if "remarks" in cmap.columns else ""
-        named_first = section_first or bool(_FIRST_NAMED.search((cell_text or "") + (remark_text or "")))
-        if named_first and not _states_first_offense(conditions):
+        named_first = section_first or bool(_FIRST_NAMED.search(cell_text + (remark_text or "")))
+        if named_first and not stated_in_every_way(conditions.get("all"), conditions.get("any_of"), FIRST_OFFENSE):
             flags.append("conditions.first_offense_unstated")
             notes.append(f"{'处理结果' if cell_text else '所在分节标题'}写明首次(初次)违法, 适用条件却未写: 须把“初次违法”"
                          "写入适用条件(行政处罚法 第三十三条第一款)后删除此标记")

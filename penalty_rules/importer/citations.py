@@ -75,7 +75,7 @@ def _expand(text: str) -> str:
         return list(range(a, b + 1)) if 0 < a < b and b - a < MAX_RANGE else None
 
     text = ITEM_RANGE.sub(lambda m: items(r) if (r := span(m.group(1), m.group(2))) else m.group(0), text)
-    text = ITEM_LIST.sub(lambda m: items(re.findall(rf"[（(]({N})[）)]", m.group(1))), text)
+    text = ITEM_LIST.sub(lambda m: items(re.findall(_BR, m.group(1))), text)
 
     def unit_range(m):
         if m.group(2) and m.group(2) != m.group(4):

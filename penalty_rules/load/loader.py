@@ -228,6 +228,15 @@ def _referential(doc: ListDocument, registry: Registry, marks: Marks, rel: str) 
     return problems
 
 
+def load_registry(root: Path) -> Registry | None:
+    """The domain and jurisdiction registry alone (domains.yaml under `root`); None when missing or invalid
+    (load_corpus says why)."""
+    path = Path(root) / REGISTRY_FILE
+    if not path.is_file():
+        return None
+    return _parse(path, Path(root), Registry)[0]
+
+
 def load_corpus(root: Path) -> LoadResult:
     """Load every list version under `root`. Invalid versions are excluded and reported."""
     root = Path(root)

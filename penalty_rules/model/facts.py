@@ -108,7 +108,7 @@ def _no_null_answer(value):
     return value
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_day(value, handler):
@@ -118,7 +118,7 @@ def _iso_day(value, handler):
     if isinstance(value, (int, float)):  # (bool is an int: refused too) a number is no date, however pydantic reads it
         raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
     if isinstance(value, str):
-        if not _ISO_DAY.fullmatch(value):
+        if not ISO_DAY.fullmatch(value):
             raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
         try:
             value = date.fromisoformat(value)

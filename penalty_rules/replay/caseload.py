@@ -81,8 +81,9 @@ def _fit_duration(row: dict) -> dict:
     if q and "violation_duration_months" in q and "act_end_date" in row and "act_date" in row:
         start, end = date.fromisoformat(row["act_date"]), date.fromisoformat(row["act_end_date"])
         if duration_mismatch(start, end, float(q["violation_duration_months"])) is not None:
-            months = max(calendar_months(start, end), round(((end - start).days + 1) / 30, 2))
-            row["quantities"] = {**q, "violation_duration_months": min(months, calendar_months(start, end) + 1)}
+            whole = calendar_months(start, end)
+            months = max(whole, round(((end - start).days + 1) / 30, 2))
+            row["quantities"] = {**q, "violation_duration_months": min(months, whole + 1)}
     return row
 
 

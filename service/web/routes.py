@@ -32,6 +32,7 @@ from penalty_rules.config import PROJECT_ROOT
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.lint.flags import blocking_zh
 from penalty_rules.model.conditions import condition_label
+from penalty_rules.model.facts import ISO_DAY
 from penalty_rules.model.facts_json import validate_facts_value
 from penalty_rules.model.outcome import Outcome
 from service import handlers
@@ -612,7 +613,7 @@ def _day(raw: str, field: str) -> date | None:
     if not raw:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):  # fromisoformat also takes 20230301, 2023-W09-3
+        if not ISO_DAY.fullmatch(raw):  # fromisoformat also takes 20230301, 2023-W09-3
             raise ValueError(raw)
         d = date.fromisoformat(raw)
     except ValueError:
