@@ -344,7 +344,7 @@ def test_a_heading_read_faithfully(tmp_path, form):
     assert sorted(conditions["any_of"]) == [["first_offense"], ["minor_violation"]]
 
 
-# labels the grammar does not know (I. / a.) or a cell in English: every alternative keeps the heading's condition and
+# Latin labels (I. / a., read as labels since round 7) or a cell in English: every alternative keeps the heading's condition and
 # the list's words (custom), or the whole cell is one custom — never an alternative without 及时改正
 @pytest.mark.parametrize("form", [
     'Either of the following and corrected promptly: (1)初次违法；(2)违法行为轻微',
