@@ -1408,6 +1408,8 @@ def _numbered_alternatives(tokens: list[Token], flags: list[str] | None = None) 
     enums = [t for t in tokens if t.kind == "ENUM"]
     if len(enums) < 2:
         return True
+    if len({_label_kind(t.text) for t in enums}) > 1 and any(re.search("[A-Za-z]", t.text) for t in enums):
+        return None  # (1)…a.…b.…(2)…: a Latin label beside another kind marks a sub-list — its level is not guessed
     if any(t.kind == "KOFN" for t in tokens) and not any(t.kind == "ANY" for t in tokens):
         return False  # 满足其中两项：(1)…(2)…(3)…: all of them (stricter), flagged conditions.k_of_n
     lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
@@ -1421,6 +1423,14 @@ def _numbered_alternatives(tokens: list[Token], flags: list[str] | None = None) 
             flags.append("conditions.numbered_cases")  # no word said it: the reviewer checks the reading (NUMBERED_CASES_NOTE)
         return True
     return None
+
+
+def _label_kind(label: str) -> str:
+    """The kind of a list label: (1) and a. are two kinds, (a) and (b) one (its letters and digits → x / X / 9)."""
+    if re.fullmatch(r"(?:VIII|VII|VI|IV|IX|V|X|III|II|I)[.．、]", label):
+        return "roman"
+    kind = re.sub(r"[a-z]", "x", re.sub(r"[A-Z]", "X", re.sub(r"[1-9一二三四五六七八九]", "9", label)))
+    return kind.replace("（", "(").replace("）", ")").replace("．", ".")
 
 
 HARM_TAGS = {"no_harm", "minor_harm"}
@@ -1450,8 +1460,9 @@ def _numbered_cases(tokens: list[Token], enums: list[Token]) -> bool:
     states both the harm and the correction: the two grounds of 行政处罚法第三十三条第一款 each state both (违法行为
     轻微并及时改正，没有造成危害后果的 … 初次违法且危害后果轻微并及时改正的 …) and a list of conditions that all hold
     would state each once — two harm conditions (无危害后果 and 危害轻微) and two corrections in one bundle say
-    nothing more. Only with nothing before the first number (a condition there: whose is it?) and no 。 inside
-    the parts followed by more words (a sentence after the last case: its or all of theirs?)."""
+    nothing more. Only with nothing before the first number (a condition there: whose is it?), no 。 inside
+    the parts followed by more words (a sentence after the last case: its or all of theirs?) and no two outcomes
+    named in the parts (不予处罚 in one, 可以不予处罚 in the other: tiers)."""
     start = next(i for i, t in enumerate(tokens) if t is enums[0])
     if any(t.kind in _CONDITION_KINDS for t in tokens[:start]):
         return False
@@ -1461,6 +1472,10 @@ def _numbered_cases(tokens: list[Token], enums: list[Token]) -> bool:
         for k, t in enumerate(part):
             if t.kind == "SEMI" and t.text == "。" and any(x.kind in _CONDITION_KINDS for x in part[k + 1:]):
                 return False
+    # （一）…的，不予处罚；（二）…的，可以不予处罚: each case with its own outcome — tiers, not one item's alternatives
+    said = {re.sub(r"^[的，,:：]+|依法|予以|行政", "", t.text) for part in parts for t in part if t.kind == "OUTCOME"}
+    if len(said) > 1:
+        return False
     return all(_states(part) >= {"harm", "correction"} for part in parts)
 
 

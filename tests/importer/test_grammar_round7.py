@@ -50,6 +50,9 @@ def test_the_two_grounds_of_article_33_numbered():
     "违法行为轻微:(1)及时纠正,没有造成危害后果;(2)危害后果轻微并及时改正",
     # a sentence after the last case: its own or all of theirs?
     "(1)违法行为轻微并及时改正，没有造成危害后果；(2)初次违法且危害后果轻微并及时改正。没有违法所得",
+    # each case with its own outcome (行政处罚法第三十三条第一款's two sentences with theirs): tiers, not alternatives
+    # of one item
+    "（一）违法行为轻微并及时改正，没有造成危害后果的，不予处罚；（二）初次违法且危害后果轻微并及时改正的，可以不予处罚",
     # only one part states a correction
     "(1)违法行为轻微并及时改正，没有造成危害后果；(2)初次违法且危害后果轻微",
 ])
@@ -93,3 +96,10 @@ def test_latin_labels_in_a_table_row(tmp_path, one, two):
 @pytest.mark.parametrize("text", ["达到A.级标准", "维生素A.含量合格", "COD(a)值未超标", "执行GB.II.级标准"])
 def test_a_letter_inside_words_is_no_label(text):
     assert not [t for t in tokenize(f"违法行为轻微，{text}") if t.kind == "ENUM"]
+
+
+def test_latin_labels_beside_another_kind_are_a_sub_list_kept_whole():
+    # a. / b. under (1): a sub-list — read flat, 及时改正 would be one alternative on its own (wider than the words)
+    text = "满足其一：(1)初次违法且同时满足：a.及时改正；b.无危害后果；(2)违法行为轻微"
+    r = parse_conditions(text)
+    assert to_conditions(r) == {"all": [{"custom": text}]} and "conditions.structure_unclear" in r.flags
