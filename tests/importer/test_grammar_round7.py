@@ -34,6 +34,16 @@ def test_numbered_cases_each_with_harm_and_correction_are_alternatives():
     assert not residue(TJ_HRSS_1, r)
 
 
+def test_numbered_cases_reading_blocks_until_a_reviewer_confirms_it():
+    # read as alternatives (wider than "all of them") by inference, not by a word of the list: like words read more
+    # widely, the flag blocks approval and publication until the reviewer checks the table and deletes it
+    from penalty_rules.lint.flags import BLOCKING_FLAGS, CODES
+
+    assert "conditions.numbered_cases" in parse_conditions(TJ_HRSS_1).flags
+    assert "conditions.numbered_cases" in BLOCKING_FLAGS
+    assert CODES["conditions.numbered_cases"] == "unresolved_numbered_cases"
+
+
 def test_the_two_grounds_of_article_33_numbered():
     # 行政处罚法第三十三条第一款: “违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。初次违法且危害后果轻微并及时
     # 改正的，可以不予行政处罚。” — the two grounds, numbered with no marker: either one
