@@ -78,6 +78,13 @@ words kept beside a tag, development 54 → 56 (a correction limit's start). Ite
 approval: development 3 → 9, held apart 4 → 30 (conditions.moved_to_note now blocks: 6 and 24 items).
 Both together (round 6 and the faithfulness fixes, merged): development 89.7 % (462/515; 88.3 % with moved text as
 unparsed), held apart 70.8 % (226/319; 63.0 %).
+Record (2026-12, round 7: numbered parts with no 之一 / 同时 word that each state the harm and the correction are
+alternative cases (conditions.numbered_cases); Latin labels （a） / a. / I. read as list labels — no development
+table has them: tests/importer/test_grammar_round7.py writes a development list's 之一 wording with them). Chosen from
+the development tables' custom phrases only; the held-apart rate was printed three times by the parse-rate test
+(once mid-round, unchanged; at the end, before and after two guards), its wording never shown: development 89.7 % (462/515; 88.3 %) → 90.0 %
+(469/521, 90.02 %; 88.7 % with moved text as unparsed), held apart unchanged 70.8 % (226/319; 63.0 %); items
+blocked unchanged (9 / 28).
 
 Bad-input fixtures (bad/): empty files, no header, unknown column, duplicate 序号, unreadable
 outcome, a corrupt xlsx and docx, and a password-protected xlsx (needs msoffcrypto-tool to write;

@@ -106,7 +106,12 @@ A small grammar, not one regular expression per phrase:
    未被依法不予处罚过 / 其他依法从轻处罚情形 are words of a condition.
    Numbered conditions (1)(2) are alternatives only under a 之一 /
    其一 / 任一 marker, all of them under 同时 / 下列条件, and kept whole (structure_unclear) with no
-   marker; 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
+   marker — unless every numbered part states both the harm and the correction (其一:…及时自行改正…、无危害后果;
+   其二:初次违法、危害轻微并及时改正, the shape of 行政处罚法第三十三条第一款's two grounds; a list of conditions that
+   all hold states each once), with nothing before the first number and no 。 then more words after a part: then
+   they are alternative cases, flagged `conditions.numbered_cases` with a note for the reviewer (`_numbered_cases`).
+   Labels: (1) / 其一: / 1. and the Latin forms （a） / a. / I. / II、 (only at a clause start, no letter or digit
+   after them: 维生素A. is no label). 。 or a 且 / 并 after punctuation closes the alternatives of a 之一 marker. Measures and
    labels (以警示教育代替行政处罚, 不得选择性适用, 未整改处…罚款, 处理措施：… up to ；/ a line break / a comma not
    followed by 并) go to the note (`ParseResult.moved`, counted
    as not parsed), flagged `conditions.moved_to_note` — never a clause holding a condition word
@@ -322,7 +327,11 @@ ANY_MARK = re.compile(
     rf"|{_ANY_OPEN}(?:[^:：;；，,]{{0,12}}?[:：]"
     r"|(?:的)?[，,](?:可以|可|依法|应当|应|均|一律)?(?:不予|免予|从轻|减轻|从轻或者减轻|从轻或减轻)(?:行政)?处罚[:：])"
 )
-ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)")
+# Latin labels (（a） / a. / I. / II、) only where a label can stand — at the start or after punctuation, a space or a
+# bracket — and with no letter or digit after them (维生素A. / pH / COD are no labels)
+_LATIN_LABEL = (r"(?<![^\s：:；;，,。、（()）])(?:[（(][a-zA-Z][）)]|[a-zA-Z][.．](?![A-Za-z0-9])"
+                r"|(?:VIII|VII|VI|IV|IX|V|X|III|II|I)[.．、](?![A-Za-z0-9]))")
+ENUM = re.compile(r"[（(][1-9一二三四五六七八九][）)]|其[一二三四五六七八九][:：]|[1-9][.．、](?!\d)|" + _LATIN_LABEL)
 # Outcome clauses: the consequence, not a condition (……的, 可以不予处罚 / 免予警告和罚款 / 从轻处罚).
 OUTCOME = re.compile(
     r"的[:：][^;；。]*|只?教育不处罚|(?:的)?[，,]?(?:依法|可以|可|应当|应|均|即可|一律)*(?:予以)?(?:只给予警告|以警告代替[^;；。]*|免予[^;；。()（）]{0,12}|不予(?:行政)?处罚|免于[^;；。()（）]{0,12}"
@@ -1283,7 +1292,7 @@ def parse_conditions(text: str | None) -> ParseResult:
         # 首次被发现，或者在责令改正期限内改正，未造成危害后果: does the last clause go with both? not guessed
         return _whole(raw, text, "“或”之后同级标点的条件是否适用于“或”之前的条件未说明, 整段按原文保留", flags,
                       outcomes=outcomes)
-    enum_alternatives = _numbered_alternatives(tokens)
+    enum_alternatives = _numbered_alternatives(tokens, flags)
     if enum_alternatives is None:  # (1)…(2)… with no word saying all or one of them: not guessed
         return _whole(raw, text, "编号条件之间是“且”还是“或”未说明, 整段按原文保留", flags, outcomes=outcomes)
     parts = _split_at_any(tokens)
@@ -1299,6 +1308,8 @@ def parse_conditions(text: str | None) -> ParseResult:
     moved = [r for p in parsers for r in p.moved]
     notes = [leaf.note for leaf in leaves if leaf.note]
     notes += [KOFN_NOTE.format(k=t.value, words=t.text) for t in kofn]
+    if "conditions.numbered_cases" in flags:
+        notes.append(NUMBERED_CASES_NOTE)
     if any(re.search(r"之一|其一|任一|同时|下列条件|以下条件", r) for r in remarks):
         flags.append("conditions.marker")  # the structure word went to the note: check the reading
     if moved:
@@ -1391,12 +1402,14 @@ def _kofn_in_words(tokens: list[Token], flags: list[str]) -> list[Token]:
     return out
 
 
-def _numbered_alternatives(tokens: list[Token]) -> bool | None:
+def _numbered_alternatives(tokens: list[Token], flags: list[str] | None = None) -> bool | None:
     """Numbered conditions (1)(2): alternatives (True) under a 之一 / 其一 / 任一 marker or with fewer than two
     numbers, all of them (False) under 同时 / 下列条件 …, None with no word saying which."""
     enums = [t for t in tokens if t.kind == "ENUM"]
     if len(enums) < 2:
         return True
+    if len({_label_kind(t.text) for t in enums}) > 1 and any(re.search("[A-Za-z]", t.text) for t in enums):
+        return None  # (1)…a.…b.…(2)…: a Latin label beside another kind marks a sub-list — its level is not guessed
     if any(t.kind == "KOFN" for t in tokens) and not any(t.kind == "ANY" for t in tokens):
         return False  # 满足其中两项：(1)…(2)…(3)…: all of them (stricter), flagged conditions.k_of_n
     lead = "".join(t.text for t in tokens[:tokens.index(enums[0])])
@@ -1405,7 +1418,65 @@ def _numbered_alternatives(tokens: list[Token]) -> bool | None:
     if any(t.kind == "ALLMARK" for t in tokens) or re.search(r"同时|下列条件|以下条件|全部|均|各项|项同时", lead + "".join(
             t.text for t in tokens if t.kind in ("ALLMARK", "HEADING", "REMARK"))):
         return False  # 同时符合下列条件：（一）…（二）…: all of them
+    if _numbered_cases(tokens, enums):  # 其一:…无危害后果;其二:初次违法、危害轻微并及时改正: each part a whole case
+        if flags is not None:
+            flags.append("conditions.numbered_cases")  # no word said it: the reviewer checks the reading (NUMBERED_CASES_NOTE)
+        return True
     return None
+
+
+def _label_kind(label: str) -> str:
+    """The kind of a list label: (1) and a. are two kinds, (a) and (b) one (its letters and digits → x / X / 9)."""
+    if re.fullmatch(r"(?:VIII|VII|VI|IV|IX|V|X|III|II|I)[.．、]", label):
+        return "roman"
+    kind = re.sub(r"[a-z]", "x", re.sub(r"[A-Z]", "X", re.sub(r"[1-9一二三四五六七八九]", "9", label)))
+    return kind.replace("（", "(").replace("）", ")").replace("．", ".")
+
+
+HARM_TAGS = {"no_harm", "minor_harm"}
+NUMBERED_CASES_NOTE = ("编号各项未写“之一”或“同时”: 每项都写明了危害后果和改正(如行政处罚法第三十三条第一款的两种情形),"
+                       " 按择一的情形读取, 审核人须核对")
+_CORRECTION_QUANTITIES = set(DEADLINE_QUANTITY.values())
+
+
+def _states(part: list[Token]) -> set[str]:
+    """What a numbered part states: 'harm' (没有造成危害后果 / 危害后果轻微) and 'correction' (a correction tag or
+    a correction time limit), read from its tokens."""
+    said = set()
+    for t in part:
+        values = t.value if isinstance(t.value, list) else [t.value]
+        for v in values:
+            tags = v.split("+") if isinstance(v, str) else []
+            if t.kind == "PHRASE" and HARM_TAGS & set(tags):
+                said.add("harm")
+            if t.kind == "PHRASE" and CORRECTION_TAGS & set(tags) or \
+                    t.kind == "THRESH" and isinstance(v, dict) and v.get("quantity") in _CORRECTION_QUANTITIES:
+                said.add("correction")
+    return said
+
+
+def _numbered_cases(tokens: list[Token], enums: list[Token]) -> bool:
+    """Numbered parts with no word saying all or one of them (其一:…;其二:…) are alternative cases when EVERY part
+    states both the harm and the correction: the two grounds of 行政处罚法第三十三条第一款 each state both (违法行为
+    轻微并及时改正，没有造成危害后果的 … 初次违法且危害后果轻微并及时改正的 …) and a list of conditions that all hold
+    would state each once — two harm conditions (无危害后果 and 危害轻微) and two corrections in one bundle say
+    nothing more. Only with nothing before the first number (a condition there: whose is it?), no 。 inside
+    the parts followed by more words (a sentence after the last case: its or all of theirs?) and no two outcomes
+    named in the parts (不予处罚 in one, 可以不予处罚 in the other: tiers)."""
+    start = next(i for i, t in enumerate(tokens) if t is enums[0])
+    if any(t.kind in _CONDITION_KINDS for t in tokens[:start]):
+        return False
+    bounds = [i for i, t in enumerate(tokens) if t.kind == "ENUM"] + [len(tokens)]
+    parts = [tokens[a + 1:b] for a, b in zip(bounds, bounds[1:])]
+    for part in parts:
+        for k, t in enumerate(part):
+            if t.kind == "SEMI" and t.text == "。" and any(x.kind in _CONDITION_KINDS for x in part[k + 1:]):
+                return False
+    # （一）…的，不予处罚；（二）…的，可以不予处罚: each case with its own outcome — tiers, not one item's alternatives
+    said = {re.sub(r"^[的，,:：]+|依法|予以|行政", "", t.text) for part in parts for t in part if t.kind == "OUTCOME"}
+    if len(said) > 1:
+        return False
+    return all(_states(part) >= {"harm", "correction"} for part in parts)
 
 
 def _whole(raw: str, text: str, note: str, flags: list[str], remarks=(), editorial=(), moved=(),

@@ -59,6 +59,10 @@ _LOST = {
         "“有下列情形之一”一类标题中的文字未能作为每一项的共同条件读取(标题本身被当作一项可选条件, 或标题中的条件被移入备注),"
         " 条目可能在缺少这些条件时适用, 比清单原文更从宽",
         "须按原文把标题中的条件写入每一项(all 中的共同条件), 删除作为可选项的标题文字"),
+    "conditions.numbered_cases": (
+        "编号各项未写“之一”或“同时”, 导入时按择一的情形读取(每项都写明了危害后果和改正), 若清单原意是各项同时符合,"
+        " 条目会比清单原文更从宽",
+        "须按清单原文核对各项是择一还是同时符合, 确认择一后删除此标记(同时符合的, 改写为 all)"),
     "source_rows_unjoined": (
         "表格中本条目的续行(处理结果不同)未并入, 本条目的文字可能不全",
         "须按原表核对并补全本条目(或拆分为两个条目)"),
@@ -73,7 +77,8 @@ for _field, _zh in (("violated", "违法依据"), ("penalty_basis", "处罚依�
 BLOCKING_FLAGS.update(_LOST)
 CODES = {"conditions.exclusion": "unresolved_exclusion", "conditions.outcome_mismatch": "unresolved_outcome_clause",
          "conditions.moved_to_note": "unresolved_moved_words", "source_rows_unjoined": "unresolved_continuation_row",
-         "conditions.heading_unread": "unresolved_heading", "conditions.first_offense_unstated": "unresolved_first_offense"}
+         "conditions.heading_unread": "unresolved_heading", "conditions.first_offense_unstated": "unresolved_first_offense",
+         "conditions.numbered_cases": "unresolved_numbered_cases"}
 CODES.update({f: "unresolved_citation" for f in _LOST if f.endswith((".unread", ".unresolved", ".version"))})
 
 
