@@ -43,7 +43,8 @@ DESCRIPTION = """免罚轻罚清单规则引擎 HTTP 接口(聊城市)。
 * 每个响应带 `X-Ruleset-Version`(清单集合哈希)和 `X-Engine-Version`。
 * 错误: `{"error": {"code", "message_zh", "details": [{"field", "code", "message_zh"}]}}`;
   details 至多列出 50 处, 其余计入 `details_omitted`(message_zh 中另有说明)。
-* 未声明的查询参数(422 `unknown_parameter`)和非 UTF-8 百分号编码的查询参数值(422 `invalid_encoding`)均被拒绝。
+* 未声明的查询参数(422 `unknown_parameter`)、重复给出的查询参数(422 `repeated_parameter`)和非 UTF-8 百分号编码的查询参数值
+  (422 `invalid_encoding`)均被拒绝, details 中的 field 为该参数名。
 * 违法行为日期晚于决定日期: 无论 decision_date 是否给出(缺省为今天), 均为 `act_after_decision`, 字段 act_date。
 * 每次评估写入只增不改的审计记录, 记录提交后才返回结果。
 """
@@ -305,12 +306,14 @@ def _declared_query(route) -> tuple[str, ...] | None:
 
 def check_query(request: Request) -> None:
     """The query string of an API request (after the key is checked): every parameter percent-encoded
-    UTF-8 (422 invalid_encoding: Starlette would read invalid bytes as U+FFFD and store them so) and
-    declared by the endpoint (422 unknown_parameter: a typo such as decison_date is not ignored)."""
+    UTF-8 (422 invalid_encoding: Starlette would read invalid bytes as U+FFFD and store them so),
+    declared by the endpoint (422 unknown_parameter: a typo such as decison_date is not ignored) and given
+    once (422 repeated_parameter: FastAPI keeps the last of ?as_of=a&as_of=b; no endpoint takes a list)."""
     raw = request.scope.get("query_string") or b""
     if not raw:
         return
     declared = _declared_query(request.scope.get("route"))
+    seen: set[str] = set()
     for name_b, value_b, part in _query_pairs(raw):
         name = name_b.decode("utf-8", "replace")
         if any(b > 0x7F for b in part):  # sent unencoded (curl passes a UTF-8 URL as is)
@@ -325,6 +328,9 @@ def check_query(request: Request) -> None:
         if declared is not None and name not in declared:
             accepted = f"只接受 {'、'.join(declared)}" if declared else "该接口不接受查询参数"
             raise ApiError(422, "unknown_parameter", f"未知的参数 {name}({accepted})", field=name)
+        if name in seen:
+            raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        seen.add(name)
 
 
 Officer = Annotated[object, Depends(require("officer"))]
@@ -513,10 +519,7 @@ def _routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ):
         """按违法行为描述检索条目: 本案辖区清单体系中有约束力的条目在前, 外地清单(类比参考)在后, 各按得分排序;
-        每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit。"""
-        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
-            if len(request.query_params.getlist(name)) > 1:
-                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit, 各至多一次。"""
         return handlers.ranked_search(_ctx(request), q, jurisdiction, domain, limit)
 
     @app.get("/v1/items/{item_id:path}/questions", tags=["items"], response_model=s.QuestionsResponse,
@@ -608,9 +611,6 @@ def _routes(app: FastAPI) -> None:
     ):
         """按 as_of(默认为原决定日期; 或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
         可能结果、适用条目、待补事实和依据的变化(不写审计记录)。只接受 as_of 和 list_version 两个参数。"""
-        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
-            if len(request.query_params.getlist(name)) > 1:
-                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
         return handlers.replay(_ctx(request), decision_id, as_of, list_version)
 
     __import__("service.review_routes", fromlist=["add_routes"]).add_routes(app)  # /v1/reviews, publish

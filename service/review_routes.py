@@ -26,6 +26,7 @@ from fastapi import FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from penalty_rules.model.facts import CaseDate
+from penalty_rules.model.facts_json import locate_lone_surrogate
 from penalty_rules.publish.files import PublishError
 from service import reviews as rv
 from service.errors import ApiError
@@ -165,11 +166,11 @@ def add_routes(app: FastAPI) -> None:
         return rv.ReviewStore(request.app.state.ctx.repo.engine)
 
     async def body_of(request: Request, model):
-        raw, _ = await _json_body(request)
+        raw, data = await _json_body(request)
         try:
             return model.model_validate_json(raw, strict=True)
         except ValidationError as exc:
-            raise invalid(exc.errors()) from None
+            raise invalid(locate_lone_surrogate(exc, data).errors()) from None
 
     @app.post("/v1/reviews", tags=["reviews"], status_code=201, openapi_extra=_body(ReviewIn))
     async def post_review(request: Request, principal: Reviewer) -> Response:
