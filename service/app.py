@@ -22,7 +22,7 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.gc_policy import settle_heap
-from penalty_rules.model.facts import CaseDate, CaseFacts
+from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseDate, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
@@ -428,7 +428,7 @@ def _strict_body_schemas(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-AsOf = Annotated[CaseDate | None, Query(description="参照日期 YYYY-MM-DD, 缺省今天")]
+AsOf = Annotated[CaseDate | None, Query(description=f"参照日期 YYYY-MM-DD({MIN_DATE} 至 {MAX_DATE}), 缺省今天")]
 ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
 Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
 CaseRef = Annotated[str | None, Query(description="可选: 办案编号(1–64 个字符, 不含个人信息), 随审计记录保存")]
@@ -580,8 +580,8 @@ def _routes(app: FastAPI) -> None:
         request: Request, principal: Reviewer,
         item: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9./-]{0,119}$", description="条目编号")] = None,
         ruleset: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,64}$", description="X-Ruleset-Version")] = None,
-        from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC")] = None,
-        to: Annotated[datetime | None, Query(description="截止时间(不含), UTC")] = None,
+        from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC; 1990 年至 2100 年之间")] = None,
+        to: Annotated[datetime | None, Query(description="截止时间(不含), UTC; 1990 年至 2100 年之间")] = None,
         case_ref: Annotated[str | None, Query(min_length=1, max_length=64, description="办案编号(完全相同)")] = None,
         case_ref_contains: Annotated[str | None, Query(min_length=1, max_length=64,
                                                        description="办案编号包含的文字")] = None,
@@ -601,7 +601,10 @@ def _routes(app: FastAPI) -> None:
         return handlers.list_decisions(_ctx(request), q)
 
     @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,
-              responses={404: err404})
+              responses={404: {"model": s.ErrorResponse, "description": "未找到决定记录(unknown_decision)或清单版本"
+                                                                       "(unknown_list_version)"},
+                         409: {"model": s.ErrorResponse,
+                               "description": "记录中的条目已不在当前清单中(item_gone), 附相近条目"}})
     def replay(
         request: Request, principal: Reviewer, decision_id: DecisionId, as_of: AsOf = None,
         list_version: Annotated[str | None, Query(

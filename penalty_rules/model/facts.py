@@ -139,12 +139,26 @@ def _iso_day(value, handler):
     return handler(value)
 
 
+class _DateRangeSchema:
+    """The JSON Schema (OpenAPI) of a bounded date: pydantic writes Field(ge=, le=) of a date as "ge" / "le", keywords
+    no JSON Schema tool reads (the range was in no document); written formatMinimum / formatMaximum (the
+    keywords of ajv-formats) and said in the description."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        js = handler.resolve_ref_schema(handler(core_schema))
+        low, high = js.pop("ge", None), js.pop("le", None)
+        if low is not None and high is not None:
+            js.update(formatMinimum=str(low), formatMaximum=str(high),
+                      description=f"YYYY-MM-DD, {low} 至 {high}(含)")
+        return js
+
+
 IsoDate = Annotated[date, WrapValidator(_iso_day)]  # every date input: YYYY-MM-DD only (service, documents, web)
-CaseDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_DATE, le=MAX_DATE)]
+CaseDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_DATE, le=MAX_DATE), _DateRangeSchema()]
 # A party's birth date: before MIN_DATE too (age ≤ 150 at an act from MIN_DATE on); an API fuzzer found anyone born
 # before 1990 unable to answer the engine's own question
 MIN_BIRTH_DATE = date(MIN_DATE.year - 150, 1, 1)
-BirthDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_BIRTH_DATE, le=MAX_DATE)]
+BirthDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_BIRTH_DATE, le=MAX_DATE), _DateRangeSchema()]
 
 Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
