@@ -22,7 +22,7 @@ from penalty_rules import ENGINE_VERSION
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid
 from penalty_rules.gc_policy import settle_heap
-from penalty_rules.model.facts import CaseDate, CaseFacts
+from penalty_rules.model.facts import MAX_DATE, MIN_DATE, CaseDate, CaseFacts
 from penalty_rules.model.facts_json import JsonInputError, load_json_strict, parse_facts_json
 from service import handlers, schemas as s, web
 from service.audit import (AuditRepository, AuditUnavailable, AuditWriter, DecisionQuery, make_engine, migrate,
@@ -43,7 +43,8 @@ DESCRIPTION = """免罚轻罚清单规则引擎 HTTP 接口(聊城市)。
 * 每个响应带 `X-Ruleset-Version`(清单集合哈希)和 `X-Engine-Version`。
 * 错误: `{"error": {"code", "message_zh", "details": [{"field", "code", "message_zh"}]}}`;
   details 至多列出 50 处, 其余计入 `details_omitted`(message_zh 中另有说明)。
-* 未声明的查询参数(422 `unknown_parameter`)和非 UTF-8 百分号编码的查询参数值(422 `invalid_encoding`)均被拒绝。
+* 未声明的查询参数(422 `unknown_parameter`)、重复给出的查询参数(422 `repeated_parameter`)和非 UTF-8 百分号编码的查询参数值
+  (422 `invalid_encoding`)均被拒绝, details 中的 field 为该参数名。
 * 违法行为日期晚于决定日期: 无论 decision_date 是否给出(缺省为今天), 均为 `act_after_decision`, 字段 act_date。
 * 每次评估写入只增不改的审计记录, 记录提交后才返回结果。
 """
@@ -305,12 +306,14 @@ def _declared_query(route) -> tuple[str, ...] | None:
 
 def check_query(request: Request) -> None:
     """The query string of an API request (after the key is checked): every parameter percent-encoded
-    UTF-8 (422 invalid_encoding: Starlette would read invalid bytes as U+FFFD and store them so) and
-    declared by the endpoint (422 unknown_parameter: a typo such as decison_date is not ignored)."""
+    UTF-8 (422 invalid_encoding: Starlette would read invalid bytes as U+FFFD and store them so),
+    declared by the endpoint (422 unknown_parameter: a typo such as decison_date is not ignored) and given
+    once (422 repeated_parameter: FastAPI keeps the last of ?as_of=a&as_of=b; no endpoint takes a list)."""
     raw = request.scope.get("query_string") or b""
     if not raw:
         return
     declared = _declared_query(request.scope.get("route"))
+    seen: set[str] = set()
     for name_b, value_b, part in _query_pairs(raw):
         name = name_b.decode("utf-8", "replace")
         if any(b > 0x7F for b in part):  # sent unencoded (curl passes a UTF-8 URL as is)
@@ -325,6 +328,9 @@ def check_query(request: Request) -> None:
         if declared is not None and name not in declared:
             accepted = f"只接受 {'、'.join(declared)}" if declared else "该接口不接受查询参数"
             raise ApiError(422, "unknown_parameter", f"未知的参数 {name}({accepted})", field=name)
+        if name in seen:
+            raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        seen.add(name)
 
 
 Officer = Annotated[object, Depends(require("officer"))]
@@ -422,7 +428,7 @@ def _strict_body_schemas(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-AsOf = Annotated[CaseDate | None, Query(description="参照日期 YYYY-MM-DD, 缺省今天")]
+AsOf = Annotated[CaseDate | None, Query(description=f"参照日期 YYYY-MM-DD({MIN_DATE} 至 {MAX_DATE}), 缺省今天")]
 ItemId = Annotated[str, Path(min_length=1, max_length=120, description="条目编号, 如 cn-tax-2021-6/03")]
 Detail = Annotated[Literal["compact", "full"], Query(description="full: 另附 trace 和 items")]
 CaseRef = Annotated[str | None, Query(description="可选: 办案编号(1–64 个字符, 不含个人信息), 随审计记录保存")]
@@ -513,10 +519,7 @@ def _routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ):
         """按违法行为描述检索条目: 本案辖区清单体系中有约束力的条目在前, 外地清单(类比参考)在后, 各按得分排序;
-        每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit。"""
-        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
-            if len(request.query_params.getlist(name)) > 1:
-                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
+        每条给出违法行为原文、清单、版本、是否有约束力、行政区划和得分。只接受 q、jurisdiction、domain、limit, 各至多一次。"""
         return handlers.ranked_search(_ctx(request), q, jurisdiction, domain, limit)
 
     @app.get("/v1/items/{item_id:path}/questions", tags=["items"], response_model=s.QuestionsResponse,
@@ -577,8 +580,8 @@ def _routes(app: FastAPI) -> None:
         request: Request, principal: Reviewer,
         item: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9./-]{0,119}$", description="条目编号")] = None,
         ruleset: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,64}$", description="X-Ruleset-Version")] = None,
-        from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC")] = None,
-        to: Annotated[datetime | None, Query(description="截止时间(不含), UTC")] = None,
+        from_: Annotated[datetime | None, Query(alias="from", description="起始时间(含), UTC; 1990 年至 2100 年之间")] = None,
+        to: Annotated[datetime | None, Query(description="截止时间(不含), UTC; 1990 年至 2100 年之间")] = None,
         case_ref: Annotated[str | None, Query(min_length=1, max_length=64, description="办案编号(完全相同)")] = None,
         case_ref_contains: Annotated[str | None, Query(min_length=1, max_length=64,
                                                        description="办案编号包含的文字")] = None,
@@ -598,7 +601,10 @@ def _routes(app: FastAPI) -> None:
         return handlers.list_decisions(_ctx(request), q)
 
     @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayResponse,
-              responses={404: err404})
+              responses={404: {"model": s.ErrorResponse, "description": "未找到决定记录(unknown_decision)或清单版本"
+                                                                       "(unknown_list_version)"},
+                         409: {"model": s.ErrorResponse,
+                               "description": "记录中的条目已不在当前清单中(item_gone), 附相近条目"}})
     def replay(
         request: Request, principal: Reviewer, decision_id: DecisionId, as_of: AsOf = None,
         list_version: Annotated[str | None, Query(
@@ -608,9 +614,6 @@ def _routes(app: FastAPI) -> None:
     ):
         """按 as_of(默认为原决定日期; 或指定清单版本 list_version 施行期内的日期)作为决定日期重新评估记录中的事实, 显示结果、
         可能结果、适用条目、待补事实和依据的变化(不写审计记录)。只接受 as_of 和 list_version 两个参数。"""
-        for name in request.query_params:  # undeclared names: check_query (unknown_parameter)
-            if len(request.query_params.getlist(name)) > 1:
-                raise ApiError(422, "repeated_parameter", f"参数 {name} 只能给出一次", field=name)
         return handlers.replay(_ctx(request), decision_id, as_of, list_version)
 
     __import__("service.review_routes", fromlist=["add_routes"]).add_routes(app)  # /v1/reviews, publish

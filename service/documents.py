@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from penalty_rules.documents import DecisionSource, DocumentNotApplicable, DocumentRequest, build_document
 from penalty_rules.documents.model import Flag
 from penalty_rules.errors import InvalidFacts, UnknownItem
-from penalty_rules.model.facts_json import validate_facts_value
+from penalty_rules.model.facts_json import locate_lone_surrogate, validate_facts_value
 from service.errors import ApiError, invalid
 
 _HEADER_FLAGS = re.compile(r"[^a-z0-9_,]")
@@ -155,11 +155,11 @@ def add_document_routes(app: FastAPI, officer_dependency, json_body) -> None:
         行政诉讼及其期限, 期限读自法规文本库)由决定生成; 当事人、证据等由执法人员在请求中填写, 只写入文书,
         不写入审计记录, 不记入日志。缺少的内容在文书中留空并列于文末“起草提示”(响应头 X-Document-Flags)。
         执法人员可为本人密钥作出的决定起草, 法制审核及以上可为任何决定起草。"""
-        raw, _ = await json_body(request)
+        raw, data = await json_body(request)
         try:
             req = DocumentRequest.model_validate_json(raw, strict=True)
         except ValidationError as exc:
-            raise invalid(exc.errors()) from None
+            raise invalid(locate_lone_surrogate(exc, data).errors()) from None
         ctx = request.app.state.ctx
         draft_doc = await run_in_threadpool(draft, ctx, decision_id, req, principal)
         content, media = await render(draft_doc, req.format)

@@ -137,7 +137,7 @@ def evaluate(ctx: Context, facts: CaseFacts, principal=None, full: bool = False,
 
 def batch_limit_error(count: int, limit: int, full: bool = False) -> ApiError:
     what = f"detail=full 时批量评估每次至多 {limit} 个案件" if full else f"批量评估每次至多 {limit} 个案件"
-    return ApiError(413, "batch_too_large", f"{what}, 本次提交了 {count} 个", limit=limit)
+    return ApiError(413, "batch_too_large", f"{what}, 本次提交了 {count} 个", field="cases", limit=limit)
 
 
 def evaluate_batch(ctx: Context, request, principal=None, full: bool = False, limit: int = 1000,
@@ -364,8 +364,11 @@ def list_version(ctx: Context, doc_id: str, version: str) -> s.ListVersionRespon
         import difflib
 
         keys = sorted(d.key for d in corpus.documents)
-        close = difflib.get_close_matches(key, keys, n=5, cutoff=0.5) or [d.key for d in corpus.versions(doc_id)]
-        raise ApiError(404, "unknown_list_version", f"未找到清单版本 {key}", close_matches=close)
+        versions = [d.key for d in corpus.versions(doc_id)]
+        close = difflib.get_close_matches(key, keys, n=5, cutoff=0.5) or versions
+        # the path parameter at fault: the version of a known list, else the list
+        raise ApiError(404, "unknown_list_version", f"未找到清单版本 {key}", field="version" if versions else "list_id",
+                       close_matches=close)
     return s.ListVersionResponse(
         key=key, hash=corpus.hashes.get(key, ""), binding=doc.binding_level,
         in_force_today=corpus.in_force(doc_id, date.today()) is doc, ends=corpus.end_of(doc), document=doc,

@@ -26,6 +26,7 @@ from fastapi import FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from penalty_rules.model.facts import CaseDate
+from penalty_rules.model.facts_json import locate_lone_surrogate
 from penalty_rules.publish.files import PublishError
 from service import reviews as rv
 from service.errors import ApiError
@@ -149,6 +150,16 @@ def impact_of(request: Request, a: str, b: str, limit: int) -> dict:
         return impact(ctx.corpus, a, b, records, truncated).model_dump(mode="json")
 
 
+def _responses(*codes: int) -> dict:
+    """The error answers of a review route in the OpenAPI document (a PublishError's status: _api_error)."""
+    from service.schemas import ErrorResponse
+
+    said = {404: "未找到清单版本(unknown_list_version)、条目(unknown_item)或发布申请(unknown_request)",
+            409: "当前状态下不能进行(如不是草案、已发布、尚有条目未通过审核、另一项发布正在进行、清单目录无法载入)",
+            415: "Content-Type 不是 application/json"}
+    return {c: {"model": ErrorResponse, "description": said[c]} for c in codes}
+
+
 def _body(model) -> dict:
     """The body in the OpenAPI document (bodies are read strictly by the route, not by FastAPI)."""
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
@@ -165,13 +176,14 @@ def add_routes(app: FastAPI) -> None:
         return rv.ReviewStore(request.app.state.ctx.repo.engine)
 
     async def body_of(request: Request, model):
-        raw, _ = await _json_body(request)
+        raw, data = await _json_body(request)
         try:
             return model.model_validate_json(raw, strict=True)
         except ValidationError as exc:
-            raise invalid(exc.errors()) from None
+            raise invalid(locate_lone_surrogate(exc, data).errors()) from None
 
-    @app.post("/v1/reviews", tags=["reviews"], status_code=201, openapi_extra=_body(ReviewIn))
+    @app.post("/v1/reviews", tags=["reviews"], status_code=201, openapi_extra=_body(ReviewIn),
+              responses=_responses(404, 409, 415))
     async def post_review(request: Request, principal: Reviewer) -> Response:
         """记录一条审核结论: 草案清单版本中的一个条目, 通过(approved)或需修改(needs_change, 须写意见)。
         记录只增不改; 条目以最近一条结论为准, 且只对审核时的条目内容有效。"""
@@ -192,7 +204,7 @@ def add_routes(app: FastAPI) -> None:
 
         return Response(json.dumps(out, ensure_ascii=False), status_code=201, media_type="application/json")
 
-    @app.get("/v1/reviews", tags=["reviews"])
+    @app.get("/v1/reviews", tags=["reviews"], responses=_responses(404, 409))
     def get_reviews(request: Request, principal: Reviewer,
                     list_: Annotated[str, Query(alias="list", min_length=3, max_length=200,
                                                 pattern=r"^[^@\s]+@[^@\s]+$", description="清单版本 <id>@<version>")]
@@ -204,7 +216,8 @@ def add_routes(app: FastAPI) -> None:
             raise _api_error(exc) from None
         return rv.reviews_out(st, rows, pubs)
 
-    @app.post("/v1/lists/{list_id}/versions/{version}/publish", tags=["reviews"], openapi_extra=_body(PublishIn))
+    @app.post("/v1/lists/{list_id}/versions/{version}/publish", tags=["reviews"], openapi_extra=_body(PublishIn),
+              responses=_responses(404, 409, 415))
     async def publish_version(request: Request, principal: Reviewer,
                               list_id: Annotated[str, Path(max_length=120)],
                               version: Annotated[str, Path(max_length=120)]) -> dict:

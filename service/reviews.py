@@ -586,7 +586,7 @@ def changes_out(root: Path, key: str) -> dict | None:
     """What the version changes against the one it supersedes, for the reviewers of a publication (the
     requester and the second reviewer see it in the publish answer): the city's figures, the directions, and
     the items marked 放宽 and 需审核 by id; None when the version supersedes none (or it cannot be read)."""
-    from penalty_rules.report.diff import diff_documents
+    from penalty_rules.report.diff import LENIENT, REVIEW, diff_documents
 
     try:
         corpus, doc, _ = files.find_version(root, key)
@@ -599,5 +599,5 @@ def changes_out(root: Path, key: str) -> dict | None:
     return {"from": old.key, "figures_zh": d.figures.text_zh if d.figures else None,
             "changes_zh": d.figures.changes_zh if d.figures else None,
             "added": [i.id for i in d.added], "removed": [i.id for i in d.removed],
-            "lenient": [c.id for c in d.changed if c.direction == "lenient"],
-            "review": [c.id for c in d.changed if c.direction == "review"]}
+            "lenient": [c.id for c in d.changed if c.direction == LENIENT],
+            "review": [c.id for c in d.changed if c.direction == REVIEW]}

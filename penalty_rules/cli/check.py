@@ -16,7 +16,7 @@ from rich.markup import escape
 from penalty_rules.errors import CorpusInvalid, InvalidFacts, UnknownItem
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.cli.json_source import SourceProblem, read_json_object
-from penalty_rules.model.facts_json import error_loc, loc_text, validation_message_zh
+from penalty_rules.model.facts_json import error_loc, loc_text, locate_lone_surrogate, validation_message_zh
 
 console = Console()
 err = Console(stderr=True)
@@ -74,14 +74,14 @@ def check(
 ) -> None:
     """判断一个案件: 打印处理建议、适用条目、法律依据、措施和需要补充的事实。"""
     try:
-        raw, _ = read_json_object(source)
+        raw, data = read_json_object(source)
     except SourceProblem as exc:
         _fail(str(exc))
     try:
         facts = CaseFacts.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         lines = []
-        for e in exc.errors():
+        for e in locate_lone_surrogate(exc, data).errors():
             path = loc_text(error_loc(e)) or "(顶层)"
             lines.append(f"{path}: {validation_message_zh(e)} [{e['type']}]")
         _fail("; ".join(lines))

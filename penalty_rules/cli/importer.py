@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from penalty_rules.cli.dates import option_day
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid, StatutesUnavailable
 from penalty_rules.importer.build import _level, build_draft, write_draft
@@ -41,15 +42,7 @@ def import_command(
     有拒收的行时退出码为 1(其余条目仍写入草案); 文件无法读取时退出码为 2。"""
     settings = Settings.from_env()
     root = lists_dir or settings.lists_dir
-    on = None
-    if list_date:
-        from datetime import date
-
-        try:
-            on = date.fromisoformat(list_date)
-        except ValueError:
-            err_console.print(f"导入失败 [bad_date] --list-date {list_date!r} 须为 YYYY-MM-DD", style="red", markup=False)
-            raise typer.Exit(2) from None
+    on = option_day(list_date, "--list-date")
     try:
         corpus = load_corpus(root).corpus
     except CorpusInvalid as exc:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from penalty_rules.cli.dates import option_day
 from penalty_rules.config import Settings
 from penalty_rules.errors import CorpusInvalid, Problem
 from penalty_rules.lint.corpus import corpus_checks
@@ -180,15 +181,6 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _parse_day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"日期无效 {text!r}, 应为 YYYY-MM-DD") from None
-
-
 def _kind(doc: ListDocument) -> str:
     if doc.binding_level:
         return "binding"
@@ -217,7 +209,7 @@ def show(
 ) -> None:
     """列出清单条目: 编号、领域、处理结果、违法行为、所在清单版本、效力。"""
     corpus = _load(lists_dir)
-    day = _parse_day(as_of)
+    day = option_day(as_of, "--as-of")
     if domain is not None and corpus.registry.domain(domain) is None:
         codes = sorted(corpus.registry.domain_codes())
         close = difflib.get_close_matches(domain, codes, n=5, cutoff=0.4)
@@ -269,7 +261,7 @@ def coverage(
     lists_dir: Path = typer.Option(None, "--lists", help="清单目录"),
 ) -> None:
     """41 个执法领域的覆盖情况: 各处理结果条目数、约束性/类比条目数、官方数字。"""
-    report = coverage_report(_load(lists_dir), _parse_day(as_of))
+    report = coverage_report(_load(lists_dir), option_day(as_of, "--as-of"))
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from penalty_rules.cli.dates import option_day
+
 console = Console()
 err = Console(stderr=True)
 
@@ -21,16 +23,6 @@ caseload_app = typer.Typer(help="合成案件集(用于测试和基准; 合成�
 def _fail(message: str, code: str) -> None:
     err.print(f"[red]{escape(message)} {escape(f'[{code}]')}[/red]", soft_wrap=True, highlight=False)
     raise typer.Exit(2)
-
-
-def _today(value: str | None) -> date | None:
-    """--today: an ISO date, or None (the machine's date)."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"--today 须为 YYYY-MM-DD 格式的日期: {value}", "bad_date")
 
 
 @caseload_app.command("generate")
@@ -44,6 +36,7 @@ def generate_cmd(
     today: str | None = typer.Option(None, "--today", help="--dense-dates: 重放时的缺省决定日(缺省: 今天)"),
 ) -> None:
     """生成按聊城市 2022 年公开数字校准的合成案件集(见 README: 哪些数字有公开来源, 哪些是假设)。"""
+    day = option_day(today, "--today")  # None: the machine's date
     from penalty_rules.errors import CorpusInvalid
     from penalty_rules.replay.caseload import generate
     from penalty_rules.replay.snapshot import lists_dir
@@ -56,7 +49,6 @@ def generate_cmd(
         corpus = load_corpus_strict(lists_dir(lists))
     except CorpusInvalid as exc:
         _fail(f"清单无法加载: {exc}", "invalid_lists")
-    day = _today(today)
     t0 = time.perf_counter()
     count = generate(corpus, n, seed, out, dense_dates=dense_dates, today=day)
     console.print(f"已生成 {count:,} 个合成案件 → {escape(str(out))}({time.perf_counter() - t0:.1f} 秒, 种子 {seed})",
@@ -218,7 +210,7 @@ def replay(
     formats = {"both": ("csv", "parquet"), "csv": ("csv",), "parquet": ("parquet",)}.get(fmt)
     if formats is None:
         _fail(f"--format 须为 csv、parquet 或 both: {fmt}", "bad_format")
-    day = _today(today)
+    day = option_day(today, "--today")  # None: the machine's date
     try:
         run_replay(cases, list_from=list_from, list_to=list_to, rev_from=rev_from, rev_to=rev_to, lock_from=lock_from,
                    lock_to=lock_to, out=out, workers=workers, dask=dask, ref_column=ref_column or None, today=day,

@@ -23,7 +23,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from penalty_rules.cli.lists import _fail, _parse_day, _print_table, _root, app, console, err_console
+from penalty_rules.cli.dates import option_day
+from penalty_rules.cli.lists import _fail, _print_table, _root, app, console, err_console
 from penalty_rules.publish.files import PublishError
 
 KEY_ENV = "PENALTY_RULES_API_KEY"
@@ -239,7 +240,7 @@ def publish(
     批准时写入 status: in_force 和生效日期, 并把内容哈希记入 versions.lock。"""
     from service import reviews as rv
 
-    start, end = _parse_day(effective_from), _parse_day(effective_to)
+    start, end = option_day(effective_from, "--effective-from"), option_day(effective_to, "--effective-to")
     engine = _db(db)
     try:
         principal = _principal(as_, engine)

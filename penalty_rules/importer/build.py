@@ -435,14 +435,15 @@ def _version_for(citation: Citation, named: list[tuple[str | None, int]], librar
     return dated[-1].version_date, f"按表格注明的{year}年版本核对"
 
 
-def _resolve(citation: Citation, library, on=None) -> tuple[Citation, str, str]:
-    """(citation to write, status, message). A citation whose article/paragraph/item is missing
-    from the statute text is written only as far as it resolves (the original wording stays in
+def _resolve(citation: Citation, library, on=None) -> tuple[Citation, str, str, str | None]:
+    """(citation to write, status, message, the resolved text or None). A citation whose article/paragraph/item
+    is missing from the statute text is written only as far as it resolves (the original wording stays in
     the provenance note and the report): a draft must load and validate, and nothing unverified
     is presented as checked. `on`: the date of the version to read (the version the row names, else the
-    list's date); None: the newest text, said so in the message."""
+    list's date); None: the newest text, said so in the message. The text is what the ground check reads
+    (resolved once)."""
     if library is None:
-        return citation, "not_checked", "未配置法规文本目录"
+        return citation, "not_checked", "未配置法规文本目录", None
     from penalty_rules.statutes.resolution import ResolutionStatus as S
 
     res = library.resolve(citation, on)
@@ -450,15 +451,15 @@ def _resolve(citation: Citation, library, on=None) -> tuple[Citation, str, str]:
     if on is None and res.status is not S.law_not_found:
         message += "(表格未注明所依据的版本, 清单日期未知: 按法规文本库最新版本核对)"
     if res.status is S.resolved:
-        return citation, "resolved", message
+        return citation, "resolved", message, res.text
     if res.status is S.article_unspecified:
-        return citation, "law_only", message
+        return citation, "law_only", message, None
     if res.status in (S.law_not_found, S.version_not_found):
-        return citation, "unresolved", message
+        return citation, "unresolved", message, None
     cut = {S.article_not_found: {"article": None, "paragraph": None, "item": None},
            S.paragraph_not_found: {"paragraph": None, "item": None},
            S.item_not_found: {"item": None}}[res.status]
-    return citation.model_copy(update=cut), "unresolved", message
+    return citation.model_copy(update=cut), "unresolved", message, None
 
 
 def _same_citations(a: list[Citation], b: list[Citation]) -> bool:
@@ -492,6 +493,7 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
     out: list[RawRow] = []
     info = _Continuation()
     prev: RawRow | None = None  # the last item row, None after a title or a header repeat
+    at = -1  # prev's place in out (out.index(prev) was a scan per continuation row)
     fixed = {cmap.columns[f] for f in ("number", "domain", "violation") if f in cmap.columns}
     going_on = {cmap.columns[f] for f in CONTINUED_FIELDS if f in cmap.columns}
     for row in rows:
@@ -518,7 +520,7 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
                 if normalise(row.cells[i]) != normalise(cells[i]):
                     cells[i] = (cells[i] + "\n" + row.cells[i]) if cells[i].strip() else row.cells[i]
             joined = RawRow(prev.number, cells)
-            out[out.index(prev)] = joined
+            out[at] = joined
             info.joined.setdefault(prev.number, []).append(row.number)
             prev = joined
             continue
@@ -529,6 +531,7 @@ def _join_continuations(rows: list[RawRow], cmap: ColumnMap) -> tuple[list[RawRo
             continue
         out.append(row)
         prev = row if _cell(row, cmap, "violation") and _section_text(row, cmap) is None else None
+        at = len(out) - 1
     return out, info
 
 
@@ -804,14 +807,13 @@ def build_draft(
                     flags.append(f"{target}.version")
                     notes.append(f"引用 {pc.citation.label()}: {why}")
                 else:
-                    written, status, message = _resolve(pc.citation, library, on)
+                    written, status, message, text = _resolve(pc.citation, library, on)
                     if why:
                         message = f"{message}({why})"
                         notes.append(f"引用 {pc.citation.label()}: {message}")
                     ground = GROUND_WORDS.get(outcome) if target == "exemption_basis" else None
-                    if status == "resolved" and ground and library is not None:
-                        said = library.resolve(pc.citation, on)
-                        if not re.search(ground, said.text or ""):
+                    if status == "resolved" and ground:
+                        if not re.search(ground, text or ""):
                             status = "mismatch"
                             message = (f"{message}; 该条文在此版本中未规定{outcome.zh}, 与本条目的处理结果不符"
                                        " (是否应依据另一版本?)")

@@ -108,7 +108,21 @@ def _no_null_answer(value):
     return value
 
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits (date.fromisoformat takes no others)
+NOT_ISO_DAY = "须为 YYYY-MM-DD 格式的日期"
+NO_SUCH_DAY = "须为 YYYY-MM-DD 格式的日期(没有这一天)"
+
+
+def iso_day(text: str) -> date:
+    """A date written YYYY-MM-DD, the one rule of every date input (HTTP, documents, the workbench, the
+    CLI's date options): date.fromisoformat alone also takes 20230301 and 2023-W09-3. ValueError with
+    the Chinese reason (NOT_ISO_DAY or NO_SUCH_DAY) otherwise."""
+    if not ISO_DAY.fullmatch(text):
+        raise ValueError(NOT_ISO_DAY)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(NO_SUCH_DAY) from None
 
 
 def _iso_day(value, handler):
@@ -116,23 +130,35 @@ def _iso_day(value, handler):
     ("1679270400" → 2023-03-20; an API fuzzer's find). The string is read here and the date handed on (a
     before-validator would make strict JSON mode refuse every string)."""
     if isinstance(value, (int, float)):  # (bool is an int: refused too) a number is no date, however pydantic reads it
-        raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
+        raise PydanticCustomError("date_parsing", NOT_ISO_DAY)
     if isinstance(value, str):
-        if not ISO_DAY.fullmatch(value):
-            raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期")
         try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError("date_parsing", "须为 YYYY-MM-DD 格式的日期(没有这一天)") from None
+            value = iso_day(value)
+        except ValueError as exc:
+            raise PydanticCustomError("date_parsing", str(exc)) from None
     return handler(value)
 
 
+class _DateRangeSchema:
+    """The JSON Schema (OpenAPI) of a bounded date: pydantic writes Field(ge=, le=) of a date as "ge" / "le", keywords
+    no JSON Schema tool reads (the range was in no document); written formatMinimum / formatMaximum (the
+    keywords of ajv-formats) and said in the description."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        js = handler.resolve_ref_schema(handler(core_schema))
+        low, high = js.pop("ge", None), js.pop("le", None)
+        if low is not None and high is not None:
+            js.update(formatMinimum=str(low), formatMaximum=str(high),
+                      description=f"YYYY-MM-DD, {low} 至 {high}(含)")
+        return js
+
+
 IsoDate = Annotated[date, WrapValidator(_iso_day)]  # every date input: YYYY-MM-DD only (service, documents, web)
-CaseDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_DATE, le=MAX_DATE)]
+CaseDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_DATE, le=MAX_DATE), _DateRangeSchema()]
 # A party's birth date: before MIN_DATE too (age ≤ 150 at an act from MIN_DATE on); an API fuzzer found anyone born
 # before 1990 unable to answer the engine's own question
 MIN_BIRTH_DATE = date(MIN_DATE.year - 150, 1, 1)
-BirthDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_BIRTH_DATE, le=MAX_DATE)]
+BirthDate = Annotated[date, WrapValidator(_iso_day), Field(ge=MIN_BIRTH_DATE, le=MAX_DATE), _DateRangeSchema()]
 
 Yuan = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]

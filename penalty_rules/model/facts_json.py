@@ -119,20 +119,77 @@ def load_json_strict(raw: bytes | str) -> Any:
     return data
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(text: str) -> str:
+    """text with its lone surrogates written \\udXXX (they cannot be encoded in a UTF-8 answer)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _lone_surrogate(value: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
+    """(location, the string escaped) of the first string or object key holding a lone UTF-16 surrogate
+    (\\ud800–\\udfff) in a value read by json.loads, which keeps them (a valid pair is read as one
+    character, so any surrogate left is a lone one), in the order of the text; None when there is none."""
+    if isinstance(value, str):
+        return (loc, _escaped(value)) if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and _SURROGATE.search(k):
+                return (*loc, _escaped(k)), _escaped(k)
+            found = _lone_surrogate(v, (*loc, k))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _lone_surrogate(v, (*loc, i))
+            if found:
+                return found
+    return None
+
+
+def locate_lone_surrogate(exc, data: Any):
+    """pydantic refuses a lone surrogate for the whole input (json_invalid "unexpected end of hex escape",
+    or string_unicode), naming no field: the same error (string_unicode) at the string's (or key's) path
+    in `data`, the value as json.loads read it. `exc` itself when it is another error."""
+    from pydantic import ValidationError
+    from pydantic_core import InitErrorDetails
+
+    errors = exc.errors()
+    if not any(e.get("loc") == () and e.get("type") in ("json_invalid", "string_unicode") for e in errors):
+        return exc
+    found = _lone_surrogate(data)
+    if found is None:
+        return exc
+    loc, text = found
+    return ValidationError.from_exception_data(exc.title, [InitErrorDetails(type="string_unicode", loc=loc or ("(顶层)",),
+                                                                            input=text[:40])])
+
+
 def parse_facts_json(raw: bytes | str) -> CaseFacts:
     """The boundary reading of one facts object: load_json_strict, then strict JSON-mode validation.
     Raises JsonInputError or pydantic.ValidationError."""
-    load_json_strict(raw)
-    return CaseFacts.model_validate_json(raw, strict=True)
+    from pydantic import ValidationError
+
+    data = load_json_strict(raw)
+    try:
+        return CaseFacts.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        raise locate_lone_surrogate(exc, data) from None
 
 
 def validate_facts_value(value: Any) -> CaseFacts:
     """Strict validation of a facts object already read by load_json_strict (a batch case):
     re-serialised and validated in strict JSON mode, so it is judged exactly as a body would be.
     Raises pydantic.ValidationError."""
+    from pydantic import ValidationError
+
     if isinstance(value, CaseFacts):
         return value
-    return CaseFacts.model_validate_json(json.dumps(_json_values(value), ensure_ascii=False), strict=True)
+    try:
+        return CaseFacts.model_validate_json(json.dumps(_json_values(value), ensure_ascii=False), strict=True)
+    except ValidationError as exc:
+        raise locate_lone_surrogate(exc, value) from None
 
 
 def _json_values(value, loc: tuple = ()):

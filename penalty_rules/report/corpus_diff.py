@@ -107,21 +107,20 @@ def counted_document_changes(entry: "VersionEntry") -> list[FieldChange]:
             and not (entry.kind == "new_version" and c.path in DOC_TIMING_FIELDS)]
 
 
-def _document_counts(changes: list[FieldChange]) -> dict:
-    return {"document_fields": len(changes), "document_lenient": sum(c.direction == LENIENT for c in changes),
-            "document_stricter": sum(c.direction == STRICTER for c in changes),
-            "document_review": sum(c.direction == REVIEW for c in changes)}
+def _tally(added: int, removed: int, changed: list[str], document: list[str]) -> Counts:
+    """Counts from the items added and removed, the directions of the changed items and those of the counted
+    changes of the lists' own fields (counted_document_changes): one tally for a list, a domain and the totals."""
+    return Counts(added=added, removed=removed, changed=len(changed), lenient=changed.count(LENIENT),
+                  stricter=changed.count(STRICTER), review=changed.count(REVIEW), no_effect=changed.count(NONE),
+                  document_fields=len(document), document_lenient=document.count(LENIENT),
+                  document_stricter=document.count(STRICTER), document_review=document.count(REVIEW))
 
 
-def _counts(entries: list["VersionEntry"]) -> Counts:
+def _counts(entries: list["VersionEntry"], counted: list[list[FieldChange]]) -> Counts:
+    """The counts of version entries; `counted`: each entry's counted_document_changes, in the same order."""
     diffs = [e.diff for e in entries]
-    changed = [c for d in diffs for c in d.changed]
-    return Counts(added=sum(d.summary.added for d in diffs), removed=sum(d.summary.removed for d in diffs),
-                  changed=len(changed), lenient=sum(c.direction == LENIENT for c in changed),
-                  stricter=sum(c.direction == STRICTER for c in changed),
-                  review=sum(c.direction == REVIEW for c in changed),
-                  no_effect=sum(c.direction == NONE for c in changed),
-                  **_document_counts([c for e in entries for c in counted_document_changes(e)]))
+    return _tally(sum(d.summary.added for d in diffs), sum(d.summary.removed for d in diffs),
+                  [c.direction for d in diffs for c in d.changed], [c.direction for own in counted for c in own])
 
 
 def _empty(doc: ListDocument) -> ListDocument:
@@ -175,6 +174,7 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
     ids = sorted({d.id for d in a.documents} | {d.id for d in b.documents})
     lists, unchanged = [], 0
     all_entries: list[VersionEntry] = []
+    all_counted: list[list[FieldChange]] = []
     domains: dict[str, list] = {}
     for list_id in ids:
         in_a = [d for d in a.documents if d.id == list_id]
@@ -209,8 +209,10 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
             unchanged += 1
             continue
         diffs = [e.diff for e in out]
+        counted = [counted_document_changes(e) for e in out]  # once per entry: the list, its domains, the totals
         all_entries += out
-        counts = _counts(out)
+        all_counted += counted
+        counts = _counts(out, counted)
         first = (in_b or in_a)[0]
         lists.append(ListChange(list_id=list_id, level=first.level.value, title=first.title, entries=out,
                                 counts=counts, figures=_figures(_current(in_a), _current(in_b), counts)))
@@ -221,8 +223,7 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
                 domains.setdefault(x.domain, []).append(("removed", list_id, None))
             for c in d.changed:
                 domains.setdefault(c.domain or "", []).append(("changed", list_id, c.direction))
-        for e in out:  # a change of the list itself: in every domain of the version's items
-            own = counted_document_changes(e)
+        for e, own in zip(out, counted):  # a change of the list itself: in every domain of the version's items
             if own:
                 version = docs_b.get(e.b) if e.b is not None else docs_a.get(e.a)
                 for code in sorted({i.domain for i in version.items}):
@@ -231,20 +232,13 @@ def corpus_diff(a: Corpus, b: Corpus, label_a: str = "a", label_b: str = "b", de
     for code in sorted(domains):
         events = domains[code]
         dom = registry.domain(code) if registry is not None and code else None
-        changed = [e for e in events if e[0] == "changed"]
-        own = [e for e in events if e[0] == "document"]
         by_domain.append(DomainChange(
             domain=code, zh=getattr(dom, "zh", None), lists=sorted({e[1] for e in events}),
-            counts=Counts(added=sum(e[0] == "added" for e in events), removed=sum(e[0] == "removed" for e in events),
-                          changed=len(changed), lenient=sum(e[2] == LENIENT for e in changed),
-                          stricter=sum(e[2] == STRICTER for e in changed), review=sum(e[2] == REVIEW for e in changed),
-                          no_effect=sum(e[2] == NONE for e in changed), document_fields=len(own),
-                          document_lenient=sum(e[2] == LENIENT for e in own),
-                          document_stricter=sum(e[2] == STRICTER for e in own),
-                          document_review=sum(e[2] == REVIEW for e in own))))
+            counts=_tally(sum(e[0] == "added" for e in events), sum(e[0] == "removed" for e in events),
+                          [e[2] for e in events if e[0] == "changed"], [e[2] for e in events if e[0] == "document"])))
     lists.sort(key=lambda x: (-x.counts.lenient - x.counts.document_lenient, -x.counts.review - x.counts.document_review,
                               x.list_id))
-    totals = _counts(all_entries)
+    totals = _counts(all_entries, all_counted)
     cur_a = [c for c in (_current([d for d in a.documents if d.id == i]) for i in ids) if c is not None]
     cur_b = [c for c in (_current([d for d in b.documents if d.id == i]) for i in ids) if c is not None]
     figures = _make_figures(sum(len(d.items) for d in cur_a), sum(len(d.items) for d in cur_b),
