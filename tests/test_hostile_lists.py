@@ -291,7 +291,7 @@ def test_deleting_the_lock_refuses_every_published_version(root: Path):
     with pytest.raises(CorpusInvalid) as exc:
         load_corpus_strict(root)
     unlocked = sorted(p.message.split()[1] for p in exc.value.problems if p.code == "unlocked_version")
-    assert unlocked == ["special-laws@4", "test-hostile@v1", "xzcf@2017", "xzcf@2021"]
+    assert unlocked == ["special-laws@5", "test-hostile@v1", "xzcf@2017", "xzcf@2021"]
     assert all(p.severity == "error" for p in exc.value.problems if p.code == "unlocked_version")
 
 
@@ -307,7 +307,7 @@ def test_lists_lock_records_unlocked_published_versions(root: Path, runner):
     result = cli(runner, "lock", "--lists", str(root))
     assert result.exit_code == 0, result.output
     recorded = yaml.safe_load((root / LOCK_NAME).read_text("utf-8"))["versions"]
-    assert sorted(recorded) == ["special-laws@4", "test-hostile@v1", "xzcf@2017", "xzcf@2021"]
+    assert sorted(recorded) == ["special-laws@5", "test-hostile@v1", "xzcf@2017", "xzcf@2021"]
     assert cli(runner, "validate", "--lists", str(root), "--strict").exit_code == 0
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
 from penalty_rules.engine.premises import ground_kind
-from penalty_rules.engine.statutory import version_at_act
+from penalty_rules.engine.statutory import ACT_ROLE, version_at_act
 from penalty_rules.explain.questions import CONDUCT_QUESTION, FACT_QUESTIONS, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
@@ -231,6 +231,13 @@ def _ground(item, version: LawVersion | None) -> Citation | None:
     return _law_citation(version, ref) if ref else None
 
 
+
+
+def _act_text_note(what: str, applied: LawVersion, dec_law: LawVersion) -> str:
+    """Why the text in force at the act is applied to a decision made under a later text (行政处罚法 第三十七条:
+    适用违法行为发生时的法律、法规、规章的规定; the new text is applied only when lighter)."""
+    return (f"{what} 为违法行为发生时施行的《{applied.law}》({applied.version}年文本)的规定; 作出决定时施行的是"
+            f"{dec_law.version}年文本, 其规定处罚并不较轻: 依行政处罚法第三十七条(从旧兼从轻)适用违法行为发生时的规定")
 
 
 def _ground_version(engine, item, version, dec_law, temporal, warnings):
@@ -904,6 +911,9 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 ground = _ground(winner_item, version)
             if ground is not None:
                 basis.append(_exact_entry(engine, ground, "leniency_ground", version.text_version, version, dec_law))
+                if dec_law is not None and version is not dec_law and not version.in_force(dec):
+                    # the item's ground read in the act-time text, the decision under a later one (第三十七条)
+                    temporal.append(_act_text_note(f"清单条目的从宽依据{version.named(ground.label())}", version, dec_law))
             basis += _basis(engine, winner_item.exemption_basis, "exemption", on)
         main_item = winner_item or next(
             (r.ref.item for r in item_results if r.binding and r.role == "applicable"), None)
@@ -949,6 +959,11 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
                 f"{_rule_name(best, dec_law)} 为作出决定时施行的{law}的规定; "
                 "违法行为发生时施行的文本没有同样从宽的规定, 因新的规定处罚较轻, 依行政处罚法第三十七条(从旧兼从轻)适用"
             )
+    elif best is not None and best.statutory is not None and not open_rules and p.replaced is None \
+            and best.law_role == ACT_ROLE and dec_law is not None and dec_law is not best.statutory.law:
+        # the text in force at the act, applied to a decision under a later text: 第三十七条's first sentence
+        # (适用违法行为发生时的…规定; the later text is not lighter, else its rule would have won) is the reason
+        temporal.append(_act_text_note(_rule_name(best, dec_law), best.statutory.law, dec_law))
     row = best.statutory.override if best is not None and best.statutory is not None and not open_rules else None
     if row is not None and row.replaces == "exemption" and row.in_force_from is not None:
         # an exemption row decides from the day its text is known in force, read against the decision date:

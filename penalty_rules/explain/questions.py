@@ -14,6 +14,14 @@ ESCALATION_QUESTION = "当事人此前因同一违法行为被处理过几次?(�
 FIRST_OFFENSE_QUESTION = (
     "当事人是否为初次违法(首次违反)?即当事人此前是否有同类违法记录: 没有答“是”, 有答“否”。(清单对“首违”的期限另有规定的, 按清单)"
 )
+# 行政处罚法(2021) 33(2) “当事人有证据足以证明没有主观过错的，不予行政处罚”: subjective_fault false is the party's
+# proof, so a 是/否 question would read 是 the wrong way round (是 = true = fault). Asked as a choice between the
+# article's words and its negation, each option labelled (SUBJECTIVE_FAULT_OPTIONS), never 是/否.
+NO_FAULT_PROVEN = "当事人有证据足以证明没有主观过错"
+FAULT_NOT_DISPROVEN = "当事人未能证明没有主观过错"
+SUBJECTIVE_FAULT_QUESTION = f"关于主观过错, 是“{NO_FAULT_PROVEN}”, 还是“{FAULT_NOT_DISPROVEN}”?"
+SUBJECTIVE_FAULT_OPTIONS = (AnswerOption(value=False, label=NO_FAULT_PROVEN),
+                            AnswerOption(value=True, label=FAULT_NOT_DISPROVEN))
 CONDUCT_QUESTION = "当事人实施了什么违法行为?(请描述违法行为, 或给出清单条目编号)"
 
 
@@ -23,6 +31,7 @@ FACT_QUESTIONS = {
     "harm": "违法行为是否造成危害后果?没有、轻微, 还是严重?",
     "circumstances": "当事人是否有下列情节: 积极配合调查、主动消除或减轻危害后果、受胁迫、受诱骗、主动供述尚未掌握的违法行为、有立功表现?",
     "first_offense": FIRST_OFFENSE_QUESTION,
+    "subjective_fault": SUBJECTIVE_FAULT_QUESTION,
     # facts the agency establishes for the statutory rules
     "party_type": "当事人是自然人、个体工商户、企业还是其他组织?",
     "age": "当事人(自然人或个体工商户经营者)的出生日期是哪一天?(只知年龄的, 填违法行为时的周岁)",
@@ -113,6 +122,8 @@ def _answer_spec(fact: str) -> dict:
         # undivided coerced_or_deceived (accepted as input) would only lead to asking again
         options = [o for o in _enum_options(Circumstance) if o.value != Circumstance.coerced_or_deceived.value]
         return {"answer_type": "list_enum", "options": options}
+    if fact == "subjective_fault":  # labelled, never 是/否 (SUBJECTIVE_FAULT_QUESTION)
+        return {"answer_type": "boolean", "options": list(SUBJECTIVE_FAULT_OPTIONS)}
     if (fact in _BOOLEAN_FACTS or _PRIOR_SAME.match(fact) or fact.startswith("custom_conditions.")
             or fact.startswith("special_law_facts.") or _attested_tag(fact)):
         return {"answer_type": "boolean", "options": _boolean_options()}
