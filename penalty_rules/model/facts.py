@@ -304,6 +304,11 @@ class CaseFacts(BaseModel):
             # 行政处罚法第三十六条: 涉及公民生命健康安全、金融安全“且有危害后果的”, 五年; the field says both
             raise date_error("safety_related", "safety_related 为 true 表示“涉及公民生命健康安全、金融安全且有危害后果”,"
                              " 与 harm 为 none(没有造成危害后果)矛盾: 请核对其一", INCONSISTENT_FACTS)
+        if self.harm is Harm.none and self.circumstances and Circumstance.eliminated_harm in self.circumstances:
+            # 第三十二条第（一）项 (2017 text: 第二十七条第一款第（一）项) “主动消除或者减轻违法行为危害后果的”: a harm was caused
+            raise date_error("circumstances", "circumstances 含 eliminated_harm(主动消除或者减轻违法行为危害后果)表示违法行为"
+                             "造成了危害后果, 与 harm 为 none(没有造成危害后果)矛盾: 危害后果已造成而后消除或者减轻的, "
+                             "harm 按所造成的危害后果填写(minor 或 serious); 请核对其一", INCONSISTENT_FACTS)
         return self
 
     def _duration_fits_dates(self) -> None:
