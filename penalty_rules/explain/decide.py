@@ -983,6 +983,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings.extend(engine.statutory.cautions_for(_OUTCOME_OF[outcome_name], facts, dec, selection.domain,
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
+        for r in ([best, *co] if best is not None else ()):
+            # a rule of the law whose answer rests on facts to be established in a way its own text says
+            # (第三十一条: 间歇性精神病人在精神正常时…应当给予行政处罚): the rule's caution, in its version's words
+            st = r.statutory
+            if st is not None and st.override is None and st.spec.caution and st.spec.caution not in warnings:
+                warnings.append(st.spec.caution)
         if best is not None:
             # (only a satisfied statutory rule can have dropped measures)
             warnings.extend(_special_measures_dropped(part.satisfied, best, dec_law))
