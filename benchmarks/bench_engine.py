@@ -127,7 +127,7 @@ def cases_for(corpus: Corpus, n: int, seed=11) -> list[CaseFacts]:
     for _ in range(n):
         pick = rnd.choice
         item = pick(ids)
-        out.append(CaseFacts(
+        kw = dict(
             item_id=item, act_date=ACT, decision_date=DECISION,
             party_type=pick(["enterprise", "enterprise", "individual_business", None]), age=pick([None, 40]),
             continuing=pick([False, None]),
@@ -138,7 +138,10 @@ def cases_for(corpus: Corpus, n: int, seed=11) -> list[CaseFacts]:
             circumstances=[c for c in Circumstance if rnd.random() < 0.3],
             quantities={q: pick([0, 1, 3, 5, 10, 30, 100, 1000, 2000]) for q in quantities if rnd.random() < 0.5},
             custom_conditions={k: rnd.random() < 0.5 for k in customs[item] if rnd.random() < 0.5},
-        ))
+        )
+        if kw["harm"] is Harm.none:  # eliminated_harm beside no harm is refused (inconsistent_facts)
+            kw["circumstances"] = [c for c in kw["circumstances"] if c is not Circumstance.eliminated_harm]
+        out.append(CaseFacts(**kw))
     return out
 
 

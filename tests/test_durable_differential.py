@@ -143,7 +143,7 @@ class CaseGenerator:
         if self.attested and rnd.random() < 0.9:
             attested = {t: rnd.random() < 0.5 for t in self.attested if rnd.random() < 0.75}
         party = pick([*PartyType, None]) if self.parties else None  # (the other domains' streams unchanged)
-        return CaseFacts(
+        kw = dict(
             party_type=party,
             attested=attested,
             act_date=ACT,
@@ -159,6 +159,9 @@ class CaseGenerator:
             quantities=quantities if rnd.random() < 0.9 else None,
             custom_conditions=custom if rnd.random() < 0.9 else None,
         )
+        if kw["harm"] is Harm.none and kw["circumstances"]:  # refused beside no harm (inconsistent_facts)
+            kw["circumstances"] = [c for c in kw["circumstances"] if c is not Circumstance.eliminated_harm]
+        return CaseFacts(**kw)
 
 
 class Oracle:

@@ -10,8 +10,9 @@ undetermined only where that version would be milder.
 
 Facts the agency must establish (party type, a natural person's age, the act and discovery
 dates, a continuing act) are three-valued: unknown and deciding → undetermined with a question.
-Facts only the party raises (proof of no fault, a mental condition) count as not raised while
-unknown.
+Facts only the party raises (proof of no fault) count as not raised while unknown; so does a mental
+condition, which is the agency's finding about the time of the act (经鉴定或者查明), never the party's word
+alone: not found, art. 31 does not apply (a 31 不予 answer carries the rule's caution).
 
 Special laws (另有规定, lists/statutory/special-laws.yaml) replace the limitation period (art. 36,
 old art. 29 “法律另有规定的除外”) or the no-fault rule (art. 33(2) “从其规定”) for the laws and
@@ -275,7 +276,7 @@ def _mental_test(spec: StatutoryRuleSpec, f: CaseFacts) -> Test:
     used = {"mental_condition": f.mental_condition.value if f.mental_condition else None,
             "mental_condition_cause": f.mental_condition_cause.value if f.mental_condition_cause else None}
     if f.mental_condition is None:
-        return Test("mental", label + "(未主张, 视为不适用)", False, used)
+        return Test("mental", label + "(未经鉴定或者查明, 视为不适用)", False, used)
     if f.party_type is not None and f.party_type not in NATURAL:
         return Test("mental", label, False, used)
     if f.mental_condition.value != m.condition:

@@ -531,7 +531,7 @@ class Precedence:
     facts unknown): then the answer is undetermined. Shared by build_decision and Engine.verdict."""
 
     __slots__ = ("live", "satisfied", "item_results", "best", "replaced", "open_rules", "outcome",
-                 "possible_outcomes", "fallback", "companion", "_limitation_met")
+                 "possible_outcomes", "fallback", "declined_normal", "companion", "_limitation_met")
 
     def __init__(self, results, ranks, statutory=None):
         """`statutory`: the case's statutory results as Engine._evaluate_statutory gathered them
@@ -539,6 +539,9 @@ class Precedence:
         most lenient satisfied one), merged in their place instead of read again."""
         rank = ranks.__getitem__
         self.fallback = None  # a decided 可以 answer: the rule that binds the agency if it declines it
+        # a decided 可以 answer (not 可以不予, whose name says it) that no other rule backs: declining it, the agency
+        # penalises as the law provides (依法处罚), one of the possible outcomes
+        self.declined_normal = False
         self.companion = None  # a list item decides: a satisfied 应当 rule of the law at its level with a wider range
         live, satisfied, unknown, item_results = [], [], [], []
         best = None
@@ -607,6 +610,11 @@ class Precedence:
                         possible |= {best.outcome, self.fallback.outcome}
                         if self.fallback.statutory is not None:
                             possible |= set(self.fallback.statutory.range)
+                    elif best.outcome is not Outcome.discretionary_no_penalty:
+                        # 可以从轻或者减轻 (第三十一条, 产品质量法第五十五条 …): an outcome named 从轻 / 减轻 does not say
+                        # that the agency may decline it; nothing else binding, it then penalises as the law provides
+                        self.declined_normal = True
+                        possible |= {best.outcome, Outcome.normal}
             elif best is not None:
                 # a list item wins its level over the law (items first among equals); a mandatory
                 # statutory rule at that level whose range goes further (第三十二条: 应当从轻或者减轻)
@@ -656,6 +664,9 @@ def _if_declined(engine, facts: CaseFacts, p, dec: date, dec_law) -> Declined:
     _add_beside(engine, _co_deciding(fb, p.satisfied, [], st.law.key), basis, measures, dec_law)  # art. 32 beside 30
     basis += measure_basis
     return Declined(rule=fb.rule_id, outcome=fb.outcome.value, leniency=_leniency(fb), basis=basis, measures=measures)
+
+
+DECLINED_NORMAL = "依法处罚"  # a declined 可以 answer that no other rule backs (Precedence.declined_normal)
 
 
 def _fallback_text(rule, dec_law=None) -> str:
@@ -858,6 +869,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
             if p.fallback is not None:
                 reason += (f"; {_rule_name(best, dec_law)} 为“可以”: 不予适用时, 按 {_rule_name(p.fallback, dec_law)}: "
                            f"{_fallback_text(p.fallback, dec_law)}")
+            elif p.declined_normal:
+                reason += f"; {_rule_name(best, dec_law)} 为“可以”: 不予适用时, 没有其他应当适用的从宽规则, {DECLINED_NORMAL}"
         else:
             reason = "没有满足条件的从宽规则, 依法处罚"
         lenient = best if best is not None and best.statutory is not None else p.companion
@@ -998,6 +1011,12 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         warnings.extend(engine.statutory.cautions_for(_OUTCOME_OF[outcome_name], facts, dec, selection.domain,
                                                       engine.case_laws(facts, selection),
                                                       best.statutory if best is not None else None, barred))
+        for r in ([best, *co] if best is not None else ()):
+            # a rule of the law whose answer rests on facts to be established in a way its own text says
+            # (第三十一条: 间歇性精神病人在精神正常时…应当给予行政处罚): the rule's caution, in its version's words
+            st = r.statutory
+            if st is not None and st.override is None and st.spec.caution and st.spec.caution not in warnings:
+                warnings.append(st.spec.caution)
         if best is not None:
             # (only a satisfied statutory rule can have dropped measures)
             warnings.extend(_special_measures_dropped(part.satisfied, best, dec_law))
@@ -1050,6 +1069,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     title = None  # of the rule that decides the case
     if best is not None and not open_rules:
         title = best.statutory.title if best.statutory is not None else best.rule_id
-    decision.summary = summarize(decision, title, _fallback_text(p.fallback, dec_law) if p.fallback is not None else None,
-                                 replaced_general)
+    declined = (_fallback_text(p.fallback, dec_law) if p.fallback is not None
+                else DECLINED_NORMAL if p.declined_normal and not open_rules else None)
+    decision.summary = summarize(decision, title, declined, replaced_general)
     return decision

@@ -47,7 +47,8 @@ FACT_QUESTIONS = {
     "act_end_date": "连续或者继续状态的违法行为是哪一天终了的?",
     "safety_related": "违法行为是否涉及公民生命健康安全、金融安全且有危害后果?",
     "violated_law": "本案违反的是哪一部法律、法规?(单行法对追责期限、无过错等可能另有规定)",
-    "mental_condition_cause": "当事人不能辨认或者不能控制自己的行为, 是因为精神病、智力残疾, 还是其他原因(如醉酒、服用药物)?",
+    "mental_condition_cause": ("经鉴定或者查明, 当事人违法行为时不能辨认或者不能控制自己的行为(或者辨认、控制能力减弱), "
+                               "是因为精神病、智力残疾, 还是其他原因(如醉酒、服用药物)?"),
     "conduct": CONDUCT_QUESTION,
     "prior_offenses": ESCALATION_QUESTION,
 }

@@ -191,7 +191,7 @@ class Decision(BaseModel):
     outcome: OutcomeName
     outcome_zh: str
     possible_outcomes: list[str] = Field(
-        default_factory=list, description="尚不能确定时的可能结果; 法定从轻或者减轻时为法定幅度; “可以”的结果另列不适用时应当适用的结果; "
+        default_factory=list, description="尚不能确定时的可能结果; 法定从轻或者减轻时为法定幅度; “可以”的结果另列不适用时应当适用的结果(没有应当适用的从宽规则、结果名称为从轻或者减轻时为依法处罚); "
                                        "清单条目与“应当”的法定规则同时适用时并列该规则的幅度"
     )
     leniency: Leniency | None = Field(default=None, description="所适用规则的法定后果(幅度、应当/可以、原文措辞)")

@@ -73,9 +73,12 @@ ENUM_LABELS: dict[type[Enum], dict[str, str]] = {
         "promptly": "及时改正", "not_corrected": "未改正",
     },
     Harm: {"none": "没有造成危害后果", "minor": "危害后果轻微", "serious": "危害后果较重(不属轻微)"},
+    # the agency's finding about the time of the act (行政处罚法 第三十一条: “在不能辨认或者不能控制自己行为时有违法行为的”;
+    # “间歇性精神病人在精神正常时有违法行为的，应当给予行政处罚”), not the party's word
     MentalCondition: {
-        "none": "无", "cannot_recognize": "不能辨认或者不能控制自己的行为",
-        "limited": "尚未完全丧失辨认或者控制自己行为的能力",
+        "none": "经查明, 违法行为时能够辨认和控制自己的行为(含间歇性精神病人在精神正常时)",
+        "cannot_recognize": "经鉴定或者查明, 违法行为时不能辨认或者不能控制自己的行为",
+        "limited": "经鉴定或者查明, 违法行为时尚未完全丧失辨认或者控制自己行为的能力",
     },
     MentalConditionCause: {"mental_illness": "精神病", "intellectual_disability": "智力残疾",
                            "other": "其他原因(如醉酒、服用药物)"},
@@ -247,10 +250,12 @@ class CaseFacts(BaseModel):
         default=None, description="自然人(或个体工商户经营者)的出生日期; 周岁按违法行为日计算, 生日的第二天起为已满"
     )
     mental_condition: MentalCondition | None = Field(
-        default=None, description="精神或智力状况(当事人主张时填写)", json_schema_extra=_labels(MentalCondition)
+        default=None, description="行政机关经鉴定或者查明的当事人违法行为时的精神或智力状况(不能仅凭当事人的陈述; "
+                                  "间歇性精神病人在精神正常时有违法行为的, 填 none; 未鉴定或者查明的不填, 视为不适用第三十一条)",
+        json_schema_extra=_labels(MentalCondition),
     )
     mental_condition_cause: MentalConditionCause | None = Field(
-        default=None, description="不能辨认或控制行为的原因: 精神病、智力残疾或其他原因(2021年修订前的法律只规定精神病人; 醉酒等其他原因不适用行政处罚法第三十一条)",
+        default=None, description="经鉴定或者查明的违法行为时不能辨认或控制(或辨认、控制能力减弱)的原因: 精神病、智力残疾或其他原因(2021年修订前的法律只规定精神病人; 醉酒等其他原因不适用行政处罚法第三十一条)",
         json_schema_extra=_labels(MentalConditionCause),
     )
     discovered_date: CaseDate | None = Field(
@@ -330,6 +335,11 @@ class CaseFacts(BaseModel):
             # 行政处罚法第三十六条: 涉及公民生命健康安全、金融安全“且有危害后果的”, 五年; the field says both
             raise date_error("safety_related", "safety_related 为 true 表示“涉及公民生命健康安全、金融安全且有危害后果”,"
                              " 与 harm 为 none(没有造成危害后果)矛盾: 请核对其一", INCONSISTENT_FACTS)
+        if self.harm is Harm.none and self.circumstances and Circumstance.eliminated_harm in self.circumstances:
+            # 第三十二条第（一）项 (2017 text: 第二十七条第一款第（一）项) “主动消除或者减轻违法行为危害后果的”: a harm was caused
+            raise date_error("circumstances", "circumstances 含 eliminated_harm(主动消除或者减轻违法行为危害后果)表示违法行为"
+                             "造成了危害后果, 与 harm 为 none(没有造成危害后果)矛盾: 危害后果已造成而后消除或者减轻的, "
+                             "harm 按所造成的危害后果填写(minor 或 serious); 请核对其一", INCONSISTENT_FACTS)
         return self
 
     def _duration_fits_dates(self) -> None:

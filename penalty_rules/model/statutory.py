@@ -109,6 +109,8 @@ class StatutoryRuleSpec(BaseModel):
         default=None, description="法律、行政法规另有规定的, 从其规定"
     )
     measures: list[str] = Field(default_factory=list)
+    caution: str | None = Field(
+        default=None, description="本规则作出(或一并作为依据)的结论附带的提示(warnings), 以本版本条文原文说明结论所依事实须如何认定")
     note: str | None = None
 
 

@@ -164,6 +164,9 @@ class Caseload:
         if rng.random() < 0.55:
             f["circumstances"] = _pick(rng, [([], 70), (["cooperated"], 20), (["eliminated_harm"], 8),
                                              (["confessed"], 2)])
+            if f.get("harm") == "none" and "eliminated_harm" in f["circumstances"]:
+                # 主动消除或者减轻违法行为危害后果 needs a harm caused: refused beside 没有造成危害后果 (CaseFacts)
+                f["circumstances"] = []
         if rng.random() < 0.03:
             f["subjective_fault"] = False
         customs, quantities = {}, {}

@@ -26,8 +26,8 @@ FACT_ZH = {
     "party_type": "当事人类型", "first_offense": "是否首次违法", "prior_offenses": "违法记录",
     "corrected": "改正情况", "harm": "危害后果", "minor_violation": "违法行为是否轻微",
     "illegal_gains_yuan": "违法所得", "goods_value_yuan": "货值金额", "subjective_fault": "主观过错",
-    "age": "年龄(出生日期)", "birth_date": "出生日期", "mental_condition": "精神或智力状况",
-    "mental_condition_cause": "不能辨认或控制行为的原因", "continuing": "是否连续或继续状态",
+    "age": "年龄(出生日期)", "birth_date": "出生日期", "mental_condition": "违法行为时的精神或智力状况(经鉴定或者查明)",
+    "mental_condition_cause": "违法行为时不能辨认或控制行为的原因(经鉴定或者查明)", "continuing": "是否连续或继续状态",
     "act_end_date": "连续或继续状态终了日期", "violated_law": "违反的法律、法规",
     "circumstances": "从轻、减轻情节", "safety_related": "是否涉及生命健康安全、金融安全",
 }

@@ -204,7 +204,7 @@ FACT_LABELS = {
     "act_date": "违法行为日期", "decision_date": "决定日期", "party_type": "当事人类型",
     "first_offense": "首次违法", "prior_offenses": "违法记录", "corrected": "改正情况", "harm": "危害后果",
     "minor_violation": "违法行为轻微", "illegal_gains_yuan": "违法所得(元)", "goods_value_yuan": "涉案货值(元)",
-    "subjective_fault": "有主观过错", "age": "年龄", "mental_condition": "精神状况", "discovered_date": "发现日期",
+    "subjective_fault": "有主观过错", "age": "年龄", "mental_condition": "违法行为时的精神状况(经鉴定或者查明)", "discovered_date": "发现日期",
     "circumstances": "情节", "safety_related": "涉及生命健康安全", "quantities": "数量", "custom_conditions": "清单条件",
     "attested": "认定事项",
 }

@@ -309,6 +309,14 @@ def _keys(step: str) -> set[str]:
     return {f"custom:{k}" for k in s.pop("custom", {})} | set(s)
 
 
+def _inconsistent(state: dict) -> str | None:
+    """Why the facts of a row are refused as inconsistent (CaseFacts: inconsistent_facts), or None."""
+    if state.get("harm") == "none" and "eliminated_harm" in (state.get("circ") or set()):
+        # 行政处罚法 第三十二条第（一）项 “主动消除或者减轻违法行为危害后果的” presupposes a harm caused
+        return "情节“主动消除或者减轻危害后果”以造成危害后果为前提, 与“没有造成危害后果”矛盾, 案情不予受理"
+    return None
+
+
 def _rows(item: Item, ctx: ScaffoldContext):
     conds = effective_conditions(item)
     conditions = list(conds.all)
@@ -349,12 +357,16 @@ def _rows(item: Item, ctx: ScaffoldContext):
             state["first"] = True
         for step in cells + base:
             _apply(state, step)
+        why = _inconsistent(state)
+        if why is not None:  # no case has these facts: the row is said, not generated
+            rows.append((label, cells, None, why))
+            continue
         outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date,
                                       no_fault_open=ctx.no_fault_open)
         if ctx.binding and ctx.applies and _item_holds(item, state):
             outcomes.append(item.outcome.value)
         open_ = statutory_open(state, decision=ctx.decision_date, no_fault_open=ctx.no_fault_open)
-        rows.append((label, cells, _expected(outcomes, open_)))
+        rows.append((label, cells, _expected(outcomes, open_), None))
     return triples, base, rows
 
 
@@ -396,8 +408,14 @@ def scaffold_feature(item: Item, *, outcome_zh: str | None = None, context: Scaf
         lines.append(f'    而且候选条目 "{item.id}" 对本案不具约束力')
     lines += ["", "    例子:"]
     lines.append("      | 情形 | " + " | ".join(cols) + " | 结果 |")
-    for label, cells, expected in rows:
-        lines.append(f"      | {label} | " + " | ".join(cells) + f" | {expected} |")
+    for label, cells, expected, why in rows:
+        if why is None:
+            lines.append(f"      | {label} | " + " | ".join(cells) + f" | {expected} |")
+    skipped = [(label, why) for label, _cells, _expected, why in rows if why is not None]
+    if skipped:
+        lines.append("")
+    for label, why in skipped:  # after the table: a comment inside it would end the examples
+        lines.append(f"    # 未生成“{label}”: {why}(条目的条件同时要求二者时, 该条目不能成立, 请核对条目)")
     if not triples:
         lines.append("      # 该条目没有条件: 请补充反例")
     return "\n".join(lines) + "\n"

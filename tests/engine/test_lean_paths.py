@@ -307,6 +307,8 @@ def _draw(rnd, group, read, wanted_true, thresholds):
             field_, by_value = _TAG_FACTS[name]
             facts[field_] = by_value[value]
     if circumstances is not None:
+        if facts.get("harm") == "none" and "eliminated_harm" in circumstances:
+            circumstances.remove("eliminated_harm")  # refused beside no harm (inconsistent_facts): no case has both
         facts["circumstances"] = circumstances
     return CaseFacts.model_validate(facts), first
 

@@ -116,7 +116,7 @@ def test_no_domain_code_in_warnings(engine):
 
 def test_reason_names_rules_not_ids(engine):
     d = run(engine, minor_violation=True, harm="none", corrected="promptly", first_offense=True,
-            circumstances=["eliminated_harm"], act_date=date(2023, 3, 1), discovered_date=date(2023, 3, 1),
+            circumstances=["confessed"], act_date=date(2023, 3, 1), discovered_date=date(2023, 3, 1),
             decision_date=date(2023, 6, 1))
     assert d.chosen_rule == "law-33-1a"
     reason = d.trace.reason

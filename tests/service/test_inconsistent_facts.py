@@ -19,3 +19,12 @@ def test_the_service_names_safety_related(officer):
     r = officer.post("/v1/evaluate", json=body)
     assert r.status_code == 422, r.text
     assert [(d["field"], d["code"]) for d in r.json()["error"]["details"]] == [("safety_related", "inconsistent_facts")]
+
+
+def test_the_service_names_eliminated_harm_beside_no_harm(officer):
+    """行政处罚法 第三十二条第（一）项 “主动消除或者减轻违法行为危害后果的” presupposes a harm (tests/legal/
+    test_eliminated_harm_needs_harm.py)."""
+    body = {**BASE, "continuing": False, "harm": "none", "circumstances": ["eliminated_harm"]}
+    r = officer.post("/v1/evaluate", json=body)
+    assert r.status_code == 422, r.text
+    assert [(d["field"], d["code"]) for d in r.json()["error"]["details"]] == [("circumstances", "inconsistent_facts")]
