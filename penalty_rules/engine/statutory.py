@@ -518,13 +518,15 @@ class StatutoryRules:
         decision (never earlier: refused before): the eras from the act's to the decision's, and
         which fact to ask; at_dec reads the decision's era."""
         era = self.era
-        act, continuing = f.act_date, f.continuing
+        d = f.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+        act, continuing = d["act_date"], d["continuing"]
         if act is None:
             return (None, era(dec))
         if continuing is False:
             return (era(act), False, era(dec))
-        if continuing and f.act_end_date is not None:
-            return ("end", era(f.act_end_date), era(dec))
+        end = d["act_end_date"]
+        if continuing and end is not None:
+            return ("end", era(end), era(dec))
         return ("open", continuing, era(act), era(dec))
 
     def versions_for(self, f: CaseFacts, dec: date) -> list[tuple[LawVersion, Truth, bool, list[str]]]:
