@@ -960,7 +960,8 @@ class Engine:
         shared_key = None
         if share is not None:  # a limitation rule: the cases within its shortest period share a result
             slot, within = share
-            dates = within(facts, dec, domain, laws_key)
+            # (the rule's inputs end with limitation_scopes for the case: StatutoryRules.version_inputs)
+            dates = within(facts, dec, domain, laws_key, values[slot][-1])
             if dates is not None:
                 shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
                 rr = cache.get(shared_key)
