@@ -382,6 +382,9 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", type=int, default=2000)
     args = parser.parse_args(argv)
     print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    from importlib.metadata import version  # the baseline's speed depends on the installed zen-engine
+    print(f"zen-engine {version('zen-engine')}, durable-rules {version('durable-rules')}, pydantic {version('pydantic')}, "
+          f"Python {sys.version.split()[0]}")
     bundled = load_corpus_strict(Settings.from_env().lists_dir)
     small = bench("bundled lists", bundled, args.cases)
     big = bench("generated 41 domains / 785 items", generated_corpus(bundled.registry), args.cases)

@@ -296,7 +296,7 @@ def raw_reader(cond: Condition):
         return _attested_value(cond)
     field_ = _TAG_FIELDS.get(cond)
     if field_ == "circumstances":
-        return lambda f, first: None if f.circumstances is None else tuple(f.circumstances)
+        return lambda f, first: None if (v := f.circumstances) is None else tuple(v)  # (one attribute read)
     if field_ == "illegal_gains_yuan":
         return lambda f, first: None if f.illegal_gains_yuan is None else _num(f.illegal_gains_yuan)
     if field_ is None:

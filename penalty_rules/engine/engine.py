@@ -215,14 +215,20 @@ def _after_decision(facts: CaseFacts, dec: date) -> list[str]:
     """Dates later than the decision that the decision cannot have known: said, never used as given
     (a prior offence is counted only before the act; a later end of the act is not an end yet)."""
     out = []
-    if facts.act_end_date is not None and facts.act_end_date > dec:
-        out.append(f"act_end_date {facts.act_end_date.isoformat()} 晚于决定日期 {dec.isoformat()}: 违法行为终了日期不能晚于作出决定之日, 请核对")
-    late = [i for i, p in enumerate(facts.prior_offenses or ()) if p.date > dec]
+    d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+    end, priors = d["act_end_date"], d["prior_offenses"]
+    if end is not None and end > dec:
+        out.append(f"act_end_date {end.isoformat()} 晚于决定日期 {dec.isoformat()}: 违法行为终了日期不能晚于作出决定之日, 请核对")
+    if not priors:
+        return out
+    late = [i for i, p in enumerate(priors) if p.date > dec]
     if late:
         out.append(f"prior_offenses[{'、'.join(map(str, late))}] 的日期晚于决定日期 {dec.isoformat()}: "
                    "不是此前的违法记录, 请核对")
     return out
 
+
+_QUANTITY_NAMES = VOCABULARY.quantities.keys()  # (the vocabulary is loaded once, at import)
 
 LIST_VERSION_NOTE = ("该条目所在清单版本在违法行为日至决定日之间只有部分日期施行, 作出决定时不施行: 是否适用按违法行为"
                      "终了时计算(连续或者继续状态的), 请查明违法行为是否持续及其终了日期")
@@ -490,10 +496,11 @@ class Engine:
         """Answers under keys no list condition, special-law fact or quantity has: never read (a
         typo would otherwise pass for an unanswered question), said in the answer."""
         out = []
+        d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
         for field_name, given, known in (
-            ("custom_conditions", facts.custom_conditions, self._known_customs),
-            ("special_law_facts", facts.special_law_facts, self._known_special),
-            ("quantities", facts.quantities, VOCABULARY.quantities.keys()),
+            ("custom_conditions", d["custom_conditions"], self._known_customs),
+            ("special_law_facts", d["special_law_facts"], self._known_special),
+            ("quantities", d["quantities"], _QUANTITY_NAMES),
         ):
             if not given or given.keys() <= known:  # every key known (the usual case): one set comparison
                 continue
@@ -512,13 +519,15 @@ class Engine:
         """An item id given with a domain or a conduct text that point elsewhere: the item decides
         (the officer chose it), and the answer says what disagrees with it."""
         out = []
-        item = self.corpus.item_refs(facts.item_id)[0].item
-        if facts.domain is not None and item.domain != facts.domain:
-            out.append(f"所选条目 {facts.item_id} 属于执法领域“{self._domain_zh(item.domain)}”, 与案件的执法领域"
-                       f"“{self._domain_zh(facts.domain)}”不一致; 请核对条目编号")
-        if facts.party_type is not None:
-            out += _party_disagreement(item, facts.party_type, facts.item_id)
-        if facts.conduct:
+        d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+        item_id, domain, party = d["item_id"], d["domain"], d["party_type"]
+        item = self.corpus.item_refs(item_id)[0].item
+        if domain is not None and item.domain != domain:
+            out.append(f"所选条目 {item_id} 属于执法领域“{self._domain_zh(item.domain)}”, 与案件的执法领域"
+                       f"“{self._domain_zh(domain)}”不一致; 请核对条目编号")
+        if party is not None:
+            out += _party_disagreement(item, party, item_id)
+        if d["conduct"]:
             hits = self.search.search(facts.conduct, domain=facts.domain, prefer=stack, limit=12)
             binding = [h for h in hits if h.binding_in(stack)]
             if binding and ItemSearch.is_clear(binding) and binding[0].ref.item.id not in ids:
@@ -675,10 +684,12 @@ class Engine:
     def item_in_force(self, ref: ItemRef, on: date) -> bool:
         """The list version is the one in force on `on`, and the item's own dates (which override
         the list's) include `on`."""
-        item, doc = ref.item, ref.document
-        current = self.corpus.in_force(doc.id, on)
-        if item.effective_from is None and item.effective_to is None:
+        doc_id, item_from, item_to = ref.in_force_data  # (list data read once per item version)
+        doc = ref.document
+        current = self.corpus.in_force(doc_id, on)
+        if item_from is None and item_to is None:
             return current is doc
+        item = ref.item
         if not item.in_force(on):
             return False
         if current is doc:
@@ -949,7 +960,8 @@ class Engine:
         shared_key = None
         if share is not None:  # a limitation rule: the cases within its shortest period share a result
             slot, within = share
-            dates = within(facts, dec, domain, laws_key)
+            # (the rule's inputs end with limitation_scopes for the case: StatutoryRules.version_inputs)
+            dates = within(facts, dec, domain, laws_key, values[slot][-1])
             if dates is not None:
                 shared_key = (spec_id, version_key, (*values[:slot], dates, *values[slot + 1:]))
                 rr = cache.get(shared_key)

@@ -338,12 +338,27 @@ def _periods(lim: LimitationTest, f: CaseFacts) -> list[tuple[Period, str]]:
 
 def limitation_used(f: CaseFacts) -> dict:
     """The facts the limitation test shows it read (its trace's facts_used, before any special law)."""
-    return {"act_date": f.act_date.isoformat() if f.act_date else None,
-            "discovered_date": f.discovered_date.isoformat() if f.discovered_date else None,
-            "continuing": f.continuing,
-            "act_end_date": f.act_end_date.isoformat() if f.act_end_date else None,
-            "safety_related": f.safety_related,
-            "harm": f.harm.value if f.harm is not None else None}
+    d = f.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+    act, found, end, harm = d["act_date"], d["discovered_date"], d["act_end_date"], d["harm"]
+    return {"act_date": _iso(act) if act else None,
+            "discovered_date": _iso(found) if found else None,
+            "continuing": d["continuing"],
+            "act_end_date": _iso(end) if end else None,
+            "safety_related": d["safety_related"],
+            "harm": harm.value if harm is not None else None}
+
+
+_ISO_TEXT: dict[date, str] = {}
+
+
+def _iso(day: date) -> str:
+    """day.isoformat(), once per day (case dates: bounded)."""
+    text = _ISO_TEXT.get(day)
+    if text is None:
+        if len(_ISO_TEXT) >= 50_000:
+            _ISO_TEXT.clear()
+        text = _ISO_TEXT[day] = day.isoformat()
+    return text
 
 
 
@@ -519,13 +534,15 @@ class StatutoryRules:
         decision (never earlier: refused before): the eras from the act's to the decision's, and
         which fact to ask; at_dec reads the decision's era."""
         era = self.era
-        act, continuing = f.act_date, f.continuing
+        d = f.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+        act, continuing = d["act_date"], d["continuing"]
         if act is None:
             return (None, era(dec))
         if continuing is False:
             return (era(act), False, era(dec))
-        if continuing and f.act_end_date is not None:
-            return ("end", era(f.act_end_date), era(dec))
+        end = d["act_end_date"]
+        if continuing and end is not None:
+            return ("end", era(end), era(dec))
         return ("open", continuing, era(act), era(dec))
 
     def versions_for(self, f: CaseFacts, dec: date) -> list[tuple[LawVersion, Truth, bool, list[str]]]:
@@ -748,15 +765,26 @@ class StatutoryRules:
         shortest = min(periods, key=period_months)
         slot = [identity for identity, _, _ in self._readers(spec)].index("limitation")
 
-        def share(f: CaseFacts, dec: date, domain, laws):
-            act = f.act_date
+        per_act: dict[date, tuple] = {}  # act date → (the shortest period's last day, rows in force at the act)
+
+        def share(f: CaseFacts, dec: date, domain, laws, scopes=None):
+            """`scopes`: limitation_scopes(f, domain, laws) when the caller has it (the rule's inputs)."""
+            d = f.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+            act = d["act_date"]
             if act is None:
                 return None
-            found = f.discovered_date if f.discovered_date is not None else dec  # what _expired_from compares
-            if found > add_period(act, shortest):
+            at_act = per_act.get(act)
+            if at_act is None:
+                if len(per_act) >= 50_000:  # case dates: bounded
+                    per_act.clear()
+                at_act = per_act[act] = (add_period(act, shortest), tuple([o.in_force(act) for o in rows]))
+            found = d["discovered_date"]
+            if found is None:
+                found = dec  # what _expired_from compares
+            if found > at_act[0]:
                 return None
-            return ("within", f.safety_related, f.harm, tuple([o.in_force(act) for o in rows]),
-                    self.limitation_scopes(f, domain, laws))
+            return ("within", d["safety_related"], d["harm"], at_act[1],
+                    self.limitation_scopes(f, domain, laws) if scopes is None else scopes)
         return slot, share
 
     def limitation_scopes(self, f: CaseFacts, domain, laws) -> tuple:

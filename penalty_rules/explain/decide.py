@@ -1026,7 +1026,8 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
     if winner_item is not None and winner_item.provenance.flags:
         warnings.extend(_unresolved_import_flags(winner_item))
     derived = _derived_facts(item_results)
-    if facts.first_offense is None and facts.prior_offenses is not None and best is not None and not open_rules:
+    fd = facts.__dict__  # (a pydantic attribute read goes through its __getattr__ hook)
+    if fd["first_offense"] is None and fd["prior_offenses"] is not None and best is not None and not open_rules:
         warnings.extend(_first_offense_derived(engine, facts, best, derived))
     items = [_candidate(r) for r in item_results]
     trace = _Trace(
@@ -1063,6 +1064,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         engine_version=ENGINE_VERSION,
         rulesets=_rulesets(engine, item_results, law_keys, best if winner_item is not None else None, overrides),
         decided_by=decided_by(engine, best if not open_rules else None),
+        summary="",  # set below, from the decision (given here: among the fields set, as assigning it would add it)
     )
     if p.fallback is not None and p.fallback.statutory is not None and not open_rules:
         decision.if_declined = _if_declined(engine, facts, p, dec, dec_law)
@@ -1071,5 +1073,7 @@ def build_decision(engine, facts: CaseFacts, selection, results, stack, act, dec
         title = best.statutory.title if best.statutory is not None else best.rule_id
     declined = (_fallback_text(p.fallback, dec_law) if p.fallback is not None
                 else DECLINED_NORMAL if p.declined_normal and not open_rules else None)
-    decision.summary = summarize(decision, title, declined, replaced_general)
+    # written into the field's value (given above, so among the fields set): what assigning it does through
+    # pydantic's __setattr__ (no validation on assignment), without its Python-level handlers
+    decision.__dict__["summary"] = summarize(decision, title, declined, replaced_general)
     return decision

@@ -37,30 +37,37 @@ def summarize(d: Decision, rule_title: str | None = None, fallback: str | None =
     `replaced`: basis labels of general articles a special law replaced (另有规定) → the general
     article's words that let it (“法律另有规定的除外”) and where the special article stands (前述/后列)."""
     replaced = replaced or {}
-    lines = [f"处理建议: {d.outcome_zh}"]
-    if d.leniency is not None:
-        kind = "必须适用" if d.leniency.mandatory else "可以适用, 由行政机关裁量"
-        lines.append(f"法律规定: {d.leniency.wording}({kind})")
+    v = d.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
+    lines = [f"处理建议: {v['outcome_zh']}"]
+    leniency = v["leniency"]
+    if leniency is not None:
+        kind = "必须适用" if leniency.mandatory else "可以适用, 由行政机关裁量"
+        lines.append(f"法律规定: {leniency.wording}({kind})")
     if fallback:
         lines.append(f"不适用“可以”的规定时: {fallback}")
-    if d.possible_outcomes:
-        zh = "、".join([ZH_BY_VALUE[o] for o in d.possible_outcomes])
-        lines.append(("可能的结果: " if d.outcome == "undetermined" else "可选结果: " if fallback else "法定幅度: ") + zh)
-    if d.chosen_item:
-        for item in d.items:  # the chosen item as a binding, satisfied candidate
-            if item.id == d.chosen_item and item.binding and item.satisfied:
+    possible = v["possible_outcomes"]
+    if possible:
+        zh = "、".join([ZH_BY_VALUE[o] for o in possible])
+        lines.append(("可能的结果: " if v["outcome"] == "undetermined" else "可选结果: " if fallback else "法定幅度: ") + zh)
+    chosen_item = v["chosen_item"]
+    if chosen_item:
+        for item in v["items"]:  # the chosen item as a binding, satisfied candidate
+            if item.id == chosen_item and item.binding and item.satisfied:
                 # the list by its title and number in the basis line below, not by its key (list@version)
                 lines.append(f"适用条目: {item.id} {item.violation}")
                 break
-    elif d.chosen_rule:
-        lines.append(f"适用规则: {rule_title or d.chosen_rule}")
-    lines += _basis_lines(d.basis, replaced)
-    if d.measures:
-        lines.append("应采取的措施: " + "、".join(d.measures))
-    if d.missing_facts:
+    elif v["chosen_rule"]:
+        lines.append(f"适用规则: {rule_title or v['chosen_rule']}")
+    lines += _basis_lines(v["basis"], replaced)
+    measures = v["measures"]
+    if measures:
+        lines.append("应采取的措施: " + "、".join(measures))
+    missing = v["missing_facts"]
+    if missing:
         lines.append("需要补充的事实:")
-        lines += [f"  - {m.question}" for m in d.missing_facts]
-    if d.warnings:
+        lines += [f"  - {m.question}" for m in missing]
+    warnings = v["warnings"]
+    if warnings:
         lines.append("提示:")
-        lines += [f"  - {w}" for w in d.warnings]
+        lines += [f"  - {w}" for w in warnings]
     return "\n".join(lines)

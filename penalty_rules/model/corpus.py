@@ -27,6 +27,11 @@ class ItemRef:
     def doc_key(self) -> str:
         return self.document.key
 
+    @cached_property  # read by Engine.item_in_force, several times per evaluation: the fields are frozen
+    def in_force_data(self) -> tuple:
+        """(the list's id, the item's own effective_from and effective_to)."""
+        return self.document.id, self.item.effective_from, self.item.effective_to
+
 
 @dataclass
 class Corpus:

@@ -49,3 +49,56 @@ def test_item_ref_doc_key_is_its_documents_key(corpus):
     for ref in corpus.all_refs():
         assert ref.doc_key == ref.document.key == f"{ref.document.id}@{ref.document.version}"
         assert ref.key == f"{ref.item.id}@{ref.document.key}"
+
+
+def test_explained_checks_read_the_facts_dict(corpus, engine):
+    """The explained path's per-case checks (the item's disagreements with the case, unknown answer
+    keys, dates after the decision) and the law versions' era key read no field as an attribute."""
+    ref = next(r for r in corpus.all_refs() if r.document.binding_level and not r.item.escalation)
+    facts = CaseFacts(item_id=ref.item.id, act_date=date(2025, 1, 1), decision_date=date(2025, 6, 1),
+                      continuing=True, party_type="enterprise", quantities={"not_a_quantity": 1},
+                      custom_conditions={"custom_0123456789": True})
+    stack = corpus.registry.stack(facts.jurisdiction)
+    from penalty_rules.engine.engine import _after_decision
+
+    with attribute_reads() as reads:
+        engine._item_disagreements(facts, {ref.item.id}, stack)
+        unknown = engine._unknown_keys(facts)
+        _after_decision(facts, date(2025, 6, 1))
+        engine.statutory.versions_key(facts, date(2025, 6, 1))
+    assert any("not_a_quantity" in w for w in unknown) and any("custom_0123456789" in w for w in unknown)
+    fields = [name for name in reads if name in CaseFacts.model_fields]
+    assert fields == [], fields
+
+
+def test_summary_is_set_as_assignment_sets_it(engine):
+    """build_decision writes the summary into the decision's field (not through pydantic's
+    __setattr__): the same value and the same fields set as assigning it, and the summary reads the
+    decision's fields from its __dict__."""
+    from penalty_rules.explain.summary import summarize
+    from penalty_rules.model.decision import Decision
+
+    facts = CaseFacts(act_date=date(2025, 1, 1), decision_date=date(2025, 6, 1))
+    decision = engine.evaluate(facts)
+    assert "summary" in decision.model_fields_set
+    assert decision.summary.startswith(f"处理建议: {decision.outcome_zh}")
+    reads: list[str] = []
+    get = object.__getattribute__
+
+    def counting(self, name):
+        reads.append(name)
+        return get(self, name)
+
+    Decision.__getattribute__ = counting
+    try:
+        again = summarize(decision)
+    finally:
+        del Decision.__getattribute__
+    assert again == decision.summary
+    assert [name for name in reads if name in Decision.model_fields] == []
+
+
+def test_item_ref_in_force_data_is_its_fields(corpus):
+    """ItemRef.in_force_data (read by Engine.item_in_force) holds the list's id and the item's own dates."""
+    for ref in corpus.all_refs():
+        assert ref.in_force_data == (ref.document.id, ref.item.effective_from, ref.item.effective_to)
