@@ -742,8 +742,8 @@ class Engine:
         date_note = None
         if doc.effective_from is None and doc.start is not None and item.effective_from is None:
             date_note = f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)"
-        plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item),
-                premise_note(item), tuple(item.measures), date_note,
+        plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item, doc.citable),
+                premise_note(item, citable=doc.citable), tuple(item.measures), date_note,
                 f"first_offense@{doc.key}")
         if len(self._plans) < 100_000:  # refs of this engine's corpus: bounded anyway
             self._plans[(id(item), id(doc))] = plan
@@ -771,7 +771,7 @@ class Engine:
             law = self.statutory.version_on(on) if on is not None else None
             version = law.version if law is not None else None
         if premise_text is not None:
-            rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
+            rr.notes.append(premise_note(item, version, doc.citable) if version == "2017" else premise_text)
         if minor is False and "minor_not_denied" in conditions.all:
             rr.notes.append(minor_note(version))
         if d["harm"] is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
