@@ -35,7 +35,7 @@ def fields(domains, jurisdictions) -> list[Field]:
     """Every scalar fact of CaseFacts, in the order an officer fills them."""
     return [
         Field("conduct", "违法行为描述", "textarea", "用执法人员的说法即可, 输入时给出清单条目建议; 请勿填写当事人姓名、证件号等个人信息"),
-        Field("item_id", "清单条目编号", "text", "如 cn-tax-2021-6/03; 可从建议中选取"),
+        Field("item_id", "清单条目编号", "text", "如 cn-tax-2021-6/03; 可从建议中选取; 不属于所提示的条目的, 填 none(按行政处罚法判断)"),
         Field("domain", "执法领域", "select", "", [(d.code, d.zh) for d in domains]),
         Field("jurisdiction", "办案机关所在行政区划", "select", "", [(j.code, f"{j.zh}({j.code})") for j in jurisdictions]),
         Field("act_date", "违法行为发生日期", "date"),

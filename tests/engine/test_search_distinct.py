@@ -60,7 +60,7 @@ def test_the_prescription_text_proposes_x08_and_its_id_decides(engine):
         by_text = run(engine, **REVIEWER, conduct=conduct, minor_violation=True)
         by_id = run(engine, **REVIEWER, item_id=X08, minor_violation=True)
         assert decided(by_text) == X08 and by_text.chosen_item is None, conduct
-        assert by_text.next_question.fact == "item_id" and [o.value for o in by_text.next_question.options] == [X08]
+        assert by_text.next_question.fact == "item_id" and [o.value for o in by_text.next_question.options] == [X08, "none"]
         assert by_id.outcome in by_text.possible_outcomes and by_id.chosen_item == X08
 
 

@@ -35,7 +35,7 @@ def proposes(by_text, by_id, item_id) -> bool:
     asked = next((m for m in by_text.missing_facts if m.fact == "item_id"), None)
     clear = "待确认" in by_text.trace.selection
     return (by_text.chosen_item is None and set(by_id.possible_outcomes or [by_id.outcome]) <= possible
-            and (asked is None or not clear or [o.value for o in asked.options] == [item_id]))
+            and (asked is None or not clear or [o.value for o in asked.options] == [item_id, "none"]))
 
 
 def same(a, b) -> bool:

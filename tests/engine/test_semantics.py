@@ -328,7 +328,7 @@ def test_conduct_text_finds_the_item_and_asks_it_confirmed(engine):
     d = run(engine, conduct="纳税人没有按照规定期限办理纳税申报", first_offense=True, harm="minor",
             corrected="within_deadline", act_date="2023-05-01")
     assert d.chosen_item is None and f"最佳匹配 {TAX_03} " in d.trace.selection
-    assert d.next_question.fact == "item_id" and [o.value for o in d.next_question.options] == [TAX_03]
+    assert d.next_question.fact == "item_id" and [o.value for o in d.next_question.options] == [TAX_03, "none"]
 
 
 def test_unclear_conduct_falls_back_to_statutory_rules_and_says_so(engine):
