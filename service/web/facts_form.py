@@ -154,12 +154,25 @@ def facts_from_form(form, field_list: list[Field]) -> dict:
     return facts
 
 
+_FACT_NAME = re.compile(r"^[A-Za-z0-9_.\[\]]{1,80}$")
+MAX_SKIPPED = 50
+
+
+def skipped_facts(form) -> list[str]:
+    """The questions the officer put off (不知道/暂不回答): the form's `skipped` (fact names, space-separated),
+    plus the question shown when the skip button was pressed (`question_fact`). Malformed names are dropped."""
+    names = (form.get("skipped") or "").split()
+    if form.get("action") == "skip":
+        names.append((form.get("question_fact") or "").strip())
+    return list(dict.fromkeys(n for n in names if _FACT_NAME.match(n)))[:MAX_SKIPPED]
+
+
 def apply_answer(facts: dict, form) -> dict:
     """Merge the answer to the decision's next question (fields answer_fact, answer, answer-list) into
     the facts. The answer is typed by the question model's answer_type. Raises FormError."""
     fact = (form.get("answer_fact") or "").strip()
     kind = (form.get("answer_type") or "").strip()
-    if not fact:
+    if not fact or form.get("action") == "skip":  # 不知道/暂不回答: the fact stays unknown
         return facts
     answered = any(v.strip() for v in form.getlist("answer")) or any(
         (form.get(f"answer-prior-{i}-date") or form.get(f"answer-prior-{i}-conduct") or "").strip()
