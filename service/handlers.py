@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.errors import InvalidFacts, UnknownItem, UnknownListVersion
-from penalty_rules.explain.questions import question_for
+from penalty_rules.explain.questions import answer_spec, question_for
 from penalty_rules.model.decision import Decision
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.facts_json import validate_facts_value
@@ -328,7 +328,8 @@ def questions(ctx: Context, item_id: str, as_of: date | None = None) -> s.Questi
     for n, (fact, question) in enumerate(sorted(asked, key=order), start=1):
         group, bundle, _ = place.get(fact, (2 if fact in _HISTORY_FACTS else 3, None, 0))
         out.append(s.Question(order=n, fact=fact, question=question,
-                              group=("all", "any_of", "history", "other")[group], bundle=bundle))
+                              group=("all", "any_of", "history", "other")[group], bundle=bundle,
+                              **answer_spec(fact)))  # the answer model of the evaluate response's questions
     return s.QuestionsResponse(item_id=item_id, list=doc.key, as_of=on, questions=out)
 
 

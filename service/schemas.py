@@ -7,7 +7,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from penalty_rules.model.citation import Citation
-from penalty_rules.model.decision import BasisEntry, CandidateItem, Declined, Leniency, MissingFact, Trace
+from penalty_rules.model.decision import (
+    AnswerOption, AnswerType, BasisEntry, CandidateItem, Declined, Leniency, MissingFact, Trace,
+)
 from penalty_rules.model.facts import CaseFacts
 from penalty_rules.model.item import Item
 from penalty_rules.model.listdoc import ListDocument
@@ -207,6 +209,11 @@ class Question(BaseModel):
     question: str
     group: Literal["all", "any_of", "history", "other"]
     bundle: int | None = None
+    # how to answer it: as the question objects of POST /v1/evaluate (MissingFact)
+    answer_type: AnswerType = Field(default="text", description=MissingFact.model_fields["answer_type"].description)
+    options: list[AnswerOption] = Field(default_factory=list, description=MissingFact.model_fields["options"].description)
+    answer_fact: str | None = Field(default=None, description=MissingFact.model_fields["answer_fact"].description)
+    unit: str | None = Field(default=None, description=MissingFact.model_fields["unit"].description)
 
 
 class QuestionsResponse(BaseModel):

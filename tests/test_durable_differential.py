@@ -176,7 +176,7 @@ class Oracle:
         out = set()
         for ref in refs:
             view = FactView(facts, self.first_offense_fn(facts, ref))
-            conds = effective_conditions(ref.item)  # what both evaluators decide on (engine.premises)
+            conds = effective_conditions(ref.item, ref.document.citable)  # what both evaluators decide on (engine.premises)
             key = (ref.key, tuple(view.evaluate(c)[0] for c in conds.iter_all()))
             satisfied = self.cache.get(key, "unset")
             if satisfied == "unset":

@@ -144,7 +144,7 @@ def _term(cond: Condition, ruleset: str) -> dict:
 
 def compile_rule(ref: ItemRef, ruleset: str = "") -> dict:
     """One item → {"all": [{"m": {"$and": [...]}}]}; any_of becomes a nested $or of $and."""
-    conds = effective_conditions(ref.item)  # with the statutory premise (engine.premises)
+    conds = effective_conditions(ref.item, ref.document.citable)  # with the statutory premise (engine.premises)
     terms = [_term(c, ruleset) for c in conds.all]
     if conds.any_of:
         terms.append({"$or": [{"$and": [_term(c, ruleset) for c in bundle]} for bundle in conds.any_of]})
@@ -289,7 +289,7 @@ def _compile(doc_key: str, domain: str, label: str, refs: list[ItemRef]) -> Rule
         if ref.key in rules:
             raise DurableRulesError("编译", f"条目 {ref.key} 重复", label)
         rules[ref.key] = compile_rule(ref, label)
-        for cond in effective_conditions(ref.item).iter_all():
+        for cond in effective_conditions(ref.item, ref.document.citable).iter_all():
             if isinstance(cond, str):
                 tags[cond] = None
             elif isinstance(cond, Threshold):

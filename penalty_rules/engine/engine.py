@@ -31,7 +31,9 @@ from penalty_rules.model.corpus import Corpus, ItemRef
 from penalty_rules.model.decision import (
     AnswerOption, ConditionTrace, Decision, RuleTrace, SearchCandidate, maker, replaced,
 )
-from penalty_rules.model.facts import ACT_AFTER_DECISION, ENUM_LABELS, CaseFacts, Harm, PartyType
+from penalty_rules.model.facts import (
+    ACT_AFTER_DECISION, ENUM_LABELS, NOT_LISTED, NOT_LISTED_LABEL, CaseFacts, Harm, PartyType,
+)
 from penalty_rules.model.listdoc import Status
 from penalty_rules.model.outcome import VALUE as OUTCOME_VALUE, Outcome
 from penalty_rules.model.vocabulary import VOCABULARY
@@ -383,6 +385,9 @@ class Engine:
         warnings: list[str] = []
         d = facts.__dict__  # the fields read as a dict (a pydantic attribute read goes through its __getattr__ hook)
         item_id = d["item_id"]
+        if item_id == NOT_LISTED:  # the officer's answer: none of the proposed items
+            why = "执法人员认定本案不属于所提示的清单条目(item_id: none): 只按行政处罚法的法定规则判断, 不适用清单条目"
+            return Selection([], why, [why] if explain else [], facts.domain)
         if item_id:
             if not self.corpus.item_refs(item_id):
                 close = difflib.get_close_matches(item_id, self.corpus.item_ids(), n=5, cutoff=0.6)
@@ -627,8 +632,8 @@ class Engine:
         best = max((rank(r.outcome) for r in results if r.binding and r.role == "applicable" and r.satisfied is True),
                    default=0)
         question = ("违法行为描述最接近下列清单条目, 检索结果不作为认定依据: 本案是否属于该条目?(属于的, 回答条目编号; 不属于的, "
-                    "按行政处罚法判断)" if selection.how.endswith("待确认") else
-                    "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 按行政处罚法判断)")
+                    "回答 none: 按行政处罚法判断)" if selection.how.endswith("待确认") else
+                    "违法行为描述未能明确对应清单条目, 本案属于下列哪一条目?(回答条目编号; 都不是的, 回答 none: 按行政处罚法判断)")
         out = []
         for ref in selection.candidates:
             rr = self._evaluate_item(ref, "applicable", facts)
@@ -753,8 +758,8 @@ class Engine:
         date_note = None
         if doc.effective_from is None and doc.start is not None and item.effective_from is None:
             date_note = f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)"
-        plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item),
-                premise_note(item), tuple(item.measures), date_note,
+        plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item, doc.citable),
+                premise_note(item, citable=doc.citable), tuple(item.measures), date_note,
                 f"first_offense@{doc.key}")
         if len(self._plans) < 100_000:  # refs of this engine's corpus: bounded anyway
             self._plans[(id(item), id(doc))] = plan
@@ -782,7 +787,7 @@ class Engine:
             law = self.statutory.version_on(on) if on is not None else None
             version = law.version if law is not None else None
         if premise_text is not None:
-            rr.notes.append(premise_note(item, version) if version == "2017" else premise_text)
+            rr.notes.append(premise_note(item, version, doc.citable) if version == "2017" else premise_text)
         if minor is False and "minor_not_denied" in conditions.all:
             rr.notes.append(minor_note(version))
         if d["harm"] is Harm.serious and AGGRAVATION_PREMISE in conditions.all:
@@ -1137,6 +1142,8 @@ class Engine:
             decision.candidates = self._search_candidates(selection.hits, stack)
             asked = {r.ref.item.id for r in results if r.ref is not None and "item_id" in r.result.missing}
             options = [AnswerOption(value=c.value, label=c.label) for c in decision.candidates if c.value in asked]
+            if options:  # the answer the question names: none of them (the law alone decides)
+                options.append(AnswerOption(value=NOT_LISTED, label=NOT_LISTED_LABEL))
             for mf in [*decision.missing_facts, decision.next_question]:
                 if mf is not None and mf.fact == "item_id":
                     mf.answer_type, mf.options = "enum", options

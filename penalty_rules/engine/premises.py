@@ -16,11 +16,14 @@ violation in time: where an item states no correction of its own (neither 发现
 a party that has not corrected does not come under the item and one whose correction is unknown is
 asked.
 
-The first sentence also requires the violation to be 轻微. The list's item is the issuer's finding
-that its conduct, under its conditions, is minor, so the engine does not ask for it; but where the
-officer has found that this violation is NOT minor (minor_violation: false), the item's ground does
-not hold: the premise minor_not_denied (vocabulary kind: premise, never a list's own condition) is
-added to items on that ground that do not state minor_violation themselves.
+The first sentence also requires the violation to be 轻微. An item of a normative document is its
+issuer's finding that its conduct, under its conditions, is minor, so the engine does not ask for it;
+but where the officer has found that this violation is NOT minor (minor_violation: false), the item's
+ground does not hold: the premise minor_not_denied (vocabulary kind: premise, never a list's own
+condition) is added to items on that ground that do not state minor_violation themselves. An item of
+a list that is no normative document with a known issuer (ListDocument.citable, the test by which the
+documents refuse to cite it: lc-practice-2022, a practice a white paper describes) is nobody's finding:
+the premise is then the condition minor_violation itself, asked while unknown.
 
 A lenient item of the cases the police handle (domains public_security, road_traffic: 公安机关办理行政案件程序
 规定 第二条) cannot stand against the rule that binds the police there: 第一百六十条 “违法行为人有下列情形之一的，
@@ -54,11 +57,14 @@ HARM_TAGS = frozenset({"no_harm", "minor_harm"})
 HARM_PREMISE = {"minor": "no_harm", "first_offense": "minor_harm"}  # ground kind → harm premise
 CORRECTION_TAGS = frozenset({"corrected_before_discovery", "corrected_within_deadline", "corrected_promptly"})
 CORRECTION_PREMISE = "corrected_promptly"  # both sentences of 33(1) (old 27(2)): 及时改正 (纠正)
+MINOR_PREMISE = "minor_violation"  # 33(1) first sentence (old 27(2)): 违法行为轻微, for an item no issuer found minor
 PREMISE_NOTE = {  # 2021 text, 第三十三条第一款
     CORRECTION_PREMISE: "行政处罚法第三十三条第一款: 不予行政处罚以及时改正为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_not_denied": "行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 执法人员认定本案违法行为不属轻微的, 不适用该条目",
     "no_harm": "行政处罚法第三十三条第一款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_harm": "行政处罚法第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提; 清单条目未载明的, 按法律的要求判断",
+    MINOR_PREMISE: ("行政处罚法第三十三条第一款: 不予行政处罚以违法行为轻微为前提; 该条目所在清单不是发文机关明确的规范性文件, "
+                    "不能代替认定, 违法行为是否轻微由执法人员认定"),
 }
 # The 2017 text (in force until 2021-07-14), 第二十七条第二款: “违法行为轻微并及时纠正，没有造成危害后果的，
 # 不予行政处罚。” It has no 初次违法 sentence: the first-offence premise stays the 2021 text's, said so.
@@ -69,6 +75,8 @@ PREMISE_NOTE_2017 = {
     "no_harm": "行政处罚法(2017年文本)第二十七条第二款: 不予行政处罚以没有造成危害后果为前提; 清单条目未载明的, 按法律的要求判断",
     "minor_harm": ("行政处罚法(2021年文本)第三十三条第一款(初次违法): 可以不予行政处罚以危害后果轻微为前提(违法行为时施行的2017年文本"
                    "没有初次违法可以不予处罚的规定); 清单条目未载明的, 按法律的要求判断"),
+    MINOR_PREMISE: ("行政处罚法(2017年文本)第二十七条第二款: 不予行政处罚以违法行为轻微为前提; 该条目所在清单不是发文机关明确的"
+                    "规范性文件, 不能代替认定, 违法行为是否轻微由执法人员认定"),
 }
 _NOTES_BY_VERSION = {"2017": PREMISE_NOTE_2017}
 
@@ -79,7 +87,7 @@ def premise_notes(version: str | None) -> dict[str, str]:
     return _NOTES_BY_VERSION.get(version or "", PREMISE_NOTE)
 
 
-_EFFECTIVE: dict[int, tuple[object, Conditions]] = {}
+_EFFECTIVE: dict[tuple[int, bool], tuple[object, Conditions]] = {}
 
 
 def ground_kind(item) -> str | None:
@@ -106,8 +114,10 @@ def _stated(conditions: Conditions, tags: frozenset) -> bool:
     return stated(conditions.all, conditions.any_of, tags)
 
 
-def premises_of(item) -> tuple[str, ...]:
-    """The conditions the item's ground requires and the item does not state (harm, correction, minor)."""
+def premises_of(item, citable: bool = True) -> tuple[str, ...]:
+    """The conditions the item's ground requires and the item does not state (harm, correction, minor).
+    `citable`: the item's list is a normative document with a known issuer (ListDocument.citable); if
+    not, 轻微 is the condition minor_violation itself, not minor_not_denied."""
     kind = ground_kind(item)
     tags = []
     harm = HARM_PREMISE.get(kind or "")
@@ -117,7 +127,7 @@ def premises_of(item) -> tuple[str, ...]:
     if harm is not None and not keys & CORRECTION_TAGS:
         tags.append(CORRECTION_PREMISE)
     if kind == "minor" and "minor_violation" not in keys:
-        tags.append("minor_not_denied")
+        tags.append("minor_not_denied" if citable else MINOR_PREMISE)
     if (item.outcome is not Outcome.normal and item.domain in POLICE_DOMAINS and harm is None
             and not _stated(item.conditions, HARM_TAGS)):
         tags.append(AGGRAVATION_PREMISE)
@@ -169,12 +179,13 @@ def party_note(tag: str) -> str:
     return PARTY_NOTE[tag]
 
 
-def premise_note(item, version: str | None = None) -> str | None:
-    """What the harm and correction premises added to the item say, for every trace of the item, in
-    the law version's words (premise_notes) (None: none added; minor_not_denied is noted only where
-    it fails: minor_note)."""
+def premise_note(item, version: str | None = None, citable: bool = True) -> str | None:
+    """What the harm, correction and (for an item of a list that is no normative document) minor premises
+    added to the item say, for every trace of the item, in the law version's words (premise_notes) (None:
+    none added; minor_not_denied is noted only where it fails: minor_note)."""
     notes = premise_notes(version)
-    return "; ".join(notes[t] for t in premises_of(item) if t in HARM_TAGS or t == CORRECTION_PREMISE) or None
+    return "; ".join(notes[t] for t in premises_of(item, citable)
+                     if t in HARM_TAGS or t == CORRECTION_PREMISE or t == MINOR_PREMISE) or None
 
 
 def minor_note(version: str | None = None) -> str:
@@ -182,15 +193,17 @@ def minor_note(version: str | None = None) -> str:
 
 
 
-def effective_conditions(item) -> Conditions:
-    """The item's conditions with its statutory premise (built once per item object)."""
-    hit = _EFFECTIVE.get(id(item))
+def effective_conditions(item, citable: bool = True) -> Conditions:
+    """The item's conditions with its statutory premise (built once per item object and `citable`:
+    whether its list is a normative document with a known issuer, ListDocument.citable)."""
+    key = (id(item), citable)
+    hit = _EFFECTIVE.get(key)
     if hit is not None and hit[0] is item:  # the item is kept: its id is not reused
         return hit[1]
-    tags = premises_of(item)
+    tags = premises_of(item, citable)
     conds = item.conditions if not tags else Conditions(
         all=[*item.conditions.all, *tags], any_of=item.conditions.any_of)
     if len(_EFFECTIVE) >= 100_000:
         _EFFECTIVE.clear()
-    _EFFECTIVE[id(item)] = (item, conds)
+    _EFFECTIVE[key] = (item, conds)
     return conds

@@ -34,7 +34,8 @@ FACT_QUESTIONS = {
     "subjective_fault": SUBJECTIVE_FAULT_QUESTION,
     # facts the agency establishes for the statutory rules
     "party_type": "当事人是自然人、个体工商户、企业还是其他组织?",
-    "age": "当事人(自然人或个体工商户经营者)的出生日期是哪一天?(只知年龄的, 填违法行为时的周岁)",
+    # answered as a date (answer_fact birth_date); the age in 周岁 is another field, said so (not "填周岁" here)
+    "age": "当事人(自然人或个体工商户经营者)的出生日期是哪一天?(请填日期; 只知年龄的, 不在此作答, 改填违法行为时的周岁年龄 age)",
     "act_date": "违法行为是哪一天发生的?",
     # 发现: an earlier date keeps the case punishable, so the question names what counts. 劳动保障监察条例
     # art. 20 counts a report or complaint (“未被劳动保障行政部门发现，也未被举报、投诉”); the practice view

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticUndefined
 
 from penalty_rules.model.citation import Citation
+from penalty_rules.model.listdoc import normative_document
 
 TRACE_VERSION = "2.0"
 OutcomeName = Literal[
@@ -44,10 +45,6 @@ class SearchCandidate(BaseModel):
     score: float
 
 
-_UNKNOWN_ISSUER = ("未见", "未显示", "未载", "白皮书", "所述", "不详")
-_NOT_A_LIST = ("做法", "白皮书")
-
-
 class ListCitation(BaseModel):
     """A list document and the item in it, as an officer cites it in a decision letter."""
 
@@ -65,7 +62,7 @@ class ListCitation(BaseModel):
         issuer is known: not a practice described in a report (lc-practice-2022: 白皮书所述; 发文机关
         未见来源). The one test of the documents (which refuse to cite it) and the summary (which
         shows it as 参考依据, not 法律依据)."""
-        return not any(m in (self.issuer or "") for m in _UNKNOWN_ISSUER) and not any(m in self.title for m in _NOT_A_LIST)
+        return normative_document(self.issuer, self.title)
 
 
 class BasisEntry(BaseModel):

@@ -222,12 +222,19 @@ class PriorOffense(BaseModel):
         return self
 
 
+# The answer to the item_id question "none of the proposed items": the officer's finding that the case is
+# on no list item; the statutory rules alone decide (no item id has it: an id is <source>/<no>).
+NOT_LISTED = "none"
+NOT_LISTED_LABEL = "不属于以上条目(按行政处罚法判断)"
+
+
 class CaseFacts(BaseModel):
     """The facts contract. Unknown fields are rejected by name."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
-    item_id: str | None = Field(default=None, max_length=120, description="清单条目编号")
+    item_id: str | None = Field(default=None, max_length=120,
+                                description="清单条目编号; none = 执法人员认定本案不属于所提示的清单条目, 只按行政处罚法判断")
     conduct: str | None = Field(default=None, max_length=2000, description="违法行为描述(无条目编号时用于检索)")
     domain: str | None = Field(default=None, max_length=40, description="执法领域代码")
     jurisdiction: str = Field(default="371500", pattern=r"^\d{6}$", description="办案机关所在行政区划代码")

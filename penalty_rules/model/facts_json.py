@@ -270,8 +270,15 @@ _CTX_MESSAGES_ZH = {
     "string_too_short": ("长度不得少于 {} 个字符", "min_length"),
     "too_long": ("至多 {} 项", "max_length"),
     "too_short": ("至少 {} 项", "min_length"),
-    "string_pattern_mismatch": ("格式不符(须匹配 {})", "pattern"),
 }
+# what the patterns of the facts contract (model.facts) ask for, in words: never the regex itself
+_PATTERNS_ZH = {
+    r"^\d{6}$": "须为6位行政区划代码(如 371500)",
+    r"^custom_[0-9a-f]{10}$": "须为条目特有条件的编号: custom_ 后接 10 位十六进制数字(见条目的 custom 条件)",
+    r"^[a-z][a-z0-9_]{1,59}$": "须以小写字母开头, 由小写字母、数字和下划线组成, 2 至 60 个字符(键见 lists/statutory/special-laws)",
+    r"^[a-z_]+$": "须由小写字母和下划线组成(数量名称见词表 quantities)",
+}
+DICT_KEY = "[key]"  # pydantic's location part of an error in a mapping's key
 
 
 def error_loc(err: dict) -> tuple:
@@ -285,7 +292,7 @@ def error_loc(err: dict) -> tuple:
 def loc_text(loc, prefix: str | None = None) -> str:
     """A location as the field path the errors name: ("cases", 0, "act_date") → cases[0].act_date,
     after `prefix` when given; "" for an empty location without prefix."""
-    out = (prefix or "") + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    out = (prefix or "") + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc if p != DICT_KEY)
     return out if prefix else out.lstrip(".")
 
 
@@ -329,6 +336,9 @@ def validation_message_zh(err: dict) -> str:
         # a length constraint on a string type with validators of its own is reported generically
         template, key = _CTX_MESSAGES_ZH["string_" + t]
         return template.format(ctx.get(key))
+    if t == "string_pattern_mismatch":
+        what = "键名" if DICT_KEY in tuple(err.get("loc", ())) else ""
+        return f"{what}格式不符: {_PATTERNS_ZH.get(str(ctx.get('pattern')), '格式见接口说明')}"
     if t in _CTX_MESSAGES_ZH:
         template, key = _CTX_MESSAGES_ZH[t]
         return template.format(ctx.get(key))

@@ -8,6 +8,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from penalty_rules.model.item import Item
 
 
+_UNKNOWN_ISSUER = ("未见", "未显示", "未载", "白皮书", "所述", "不详")
+_NOT_A_LIST = ("做法", "白皮书")
+
+
+def normative_document(issuer: str | None, title: str) -> bool:
+    """A published normative document whose issuer is known: not a practice described in a report
+    (lc-practice-2022: 白皮书所述; 发文机关未见来源). The one test of ListCitation.citable (the documents
+    refuse to cite it, the summary shows it as 参考依据) and of ListDocument.citable (engine.premises: its
+    items are no issuer's finding that their conduct is 轻微)."""
+    return not any(m in (issuer or "") for m in _UNKNOWN_ISSUER) and not any(m in title for m in _NOT_A_LIST)
+
+
 class Level(str, Enum):
     national = "national"
     province = "province"
@@ -75,6 +87,11 @@ class ListDocument(BaseModel):
         if self.status is not Status.draft and not self.items and not self.supersedes:
             raise ValueError("非草案清单版本没有条目(items)时必须以 supersedes 写明其废止的版本")
         return self
+
+    @property
+    def citable(self) -> bool:
+        """A normative document with a known issuer (normative_document)."""
+        return normative_document(self.issuer, self.title)
 
     @property
     def key(self) -> str:

@@ -19,6 +19,7 @@ from penalty_rules.engine.engine import Engine
 from penalty_rules.engine.search import ItemSearch
 from penalty_rules.errors import InvalidFacts, UnknownItem
 from penalty_rules.gc_policy import settled_heap
+from penalty_rules.model.facts import NOT_LISTED
 from penalty_rules.replay.projection import Projector, RowError, _h, read_row
 from penalty_rules.replay.reader import DATE_ORDER, Chunk, jsonable, parquet_groups, prior_value, read_chunk
 
@@ -67,7 +68,7 @@ def replay_engine(corpus) -> Engine:
 def _unknown_item(engine: Engine, facts, today: date) -> bool:
     """The engine would refuse the item id (UnknownItem): it checks domain, jurisdiction and the
     dates first, then the item. Answered here to spare the close-match search of the error."""
-    if not facts.item_id or engine.corpus.item_refs(facts.item_id):
+    if not facts.item_id or facts.item_id == NOT_LISTED or engine.corpus.item_refs(facts.item_id):
         return False
     registry = engine.corpus.registry
     dec = facts.decision_date or today
@@ -203,7 +204,9 @@ class ReplayCore:
             self.copied += 1
         else:
             b = evaluate_answer(self.engines[1], facts, self.today)
-        if facts.item_id:
+        if facts.item_id == NOT_LISTED:
+            item = "(不属于所提示的清单条目)"
+        elif facts.item_id:
             item = facts.item_id
         elif facts.conduct:
             item = "描述→" + (b[1] or a[1] or "条目待确认")  # a text never decides an item: asked as item_id

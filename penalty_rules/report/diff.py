@@ -517,13 +517,13 @@ def escalation_parts(old: Item, new: Item, registry) -> list[ChangePart]:
 _TEXT_FIELDS = ("domain", "violation", "violated", "penalty_basis", "exemption_basis", "measures", "same_conduct_as")
 
 
-def premise_parts(old: Item, new: Item) -> list[ChangePart]:
+def premise_parts(old: Item, new: Item, citable_a: bool = True, citable_b: bool = True) -> list[ChangePart]:
     """The conditions the engine adds by law (engine.premises: the harm, correction and 轻微 premises of
     行政处罚法 33(1) by the item's ground, the police's 160(一)) follow from the outcome and the conditions: a
     change of either may add or drop them, so the list's own change alone does not say which way the answer
     moves (不予处罚 → 减轻处罚 drops 33(1)'s no-harm premise; adding 初次违法 moves the ground to 33(1)'s second
     sentence: 没有造成危害后果 becomes 危害后果轻微). Said, and needing review."""
-    pa, pb = premises_of(old), premises_of(new)
+    pa, pb = premises_of(old, citable_a), premises_of(new, citable_b)  # citable: the list's (ListDocument.citable)
     ka, kb = ground_kind(old), ground_kind(new)
     if pa == pb and ka == kb:
         return []
@@ -544,7 +544,7 @@ def item_parts(old: Item, new: Item, doc_a: ListDocument, doc_b: ListDocument, r
                            new.outcome.zh))
     if old.conditions != new.conditions:
         parts += condition_parts(old.conditions, new.conditions)
-    parts += premise_parts(old, new)
+    parts += premise_parts(old, new, doc_a.citable, doc_b.citable)
     parts += date_parts(old, new, doc_a, doc_b)
     parts += escalation_parts(old, new, registry)
     for name in _TEXT_FIELDS:  # what the conduct is, its legal basis, the measures: not decidable

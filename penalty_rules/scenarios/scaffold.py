@@ -190,8 +190,8 @@ def _any(values) -> bool | None:
     return None if any(v is None for v in values) else False
 
 
-def _item_holds(item: Item, state: dict) -> bool | None:
-    conds = effective_conditions(item)  # with the statutory premise the engine adds (engine.premises)
+def _item_holds(item: Item, state: dict, citable: bool = True) -> bool | None:
+    conds = effective_conditions(item, citable)  # with the statutory premise the engine adds (engine.premises)
     parts = [_holds(c, state) for c in conds.all]
     if conds.any_of:
         parts.append(_any(_all(_holds(c, state) for c in bundle) for bundle in conds.any_of))
@@ -257,6 +257,7 @@ class ScaffoldContext:
     applies: bool = True  # the item's list version is in force on the chosen dates
     note: str = ""
     no_fault_open: bool = False  # a special law may replace 33(2) for the item's case (special-laws.yaml)
+    citable: bool = True  # the item's list is a normative document with a known issuer (engine.premises)
 
 
 def _no_fault_open(corpus, ref, binding: bool) -> bool:
@@ -273,6 +274,12 @@ def _no_fault_open(corpus, ref, binding: bool) -> bool:
 def context_for(corpus, ref) -> ScaffoldContext:
     """Dates inside the item's validity (its list version's period and its own dates)."""
     doc, item = ref.document, ref.item
+    ctx = _context_for(corpus, ref, doc, item)
+    ctx.citable = doc.citable  # not a normative document: 轻微 is asked (engine.premises)
+    return ctx
+
+
+def _context_for(corpus, ref, doc, item) -> ScaffoldContext:
     if not doc.binding_level:
         why = "草案, 尚未施行" if doc.status.value == "draft" else "外地清单(类比参考)"
         return ScaffoldContext(binding=False, note=f"条目来自{why}, 对聊城市案件不具约束力: 期望结果为行政处罚法的法定结果",
@@ -318,7 +325,7 @@ def _inconsistent(state: dict) -> str | None:
 
 
 def _rows(item: Item, ctx: ScaffoldContext):
-    conds = effective_conditions(item)
+    conds = effective_conditions(item, ctx.citable)
     conditions = list(conds.all)
     bundles = list(conds.any_of)
     for bundle in bundles[:1]:  # the first alternative stands for the any_of group
@@ -363,7 +370,7 @@ def _rows(item: Item, ctx: ScaffoldContext):
             continue
         outcomes = statutory_outcomes(state, act=ctx.act_date, decision=ctx.decision_date,
                                       no_fault_open=ctx.no_fault_open)
-        if ctx.binding and ctx.applies and _item_holds(item, state):
+        if ctx.binding and ctx.applies and _item_holds(item, state, ctx.citable):
             outcomes.append(item.outcome.value)
         open_ = statutory_open(state, decision=ctx.decision_date, no_fault_open=ctx.no_fault_open)
         rows.append((label, cells, _expected(outcomes, open_), None))

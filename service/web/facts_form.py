@@ -35,7 +35,7 @@ def fields(domains, jurisdictions) -> list[Field]:
     """Every scalar fact of CaseFacts, in the order an officer fills them."""
     return [
         Field("conduct", "违法行为描述", "textarea", "用执法人员的说法即可, 输入时给出清单条目建议; 请勿填写当事人姓名、证件号等个人信息"),
-        Field("item_id", "清单条目编号", "text", "如 cn-tax-2021-6/03; 可从建议中选取"),
+        Field("item_id", "清单条目编号", "text", "如 cn-tax-2021-6/03; 可从建议中选取; 不属于所提示的条目的, 填 none(按行政处罚法判断)"),
         Field("domain", "执法领域", "select", "", [(d.code, d.zh) for d in domains]),
         Field("jurisdiction", "办案机关所在行政区划", "select", "", [(j.code, f"{j.zh}({j.code})") for j in jurisdictions]),
         Field("act_date", "违法行为发生日期", "date"),
@@ -156,12 +156,25 @@ def facts_from_form(form, field_list: list[Field]) -> dict:
     return facts
 
 
+_FACT_NAME = re.compile(r"^[A-Za-z0-9_.\[\]]{1,80}$")
+MAX_SKIPPED = 50
+
+
+def skipped_facts(form) -> list[str]:
+    """The questions the officer put off (不知道/暂不回答): the form's `skipped` (fact names, space-separated),
+    plus the question shown when the skip button was pressed (`question_fact`). Malformed names are dropped."""
+    names = (form.get("skipped") or "").split()
+    if form.get("action") == "skip":
+        names.append((form.get("question_fact") or "").strip())
+    return list(dict.fromkeys(n for n in names if _FACT_NAME.match(n)))[:MAX_SKIPPED]
+
+
 def apply_answer(facts: dict, form) -> dict:
     """Merge the answer to the decision's next question (fields answer_fact, answer, answer-list) into
     the facts. The answer is typed by the question model's answer_type. Raises FormError."""
     fact = (form.get("answer_fact") or "").strip()
     kind = (form.get("answer_type") or "").strip()
-    if not fact:
+    if not fact or form.get("action") == "skip":  # 不知道/暂不回答: the fact stays unknown
         return facts
     answered = any(v.strip() for v in form.getlist("answer")) or any(
         (form.get(f"answer-prior-{i}-date") or form.get(f"answer-prior-{i}-conduct") or "").strip()

@@ -288,11 +288,18 @@ def _documents_available() -> bool:
 
 
 def _check_page(request, user, ctx, facts: dict, decision=None, errors=None, suggestions=None, status=200,
-                case_ref=None):
+                case_ref=None, skipped=()):
     fields = _case_fields(ctx)
     values = facts_form.form_values(facts)
     values.setdefault("jurisdiction", "371500")
+    # the question shown: the first missing fact the officer has not put off (不知道/暂不回答), as an API
+    # client moves on to the next of missing_facts
+    question = None
+    if decision is not None:
+        question = next((m for m in decision.missing_facts if m.fact not in skipped), None)
+        skipped = [f for f in skipped if any(m.fact == f for m in decision.missing_facts)]  # still missing
     return page(request, "check.html", user, status=status, fields=fields, groups=facts_form.GROUPS,
+                question=question, skipped=" ".join(skipped),
                 values=values, facts=facts, circumstances=facts.get("circumstances"),
                 priors=facts.get("prior_offenses"), priors_known=facts.get("prior_offenses") is not None,
                 extras=facts_form.extras_of(facts), max_priors=facts_form.MAX_PRIORS,
@@ -315,6 +322,7 @@ async def check(request: Request):
     ctx = _ctx(request)
     fields = _case_fields(ctx)
     case_ref = (form.get("case_ref") or "").strip() or None
+    skipped = facts_form.skipped_facts(form)
     try:
         facts = facts_form.facts_from_form(form, fields)
         facts = facts_form.apply_answer(facts, form)
@@ -358,7 +366,7 @@ async def check(request: Request):
     except AuditUnavailable as exc:
         return page(request, "error.html", user, status=503, title="审计记录未能保存",
                     message=f"{exc.message_zh}: 本次评估结果未发布, 请稍后重试。")
-    return _check_page(request, user, ctx, facts, decision=resp, case_ref=case_ref)
+    return _check_page(request, user, ctx, facts, decision=resp, case_ref=case_ref, skipped=skipped)
 
 
 def _suggest(ctx, q: str, jurisdiction: str, domain: str | None, limit: int = 8):

@@ -181,7 +181,7 @@ def test_failure_lines_name_the_rule_and_keep_a_white_paper_out_of_the_legal_bas
     assert "决定规则: 《中华人民共和国行政处罚法》第三十三条第一款 (law-33-1a)" in text
     parking = dict(item_id="lc-practice-2022/parking-notified", jurisdiction="371500", party_type="individual", age=40,
                    act_date=date(2023, 5, 1), discovered_date=date(2023, 5, 1), decision_date=date(2023, 5, 1),
-                   corrected="within_deadline", harm="none", continuing=False)
+                   corrected="within_deadline", harm="none", minor_violation=True, continuing=False)
     text = lines_for(parking)
     legal = next(line for line in text.splitlines() if line.strip().startswith("法律依据: "))
     reference = next(line for line in text.splitlines() if line.strip().startswith("参考依据"))

@@ -27,7 +27,8 @@ PEN = {**BASE, "conduct": "在公共场所张贴小广告"}
 CASES.update({
     # 聊城 practices from the 2022 white paper (lists/liaocheng/lc-practice-2022): not a normative document
     "wp_parking": {"item_id": "lc-practice-2022/parking-notified", "act_date": "2023-05-01",
-                   "decision_date": "2023-05-01", "corrected": "within_deadline", "harm": "none"},
+                   "decision_date": "2023-05-01", "corrected": "within_deadline", "harm": "none",
+                   "minor_violation": True},  # 33(1): 违法行为轻微, which the white paper finds for no one
     # an item without conditions, facts against the party (not corrected; minor harm: serious harm takes the case
     # out of the practice, 公安机关办理行政案件程序规定 160(一), tests/legal/test_police_aggravation.py)
     "wp_ev": {"item_id": "lc-practice-2022/ev-restricted-zone", "party_type": "individual", "age": 45,

@@ -35,7 +35,7 @@ def test_item_conditions_from_facts_equal_a_cold_evaluation():
     rnd = random.Random(3)
     for facts in CASES:
         ref = rnd.choice(refs)
-        conditions = effective_conditions(ref.item)
+        conditions = effective_conditions(ref.item, ref.document.citable)
         first = rnd.choice([True, False, None])
         warm = reference.evaluate_facts(conditions, facts, first)
         again = reference.evaluate_facts(conditions, facts, first)

@@ -147,7 +147,7 @@ def test_result_code_answers_as_the_fired_rules_do(matcher):
     fired = not_fired = 0
     for group in matcher.groups:
         (key,) = [k for k in group.rules if k != da.WARMUP_RULE]
-        conds = effective_conditions(REFS[key].item)
+        conds = effective_conditions(REFS[key].item, REFS[key].document.citable)
         for _ in range(12):
             event = _draw(rnd, group, conds)
             walked = da._match(group.name, event)

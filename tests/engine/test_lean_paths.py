@@ -329,7 +329,7 @@ def test_domain_ruleset_fires_the_rules_the_reference_satisfies():
     groups = da.compile_groups(corpus)
     for group in groups:
         da._load(group)
-    conditions = {r.key: effective_conditions(r.item) for r in corpus.all_refs()}
+    conditions = {r.key: effective_conditions(r.item, r.document.citable) for r in corpus.all_refs()}
     rnd = random.Random(5)
     compared, firing = 0, dict.fromkeys(MIN_FIRING, 0)
     draws = {g.name: DRAWS_PER_GROUP * (4 if (g.doc_key, g.domain) in attested_groups else 1) for g in groups}

@@ -60,7 +60,7 @@ def test_the_prescription_text_proposes_x08_and_its_id_decides(engine):
         by_text = run(engine, **REVIEWER, conduct=conduct, minor_violation=True)
         by_id = run(engine, **REVIEWER, item_id=X08, minor_violation=True)
         assert decided(by_text) == X08 and by_text.chosen_item is None, conduct
-        assert by_text.next_question.fact == "item_id" and [o.value for o in by_text.next_question.options] == [X08]
+        assert by_text.next_question.fact == "item_id" and [o.value for o in by_text.next_question.options] == [X08, "none"]
         assert by_id.outcome in by_text.possible_outcomes and by_id.chosen_item == X08
 
 
@@ -144,4 +144,4 @@ def test_the_management_rules_text_still_matches_x04(engine):
     for conduct in ("未建立食品安全管理制度", "食品生产企业未按规定建立食品安全管理制度"):
         d = run(engine, **RECORDS, conduct=conduct)
         assert decided(d) == X04 and d.chosen_item is None, conduct
-        assert [o.value for o in d.next_question.options] == [X04]
+        assert [o.value for o in d.next_question.options] == [X04, "none"]

@@ -35,7 +35,7 @@ def proposes(by_text, by_id, item_id) -> bool:
     asked = next((m for m in by_text.missing_facts if m.fact == "item_id"), None)
     clear = "待确认" in by_text.trace.selection
     return (by_text.chosen_item is None and set(by_id.possible_outcomes or [by_id.outcome]) <= possible
-            and (asked is None or not clear or [o.value for o in asked.options] == [item_id]))
+            and (asked is None or not clear or [o.value for o in asked.options] == [item_id, "none"]))
 
 
 def same(a, b) -> bool:
@@ -84,8 +84,9 @@ def test_unclear_conduct_asks_which_item_with_the_candidates_as_options(engine):
         assert c.violation and c.list and c.version and c.score > 0 and c.label.startswith(c.violation)
     assert d.next_question.fact == "item_id"
     asked = next(m for m in d.missing_facts if m.fact == "item_id")
-    assert asked.answer_type == "enum" and {o.value for o in asked.options} == ids
-    assert all("标签" in o.label for o in asked.options)
+    items = [o for o in asked.options if o.value != "none"]  # the last option: none of them (the law decides)
+    assert asked.answer_type == "enum" and {o.value for o in items} == ids and asked.options[-1].value == "none"
+    assert all("标签" in o.label for o in items)
     assert any("未能明确对应" in w and "标签或说明书有瑕疵" in w for w in d.warnings)  # text, not bare ids
     # answering the question: the item's own questions remain (its custom conditions), not item_id
     answered = run(engine, item_id="sd-2021/x02", harm="none")

@@ -78,7 +78,7 @@ def test_police_procedure_160_names_two_priors_in_a_year_on_the_parking_practice
                                   party_type="individual", age=40, act_date=date(2024, 5, 6), continuing=False,
                                   discovered_date=date(2024, 5, 6), decision_date=date(2024, 5, 6),
                                   corrected="within_deadline", harm="none", first_offense=False, circumstances=[],
-                                  prior_offenses=priors))
+                                  minor_violation=True, prior_offenses=priors))
     assert d.outcome == "no_penalty"  # the practice's first step, as the list gives it: kept
     found = _said(d, "公安机关办理行政案件程序规定", "一百六十")
     assert found and "一年内因同类违法行为受到两次以上公安行政处罚" in found[0], d.warnings

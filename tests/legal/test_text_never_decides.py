@@ -44,7 +44,7 @@ def test_the_confirmed_item_decides(engine):
     by_text = engine.evaluate(CaseFacts(conduct="药品零售企业未凭处方销售处方药", party_type="enterprise",
                                         **facts))
     asked = by_text.next_question
-    assert asked.fact == "item_id" and [o.value for o in asked.options] == ["cn-samr-2025-1/x08"]
+    assert asked.fact == "item_id" and [o.value for o in asked.options] == ["cn-samr-2025-1/x08", "none"]
     by_id = engine.evaluate(CaseFacts(item_id=asked.options[0].value, party_type="enterprise",
                                       **facts))
     assert by_id.chosen_item == "cn-samr-2025-1/x08" and by_id.outcome in by_text.possible_outcomes

@@ -69,5 +69,7 @@ def test_unclear_conduct_decision_lists_candidates_and_asks_item_id(officer):
     d = r.json()
     assert d["outcome"] == "undetermined"
     asked = next(m for m in d["missing_facts"] if m["fact"] == "item_id")
-    assert {o["value"] for o in asked["options"]} == {"sd-2021/x02", "cn-samr-2025-1/x06"}
-    assert all("标签" in o["label"] for o in asked["options"])
+    items, last = asked["options"][:-1], asked["options"][-1]
+    assert {o["value"] for o in items} == {"sd-2021/x02", "cn-samr-2025-1/x06"}
+    assert all("标签" in o["label"] for o in items)
+    assert last == {"value": "none", "label": "不属于以上条目(按行政处罚法判断)"}  # none of them: the law decides
