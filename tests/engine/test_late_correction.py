@@ -78,3 +78,37 @@ def test_a_tax_item_of_deadline_correction_is_not_met_by_a_late_one(engines, pat
     assert rule.satisfied is False and d.outcome not in LENIENT_33
     on_time = engines[path].evaluate(CaseFacts(**base, corrected="within_deadline"), today=TODAY)
     assert next(r for r in on_time.trace.rules if r.rule == "cn-tax-2021-6/03").satisfied is True
+
+
+def test_an_item_of_corrected_after_order_alone_is_met_by_a_late_correction(tmp_path):
+    # 经责令改正已改正 names no deadline: a late correction meets it. On a 从轻 item no premise of 33(1) is added
+    # (engine.premises: only 不予处罚 items rest on 33(1)), so the item holds; on a 不予处罚 item 及时改正 holds it back.
+    import json
+
+    import yaml
+
+    from penalty_rules.load.loader import load_corpus_strict
+    from tests.lists_fixtures import TAX, empty_lists, lock_lists
+
+    root = empty_lists(tmp_path)
+    doc = yaml.safe_load((TAX / "2021-6.yaml").read_text("utf-8"))
+    base = next(i for i in doc["items"] if i["id"] == "cn-tax-2021-6/03")
+    items = [dict(base, id=f"test-late/0{n}", outcome=outcome, violation=base["violation"] + f"({n})",
+                  conditions={"all": ["corrected_after_order"]})
+             for n, outcome in ((1, "lighter_penalty"), (2, "no_penalty"))]
+    doc.update(id="test-late", version="1", title="逾期改正测试清单", items=json.loads(json.dumps(items, default=str)))
+    folder = root / "national" / "test-late"
+    folder.mkdir(parents=True)
+    (folder / "1.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    lock_lists(root)
+    corpus = load_corpus_strict(root)
+    facts = dict(act_date="2023-03-20", decision_date="2023-04-10", discovered_date="2023-03-20", harm="minor",
+                 party_type="enterprise", continuing=False, first_offense=True, corrected="after_deadline")
+    for engine in (Engine(corpus), Engine(corpus, matcher=DurableMatcher(corpus))):
+        lighter = engine.evaluate(CaseFacts(item_id="test-late/01", **facts), today=TODAY)
+        assert next(r for r in lighter.trace.rules if r.rule == "test-late/01").satisfied is True
+        none = engine.evaluate(CaseFacts(item_id="test-late/02", **facts), today=TODAY)
+        rule = next(r for r in none.trace.rules if r.rule == "test-late/02")
+        assert rule.satisfied is False and none.outcome not in LENIENT_33
+        assert next(c for c in rule.conditions if c.key == "corrected_after_order").status == "met"
+        assert next(c for c in rule.conditions if c.key == "corrected_promptly").status == "not_met"
