@@ -16,6 +16,7 @@ from penalty_rules.documents import remedies as rem
 from penalty_rules.documents.model import (
     CitedText, DocumentNotApplicable, DocumentRequest, DraftDocument, DraftKind, Flag, RemedyLimit, Section,
 )
+from penalty_rules.engine.conditions import PROMPT_CORRECTION_VALUES
 from penalty_rules.engine.statutory import EXEMPTION_PREMISES
 from penalty_rules.model.conditions import PLACEHOLDER_MARKS
 from penalty_rules.model.decision import BasisEntry, Decision
@@ -158,7 +159,7 @@ def _strip_party(label: str) -> str:
 
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _AGE = re.compile(r"(\d+)周岁")
-_PROMPT = ("before_discovery", "within_deadline", "promptly")
+_PROMPT = PROMPT_CORRECTION_VALUES  # 及时改正 (a correction after the deadline of an order is not)
 
 
 def _clean_label(label: str) -> str:

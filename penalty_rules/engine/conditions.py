@@ -14,10 +14,20 @@ Truth = bool | None
 # Tags the officer establishes (vocabulary kind: attested): CaseFacts.attested[<tag>], absent = unknown
 ATTESTED_TAGS = frozenset(VOCABULARY.attested)
 _COERCED_OR_DECEIVED = {Circumstance.coerced_or_deceived, Circumstance.coerced, Circumstance.deceived}
-_PROMPT = {Corrected.before_discovery, Corrected.within_deadline, Corrected.promptly}
-# 主动改正 (corrected_voluntarily): met by a correction before discovery, not by one under the order (within_deadline)
-# nor by none; 及时改正 says nothing of the initiative (unknown, asked). See vocabulary.yaml.
-_VOLUNTARY = {Corrected.before_discovery: True, Corrected.within_deadline: False, Corrected.not_corrected: False}
+# 及时改正 (corrected_promptly) and 在责令改正期限内改正 (corrected_within_deadline): met by a correction before the
+# deadline of an order ran out, or before any order (before or after discovery); not by one after the deadline
+# (after_deadline: 超过责令改正的期限后才改正 is neither 及时 nor 期限内) nor by none. See vocabulary.yaml.
+_PROMPT = {Corrected.before_discovery, Corrected.voluntarily_after_discovery, Corrected.within_deadline,
+           Corrected.promptly}
+# the values of CaseFacts.corrected that meet 及时改正 (the documents' check of 第三十三条第一款 reads them too)
+PROMPT_CORRECTION_VALUES = frozenset(c.value for c in _PROMPT)
+# 经责令改正已改正 (corrected_after_order): any correction, late ones too (the words name no deadline)
+_CORRECTED = _PROMPT | {Corrected.after_deadline}
+# 主动改正 (corrected_voluntarily): met by a correction on the party's own initiative, before any order (before or
+# after discovery), not by one under the order (within_deadline, after_deadline) nor by none; 及时改正 says
+# nothing of the initiative (unknown, asked). See vocabulary.yaml.
+_VOLUNTARY = {Corrected.before_discovery: True, Corrected.voluntarily_after_discovery: True,
+              Corrected.within_deadline: False, Corrected.after_deadline: False, Corrected.not_corrected: False}
 CORRECTION_TAGS = ("corrected_before_discovery", "corrected_within_deadline", "corrected_promptly",
                    "corrected_voluntarily", "corrected_after_order")
 
@@ -70,6 +80,8 @@ class FactView:
                 return f.corrected is Corrected.before_discovery, used
             if tag == "corrected_voluntarily":
                 return _VOLUNTARY.get(f.corrected), used
+            if tag == "corrected_after_order":
+                return f.corrected in _CORRECTED, used
             return f.corrected in _PROMPT, used
         if tag in ("no_harm", "minor_harm"):
             used = {"harm": f.harm.value if f.harm else None}
@@ -200,7 +212,8 @@ _TAG_VALUES: dict = {}
 # tag_value(tag)(f, first) as a Python expression in `f` and `first` over the names of
 # TAG_EXPRESSION_NAMES, for the tags whose value is a plain read (a generated function reads them
 # inline: durable_adapter's fact writers); None for the others (tests/engine/test_inline_readers.py).
-TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_MINOR_HARM": (Harm.none, Harm.minor),
+TAG_EXPRESSION_NAMES = {"_Corrected": Corrected, "_Harm": Harm, "_PROMPT": _PROMPT, "_CORRECTED": _CORRECTED,
+                        "_MINOR_HARM": (Harm.none, Harm.minor),
                         "_VOLUNTARY": _VOLUNTARY, "_Party": PartyType,
                         "_BUSINESS": _BUSINESS}
 _TAG_EXPRESSIONS = {
@@ -209,7 +222,7 @@ _TAG_EXPRESSIONS = {
     "corrected_within_deadline": "(None if f.corrected is None else f.corrected in _PROMPT)",
     "corrected_promptly": "(None if f.corrected is None else f.corrected in _PROMPT)",
     "corrected_voluntarily": "(None if f.corrected is None else _VOLUNTARY.get(f.corrected))",
-    "corrected_after_order": "(None if f.corrected is None else f.corrected in _PROMPT)",
+    "corrected_after_order": "(None if f.corrected is None else f.corrected in _CORRECTED)",
     "no_harm": "(None if f.harm is None else f.harm is _Harm.none)",
     "minor_harm": "(None if f.harm is None else f.harm in _MINOR_HARM)",
     "no_illegal_gains": "(None if f.illegal_gains_yuan is None else f.illegal_gains_yuan == 0)",

@@ -27,7 +27,8 @@ CONDUCT_QUESTION = "当事人实施了什么违法行为?(请描述违法行为,
 
 # One question per fact where several conditions read the same fact.
 FACT_QUESTIONS = {
-    "corrected": "当事人是否已改正违法行为?是在行政机关发现前主动改正、在责令改正期限内改正、及时改正, 还是未改正?",
+    "corrected": ("当事人是否已改正违法行为?是在行政机关发现前主动改正、发现后责令改正前主动改正、在责令改正期限内改正、及时改正、"
+                  "超过责令改正期限后才改正, 还是未改正?"),
     "harm": "违法行为是否造成危害后果?没有、轻微, 还是严重?",
     "circumstances": "当事人是否有下列情节: 积极配合调查、主动消除或减轻危害后果、受胁迫、受诱骗、主动供述尚未掌握的违法行为、有立功表现?",
     "first_offense": FIRST_OFFENSE_QUESTION,

@@ -29,8 +29,11 @@ class PartyType(str, Enum):
 
 class Corrected(str, Enum):
     before_discovery = "before_discovery"
+    # after discovery, on the party's own initiative, before any order to correct
+    voluntarily_after_discovery = "voluntarily_after_discovery"
     within_deadline = "within_deadline"
     promptly = "promptly"
+    after_deadline = "after_deadline"  # corrected, but only after the deadline of an order to correct
     not_corrected = "not_corrected"
 
 
@@ -69,8 +72,10 @@ ENUM_LABELS: dict[type[Enum], dict[str, str]] = {
         "enterprise": "企业", "individual_business": "个体工商户", "individual": "自然人", "other": "其他组织",
     },
     Corrected: {
-        "before_discovery": "在行政机关发现前主动改正", "within_deadline": "在责令改正的期限内改正",
-        "promptly": "及时改正", "not_corrected": "未改正",
+        "before_discovery": "在行政机关发现前主动改正",
+        "voluntarily_after_discovery": "在行政机关发现后、责令改正前主动改正",
+        "within_deadline": "在责令改正的期限内改正",
+        "promptly": "及时改正", "after_deadline": "超过责令改正的期限后才改正", "not_corrected": "未改正",
     },
     Harm: {"none": "没有造成危害后果", "minor": "危害后果轻微", "serious": "危害后果较重(不属轻微)"},
     # the agency's finding about the time of the act (行政处罚法 第三十一条: “在不能辨认或者不能控制自己行为时有违法行为的”;

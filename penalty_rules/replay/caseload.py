@@ -59,6 +59,10 @@ ASSUMPTIONS = {
     "unknown_rates": {"party_type": 0.04, "first_offense": 0.10, "corrected": 0.08, "harm": 0.10,
                       "minor_violation": 0.25, "custom_conditions": 0.15, "act_date": 0.01,
                       "discovered_date": 0.35, "circumstances": 0.45},
+    # weights of CaseFacts.corrected where known (other cases): a correction after an order's deadline and one on
+    # the party's own initiative after discovery but before any order are given small synthetic weights
+    "corrected_weights": {"within_deadline": 40, "promptly": 20, "before_discovery": 10, "not_corrected": 20,
+                          "after_deadline": 4, "voluntarily_after_discovery": 3},
     "decision_lag_days": "traffic: same day; others: 0-90 days, geometric (mean ≈ 20)",
     "act_dates": "over 2022, working days weighted 1, weekends 0.4; e-vehicle from 2022-07-10",
     "jurisdiction": "half the patterns at the city (371500), half spread over its counties",
@@ -147,8 +151,7 @@ class Caseload:
     def _common(self, rng, item) -> dict:
         u = ASSUMPTIONS["unknown_rates"]
         f = {}
-        f["corrected"] = _maybe(rng, u["corrected"], _pick(rng, [
-            ("within_deadline", 40), ("promptly", 20), ("before_discovery", 10), ("not_corrected", 20)]))
+        f["corrected"] = _maybe(rng, u["corrected"], _pick(rng, list(ASSUMPTIONS["corrected_weights"].items())))
         f["harm"] = _maybe(rng, u["harm"], _pick(rng, [("none", 45), ("minor", 35), ("serious", 10)]))
         f["minor_violation"] = _maybe(rng, u["minor_violation"], rng.random() < 0.5)
         r = rng.random()

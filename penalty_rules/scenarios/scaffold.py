@@ -74,6 +74,8 @@ _STEP_FACTS = {  # step -> (fact, value)
     "当事人首次违法": ("first", True), "当事人不是首次违法": ("first", False),
     "在发现前主动改正": ("corrected", "before_discovery"), "在责令期限内改正": ("corrected", "within_deadline"),
     "及时改正": ("corrected", "promptly"), "未改正": ("corrected", "not"),
+    "在发现后责令改正前主动改正": ("corrected", "voluntarily_after_discovery"),
+    "超过责令期限后才改正": ("corrected", "after_deadline"),
     "没有造成危害后果": ("harm", "none"), "危害后果轻微": ("harm", "minor"), "造成严重危害后果": ("harm", "serious"),
     "没有违法所得": ("q:illegal_gains_yuan", 0.0),
     "当事人有证据足以证明没有主观过错": ("no_fault", True), "当事人不能证明没有主观过错": ("no_fault", False),
@@ -84,7 +86,12 @@ _STEP_FACTS = {  # step -> (fact, value)
     '当事人为 "其他组织"': ("party", "other"),
     "当事人年龄 40 周岁": ("age", 40),  # a 个体工商户's operator is a natural person: 第三十条 reads the age
 }
-_PROMPT = {"before_discovery", "within_deadline", "promptly"}
+# as engine.conditions: 及时改正 / 期限内改正 (not a correction after the deadline of an order); 已改正 (any correction);
+# 主动改正 (before any order; 及时改正 says nothing of the initiative: unknown)
+_PROMPT = {"before_discovery", "voluntarily_after_discovery", "within_deadline", "promptly"}
+_CORRECTED = _PROMPT | {"after_deadline"}
+_VOLUNTARY = {"before_discovery": True, "voluntarily_after_discovery": True, "within_deadline": False,
+              "after_deadline": False, "not": False}
 
 
 def _threshold_steps(th: Threshold) -> tuple[str, str]:
@@ -157,8 +164,10 @@ def _holds(cond, state: dict):
         c = state.get("corrected")
         if c is None:
             return None
-        if cond == "corrected_voluntarily":  # conditions._VOLUNTARY: 及时改正 says nothing of the initiative
-            return {"before_discovery": True, "within_deadline": False, "not": False}.get(c)
+        if cond == "corrected_voluntarily":
+            return _VOLUNTARY.get(c)
+        if cond == "corrected_after_order":
+            return c in _CORRECTED
         return c == "before_discovery" if cond == "corrected_before_discovery" else c in _PROMPT
     if cond in ("no_harm", "minor_harm"):
         h = state.get("harm")

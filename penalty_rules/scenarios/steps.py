@@ -48,9 +48,13 @@ ZH_OF = {o.value: o.zh for o in Outcome} | {UNDETERMINED: UNDETERMINED_ZH}
 CORRECTED_LABELS = {
     "发现前主动改正": Corrected.before_discovery,
     "在发现前主动改正": Corrected.before_discovery,
+    "发现后责令改正前主动改正": Corrected.voluntarily_after_discovery,
+    "在发现后责令改正前主动改正": Corrected.voluntarily_after_discovery,
     "在责令期限内改正": Corrected.within_deadline,
     "责令期限内改正": Corrected.within_deadline,
     "及时改正": Corrected.promptly,
+    "超过责令期限后才改正": Corrected.after_deadline,
+    "超过责令改正期限后才改正": Corrected.after_deadline,
     "未改正": Corrected.not_corrected,
 } | {c.value: c for c in Corrected}
 HARM_LABELS = {"没有": Harm.none, "无": Harm.none, "轻微": Harm.minor, "严重": Harm.serious} | {h.value: h for h in Harm}
@@ -279,6 +283,16 @@ def _within_deadline(case):
 @given("及时改正")
 def _promptly(case):
     case.set("corrected", Corrected.promptly.value)
+
+
+@given("在发现后责令改正前主动改正")
+def _voluntarily_after_discovery(case):
+    case.set("corrected", Corrected.voluntarily_after_discovery.value)
+
+
+@given("超过责令期限后才改正")
+def _after_deadline(case):
+    case.set("corrected", Corrected.after_deadline.value)
 
 
 @given("未改正")

@@ -415,3 +415,18 @@ def test_a_list_applied_by_the_lighter_rule_is_flagged_not_cited_as_art37(decide
     assert "list_temporal_analogy" in _codes(doc)
     assert not any("第三十七条" in c.label for c in doc.citations)
     assert "第三十七条" not in doc.section("decision").paragraphs[0]
+
+
+def test_a_late_correction_contradicts_33_1_in_the_document(decide, statutes, statutes_dir):
+    # 第三十三条第一款: both sentences require 及时改正; a correction only after the deadline of the order is not
+    text = paragraph_text(statute_file(statutes_dir, PENALTY_2021), "第三十三条", 1)
+    assert text.count("及时改正") == 2
+    key = next(iter(_custom_keys(decide, "eco_placeholder").values()))
+    decision, facts = decide("eco_placeholder", custom_conditions={key: True}, harm="none", corrected="promptly",
+                             minor_violation=True)
+    assert decision.outcome == "no_penalty" and any("第三十三条第一款" in b.label for b in decision.basis)
+    late = {**facts, "corrected": "after_deadline"}  # an edited decision file
+    with pytest.raises(DocumentNotApplicable) as exc:
+        build_document(DecisionSource(decision, late, "t"), DocumentRequest(), statutes)
+    assert exc.value.code == "facts_contradict_ground"
+    assert "超过责令改正的期限后才改正" in exc.value.message  # the officer's answer, in its words

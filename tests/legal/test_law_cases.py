@@ -63,7 +63,8 @@ CONTRACT_FACTS = {
 }
 ENUMS = {
     "party_type": {"enterprise", "individual_business", "individual", "other"},
-    "corrected": {"before_discovery", "within_deadline", "promptly", "not_corrected"},
+    "corrected": {"before_discovery", "voluntarily_after_discovery", "within_deadline", "promptly", "after_deadline",
+                  "not_corrected"},
     "harm": {"none", "minor", "serious"},
     "mental_condition": {"none", "cannot_recognize", "limited"},
     "mental_condition_cause": {"mental_illness", "intellectual_disability", "other"},  # other: 醉酒、服用药物 …

@@ -64,3 +64,16 @@ def test_calibrated_to_the_published_figures(corpus):
         for r in rows)
     assert len(patterns) < n / 10
     assert patterns.most_common(1)[0][1] > 500
+
+
+def test_every_correction_value_is_drawn(caseload_rows):
+    # CaseFacts.corrected's values all occur (the replay projection and the equality checks see them), the two
+    # given small synthetic weights (ASSUMPTIONS["corrected_weights"]) rarely
+    from penalty_rules.model.facts import Corrected
+    from penalty_rules.replay.caseload import ASSUMPTIONS
+
+    weights = ASSUMPTIONS["corrected_weights"]
+    assert set(weights) == {c.value for c in Corrected}
+    seen = Counter(r.get("corrected") for r in caseload_rows)
+    assert {c.value for c in Corrected} <= set(seen)
+    assert seen["after_deadline"] < seen["within_deadline"] and seen["voluntarily_after_discovery"] < seen["promptly"]

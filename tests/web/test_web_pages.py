@@ -222,3 +222,11 @@ def test_decision_page_names_the_version_that_decided(web_server, reviewer_web):
     r = reviewer_web.post(f"/web/decisions/{decision_id}/replay", data={"csrf_token": csrf_of(page), "as_of": "2024-04-01"})
     assert r.status_code == 200, r.text
     assert r.text.count("<dt>作出结论的版本</dt><dd><code>xzcf@2021</code>") == 2  # the record's side and the replay's
+
+
+def test_case_form_offers_every_correction_in_its_words(officer_web):
+    # a correction after the deadline of an order and one before any order have their own answers
+    html = officer_web.get("/web/check").text
+    for value, label in (("after_deadline", "超过责令改正的期限后才改正"),
+                         ("voluntarily_after_discovery", "在行政机关发现后、责令改正前主动改正")):
+        assert f'value="{value}"' in html and label in html
