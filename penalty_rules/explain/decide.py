@@ -8,7 +8,7 @@ from functools import lru_cache
 from penalty_rules import ENGINE_VERSION
 from penalty_rules.engine.conditions import Truth
 from penalty_rules.engine.premises import ground_kind
-from penalty_rules.engine.statutory import ACT_ROLE, version_at_act
+from penalty_rules.engine.statutory import ACT_ROLE, _iso, version_at_act
 from penalty_rules.explain.questions import CONDUCT_QUESTION, FACT_QUESTIONS, answer_spec, fact_rank, question_for
 from penalty_rules.explain.summary import summarize
 from penalty_rules.model.citation import Citation
@@ -770,17 +770,6 @@ def decided_by(engine, best) -> str | None:
 
 
 _OUTCOME_OF = {o.value: o for o in Outcome}  # Outcome(value), one lookup
-_ISO: dict[date, str] = {}
-
-
-def _iso(day: date) -> str:
-    """day.isoformat(), once per day (case dates: bounded)."""
-    text = _ISO.get(day)
-    if text is None:
-        if len(_ISO) >= 50_000:
-            _ISO.clear()
-        text = _ISO[day] = day.isoformat()
-    return text
 
 
 def _precedence_zh(engine) -> str:
