@@ -171,7 +171,7 @@ def zen_tables(corpus: Corpus, per_item: bool = False):
         for key in group.rules:
             if key not in refs:
                 continue  # the warm-up rule
-            conds = effective_conditions(refs[key].item)  # what durable-rules decides on (engine.premises)
+            conds = effective_conditions(refs[key].item, refs[key].document.citable)  # what durable-rules decides on (engine.premises)
             for bundle in conds.any_of or [[]]:
                 row = {"_id": f"r{len(rows)}", "o1": json.dumps(key)}
                 for cond in [*conds.all, *bundle]:

@@ -308,7 +308,8 @@ class Engine:
         # the answer keys a case may carry (_unknown_keys): every list condition in words, every
         # special-law fact, every quantity of the vocabulary
         self._known_customs = frozenset(c.key for r in corpus.all_refs()
-                                        for c in effective_conditions(r.item).iter_all() if isinstance(c, Custom))
+                                        for c in effective_conditions(r.item, r.document.citable).iter_all()
+                                        if isinstance(c, Custom))
         special = self.statutory.corpus.special
         self._known_special = special.fact_keys if special else frozenset()
         self._first_offense_rules = {
@@ -759,7 +760,7 @@ class Engine:
         if doc.effective_from is None and doc.start is not None and item.effective_from is None:
             date_note = f"清单生效日期未载明, 按 {doc.start.isoformat()} 计(发布日期或已知年份的年末)"
         plan = (item, doc, self._group(item.id), doc.first_offense, effective_conditions(item, doc.citable),
-                premise_note(item, citable=doc.citable), tuple(item.measures), date_note,
+                premise_note(item, None, doc.citable), tuple(item.measures), date_note,
                 f"first_offense@{doc.key}")
         if len(self._plans) < 100_000:  # refs of this engine's corpus: bounded anyway
             self._plans[(id(item), id(doc))] = plan

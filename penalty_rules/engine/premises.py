@@ -114,7 +114,7 @@ def _stated(conditions: Conditions, tags: frozenset) -> bool:
     return stated(conditions.all, conditions.any_of, tags)
 
 
-def premises_of(item, citable: bool = True) -> tuple[str, ...]:
+def premises_of(item, citable: bool) -> tuple[str, ...]:
     """The conditions the item's ground requires and the item does not state (harm, correction, minor).
     `citable`: the item's list is a normative document with a known issuer (ListDocument.citable); if
     not, 轻微 is the condition minor_violation itself, not minor_not_denied."""
@@ -179,7 +179,7 @@ def party_note(tag: str) -> str:
     return PARTY_NOTE[tag]
 
 
-def premise_note(item, version: str | None = None, citable: bool = True) -> str | None:
+def premise_note(item, version: str | None, citable: bool) -> str | None:
     """What the harm, correction and (for an item of a list that is no normative document) minor premises
     added to the item say, for every trace of the item, in the law version's words (premise_notes) (None:
     none added; minor_not_denied is noted only where it fails: minor_note)."""
@@ -193,7 +193,7 @@ def minor_note(version: str | None = None) -> str:
 
 
 
-def effective_conditions(item, citable: bool = True) -> Conditions:
+def effective_conditions(item, citable: bool) -> Conditions:
     """The item's conditions with its statutory premise (built once per item object and `citable`:
     whether its list is a normative document with a known issuer, ListDocument.citable)."""
     key = (id(item), citable)

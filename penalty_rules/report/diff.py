@@ -517,7 +517,7 @@ def escalation_parts(old: Item, new: Item, registry) -> list[ChangePart]:
 _TEXT_FIELDS = ("domain", "violation", "violated", "penalty_basis", "exemption_basis", "measures", "same_conduct_as")
 
 
-def premise_parts(old: Item, new: Item, citable_a: bool = True, citable_b: bool = True) -> list[ChangePart]:
+def premise_parts(old: Item, new: Item, citable_a: bool, citable_b: bool) -> list[ChangePart]:
     """The conditions the engine adds by law (engine.premises: the harm, correction and 轻微 premises of
     行政处罚法 33(1) by the item's ground, the police's 160(一)) follow from the outcome and the conditions: a
     change of either may add or drop them, so the list's own change alone does not say which way the answer

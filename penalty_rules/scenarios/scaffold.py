@@ -199,7 +199,7 @@ def _any(values) -> bool | None:
     return None if any(v is None for v in values) else False
 
 
-def _item_holds(item: Item, state: dict, citable: bool = True) -> bool | None:
+def _item_holds(item: Item, state: dict, citable: bool) -> bool | None:
     conds = effective_conditions(item, citable)  # with the statutory premise the engine adds (engine.premises)
     parts = [_holds(c, state) for c in conds.all]
     if conds.any_of:

@@ -14,11 +14,11 @@ def _item(conditions, domain="road_traffic", outcome="lighter_penalty"):
 
 def test_a_harm_tag_in_one_alternative_only_keeps_the_premise():
     item = _item({"all": ["first_offense"], "any_of": [["no_harm"], ["corrected_promptly"]]})
-    assert AGGRAVATION_PREMISE in premises_of(item)
+    assert AGGRAVATION_PREMISE in premises_of(item, True)
 
 
 def test_a_harm_tag_in_every_alternative_or_in_all_states_it():
     """Guards: the item's own harm condition stands for the premise."""
-    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": [], "any_of": [["no_harm"], ["minor_harm", "cooperated"]]}))
-    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": ["minor_harm"]}))
-    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": []}, domain="market"))
+    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": [], "any_of": [["no_harm"], ["minor_harm", "cooperated"]]}), True)
+    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": ["minor_harm"]}), True)
+    assert AGGRAVATION_PREMISE not in premises_of(_item({"all": []}, domain="market"), True)

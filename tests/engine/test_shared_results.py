@@ -18,7 +18,7 @@ from penalty_rules.model.facts import CaseFacts
 CORPUS = load_corpus_strict(Settings.from_env().lists_dir)
 # a binding list item whose conditions require 首违 (the fact the engine's edits are about)
 REF = next(r for r in CORPUS.all_refs()
-           if r.document.binding_level and not r.item.escalation and "first_offense" in effective_conditions(r.item).all)
+           if r.document.binding_level and not r.item.escalation and "first_offense" in effective_conditions(r.item, r.document.citable).all)
 BASE = {"item_id": REF.item.id, "act_date": "2024-03-01", "decision_date": "2024-06-01"}
 # 首违 unknown in both: in A because an earlier violation is described only by a conduct text the
 # engine cannot match (so it asks whether that record is the same conduct instead of asking 首违),
@@ -39,7 +39,7 @@ def _cold(facts: CaseFacts) -> str:
 
 
 def test_each_evaluation_of_conditions_gets_fresh_containers():
-    conditions = effective_conditions(REF.item)
+    conditions = effective_conditions(REF.item, REF.document.citable)
     view = FactView(CASE_B, None)
     _clear_module_caches()
     first = reference.evaluate_conditions(conditions, view)
